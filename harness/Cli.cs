@@ -1,0 +1,54 @@
+using System.CommandLine;
+using MxRef.Harness.Commands;
+
+namespace MxRef.Harness;
+
+/// <summary>A usage or input error: reported on standard error with exit code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>The <c>mxref</c> command line. Exit codes: 0 success, 1 verification mismatch, 2 usage or input error.</summary>
+public static class Cli
+{
+    public const int ExitOk = 0, ExitMismatch = 1, ExitUsage = 2;
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "MxRef: bit-exact reference model and test-vector generator for OCP Microscaling (MX v1.0) arithmetic.\n" +
+            "Exit codes: 0 success, 1 verification mismatch, 2 usage or input error.");
+        root.Add(FormatsCommand.Create());
+        root.Add(ConvertCommand.Create());
+        return root;
+    }
+
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = Build();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) stderr.WriteLine($"mxref: {e.Message}");
+            var cmd = string.Join(' ', parsed.CommandResult.Command == root ? [] : CommandPath(parsed.CommandResult.Command.Name));
+            stderr.WriteLine($"Run 'mxref {cmd}{(cmd.Length > 0 ? " " : "")}--help' for usage.");
+            return ExitUsage;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"mxref: {e.Message}");
+            return ExitUsage;
+        }
+        catch (IOException e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            stderr.WriteLine($"mxref: {e.Message}");
+            return ExitUsage;
+        }
+    }
+
+    private static string[] CommandPath(string name) => [name];
+}

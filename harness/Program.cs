@@ -1,0 +1,1 @@
+return MxRef.Harness.Cli.Run(args);

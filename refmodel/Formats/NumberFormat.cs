@@ -1,0 +1,112 @@
+namespace MxRef.Formats;
+
+/// <summary>How a format's codes map to values.</summary>
+public enum FormatKind
+{
+    /// <summary>Sign, biased exponent, fraction; exponent field 0 holds zero and subnormals (IEEE 754 style).</summary>
+    Float,
+    /// <summary>Two's complement integer times 2^<see cref="NumberFormat.IntegerScaleExponent"/> (MXINT8).</summary>
+    Integer,
+    /// <summary>Unsigned biased exponent only, no zero (the E8M0 scale, OCP MX v1.0 §5.4).</summary>
+    PowerOfTwo,
+}
+
+/// <summary>Which codes are NaN.</summary>
+public enum NanEncoding
+{
+    /// <summary>No NaN codes (FP6, FP4, INT8).</summary>
+    None,
+    /// <summary>Exponent and mantissa all ones, either sign (E4M3: S.1111.111, OCP MX v1.0 Table 1).</summary>
+    AllOnes,
+    /// <summary>Exponent all ones with a non-zero mantissa (IEEE 754; E5M2 S.11111.{01,10,11}).</summary>
+    Ieee,
+}
+
+/// <summary>
+/// A number format described as data (in the manner of gfloat's FormatInfo): every algorithm in MxRef reads these
+/// fields and derives the rest, there is no class per format. Values are exact dyadic numbers.
+/// </summary>
+public sealed record NumberFormat
+{
+    public required string Name { get; init; }
+    public required FormatKind Kind { get; init; }
+    /// <summary>Total width of a code in bits.</summary>
+    public required int Bits { get; init; }
+    public int ExponentBits { get; init; }
+    public int MantissaBits { get; init; }
+    public int Bias { get; init; }
+    public bool HasInfinity { get; init; }
+    public NanEncoding Nan { get; init; }
+    /// <summary>For <see cref="FormatKind.Integer"/>: value = code × 2^IntegerScaleExponent (−6 for MXINT8).</summary>
+    public int IntegerScaleExponent { get; init; }
+    /// <summary>Where the format comes from, shown by <c>mxref formats</c>.</summary>
+    public string Source { get; init; } = "";
+
+    public bool IsSigned => Kind != FormatKind.PowerOfTwo;
+    public int SignBit => Bits - 1;
+    public uint CodeMask => Bits >= 32 ? uint.MaxValue : (1u << Bits) - 1;
+    public int ExponentFieldMax => (1 << ExponentBits) - 1;
+
+    /// <summary>Precision p in bits, counting the implicit leading one (1 for E8M0).</summary>
+    public int Precision => Kind == FormatKind.Integer ? Bits - 1 : MantissaBits + 1;
+
+    /// <summary>Exponent of the largest binade holding a finite value (emax, OCP MX v1.0 Table 1).</summary>
+    public int Emax => Kind switch
+    {
+        FormatKind.Integer => Bits - 2 + IntegerScaleExponent,
+        FormatKind.PowerOfTwo => ExponentFieldMax - 1 - Bias,
+        _ => (HasInfinity || Nan == NanEncoding.Ieee ? ExponentFieldMax - 1 : ExponentFieldMax) - Bias,
+    };
+
+    /// <summary>Exponent of the smallest normal binade.</summary>
+    public int Emin => Kind switch
+    {
+        FormatKind.Integer => IntegerScaleExponent,
+        FormatKind.PowerOfTwo => -Bias,
+        _ => 1 - Bias,
+    };
+
+    /// <summary>Exponent of the least significant bit of the smallest positive value (min subnormal).</summary>
+    public int QuantumExponent => Kind switch
+    {
+        FormatKind.Integer => IntegerScaleExponent,
+        FormatKind.PowerOfTwo => -Bias,
+        _ => Emin - MantissaBits,
+    };
+
+    /// <summary>Largest finite magnitude as integer significand × 2^exponent.</summary>
+    public (ulong Significand, int Exponent) MaxFinite => Kind switch
+    {
+        FormatKind.Integer => ((1UL << (Bits - 1)) - 1, IntegerScaleExponent),
+        FormatKind.PowerOfTwo => (1, Emax),
+        // E4M3 gives up the all-ones mantissa at emax for NaN, so its largest significand is 1.110.
+        _ => (((1UL << Precision) - 1) - (Nan == NanEncoding.AllOnes && !HasInfinity ? 1UL : 0UL), Emax - MantissaBits),
+    };
+
+    /// <summary>Code of +max finite.</summary>
+    public uint MaxFiniteCode => Kind switch
+    {
+        FormatKind.Integer => (1u << (Bits - 1)) - 1,
+        FormatKind.PowerOfTwo => (uint)(ExponentFieldMax - 1),
+        _ => (uint)((Emax + Bias) << MantissaBits) | (uint)(MaxFinite.Significand & ((1UL << MantissaBits) - 1)),
+    };
+
+    /// <summary>Code of +Inf (only where <see cref="HasInfinity"/>).</summary>
+    public uint InfinityCode => (uint)ExponentFieldMax << MantissaBits;
+
+    /// <summary>The canonical quiet NaN code: positive, quiet bit set (IEEE), all ones (E4M3), 0xFF (E8M0).</summary>
+    public uint CanonicalNanCode => Kind == FormatKind.PowerOfTwo
+        ? CodeMask
+        : Nan switch
+        {
+            NanEncoding.AllOnes => CodeMask >> 1,
+            NanEncoding.Ieee => ((uint)ExponentFieldMax << MantissaBits) | (1u << (MantissaBits - 1)),
+            _ => throw new InvalidOperationException($"{Name} has no NaN"),
+        };
+
+    public bool HasNan => Nan != NanEncoding.None || Kind == FormatKind.PowerOfTwo;
+
+    public uint NegativeZeroCode => 1u << SignBit;
+
+    public override string ToString() => Name;
+}
