@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// Run with: make bench  (or: make bench BENCH='*Conversion*')
+BenchmarkSwitcher.FromAssembly(typeof(MxRef.Bench.ConversionBenchmarks).Assembly).Run(args);
