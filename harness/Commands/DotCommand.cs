@@ -1,0 +1,77 @@
+using System.CommandLine;
+using MxRef.Dot;
+using MxRef.Formats;
+using MxRef.Vectors.Text;
+
+namespace MxRef.Harness.Commands;
+
+/// <summary><c>mxref dot</c>: the streaming golden-model oracle, one answer line per input line.</summary>
+public static class DotCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<string>("--out") { Description = "Output format: fp32 (default), bf16 or fp16.", DefaultValueFactory = _ => "fp32" };
+        var acc = new Option<string>("--acc") { Description = "Accumulation model: " + AccumulationModel.ValidNames + " (default fused; see docs/semantics.md).", DefaultValueFactory = _ => "fused" };
+        var block = new Option<int>("--block", "-k") { Description = "Block size k (elements per operand, default 32).", DefaultValueFactory = _ => 32 };
+        var lineBuffered = new Option<bool>("--line-buffered") { Description = "Flush after every answer (automatic when standard input is a terminal)." };
+        var keepGoing = new Option<bool>("--keep-going") { Description = "Answer a malformed line with 'ERR <message>' and continue, instead of stopping with exit code 2." };
+        var cmd = new Command("dot",
+            "Streaming golden-model oracle for the MX block dot product. Reads lines from standard input:\n" +
+            "  FA FB RM SA A SB B C      (hex fields separated by spaces)\n" +
+            "FA/FB element format codes (0 e4m3, 1 e5m2, 2 e3m2, 3 e2m3, 4 e2m1, 5 int8), RM rounding mode\n" +
+            "(0 rne, 1 rtz, 2 rdn, 3 rup, 4 rna, 5 rto), SA/SB E8M0 scales (2 digits), A/B the k element codes packed\n" +
+            "into one hex number (element i in bits [i*w, i*w+w), exactly ceil(k*w/4) digits), C the FP32 accumulator\n" +
+            "(8 digits). Answers each line with 'D FLAGS': D in the output format (8 digits for fp32, 4 for bf16/fp16),\n" +
+            "FLAGS 2 digits (bit 0 NX, 1 UF, 2 OF, 4 NV). Blank lines and lines starting with // are skipped.\n" +
+            "Example: echo '0 0 0 7f 38 7f 40 3f800000' | mxref dot -k 1   prints   40400000 00   (1.0 x 2.0 + 1.0 = 3.0)")
+        {
+            output, acc, block, lineBuffered, keepGoing,
+        };
+        cmd.SetAction(r =>
+        {
+            var outFormat = CliParse.Format(r.GetValue(output)!, "--out");
+            if (!StandardFormats.Outputs.Contains(outFormat)) throw new UsageException($"--out must be one of fp32, bf16, fp16 (got '{r.GetValue(output)}')");
+            var model = AccumulationModel.TryParse(r.GetValue(acc)!) ?? throw new UsageException($"unknown accumulation model '{r.GetValue(acc)}' for --acc; valid: {AccumulationModel.ValidNames}");
+            int k = r.GetValue(block);
+            if (k is < 1 or > 4096) throw new UsageException($"--block must be 1..4096, got {k}");
+            bool flush = r.GetValue(lineBuffered) || !Console.IsInputRedirected;
+            return Run(Console.In, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error, outFormat, model, k, flush, r.GetValue(keepGoing));
+        });
+        return cmd;
+    }
+
+    public static int Run(TextReader input, TextWriter output, TextWriter error, NumberFormat outFormat, AccumulationModel model, int k, bool flush, bool keepGoing)
+    {
+        var v = new DotVector(k);
+        long lineNo = 0;
+        string? line;
+        while ((line = input.ReadLine()) is not null)
+        {
+            lineNo++;
+            var span = line.AsSpan().Trim();
+            if (span.IsEmpty || span.StartsWith("//")) continue;
+            try
+            {
+                DotLine.Parse(span, v, withExpected: false, outFormat);
+            }
+            catch (FieldException e)
+            {
+                string message = $"line {lineNo}: field {e.Field}: {e.Message}";
+                if (!keepGoing)
+                {
+                    output.Flush();
+                    error.WriteLine($"mxref dot: {message}");
+                    return Cli.ExitUsage;
+                }
+                output.WriteLine($"ERR {message}");
+                if (flush) output.Flush();
+                continue;
+            }
+            var res = v.Evaluate(outFormat, model);
+            output.WriteLine(DotLine.FormatResult(res.Bits, (byte)res.Flags, outFormat));
+            if (flush) output.Flush();
+        }
+        output.Flush();
+        return Cli.ExitOk;
+    }
+}

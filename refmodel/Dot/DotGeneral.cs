@@ -1,0 +1,79 @@
+using System.Numerics;
+using MxRef.Formats;
+using MxRef.Rounding;
+
+namespace MxRef.Dot;
+
+/// <summary>
+/// OCP MX v1.0 §6.2 DotGeneral: C + Σ_j Dot(A_j, B_j) over n blocks of k elements, one E8M0 scale per block.
+/// <c>fused</c> (not chained) sums every block exactly and rounds once; <c>chained</c> — and every other model — feeds
+/// each block's result (FP32) into the next block as its C, rounding to the output format only at the last block.
+/// </summary>
+public static class DotGeneral
+{
+    public static DotResult Compute(ElementTable ta, ReadOnlySpan<byte> a, ReadOnlySpan<byte> scalesA,
+        ElementTable tb, ReadOnlySpan<byte> b, ReadOnlySpan<byte> scalesB, int k, uint c, RoundingMode mode,
+        NumberFormat output, AccumulationModel model, bool chained)
+    {
+        int n = scalesA.Length;
+        if (k < 1 || a.Length != n * k || b.Length != n * k || scalesB.Length != n)
+            throw new ArgumentException($"DotGeneral needs n·k elements and n scales per operand (n = {n}, k = {k}, |A| = {a.Length}, |B| = {b.Length}, |SB| = {scalesB.Length})");
+        if (chained || model.Kind != AccumulationKind.Fused)
+        {
+            uint acc = c;
+            var flags = ExceptionFlags.None;
+            for (int j = 0; j < n; j++)
+            {
+                var block = new BlockPair(ta, a.Slice(j * k, k), scalesA[j], tb, b.Slice(j * k, k), scalesB[j]);
+                var r = MxDot.Dot(block, acc, mode, j == n - 1 ? output : StandardFormats.Fp32, model);
+                acc = r.Bits;
+                flags |= r.Flags;
+            }
+            return new DotResult(acc, flags);
+        }
+        return FusedAll(ta, a, scalesA, tb, b, scalesB, k, c, mode, output);
+    }
+
+    /// <summary>Every block summed exactly (a BigInteger with its last bit at 2^-286, the smallest product quantum), rounded once.</summary>
+    private static DotResult FusedAll(ElementTable ta, ReadOnlySpan<byte> a, ReadOnlySpan<byte> scalesA,
+        ElementTable tb, ReadOnlySpan<byte> b, ReadOnlySpan<byte> scalesB, int k, uint c, RoundingMode mode, NumberFormat output)
+    {
+        const int lsb = -254 - 2 * ElementTable.FractionBits; // smallest SumExponent
+        var cv = Codec.Decode(StandardFormats.Fp32, c);
+        var special = new SpecialCases();
+        special.AddC(cv);
+        BigInteger total = BigInteger.Zero;
+        bool allPositiveZero = !cv.IsFinite || (cv.IsZero && !cv.Negative), allNegativeZero = cv.IsZero && cv.Negative;
+        for (int j = 0; j < scalesA.Length; j++)
+        {
+            var block = new BlockPair(ta, a.Slice(j * k, k), scalesA[j], tb, b.Slice(j * k, k), scalesB[j]);
+            special.AddScale(block.ScaleA);
+            special.AddScale(block.ScaleB);
+            special.AddProducts(block);
+            Int128 sum = Int128.Zero;
+            for (int i = 0; i < k; i++)
+            {
+                int ca = block.A[i] & ta.CodeMask, cb = block.B[i] & tb.CodeMask;
+                sum += Math.BigMul(ta.Fixed[ca], tb.Fixed[cb]);
+                bool zero = ((ta.Class[ca] | tb.Class[cb]) & ElementTable.ClassZero) != 0;
+                bool negative = ((ta.Class[ca] ^ tb.Class[cb]) & ElementTable.ClassNegative) != 0;
+                allPositiveZero &= zero && !negative;
+                allNegativeZero &= zero && negative;
+            }
+            total += (BigInteger)sum << (block.SumExponent - lsb);
+        }
+        if (special.Resolve(output) is { } r) return r;
+        total += (cv.Negative ? -(BigInteger)cv.Significand : cv.Significand) << (cv.Exponent - lsb);
+        if (total.IsZero)
+        {
+            bool negative = mode == RoundingMode.Down ? !allPositiveZero : allNegativeZero;
+            return new DotResult(MxDot.ZeroOf(output, negative), ExceptionFlags.None);
+        }
+        bool neg = total.Sign < 0;
+        var mag = BigInteger.Abs(total);
+        int drop = Math.Max(0, (int)mag.GetBitLength() - 120);
+        bool sticky = drop > 0 && !(mag & ((BigInteger.One << drop) - 1)).IsZero;
+        var rounded = RoundingCore.RoundWide(output, neg, (UInt128)(mag >> drop), lsb + drop, sticky, new RoundingContext(mode, OverflowPolicy.Ieee));
+        return new DotResult(rounded.Code, rounded.Flags);
+    }
+}

@@ -1,0 +1,98 @@
+using MxRef.Formats;
+using MxRef.Rounding;
+
+namespace MxRef.Dot;
+
+/// <summary>
+/// <c>fp32-sum</c>: the way FP32 emulators (e.g. TOSA's reference model) compute an MX dot product. Each product
+/// a_i·b_i is formed in FP32 (exact: element products have at most 16 significant bits and lie in FP32's normal range),
+/// the products are summed in FP32 in index order starting from the first product, rounding after each addition; the
+/// sum is multiplied by 2^(sa+sb−254) with one FP32 rounding; finally C is added and the result rounded to the output
+/// format. Every step uses the given rounding mode and IEEE 754 special-value rules.
+/// </summary>
+public static class Fp32SumModel
+{
+    public static DotResult Dot(in BlockPair p, uint c, RoundingMode mode, NumberFormat output)
+    {
+        var ctx = new RoundingContext(mode, OverflowPolicy.Ieee);
+        var fp32 = StandardFormats.Fp32;
+        var flags = ExceptionFlags.None;
+        uint sum = 0;
+        for (int i = 0; i < p.Length; i++)
+        {
+            uint product = Product(p, i, ref flags);
+            sum = i == 0 ? product : Fp32Arith.Add(sum, product, fp32, ctx, ref flags);
+        }
+        if (p.ScaleA == 0xFF || p.ScaleB == 0xFF)
+            sum = fp32.CanonicalNanCode;
+        else
+            sum = Fp32Arith.ScaleByPowerOfTwo(sum, p.ScaleA + p.ScaleB - 254, ctx, ref flags);
+        uint d = Fp32Arith.Add(sum, c, output, ctx, ref flags);
+        return new DotResult(d, flags);
+    }
+
+    private static uint Product(in BlockPair p, int i, ref ExceptionFlags flags)
+    {
+        var fp32 = StandardFormats.Fp32;
+        var a = Codec.Decode(p.TableA.Format, (uint)(p.A[i] & p.TableA.CodeMask));
+        var b = Codec.Decode(p.TableB.Format, (uint)(p.B[i] & p.TableB.CodeMask));
+        bool negative = a.Negative ^ b.Negative;
+        if (a.IsNaN || b.IsNaN) return fp32.CanonicalNanCode;
+        if ((a.IsInfinity && b.IsZero) || (a.IsZero && b.IsInfinity))
+        {
+            flags |= ExceptionFlags.Invalid;
+            return fp32.CanonicalNanCode;
+        }
+        if (a.IsInfinity || b.IsInfinity) return (negative ? fp32.NegativeZeroCode : 0) | fp32.InfinityCode;
+        var r = RoundingCore.Round(fp32, negative, a.Significand * b.Significand, a.Exponent + b.Exponent, false,
+            new RoundingContext(RoundingMode.NearestEven, OverflowPolicy.Ieee));
+        return r.Code; // exact
+    }
+}
+
+/// <summary>IEEE 754 addition and power-of-two scaling of FP32 operands through the rounding core.</summary>
+public static class Fp32Arith
+{
+    /// <summary>x + y (FP32 bit patterns), rounded once to <paramref name="output"/>.</summary>
+    public static uint Add(uint x, uint y, NumberFormat output, in RoundingContext ctx, ref ExceptionFlags flags)
+    {
+        var fp32 = StandardFormats.Fp32;
+        var a = Codec.Decode(fp32, x);
+        var b = Codec.Decode(fp32, y);
+        if (a.IsNaN || b.IsNaN)
+        {
+            if (a.Class == ValueClass.SignalingNaN || b.Class == ValueClass.SignalingNaN) flags |= ExceptionFlags.Invalid;
+            return output.CanonicalNanCode;
+        }
+        if (a.IsInfinity && b.IsInfinity && a.Negative != b.Negative)
+        {
+            flags |= ExceptionFlags.Invalid;
+            return output.CanonicalNanCode;
+        }
+        if (a.IsInfinity || b.IsInfinity)
+            return ((a.IsInfinity ? a.Negative : b.Negative) ? output.NegativeZeroCode : 0) | output.InfinityCode;
+        var s = ExactSum.Add(Signed(a), a.Exponent, Signed(b), b.Exponent);
+        if (s.IsExactZero)
+        {
+            // IEEE 754 §6.3: −0 when both are −0, or (under rdn) for any exact zero sum of mixed or cancelling terms.
+            bool negative = ctx.Mode == RoundingMode.Down ? (a.Negative || b.Negative) : (a.Negative && b.Negative);
+            return MxDot.ZeroOf(output, negative);
+        }
+        var r = s.RoundTo(output, ctx);
+        flags |= r.Flags;
+        return r.Code;
+    }
+
+    /// <summary>x·2^k rounded once to FP32.</summary>
+    public static uint ScaleByPowerOfTwo(uint x, int k, in RoundingContext ctx, ref ExceptionFlags flags)
+    {
+        var fp32 = StandardFormats.Fp32;
+        var a = Codec.Decode(fp32, x);
+        if (!a.IsFinite || a.IsZero) return a.IsNaN ? fp32.CanonicalNanCode : x;
+        var r = RoundingCore.Round(fp32, a.Negative, a.Significand, a.Exponent + k, false, ctx);
+        flags |= r.Flags;
+        return r.Code;
+    }
+
+    private static Int128 Signed(Decoded d) => d.Negative ? -(Int128)d.Significand : (Int128)d.Significand;
+}

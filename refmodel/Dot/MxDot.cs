@@ -1,0 +1,98 @@
+using System.Numerics;
+using MxRef.Formats;
+using MxRef.Rounding;
+
+namespace MxRef.Dot;
+
+/// <summary>
+/// The golden MX dot product (OCP MX v1.0 §6.1): D = C + 2^(sa+sb−254)·Σ a_i·b_i for one block, under an
+/// accumulation model. The reference model <c>fused</c> computes the sum exactly and rounds once; see docs/semantics.md.
+/// </summary>
+public static class MxDot
+{
+    /// <summary>One block: C is an FP32 bit pattern; the result is in <paramref name="output"/> (fp32, bf16 or fp16).</summary>
+    public static DotResult Dot(in BlockPair block, uint c, RoundingMode mode, NumberFormat output, AccumulationModel model) => model.Kind switch
+    {
+        AccumulationKind.Fused => Fused(block, c, mode, output),
+        AccumulationKind.Chunked => Chunked(block, c, mode, output, model.ChunkSize),
+        AccumulationKind.Fp32Sum => Fp32SumModel.Dot(block, c, mode, output),
+        _ => throw new ArgumentOutOfRangeException(nameof(model)),
+    };
+
+    /// <summary>The reference semantics: exact sum, one rounding (docs/semantics.md, "fused").</summary>
+    public static DotResult Fused(in BlockPair p, uint c, RoundingMode mode, NumberFormat output)
+    {
+        // Products: exact in the common fixed point (2^-32 per product), summed exactly in 128 bits (|Σ| < 2^71 for k ≤ 64,
+        // and < 2^(63.7 + log2 k) in general).
+        var fa = p.TableA.Fixed; var fb = p.TableB.Fixed;
+        var ka = p.TableA.Class; var kb = p.TableB.Class;
+        byte ma = p.TableA.CodeMask, mb = p.TableB.CodeMask;
+        var a = p.A; var b = p.B;
+        Int128 sum = Int128.Zero;
+        int classes = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            int ca = a[i] & ma, cb = b[i] & mb;
+            classes |= ka[ca] | kb[cb];
+            sum += Math.BigMul(fa[ca], fb[cb]);
+        }
+
+        var cv = Codec.Decode(StandardFormats.Fp32, c);
+        if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || p.ScaleA == 0xFF || p.ScaleB == 0xFF || !cv.IsFinite)
+        {
+            var special = new SpecialCases();
+            special.AddScale(p.ScaleA);
+            special.AddScale(p.ScaleB);
+            special.AddC(cv);
+            if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0) special.AddProducts(p);
+            if (special.Resolve(output) is { } r) return r;
+        }
+
+        var ctx = new RoundingContext(mode, OverflowPolicy.Ieee);
+        Int128 cTerm = cv.Negative ? -(Int128)cv.Significand : (Int128)cv.Significand;
+        var s = ExactSum.Add(sum, p.SumExponent, cTerm, cv.Exponent);
+        if (s.IsExactZero) return new DotResult(ZeroOf(output, ExactZeroIsNegative(p, cv, mode)), ExceptionFlags.None);
+        var rounded = s.RoundTo(output, ctx);
+        return new DotResult(rounded.Code, rounded.Flags);
+    }
+
+    /// <summary>
+    /// Rule 4, the sign of an exact zero: −0 only when every term (each product a_i·b_i, and C) is a zero of negative
+    /// sign, or when terms cancel or mixed-sign zeros meet under rdn (IEEE 754 §6.3); otherwise +0.
+    /// </summary>
+    public static bool ExactZeroIsNegative(in BlockPair p, Decoded c, RoundingMode mode)
+    {
+        // Under rdn the zero is −0 unless every term is +0; otherwise it is −0 only if every term is −0.
+        bool wantNegative = mode != RoundingMode.Down;
+        if (!c.IsZero || c.Negative != wantNegative) return !wantNegative;
+        for (int i = 0; i < p.Length; i++)
+        {
+            byte ca = p.TableA.Class[p.A[i] & p.TableA.CodeMask], cb = p.TableB.Class[p.B[i] & p.TableB.CodeMask];
+            bool zeroProduct = ((ca | cb) & ElementTable.ClassZero) != 0;
+            bool negative = ((ca ^ cb) & ElementTable.ClassNegative) != 0;
+            if (!zeroProduct || negative != wantNegative) return !wantNegative;
+        }
+        return wantNegative;
+    }
+
+    /// <summary>
+    /// <c>chunked:n</c>: the block is consumed n elements at a time; each chunk's exact sum is fused with the running
+    /// accumulator and rounded once — to FP32 between chunks, to the output format for the last chunk.
+    /// </summary>
+    public static DotResult Chunked(in BlockPair p, uint c, RoundingMode mode, NumberFormat output, int n)
+    {
+        uint acc = c;
+        var flags = ExceptionFlags.None;
+        for (int start = 0; start < p.Length; start += n)
+        {
+            int len = Math.Min(n, p.Length - start);
+            bool last = start + len >= p.Length;
+            var r = Fused(p.Slice(start, len), acc, mode, last ? output : StandardFormats.Fp32);
+            acc = r.Bits;
+            flags |= r.Flags;
+        }
+        return new DotResult(acc, flags);
+    }
+
+    public static uint ZeroOf(NumberFormat output, bool negative) => negative ? output.NegativeZeroCode : 0u;
+}
