@@ -110,12 +110,12 @@ module mx_dot #(
   logic [K-1:0]          p_sign_q;
   logic [K*PMAG_W-1:0]   p_mag_q;
   logic [K*PSH_W-1:0]    p_sh_q;
-  logic [CM-1:0]         c_mag_q1;
-  logic signed [EW-1:0]  c_exp_q1, s_exp_q1;
-  logic                  c_sign_q1;
+  logic [CM-1:0]         c_mag_s1_q;
+  logic signed [EW-1:0]  c_exp_s1_q, s_exp_s1_q;
+  logic                  c_sign_s1_q;
   // side band carried down the pipe: {rm, res_nan, nv, res_inf, inf_sign, zero_sign}
   localparam int unsigned SB_W = 8;
-  logic [SB_W-1:0]       sb_d, sb_q1, sb_q2, sb_q3, sb_q4;
+  logic [SB_W-1:0]       sb_d, sb_s1_q, sb_s2_q, sb_s3_q, sb_s4_q;
 
   assign sb_d = {rm, s1_res_nan, s1_nv, s1_res_inf, ninf, s1_zero_sign};
 
@@ -123,11 +123,11 @@ module mx_dot #(
     p_sign_q  <= l_sign;
     p_mag_q   <= l_mag;
     p_sh_q    <= l_sh;
-    c_mag_q1  <= c_mag;
-    c_exp_q1  <= c_exp;
-    c_sign_q1 <= c_sign;
-    s_exp_q1  <= s_exp;
-    sb_q1     <= sb_d;
+    c_mag_s1_q  <= c_mag;
+    c_exp_s1_q  <= c_exp;
+    c_sign_s1_q <= c_sign;
+    s_exp_s1_q  <= s_exp;
+    sb_s1_q     <= sb_d;
   end
 
   // ================================================================== stage 2
@@ -144,17 +144,17 @@ module mx_dot #(
 
   mx_adder_tree #(.N(K), .W(SW)) u_tree (.in(p_fx), .sum(sum_d));
 
-  logic [CM-1:0]         c_mag_q2;
-  logic signed [EW-1:0]  c_exp_q2, s_exp_q2;
-  logic                  c_sign_q2;
+  logic [CM-1:0]         c_mag_s2_q;
+  logic signed [EW-1:0]  c_exp_s2_q, s_exp_s2_q;
+  logic                  c_sign_s2_q;
 
   always_ff @(posedge clk) begin
     sum_q     <= sum_d;
-    c_mag_q2  <= c_mag_q1;
-    c_exp_q2  <= c_exp_q1;
-    c_sign_q2 <= c_sign_q1;
-    s_exp_q2  <= s_exp_q1;
-    sb_q2     <= sb_q1;
+    c_mag_s2_q  <= c_mag_s1_q;
+    c_exp_s2_q  <= c_exp_s1_q;
+    c_sign_s2_q <= c_sign_s1_q;
+    s_exp_s2_q  <= s_exp_s1_q;
+    sb_s2_q     <= sb_s1_q;
   end
 
   // ================================================================== stage 3
@@ -163,10 +163,10 @@ module mx_dot #(
 
   mx_fuse #(.SW(SW), .WW(WW)) u_fuse (
     .s_sum  (sum_q),
-    .es     (s_exp_q2),
-    .c_mag  (c_mag_q2),
-    .ec     (c_exp_q2),
-    .c_sign (c_sign_q2),
+    .es     (s_exp_s2_q),
+    .c_mag  (c_mag_s2_q),
+    .ec     (c_exp_s2_q),
+    .c_sign (c_sign_s2_q),
     .win    (win_d),
     .ebase  (ebase_d)
   );
@@ -174,7 +174,7 @@ module mx_dot #(
   always_ff @(posedge clk) begin
     win_q   <= win_d;
     ebase_q <= ebase_d;
-    sb_q3   <= sb_q2;
+    sb_s3_q   <= sb_s2_q;
   end
 
   // ================================================================== stage 4
@@ -196,7 +196,7 @@ module mx_dot #(
     emsb_q <= emsb_d;
     sign_q <= sign_d;
     zero_q <= zero_d;
-    sb_q4  <= sb_q3;
+    sb_s4_q  <= sb_s3_q;
   end
 
   // ================================================================== stage 5
@@ -208,12 +208,12 @@ module mx_dot #(
     .e_msb     (emsb_q),
     .sign      (sign_q),
     .zero      (zero_q),
-    .zero_sign (sb_q4[0]),
-    .rm        (sb_q4[7:5]),
-    .res_nan   (sb_q4[4]),
-    .nv        (sb_q4[3]),
-    .res_inf   (sb_q4[2]),
-    .inf_sign  (sb_q4[1]),
+    .zero_sign (sb_s4_q[0]),
+    .rm        (sb_s4_q[7:5]),
+    .res_nan   (sb_s4_q[4]),
+    .nv        (sb_s4_q[3]),
+    .res_inf   (sb_s4_q[2]),
+    .inf_sign  (sb_s4_q[1]),
     .d         (d_d),
     .flags     (flags_d)
   );
