@@ -19,6 +19,7 @@ public static class Cli
         root.Add(FormatsCommand.Create());
         root.Add(ConvertCommand.Create());
         root.Add(DotCommand.Create());
+        foreach (var c in VerifyCommand.CreateAll()) root.Add(c);
         return root;
     }
 

@@ -1,0 +1,70 @@
+using System.Text;
+using MxRef.Formats;
+using MxRef.Rounding;
+using MxRef.Vectors.Text;
+
+namespace MxRef.Harness.Verify;
+
+/// <summary>One result that differs from the golden model, with everything needed to debug it.</summary>
+public sealed class Mismatch
+{
+    public required int Number { get; init; }
+    public required string Source { get; init; }
+    public required string? File { get; init; }
+    public required long Origin { get; init; }
+    public required DotVector Vector { get; init; }
+    public required uint ExpectedD { get; init; }
+    public required byte ExpectedFlags { get; init; }
+    public required uint ActualD { get; init; }
+    public required byte ActualFlags { get; init; }
+    /// <summary>The binary records of the vectors around it (for the trace re-run) and its position among them.</summary>
+    public required byte[] Neighbourhood { get; init; }
+    public required int NeighbourIndex { get; init; }
+    public string ReproCommand { get; set; } = "";
+    public string? TraceFile { get; set; }
+    public string? TraceNote { get; set; }
+
+    public string ModelLine => DotLine.FormatInputs(Vector);
+
+    public static string Value(uint fp32) => Codec.Show(StandardFormats.Fp32, fp32);
+
+    public static string FlagNames(byte flags) =>
+        flags == 0 ? "none" : string.Join('|', new[] { (1, "NX"), (2, "UF"), (4, "OF"), (8, "bit3"), (16, "NV") }.Where(f => (flags & f.Item1) != 0).Select(f => f.Item2));
+
+    public string ToText(int k)
+    {
+        var v = Vector;
+        var fa = StandardFormats.Elements[v.FormatA];
+        var fb = StandardFormats.Elements[v.FormatB];
+        var sb = new StringBuilder();
+        sb.Append($"MISMATCH {Number}: {Source}\n");
+        sb.Append($"  formats   A {fa.Name} ({v.FormatA}), B {fb.Name} ({v.FormatB}); rounding {((RoundingMode)v.Rounding).ShortName()} ({v.Rounding})\n");
+        sb.Append($"  scales    A 0x{v.ScaleA:x2} ({Scale(v.ScaleA)}), B 0x{v.ScaleB:x2} ({Scale(v.ScaleB)})\n");
+        Elements(sb, "A", fa, v.A);
+        Elements(sb, "B", fb, v.B);
+        sb.Append($"  C         0x{v.C:x8} ({Value(v.C)})\n");
+        sb.Append($"  expected  D 0x{ExpectedD:x8} ({Value(ExpectedD)})  flags 0x{ExpectedFlags:x2} ({FlagNames(ExpectedFlags)})\n");
+        sb.Append($"  actual    D 0x{ActualD:x8} ({Value(ActualD)})  flags 0x{ActualFlags:x2} ({FlagNames(ActualFlags)})\n");
+        sb.Append($"  differs   D bits 0x{ExpectedD ^ ActualD:x8}, flags {FlagNames((byte)(ExpectedFlags ^ ActualFlags))}\n");
+        sb.Append($"  re-run    {ReproCommand}\n");
+        sb.Append($"  model     echo '{ModelLine}' | mxref dot -k {k}\n");
+        if (TraceFile is not null) sb.Append($"  trace     {TraceFile}{(TraceNote is null ? "" : " (" + TraceNote + ")")}\n");
+        return sb.ToString();
+    }
+
+    private static string Scale(byte s) => s == 0xFF ? "NaN" : $"2^{s - 127}";
+
+    /// <summary>Element codes with their values, eight per line.</summary>
+    private static void Elements(StringBuilder sb, string name, NumberFormat f, byte[] codes)
+    {
+        for (int i = 0; i < codes.Length; i += 8)
+        {
+            sb.Append(i == 0 ? $"  {name,-9} " : "            ");
+            sb.Append($"[{i,2}] ");
+            for (int j = i; j < Math.Min(i + 8, codes.Length); j++)
+                sb.Append($"{codes[j]:x2}={Codec.Show(f, codes[j])} ");
+            sb.Length--;
+            sb.Append('\n');
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using MxRef.Dot;
+
+namespace MxRef.Harness.Verify;
+
+/// <summary>Everything <c>mxref verify</c> was asked to do (see docs/verify.md).</summary>
+public sealed record VerifyOptions
+{
+    public required IReadOnlyList<string> Rtl { get; init; }
+    /// <summary>True when the sources are the project's own rtl/ (the repro command then needs no --rtl).</summary>
+    public bool DefaultRtl { get; init; }
+    public string Top { get; init; } = "mx_dot";
+    public IReadOnlyList<(string Name, string Value)> Parameters { get; init; } = [];
+    public int K { get; init; } = 32;
+    public IReadOnlyList<string> VerilatorFlags { get; init; } = [];
+    public AccumulationModel Model { get; init; } = AccumulationModel.Fused;
+
+    public IReadOnlyList<string> VectorFiles { get; init; } = [];
+    public long? Line { get; init; }
+    public IGeneratedVectors? Generator { get; init; }
+    public long? Index { get; init; }
+
+    public int Jobs { get; init; } = 1;
+    public int Shard { get; init; }
+    public int Shards { get; init; } = 1;
+    public int MaxMismatches { get; init; } = 10;
+    public bool Trace { get; init; }
+    public string TraceDir { get; init; } = "out/verify";
+    public string BuildDir { get; init; } = "out/verilator";
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+    public string? JUnit { get; init; }
+    public string? Report { get; init; }
+    /// <summary>Raw simulation rate only: run the bench's free-running mode for this many vectors.</summary>
+    public long? FreeRun { get; init; }
+}
+
+/// <summary>The generator behind <c>mxref verify</c>'s generator options: index-addressable vectors.</summary>
+public interface IGeneratedVectors
+{
+    long Total { get; }
+    /// <summary>A source for one simulation process: its slice of the index range, or just <paramref name="onlyIndex"/>.</summary>
+    IVectorSource Open(RunSlice slice, long? onlyIndex);
+    IVectorOrigins Origins { get; }
+    /// <summary>Identifies the regression (shards of the same regression have the same text).</summary>
+    string Describe();
+}
+
+/// <summary><see cref="RandomSource"/> as a generator.</summary>
+public sealed class RandomVectors(ulong seed, long count) : IGeneratedVectors
+{
+    public long Total => count;
+    public IVectorSource Open(RunSlice slice, long? onlyIndex) => new RandomSource(seed, count, slice, onlyIndex);
+    public IVectorOrigins Origins { get; } = new RandomSource(seed, count, new RunSlice(0, 1, 0, 1), null);
+    public string Describe() => $"random vectors, seed {seed}, count {count}";
+}

@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Security;
+using System.Text;
+using MxRef.Formats;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace MxRef.Harness.Verify;
+
+/// <summary>The outcome of a run (or of merged shards): counts, rates, coverage, mismatches; as text, JSON and JUnit XML.</summary>
+public sealed class VerifyResult
+{
+    public const string Format = "mxref-verify-report/1";
+
+    public required string Regression { get; init; }
+    public required string Top { get; init; }
+    public required int K { get; init; }
+    public int Shard { get; init; }
+    public int Shards { get; init; } = 1;
+    /// <summary>For merged reports: the shard indices it combines.</summary>
+    public IReadOnlyList<int> ShardsMerged { get; init; } = [];
+    public int Jobs { get; init; } = 1;
+    public int Latency { get; init; }
+    public long Vectors { get; init; }
+    public long MismatchCount { get; init; }
+    public bool LimitReached { get; init; }
+    public double SimSeconds { get; init; }
+    public double WallSeconds { get; set; }
+    public required long[] Coverage { get; init; }
+    public required IReadOnlyList<Mismatch> Mismatches { get; init; }
+    /// <summary>Mismatches as stored in a JSON report (for merged reports, which have no vectors in memory).</summary>
+    public IReadOnlyList<JObject> MismatchJson { get; init; } = [];
+    public string? Error { get; set; }
+
+    public string Status => Error is not null ? "error" : MismatchCount > 0 ? "fail" : "pass";
+    public double Rate => SimSeconds > 0 ? Vectors / SimSeconds : 0;
+
+    public string Summary()
+    {
+        var sb = new StringBuilder();
+        int expected = Enumerable.Range(0, CoverageTally.Size).Count(CoverageTally.Expected);
+        var missing = Enumerable.Range(0, CoverageTally.Size).Where(i => CoverageTally.Expected(i) && Coverage[i] == 0).Select(i => CoverageTally.Names[i]).ToArray();
+        sb.Append(CultureInfo.InvariantCulture, $"verify summary: {Top} K={K}, latency {Latency} clocks, shard {Shard}/{Shards}, {Jobs} simulation process{(Jobs == 1 ? "" : "es")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  vectors      {Vectors:N0}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  mismatches   {MismatchCount:N0}{(LimitReached ? " (stopped at --max-mismatches)" : "")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  rate         {Rate:N0} vectors/s ({SimSeconds:0.00} s streaming, model and comparison included)\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  coverage     {expected - missing.Length}/{expected} classes hit{(missing.Length > 0 ? "; never hit: " + string.Join(' ', missing) : "")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  wall time    {WallSeconds:0.0} s\n");
+        sb.Append(Status switch { "pass" => "PASS\n", "fail" => "FAIL\n", _ => $"ERROR: {Error}\n" });
+        return sb.ToString();
+    }
+
+    public string ToJson()
+    {
+        var cov = new JObject();
+        for (int i = 0; i < CoverageTally.Size; i++) cov[CoverageTally.Names[i]] = Coverage[i];
+        var mismatches = new JArray(MismatchJson);
+        foreach (var m in Mismatches)
+        {
+            mismatches.Add(new JObject
+            {
+                ["number"] = m.Number,
+                ["source"] = m.Source,
+                ["file"] = m.File,
+                ["origin"] = m.Origin,
+                ["inputs"] = m.ModelLine,
+                ["format_a"] = StandardFormats.Elements[m.Vector.FormatA].Name,
+                ["format_b"] = StandardFormats.Elements[m.Vector.FormatB].Name,
+                ["expected"] = $"{m.ExpectedD:x8} {m.ExpectedFlags:x2}",
+                ["actual"] = $"{m.ActualD:x8} {m.ActualFlags:x2}",
+                ["expected_value"] = Mismatch.Value(m.ExpectedD),
+                ["actual_value"] = Mismatch.Value(m.ActualD),
+                ["expected_flags"] = Mismatch.FlagNames(m.ExpectedFlags),
+                ["actual_flags"] = Mismatch.FlagNames(m.ActualFlags),
+                ["repro"] = m.ReproCommand,
+                ["trace"] = m.TraceFile,
+            });
+        }
+        var o = new JObject
+        {
+            ["format"] = Format,
+            ["regression"] = Regression,
+            ["top"] = Top,
+            ["k"] = K,
+            ["shard"] = Shard,
+            ["shards"] = Shards,
+            ["shards_merged"] = new JArray(ShardsMerged.Count > 0 ? ShardsMerged : [Shard]),
+            ["jobs"] = Jobs,
+            ["latency"] = Latency,
+            ["status"] = Status,
+            ["error"] = Error,
+            ["vectors"] = Vectors,
+            ["mismatches"] = MismatchCount,
+            ["limit_reached"] = LimitReached,
+            ["sim_seconds"] = Math.Round(SimSeconds, 3),
+            ["wall_seconds"] = Math.Round(WallSeconds, 3),
+            ["vectors_per_second"] = Math.Round(Rate),
+            ["coverage"] = cov,
+            ["mismatch_details"] = mismatches,
+        };
+        return o.ToString(Formatting.Indented) + "\n";
+    }
+
+    /// <summary>One test case per format pair (failed when a detailed mismatch has that pair), plus the run itself.</summary>
+    public string ToJUnit()
+    {
+        var details = MismatchJson.Select(j => ((string?)j["format_a"] ?? "", (string?)j["format_b"] ?? "", (string?)j["source"] ?? "", $"expected {j["expected"]}, actual {j["actual"]}; re-run: {j["repro"]}"))
+            .Concat(Mismatches.Select(m => (StandardFormats.Elements[m.Vector.FormatA].Name, StandardFormats.Elements[m.Vector.FormatB].Name, m.Source,
+                $"expected {m.ExpectedD:x8} {m.ExpectedFlags:x2}, actual {m.ActualD:x8} {m.ActualFlags:x2}; re-run: {m.ReproCommand}")))
+            .ToList();
+        var sb = new StringBuilder();
+        var cases = new List<string>();
+        int failures = 0, errors = 0;
+        string cls = SecurityElement.Escape($"mxref.verify.{Top}")!;
+        for (int a = 0; a < 6; a++)
+            for (int b = 0; b < 6; b++)
+            {
+                string fa = StandardFormats.Elements[a].Name, fb = StandardFormats.Elements[b].Name;
+                long n = Coverage[a * 6 + b];
+                if (n == 0) continue;
+                var bad = details.Where(d => d.Item1 == fa && d.Item2 == fb).ToList();
+                var c = new StringBuilder($"    <testcase classname=\"{cls}\" name=\"{fa} x {fb} ({n} vectors)\" time=\"0\">\n");
+                if (bad.Count > 0)
+                {
+                    failures++;
+                    c.Append($"      <failure message=\"{bad.Count} mismatching vectors of this pair among the reported ones\">");
+                    foreach (var d in bad) c.Append(SecurityElement.Escape($"{d.Item3}: {d.Item4}\n"));
+                    c.Append("</failure>\n");
+                }
+                cases.Add(c.Append("    </testcase>\n").ToString());
+            }
+        var run = new StringBuilder($"    <testcase classname=\"{cls}\" name=\"regression: {SecurityElement.Escape(Regression)}\" time=\"{SimSeconds.ToString("0.000", CultureInfo.InvariantCulture)}\">\n");
+        if (Error is not null) { errors++; run.Append($"      <error message=\"{SecurityElement.Escape(Error)}\"/>\n"); }
+        else if (MismatchCount > 0) { failures++; run.Append($"      <failure message=\"{MismatchCount} mismatches in {Vectors} vectors\"/>\n"); }
+        cases.Add(run.Append("    </testcase>\n").ToString());
+        sb.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  <testsuite name=\"mxref verify {SecurityElement.Escape(Top)} shard {Shard}/{Shards}\" tests=\"{cases.Count}\" failures=\"{failures}\" errors=\"{errors}\" time=\"{WallSeconds:0.000}\">\n");
+        foreach (var c in cases) sb.Append(c);
+        sb.Append("  </testsuite>\n</testsuites>\n");
+        return sb.ToString();
+    }
+
+    /// <summary>Reads a JSON report written by <see cref="ToJson"/>.</summary>
+    public static VerifyResult FromJson(string path)
+    {
+        JObject o;
+        try
+        {
+            o = JObject.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new UsageException($"{path}: not a JSON report: {e.Message}");
+        }
+        if ((string?)o["format"] != Format) throw new UsageException($"{path}: field format: expected '{Format}', got '{o["format"]}'");
+        T Field<T>(string name) => o[name] is { } t && t.Type != JTokenType.Null ? t.ToObject<T>()! : throw new UsageException($"{path}: field {name} is missing");
+        var cov = new long[CoverageTally.Size];
+        var jc = Field<JObject>("coverage");
+        for (int i = 0; i < cov.Length; i++) cov[i] = (long?)jc[CoverageTally.Names[i]] ?? 0;
+        return new VerifyResult
+        {
+            Regression = Field<string>("regression"),
+            Top = Field<string>("top"),
+            K = Field<int>("k"),
+            Shard = Field<int>("shard"),
+            Shards = Field<int>("shards"),
+            ShardsMerged = Field<int[]>("shards_merged"),
+            Jobs = Field<int>("jobs"),
+            Latency = Field<int>("latency"),
+            Vectors = Field<long>("vectors"),
+            MismatchCount = Field<long>("mismatches"),
+            LimitReached = Field<bool>("limit_reached"),
+            SimSeconds = Field<double>("sim_seconds"),
+            WallSeconds = Field<double>("wall_seconds"),
+            Coverage = cov,
+            Mismatches = [],
+            MismatchJson = Field<JArray>("mismatch_details").OfType<JObject>().ToArray(),
+            Error = (string?)o["error"],
+        };
+    }
+
+    /// <summary>
+    /// Combines the reports of the shards of one regression. Every report must be of the same regression and shard
+    /// count, and no shard may appear twice; missing shards are an error unless <paramref name="allowPartial"/>.
+    /// The merged rate is the total over the summed simulation time (one process at a time, like a single run).
+    /// </summary>
+    public static VerifyResult Merge(IReadOnlyList<(string Path, VerifyResult R)> reports, bool allowPartial)
+    {
+        if (reports.Count == 0) throw new UsageException("report merge needs at least one report");
+        var first = reports[0];
+        var seen = new Dictionary<int, string>();
+        foreach (var (path, r) in reports)
+        {
+            if (r.Regression != first.R.Regression)
+                throw new UsageException($"{path}: field regression: '{r.Regression}' is not the regression of {first.Path} ('{first.R.Regression}')");
+            if (r.Shards != first.R.Shards)
+                throw new UsageException($"{path}: field shards: {r.Shards}, but {first.Path} has {first.R.Shards}");
+            foreach (int s in r.ShardsMerged)
+                if (!seen.TryAdd(s, path)) throw new UsageException($"{path}: shard {s}/{r.Shards} is also in {seen[s]}: merging it twice would count its vectors twice");
+        }
+        var missing = Enumerable.Range(0, first.R.Shards).Where(s => !seen.ContainsKey(s)).ToArray();
+        if (missing.Length > 0 && !allowPartial)
+            throw new UsageException($"shards {string.Join(", ", missing)} of {first.R.Shards} have no report (pass --allow-partial to merge anyway)");
+        var cov = new long[CoverageTally.Size];
+        foreach (var (_, r) in reports)
+            for (int i = 0; i < cov.Length; i++) cov[i] += r.Coverage[i];
+        var errors = reports.Where(x => x.R.Error is not null).Select(x => $"{x.Path}: {x.R.Error}").ToArray();
+        return new VerifyResult
+        {
+            Regression = first.R.Regression,
+            Top = first.R.Top,
+            K = first.R.K,
+            Shard = 0,
+            Shards = first.R.Shards,
+            ShardsMerged = seen.Keys.Order().ToArray(),
+            Jobs = reports.Max(x => x.R.Jobs),
+            Latency = first.R.Latency,
+            Vectors = reports.Sum(x => x.R.Vectors),
+            MismatchCount = reports.Sum(x => x.R.MismatchCount),
+            LimitReached = reports.Any(x => x.R.LimitReached),
+            SimSeconds = reports.Sum(x => x.R.SimSeconds),
+            WallSeconds = reports.Max(x => x.R.WallSeconds),
+            Coverage = cov,
+            Mismatches = [],
+            MismatchJson = reports.SelectMany(x => x.R.MismatchJson).ToArray(),
+            Error = errors.Length > 0 ? string.Join("; ", errors) : missing.Length > 0 ? null : null,
+        };
+    }
+}

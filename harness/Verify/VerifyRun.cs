@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace MxRef.Harness.Verify;
+
+/// <summary>
+/// <c>mxref verify</c> end to end: build (or reuse) the Verilated bench, run <c>--jobs</c> simulation processes on this
+/// shard's vectors, compare every result with the golden model, then print the summary, the mismatch reports (with
+/// re-run commands and, with <c>--trace</c>, VCDs) and write the JSON and JUnit reports.
+/// </summary>
+public static class VerifyRun
+{
+    public static int Execute(VerifyOptions o, TextWriter stdout, TextWriter stderr)
+    {
+        var wall = Stopwatch.StartNew();
+        var spec = new BuildSpec(o.Rtl, o.Top, o.Parameters, o.K, false, o.VerilatorFlags);
+        var build = VerilatorBuild.Build(spec, o.BuildDir, stderr);
+        stderr.WriteLine(build.Cached
+            ? $"verify: bench {build.Executable} (cached build)"
+            : $"verify: built {build.Executable} in {build.Time.TotalSeconds:0.0} s");
+        if (o.FreeRun is { } n) return FreeRun(build.Executable, n, stdout);
+
+        IVectorOrigins origins;
+        Func<RunSlice, IVectorSource> open;
+        string regression;
+        if (o.VectorFiles.Count > 0)
+        {
+            foreach (var f in o.VectorFiles)
+                if (!File.Exists(f)) throw new UsageException($"vector file '{f}' does not exist");
+            var describe = new MxvSource(o.VectorFiles, o.K, new RunSlice(0, 1, 0, 1), null);
+            origins = describe;
+            open = s => new MxvSource(o.VectorFiles, o.K, s, o.Line);
+            regression = "files " + string.Join(' ', o.VectorFiles);
+        }
+        else
+        {
+            var g = o.Generator ?? throw new UsageException("no vectors: give --vectors FILE... or generator options");
+            origins = g.Origins;
+            open = s => g.Open(s, o.Index);
+            regression = g.Describe();
+        }
+        regression = $"{o.Top} K={o.K}{string.Concat(o.Parameters.Select(p => $" {p.Name}={p.Value}"))} acc={o.Model}; {regression}";
+        var ctx = new RunContext(o.Model, o.MaxMismatches, o.Timeout, origins);
+        int jobs = o.Line is not null || o.Index is not null ? 1 : o.Jobs;
+        var sessions = Enumerable.Range(0, jobs)
+            .Select(j => new SimSession(build.Executable, () => open(new RunSlice(o.Shard, o.Shards, j, jobs)), ctx, o.K, jobs == 1 ? "simulation" : $"simulation {j + 1}/{jobs}"))
+            .ToArray();
+        stderr.WriteLine($"verify: {regression}; shard {o.Shard}/{o.Shards}, {jobs} simulation process{(jobs == 1 ? "" : "es")}");
+
+        var sim = Stopwatch.StartNew();
+        var errors = new Exception?[jobs];
+        using var progress = new Timer(_ => stderr.WriteLine($"verify: {Interlocked.Read(ref ctx.Compared):N0} vectors compared, {ctx.MismatchCount} mismatches, {sim.Elapsed.TotalSeconds:0} s"),
+            null, 10_000, 10_000);
+        var threads = sessions.Select((s, j) => new Thread(() =>
+        {
+            try { s.Run(); }
+            catch (Exception e) { errors[j] = e; ctx.Stop(); }
+        })).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+        progress.Change(Timeout.Infinite, Timeout.Infinite);
+        double simSeconds = sim.Elapsed.TotalSeconds;
+
+        var result = new VerifyResult
+        {
+            Regression = regression,
+            Top = o.Top,
+            K = o.K,
+            Shard = o.Shard,
+            Shards = o.Shards,
+            Jobs = jobs,
+            Latency = sessions.Max(s => s.Latency),
+            Vectors = sessions.Sum(s => s.Vectors),
+            MismatchCount = ctx.MismatchCount,
+            LimitReached = ctx.LimitReached,
+            SimSeconds = simSeconds,
+            Coverage = Sum(sessions.Select(s => s.Coverage)),
+            Mismatches = ctx.Mismatches,
+        };
+        var error = errors.FirstOrDefault(e => e is not null);
+        if (error is UsageException) throw error;
+        if (error is not null and not SimFailure) throw new AggregateException(error);
+        result.Error = error?.Message;
+
+        string design = DesignOptions(o);
+        foreach (var m in result.Mismatches) m.ReproCommand = $"mxref verify {design} {origins.ReproOptions(m.File, m.Origin)}";
+        if (o.Trace && result.Mismatches.Count > 0) Traces(o, spec, result.Mismatches, stderr);
+        result.WallSeconds = wall.Elapsed.TotalSeconds;
+
+        foreach (var m in result.Mismatches) stdout.Write(m.ToText(o.K));
+        stdout.Write(result.Summary());
+        if (o.Report is not null) AtomicFile.WriteAllText(o.Report, result.ToJson());
+        if (o.JUnit is not null) AtomicFile.WriteAllText(o.JUnit, result.ToJUnit());
+        if (result.Error is not null)
+        {
+            stderr.WriteLine($"mxref verify: {result.Error}");
+            return Cli.ExitUsage;
+        }
+        return result.MismatchCount > 0 ? Cli.ExitMismatch : Cli.ExitOk;
+    }
+
+    private static int FreeRun(string exe, long n, TextWriter stdout)
+    {
+        var (exit, output) = Tools.Run(exe, ["--free-run", n.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        stdout.Write(output);
+        if (exit != 0) throw new UsageException($"the free-running bench failed (exit {exit})");
+        return Cli.ExitOk;
+    }
+
+    private static long[] Sum(IEnumerable<long[]> counts)
+    {
+        var total = new long[CoverageTally.Size];
+        foreach (var c in counts)
+            for (int i = 0; i < total.Length; i++) total[i] += c[i];
+        return total;
+    }
+
+    /// <summary>The options that rebuild the same bench (everything but the vectors).</summary>
+    public static string DesignOptions(VerifyOptions o)
+    {
+        var sb = new StringBuilder();
+        if (!o.DefaultRtl) sb.Append("--rtl ").Append(string.Join(' ', o.Rtl)).Append(' ');
+        sb.Append($"--top {o.Top}");
+        foreach (var (n, v) in o.Parameters) sb.Append($" --param {n}={v}");
+        foreach (var f in o.VerilatorFlags) sb.Append($" --verilator-flag={f}");
+        if (o.Model != MxRef.Dot.AccumulationModel.Fused) sb.Append($" --acc {o.Model}");
+        return sb.ToString();
+    }
+
+    /// <summary>Re-runs the vectors around each mismatch on the trace build of the bench and keeps the VCDs.</summary>
+    private static void Traces(VerifyOptions o, BuildSpec spec, IReadOnlyList<Mismatch> mismatches, TextWriter log)
+    {
+        var build = VerilatorBuild.Build(spec with { Trace = true }, o.BuildDir, log);
+        Directory.CreateDirectory(o.TraceDir);
+        foreach (var m in mismatches)
+        {
+            var vcd = Path.Combine(o.TraceDir, $"mismatch-{m.Number}.vcd");
+            var psi = new ProcessStartInfo(build.Executable) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            psi.ArgumentList.Add("--trace");
+            psi.ArgumentList.Add(vcd);
+            using var p = Process.Start(psi)!;
+            var errTask = p.StandardError.ReadToEndAsync();
+            var outTask = Task.Run(() => { using var ms = new MemoryStream(); p.StandardOutput.BaseStream.CopyTo(ms); return ms.ToArray(); });
+            p.StandardInput.BaseStream.Write(m.Neighbourhood);
+            p.StandardInput.Close();
+            if (!p.WaitForExit((int)o.Timeout.TotalMilliseconds)) Tools.Terminate(p);
+            var bytes = outTask.Result;
+            var err = errTask.Result;
+            var match = System.Text.RegularExpressions.Regex.Match(err, @"VCD time (\d+)");
+            if (p.ExitCode != 0 || !match.Success || bytes.Length < StreamProtocol.HelloBytes)
+            {
+                m.TraceNote = $"trace run failed (exit {p.ExitCode}): {err.Trim()}";
+                continue;
+            }
+            var hello = StreamProtocol.ReadHello(bytes);
+            long t0 = long.Parse(match.Groups[1].Value);
+            long tIn = t0 + 10 * m.NeighbourIndex, tOut = t0 + 10 * (m.NeighbourIndex + hello.Latency - 1);
+            int at = StreamProtocol.HelloBytes + m.NeighbourIndex * StreamProtocol.ResultBytes;
+            uint d = BitConverter.ToUInt32(bytes, at);
+            byte flags = bytes[at + 4];
+            bool reproduced = d == m.ActualD && flags == m.ActualFlags;
+            m.TraceFile = vcd;
+            m.TraceNote = $"vector sampled at the rising edge at time {tIn}, result on d/flags after the edge at {tOut}; " +
+                          (reproduced ? "mismatch reproduced" : $"NOT reproduced in isolation (got {d:x8} {flags:x2}): the design depends on earlier vectors");
+        }
+    }
+}

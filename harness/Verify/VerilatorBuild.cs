@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MxRef.Harness.Verify;
+
+/// <summary>What to build: the design's sources, its top module and parameters, and the bench variant.</summary>
+public sealed record BuildSpec(IReadOnlyList<string> Sources, string Top, IReadOnlyList<(string Name, string Value)> Parameters, int K, bool Trace, IReadOnlyList<string> ExtraFlags);
+
+/// <summary>
+/// Builds the Verilated design with our testbench (<c>harness/tb/mx_dot_tb.cpp</c>, embedded in the CLI) and caches the
+/// binary under <c>BUILD_DIR/&lt;hash&gt;/</c>: the hash covers the Verilator version, the flags, the testbench, the
+/// parameters and every source file's path and contents, so an unchanged design starts at once and any change rebuilds.
+/// A build goes to a temporary directory that is renamed into place when it succeeds (no half-built cache entries,
+/// and concurrent shards of a job array that build the same design do not trip over each other).
+/// </summary>
+public static class VerilatorBuild
+{
+    public const string Binary = "mxtb";
+    public const string TestbenchResource = "MxRef.Harness.tb.mx_dot_tb.cpp";
+
+    /// <summary>The Verilator flags of the issue, plus -O2 for the C++ compile (Verilator's default is -Os).</summary>
+    public static readonly string[] Flags = ["--cc", "--exe", "--build", "-O3", "--x-assign", "fast", "--x-initial", "fast", "--noassert"];
+
+    public static string Testbench()
+    {
+        using var s = typeof(VerilatorBuild).Assembly.GetManifestResourceStream(TestbenchResource)
+            ?? throw new InvalidOperationException($"the testbench resource {TestbenchResource} is missing from the build");
+        using var r = new StreamReader(s);
+        return r.ReadToEnd();
+    }
+
+    public sealed record Result(string Executable, string Directory, bool Cached, TimeSpan Time);
+
+    /// <summary>Builds (or finds in the cache) the bench; throws <see cref="UsageException"/> with the tool's output on failure.</summary>
+    public static Result Build(BuildSpec spec, string buildRoot, TextWriter log)
+    {
+        var verilator = Tools.Which(Environment.GetEnvironmentVariable("VERILATOR") ?? "verilator")
+            ?? throw new UsageException("verilator is not on PATH: " + Tools.InstallHint);
+        foreach (var src in spec.Sources)
+            if (!File.Exists(src)) throw new UsageException($"RTL source '{src}' does not exist");
+        var version = Tools.Run(verilator, ["--version"]).Output.Trim();
+        var tb = Testbench();
+        var args = Arguments(spec, "__DIR__");
+        string hash = Hash(version, tb, args, spec);
+        string dir = Path.GetFullPath(Path.Combine(buildRoot, hash));
+        string exe = Path.Combine(dir, Binary);
+        var started = DateTime.UtcNow;
+        if (File.Exists(exe)) return new Result(exe, dir, true, TimeSpan.Zero);
+
+        string tmp = dir + $".tmp-{Environment.ProcessId}";
+        if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
+        Directory.CreateDirectory(tmp);
+        File.WriteAllText(Path.Combine(tmp, "mx_dot_tb.cpp"), tb);
+        var realArgs = Arguments(spec, tmp);
+        File.WriteAllText(Path.Combine(tmp, "command.txt"), verilator + " " + string.Join(' ', realArgs.Select(Quote)) + "\n");
+        log.WriteLine($"verify: building {spec.Top} (K={spec.K}{(spec.Trace ? ", trace" : "")}) with {version} in {dir} ...");
+        var (exit, output) = Tools.Run(verilator, realArgs, tmp);
+        File.WriteAllText(Path.Combine(tmp, "build.log"), output);
+        var header = Path.Combine(tmp, "Vdut.h");
+        if (File.Exists(header))
+        {
+            var diffs = DutInterface.Differences(DutInterface.ReadHeader(header), spec.K, spec.Top);
+            if (diffs.Count > 0)
+                throw new UsageException($"the design does not match the interface mxref verify drives:\n  {string.Join("\n  ", diffs)}\n{DutInterface.Summary}");
+        }
+        if (exit != 0 || !File.Exists(Path.Combine(tmp, Binary)))
+        {
+            throw new UsageException($"the Verilator build failed (exit {exit}); its output (full log: {Path.Combine(tmp, "build.log")}):\n" +
+                                     Interesting(output));
+        }
+        try
+        {
+            Directory.Move(tmp, dir);
+        }
+        catch (IOException) when (File.Exists(exe))
+        {
+            Directory.Delete(tmp, true); // another process built the same design first
+        }
+        return new Result(exe, dir, false, DateTime.UtcNow - started);
+    }
+
+    private static List<string> Arguments(BuildSpec spec, string dir)
+    {
+        var a = new List<string>(Flags) { "-j", "2", "--prefix", "Vdut", "--top-module", spec.Top, "-Mdir", dir, "-o", Binary };
+        foreach (var (n, v) in spec.Parameters) a.Add($"-G{n}={v}");
+        a.AddRange(["-CFLAGS", $"-DMXTB_K={spec.K}", "-MAKEFLAGS", "OPT_FAST=-O2"]);
+        if (spec.Trace) a.AddRange(["--trace", "-CFLAGS", "-DMXTB_TRACE=1"]);
+        a.AddRange(spec.ExtraFlags);
+        a.AddRange(spec.Sources.Select(Path.GetFullPath));
+        a.Add(Path.Combine(dir, "mx_dot_tb.cpp"));
+        return a;
+    }
+
+    private static string Hash(string version, string tb, List<string> args, BuildSpec spec)
+    {
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string s) { h.AppendData(Encoding.UTF8.GetBytes(s)); h.AppendData([0]); }
+        Add(version);
+        Add(tb);
+        foreach (var a in args) Add(a);
+        foreach (var src in spec.Sources) h.AppendData(File.ReadAllBytes(src));
+        return Convert.ToHexString(h.GetHashAndReset())[..16].ToLowerInvariant();
+    }
+
+    /// <summary>The error and warning lines of a build log (all of it when there are none), at most 60 lines.</summary>
+    private static string Interesting(string output)
+    {
+        var lines = output.Split('\n');
+        var keep = lines.Where(l => l.Contains("%Error") || l.Contains("%Warning") || l.Contains("error:") || l.Contains("Error ")).ToList();
+        if (keep.Count == 0) keep = lines.TakeLast(60).ToList();
+        return string.Join('\n', keep.Take(60));
+    }
+
+    private static string Quote(string s) => s.Any(ch => ch is ' ' or '"' or '\'' or '=') && !s.StartsWith('-') ? $"'{s}'" : s;
+}
