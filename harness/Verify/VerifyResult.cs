@@ -42,7 +42,7 @@ public sealed class VerifyResult
         var missing = Enumerable.Range(0, CoverageTally.Size).Where(i => CoverageTally.Expected(i) && Coverage[i] == 0).Select(i => CoverageTally.Names[i]).ToArray();
         sb.Append(CultureInfo.InvariantCulture, $"verify summary: {Top} K={K}, latency {Latency} clocks, shard {Shard}/{Shards}, {Jobs} simulation process{(Jobs == 1 ? "" : "es")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  vectors      {Vectors:N0}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"  mismatches   {MismatchCount:N0}{(LimitReached ? " (stopped at --max-mismatches)" : "")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  mismatches   {MismatchCount:N0}{(LimitReached ? $" (stopped at --max-mismatches; the first {Mismatches.Count + MismatchJson.Count} reported)" : "")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  rate         {Rate:N0} vectors/s ({SimSeconds:0.00} s streaming, model and comparison included)\n");
         sb.Append(CultureInfo.InvariantCulture, $"  coverage     {expected - missing.Length}/{expected} classes hit{(missing.Length > 0 ? "; never hit: " + string.Join(' ', missing) : "")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  wall time    {WallSeconds:0.0} s\n");

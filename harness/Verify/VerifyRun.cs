@@ -39,7 +39,7 @@ public static class VerifyRun
             open = s => g.Open(s, o.Index);
             regression = g.Describe();
         }
-        regression = $"{o.Top} K={o.K}{string.Concat(o.Parameters.Select(p => $" {p.Name}={p.Value}"))} acc={o.Model}; {regression}";
+        regression = $"{o.Top} K={o.K}{string.Concat(o.Parameters.Where(p => p.Name != "K").Select(p => $" {p.Name}={p.Value}"))} acc={o.Model}; {regression}";
         var ctx = new RunContext(o.Model, o.MaxMismatches, o.Timeout, origins);
         int jobs = o.Line is not null || o.Index is not null ? 1 : o.Jobs;
         var sessions = Enumerable.Range(0, jobs)
