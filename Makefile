@@ -8,7 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all build test test-long bench clean help
+.PHONY: all build test test-long bench clean help tools
 
 all: build
 
@@ -25,7 +25,17 @@ build:
 	@printf '#!/bin/sh\nexec "$$(dirname "$$(readlink -f "$$0")")/cli/mxref" "$$@"\n' > $(OUT)/mxref.tmp && chmod +x $(OUT)/mxref.tmp && mv $(OUT)/mxref.tmp $(OUT)/mxref
 	@echo "built $(OUT)/mxref"
 
-test: build
+# Verilator, Yosys and a C++ compiler, from Debian's packages, when missing (the tests build and run the RTL).
+apt_install = command -v $(1) >/dev/null || { echo "$(1) not found: installing the Debian package $(2) (apt-get install -y $(2))"; \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null || { echo "could not install $(2): install it and rerun"; exit 2; }; }
+
+tools:
+	@$(call apt_install,verilator,verilator)
+	@$(call apt_install,yosys,yosys)
+	@$(call apt_install,g++,g++)
+	@$(call apt_install,make,make)
+
+test: build tools
 	$(DOTNET) test tests/MxRef.Tests.csproj -c $(CONFIG) --no-build --nologo --filter "Category!=Long"
 
 test-long: build
