@@ -33,7 +33,6 @@ tools:
 	@$(call apt_install,verilator,verilator)
 	@$(call apt_install,yosys,yosys)
 	@$(call apt_install,g++,g++)
-	@$(call apt_install,make,make)
 
 test: build tools
 	$(DOTNET) test tests/MxRef.Tests.csproj -c $(CONFIG) --no-build --nologo --filter "Category!=Long"
