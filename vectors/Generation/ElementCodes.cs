@@ -51,7 +51,9 @@ public sealed class ElementCodes
             corners.Add(("-0", NegativeZero));
             foreach (var (name, code) in new[] { ("min-sub", MinSubnormal), ("max-sub", MaxSubnormal), ("min-normal", MinNormal), ("one", One), ("max-normal", MaxNormal) })
             {
-                if (name == "max-sub" && MaxSubnormal == MinSubnormal) continue;
+                // Tiny formats share codes between names (E2M1's only subnormal is min and max; its one is its min
+                // normal): each code gets its first name, so every listed corner is a distinct code.
+                if (corners.Any(c => c.Item2 == code)) continue;
                 corners.Add((name, code));
                 corners.Add(("-" + name, (byte)(code | sign)));
             }
