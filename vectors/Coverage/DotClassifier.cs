@@ -15,6 +15,8 @@ public sealed class DotClassifier(NumberFormat output)
     public const int NearBits = 10;
 
     private readonly NumberFormat _o = output;
+    private readonly int[] _seen = new int[CoverageClasses.Count];
+    private int _epoch;
 
     public void Classify(DotVector v, long[] counts)
     {
@@ -74,16 +76,18 @@ public sealed class DotClassifier(NumberFormat output)
         Boundary(s, v.Rounding, counts);
     }
 
-    private static void Operands(int fa, byte[] a, int fb, byte[] b, long[] counts)
+    private void Operands(int fa, byte[] a, int fb, byte[] b, long[] counts)
     {
-        // Mark each class once per vector, whatever the number of elements in it.
-        Span<bool> seen = stackalloc bool[CoverageClasses.Count];
+        // Each class counts once per vector, whatever the number of its elements: a class is marked with the number of
+        // the vector being classified (no clearing of a flag array per vector).
+        int epoch = ++_epoch;
+        var seen = _seen;
         for (int i = 0; i < a.Length; i++)
         {
             int ida = CoverageClasses.OperandClass(fa, a[i]);
-            if (ida >= 0 && !seen[ida]) { seen[ida] = true; counts[ida]++; }
+            if (ida >= 0 && seen[ida] != epoch) { seen[ida] = epoch; counts[ida]++; }
             int idb = CoverageClasses.OperandClass(fb, b[i]);
-            if (idb >= 0 && !seen[idb]) { seen[idb] = true; counts[idb]++; }
+            if (idb >= 0 && seen[idb] != epoch) { seen[idb] = epoch; counts[idb]++; }
         }
     }
 
