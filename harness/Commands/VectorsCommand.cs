@@ -106,6 +106,7 @@ public static class VectorsCommand
     {
         using var reader = MxvReader.Open(path);
         var h = reader.Header;
+        RequireDot(h, path);
         var all = Enumerable.Range(0, StandardFormats.Elements.Count).ToArray();
         var report = new CoverageReport(CoverageReport.ExpectedFor(
             h.FormatsA?.Select(n => StandardFormats.ElementCode(StandardFormats.TryParse(n)!)).ToArray() ?? all,
@@ -143,6 +144,7 @@ public static class VectorsCommand
     {
         using var reader = MxvReader.Open(path);
         var h = reader.Header;
+        RequireDot(h, path);
         var outFormat = h.OutputFormat;
         var model = h.Model;
         var v = new DotVector(h.Block);
@@ -167,6 +169,12 @@ public static class VectorsCommand
                $"  FA={ea.Name} FB={eb.Name} RM={((RoundingMode)v.Rounding).ShortName()} SA={v.ScaleA:x2} ({Codec.Show(StandardFormats.E8M0, v.ScaleA)}) " +
                $"SB={v.ScaleB:x2} ({Codec.Show(StandardFormats.E8M0, v.ScaleB)}) C={v.C:x8} ({Codec.Show(StandardFormats.Fp32, v.C)})\n" +
                $"  A=[{Els(v.A, ea)}]\n  B=[{Els(v.B, eb)}]";
+    }
+
+    private static void RequireDot(MxvHeader h, string path)
+    {
+        if (h.Op != MxvHeader.OpDot)
+            throw new UsageException($"{path}:1: header.op: '{h.Op}' files cannot be checked or measured yet (no quantizer model); dot files only");
     }
 
     private static T ReadOrUsage<T>(Func<T> read)

@@ -177,3 +177,42 @@ public class MxvFileTests : IDisposable
         return n;
     }
 }
+
+public class QuantizeLineTests : IDisposable
+{
+    private readonly VectorTestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public void QuantizeVectorsRoundTrip()
+    {
+        var path = _files.PathOf("q.mxv");
+        var q = new QuantizeVector(2) { Format = 4, Rounding = 5, Scale = 0x7e };
+        q.V[0] = 0x3f800000; q.V[1] = 0xc0c00000; q.P[0] = 0x2; q.P[1] = 0xf;
+        using (var w = MxvWriter.Create(path, new MxvHeader { Op = MxvHeader.OpQuantize, Block = 2, Quantization = "ocp" }))
+        {
+            w.WriteQuantize(q);
+            w.Commit();
+        }
+        Assert.Contains("4 5 c0c000003f800000 7e f2\n", File.ReadAllText(path));
+        using var r = MxvReader.Open(path);
+        Assert.Equal("ocp", r.Header.Quantization);
+        var back = new QuantizeVector(2);
+        Assert.True(r.ReadNext(back));
+        Assert.Equal((q.Format, q.Rounding, q.Scale), (back.Format, back.Rounding, back.Scale));
+        Assert.Equal(q.V, back.V);
+        Assert.Equal(q.P, back.P);
+        Assert.False(r.ReadNext(back));
+    }
+
+    [Fact]
+    public void MalformedQuantizeLineNamesTheField()
+    {
+        var path = _files.PathOf("qb.mxv");
+        File.WriteAllText(path, "// mxref-vectors 1 {\"op\":\"quantize\",\"block\":1}\n0 0 3f80000 7f 38\n// end 1 00000000\n");
+        using var r = MxvReader.Open(path);
+        var e = Assert.Throws<MxvFormatException>(() => r.ReadNext(new QuantizeVector(1)));
+        Assert.Equal(("V", 2L), (e.Field, e.Line));
+    }
+}

@@ -65,6 +65,23 @@ public sealed class MxvReader : IDisposable
         return true;
     }
 
+    /// <summary>Reads the next quantize vector (header op <c>quantize</c>); false at the end, after the trailer is verified.</summary>
+    public bool ReadNext(QuantizeVector q)
+    {
+        if (Header.Op != MxvHeader.OpQuantize) throw new InvalidOperationException($"{File} holds '{Header.Op}' vectors, not quantize vectors");
+        if (q.K != Header.Block) throw new ArgumentException($"the vector has k = {q.K}; {File} has block {Header.Block}");
+        if (!NextDataLine(out var line)) return false;
+        try
+        {
+            QuantizeLine.Parse(line, q);
+        }
+        catch (FieldException e)
+        {
+            throw new MxvFormatException(File, LineNumber, e.Field, e.Message);
+        }
+        return true;
+    }
+
     /// <summary>Every dot vector with its line number (a new <see cref="DotVector"/> each); the trailer is checked at the end.</summary>
     public IEnumerable<(long Line, DotVector Vector)> ReadAll()
     {

@@ -52,6 +52,15 @@ public sealed class MxvWriter : IDisposable
         WriteDataLines(_line.AsSpan(0, n), 1);
     }
 
+    /// <summary>Writes a quantize vector (header op <c>quantize</c>).</summary>
+    public void WriteQuantize(QuantizeVector q)
+    {
+        if (Header.Op != MxvHeader.OpQuantize) throw new InvalidOperationException("the file's op is not quantize");
+        if (q.K != Header.Block) throw new ArgumentException($"vector has k = {q.K}, the file's block is {Header.Block}");
+        var bytes = Encoding.ASCII.GetBytes(QuantizeLine.Format(q) + "\n");
+        WriteDataLines(bytes, 1);
+    }
+
     /// <summary>
     /// Writes <paramref name="count"/> complete data lines, each ending in '\n' (the generator formats whole batches in
     /// worker threads and hands them over in order).
