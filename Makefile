@@ -16,6 +16,7 @@ help:
 	@echo "make build      build everything; the CLI lands at $(OUT)/mxref"
 	@echo "make test       run every test (xunit + FsCheck)"
 	@echo "make test-long  exhaustive and soak tests (minutes to hours)"
+	@echo "make vectors    default regression vector set into $(OUT)/vectors/ (docs/vectors.md)"
 	@echo "make bench      BenchmarkDotNet benchmarks (figures go to docs/PERFORMANCE.md by hand)"
 
 build:
@@ -42,6 +43,22 @@ test-long: build
 
 bench:
 	$(DOTNET) run -c Release --project bench/MxRef.Bench.csproj -- --filter '$(or $(BENCH),*)'
+
+# The default regression set (docs/vectors.md): corners + weighted random over every format pair and mode for each
+# output format, a chunked-accumulation set, and exhaustive k = 1 sets of the small formats and of e4m3.
+.PHONY: vectors
+VECTORS_SEED ?= 1
+VECTORS_GEN = $(OUT)/mxref vectors gen --seed $(VECTORS_SEED)
+vectors: build
+	@mkdir -p $(OUT)/vectors
+	$(VECTORS_GEN) --corners --random --count 1000000 -o $(OUT)/vectors/dot-fp32.mxv > $(OUT)/vectors/dot-fp32.coverage.txt
+	$(VECTORS_GEN) --corners --random --count 200000 --out bf16 -o $(OUT)/vectors/dot-bf16.mxv > $(OUT)/vectors/dot-bf16.coverage.txt
+	$(VECTORS_GEN) --corners --random --count 200000 --out fp16 -o $(OUT)/vectors/dot-fp16.mxv > $(OUT)/vectors/dot-fp16.coverage.txt
+	$(VECTORS_GEN) --corners --random --count 200000 --acc chunked:8 -o $(OUT)/vectors/dot-chunked8.mxv > $(OUT)/vectors/dot-chunked8.coverage.txt
+	$(VECTORS_GEN) --exhaustive -k 1 --a e3m2,e2m3,e2m1 --b e3m2,e2m3,e2m1 -o $(OUT)/vectors/dot-k1-fp6fp4-exhaustive.mxv > /dev/null
+	$(VECTORS_GEN) --exhaustive -k 1 --a e4m3 --b e4m3 -o $(OUT)/vectors/dot-k1-e4m3-exhaustive.mxv > /dev/null
+	$(OUT)/mxref vectors check $(OUT)/vectors/*.mxv
+	@grep -H 'never hit' $(OUT)/vectors/*.coverage.txt
 
 clean:
 	rm -rf $(OUT) */bin */obj BenchmarkDotNet.Artifacts

@@ -19,6 +19,7 @@ public static class Cli
         root.Add(FormatsCommand.Create());
         root.Add(ConvertCommand.Create());
         root.Add(DotCommand.Create());
+        root.Add(VectorsCommand.Create());
         return root;
     }
 
