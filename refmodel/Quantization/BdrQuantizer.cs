@@ -48,6 +48,7 @@ public static class BdrQuantizer
         var ctx = policy.ElementContext() with { IntegerFullRange = false };
         var rng = new MxRandom(policy.StochasticSeed);
         Span<uint> drawn = stochastic && randomBits.IsEmpty ? new uint[k] : default;
+        var table = RoundingTable.For(format.ElementRounding, ctx); // null under sr
         for (int b = 0; b < blocks; b++)
         {
             int start = b * k, count = Math.Min(k, fp32.Length - start);
@@ -61,12 +62,12 @@ public static class BdrQuantizer
                 }
                 else random = randomBits.Slice(start, count);
             }
-            scales[b] = QuantizeBlock(format, policy, ctx, fp32.Slice(start, count),
+            scales[b] = QuantizeBlock(format, policy, ctx, table, fp32.Slice(start, count),
                 microexponents.Slice(b * format.SubBlocks, format.SubBlocks), elements.Slice(start, k), random);
         }
     }
 
-    private static byte QuantizeBlock(BdrFormat f, QuantizationPolicy policy, RoundingContext ctx, ReadOnlySpan<uint> x,
+    private static byte QuantizeBlock(BdrFormat f, QuantizationPolicy policy, RoundingContext ctx, RoundingTable? table, ReadOnlySpan<uint> x,
         Span<byte> micro, Span<uint> codes, ReadOnlySpan<uint> random)
     {
         bool flush = policy.FlushSubnormalInputs;
@@ -100,9 +101,15 @@ public static class BdrQuantizer
                     codes[i] = sign | f.MagnitudeMask; // saturate: ±Inf → ±max
                     continue;
                 }
-                var (sig, exp) = BlockScan.Split(b, flush);
-                if (!random.IsEmpty) ctx = ctx with { RandomBits = random[i] };
-                uint twos = RoundingCore.Round(element, negative, sig, exp - shift, false, ctx).Code;
+                uint twos;
+                if ((b & BlockScan.AbsMask) >= BlockScan.MinNormalBits && table is not null)
+                    twos = table.Round(b, shift); // normal input: the core's result, memoized (see RoundingTable)
+                else
+                {
+                    var (sig, exp) = BlockScan.Split(b, flush);
+                    if (!random.IsEmpty) ctx = ctx with { RandomBits = random[i] };
+                    twos = RoundingCore.Round(element, negative, sig, exp - shift, false, ctx).Code;
+                }
                 codes[i] = sign | Magnitude(twos, f.MagnitudeBits);
             }
         }

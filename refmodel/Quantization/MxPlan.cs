@@ -13,6 +13,7 @@ internal sealed class MxPlan
     private readonly uint _ceilLimit;
     private readonly int _scaleBias;
     private readonly byte _nanScale;
+    private readonly RoundingTable? _table;
 
     public MxPlan(NumberFormat element, QuantizationPolicy policy)
     {
@@ -26,6 +27,7 @@ internal sealed class MxPlan
         _ceilLimit = BlockScan.Normalize24(element.MaxFinite.Significand);
         _scaleBias = StandardFormats.E8M0.Bias;
         _nanScale = (byte)StandardFormats.E8M0.CanonicalNanCode;
+        _table = RoundingTable.For(element, _ctx);
     }
 
     /// <summary>Quantizes one block (x.Length ≤ k values) into k codes, returns the scale code.</summary>
@@ -42,10 +44,17 @@ internal sealed class MxPlan
         var f = _element;
         var ctx = _ctx;
         bool stochastic = !random.IsEmpty;
+        var table = _table;
         for (int i = 0; i < x.Length; i++)
         {
             uint b = x[i];
-            if ((b & BlockScan.AbsMask) >= BlockScan.InfinityBits)
+            uint a = b & BlockScan.AbsMask;
+            if (a - BlockScan.MinNormalBits < BlockScan.InfinityBits - BlockScan.MinNormalBits && table is not null)
+            {
+                codes[i] = table.Round(b, shared); // normal input: the core's result, memoized
+                continue;
+            }
+            if (a >= BlockScan.InfinityBits)
             {
                 codes[i] = SpecialCode(b);
                 continue;
