@@ -79,14 +79,15 @@ public static class BdrQuantizer
             codes.Clear();
             return (byte)f.ScaleNanCode;
         }
-        int e = BlockScan.SharedExponent(scan.MaxFinite, 0, ScaleRule.Floor, 0, f.ScaleBias);
+        // saturate (as for the OCP formats): an infinite maximum clamps E to the top of the scale range.
+        int e = scan.HasInfinity ? f.ScaleBias : BlockScan.SharedExponent(scan.MaxFinite, 0, ScaleRule.Floor, 0, f.ScaleBias);
         var element = f.ElementRounding;
         int k2 = f.SubBlockSize;
         for (int j = 0; j < f.SubBlocks; j++)
         {
             int lo = j * k2, hi = Math.Min(lo + k2, x.Length);
             uint subMax = 0;
-            for (int i = lo; i < hi; i++) subMax = Math.Max(subMax, x[i] & BlockScan.AbsMask);
+            for (int i = lo; i < hi; i++) subMax = Math.Max(subMax, x[i] & BlockScan.AbsMask); // ±Inf: binade 128, τ 0
             if (flush && subMax < BlockScan.MinNormalBits) subMax = 0;
             int tau = subMax == 0 ? f.MaxShift : Math.Clamp(e - BlockScan.FloorLog2(subMax), 0, f.MaxShift);
             micro[j] = (byte)tau;

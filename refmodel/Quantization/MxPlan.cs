@@ -40,7 +40,10 @@ internal sealed class MxPlan
             codes.Clear(); // documented: element codes 0 under a NaN scale
             return _nanScale;
         }
-        int shared = BlockScan.SharedExponent(scan.MaxFinite, _emax, _policy.ScaleRule, _ceilLimit, _scaleBias);
+        // saturate (gfloat): an infinite maximum clamps shared_exp to the top of the scale range.
+        int shared = scan.HasInfinity && _policy.Specials == SpecialsPolicy.Saturate
+            ? _scaleBias
+            : BlockScan.SharedExponent(scan.MaxFinite, _emax, _policy.ScaleRule, _ceilLimit, _scaleBias);
         var f = _element;
         var ctx = _ctx;
         bool stochastic = !random.IsEmpty;
@@ -71,7 +74,7 @@ internal sealed class MxPlan
     private bool SpecialsKeepScale(BlockScan scan) => _policy.Specials switch
     {
         SpecialsPolicy.Preserve => (!scan.HasNan || _element.HasNan) && (!scan.HasInfinity || _element.HasInfinity),
-        SpecialsPolicy.Saturate => !scan.HasNan || _element.HasNan,
+        SpecialsPolicy.Saturate => !scan.HasNan,
         _ => false,
     };
 

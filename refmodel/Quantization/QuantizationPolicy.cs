@@ -28,8 +28,9 @@ public enum SpecialsPolicy
     /// </summary>
     Preserve,
     /// <summary>
-    /// <c>saturate</c> (gfloat's sat=True): the scale comes from the finite values and ±Inf becomes ±max finite;
-    /// NaN is kept where the format has a NaN code, otherwise the block gets the NaN scale.
+    /// <c>saturate</c>, as gfloat's <c>quantize_block</c> with <c>compute_scale_amax</c> and sat=True: ±Inf makes the
+    /// block maximum infinite, so shared_exp clamps to its top (127) and ±Inf becomes ±max finite; the finite values
+    /// are divided by 2^127 (and mostly underflow). A NaN gives the NaN scale with element codes 0.
     /// </summary>
     Saturate,
 }

@@ -28,7 +28,7 @@ public static class QuantizationOracle
         bool keep = p.Specials switch
         {
             "preserve" => (!nan || f.Nan != OracleNan.None) && (!inf || f.Inf),
-            "saturate" => !nan || f.Nan != OracleNan.None,
+            "saturate" => !nan,
             _ => false,
         };
         var zero = new OValue(OClass.Finite, false, 0, 0);
@@ -36,7 +36,8 @@ public static class QuantizationOracle
 
         int s;
         var max = MaxFinite(v);
-        if (max.IsZero) s = -127;
+        if (inf && p.Specials == "saturate") s = 127; // saturate (gfloat compute_scale_amax): log2(Inf) clips to 127
+        else if (max.IsZero) s = -127;
         else
         {
             s = FloorLog2(max) - EmaxElem(f);
@@ -84,7 +85,7 @@ public static class QuantizationOracle
             return ((1u << d1) - 1, new int[k1 / k2], Enumerable.Repeat(zero, k1).ToArray());
 
         var max = MaxFinite(v);
-        int e = max.IsZero ? -bias : Math.Clamp(FloorLog2(max), -bias, bias);
+        int e = inf ? bias : max.IsZero ? -bias : Math.Clamp(FloorLog2(max), -bias, bias);
         var micro = new int[k1 / k2];
         var result = new OValue[k1];
         // The element grid as an oracle integer format: multiples of 2^-6 up to (2^m − 1)·2^-6; inputs are shifted

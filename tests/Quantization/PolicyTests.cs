@@ -61,19 +61,21 @@ public class PolicyTests
     public void SaturateClampsInfinities()
     {
         var p = QuantizationPolicy.Default with { Specials = SpecialsPolicy.Saturate };
+        // gfloat block.py compute_scale_amax: amax = Inf, floor(log2 Inf) − emax clips to 127, so the scale is 2^127
+        // (0xFE); 1 / 2^127 underflows to +0 and ±Inf saturate to ±448 (0x7E / 0xFE).
         var b = Q(StandardFormats.E4M3, [F(1), Inf, NegInf], p);
-        Assert.Equal(127 + 0 - 8, b.Scales[0]);
-        Assert.Equal([0x78u, 0x7Eu, 0xFEu], b.Elements[..3]); // P = 1 / 2^-8 = 256 = 0x78; ±Inf → ±448
+        Assert.Equal(0xFE, b.Scales[0]);
+        Assert.Equal([0x00u, 0x7Eu, 0xFEu], b.Elements[..3]);
     }
 
     [Fact]
-    public void SaturateKeepsNanOnlyWhereTheFormatHasIt()
+    public void SaturateGivesNanScaleForNanAndClampsInfToMax()
     {
         var p = QuantizationPolicy.Default with { Specials = SpecialsPolicy.Saturate };
-        Assert.Equal(0x7Fu, Q(StandardFormats.E4M3, [F(1), NaN], p).Elements[1]);
+        Assert.Equal(0xFF, Q(StandardFormats.E4M3, [F(1), NaN], p).Scales[0]);
         Assert.Equal(0xFF, Q(StandardFormats.E3M2, [F(1), NaN], p).Scales[0]);
-        // MXINT8 ±Inf: symmetric ±127, full range −2 for −Inf.
-        Assert.Equal([0x40u, 0x7Fu, 0x81u], Q(StandardFormats.Int8, [F(1), Inf, NegInf], p).Elements[..3]);
+        // MXINT8 ±Inf: symmetric ±127, full range −2 for −Inf; the scale is 2^127.
+        Assert.Equal([0x00u, 0x7Fu, 0x81u], Q(StandardFormats.Int8, [F(1), Inf, NegInf], p).Elements[..3]);
         var full = p with { IntegerRange = IntegerRange.Full };
         Assert.Equal(0x80u, Q(StandardFormats.Int8, [F(1), NegInf], full).Elements[1]);
     }
