@@ -45,6 +45,34 @@ public class QuantizerOracleTests
                         }
     }
 
+    /// <summary>Soak: many more random blocks with a random policy each (make test-long).</summary>
+    [Theory]
+    [Trait("Category", "Long")]
+    [MemberData(nameof(ElementNames))]
+    public void ManyRandomBlocksWithRandomPoliciesMatchTheOracle(string name)
+    {
+        var f = StandardFormats.TryParse(name)!;
+        var o = OracleFormat.Elements.Single(x => x.Name == name);
+        var rng = new MxRandom(0x50A4 + (ulong)name.Length * 131 + name[1]);
+        for (int n = 0; n < 40_000; n++)
+        {
+            var mode = RoundingModes.All[rng.NextInt(0, RoundingModes.All.Count)];
+            bool ceil = rng.NextBool(), flush = rng.NextInt(0, 4) == 0, full = rng.NextBool();
+            var specials = Specials[rng.NextInt(0, 3)];
+            int width = rng.NextInt(1, 32);
+            var policy = new QuantizationPolicy
+            {
+                Rounding = mode, ScaleRule = ceil ? ScaleRule.Ceil : ScaleRule.Floor, Specials = PolicyNames.ParseSpecials(specials)!.Value,
+                FlushSubnormalInputs = flush, IntegerRange = full ? IntegerRange.Full : IntegerRange.Symmetric, StochasticWidth = width,
+            };
+            var op = new OraclePolicy(mode.ShortName(), ceil, specials, full, flush, width);
+            int k = rng.NextInt(0, 2) == 0 ? 32 : rng.NextInt(1, 65);
+            var x = TestBlocks.Random(ref rng, k);
+            var random = Enumerable.Range(0, x.Length).Select(_ => (uint)rng.NextBits(width)).ToArray();
+            Check(f, o, x, k, policy, op, random);
+        }
+    }
+
     private static void Check(NumberFormat f, OracleFormat o, uint[] x, int k, QuantizationPolicy policy, OraclePolicy op, uint[] random)
     {
         var blocks = MxQuantizer.Quantize(f, x, k, policy, random);
