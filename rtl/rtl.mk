@@ -22,7 +22,7 @@ RTL_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_mul.sv mx_adder_tree.
 RTL_TB_SRC := $(RTL_DIR)/tb/mx_dot_tb.sv
 
 # block size of the bench: the "k" of the vector file header, else 32
-RTL_TB_K ?= $(or $(shell sed -n '1s/.*"k" *: *\([0-9][0-9]*\).*/\1/p' '$(MXV)' 2>/dev/null),32)
+RTL_TB_K ?= $(or $(shell sed -n '1s/.*"\(block\|k\)" *: *\([0-9][0-9]*\).*/\2/p' '$(MXV)' 2>/dev/null),32)
 
 rtl_need_verilator = command -v $(VERILATOR) >/dev/null || { echo "verilator not found: installing Debian package verilator"; apt-get update && apt-get install -y verilator; }
 rtl_need_yosys     = command -v $(YOSYS) >/dev/null || { echo "yosys not found: installing Debian package yosys"; apt-get update && apt-get install -y yosys; }
@@ -50,7 +50,8 @@ synth:
 	$(YOSYS) -q -l $(RTL_OUT)/synth_k$(RTL_K).log -p '$(RTL_YOSYS_SCRIPT)'
 	@cells=$$(awk '/Number of cells:/ {print $$4}' $(RTL_OUT)/synth_k$(RTL_K).stat | tail -1); \
 	 regs=$$(awk '$$1 ~ /^\$$_(S)?DFF/ {n += $$2} END {print n+0}' $(RTL_OUT)/synth_k$(RTL_K).stat); \
-	 echo "synth: mx_dot K=$(RTL_K): $$cells cells, $$regs flip-flops, no latches, 5 pipeline stages (LATENCY 5)"; \
+	 lat=$$(sed -n 's/.*localparam int unsigned LATENCY *= *\([0-9][0-9]*\).*/\1/p' $(RTL_DIR)/mx_dot.sv); \
+	 echo "synth: mx_dot K=$(RTL_K): $$cells cells, $$regs flip-flops, no latches, $$lat pipeline stages (LATENCY $$lat)"; \
 	 echo "synth: cell breakdown in $(RTL_OUT)/synth_k$(RTL_K).stat, full log in $(RTL_OUT)/synth_k$(RTL_K).log"
 
 $(RTL_OUT)/tb_k%/Vmx_dot_tb: $(RTL_SRCS) $(RTL_TB_SRC)
