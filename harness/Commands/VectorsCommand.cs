@@ -184,14 +184,14 @@ public static class VectorsCommand
         catch (ArgumentException e) { throw new UsageException(e.Message); }
     }
 
-    private static int[] Formats(string text, string option)
+    internal static int[] Formats(string text, string option)
     {
         if (text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)) return Enumerable.Range(0, StandardFormats.Elements.Count).ToArray();
         return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(n => StandardFormats.ElementCode(CliParse.ElementFormat(n, option))).Distinct().ToArray();
     }
 
-    private static RoundingMode[] Modes(string text)
+    internal static RoundingMode[] Modes(string text)
     {
         if (text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)) return RoundingModes.Deterministic.ToArray();
         var modes = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => CliParse.Rounding(n)).Distinct().ToArray();
@@ -209,7 +209,7 @@ public static class VectorsCommand
         throw new UsageException($"--shard '{text}' must be I/N with 0 <= I < N, e.g. 0/4");
     }
 
-    private static ulong ParseSeed(string text)
+    internal static ulong ParseSeed(string text)
     {
         var t = text.Trim();
         bool ok = t.StartsWith("0x", StringComparison.OrdinalIgnoreCase)

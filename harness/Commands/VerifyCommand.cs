@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MxRef.Dot;
 using MxRef.Harness.Verify;
+using MxRef.Vectors.Generation;
 
 namespace MxRef.Harness.Commands;
 
@@ -24,8 +25,14 @@ public static class VerifyCommand
         var vflag = new Option<string[]>("--verilator-flag") { Description = "Extra Verilator option (repeatable), e.g. --verilator-flag=-Wno-fatal." };
         var vectors = new Option<string[]>("--vectors") { Description = ".mxv vector files (instead of generated vectors).", AllowMultipleArgumentsPerToken = true };
         var line = new Option<long?>("--line") { Description = "Run only the data line with this line number of the (single) --vectors file (a mismatch's re-run)." };
-        var seed = new Option<ulong>("--seed") { Description = "Generator seed (default 1).", DefaultValueFactory = _ => 1 };
-        var count = new Option<long>("--count") { Description = "Random vectors to generate (default 100000).", DefaultValueFactory = _ => 100_000 };
+        var fa = new Option<string>("--a") { Description = "Generated A element formats: comma list of e4m3,e5m2,e3m2,e2m3,e2m1,int8 or 'all' (default).", DefaultValueFactory = _ => "all" };
+        var fb = new Option<string>("--b") { Description = "Generated B element formats (as --a).", DefaultValueFactory = _ => "all" };
+        var rounding = new Option<string>("--rounding", "-r") { Description = "Generated rounding modes: comma list of rne,rtz,rdn,rup,rna,rto or 'all' (default).", DefaultValueFactory = _ => "all" };
+        var corners = new Option<bool>("--corners") { Description = "Generate the corner-case set (every coverage class; docs/vectors.md)." };
+        var random = new Option<bool>("--random") { Description = "Generate --count weighted random vectors. Without --corners/--random/--exhaustive: both --corners and --random." };
+        var exhaustive = new Option<bool>("--exhaustive") { Description = "Generate every code combination of the block (small K only)." };
+        var seed = new Option<string>("--seed", "-s") { Description = "Generator seed (decimal or 0x hex; default 1).", DefaultValueFactory = _ => "1" };
+        var count = new Option<long>("--count", "-n") { Description = "Random vectors to generate (default 100000).", DefaultValueFactory = _ => 100_000 };
         var index = new Option<long?>("--index") { Description = "Run only generated vector number INDEX of the run (a mismatch's re-run)." };
         var acc = new Option<string>("--acc") { Description = "Accumulation model of the golden model: " + AccumulationModel.ValidNames + " (default fused).", DefaultValueFactory = _ => "fused" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Simulation processes side by side (default 1).", DefaultValueFactory = _ => 1 };
@@ -43,7 +50,7 @@ public static class VerifyCommand
             "interface (docs/RTL.md). Vectors come from --vectors files or are generated (--seed, --count). Exit codes: 0 all\n" +
             "equal, 1 mismatches, 2 usage, input, build or simulation errors. See docs/verify.md.")
         {
-            rtl, filelist, top, param, vflag, vectors, line, seed, count, index, acc, jobs, shard, maxMismatches, trace, traceDir, buildDir, timeout, junit, report, freeRun,
+            rtl, filelist, top, param, vflag, vectors, line, fa, fb, rounding, corners, random, exhaustive, seed, count, index, acc, jobs, shard, maxMismatches, trace, traceDir, buildDir, timeout, junit, report, freeRun,
         };
         cmd.SetAction(r =>
         {
@@ -88,7 +95,7 @@ public static class VerifyCommand
                 Model = model,
                 VectorFiles = files,
                 Line = r.GetValue(line),
-                Generator = files.Length > 0 ? null : new RandomVectors(r.GetValue(seed), r.GetValue(count)),
+                Generator = files.Length > 0 ? null : Generator(r.GetValue(fa)!, r.GetValue(fb)!, r.GetValue(rounding)!, r.GetValue(corners), r.GetValue(random), r.GetValue(exhaustive), r.GetValue(seed)!, r.GetValue(count), k, model),
                 Index = r.GetValue(index),
                 Jobs = r.GetValue(jobs),
                 Shard = si,
@@ -105,6 +112,19 @@ public static class VerifyCommand
             return VerifyRun.Execute(o, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
         });
         return cmd;
+    }
+
+    private static GeneratedVectors Generator(string fa, string fb, string modes, bool corners, bool random, bool exhaustive, string seed, long count, int k, AccumulationModel model)
+    {
+        if (!corners && !random && !exhaustive) corners = random = true;
+        var options = new DotGeneratorOptions
+        {
+            FormatsA = VectorsCommand.Formats(fa, "--a"), FormatsB = VectorsCommand.Formats(fb, "--b"), Modes = VectorsCommand.Modes(modes),
+            Block = k, Model = model, Seed = VectorsCommand.ParseSeed(seed), Count = random ? count : 0,
+            Corners = corners, Random = random, Exhaustive = exhaustive,
+        };
+        if (options.Validate() is { } problem) throw new UsageException(problem);
+        return new GeneratedVectors(options, GeneratedVectors.OptionText(options));
     }
 
     public static (int Index, int Count) ParseShard(string text)

@@ -1,71 +1,75 @@
-using MxRef.Formats;
-using MxRef.Vectors.Text;
+using MxRef.Dot;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Harness.Verify;
 
 /// <summary>
-/// Dot vectors from <c>.mxv</c> files (docs/vector-format.md), read as a stream: <c>//</c> lines (header, class labels,
-/// trailer) are skipped, data lines are parsed with <see cref="DotLine.Parse"/>; errors name the file, line and field.
-/// The vector at overall position p (counted across the files in order) belongs to this process when the slice owns
-/// p; <c>--line</c> selects one line of one file (the repro of a mismatch).
+/// Dot vectors from <c>.mxv</c> files through the issue-5 <see cref="MxvReader"/>: the header is checked against the
+/// design (op, block, output, accumulation), every line as it is read, and the trailer's count and CRC-32 at the end,
+/// so a truncated or altered file is an input error (exit 2) naming file, line and field. The vector at overall
+/// position p (counted across the files in order) belongs to this process when the slice owns p; <c>--line</c>
+/// selects one line of one file (the re-run of a mismatch).
 /// </summary>
-public sealed class MxvSource(IReadOnlyList<string> files, int k, RunSlice slice, long? onlyLine) : IVectorSource, IVectorOrigins
+public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long? onlyLine) : IVectorSource, IVectorOrigins
 {
     private int _file = -1;
-    private StreamReader? _reader;
-    private long _line, _position;
+    private MxvReader? _reader;
+    private long _position;
+
+    /// <summary>Reads and checks a file's header; throws <see cref="UsageException"/> when it does not fit the run.</summary>
+    public static MxvHeader CheckHeader(string path, int k, AccumulationModel model)
+    {
+        MxvHeader h;
+        try
+        {
+            h = MxvReader.ReadHeader(path);
+        }
+        catch (MxvFormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        if (h.Op != MxvHeader.OpDot) throw new UsageException($"{path}:1: op: the file holds '{h.Op}' vectors; verify needs dot vectors");
+        if (h.Block != k) throw new UsageException($"{path}:1: block: the file has k = {h.Block}, the design is verified with K = {k}; pass --param K={h.Block}");
+        if (h.Output != "fp32") throw new UsageException($"{path}:1: out: the file's D is {h.Output}; the mx_dot interface produces fp32");
+        if (AccumulationModel.TryParse(h.Accumulation) != model)
+            throw new UsageException($"{path}:1: acc: the file was made for the '{h.Accumulation}' model, the run compares with '{model}'; pass --acc {h.Accumulation}");
+        return h;
+    }
 
     public bool Claim(VectorBatch batch)
     {
-        while (true)
+        try
         {
-            if (_reader is null)
+            if (_reader is not null) batch.File = files[_file];
+            while (true)
             {
-                if (++_file >= files.Count) return batch.Count > 0;
-                _reader = new StreamReader(files[_file], System.Text.Encoding.ASCII, false, 1 << 20);
-                _line = 0;
-            }
-            batch.File ??= files[_file];
-            if (batch.File != files[_file]) return true; // a batch holds vectors of one file
-            string? text;
-            while (batch.Count < VectorBatch.Capacity && (text = _reader.ReadLine()) is not null)
-            {
-                _line++;
-                var span = text.AsSpan().Trim();
-                if (span.IsEmpty || span.StartsWith("//")) continue;
-                long position = _position++;
-                if (onlyLine is { } want ? _line != want : !slice.Owns(position)) continue;
-                var v = batch.Vectors[batch.Count];
-                try
+                if (_reader is null)
                 {
-                    DotLine.Parse(span, v, withExpected: CountFields(span) == 10, StandardFormats.Fp32);
+                    if (++_file >= files.Count) return batch.Count > 0;
+                    if (batch.Count > 0) { _file--; return true; } // a batch holds vectors of one file
+                    _reader = MxvReader.Open(files[_file]);
+                    batch.File = files[_file];
                 }
-                catch (FieldException e)
+                while (batch.Count < VectorBatch.Capacity)
                 {
-                    throw new UsageException($"{files[_file]} line {_line}: field {e.Field}: {e.Message}" +
-                                             (e.Field is "A" or "B" ? $" (the design is verified with K = {k}; pass --param K=... to match the file)" : ""));
+                    var v = batch.Vectors[batch.Count];
+                    if (!_reader.ReadNext(v))
+                    {
+                        _reader.Dispose();
+                        _reader = null;
+                        break;
+                    }
+                    long position = _position++;
+                    if (onlyLine is { } want ? _reader.LineNumber != want : !slice.Owns(position)) continue;
+                    batch.Origin[batch.Count++] = _reader.LineNumber;
                 }
-                batch.Origin[batch.Count++] = _line;
+                if (batch.Count == VectorBatch.Capacity) return true;
             }
-            if (batch.Count == VectorBatch.Capacity) return true;
-            _reader.Dispose();
-            _reader = null;
-            if (batch.Count > 0) return true;
-            batch.File = null;
         }
-    }
-
-    private static int CountFields(ReadOnlySpan<char> line)
-    {
-        int n = 0;
-        bool inField = false;
-        foreach (char ch in line)
+        catch (MxvFormatException e)
         {
-            bool sep = ch is ' ' or '\t';
-            if (!sep && !inField) n++;
-            inField = !sep;
+            throw new UsageException(e.Message);
         }
-        return n;
     }
 
     public void Materialize(VectorBatch batch, int i)

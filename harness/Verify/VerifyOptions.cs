@@ -40,15 +40,8 @@ public interface IGeneratedVectors
     /// <summary>A source for one simulation process: its slice of the index range, or just <paramref name="onlyIndex"/>.</summary>
     IVectorSource Open(RunSlice slice, long? onlyIndex);
     IVectorOrigins Origins { get; }
+    /// <summary>The coverage classes this run must hit.</summary>
+    IReadOnlyList<int> ExpectedCoverage { get; }
     /// <summary>Identifies the regression (shards of the same regression have the same text).</summary>
     string Describe();
-}
-
-/// <summary><see cref="RandomSource"/> as a generator.</summary>
-public sealed class RandomVectors(ulong seed, long count) : IGeneratedVectors
-{
-    public long Total => count;
-    public IVectorSource Open(RunSlice slice, long? onlyIndex) => new RandomSource(seed, count, slice, onlyIndex);
-    public IVectorOrigins Origins { get; } = new RandomSource(seed, count, new RunSlice(0, 1, 0, 1), null);
-    public string Describe() => $"random vectors, seed {seed}, count {count}";
 }

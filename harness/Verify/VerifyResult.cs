@@ -27,6 +27,9 @@ public sealed class VerifyResult
     public double SimSeconds { get; init; }
     public double WallSeconds { get; set; }
     public required long[] Coverage { get; init; }
+    /// <summary>Names of the coverage classes the regression must hit.</summary>
+    public required IReadOnlyList<string> ExpectedCoverage { get; init; }
+    public IReadOnlyList<string> NeverHit => ExpectedCoverage.Where(n => Coverage[MxRef.Vectors.Coverage.CoverageClasses.Id(n)] == 0).ToArray();
     public required IReadOnlyList<Mismatch> Mismatches { get; init; }
     /// <summary>Mismatches as stored in a JSON report (for merged reports, which have no vectors in memory).</summary>
     public IReadOnlyList<JObject> MismatchJson { get; init; } = [];
@@ -38,13 +41,13 @@ public sealed class VerifyResult
     public string Summary()
     {
         var sb = new StringBuilder();
-        int expected = Enumerable.Range(0, CoverageTally.Size).Count(CoverageTally.Expected);
-        var missing = Enumerable.Range(0, CoverageTally.Size).Where(i => CoverageTally.Expected(i) && Coverage[i] == 0).Select(i => CoverageTally.Names[i]).ToArray();
+        int expected = ExpectedCoverage.Count;
+        var missing = NeverHit;
         sb.Append(CultureInfo.InvariantCulture, $"verify summary: {Top} K={K}, latency {Latency} clocks, shard {Shard}/{Shards}, {Jobs} simulation process{(Jobs == 1 ? "" : "es")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  vectors      {Vectors:N0}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  mismatches   {MismatchCount:N0}{(LimitReached ? $" (stopped at --max-mismatches; the first {Mismatches.Count + MismatchJson.Count} reported)" : "")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  rate         {Rate:N0} vectors/s ({SimSeconds:0.00} s streaming, model and comparison included)\n");
-        sb.Append(CultureInfo.InvariantCulture, $"  coverage     {expected - missing.Length}/{expected} classes hit{(missing.Length > 0 ? "; never hit: " + string.Join(' ', missing) : "")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  coverage     {expected - missing.Count}/{expected} expected classes hit{(missing.Count > 0 ? "; never hit: " + string.Join(' ', missing) : "")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  wall time    {WallSeconds:0.0} s\n");
         sb.Append(Status switch { "pass" => "PASS\n", "fail" => "FAIL\n", _ => $"ERROR: {Error}\n" });
         return sb.ToString();
@@ -53,7 +56,9 @@ public sealed class VerifyResult
     public string ToJson()
     {
         var cov = new JObject();
-        for (int i = 0; i < CoverageTally.Size; i++) cov[CoverageTally.Names[i]] = Coverage[i];
+        var expectedSet = ExpectedCoverage.ToHashSet();
+        for (int i = 0; i < CoverageTally.Size; i++)
+            if (Coverage[i] > 0 || expectedSet.Contains(CoverageTally.Names[i])) cov[CoverageTally.Names[i]] = Coverage[i];
         var mismatches = new JArray(MismatchJson);
         foreach (var m in Mismatches)
         {
@@ -96,6 +101,8 @@ public sealed class VerifyResult
             ["wall_seconds"] = Math.Round(WallSeconds, 3),
             ["vectors_per_second"] = Math.Round(Rate),
             ["coverage"] = cov,
+            ["coverage_expected"] = new JArray(ExpectedCoverage),
+            ["never_hit"] = new JArray(NeverHit),
             ["mismatch_details"] = mismatches,
         };
         return o.ToString(Formatting.Indented) + "\n";
@@ -116,7 +123,7 @@ public sealed class VerifyResult
             for (int b = 0; b < 6; b++)
             {
                 string fa = StandardFormats.Elements[a].Name, fb = StandardFormats.Elements[b].Name;
-                long n = Coverage[a * 6 + b];
+                long n = Coverage[MxRef.Vectors.Coverage.CoverageClasses.Pair(a, b)];
                 if (n == 0) continue;
                 var bad = details.Where(d => d.Item1 == fa && d.Item2 == fb).ToList();
                 var c = new StringBuilder($"    <testcase classname=\"{cls}\" name=\"{fa} x {fb} ({n} vectors)\" time=\"0\">\n");
@@ -157,6 +164,9 @@ public sealed class VerifyResult
         var cov = new long[CoverageTally.Size];
         var jc = Field<JObject>("coverage");
         for (int i = 0; i < cov.Length; i++) cov[i] = (long?)jc[CoverageTally.Names[i]] ?? 0;
+        var expectedNames = Field<string[]>("coverage_expected");
+        foreach (var n in expectedNames)
+            if (!CoverageTally.Names.Contains(n)) throw new UsageException($"{path}: field coverage_expected: unknown class '{n}' (report from another mxref version?)");
         return new VerifyResult
         {
             Regression = Field<string>("regression"),
@@ -173,6 +183,7 @@ public sealed class VerifyResult
             SimSeconds = Field<double>("sim_seconds"),
             WallSeconds = Field<double>("wall_seconds"),
             Coverage = cov,
+            ExpectedCoverage = expectedNames,
             Mismatches = [],
             MismatchJson = Field<JArray>("mismatch_details").OfType<JObject>().ToArray(),
             Error = (string?)o["error"],
@@ -221,6 +232,7 @@ public sealed class VerifyResult
             SimSeconds = reports.Sum(x => x.R.SimSeconds),
             WallSeconds = reports.Max(x => x.R.WallSeconds),
             Coverage = cov,
+            ExpectedCoverage = first.R.ExpectedCoverage,
             Mismatches = [],
             MismatchJson = reports.SelectMany(x => x.R.MismatchJson).ToArray(),
             Error = errors.Length > 0 ? string.Join("; ", errors) : missing.Length > 0 ? null : null,

@@ -23,19 +23,20 @@ public static class VerifyRun
         IVectorOrigins origins;
         Func<RunSlice, IVectorSource> open;
         string regression;
+        IReadOnlyList<int> expected;
         if (o.VectorFiles.Count > 0)
         {
-            foreach (var f in o.VectorFiles)
-                if (!File.Exists(f)) throw new UsageException($"vector file '{f}' does not exist");
-            var describe = new MxvSource(o.VectorFiles, o.K, new RunSlice(0, 1, 0, 1), null);
-            origins = describe;
-            open = s => new MxvSource(o.VectorFiles, o.K, s, o.Line);
+            var headers = o.VectorFiles.Select(f => File.Exists(f) ? MxvSource.CheckHeader(f, o.K, o.Model) : throw new UsageException($"vector file '{f}' does not exist")).ToArray();
+            expected = headers.Select(h => ExpectedOf(h)).Aggregate((x, y) => x.Union(y).ToArray());
+            origins = new MxvSource(o.VectorFiles, new RunSlice(0, 1, 0, 1), null);
+            open = s => new MxvSource(o.VectorFiles, s, o.Line);
             regression = "files " + string.Join(' ', o.VectorFiles);
         }
         else
         {
             var g = o.Generator ?? throw new UsageException("no vectors: give --vectors FILE... or generator options");
             origins = g.Origins;
+            expected = g.ExpectedCoverage;
             open = s => g.Open(s, o.Index);
             regression = g.Describe();
         }
@@ -75,6 +76,7 @@ public static class VerifyRun
             LimitReached = ctx.LimitReached,
             SimSeconds = simSeconds,
             Coverage = Sum(sessions.Select(s => s.Coverage)),
+            ExpectedCoverage = expected.Select(id => CoverageTally.Names[id]).ToArray(),
             Mismatches = ctx.Mismatches,
         };
         var error = errors.FirstOrDefault(e => e is not null);
@@ -97,6 +99,16 @@ public static class VerifyRun
             return Cli.ExitUsage;
         }
         return result.MismatchCount > 0 ? Cli.ExitMismatch : Cli.ExitOk;
+    }
+
+    /// <summary>The coverage classes a file must hit, from the formats and modes its header lists (all when absent).</summary>
+    private static IReadOnlyList<int> ExpectedOf(MxRef.Vectors.Files.MxvHeader h)
+    {
+        int[] Codes(IReadOnlyList<string>? names) => names is null
+            ? Enumerable.Range(0, MxRef.Formats.StandardFormats.Elements.Count).ToArray()
+            : names.Select(n => MxRef.Formats.StandardFormats.ElementCode(MxRef.Formats.StandardFormats.TryParse(n)!)).ToArray();
+        var modes = h.Rounding is null ? MxRef.Rounding.RoundingModes.Deterministic.ToArray() : h.Rounding.Select(n => MxRef.Rounding.RoundingModes.TryParse(n)!.Value).ToArray();
+        return MxRef.Vectors.Coverage.CoverageClasses.Expected(Codes(h.FormatsA), Codes(h.FormatsB), modes);
     }
 
     private static int FreeRun(string exe, long n, TextWriter stdout)

@@ -18,33 +18,58 @@ public sealed class RealRtlTests
         Assert.True(exit == 0, output + err);
         Assert.Contains("mismatches   0", output);
         Assert.Contains("latency 5 clocks", output);
+        Assert.Matches(@"coverage     (\d+)/\1 expected classes hit\n", output); // corners + random hit every class
         Assert.Contains("PASS", output);
         var report = JObject.Parse(File.ReadAllText(json));
         Assert.Equal("pass", (string?)report["status"]);
-        Assert.Equal(20000, (long)report["vectors"]!);
+        Assert.True((long)report["vectors"]! > 20000);
+        Assert.Empty((JArray)report["never_hit"]!);
         var xml = System.Xml.Linq.XDocument.Load(junit);
         Assert.Equal("0", xml.Root!.Element("testsuite")!.Attribute("failures")!.Value);
     }
 
-    [Fact]
-    public void MxDotK32PassesTheCommittedVectorFile()
+    /// <summary>A K = 4 vector file from the generator, read through the .mxv reader.</summary>
+    private static string GeneratedFile(string name, int count)
     {
-        var file = Path.Combine(VerifyFixture.Root, "rtl", "tb", "mx_dot_k32.mxv");
-        var (exit, output, err) = VerifyFixture.Verify(VerifyFixture.Rtl, "--vectors", file);
-        Assert.True(exit == 0, output + err);
-        Assert.Contains("vectors      400", output);
+        var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "files");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, name);
+        var gen = VerifyFixture.Run("vectors", "gen", "--block", "4", "--random", "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", "3", "-o", file);
+        Assert.True(gen.Exit == 0, gen.Err);
+        return file;
     }
 
     [Fact]
-    public void MalformedVectorFileIsAnInputErrorNamingFileLineAndField()
+    public void MxDotPassesAGeneratedVectorFile()
     {
-        var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "bad-file");
-        Directory.CreateDirectory(dir);
-        var file = Path.Combine(dir, "bad.mxv");
-        File.WriteAllLines(file, ["// mxref-vectors 1 {\"op\":\"dot\",\"k\":4}", "0 0 0 7f 00000038 7f 00000040 3f800000 40400000 00", "0 0 9 7f 00000038 7f 00000040 3f800000 40400000 00"]);
-        var (exit, _, err) = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=4", "--vectors", file);
+        var file = GeneratedFile("k4.mxv", 3000);
+        var (exit, output, err) = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=4", "--vectors", file);
+        Assert.True(exit == 0, output + err);
+        Assert.Contains("vectors      3,000", output);
+        var wrongK = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=32", "--vectors", file);
+        Assert.Equal(2, wrongK.Exit);
+        Assert.Contains("block: the file has k = 4, the design is verified with K = 32", wrongK.Err);
+    }
+
+    [Fact]
+    public void MalformedOrTruncatedVectorFileIsAnInputErrorNamingFileLineAndField()
+    {
+        var lines = File.ReadAllLines(GeneratedFile("k4-good.mxv", 50));
+        var dir = Path.GetDirectoryName(GeneratedFile("k4-good.mxv", 50))!;
+        var bad = Path.Combine(dir, "bad.mxv");
+        var broken = (string[])lines.Clone();
+        int row = Array.FindIndex(broken, l => !l.StartsWith("//", StringComparison.Ordinal));
+        broken[row] = "0 0 9" + broken[row][5..];
+        File.WriteAllLines(bad, broken);
+        var (exit, _, err) = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=4", "--vectors", bad);
         Assert.Equal(2, exit);
-        Assert.Contains("bad.mxv line 3: field RM", err);
+        Assert.Contains($"bad.mxv:{row + 1}: RM", err);
+
+        var cut = Path.Combine(dir, "truncated.mxv");
+        File.WriteAllLines(cut, lines[..^5]);
+        var t = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=4", "--vectors", cut);
+        Assert.Equal(2, t.Exit);
+        Assert.Contains("truncated", t.Err);
     }
 
     [Fact]
@@ -56,7 +81,7 @@ public sealed class RealRtlTests
         for (int s = 0; s < 3; s++)
         {
             var r = Path.Combine(dir, $"shard{s}.json");
-            var (exit, output, err) = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=4", "--count", "9001", "--shard", $"{s}/3", "--report", r, "--jobs", s == 1 ? "2" : "1");
+            var (exit, output, err) = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=4", "--random", "--count", "9001", "--shard", $"{s}/3", "--report", r, "--jobs", s == 1 ? "2" : "1");
             Assert.True(exit == 0, output + err);
             reports.Add(r);
         }
