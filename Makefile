@@ -17,6 +17,7 @@ help:
 	@echo "make test       run every test (xunit + FsCheck)"
 	@echo "make test-long  exhaustive and soak tests (minutes to hours)"
 	@echo "make vectors    default regression vector set into $(OUT)/vectors/ (docs/vectors.md)"
+	@echo "make verify     build rtl/mx_dot with Verilator and compare corners + 1M random vectors with the model (docs/verify.md)"
 	@echo "make bench      BenchmarkDotNet benchmarks (figures go to docs/PERFORMANCE.md by hand)"
 
 build:
@@ -59,6 +60,22 @@ vectors: build
 	$(VECTORS_GEN) --exhaustive -k 1 --a e4m3 --b e4m3 -o $(OUT)/vectors/dot-k1-e4m3-exhaustive.mxv > /dev/null
 	$(OUT)/mxref vectors check $(OUT)/vectors/*.mxv
 	@grep -H 'never hit' $(OUT)/vectors/*.coverage.txt
+
+# The main regression (docs/verify.md): rtl/mx_dot under Verilator against the golden model, on the generator's
+# corner-case set plus VERIFY_COUNT random vectors over every format pair and rounding mode, generated on the fly.
+# Reports: $(OUT)/verify/report.json and junit.xml. Exit status 1 on a mismatch, 2 on a build or input error.
+.PHONY: verify
+VERIFY_COUNT ?= 1000000
+VERIFY_SEED ?= 1
+VERIFY_K ?= 32
+VERIFY_JOBS ?= 1
+VERIFY_ARGS ?=
+verify: build
+	@$(call apt_install,verilator,verilator)
+	@$(call apt_install,g++,g++)
+	@$(call apt_install,make,make)
+	$(OUT)/mxref verify --top mx_dot --param K=$(VERIFY_K) --corners --random --count $(VERIFY_COUNT) --seed $(VERIFY_SEED) \
+	  --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report.json --junit $(OUT)/verify/junit.xml $(VERIFY_ARGS)
 
 clean:
 	rm -rf $(OUT) */bin */obj BenchmarkDotNet.Artifacts

@@ -22,7 +22,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
 
     private readonly ConcurrentDictionary<long, VectorBatch> _inFlight = new();
     private long _written, _received, _lastProgress;
-    private volatile bool _hung;
+    private volatile bool _hung, _helloSeen;
     private Exception? _sourceError;
 
     public void Run()
@@ -54,7 +54,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         catch (EndOfStreamException)
         {
             proc.WaitForExit(5000);
-            throw Failure(proc, errTail, "the testbench stopped before it was ready");
+            throw Failure(proc, errTail, _hung ? $"the testbench did not start within {ctx.Timeout.TotalSeconds:0} s and was stopped" : "the testbench stopped before it was ready");
         }
         StreamProtocol.Hello h;
         try
@@ -68,6 +68,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         }
         if (h.K != k) throw new SimFailure($"{label}: the bench was built for K = {h.K}, the run needs K = {k}");
         Latency = h.Latency;
+        _helloSeen = true;
         var clock = Stopwatch.StartNew();
 
         var pool = new BlockingCollection<VectorBatch>();
@@ -96,6 +97,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
                     ctx.Stop();
                 }
             }
+            if (truncated) continue; // keep the batches: the failure report looks up the last vector consumed
             _inFlight.TryRemove(batch.FirstSeq, out _);
             batch.Reset();
             pool.Add(batch);
@@ -117,7 +119,8 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         {
             while (!ctx.StopRequested)
             {
-                var batch = pool.Take();
+                // Poll, not Take: after a crash the reader keeps its batches for the report, and the pool may stay empty.
+                if (!pool.TryTake(out var batch, 100)) continue;
                 if (ctx.StopRequested || !source.Claim(batch))
                 {
                     pool.Add(batch);
@@ -229,9 +232,10 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
     private void Watch(Process proc)
     {
         if (_hung) return;
+        // The bench flushes its results before it waits for input, so once it has its greeting out, more than Latency
+        // vectors without a result for the whole timeout means it is stuck (or waits for a clock that never comes).
         long outstanding = Interlocked.Read(ref _written) - Interlocked.Read(ref _received);
-        // Results may wait in the pipeline (Latency) and in one partly compared batch; beyond that the bench owes us.
-        if (outstanding <= Latency + VectorBatch.Capacity && Interlocked.Read(ref _written) > 0) return;
+        if (_helloSeen && outstanding <= Latency) return;
         if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastProgress)) < ctx.Timeout) return;
         _hung = true;
         ctx.Stop();

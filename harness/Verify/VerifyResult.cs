@@ -47,7 +47,7 @@ public sealed class VerifyResult
         sb.Append(CultureInfo.InvariantCulture, $"  vectors      {Vectors:N0}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  mismatches   {MismatchCount:N0}{(LimitReached ? $" (stopped at --max-mismatches; the first {Mismatches.Count + MismatchJson.Count} reported)" : "")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  rate         {Rate:N0} vectors/s ({SimSeconds:0.00} s streaming, model and comparison included)\n");
-        sb.Append(CultureInfo.InvariantCulture, $"  coverage     {expected - missing.Count}/{expected} expected classes hit{(missing.Count > 0 ? "; never hit: " + string.Join(' ', missing) : "")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  coverage     {expected - missing.Count}/{expected} expected classes hit{(missing.Count > 0 ? "; never hit: " + string.Join(' ', missing.Take(12)) + (missing.Count > 12 ? $" ... and {missing.Count - 12} more (JSON report)" : "") : "")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  wall time    {WallSeconds:0.0} s\n");
         sb.Append(Status switch { "pass" => "PASS\n", "fail" => "FAIL\n", _ => $"ERROR: {Error}\n" });
         return sb.ToString();
