@@ -18,6 +18,8 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
     public long Vectors { get; private set; }
     public double SimSeconds { get; private set; }
     public int Latency { get; private set; }
+    /// <summary>CPU seconds the bench process used, as it reported them at the end (0 if it did not).</summary>
+    public double BenchCpuSeconds { get; private set; }
     public long[] Coverage { get; } = new long[CoverageTally.Size];
 
     private readonly ConcurrentDictionary<long, VectorBatch> _inFlight = new();
@@ -111,6 +113,12 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         if (_hung) throw Failure(proc, errTail, $"no result for {ctx.Timeout.TotalSeconds:0} s although {Interlocked.Read(ref _written) - Interlocked.Read(ref _received)} vectors were outstanding: the simulation hung and was stopped");
         if (truncated || proc.ExitCode != 0) throw Failure(proc, errTail, $"the simulation ended after {Interlocked.Read(ref _received)} of {Interlocked.Read(ref _written)} results");
         if (stdout.Read(buffer, 0, 1) != 0) throw new SimFailure($"{label}: the bench wrote more results than vectors");
+        Thread.Sleep(20); // the bench's last stderr line (its CPU time) may still be on its way
+        lock (errTail)
+        {
+            var cpu = errTail.Select(l => CpuPattern().Match(l)).LastOrDefault(m => m.Success);
+            if (cpu is not null) BenchCpuSeconds = double.Parse(cpu.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     private void Produce(IVectorSource source, BlockingCollection<VectorBatch> pool, BlockingCollection<Task<VectorBatch>> ordered)
@@ -241,6 +249,9 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         ctx.Stop();
         Tools.Terminate(proc);
     }
+
+    [GeneratedRegex(@"streamed \d+ vectors, cpu ([0-9.]+) s")]
+    private static partial Regex CpuPattern();
 
     [GeneratedRegex(@"after driving (\d+) vectors")]
     private static partial Regex DrivenPattern();

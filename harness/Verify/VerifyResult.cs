@@ -26,6 +26,9 @@ public sealed class VerifyResult
     public bool LimitReached { get; init; }
     public double SimSeconds { get; init; }
     public double WallSeconds { get; set; }
+    /// <summary>CPU seconds of the simulation processes and of mxref itself (generation, model, streaming, comparison).</summary>
+    public double BenchCpuSeconds { get; init; }
+    public double HarnessCpuSeconds { get; init; }
     public required long[] Coverage { get; init; }
     /// <summary>Names of the coverage classes the regression must hit.</summary>
     public required IReadOnlyList<string> ExpectedCoverage { get; init; }
@@ -47,6 +50,9 @@ public sealed class VerifyResult
         sb.Append(CultureInfo.InvariantCulture, $"  vectors      {Vectors:N0}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  mismatches   {MismatchCount:N0}{(LimitReached ? $" (stopped at --max-mismatches; the first {Mismatches.Count + MismatchJson.Count} reported)" : "")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  rate         {Rate:N0} vectors/s ({SimSeconds:0.00} s streaming, model and comparison included)\n");
+        if (Vectors > 0 && BenchCpuSeconds > 0)
+            sb.Append(CultureInfo.InvariantCulture,
+                $"  cpu          simulation {BenchCpuSeconds:0.00} s ({1e9 * BenchCpuSeconds / Vectors:0} ns/vector), mxref {HarnessCpuSeconds:0.00} s ({1e9 * HarnessCpuSeconds / Vectors:0} ns/vector: generation, model, coverage, I/O, compare)\n");
         sb.Append(CultureInfo.InvariantCulture, $"  coverage     {expected - missing.Count}/{expected} expected classes hit{(missing.Count > 0 ? "; never hit: " + string.Join(' ', missing.Take(12)) + (missing.Count > 12 ? $" ... and {missing.Count - 12} more (JSON report)" : "") : "")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  wall time    {WallSeconds:0.0} s\n");
         sb.Append(Status switch { "pass" => "PASS\n", "fail" => "FAIL\n", _ => $"ERROR: {Error}\n" });
@@ -99,6 +105,8 @@ public sealed class VerifyResult
             ["limit_reached"] = LimitReached,
             ["sim_seconds"] = Math.Round(SimSeconds, 3),
             ["wall_seconds"] = Math.Round(WallSeconds, 3),
+            ["bench_cpu_seconds"] = Math.Round(BenchCpuSeconds, 3),
+            ["mxref_cpu_seconds"] = Math.Round(HarnessCpuSeconds, 3),
             ["vectors_per_second"] = Math.Round(Rate),
             ["coverage"] = cov,
             ["coverage_expected"] = new JArray(ExpectedCoverage),
@@ -182,6 +190,8 @@ public sealed class VerifyResult
             LimitReached = Field<bool>("limit_reached"),
             SimSeconds = Field<double>("sim_seconds"),
             WallSeconds = Field<double>("wall_seconds"),
+            BenchCpuSeconds = (double?)o["bench_cpu_seconds"] ?? 0,
+            HarnessCpuSeconds = (double?)o["mxref_cpu_seconds"] ?? 0,
             Coverage = cov,
             ExpectedCoverage = expectedNames,
             Mismatches = [],
@@ -231,6 +241,8 @@ public sealed class VerifyResult
             LimitReached = reports.Any(x => x.R.LimitReached),
             SimSeconds = reports.Sum(x => x.R.SimSeconds),
             WallSeconds = reports.Max(x => x.R.WallSeconds),
+            BenchCpuSeconds = reports.Sum(x => x.R.BenchCpuSeconds),
+            HarnessCpuSeconds = reports.Sum(x => x.R.HarnessCpuSeconds),
             Coverage = cov,
             ExpectedCoverage = first.R.ExpectedCoverage,
             Mismatches = [],

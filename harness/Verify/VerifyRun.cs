@@ -49,6 +49,7 @@ public static class VerifyRun
         stderr.WriteLine($"verify: {regression}; shard {o.Shard}/{o.Shards}, {jobs} simulation process{(jobs == 1 ? "" : "es")}");
 
         var sim = Stopwatch.StartNew();
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var errors = new Exception?[jobs];
         using var progress = new Timer(_ => stderr.WriteLine($"verify: {Interlocked.Read(ref ctx.Compared):N0} vectors compared, {ctx.MismatchCount} mismatches, {sim.Elapsed.TotalSeconds:0} s"),
             null, 10_000, 10_000);
@@ -61,6 +62,7 @@ public static class VerifyRun
         foreach (var t in threads) t.Join();
         progress.Change(Timeout.Infinite, Timeout.Infinite);
         double simSeconds = sim.Elapsed.TotalSeconds;
+        double harnessCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
 
         var result = new VerifyResult
         {
@@ -75,6 +77,8 @@ public static class VerifyRun
             MismatchCount = ctx.MismatchCount,
             LimitReached = ctx.LimitReached,
             SimSeconds = simSeconds,
+            BenchCpuSeconds = sessions.Sum(s => s.BenchCpuSeconds),
+            HarnessCpuSeconds = harnessCpu,
             Coverage = Sum(sessions.Select(s => s.Coverage)),
             ExpectedCoverage = expected.Select(id => CoverageTally.Names[id]).ToArray(),
             Mismatches = ctx.Mismatches,
