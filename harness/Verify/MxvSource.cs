@@ -1,5 +1,7 @@
 using MxRef.Dot;
+using MxRef.Formats;
 using MxRef.Vectors.Files;
+using MxRef.Vectors.Text;
 
 namespace MxRef.Harness.Verify;
 
@@ -15,6 +17,7 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
     private int _file = -1;
     private MxvReader? _reader;
     private long _position;
+    private MxvFormatException? _pending;
 
     /// <summary>Reads and checks a file's header; throws <see cref="UsageException"/> when it does not fit the run.</summary>
     public static MxvHeader CheckHeader(string path, int k, AccumulationModel model)
@@ -40,6 +43,7 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
     {
         try
         {
+            if (_pending is not null) throw _pending;
             if (_reader is not null) batch.File = files[_file];
             while (true)
             {
@@ -52,8 +56,21 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
                 }
                 while (batch.Count < VectorBatch.Capacity)
                 {
-                    var v = batch.Vectors[batch.Count];
-                    if (!_reader.ReadNext(v))
+                    // Only the framing (trailer count, CRC-32) is checked here, in order; the lines are parsed in
+                    // parallel by Materialize, which keeps one thread's text parsing from limiting the simulation.
+                    string line;
+                    try
+                    {
+                        if (!_reader.NextDataLine(out line)) line = null!;
+                    }
+                    catch (MxvFormatException e) when (batch.Count > 0)
+                    {
+                        // Hand out the vectors before the bad spot first: a malformed line among them is the more
+                        // precise report than the checksum it breaks at the end of the file.
+                        _pending = e;
+                        return true;
+                    }
+                    if (line is null)
                     {
                         _reader.Dispose();
                         _reader = null;
@@ -61,6 +78,7 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
                     }
                     long position = _position++;
                     if (onlyLine is { } want ? _reader.LineNumber != want : !slice.Owns(position)) continue;
+                    batch.Lines[batch.Count] = line;
                     batch.Origin[batch.Count++] = _reader.LineNumber;
                 }
                 if (batch.Count == VectorBatch.Capacity) return true;
@@ -74,7 +92,14 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
 
     public void Materialize(VectorBatch batch, int i)
     {
-        // Claim parsed the inputs already.
+        try
+        {
+            DotLine.Parse(batch.Lines[i], batch.Vectors[i], withExpected: true, StandardFormats.Fp32);
+        }
+        catch (FieldException e)
+        {
+            throw new UsageException($"{batch.File}:{batch.Origin[i]}: {e.Field}: {e.Message}");
+        }
     }
 
     public string Describe(string? file, long origin) => $"{file} line {origin}";

@@ -25,7 +25,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
     private readonly ConcurrentDictionary<long, VectorBatch> _inFlight = new();
     private long _written, _received, _lastProgress;
     private volatile bool _hung, _helloSeen;
-    private Exception? _sourceError;
+    private Exception? _sourceError, _claimError;
 
     public void Run()
     {
@@ -109,7 +109,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         if (!proc.WaitForExit(10_000)) Tools.Terminate(proc);
         proc.WaitForExit();
         SimSeconds = clock.Elapsed.TotalSeconds;
-        if (_sourceError is not null) throw _sourceError;
+        if ((_sourceError ?? _claimError) is { } sourceError) throw sourceError;
         if (_hung) throw Failure(proc, errTail, $"no result for {ctx.Timeout.TotalSeconds:0} s although {Interlocked.Read(ref _written) - Interlocked.Read(ref _received)} vectors were outstanding: the simulation hung and was stopped");
         if (truncated || proc.ExitCode != 0) throw Failure(proc, errTail, $"the simulation ended after {Interlocked.Read(ref _received)} of {Interlocked.Read(ref _written)} results");
         if (stdout.Read(buffer, 0, 1) != 0) throw new SimFailure($"{label}: the bench wrote more results than vectors");
@@ -139,7 +139,9 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         }
         catch (Exception e)
         {
-            _sourceError = e;
+            // Reported only if no earlier vector failed: batches already queued are parsed first, so a bad line is
+            // named before the trailer's checksum that the same bad line also breaks.
+            _claimError = e;
             ctx.Stop();
         }
         finally

@@ -13,6 +13,8 @@ public sealed class VectorBatch
     public readonly DotVector[] Vectors;
     /// <summary>Where each vector came from: a line number of <see cref="File"/>, or a generator index.</summary>
     public readonly long[] Origin = new long[Capacity];
+    /// <summary>The text of each vector, for sources that parse in parallel (files).</summary>
+    public readonly string[] Lines = new string[Capacity];
     public readonly byte[] Records;
     public readonly uint[] ExpectedD = new uint[Capacity];
     public readonly byte[] ExpectedFlags = new byte[Capacity];
