@@ -36,6 +36,9 @@ public static class VerilatorBuild
     {
         var verilator = Tools.Which(Environment.GetEnvironmentVariable("VERILATOR") ?? "verilator")
             ?? throw new UsageException("verilator is not on PATH: " + Tools.InstallHint);
+        foreach (var tool in new[] { "make", Environment.GetEnvironmentVariable("CXX") ?? "g++" })
+            if (Tools.Which(tool) is null)
+                throw new UsageException($"{tool} is not on PATH; Verilator needs it to compile the model: install it with 'apt-get update && apt-get install -y make g++' (Debian/Ubuntu)");
         foreach (var src in spec.Sources)
             if (!File.Exists(src)) throw new UsageException($"RTL source '{src}' does not exist");
         var version = Tools.Run(verilator, ["--version"]).Output.Trim();
