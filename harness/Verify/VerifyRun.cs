@@ -152,8 +152,9 @@ public static class VerifyRun
         {
             var vcd = Path.Combine(o.TraceDir, $"mismatch-{m.Number}.vcd");
             var psi = new ProcessStartInfo(build.Executable) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var partial = vcd + $".tmp-{Environment.ProcessId}"; // renamed when complete
             psi.ArgumentList.Add("--trace");
-            psi.ArgumentList.Add(vcd);
+            psi.ArgumentList.Add(partial);
             using var p = Process.Start(psi)!;
             var errTask = p.StandardError.ReadToEndAsync();
             var outTask = Task.Run(() => { using var ms = new MemoryStream(); p.StandardOutput.BaseStream.CopyTo(ms); return ms.ToArray(); });
@@ -166,8 +167,10 @@ public static class VerifyRun
             if (p.ExitCode != 0 || !match.Success || bytes.Length < StreamProtocol.HelloBytes)
             {
                 m.TraceNote = $"trace run failed (exit {p.ExitCode}): {err.Trim()}";
+                if (File.Exists(partial)) File.Delete(partial);
                 continue;
             }
+            File.Move(partial, vcd, overwrite: true);
             var hello = StreamProtocol.ReadHello(bytes);
             long t0 = long.Parse(match.Groups[1].Value);
             long tIn = t0 + 10 * m.NeighbourIndex, tOut = t0 + 10 * (m.NeighbourIndex + hello.Latency - 1);

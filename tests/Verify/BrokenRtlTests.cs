@@ -44,7 +44,7 @@ public sealed partial class BrokenRtlTests
     [Fact]
     public void TraceWritesAVcdAroundTheMismatch()
     {
-        var rtl = VerifyFixture.Mutant("trace-of-flag", "mx_round.sv", "flags[mx_pkg::FLAG_OF] = 1'b1;", "flags[mx_pkg::FLAG_UF] = 1'b1;");
+        var rtl = VerifyFixture.Mutant("of-flag-as-uf", "mx_round.sv", "flags[mx_pkg::FLAG_OF] = 1'b1;", "flags[mx_pkg::FLAG_UF] = 1'b1;");
         var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "trace-vcd");
         var (exit, output, err) = VerifyFixture.Verify(rtl, "--param", "K=4", "--count", "20000", "--max-mismatches", "1", "--trace", "--trace-dir", dir);
         Assert.True(exit == 1, output + err);

@@ -99,6 +99,19 @@ public sealed class RealRtlTests
     }
 
     [Fact]
+    public void VerilatorErrorsAreShownNotSwallowed()
+    {
+        var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "syntax-error");
+        Directory.CreateDirectory(dir);
+        var sv = Path.Combine(dir, "broken.sv");
+        File.WriteAllText(sv, "module broken (input logic clk);\n  assign nowhere = ;\nendmodule\n");
+        var (exit, output, err) = VerifyFixture.Verify([sv], "--top", "broken", "--param", "K=4", "--count", "10");
+        Assert.True(exit == 2, output + err);
+        Assert.Contains("the Verilator build failed", err);
+        Assert.Contains("broken.sv:2", err);
+    }
+
+    [Fact]
     public void DesignWithTheWrongInterfaceIsToldWhatDiffers()
     {
         var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "wrong-interface");
