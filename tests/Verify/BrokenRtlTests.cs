@@ -56,6 +56,35 @@ public sealed partial class BrokenRtlTests
         Assert.Contains("flags", text);
     }
 
+    [Fact]
+    public void MismatchInAVectorFileNamesTheLineAndReRunsIt()
+    {
+        var rtl = VerifyFixture.Mutant("dropped-sticky", "mx_round.sv", "assign st      = (|md[MW-26:0]) | st_sh;", "assign st      = st_sh;");
+        var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "files");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, "k4-sticky.mxv");
+        var gen = VerifyFixture.Run("vectors", "gen", "--block", "4", "--random", "--count", "3000", "--seed", "5", "-o", file);
+        Assert.True(gen.Exit == 0, gen.Err);
+        var (exit, output, err) = VerifyFixture.Verify(rtl, "--param", "K=4", "--vectors", file, "--max-mismatches", "2", "--jobs", "2");
+        Assert.True(exit == 1, output + err);
+        var m = Regex.Match(output, @"MISMATCH 1: (\S+) line (\d+)");
+        Assert.True(m.Success, output);
+        Assert.EndsWith("k4-sticky.mxv", m.Groups[1].Value);
+        var repro = ReRun().Match(output);
+        Assert.Contains($"--vectors {file} --line {m.Groups[2].Value}", repro.Groups[1].Value);
+        var again = VerifyFixture.Run([.. repro.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--build-dir", VerifyFixture.BuildDir]);
+        Assert.True(again.Exit == 1, again.Out + again.Err);
+        Assert.Contains("vectors      1\n", again.Out);
+    }
+
+    [Fact]
+    public void FreeRunMeasuresTheRawRate()
+    {
+        var (exit, output, err) = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=4", "--free-run", "20000");
+        Assert.True(exit == 0, output + err);
+        Assert.Matches(@"mxtb free-run: K=4, 20000 vectors in [0-9.]+ s = \d+ vectors/s", output);
+    }
+
     [GeneratedRegex(@"re-run    mxref (verify [^\n]*)")]
     private static partial Regex ReRun();
 }
