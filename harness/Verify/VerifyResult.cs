@@ -46,7 +46,7 @@ public sealed class VerifyResult
         var sb = new StringBuilder();
         int expected = ExpectedCoverage.Count;
         var missing = NeverHit;
-        sb.Append(CultureInfo.InvariantCulture, $"verify summary: {Top} K={K}, latency {Latency} clocks, shard {Shard}/{Shards}, {Jobs} simulation process{(Jobs == 1 ? "" : "es")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"verify summary: {Top} K={K}, latency {Latency} clocks, {(ShardsMerged.Count > 1 ? $"shards {string.Join(',', ShardsMerged)} of {Shards} merged" : $"shard {Shard}/{Shards}")}, {Jobs} simulation process{(Jobs == 1 ? "" : "es")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  vectors      {Vectors:N0}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  mismatches   {MismatchCount:N0}{(LimitReached ? $" (stopped at --max-mismatches; the first {Mismatches.Count + MismatchJson.Count} reported)" : "")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  rate         {Rate:N0} vectors/s ({SimSeconds:0.00} s streaming, model and comparison included)\n");
