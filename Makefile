@@ -17,6 +17,9 @@ help:
 	@echo "make test       run every test (xunit + FsCheck)"
 	@echo "make test-long  exhaustive and soak tests (minutes to hours)"
 	@echo "make bench      BenchmarkDotNet benchmarks (figures go to docs/PERFORMANCE.md by hand)"
+	@echo "make cosim-lib  libmxref.so (NativeAOT C ABI / DPI-C), mxref.h, mxref_dpi.sv in $(OUT)/cosim (docs/cosim.md)"
+	@echo "make cosim-scoreboard  Verilator bench: rtl/mx_dot checked live against the golden model via DPI-C"
+	@echo "make bench-cosim  calls/s of the DPI-C dot product (docs/PERFORMANCE.md)"
 
 build:
 	$(DOTNET) build MxRef.sln -c $(CONFIG) --nologo -v quiet
@@ -25,7 +28,8 @@ build:
 	@printf '#!/bin/sh\nexec "$$(dirname "$$(readlink -f "$$0")")/cli/mxref" "$$@"\n' > $(OUT)/mxref.tmp && chmod +x $(OUT)/mxref.tmp && mv $(OUT)/mxref.tmp $(OUT)/mxref
 	@echo "built $(OUT)/mxref"
 
-test: build
+# The co-simulation tests (tests/Cosim) use libmxref.so; building it here keeps the NativeAOT publish out of the test run.
+test: build cosim-lib
 	$(DOTNET) test tests/MxRef.Tests.csproj -c $(CONFIG) --no-build --nologo --filter "Category!=Long"
 
 test-long: build
@@ -35,6 +39,7 @@ bench:
 	$(DOTNET) run -c Release --project bench/MxRef.Bench.csproj -- --filter '$(or $(BENCH),*)'
 
 clean:
-	rm -rf $(OUT) */bin */obj BenchmarkDotNet.Artifacts
+	rm -rf $(OUT) */bin */obj harness/cosim/bin harness/cosim/obj BenchmarkDotNet.Artifacts
 
+include harness/cosim/cosim.mk
 -include rtl/rtl.mk
