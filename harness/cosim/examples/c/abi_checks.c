@@ -1,0 +1,114 @@
+/*
+ * abi_checks: the promises of mxref.h, checked from C — every bad argument gives its MXREF_E_* code (no crash, no
+ * exception, outputs untouched), and a few known results come back right. Run by tests/Cosim; prints one line per
+ * check and exits 1 if any failed.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "mxref.h"
+
+static int checks, failures;
+
+static void expect(const char *what, long got, long want)
+{
+    checks++;
+    if (got == want) {
+        printf("ok   %s\n", what);
+    } else {
+        failures++;
+        printf("FAIL %s: got %ld (0x%lx), expected %ld (0x%lx)\n", what, got, (unsigned long)got, want, (unsigned long)want);
+    }
+}
+
+/* One block of k = 32 e4m3 elements: a = 1.0 everywhere, b = 2.0 everywhere, scales 2^0. */
+static uint8_t ones[32], twos[32];
+static const uint8_t unit_scale = 0x7f;
+
+static int dot(int fa, int fb, int rm, int k, const uint8_t *a, const uint8_t *b, int out, int acc, int chunk, uint32_t *d, uint8_t *f)
+{
+    return mxref_dot(fa, fb, rm, k, unit_scale, a, unit_scale, b, 0x3f800000u, out, acc, chunk, d, f);
+}
+
+static void bad_arguments(void)
+{
+    uint32_t d = 0xdeadbeefu, code = 0xdeadbeefu, fp32 = 0xdeadbeefu;
+    uint8_t f = 0xee;
+    expect("dot: a NULL", dot(0, 0, 0, 32, NULL, twos, 0, 0, 0, &d, &f), MXREF_E_NULL);
+    expect("dot: b NULL", dot(0, 0, 0, 32, ones, NULL, 0, 0, 0, &d, &f), MXREF_E_NULL);
+    expect("dot: d NULL", dot(0, 0, 0, 32, ones, twos, 0, 0, 0, NULL, &f), MXREF_E_NULL);
+    expect("dot: flags NULL", dot(0, 0, 0, 32, ones, twos, 0, 0, 0, &d, NULL), MXREF_E_NULL);
+    expect("dot: fmt_a 6 (e8m0 is no element format)", dot(6, 0, 0, 32, ones, twos, 0, 0, 0, &d, &f), MXREF_E_FORMAT);
+    expect("dot: fmt_a -1", dot(-1, 0, 0, 32, ones, twos, 0, 0, 0, &d, &f), MXREF_E_FORMAT);
+    expect("dot: fmt_b 7", dot(0, 7, 0, 32, ones, twos, 0, 0, 0, &d, &f), MXREF_E_FORMAT);
+    expect("dot: rm 6", dot(0, 0, 6, 32, ones, twos, 0, 0, 0, &d, &f), MXREF_E_ROUNDING);
+    expect("dot: rm 8 (stochastic has no dot)", dot(0, 0, 8, 32, ones, twos, 0, 0, 0, &d, &f), MXREF_E_ROUNDING);
+    expect("dot: k 0", dot(0, 0, 0, 0, ones, twos, 0, 0, 0, &d, &f), MXREF_E_BLOCK_SIZE);
+    expect("dot: k -1", dot(0, 0, 0, -1, ones, twos, 0, 0, 0, &d, &f), MXREF_E_BLOCK_SIZE);
+    expect("dot: k 4097", dot(0, 0, 0, 4097, ones, twos, 0, 0, 0, &d, &f), MXREF_E_BLOCK_SIZE);
+    expect("dot: out_fmt 3", dot(0, 0, 0, 32, ones, twos, 3, 0, 0, &d, &f), MXREF_E_OUTPUT_FORMAT);
+    expect("dot: acc_model 3", dot(0, 0, 0, 32, ones, twos, 0, 3, 0, &d, &f), MXREF_E_ACCUMULATION);
+    expect("dot: chunked with chunk 0", dot(0, 0, 0, 32, ones, twos, 0, MXREF_ACC_CHUNKED, 0, &d, &f), MXREF_E_ACCUMULATION);
+    expect("dot: d untouched by the errors", (long)d, 0xdeadbeefL);
+    expect("dot: flags untouched by the errors", f, 0xee);
+
+    expect("dot_general: n 0", mxref_dot_general(0, 0, 0, 32, 0, &unit_scale, ones, &unit_scale, twos, 0, 0, 0, 0, 0, &d, &f), MXREF_E_BLOCK_SIZE);
+    expect("dot_general: scales_a NULL", mxref_dot_general(0, 0, 0, 32, 1, NULL, ones, &unit_scale, twos, 0, 0, 0, 0, 0, &d, &f), MXREF_E_NULL);
+    expect("dot_general: chained 2", mxref_dot_general(0, 0, 0, 32, 1, &unit_scale, ones, &unit_scale, twos, 0, 0, 0, 0, 2, &d, &f), MXREF_E_ARGUMENT);
+
+    uint32_t lanes[64] = {0};
+    expect("dpi_dot: k 257", mxref_dpi_dot(0, 0, 0, 257, 0x7f, lanes, 0x7f, lanes, 0, 0, 0, 0, &d, &f), MXREF_E_BLOCK_SIZE);
+    expect("dpi_dot32: a NULL", mxref_dpi_dot32(0, 0, 0, 0x7f, NULL, 0x7f, lanes, 0, &d, &f), MXREF_E_NULL);
+    expect("dpi_dot32: fmt_b 9", mxref_dpi_dot32(0, 9, 0, 0x7f, lanes, 0x7f, lanes, 0, &d, &f), MXREF_E_FORMAT);
+
+    expect("encode: fmt 7", mxref_encode(7, 0x3f800000u, 0, 1, &code, &f), MXREF_E_FORMAT);
+    expect("encode: rm 6", mxref_encode(0, 0x3f800000u, 6, 1, &code, &f), MXREF_E_ROUNDING);
+    expect("encode: saturate 2", mxref_encode(0, 0x3f800000u, 0, 2, &code, &f), MXREF_E_ARGUMENT);
+    expect("encode: code NULL", mxref_encode(0, 0x3f800000u, 0, 1, NULL, &f), MXREF_E_NULL);
+    expect("encode_sr: width 0", mxref_encode_sr(0, 0x3f800000u, 0, 0, 1, &code, &f), MXREF_E_ARGUMENT);
+    expect("encode_sr: random 256 with width 8", mxref_encode_sr(0, 0x3f800000u, 256, 8, 1, &code, &f), MXREF_E_ARGUMENT);
+    expect("decode: e2m1 code 0x10 is 5 bits", mxref_decode(MXREF_FMT_E2M1, 0x10, &fp32), MXREF_E_CODE);
+    expect("decode: fp32 NULL", mxref_decode(0, 0x38, NULL), MXREF_E_NULL);
+    expect("decode: fmt -3", mxref_decode(-3, 0, &fp32), MXREF_E_FORMAT);
+    expect("encode/decode: outputs untouched by the errors", (long)(code ^ fp32), 0L);
+}
+
+static void known_results(void)
+{
+    uint32_t d, code, fp32;
+    uint8_t f;
+    expect("version major matches mxref.h", mxref_version() / 10000, MXREF_VERSION / 10000);
+    expect("version string is not empty", mxref_version_string() != NULL && strlen(mxref_version_string()) > 0, 1);
+    expect("error string of MXREF_E_NULL", strstr(mxref_error_string(MXREF_E_NULL), "NULL") != NULL, 1);
+    expect("error string of an unknown code", strstr(mxref_error_string(12345), "unknown") != NULL, 1);
+    /* 32 x (1.0 x 2.0) + 1.0 = 65.0 */
+    expect("dot: 32 x 1.0 x 2.0 + 1.0 status", dot(0, 0, 0, 32, ones, twos, 0, 0, 0, &d, &f), MXREF_OK);
+    expect("dot: 32 x 1.0 x 2.0 + 1.0 = 65.0", (long)d, 0x42820000L);
+    expect("dot: exact, no flags", f, 0);
+    expect("dot: bf16 result 65.0", (dot(0, 0, 0, 32, ones, twos, MXREF_OUT_BF16, 0, 0, &d, &f), (long)d), 0x4282L);
+    uint32_t lanes_a[8], lanes_b[8];
+    memcpy(lanes_a, ones, 32);
+    memcpy(lanes_b, twos, 32);
+    expect("dpi_dot32 agrees with dot", (mxref_dpi_dot32(0, 0, 0, 0x7f, lanes_a, 0x7f, lanes_b, 0x3f800000u, &d, &f), (long)d), 0x42820000L);
+    expect("encode 1.0 to e4m3", (mxref_encode(MXREF_FMT_E4M3, 0x3f800000u, MXREF_RNE, 1, &code, &f), (long)code), 0x38L);
+    expect("encode 500 to e4m3, saturating: 448", (mxref_encode(MXREF_FMT_E4M3, 0x43fa0000u, MXREF_RNE, 1, &code, &f), (long)code), 0x7eL);
+    expect("encode 500 to e4m3, saturating: OF|NX", f, MXREF_FLAG_OF | MXREF_FLAG_NX);
+    expect("encode 500 to e4m3, IEEE overflow: NaN", (mxref_encode(MXREF_FMT_E4M3, 0x43fa0000u, MXREF_RNE, 0, &code, &f), (long)code), 0x7fL);
+    expect("encode_sr 1.25 to e2m1 with random 0x80/8: 1.5", (mxref_encode_sr(MXREF_FMT_E2M1, 0x3fa00000u, 0x80, 8, 1, &code, &f), (long)code), 0x3L);
+    expect("decode e2m1 0x7 = 6.0", (mxref_decode(MXREF_FMT_E2M1, 0x7, &fp32), (long)fp32), 0x40c00000L);
+    expect("decode int8 0x80 = -2.0", (mxref_decode(MXREF_FMT_INT8, 0x80, &fp32), (long)fp32), 0xc0000000L);
+    expect("decode e8m0 0x7f = 1.0", (mxref_decode(MXREF_FMT_E8M0, 0x7f, &fp32), (long)fp32), 0x3f800000L);
+    expect("decode e8m0 0xff = NaN", (mxref_decode(MXREF_FMT_E8M0, 0xff, &fp32), (long)fp32), 0x7fc00000L);
+}
+
+int main(void)
+{
+    for (int i = 0; i < 32; i++) {
+        ones[i] = 0x38; /* e4m3 1.0 */
+        twos[i] = 0x40; /* e4m3 2.0 */
+    }
+    known_results();
+    bad_arguments();
+    printf("abi_checks: %d checks, %d failures\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
