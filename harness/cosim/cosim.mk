@@ -18,10 +18,11 @@ COSIM_LDFLAGS := -L$(abspath $(COSIM_OUT)) -lmxref -Wl,-rpath,$(abspath $(COSIM_
 COSIM_N ?= 3000
 COSIM_SEED ?= 1
 COSIM_SB_OUT := $(COSIM_OUT)/scoreboard
-# The RTL under test: every rtl/*.sv, packages first. COSIM_RTL_DIR points the bench at another copy of the RTL.
+# The RTL under test: rtl/rtl.mk's own list (RTL_SRCS, included after this file, hence the deferred `=`), else every
+# *.sv of COSIM_RTL_DIR with the packages first. COSIM_RTL_DIR points the bench at another copy of the RTL.
 COSIM_RTL_DIR ?= rtl
-COSIM_RTL_PKGS := $(sort $(wildcard $(COSIM_RTL_DIR)/*_pkg.sv))
-COSIM_RTL_SOURCES := $(COSIM_RTL_PKGS) $(filter-out $(COSIM_RTL_PKGS),$(sort $(wildcard $(COSIM_RTL_DIR)/*.sv)))
+COSIM_RTL_PKGS = $(sort $(wildcard $(COSIM_RTL_DIR)/*_pkg.sv))
+COSIM_RTL_SOURCES = $(or $(if $(filter rtl,$(COSIM_RTL_DIR)),$(RTL_SRCS)),$(COSIM_RTL_PKGS) $(filter-out $(COSIM_RTL_PKGS),$(sort $(wildcard $(COSIM_RTL_DIR)/*.sv))))
 COSIM_SB_SOURCES := $(COSIM_DIR)/sv/mxref_dpi.sv $(COSIM_DIR)/sv/mx_dot_scoreboard.sv
 COSIM_SB_MAIN := $(abspath $(COSIM_DIR)/sv/scoreboard_main.cpp)
 

@@ -213,7 +213,8 @@ module mx_dot_scoreboard (
   end
 
   always @(posedge clk) begin
-    txn_t t;  // declared without an initializer: a procedural block's variables are static, initialized only once
+    txn_t t;      // declared without initializers: a procedural block's variables are static, initialized only once
+    string what;  // which fields differ
     cycle++;
     rst_n <= cycle > longint'(RESET_CYCLES);
 
@@ -241,9 +242,10 @@ module mx_dot_scoreboard (
         if (d !== t.d || {3'b0, flags} !== t.flags) begin
           mismatches++;
           if (mismatches == 1) first_mismatch = t.id;
+          what = d !== t.d ? ({3'b0, flags} !== t.flags ? "D FLAGS" : "D") : "FLAGS";
           if (mismatches <= SHOWN)
-            $display("MISMATCH transaction %0d: %s expected %h %h got %h %h%s%s", t.id, inputs_line(t), t.d, t.flags,
-                     d, {3'b0, flags}, d !== t.d ? " [D]" : "", {3'b0, flags} !== t.flags ? " [FLAGS]" : "");
+            $display("MISMATCH transaction %0d: %s expected %h %h got %h %h [%s]", t.id, inputs_line(t), t.d, t.flags,
+                     d, {3'b0, flags}, what);
         end
       end
     end
