@@ -82,9 +82,8 @@ module mx_dot #(
   assign c_zero_neg = (c == 32'h8000_0000);
   assign c_raw      = {(c_bexp != 8'd0), c[22:0]};
 
-  mx_lzc #(.WIDTH(CM)) u_c_lzc (.x(c_raw), .cnt(c_lz));
+  mx_lzc #(.WIDTH(CM)) u_c_lzc (.x(c_raw), .cnt(c_lz), .x_norm(c_mag));
 
-  assign c_mag = c_raw << c_lz;
   assign c_exp = $signed({{(EW-8){1'b0}}, (c_bexp == 8'd0) ? 8'd1 : c_bexp}) - K_EC_OFS
                - $signed({{(EW-CLZ_W){1'b0}}, c_lz});
   // exponent of the product-sum LSB: (sa + sb - 254) - 32

@@ -23,8 +23,7 @@ module mx_norm #(
   assign mag     = sign ? (~win[MW-1:0] + 1'b1) : win[MW-1:0];
   assign zero    = (mag == '0);
 
-  mx_lzc #(.WIDTH(MW)) u_lzc (.x(mag), .cnt(lz));
+  mx_lzc #(.WIDTH(MW)) u_lzc (.x(mag), .cnt(lz), .x_norm(mn));
 
-  assign mn    = mag << lz;
   assign e_msb = ebase + K_TOP - $signed({{(EW-LZ_W){1'b0}}, lz});
 endmodule

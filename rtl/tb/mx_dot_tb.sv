@@ -135,6 +135,8 @@ module mx_dot_tb;
       end
       nf = $sscanf(line, "%h %h %h %h %h %h %h %h %h %h", fa, fb, rmv, sa, pa, sb, pb, cv, dv, fl);
       if (nf != 10) $fatal(1, "mx_dot tb: %s:%0d: malformed data line: %s", fname, lineno, line);
+      if (fa[3] || fb[3] || rmv[3])
+        $fatal(1, "mx_dot tb: %s:%0d: FA/FB/RM must be 0..7: %s", fname, lineno, line);
 
       // drive one vector (inputs change on the falling edge)
       fmt_a    = fa[2:0];
