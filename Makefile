@@ -28,8 +28,11 @@ build:
 	@printf '#!/bin/sh\nexec "$$(dirname "$$(readlink -f "$$0")")/cli/mxref" "$$@"\n' > $(OUT)/mxref.tmp && chmod +x $(OUT)/mxref.tmp && mv $(OUT)/mxref.tmp $(OUT)/mxref
 	@echo "built $(OUT)/mxref"
 
-# The co-simulation tests (tests/Cosim) use libmxref.so; building it here keeps the NativeAOT publish out of the test run.
-test: build cosim-lib
+# The co-simulation tests (tests/Cosim) use libmxref.so; building it here keeps the NativeAOT publish out of the test
+# run. It is built after `build` (not as a parallel prerequisite) so that `make -j` never runs two dotnet builds of
+# the same projects at once.
+test: build
+	@$(MAKE) --no-print-directory cosim-lib
 	$(DOTNET) test tests/MxRef.Tests.csproj -c $(CONFIG) --no-build --nologo --filter "Category!=Long"
 
 test-long: build

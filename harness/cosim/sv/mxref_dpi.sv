@@ -9,6 +9,8 @@
 // rtl/mx_dot's a and b ports, so a scoreboard passes the port values unchanged.
 package mxref_dpi;
 
+  // A bench uses a few of these constants; the rest are there for the next one.
+  /* verilator lint_off UNUSEDPARAM */
   localparam int MXREF_VERSION = 10000;  // MAJOR*10000 + MINOR*100 + PATCH of the mxref.h this package matches
 
   localparam int MXREF_OK              = 0;
@@ -25,6 +27,7 @@ package mxref_dpi;
   localparam int MXREF_OUT_FP32 = 0, MXREF_OUT_BF16 = 1, MXREF_OUT_FP16 = 2;
   localparam int MXREF_ACC_FUSED = 0, MXREF_ACC_CHUNKED = 1, MXREF_ACC_FP32_SUM = 2;
   localparam int MXREF_DPI_MAX_K = 256;  // lanes of mxref_dpi_dot's vectors
+  /* verilator lint_on UNUSEDPARAM */
 
   // ---- Version and error text
   import "DPI-C" pure function int mxref_version();
