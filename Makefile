@@ -8,7 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all build test test-long bench clean help
+.PHONY: all build test test-long bench clean help tools
 
 all: build
 
@@ -16,6 +16,7 @@ help:
 	@echo "make build      build everything; the CLI lands at $(OUT)/mxref"
 	@echo "make test       run every test (xunit + FsCheck)"
 	@echo "make test-long  exhaustive and soak tests (minutes to hours)"
+	@echo "make vectors    default regression vector set into $(OUT)/vectors/ (docs/vectors.md)"
 	@echo "make bench      BenchmarkDotNet benchmarks (figures go to docs/PERFORMANCE.md by hand)"
 	@echo "make cosim-lib  libmxref.so (NativeAOT C ABI / DPI-C), mxref.h, mxref_dpi.sv in $(OUT)/cosim (docs/cosim.md)"
 	@echo "make cosim-scoreboard  Verilator bench: rtl/mx_dot checked live against the golden model via DPI-C"
@@ -28,10 +29,19 @@ build:
 	@printf '#!/bin/sh\nexec "$$(dirname "$$(readlink -f "$$0")")/cli/mxref" "$$@"\n' > $(OUT)/mxref.tmp && chmod +x $(OUT)/mxref.tmp && mv $(OUT)/mxref.tmp $(OUT)/mxref
 	@echo "built $(OUT)/mxref"
 
+# Verilator, Yosys and a C++ compiler, from Debian's packages, when missing (the tests build and run the RTL).
+apt_install = command -v $(1) >/dev/null || { echo "$(1) not found: installing the Debian package $(2) (apt-get install -y $(2))"; \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null || { echo "could not install $(2): install it and rerun"; exit 2; }; }
+
+tools:
+	@$(call apt_install,verilator,verilator)
+	@$(call apt_install,yosys,yosys)
+	@$(call apt_install,g++,g++)
+
 # The co-simulation tests (tests/Cosim) use libmxref.so; building it here keeps the NativeAOT publish out of the test
 # run. It is built after `build` (not as a parallel prerequisite) so that `make -j` never runs two dotnet builds of
 # the same projects at once.
-test: build
+test: build tools
 	@$(MAKE) --no-print-directory cosim-lib
 	$(DOTNET) test tests/MxRef.Tests.csproj -c $(CONFIG) --no-build --nologo --filter "Category!=Long"
 
@@ -40,6 +50,22 @@ test-long: build
 
 bench:
 	$(DOTNET) run -c Release --project bench/MxRef.Bench.csproj -- --filter '$(or $(BENCH),*)'
+
+# The default regression set (docs/vectors.md): corners + weighted random over every format pair and mode for each
+# output format, a chunked-accumulation set, and exhaustive k = 1 sets of the small formats and of e4m3.
+.PHONY: vectors
+VECTORS_SEED ?= 1
+VECTORS_GEN = $(OUT)/mxref vectors gen --seed $(VECTORS_SEED)
+vectors: build
+	@mkdir -p $(OUT)/vectors
+	$(VECTORS_GEN) --corners --random --count 1000000 -o $(OUT)/vectors/dot-fp32.mxv > $(OUT)/vectors/dot-fp32.coverage.txt
+	$(VECTORS_GEN) --corners --random --count 200000 --out bf16 -o $(OUT)/vectors/dot-bf16.mxv > $(OUT)/vectors/dot-bf16.coverage.txt
+	$(VECTORS_GEN) --corners --random --count 200000 --out fp16 -o $(OUT)/vectors/dot-fp16.mxv > $(OUT)/vectors/dot-fp16.coverage.txt
+	$(VECTORS_GEN) --corners --random --count 200000 --acc chunked:8 -o $(OUT)/vectors/dot-chunked8.mxv > $(OUT)/vectors/dot-chunked8.coverage.txt
+	$(VECTORS_GEN) --exhaustive -k 1 --a e3m2,e2m3,e2m1 --b e3m2,e2m3,e2m1 -o $(OUT)/vectors/dot-k1-fp6fp4-exhaustive.mxv > /dev/null
+	$(VECTORS_GEN) --exhaustive -k 1 --a e4m3 --b e4m3 -o $(OUT)/vectors/dot-k1-e4m3-exhaustive.mxv > /dev/null
+	$(OUT)/mxref vectors check $(OUT)/vectors/*.mxv
+	@grep -H 'never hit' $(OUT)/vectors/*.coverage.txt
 
 clean:
 	rm -rf $(OUT) */bin */obj harness/cosim/bin harness/cosim/obj BenchmarkDotNet.Artifacts

@@ -50,7 +50,8 @@ synth:
 	$(YOSYS) -q -l $(RTL_OUT)/synth_k$(RTL_K).log -p '$(RTL_YOSYS_SCRIPT)'
 	@cells=$$(awk '/Number of cells:/ {print $$4}' $(RTL_OUT)/synth_k$(RTL_K).stat | tail -1); \
 	 regs=$$(awk '$$1 ~ /^\$$_(S)?DFF/ {n += $$2} END {print n+0}' $(RTL_OUT)/synth_k$(RTL_K).stat); \
-	 echo "synth: mx_dot K=$(RTL_K): $$cells cells, $$regs flip-flops, no latches, 5 pipeline stages (LATENCY 5)"; \
+	 lat=$$(sed -n 's/.*localparam int unsigned LATENCY *= *\([0-9][0-9]*\).*/\1/p' $(RTL_DIR)/mx_dot.sv); \
+	 echo "synth: mx_dot K=$(RTL_K): $$cells cells, $$regs flip-flops, no latches, $$lat pipeline stages (LATENCY $$lat)"; \
 	 echo "synth: cell breakdown in $(RTL_OUT)/synth_k$(RTL_K).stat, full log in $(RTL_OUT)/synth_k$(RTL_K).log"
 
 $(RTL_OUT)/tb_k%/Vmx_dot_tb: $(RTL_SRCS) $(RTL_TB_SRC)

@@ -1,6 +1,6 @@
 using MxRef.Harness;
 
-namespace MxRef.Tests.Cli;
+namespace MxRef.Tests.CommandLine;
 
 /// <summary>Runs the mxref command line in-process, capturing output, error and exit code.</summary>
 public static class CliRunner

@@ -1,7 +1,7 @@
 using Newtonsoft.Json.Linq;
 using Xunit;
 
-namespace MxRef.Tests.Cli;
+namespace MxRef.Tests.CommandLine;
 
 public class ConvertAndFormatsCommandTests
 {

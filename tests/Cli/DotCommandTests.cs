@@ -4,7 +4,7 @@ using MxRef.Tests.Dot;
 using MxRef.Vectors.Text;
 using Xunit;
 
-namespace MxRef.Tests.Cli;
+namespace MxRef.Tests.CommandLine;
 
 public class DotCommandTests
 {

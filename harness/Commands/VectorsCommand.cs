@@ -1,0 +1,222 @@
+using System.CommandLine;
+using System.Globalization;
+using MxRef.Dot;
+using MxRef.Formats;
+using MxRef.Rounding;
+using MxRef.Vectors.Coverage;
+using MxRef.Vectors.Files;
+using MxRef.Vectors.Generation;
+using MxRef.Vectors.Text;
+
+namespace MxRef.Harness.Commands;
+
+/// <summary><c>mxref vectors gen|stats|check</c>: test-vector files (docs/vector-format.md, docs/vectors.md).</summary>
+public static class VectorsCommand
+{
+    public static Command Create()
+    {
+        var cmd = new Command("vectors", "Generate, measure and check .mxv test-vector files (docs/vectors.md, docs/vector-format.md).");
+        cmd.Add(Gen());
+        cmd.Add(Stats());
+        cmd.Add(Check());
+        return cmd;
+    }
+
+    private static Command Gen()
+    {
+        var op = new Option<string>("--op") { Description = "Operation: dot (quantize files can be read and written, their generator is not there yet).", DefaultValueFactory = _ => "dot" };
+        var fa = new Option<string>("--a") { Description = "A element formats: comma list of e4m3,e5m2,e3m2,e2m3,e2m1,int8 or 'all' (default).", DefaultValueFactory = _ => "all" };
+        var fb = new Option<string>("--b") { Description = "B element formats (as --a).", DefaultValueFactory = _ => "all" };
+        var rounding = new Option<string>("--rounding", "-r") { Description = "Rounding modes: comma list of rne,rtz,rdn,rup,rna,rto or 'all' (default).", DefaultValueFactory = _ => "all" };
+        var block = new Option<int>("--block", "-k") { Description = "Block size k (default 32).", DefaultValueFactory = _ => 32 };
+        var output = new Option<string>("--out") { Description = "Output format of D: fp32 (default), bf16, fp16.", DefaultValueFactory = _ => "fp32" };
+        var acc = new Option<string>("--acc") { Description = "Accumulation model: " + AccumulationModel.ValidNames + " (default fused).", DefaultValueFactory = _ => "fused" };
+        var count = new Option<long>("--count", "-n") { Description = "Number of weighted-random vectors (default 100000).", DefaultValueFactory = _ => 100000 };
+        var seed = new Option<string>("--seed", "-s") { Description = "Seed (decimal or 0x hex, 64 bits; default 1).", DefaultValueFactory = _ => "1" };
+        var corners = new Option<bool>("--corners") { Description = "Deterministic corner cases per class, crossed over every format pair and mode." };
+        var random = new Option<bool>("--random") { Description = "Weighted random vectors (TestFloat style)." };
+        var exhaustive = new Option<bool>("--exhaustive") { Description = "Every code combination of the block (k*(wA+wB) <= 24 bits, e.g. -k 1)." };
+        var shard = new Option<string?>("--shard") { Description = "I/N: write only part I (0-based) of N disjoint parts of the run." };
+        var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores). The output does not depend on it.", DefaultValueFactory = _ => 0 };
+        var json = new Option<bool>("--json") { Description = "Print the coverage summary as JSON." };
+        var file = new Option<string>("--output", "-o") { Description = "Output .mxv file (written atomically).", Required = true };
+        var cmd = new Command("gen",
+            "Generate dot-product test vectors into an .mxv file and print the coverage summary. Without --corners,\n" +
+            "--random or --exhaustive: --corners --random. Deterministic: the same options and seed give the same bytes.\n" +
+            "Example: mxref vectors gen --a e4m3 --b e4m3 -r all --count 100000 --seed 7 --corners --random -o e4m3.mxv")
+        {
+            op, fa, fb, rounding, block, output, acc, count, seed, corners, random, exhaustive, shard, threads, json, file,
+        };
+        cmd.SetAction(r =>
+        {
+            if (r.GetValue(op) != "dot")
+                throw new UsageException($"--op {r.GetValue(op)}: only 'dot' vectors can be generated so far (the quantize line layout is documented and readable; its generator needs the quantizer model)");
+            var outFormat = CliParse.Format(r.GetValue(output)!, "--out");
+            var model = AccumulationModel.TryParse(r.GetValue(acc)!) ?? throw new UsageException($"unknown accumulation model '{r.GetValue(acc)}' for --acc; valid: {AccumulationModel.ValidNames}");
+            bool c = r.GetValue(corners), rnd = r.GetValue(random), ex = r.GetValue(exhaustive);
+            if (!c && !rnd && !ex) c = rnd = true;
+            var (si, sn) = ParseShard(r.GetValue(shard));
+            var options = new DotGeneratorOptions
+            {
+                FormatsA = Formats(r.GetValue(fa)!, "--a"), FormatsB = Formats(r.GetValue(fb)!, "--b"), Modes = Modes(r.GetValue(rounding)!),
+                Block = r.GetValue(block), Output = outFormat, Model = model, Seed = ParseSeed(r.GetValue(seed)!), Count = r.GetValue(count),
+                Corners = c, Random = rnd, Exhaustive = ex, ShardIndex = si, ShardCount = sn,
+            };
+            if (options.Validate() is { } problem) throw new UsageException(problem);
+            var gen = new DotVectorGenerator(options);
+            var header = new MxvHeader
+            {
+                Op = MxvHeader.OpDot, Block = options.Block, Output = outFormat.Name, Accumulation = model.ToString(),
+                FormatsA = DotVectorGenerator.FormatNames(options.FormatsA), FormatsB = DotVectorGenerator.FormatNames(options.FormatsB),
+                Rounding = DotVectorGenerator.ModeNames(options.Modes),
+                Sets = [.. (c ? ["corners"] : Array.Empty<string>()), .. (ex ? ["exhaustive"] : Array.Empty<string>()), .. (rnd ? ["random"] : Array.Empty<string>())],
+                Count = rnd ? options.Count : null, Seed = options.Seed, Shard = sn > 1 ? $"{si}/{sn}" : null,
+                Generator = DotVectorGenerator.Version, Command = "mxref " + string.Join(' ', r.Tokens.Select(t => Quote(t.Value))),
+            };
+            var err = r.InvocationConfiguration.Error;
+            long vectors = gen.ShardEnd - gen.ShardStart;
+            var report = GenerationRun.Write(gen, header, r.GetValue(file)!, r.GetValue(threads), vectors >= 2_000_000 ? err : null);
+            var stdout = r.InvocationConfiguration.Output;
+            stdout.Write(r.GetValue(json) ? report.ToJson() + "\n" : $"wrote {vectors} vectors to {r.GetValue(file)}\n" + report.ToText());
+            return Cli.ExitOk;
+        });
+        return cmd;
+    }
+
+    private static Command Stats()
+    {
+        var files = new Argument<string[]>("FILE") { Description = ".mxv files.", Arity = ArgumentArity.OneOrMore };
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var cmd = new Command("stats", "Count the vectors of each coverage class (classified from the exact values) and list the classes never hit.") { files, json };
+        cmd.SetAction(r =>
+        {
+            var stdout = r.InvocationConfiguration.Output;
+            foreach (var path in r.GetValue(files)!)
+            {
+                var report = ReadOrUsage(() => StatsOf(path));
+                stdout.Write(r.GetValue(json) ? report.ToJson() + "\n" : $"{path}:\n" + report.ToText());
+            }
+            return Cli.ExitOk;
+        });
+        return cmd;
+    }
+
+    /// <summary>The coverage of a file; the expected classes follow the formats and modes its header lists.</summary>
+    public static CoverageReport StatsOf(string path)
+    {
+        using var reader = MxvReader.Open(path);
+        var h = reader.Header;
+        RequireDot(h, path);
+        var all = Enumerable.Range(0, StandardFormats.Elements.Count).ToArray();
+        var report = new CoverageReport(CoverageReport.ExpectedFor(
+            h.FormatsA?.Select(n => StandardFormats.ElementCode(StandardFormats.TryParse(n)!)).ToArray() ?? all,
+            h.FormatsB?.Select(n => StandardFormats.ElementCode(StandardFormats.TryParse(n)!)).ToArray() ?? all,
+            h.Rounding?.Select(n => RoundingModes.TryParse(n)!.Value).ToArray() ?? RoundingModes.Deterministic));
+        var counters = CoverageReport.NewCounters();
+        var classifier = new DotClassifier(h.OutputFormat);
+        var v = new DotVector(h.Block);
+        long n = 0;
+        while (reader.ReadNext(v)) { classifier.Classify(v, counters); n++; }
+        report.Add(counters, n);
+        return report;
+    }
+
+    private static Command Check()
+    {
+        var files = new Argument<string[]>("FILE") { Description = ".mxv files.", Arity = ArgumentArity.OneOrMore };
+        var max = new Option<int>("--max-report") { Description = "Differences printed per file (default 20); all are counted.", DefaultValueFactory = _ => 20 };
+        var cmd = new Command("check",
+            "Recompute every expected value with the golden model (the header's output format and accumulation model) and\n" +
+            "report the lines that differ, with their fields decoded. Exit 0 all agree, 1 differences, 2 malformed input.") { files, max };
+        cmd.SetAction(r =>
+        {
+            var stdout = r.InvocationConfiguration.Output;
+            bool differ = false;
+            foreach (var path in r.GetValue(files)!)
+                differ |= ReadOrUsage(() => CheckFile(path, stdout, r.GetValue(max))) > 0;
+            return differ ? Cli.ExitMismatch : Cli.ExitOk;
+        });
+        return cmd;
+    }
+
+    /// <summary>Checks one file; prints differences and a summary line; returns the number of differing vectors.</summary>
+    public static long CheckFile(string path, TextWriter output, int maxReport)
+    {
+        using var reader = MxvReader.Open(path);
+        var h = reader.Header;
+        RequireDot(h, path);
+        var outFormat = h.OutputFormat;
+        var model = h.Model;
+        var v = new DotVector(h.Block);
+        long differences = 0;
+        while (reader.ReadNext(v))
+        {
+            var res = v.Evaluate(outFormat, model);
+            if (res.Bits == v.D && (byte)res.Flags == v.Flags) continue;
+            if (++differences <= maxReport) output.WriteLine(Describe(path, reader.LineNumber, v, res, outFormat));
+        }
+        output.WriteLine($"{path}: {reader.Count} vectors, {differences} differ{(differences > maxReport ? $" (first {maxReport} shown)" : "")}");
+        return differences;
+    }
+
+    private static string Describe(string path, long line, DotVector v, DotResult res, NumberFormat o)
+    {
+        var ea = StandardFormats.Elements[v.FormatA]; var eb = StandardFormats.Elements[v.FormatB];
+        string Els(byte[] codes, NumberFormat f) => string.Join(' ', codes.Select(x => Codec.Show(f, x)));
+        string digits = "x" + DotLine.ResultDigits(o);
+        return $"{path}:{line}: file D={v.D.ToString(digits)} ({Codec.Show(o, v.D)}) FLAGS={v.Flags:x2} ({ExceptionFlagNames.Format((ExceptionFlags)v.Flags)}), " +
+               $"golden D={res.Bits.ToString(digits)} ({Codec.Show(o, res.Bits)}) FLAGS={(byte)res.Flags:x2} ({ExceptionFlagNames.Format(res.Flags)})\n" +
+               $"  FA={ea.Name} FB={eb.Name} RM={((RoundingMode)v.Rounding).ShortName()} SA={v.ScaleA:x2} ({Codec.Show(StandardFormats.E8M0, v.ScaleA)}) " +
+               $"SB={v.ScaleB:x2} ({Codec.Show(StandardFormats.E8M0, v.ScaleB)}) C={v.C:x8} ({Codec.Show(StandardFormats.Fp32, v.C)})\n" +
+               $"  A=[{Els(v.A, ea)}]\n  B=[{Els(v.B, eb)}]";
+    }
+
+    private static void RequireDot(MxvHeader h, string path)
+    {
+        if (h.Op != MxvHeader.OpDot)
+            throw new UsageException($"{path}:1: header.op: '{h.Op}' files cannot be checked or measured yet (no quantizer model); dot files only");
+    }
+
+    private static T ReadOrUsage<T>(Func<T> read)
+    {
+        try { return read(); }
+        catch (MxvFormatException e) { throw new UsageException(e.Message); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+    }
+
+    private static int[] Formats(string text, string option)
+    {
+        if (text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)) return Enumerable.Range(0, StandardFormats.Elements.Count).ToArray();
+        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => StandardFormats.ElementCode(CliParse.ElementFormat(n, option))).Distinct().ToArray();
+    }
+
+    private static RoundingMode[] Modes(string text)
+    {
+        if (text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)) return RoundingModes.Deterministic.ToArray();
+        var modes = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => CliParse.Rounding(n)).Distinct().ToArray();
+        if (modes.Contains(RoundingMode.Stochastic)) throw new UsageException("--rounding sr has no vector code; use rne, rtz, rdn, rup, rna, rto or all");
+        return modes;
+    }
+
+    private static (int, int) ParseShard(string? text)
+    {
+        if (text is null) return (0, 1);
+        var parts = text.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 && i < n)
+            return (i, n);
+        throw new UsageException($"--shard '{text}' must be I/N with 0 <= I < N, e.g. 0/4");
+    }
+
+    private static ulong ParseSeed(string text)
+    {
+        var t = text.Trim();
+        bool ok = t.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? ulong.TryParse(t[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong seed)
+            : ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out seed);
+        return ok ? seed : throw new UsageException($"--seed '{text}' is not a 64-bit unsigned number (decimal or 0x hex)");
+    }
+
+    private static string Quote(string s) => s.Length > 0 && s.All(ch => char.IsAsciiLetterOrDigit(ch) || "-_./:,=+@".Contains(ch)) ? s : "'" + s.Replace("'", "'\\''") + "'";
+}

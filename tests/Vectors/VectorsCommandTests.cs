@@ -1,0 +1,72 @@
+using MxRef.Harness;
+using Xunit;
+
+namespace MxRef.Tests.Vectors;
+
+public class VectorsCommandTests : IDisposable
+{
+    private readonly VectorTestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Cli.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void GenStatsCheckAgree()
+    {
+        var path = _files.PathOf("g.mxv");
+        var gen = Run("vectors", "gen", "--a", "e4m3,int8", "--b", "e2m1", "-r", "rne,rdn", "-k", "4", "--count", "500", "--seed", "0x2a", "-o", path);
+        Assert.Equal(0, gen.Code);
+        Assert.Contains("coverage:", gen.Out);
+        var stats = Run("vectors", "stats", path);
+        Assert.Equal(0, stats.Code);
+        // gen's summary and stats' are the same report
+        Assert.Equal(gen.Out[gen.Out.IndexOf("coverage:")..], stats.Out[stats.Out.IndexOf("coverage:")..]);
+        var check = Run("vectors", "check", path);
+        Assert.Equal(0, check.Code);
+        Assert.Contains("0 differ", check.Out);
+    }
+
+    [Fact]
+    public void CheckReportsWrongExpectedValuesWithExitCode1()
+    {
+        var path = _files.PathOf("w.mxv");
+        Assert.Equal(0, Run("vectors", "gen", "--a", "e4m3", "--b", "e4m3", "-r", "rne", "-k", "2", "--random", "--count", "50", "-o", path).Code);
+        // Change one expected D and re-seal the file with a correct trailer: well-formed, but wrong.
+        var lines = File.ReadAllLines(path).ToList();
+        int i = lines.FindIndex(l => !l.StartsWith("//"));
+        var f = lines[i].Split(' ');
+        f[8] = f[8] == "00000000" ? "3f800000" : "00000000";
+        lines[i] = string.Join(' ', f);
+        var data = lines.Where(l => !l.StartsWith("//")).ToArray();
+        uint crc = MxRef.Vectors.Files.Crc32.Update(0, System.Text.Encoding.ASCII.GetBytes(string.Concat(data.Select(l => l + "\n"))));
+        lines[^1] = $"// end {data.Length} {crc:x8}";
+        File.WriteAllText(path, string.Join('\n', lines) + "\n");
+        var check = Run("vectors", "check", path);
+        Assert.Equal(1, check.Code);
+        Assert.Contains($"{path}:{i + 1}: file D=", check.Out);
+        Assert.Contains("FA=e4m3", check.Out);
+        Assert.Contains("1 differ", check.Out);
+    }
+
+    [Fact]
+    public void MalformedInputIsExitCode2WithFileLineAndField()
+    {
+        var path = _files.PathOf("m.mxv");
+        File.WriteAllText(path, "// mxref-vectors 1 {\"op\":\"dot\",\"block\":1}\n0 0 0 7f 38 7f 38 zz000000 3f800000 00\n// end 1 00000000\n");
+        var check = Run("vectors", "check", path);
+        Assert.Equal(2, check.Code);
+        Assert.Contains($"{path}:2: C:", check.Err);
+        Assert.Equal(2, Run("vectors", "stats", _files.PathOf("missing.mxv")).Code);
+        Assert.Equal(2, Run("vectors", "gen", "--a", "e9m9", "-o", _files.PathOf("x.mxv")).Code);
+        Assert.Equal(2, Run("vectors", "gen", "--shard", "3/3", "-o", _files.PathOf("x.mxv")).Code);
+        Assert.Equal(2, Run("vectors", "gen", "--exhaustive", "-k", "2", "-o", _files.PathOf("x.mxv")).Code);
+        Assert.False(File.Exists(_files.PathOf("x.mxv")));
+    }
+}

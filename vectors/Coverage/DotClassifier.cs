@@ -1,0 +1,178 @@
+using MxRef.Dot;
+using MxRef.Formats;
+using MxRef.Vectors.Text;
+
+namespace MxRef.Vectors.Coverage;
+
+/// <summary>
+/// Decides the coverage classes of a dot vector from its inputs, its expected result and the exact value of
+/// C + 2^(sa+sb−254)·Σ a_i·b_i (computed here again with <see cref="ExactSum"/>, not taken from whoever built the
+/// vector): a constructed rounding boundary only counts if it really is one. One instance per thread; no allocation.
+/// </summary>
+public sealed class DotClassifier(NumberFormat output)
+{
+    /// <summary>A result within 2^-<see cref="NearBits"/> ulp of a tie (or of a representable value) counts as "near".</summary>
+    public const int NearBits = 10;
+
+    private readonly NumberFormat _o = output;
+    private readonly int[] _seen = new int[CoverageClasses.Count];
+    private int _epoch;
+
+    public void Classify(DotVector v, long[] counts)
+    {
+        counts[CoverageClasses.Pair(v.FormatA, v.FormatB)]++;
+        counts[CoverageClasses.Mode(v.Rounding)]++;
+        var ta = ElementTable.ForCode(v.FormatA);
+        var tb = ElementTable.ForCode(v.FormatB);
+        Operands(v.FormatA, v.A, v.FormatB, v.B, counts);
+
+        counts[ScaleId(v.ScaleA)]++;
+        if (v.ScaleB != v.ScaleA) counts[ScaleId(v.ScaleB)]++;
+        int scaleSum = v.ScaleA + v.ScaleB;
+        if (scaleSum == 0) counts[CoverageClasses.ScaleSumBase]++;
+        else if (scaleSum == 254) counts[CoverageClasses.ScaleSumBase + 1]++;
+        else if (scaleSum == 508) counts[CoverageClasses.ScaleSumBase + 2]++;
+
+        var c = Codec.Decode(StandardFormats.Fp32, v.C);
+        counts[CoverageClasses.AccumulatorBase + AccumulatorIndex(c, v.C)]++;
+
+        // Products, exactly, as the golden model forms them.
+        Int128 sum = 0;
+        int classes = 0;
+        bool anyNonZeroProduct = false;
+        for (int i = 0; i < v.K; i++)
+        {
+            byte a = v.A[i], b = v.B[i];
+            classes |= ta.Class[a] | tb.Class[b];
+            long pa = ta.Fixed[a], pb = tb.Fixed[b];
+            if (pa != 0 && pb != 0) anyNonZeroProduct = true;
+            sum += Math.BigMul(pa, pb);
+        }
+        bool special = (classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || v.ScaleA == 0xFF || v.ScaleB == 0xFF || !c.IsFinite;
+        if (special)
+        {
+            if (IsNaN(v.D)) counts[CoverageClasses.ResultBase + 0]++;
+            else if (IsInfinity(v.D)) counts[CoverageClasses.ResultBase + 2]++;
+            if ((v.Flags & 0x10) != 0) counts[CoverageClasses.ResultBase + 1]++;
+            return;
+        }
+
+        int sumExp = v.ScaleA + v.ScaleB - 254 - 2 * ElementTable.FractionBits;
+        int msbP = sum == 0 ? int.MinValue : sumExp + 127 - (int)UInt128.LeadingZeroCount(Magnitude(sum));
+        int msbC = c.IsZero ? int.MinValue : c.Exponent + 63 - System.Numerics.BitOperations.LeadingZeroCount(c.Significand);
+        counts[CoverageClasses.AlignBase + AlignIndex(msbC, msbP)]++;
+
+        Int128 cTerm = c.Negative ? -(Int128)c.Significand : (Int128)c.Significand;
+        var s = ExactSum.Add(sum, sumExp, cTerm, c.Exponent);
+        if (s.IsExactZero)
+        {
+            bool negativeZero = (v.D >> (_o.Bits - 1)) != 0;
+            bool cancel = anyNonZeroProduct || !c.IsZero;
+            counts[CoverageClasses.ZeroBase + (cancel ? 2 : 0) + (negativeZero ? 1 : 0)]++;
+            counts[CoverageClasses.ResultBase + 9]++; // exact
+            return;
+        }
+        Results(v, s, msbC, msbP, c.Negative != (sum < 0), counts);
+        Boundary(s, v.Rounding, counts);
+    }
+
+    private void Operands(int fa, byte[] a, int fb, byte[] b, long[] counts)
+    {
+        // Each class counts once per vector, whatever the number of its elements: a class is marked with the number of
+        // the vector being classified (no clearing of a flag array per vector).
+        int epoch = ++_epoch;
+        var seen = _seen;
+        for (int i = 0; i < a.Length; i++)
+        {
+            int ida = CoverageClasses.OperandClass(fa, a[i]);
+            if (ida >= 0 && seen[ida] != epoch) { seen[ida] = epoch; counts[ida]++; }
+            int idb = CoverageClasses.OperandClass(fb, b[i]);
+            if (idb >= 0 && seen[idb] != epoch) { seen[idb] = epoch; counts[idb]++; }
+        }
+    }
+
+    private static int ScaleId(byte s) => CoverageClasses.ScaleBase + s switch { 0x00 => 0, 0x01 => 1, 0x7F => 2, 0xFE => 3, 0xFF => 4, _ => 5 };
+
+    private static int AccumulatorIndex(Decoded c, uint bits) => c.Class switch
+    {
+        ValueClass.Zero => c.Negative ? 1 : 0,
+        ValueClass.Subnormal => 2,
+        ValueClass.Normal when (bits & 0x7FFFFFFF) == 0x00800000 => 3,
+        ValueClass.Normal when (bits & 0x7FFFFFFF) == 0x7F7FFFFF => 5,
+        ValueClass.Normal => 4,
+        ValueClass.Infinity => c.Negative ? 7 : 6,
+        ValueClass.QuietNaN => 8,
+        _ => 9,
+    };
+
+    /// <summary>d = msb(C) − msb(Σ): which region of a 24-bit-plus-guard alignment shifter C or the product sum lands in.</summary>
+    private static int AlignIndex(int msbC, int msbP)
+    {
+        if (msbP == int.MinValue) return 0;
+        if (msbC == int.MinValue) return 1;
+        int d = msbC - msbP;
+        return d switch
+        {
+            > 50 => 2, >= 26 => 3, >= 23 => 4, >= 1 => 5, 0 => 6,
+            >= -22 => 7, >= -25 => 8, >= -50 => 9, _ => 10,
+        };
+    }
+
+    private void Results(DotVector v, ExactSum.Sum s, int msbC, int msbP, bool oppositeSigns, long[] counts)
+    {
+        int rb = CoverageClasses.ResultBase;
+        uint mag = v.D & ~(1u << (_o.Bits - 1));
+        uint expField = mag >> _o.MantissaBits;
+        if ((v.Flags & 0x04) != 0) counts[rb + 3]++;
+        if (mag == _o.MaxFiniteCode) counts[rb + 4]++;
+        if (expField == (uint)_o.ExponentFieldMax) counts[rb + 2]++;
+        else if (expField == 0 && mag != 0) counts[rb + 6]++;
+        else if (expField != 0) counts[rb + 5]++;
+        if ((v.Flags & 0x02) != 0) counts[rb + 7]++;
+        counts[rb + ((v.Flags & 0x01) != 0 ? 10 : 9)]++;
+        int msbR = Msb(s);
+        if (oppositeSigns && msbR < _o.Emin && Math.Max(msbC, msbP) >= _o.Emin) counts[rb + 8]++;
+    }
+
+    private static int Msb(ExactSum.Sum s) =>
+        s.Magnitude == UInt128.Zero ? s.Exponent - 1 : s.Exponent + 127 - (int)UInt128.LeadingZeroCount(s.Magnitude);
+
+    /// <summary>Where the exact value lies between two adjacent output values, at which magnitude (see docs/vectors.md).</summary>
+    private void Boundary(ExactSum.Sum s, int mode, long[] counts)
+    {
+        int m = _o.MantissaBits;
+        int msb = Msb(s);
+        int uq = msb > _o.Emax ? _o.Emax - m : Math.Max(msb - m, _o.QuantumExponent); // exponent of the ulp
+        int shift = uq - s.Exponent;                                                   // fraction bits of the exact value
+        int magnitude;
+        if (msb > _o.Emax) magnitude = 2;
+        else if (msb < _o.Emin) magnitude = 1;
+        else if (msb == _o.Emax && shift >= 0 && shift < 128 && (s.Magnitude >> shift) >= _o.MaxFinite.Significand) magnitude = 2;
+        else magnitude = 0;
+
+        int kind;
+        if (shift <= 0) kind = 0;
+        else if (shift >= 128)
+            kind = msb - uq <= -(NearBits + 1) ? 4 : -1; // the whole value is below half an ulp
+        else
+        {
+            UInt128 rem = s.Magnitude & ((UInt128.One << shift) - 1);
+            UInt128 half = UInt128.One << (shift - 1);
+            UInt128 near = shift > NearBits ? UInt128.One << (shift - NearBits) : UInt128.Zero;
+            bool sticky = s.Sticky;
+            if (rem == 0 && !sticky) kind = 0;
+            else if (rem == half && !sticky) kind = 1;
+            else if (rem < half && half - rem <= near) kind = 2;
+            else if (rem >= half && rem - half < near) kind = 3;
+            else if (rem < near) kind = 4;
+            else if (rem > half && (UInt128.One << shift) - rem <= near) kind = 5;
+            else kind = -1;
+        }
+        if (kind >= 0) counts[CoverageClasses.Boundary(kind, magnitude, mode)]++;
+    }
+
+    private static UInt128 Magnitude(Int128 x) => (UInt128)(x < 0 ? -x : x);
+
+    private bool IsNaN(uint d) => ((d >> _o.MantissaBits) & (uint)_o.ExponentFieldMax) == (uint)_o.ExponentFieldMax && (d & ((1u << _o.MantissaBits) - 1)) != 0;
+    private bool IsInfinity(uint d) => ((d >> _o.MantissaBits) & (uint)_o.ExponentFieldMax) == (uint)_o.ExponentFieldMax && (d & ((1u << _o.MantissaBits) - 1)) == 0;
+}

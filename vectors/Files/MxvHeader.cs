@@ -1,0 +1,153 @@
+using MxRef.Dot;
+using MxRef.Formats;
+using MxRef.Rounding;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace MxRef.Vectors.Files;
+
+/// <summary>
+/// The first line of a <c>.mxv</c> file: <c>// mxref-vectors 1 </c> + one-line JSON (docs/vector-format.md). Only
+/// <c>op</c> and <c>block</c> are required; the rest describes how the file was made. Nothing machine- or time-dependent
+/// is recorded, so the same command and seed give the same bytes everywhere.
+/// </summary>
+public sealed record MxvHeader
+{
+    public const string Magic = "// mxref-vectors 1 ";
+    public const string OpDot = "dot", OpQuantize = "quantize";
+
+    /// <summary><c>dot</c> or <c>quantize</c>.</summary>
+    public string Op { get; init; } = OpDot;
+    /// <summary>Block size k (elements per operand).</summary>
+    public int Block { get; init; } = 32;
+    /// <summary>Output format name of D (fp32, bf16, fp16); dot only.</summary>
+    public string Output { get; init; } = "fp32";
+    /// <summary>Accumulation model (fused, chunked:N, fp32-sum); dot only.</summary>
+    public string Accumulation { get; init; } = "fused";
+    /// <summary>Quantization policy (quantize only).</summary>
+    public string? Quantization { get; init; }
+    public ulong? Seed { get; init; }
+    /// <summary>Generator name and version, e.g. <c>mxref-vectors/1</c>: bump it when the same seed gives other vectors.</summary>
+    public string? Generator { get; init; }
+    public string? Command { get; init; }
+    public IReadOnlyList<string>? FormatsA { get; init; }
+    public IReadOnlyList<string>? FormatsB { get; init; }
+    public IReadOnlyList<string>? Rounding { get; init; }
+    /// <summary>Vector sets in generation order: corners, exhaustive, random.</summary>
+    public IReadOnlyList<string>? Sets { get; init; }
+    /// <summary>Random vectors requested (<c>--count</c>).</summary>
+    public long? Count { get; init; }
+    /// <summary><c>I/N</c> when the file is one shard of a run.</summary>
+    public string? Shard { get; init; }
+
+    public NumberFormat OutputFormat => StandardFormats.TryParse(Output) is { } f && StandardFormats.Outputs.Contains(f)
+        ? f : throw new ArgumentException($"output '{Output}' is not fp32, bf16 or fp16");
+
+    public AccumulationModel Model => AccumulationModel.TryParse(Accumulation)
+        ?? throw new ArgumentException($"accumulation '{Accumulation}' is not one of {AccumulationModel.ValidNames}");
+
+    /// <summary>The header line, without the newline.</summary>
+    public string ToLine()
+    {
+        // Property order is fixed here (not left to reflection) so the bytes never change between builds.
+        var o = new JObject
+        {
+            ["op"] = Op,
+            ["block"] = Block,
+        };
+        if (Op == OpDot)
+        {
+            o["output"] = Output;
+            o["acc"] = Accumulation;
+        }
+        if (Quantization is not null) o["quantization"] = Quantization;
+        if (FormatsA is not null) o["formats_a"] = new JArray(FormatsA);
+        if (FormatsB is not null) o["formats_b"] = new JArray(FormatsB);
+        if (Rounding is not null) o["rounding"] = new JArray(Rounding);
+        if (Sets is not null) o["sets"] = new JArray(Sets);
+        if (Count is not null) o["count"] = Count.Value;
+        if (Seed is not null) o["seed"] = Seed.Value;
+        if (Shard is not null) o["shard"] = Shard;
+        if (Generator is not null) o["generator"] = Generator;
+        if (Command is not null) o["command"] = Command;
+        return Magic + o.ToString(Formatting.None);
+    }
+
+    /// <summary>Parses and validates a header line; errors name the file, line 1 and the field.</summary>
+    public static MxvHeader Parse(string? line, string file)
+    {
+        if (line is null) throw new MxvFormatException(file, 1, "header", "empty file: expected the header line '// mxref-vectors 1 {...}'");
+        if (!line.StartsWith(Magic, StringComparison.Ordinal))
+        {
+            string what = line.StartsWith("// mxref-vectors ", StringComparison.Ordinal)
+                ? "unsupported format version (this reader knows version 1)"
+                : "not an mxref vector file: the first line must start with '// mxref-vectors 1 '";
+            throw new MxvFormatException(file, 1, "header", what);
+        }
+        JObject o;
+        try
+        {
+            o = JObject.Parse(line[Magic.Length..]);
+        }
+        catch (JsonException e)
+        {
+            throw new MxvFormatException(file, 1, "header", $"the header JSON is malformed: {e.Message}");
+        }
+        string Str(string name, string? dflt)
+        {
+            var t = o[name];
+            if (t is null)
+                return dflt ?? throw new MxvFormatException(file, 1, $"header.{name}", $"missing required field '{name}'");
+            if (t.Type != JTokenType.String) throw new MxvFormatException(file, 1, $"header.{name}", $"'{name}' must be a string");
+            return (string)t!;
+        }
+        List<string>? List(string name)
+        {
+            var t = o[name];
+            if (t is null) return null;
+            if (t is not JArray a || a.Any(x => x.Type != JTokenType.String))
+                throw new MxvFormatException(file, 1, $"header.{name}", $"'{name}' must be an array of strings");
+            return a.Select(x => (string)x!).ToList();
+        }
+        long? Int(string name)
+        {
+            var t = o[name];
+            if (t is null) return null;
+            if (t.Type != JTokenType.Integer) throw new MxvFormatException(file, 1, $"header.{name}", $"'{name}' must be an integer");
+            return (long)t;
+        }
+
+        var op = Str("op", null);
+        if (op != OpDot && op != OpQuantize) throw new MxvFormatException(file, 1, "header.op", $"op '{op}' is not 'dot' or 'quantize'");
+        var block = Int("block") ?? throw new MxvFormatException(file, 1, "header.block", "missing required field 'block'");
+        if (block is < 1 or > 4096) throw new MxvFormatException(file, 1, "header.block", $"block {block} is outside 1..4096");
+        ulong? seed = null;
+        if (o["seed"] is { } s)
+        {
+            if (s.Type != JTokenType.Integer) throw new MxvFormatException(file, 1, "header.seed", "'seed' must be an integer");
+            seed = s.ToObject<ulong>();
+        }
+        var h = new MxvHeader
+        {
+            Op = op, Block = (int)block, Output = Str("output", "fp32"), Accumulation = Str("acc", "fused"),
+            Quantization = o["quantization"] is null ? null : Str("quantization", null), Seed = seed,
+            Generator = o["generator"] is null ? null : Str("generator", null), Command = o["command"] is null ? null : Str("command", null),
+            FormatsA = List("formats_a"), FormatsB = List("formats_b"), Rounding = List("rounding"), Sets = List("sets"),
+            Count = Int("count"), Shard = o["shard"] is null ? null : Str("shard", null),
+        };
+        if (op == OpDot)
+        {
+            if (StandardFormats.TryParse(h.Output) is not { } f || !StandardFormats.Outputs.Contains(f))
+                throw new MxvFormatException(file, 1, "header.output", $"output '{h.Output}' is not one of fp32, bf16, fp16");
+            if (AccumulationModel.TryParse(h.Accumulation) is null)
+                throw new MxvFormatException(file, 1, "header.acc", $"acc '{h.Accumulation}' is not one of {AccumulationModel.ValidNames}");
+        }
+        foreach (var (name, list) in new[] { ("formats_a", h.FormatsA), ("formats_b", h.FormatsB) })
+            foreach (var n in list ?? [])
+                if (StandardFormats.TryParse(n) is not { } ef || StandardFormats.ElementCode(ef) < 0)
+                    throw new MxvFormatException(file, 1, $"header.{name}", $"'{n}' is not an MX element format");
+        foreach (var n in h.Rounding ?? [])
+            if (RoundingModes.TryParse(n) is null) throw new MxvFormatException(file, 1, "header.rounding", $"'{n}' is not a rounding mode");
+        return h;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Text;
+using MxRef.Formats;
+using MxRef.Vectors.Text;
+
+namespace MxRef.Vectors.Files;
+
+/// <summary>
+/// Reads an <c>.mxv</c> file as a stream, validating as it goes: the header on <see cref="Open"/>, every data line as it
+/// is read, and the trailer (<c>// end COUNT CRC32</c>: count and checksum of the data lines) when the end is reached.
+/// <see cref="ReadNext"/> returns false only after the trailer has been checked, so a consumer that stops at false has
+/// read a complete file; a truncated or corrupted one throws <see cref="MxvFormatException"/> naming file, line and field.
+/// </summary>
+public sealed class MxvReader : IDisposable
+{
+    private readonly StreamReader _reader;
+    private readonly NumberFormat _output;
+    private byte[] _bytes = new byte[256];
+    private uint _crc;
+    private bool _done;
+
+    public string File { get; }
+    public MxvHeader Header { get; }
+    /// <summary>The line number (1-based) of the last line read.</summary>
+    public long LineNumber { get; private set; }
+    /// <summary>Data lines read so far (after the end: the verified total).</summary>
+    public long Count { get; private set; }
+
+    private MxvReader(string path)
+    {
+        File = path;
+        _reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: false, 1 << 20);
+        LineNumber = 1;
+        Header = MxvHeader.Parse(_reader.ReadLine(), path);
+        _output = Header.Op == MxvHeader.OpDot ? Header.OutputFormat : StandardFormats.Fp32;
+    }
+
+    /// <summary>Opens a file and validates its header (throws <see cref="MxvFormatException"/>, or IOException if unreadable).</summary>
+    public static MxvReader Open(string path) => new(path);
+
+    /// <summary>Reads the header only.</summary>
+    public static MxvHeader ReadHeader(string path)
+    {
+        using var r = Open(path);
+        return r.Header;
+    }
+
+    /// <summary>
+    /// Reads the next dot vector into <paramref name="v"/> (which must have k = the header's block) with its expected D
+    /// and FLAGS. Returns false at the end, after the trailer's count and checksum have been verified.
+    /// </summary>
+    public bool ReadNext(DotVector v)
+    {
+        if (Header.Op != MxvHeader.OpDot) throw new InvalidOperationException($"{File} holds '{Header.Op}' vectors, not dot vectors");
+        if (v.K != Header.Block) throw new ArgumentException($"the vector has k = {v.K}; {File} has block {Header.Block}");
+        if (!NextDataLine(out var line)) return false;
+        try
+        {
+            DotLine.Parse(line, v, withExpected: true, _output);
+        }
+        catch (FieldException e)
+        {
+            throw new MxvFormatException(File, LineNumber, e.Field, e.Message);
+        }
+        return true;
+    }
+
+    /// <summary>Reads the next quantize vector (header op <c>quantize</c>); false at the end, after the trailer is verified.</summary>
+    public bool ReadNext(QuantizeVector q)
+    {
+        if (Header.Op != MxvHeader.OpQuantize) throw new InvalidOperationException($"{File} holds '{Header.Op}' vectors, not quantize vectors");
+        if (q.K != Header.Block) throw new ArgumentException($"the vector has k = {q.K}; {File} has block {Header.Block}");
+        if (!NextDataLine(out var line)) return false;
+        try
+        {
+            QuantizeLine.Parse(line, q);
+        }
+        catch (FieldException e)
+        {
+            throw new MxvFormatException(File, LineNumber, e.Field, e.Message);
+        }
+        return true;
+    }
+
+    /// <summary>Every dot vector with its line number (a new <see cref="DotVector"/> each); the trailer is checked at the end.</summary>
+    public IEnumerable<(long Line, DotVector Vector)> ReadAll()
+    {
+        while (true)
+        {
+            var v = new DotVector(Header.Block);
+            if (!ReadNext(v)) yield break;
+            yield return (LineNumber, v);
+        }
+    }
+
+    /// <summary>The next data line (checksummed), skipping comments and blank lines; false after a valid trailer.</summary>
+    public bool NextDataLine(out string line)
+    {
+        line = "";
+        if (_done) return false;
+        while (true)
+        {
+            var s = _reader.ReadLine();
+            LineNumber++;
+            if (s is null)
+                throw new MxvFormatException(File, LineNumber, "trailer", $"file ends after {Count} data lines without the trailer '// end COUNT CRC32': truncated");
+            if (s.Length == 0) continue;
+            if (s.StartsWith("//", StringComparison.Ordinal))
+            {
+                if (s.StartsWith("// end", StringComparison.Ordinal))
+                {
+                    CheckTrailer(s);
+                    _done = true;
+                    return false;
+                }
+                continue;
+            }
+            Checksum(s);
+            Count++;
+            line = s;
+            return true;
+        }
+    }
+
+    private void Checksum(string s)
+    {
+        int n = s.Length + 1;
+        if (_bytes.Length < n) _bytes = new byte[Math.Max(n, 2 * _bytes.Length)];
+        for (int i = 0; i < s.Length; i++)
+        {
+            char ch = s[i];
+            if (ch > 0x7E || (ch < 0x20 && ch != '\t'))
+                throw new MxvFormatException(File, LineNumber, "line", $"character U+{(int)ch:X4} at column {i + 1}: data lines are printable ASCII");
+            _bytes[i] = (byte)ch;
+        }
+        _bytes[s.Length] = (byte)'\n';
+        _crc = Crc32.Update(_crc, _bytes.AsSpan(0, n));
+    }
+
+    private void CheckTrailer(string s)
+    {
+        var parts = s.Split(' ');
+        if (parts.Length != 4 || parts[0] != "//" || parts[1] != "end")
+            throw new MxvFormatException(File, LineNumber, "trailer", $"malformed trailer '{s}': expected '// end COUNT CRC32'");
+        if (!long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out long count))
+            throw new MxvFormatException(File, LineNumber, "trailer.COUNT", $"COUNT '{parts[2]}' is not a decimal number");
+        if (parts[3].Length != 8 || !uint.TryParse(parts[3], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint crc))
+            throw new MxvFormatException(File, LineNumber, "trailer.CHECKSUM", $"CHECKSUM '{parts[3]}' is not 8 hex digits");
+        if (count != Count)
+            throw new MxvFormatException(File, LineNumber, "trailer.COUNT", $"the trailer announces {count} data lines but the file has {Count}: lines lost or added");
+        if (crc != _crc)
+            throw new MxvFormatException(File, LineNumber, "trailer.CHECKSUM", $"CRC-32 of the data lines is {_crc:x8}, the trailer says {crc:x8}: the file was altered or corrupted");
+        string? rest;
+        while ((rest = _reader.ReadLine()) is not null)
+        {
+            LineNumber++;
+            if (rest.Trim().Length != 0)
+                throw new MxvFormatException(File, LineNumber, "trailer", "text after the trailer '// end ...': the trailer must be the last line");
+        }
+    }
+
+    public void Dispose() => _reader.Dispose();
+}

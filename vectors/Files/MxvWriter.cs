@@ -1,0 +1,97 @@
+using System.Text;
+using MxRef.Formats;
+using MxRef.Vectors.Text;
+
+namespace MxRef.Vectors.Files;
+
+/// <summary>
+/// Writes an <c>.mxv</c> file atomically: everything goes to a temporary file beside the target, which is renamed over
+/// the target only by <see cref="Commit"/> after the trailer <c>// end COUNT CRC32</c> is written and flushed. A run
+/// that fails or is killed leaves no file (or the previous one) under the target name, never a half-written one.
+/// </summary>
+public sealed class MxvWriter : IDisposable
+{
+    private readonly FileStream _stream;
+    private readonly string _target, _temp;
+    private readonly byte[] _line;
+    private readonly NumberFormat _output;
+    private uint _crc;
+    private bool _committed;
+
+    public MxvHeader Header { get; }
+    /// <summary>Data lines written so far.</summary>
+    public long Count { get; private set; }
+
+    private MxvWriter(string path, MxvHeader header)
+    {
+        _target = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(_target)!;
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"output directory '{dir}' does not exist");
+        _temp = Path.Combine(dir, $".{Path.GetFileName(_target)}.{Environment.ProcessId}.tmp");
+        _stream = new FileStream(_temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        Header = header;
+        _output = header.Op == MxvHeader.OpDot ? header.OutputFormat : StandardFormats.Fp32;
+        _line = new byte[MxvLine.MaxLength(header.Block)];
+        WriteAscii(header.ToLine() + "\n");
+    }
+
+    public static MxvWriter Create(string path, MxvHeader header) => new(path, header);
+
+    /// <summary>A comment line (<c>// text</c>); not part of the checksum.</summary>
+    public void WriteComment(string text)
+    {
+        if (text.Contains('\n')) throw new ArgumentException("a comment is one line");
+        WriteAscii("// " + text + "\n");
+    }
+
+    /// <summary>Writes a dot vector with its expected D and FLAGS.</summary>
+    public void WriteDot(DotVector v)
+    {
+        if (v.K != Header.Block) throw new ArgumentException($"vector has k = {v.K}, the file's block is {Header.Block}");
+        int n = MxvLine.FormatDot(v, _output, _line);
+        WriteDataLines(_line.AsSpan(0, n), 1);
+    }
+
+    /// <summary>Writes a quantize vector (header op <c>quantize</c>).</summary>
+    public void WriteQuantize(QuantizeVector q)
+    {
+        if (Header.Op != MxvHeader.OpQuantize) throw new InvalidOperationException("the file's op is not quantize");
+        if (q.K != Header.Block) throw new ArgumentException($"vector has k = {q.K}, the file's block is {Header.Block}");
+        var bytes = Encoding.ASCII.GetBytes(QuantizeLine.Format(q) + "\n");
+        WriteDataLines(bytes, 1);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="count"/> complete data lines, each ending in '\n' (the generator formats whole batches in
+    /// worker threads and hands them over in order).
+    /// </summary>
+    public void WriteDataLines(ReadOnlySpan<byte> lines, int count)
+    {
+        _crc = Crc32.Update(_crc, lines);
+        _stream.Write(lines);
+        Count += count;
+    }
+
+    /// <summary>Writes the trailer, flushes to disk and renames the file into place.</summary>
+    public void Commit()
+    {
+        if (_committed) return;
+        WriteAscii(Trailer(Count, _crc) + "\n");
+        _stream.Flush(flushToDisk: true);
+        _stream.Dispose();
+        File.Move(_temp, _target, overwrite: true);
+        _committed = true;
+    }
+
+    public static string Trailer(long count, uint crc) => $"// end {count} {crc:x8}";
+
+    private void WriteAscii(string s) => _stream.Write(Encoding.ASCII.GetBytes(s));
+
+    /// <summary>Without <see cref="Commit"/>, discards the temporary file.</summary>
+    public void Dispose()
+    {
+        if (_committed) return;
+        _stream.Dispose();
+        try { File.Delete(_temp); } catch (IOException) { }
+    }
+}

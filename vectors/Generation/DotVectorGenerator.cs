@@ -1,0 +1,140 @@
+using MxRef.Formats;
+using MxRef.Random;
+using MxRef.Rounding;
+using MxRef.Vectors.Text;
+
+namespace MxRef.Vectors.Generation;
+
+/// <summary>A contiguous run of vector indices of one kind, labelled in files as <c>// class: NAME</c>.</summary>
+public sealed record VectorSection(string Name, long Start, long Count)
+{
+    public long End => Start + Count;
+}
+
+/// <summary>
+/// The dot-product vector generator. A run is a fixed sequence of vectors numbered 0 … <see cref="Total"/>−1: the
+/// corner sections, then the exhaustive section, then the random section. Vector i is a pure function of (options, i)
+/// — random draws come from <c>MxRandom.ForStream</c> of the seed and the index — so <see cref="Generate"/> can be
+/// called for any index in any order or thread, and shard I of N (a contiguous index range) is byte-identical to the
+/// same lines of the unsharded run.
+/// </summary>
+public sealed class DotVectorGenerator
+{
+    /// <summary>Recorded in file headers; bump when the same options and seed produce different vectors.</summary>
+    public const string Version = "mxref-vectors/1";
+
+    private static readonly CornerFamily[] Families =
+        [new OperandCorners(), new ScaleCorners(), new AccumulatorCorners(), new AlignmentCorners(), new ResultCorners(), new RoundingBoundaryCorners()];
+
+    // Stream-number offsets keep the corner, exhaustive and random draws of one seed independent.
+    private const ulong CornerStreams = 1UL << 62, RandomStreams = 0;
+
+    private readonly (int A, int B)[] _pairs;
+    private readonly List<SectionPlan> _plans = [];
+
+    public DotGeneratorOptions Options { get; }
+    public IReadOnlyList<VectorSection> Sections { get; }
+    public long Total { get; }
+    /// <summary>This shard's index range [Start, End).</summary>
+    public long ShardStart { get; }
+    public long ShardEnd { get; }
+
+    private sealed record SectionPlan(VectorSection Section, CornerFamily? Family, long[] PairStarts, long PerPairCount);
+
+    public DotVectorGenerator(DotGeneratorOptions options)
+    {
+        if (options.Validate() is { } problem) throw new ArgumentException(problem);
+        Options = options;
+        _pairs = options.FormatsA.SelectMany(a => options.FormatsB.Select(b => (a, b))).ToArray();
+        long next = 0;
+        int modes = options.Modes.Count;
+        if (options.Corners)
+        {
+            foreach (var family in Families)
+            {
+                var starts = new long[_pairs.Length + 1];
+                for (int p = 0; p < _pairs.Length; p++)
+                    starts[p + 1] = starts[p] + (long)family.Variants(ElementCodes.For(_pairs[p].A), ElementCodes.For(_pairs[p].B)) * modes;
+                Add(new VectorSection("corners/" + family.Name, next, starts[^1]), family, starts, 0);
+            }
+        }
+        if (options.Exhaustive)
+        {
+            var starts = new long[_pairs.Length + 1];
+            for (int p = 0; p < _pairs.Length; p++)
+                starts[p + 1] = starts[p] + ExhaustiveSet.CombinationsPerCell(_pairs[p].A, _pairs[p].B, options.Block) * modes * ExhaustiveSet.Accumulators.Length;
+            Add(new VectorSection("exhaustive", next, starts[^1]), null, starts, 0);
+        }
+        if (options.Random) Add(new VectorSection("random", next, options.Count), null, [], options.Count);
+        Sections = _plans.Select(p => p.Section).ToArray();
+        Total = next;
+        ShardStart = Total * options.ShardIndex / options.ShardCount;
+        ShardEnd = Total * (options.ShardIndex + 1) / options.ShardCount;
+
+        void Add(VectorSection s, CornerFamily? f, long[] starts, long perPair)
+        {
+            if (s.Count == 0) return;
+            _plans.Add(new SectionPlan(s, f, starts, perPair));
+            next += s.Count;
+        }
+    }
+
+    /// <summary>The section holding vector <paramref name="index"/>.</summary>
+    public VectorSection SectionOf(long index) => PlanOf(index).Section;
+
+    private SectionPlan PlanOf(long index)
+    {
+        foreach (var p in _plans)
+            if (index < p.Section.End) return p;
+        throw new ArgumentOutOfRangeException(nameof(index), $"vector {index} is beyond the run's {Total} vectors");
+    }
+
+    /// <summary>Vector <paramref name="index"/> of the run: inputs and the golden model's expected D and FLAGS.</summary>
+    public void Generate(long index, DotVector v)
+    {
+        GenerateInputs(index, v);
+        var r = v.Evaluate(Options.Output, Options.Model);
+        v.D = r.Bits;
+        v.Flags = (byte)r.Flags;
+    }
+
+    /// <summary>Vector <paramref name="index"/>'s inputs only.</summary>
+    public void GenerateInputs(long index, DotVector v)
+    {
+        if (v.K != Options.Block) throw new ArgumentException($"vector has k = {v.K}, the run's block is {Options.Block}");
+        var plan = PlanOf(index);
+        long j = index - plan.Section.Start;
+        if (plan.Section.Name == "random")
+        {
+            var rng = MxRandom.ForStream(Options.Seed, RandomStreams + (ulong)j);
+            WeightedRandom.Build(v, Options.FormatsA, Options.FormatsB, Options.Modes, ref rng);
+            return;
+        }
+        // Corner and exhaustive sections: pair-major, then variant, with the rounding mode changing fastest so that
+        // consecutive lines switch modes (pipelines that read the mode from the wrong stage fail at once).
+        int p = Array.BinarySearch(plan.PairStarts, j);
+        p = p >= 0 ? p : ~p - 1;
+        while (p + 1 < plan.PairStarts.Length && plan.PairStarts[p + 1] == plan.PairStarts[p]) p++; // skip empty pairs
+        long within = j - plan.PairStarts[p];
+        int modes = Options.Modes.Count;
+        var mode = Options.Modes[(int)(within % modes)];
+        long variant = within / modes;
+        v.FormatA = _pairs[p].A;
+        v.FormatB = _pairs[p].B;
+        v.Rounding = (int)mode;
+        if (plan.Family is { } family)
+        {
+            var rng = MxRandom.ForStream(Options.Seed, CornerStreams + (ulong)index);
+            family.Build(new CornerCell(ProductSums.For(v.FormatA, v.FormatB), mode, Options.Output), (int)variant, v, ref rng);
+        }
+        else
+        {
+            int nc = ExhaustiveSet.Accumulators.Length;
+            v.C = ExhaustiveSet.Accumulators[variant % nc];
+            ExhaustiveSet.Build(variant / nc, v);
+        }
+    }
+
+    public static IReadOnlyList<string> FormatNames(IEnumerable<int> codes) => codes.Select(c => StandardFormats.Elements[c].Name).ToArray();
+    public static IReadOnlyList<string> ModeNames(IEnumerable<RoundingMode> modes) => modes.Select(m => m.ShortName()).ToArray();
+}

@@ -1,0 +1,198 @@
+using MxRef.Dot;
+using MxRef.Formats;
+using MxRef.Random;
+using MxRef.Rounding;
+using MxRef.Vectors.Text;
+
+namespace MxRef.Vectors.Generation;
+
+/// <summary>
+/// TestFloat-style weighted random dot vectors (docs/vectors.md): element exponents biased to the ends of the range and
+/// to one, significands from patterns (zero, all ones, one bit, a run of ones) as often as uniform, blocks that are
+/// dense, sparse, single-element or all-equal, scales mostly near unity with the extremes and NaN mixed in, and C either
+/// specially chosen, placed at a biased alignment distance from the product sum, or cancelling it.
+/// Every draw comes from the vector's own stream, so vector i does not depend on any other.
+/// </summary>
+public static class WeightedRandom
+{
+    private static readonly uint[] SpecialCs =
+    [
+        0x00000000, 0x80000000, 0x00000001, 0x807FFFFF, 0x00800000, 0x3F800000, 0x7F7FFFFF, 0xFF7FFFFF,
+        0x7F800000, 0xFF800000, 0x7FC00000, 0x7FA00000, 0xFFC00001, 0x7FFFFFFF,
+    ];
+
+    /// <summary>Draws the inputs of one vector (formats and mode included) from <paramref name="rng"/>.</summary>
+    public static void Build(DotVector v, IReadOnlyList<int> formatsA, IReadOnlyList<int> formatsB, IReadOnlyList<RoundingMode> modes, ref MxRandom rng)
+    {
+        v.FormatA = formatsA[formatsA.Count == 1 ? 0 : rng.NextInt(0, formatsA.Count)];
+        v.FormatB = formatsB[formatsB.Count == 1 ? 0 : rng.NextInt(0, formatsB.Count)];
+        v.Rounding = (int)modes[modes.Count == 1 ? 0 : rng.NextInt(0, modes.Count)];
+        var ea = ElementCodes.For(v.FormatA);
+        var eb = ElementCodes.For(v.FormatB);
+
+        ulong shape = rng.NextBelow(100);
+        if (shape < 50) { Fill(v.A, ea, ref rng, 16); Fill(v.B, eb, ref rng, 16); }               // dense
+        else if (shape < 80) { Fill(v.A, ea, ref rng, 2); Fill(v.B, eb, ref rng, 8); }        // sparse
+        else if (shape < 92)                                                                       // one product
+        {
+            Array.Fill(v.A, ea.Zero); Array.Fill(v.B, eb.Zero);
+            int i = rng.NextInt(0, v.K);
+            v.A[i] = Element(ea, ref rng); v.B[i] = Element(eb, ref rng);
+        }
+        else { Array.Fill(v.A, Element(ea, ref rng)); Array.Fill(v.B, Element(eb, ref rng)); }      // all equal
+
+        // Rare special elements: one slot, so that a NaN or Inf meets an otherwise ordinary block.
+        if (rng.NextBelow(64) == 0 && (ea.NaN is not null || ea.Infinity is not null))
+            v.A[rng.NextInt(0, v.K)] = ea.Corners[rng.NextInt(0, ea.Corners.Count)].Code;
+        if (rng.NextBelow(64) == 0 && (eb.NaN is not null || eb.Infinity is not null))
+            v.B[rng.NextInt(0, v.K)] = eb.Corners[rng.NextInt(0, eb.Corners.Count)].Code;
+
+        v.ScaleA = Scale(ref rng);
+        v.ScaleB = Scale(ref rng);
+        v.C = Accumulator(v, ea, eb, ref rng);
+    }
+
+    /// <summary>
+    /// Fills a block from the format's table of weighted codes (<see cref="WeightedCodes"/>), 12 random bits per
+    /// element — five elements per 64-bit draw, which keeps generation well under a microsecond per vector. A sparse
+    /// block keeps an element with probability <paramref name="keepOutOf16"/>/16, deciding from 4 more bits.
+    /// </summary>
+    private static void Fill(byte[] codes, ElementCodes e, ref MxRandom rng, int keepOutOf16)
+    {
+        var table = WeightedCodes(e);
+        int bitsPer = keepOutOf16 >= 16 ? 12 : 16;
+        ulong word = 0;
+        int left = 0;
+        for (int i = 0; i < codes.Length; i++)
+        {
+            if (left < bitsPer) { word = rng.NextUInt64(); left = 64; }
+            byte code = table[(int)(word & (TableSize - 1))];
+            if (bitsPer == 16 && (int)((word >> 12) & 15) >= keepOutOf16) code = e.Zero;
+            codes[i] = code;
+            word >>= bitsPer;
+            left -= bitsPer;
+        }
+    }
+
+    private const int TableSize = 4096;
+    private static readonly byte[]?[] Tables = new byte[]?[8];
+
+    /// <summary>
+    /// 4096 codes drawn once, with a fixed seed, from <see cref="Element"/>'s weighted distribution: a uniform pick from
+    /// this table follows the TestFloat-style weights (to within sampling error) at the cost of a table lookup.
+    /// </summary>
+    public static byte[] WeightedCodes(ElementCodes e)
+    {
+        if (Tables[e.FormatCode] is { } t) return t;
+        var table = new byte[TableSize];
+        var rng = new MxRandom(0x5EED_0000UL + (ulong)e.FormatCode);
+        for (int i = 0; i < table.Length; i++) table[i] = Element(e, ref rng);
+        return Tables[e.FormatCode] = table;
+    }
+
+    /// <summary>A finite element code: exponent biased to min/max/one, significand from patterns or uniform.</summary>
+    public static byte Element(ElementCodes e, ref MxRandom rng)
+    {
+        var f = e.Format;
+        ulong r = rng.NextUInt64();
+        if (f.Kind == FormatKind.Integer)
+        {
+            int sel = (int)(r & 15);
+            sbyte value = sel switch
+            {
+                < 6 => (sbyte)(r >> 8),                         // uniform
+                < 8 => (sbyte)((int)((r >> 8) % 9) - 4),        // small
+                8 => 127, 9 => -128, 10 => -127,
+                < 13 => (sbyte)((1 << (int)((r >> 8) % 7)) * ((r >> 16 & 1) == 0 ? 1 : -1)), // powers of two
+                _ => (sbyte)(((1 << (int)((r >> 8) % 8)) - 1) * ((r >> 16 & 1) == 0 ? 1 : -1)), // runs of ones
+            };
+            return (byte)value;
+        }
+        int m = f.MantissaBits, maxField = f.ExponentFieldMax;
+        int expSel = (int)(r & 7);
+        int field = expSel switch
+        {
+            0 => 0,                              // zero / subnormal
+            1 => maxField,                       // top binade (NaN/Inf codes replaced below)
+            2 => 1,                              // smallest normal binade
+            3 => f.Bias,                         // around one
+            _ => (int)((r >> 3) % (ulong)(maxField + 1)),
+        };
+        int mantSel = (int)((r >> 12) & 7);
+        uint mantMask = (1u << m) - 1;
+        uint mant = mantSel switch
+        {
+            0 => 0,
+            1 => mantMask,
+            2 => m == 0 ? 0 : 1u << (int)((r >> 16) % (ulong)m),                         // one bit
+            3 => m == 0 ? 0 : (mantMask << (int)((r >> 16) % (ulong)m)) & mantMask,     // leading run of ones
+            _ => (uint)(r >> 20) & mantMask,
+        };
+        uint code = ((uint)field << m) | mant | ((r >> 63) != 0 ? f.NegativeZeroCode : 0u);
+        byte cls = e.Table.Class[code];
+        if ((cls & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0)
+            code = e.MaxNormal | (code & f.NegativeZeroCode);
+        return (byte)code;
+    }
+
+    private static byte Scale(ref MxRandom rng)
+    {
+        ulong r = rng.NextUInt64();
+        return (r % 100) switch
+        {
+            < 60 => (byte)(127 + (int)((r >> 8) % 17) - 8),
+            < 66 => (byte)((r >> 8) % 3),          // 0, 1, 2
+            < 72 => (byte)(0xFC + (int)((r >> 8) % 3)), // 0xFC..0xFE
+            < 74 => 0xFF,
+            _ => (byte)((r >> 8) % 255),
+        };
+    }
+
+    private static uint Accumulator(DotVector v, ElementCodes ea, ElementCodes eb, ref MxRandom rng)
+    {
+        ulong sel = rng.NextBelow(100);
+        if (sel < 6) return SpecialCs[rng.NextInt(0, SpecialCs.Length)];
+        if (sel < 12) return 0;
+        if (sel < 20)
+        {
+            // Cancellation: C = −fl(Σ), so the exact result is the rounding error of the product sum (or 0).
+            var block = new BlockPair(ea.Table, v.A, v.ScaleA, eb.Table, v.B, v.ScaleB);
+            var r = MxDot.Fused(block, 0, RoundingMode.NearestEven, StandardFormats.Fp32);
+            if ((r.Bits & 0x7F800000) != 0x7F800000) return r.Bits ^ 0x80000000;
+        }
+        // C relative to the product sum's magnitude: alignment distances biased to the datapath's boundaries.
+        int baseExp = ProductSumExponent(v, ea, eb) ?? rng.NextInt(-40, 40);
+        ulong dsel = rng.NextBelow(8);
+        int d = dsel switch
+        {
+            0 => 0,
+            1 => rng.NextBool() ? 1 : -1,
+            2 => (rng.NextBool() ? 1 : -1) * rng.NextInt(23, 28),
+            3 => rng.NextInt(-160, 160),
+            _ => rng.NextInt(-30, 31),
+        };
+        int e = Math.Clamp(baseExp + d, -149, 127);
+        ulong r2 = rng.NextUInt64();
+        uint sig = (uint)(r2 % 5) switch
+        {
+            0 => 0,
+            1 => 0x7FFFFF,
+            2 => 1u << (int)((r2 >> 8) % 23),
+            3 => (0x7FFFFFu << (int)((r2 >> 8) % 23)) & 0x7FFFFF,
+            _ => (uint)(r2 >> 40) & 0x7FFFFF,
+        };
+        uint sign = (r2 >> 63) != 0 ? 0x80000000u : 0;
+        if (e < -126) return sign | ((sig | 0x800000) >> Math.Min(24, -126 - e)); // subnormal (or zero)
+        return sign | ((uint)(e + 127) << 23) | sig;
+    }
+
+    /// <summary>About log2 |Σ a_i·b_i·2^scale| (in double: only a target for C's exponent), or null when the sum is zero.</summary>
+    private static int? ProductSumExponent(DotVector v, ElementCodes ea, ElementCodes eb)
+    {
+        var fa = ea.Table.Fixed; var fb = eb.Table.Fixed;
+        double sum = 0;
+        for (int i = 0; i < v.K; i++) sum += (double)fa[v.A[i]] * fb[v.B[i]];
+        if (sum == 0) return null;
+        return v.ScaleA + v.ScaleB - 254 - 32 + Math.ILogB(sum);
+    }
+}
