@@ -28,17 +28,20 @@ public sealed class CosimEnvironment
         throw new InvalidOperationException($"no MxRef.sln above {AppContext.BaseDirectory}");
     }
 
+    /// <summary>`mxref dot ARGS` on the given lines: the streaming oracle.</summary>
+    public string Oracle(string lines, params string[] arguments) => Mxref(lines, ["dot", .. arguments]);
+
     /// <summary>
-    /// `mxref dot ARGS` on the given lines: out/mxref when `make build` made it, else the CLI the test project carries
-    /// (the same harness assembly, run by dotnet).
+    /// `mxref ARGS` with the given standard input: out/mxref when `make build` made it, else the CLI the test project
+    /// carries (the same harness assembly, run by dotnet).
     /// </summary>
-    public string Oracle(string lines, params string[] arguments)
+    public string Mxref(string input, string[] arguments)
     {
         string cli = Path.Combine(Root, "out", "mxref");
         var r = File.Exists(cli)
-            ? ProcessRun.Run(Root, cli, ["dot", .. arguments], lines)
-            : ProcessRun.Run(Root, "dotnet", [Path.Combine(AppContext.BaseDirectory, "mxref.dll"), "dot", .. arguments], lines);
-        if (r.ExitCode != 0) throw new InvalidOperationException(r.Describe("mxref dot " + string.Join(' ', arguments)));
+            ? ProcessRun.Run(Root, cli, arguments, input)
+            : ProcessRun.Run(Root, "dotnet", [Path.Combine(AppContext.BaseDirectory, "mxref.dll"), .. arguments], input);
+        if (r.ExitCode != 0) throw new InvalidOperationException(r.Describe("mxref " + string.Join(' ', arguments)));
         return r.Output;
     }
 }

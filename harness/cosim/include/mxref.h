@@ -27,14 +27,14 @@ extern "C" {
 
 /* MAJOR*10000 + MINOR*100 + PATCH. MAJOR changes when a signature or a code changes meaning, MINOR when functions are
  * added. Check at start-up: mxref_version() / 10000 == MXREF_VERSION / 10000. */
-#define MXREF_VERSION 10000
+#define MXREF_VERSION 10100
 
 /* ---- Return codes ------------------------------------------------------------------------------------------------ */
 #define MXREF_OK                0
 #define MXREF_E_NULL           -1   /* a required pointer argument is NULL                                          */
 #define MXREF_E_FORMAT         -2   /* unknown element format code                                                  */
 #define MXREF_E_ROUNDING       -3   /* unknown rounding mode code                                                   */
-#define MXREF_E_BLOCK_SIZE     -4   /* k outside 1..4096 (1..256 through mxref_dpi_dot, 32 for mxref_dpi_dot32), n<1 */
+#define MXREF_E_BLOCK_SIZE     -4   /* k outside 1..4096 (1..256 for mxref_dpi_dot), or a count n/blocks < 1      */
 #define MXREF_E_OUTPUT_FORMAT  -5   /* unknown output format code                                                   */
 #define MXREF_E_ACCUMULATION   -6   /* unknown accumulation model, or chunk < 1 for MXREF_ACC_CHUNKED               */
 #define MXREF_E_CODE           -7   /* a code does not fit the format (decode)                                      */
@@ -60,7 +60,8 @@ enum mxref_rounding {
     MXREF_RDN = 2, /* toward -infinity                   */
     MXREF_RUP = 3, /* toward +infinity                   */
     MXREF_RNA = 4, /* nearest, ties away from zero       */
-    MXREF_RTO = 5  /* round to odd                       */
+    MXREF_RTO = 5, /* round to odd                       */
+    MXREF_SR  = 8  /* stochastic: encode_sr and quantize only, random bits given explicitly or drawn from a seed */
 };
 
 /* Output formats of the dot product. */
@@ -131,6 +132,35 @@ int mxref_encode_sr(int fmt, uint32_t fp32, uint32_t random, int width, int satu
  * the format (e.g. 0x40 for e2m1) is MXREF_E_CODE. */
 int mxref_decode(int fmt, uint32_t code, uint32_t *fp32);
 
+/* ---- Block quantization (OCP MX v1.0 §6.3; docs/quantization.md) ------------------------------------------------- */
+/* Everything a quantizer chooses besides the element format and k. Pass NULL for the OCP default: rne, floor rule,
+ * NaN scale for blocks with NaN/Inf, symmetric INT8, FP32 subnormal inputs kept. Same meaning as `mxref quantize`'s
+ * options of the same names. */
+typedef struct mxref_quant_policy {
+    int rounding;               /* element rounding: MXREF_RNE..MXREF_RTO, or MXREF_SR                             */
+    int scale_rule;             /* MXREF_SCALE_FLOOR (OCP) or MXREF_SCALE_CEIL (smallest scale with no saturation) */
+    int specials;               /* MXREF_SPECIALS_NAN_SCALE, _PRESERVE or _SATURATE                                */
+    int int8_full_range;        /* 0: MXINT8 symmetric +-127/64 (OCP); 1: -2 (0x80) may be produced                */
+    int flush_subnormal_inputs; /* 1: FP32 subnormal inputs become zeros of the same sign first                   */
+    int sr_width;               /* MXREF_SR: random bits per element, 1..31 (`mxref quantize` default 8)          */
+    uint64_t sr_seed;           /* MXREF_SR without explicit random bits: seed of the generator (input i takes the  *
+                                 * top sr_width bits of its i-th 64-bit output, as `mxref quantize --sr-seed`)      */
+} mxref_quant_policy;
+
+enum mxref_scale_rule { MXREF_SCALE_FLOOR = 0, MXREF_SCALE_CEIL = 1 };
+enum mxref_specials { MXREF_SPECIALS_NAN_SCALE = 0, MXREF_SPECIALS_PRESERVE = 1, MXREF_SPECIALS_SATURATE = 2 };
+
+/* n FP32 values -> ceil(n/k) blocks: scales[j] the E8M0 scale code of block j, elements[j*k + i] the code of its
+ * element i (one per byte; the last block is padded with +0 codes). Buffers: scales ceil(n/k) bytes, elements
+ * ceil(n/k)*k bytes. policy may be NULL (OCP default). random: NULL, or for MXREF_SR the n random values, each below
+ * 2^sr_width (value i rounds with random[i]); with NULL, MXREF_SR draws them from sr_seed. k 1..4096, n >= 1. */
+int mxref_quantize(int fmt, int k, int n, const uint32_t *fp32, const mxref_quant_policy *policy,
+                   const uint32_t *random, uint8_t *scales, uint8_t *elements);
+
+/* blocks*k codes with their scales -> FP32 values X * P_i (exact for blocks quantized from FP32; a NaN scale gives
+ * NaN for the whole block). fp32 receives blocks*k values. An element code wider than the format is MXREF_E_CODE. */
+int mxref_dequantize(int fmt, int k, int blocks, const uint8_t *scales, const uint8_t *elements, uint32_t *fp32);
+
 /* ---- SystemVerilog DPI-C (sv/mxref_dpi.sv) ------------------------------------------------------------------------ */
 /* A packed SV argument `bit [8*K-1:0]` is passed by DPI-C as const svBitVecVal* (uint32_t words, word j = bits
  * [32j+31:32j]); element i is bits [8i+7:8i], the byte lanes of rtl/mx_dot. These functions take exactly that, so the
@@ -146,6 +176,10 @@ int mxref_dpi_dot(int fmt_a, int fmt_b, int rm, int k,
                   uint8_t scale_a, const uint32_t *a, uint8_t scale_b, const uint32_t *b,
                   uint32_t c, int out_fmt, int acc_model, int chunk,
                   uint32_t *d, uint8_t *flags);
+
+/* One block of 32 FP32 values (bit [1023:0], value i in bits [32i+31:32i]) -> scale and 32 element codes written as
+ * byte lanes into elements (output bit [255:0], 8 words), under the OCP default policy with rounding rm (0..5). */
+int mxref_dpi_quantize32(int fmt, int rm, const uint32_t *fp32, uint8_t *scale, uint32_t *elements);
 
 #ifdef __cplusplus
 }

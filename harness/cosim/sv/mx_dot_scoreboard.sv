@@ -118,7 +118,7 @@ module mx_dot_scoreboard (
     endcase
   endfunction
 
-  typedef enum int { ORDINARY, SPARSE, CANCEL, TINY, HUGE } shape_t;
+  typedef enum int { ORDINARY, SPARSE, CANCEL, TINY, HUGE, QUANTIZED } shape_t;
 
   function automatic txn_t random_txn(int unsigned id);
     txn_t t;
@@ -130,6 +130,7 @@ module mx_dot_scoreboard (
       2:       shape = CANCEL;  // pairs of products of opposite sign that cancel exactly
       3:       shape = TINY;    // results near FP32's subnormal range: UF
       4:       shape = HUGE;    // results near FP32's largest binade: OF
+      5, 6:    shape = QUANTIZED; // operands as a model's tensors give them: FP32 values quantized by the golden model
       default: shape = ORDINARY;
     endcase
     t = '0;
@@ -166,7 +167,27 @@ module mx_dot_scoreboard (
                                         : t.b[8*(i-1) +: 8] ^ 8'(1 << (wb - 1));
       end
     end
+    if (shape == QUANTIZED) begin
+      quantize_operand(t.fmt_a, t.rm, t.scale_a, t.a);
+      quantize_operand(t.fmt_b, t.rm, t.scale_b, t.b);
+    end
     return t;
+  endfunction
+
+  // 32 random FP32 values over a few binades, quantized through DPI-C (OCP policy) into a scale and byte lanes.
+  function automatic void quantize_operand(logic [2:0] fmt, logic [2:0] rm, output logic [7:0] scale, output logic [8*K-1:0] lanes);
+    bit [32*K-1:0] values;
+    byte unsigned s;
+    bit [8*K-1:0] codes;
+    int status;
+    for (int i = 0; i < K; i++) begin
+      logic [31:0] r = 32'(next_random());
+      values[32*i +: 32] = {r[31], 8'(120 + pick(12)), r[22:0]};
+    end
+    status = mxref_dpi_quantize32(int'(fmt), int'(rm), values, s, codes);
+    if (status != MXREF_OK) $fatal(1, "scoreboard: mxref_dpi_quantize32 returned %0d (%s)", status, mxref_error_string(status));
+    scale = s;
+    lanes = codes;
   endfunction
 
   // The golden model's answer, through DPI-C.

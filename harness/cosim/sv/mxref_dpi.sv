@@ -11,7 +11,7 @@ package mxref_dpi;
 
   // A bench uses a few of these constants; the rest are there for the next one.
   /* verilator lint_off UNUSEDPARAM */
-  localparam int MXREF_VERSION = 10000;  // MAJOR*10000 + MINOR*100 + PATCH of the mxref.h this package matches
+  localparam int MXREF_VERSION = 10100;  // MAJOR*10000 + MINOR*100 + PATCH of the mxref.h this package matches
 
   localparam int MXREF_OK              = 0;
   localparam int MXREF_E_NULL          = -1;
@@ -91,5 +91,15 @@ package mxref_dpi;
     input  int              fmt,
     input  int unsigned     code,
     output int unsigned     fp32);
+
+  // ---- Block quantization
+  // 32 FP32 values (value i in fp32[32*i +: 32]) -> E8M0 scale and 32 element codes in byte lanes (elements[8*i +: 8],
+  // ready for rtl/mx_dot's a or b port), OCP default policy (floor rule, NaN scale for specials) with rounding rm.
+  import "DPI-C" function int mxref_dpi_quantize32(
+    input  int              fmt,
+    input  int              rm,
+    input  bit [32*32-1:0]  fp32,
+    output byte unsigned    scale,
+    output bit [8*32-1:0]   elements);
 
 endpackage

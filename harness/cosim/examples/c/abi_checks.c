@@ -101,6 +101,48 @@ static void known_results(void)
     expect("decode e8m0 0xff = NaN", (mxref_decode(MXREF_FMT_E8M0, 0xff, &fp32), (long)fp32), 0x7fc00000L);
 }
 
+static void quantization(void)
+{
+    uint32_t values[32], fp32[32], lanes[8] = {0};
+    uint8_t scales[2] = {0xee, 0xee}, codes[64], scale = 0xee;
+    for (int i = 0; i < 32; i++) values[i] = 0x3f800000u; /* 1.0 */
+    mxref_quant_policy policy = {MXREF_RNE, MXREF_SCALE_FLOOR, MXREF_SPECIALS_NAN_SCALE, 0, 0, 8, 0};
+
+    expect("quantize: 32 x 1.0 to e4m3 status", mxref_quantize(MXREF_FMT_E4M3, 32, 32, values, NULL, NULL, scales, codes), MXREF_OK);
+    expect("quantize: scale 2^(0 - emax 8) = 0x77", scales[0], 0x77);
+    expect("quantize: element 256 = e4m3 0x78", codes[31], 0x78);
+    expect("dequantize: back to 1.0", (mxref_dequantize(MXREF_FMT_E4M3, 32, 1, scales, codes, fp32), (long)fp32[7]), 0x3f800000L);
+    expect("dpi_quantize32 agrees", (mxref_dpi_quantize32(MXREF_FMT_E4M3, MXREF_RNE, values, &scale, lanes), (long)(scale | (lanes[7] >> 24) << 8)), 0x7877L);
+    expect("quantize: 33 values make 2 blocks, the second padded", (mxref_quantize(MXREF_FMT_E2M1, 32, 33, values, &policy, NULL, scales, codes), codes[63]), 0);
+
+    scales[0] = 0xee;
+    expect("quantize: fp32 NULL", mxref_quantize(0, 32, 32, NULL, NULL, NULL, scales, codes), MXREF_E_NULL);
+    expect("quantize: scales NULL", mxref_quantize(0, 32, 32, values, NULL, NULL, NULL, codes), MXREF_E_NULL);
+    expect("quantize: elements NULL", mxref_quantize(0, 32, 32, values, NULL, NULL, scales, NULL), MXREF_E_NULL);
+    expect("quantize: fmt 6", mxref_quantize(6, 32, 32, values, NULL, NULL, scales, codes), MXREF_E_FORMAT);
+    expect("quantize: k 0", mxref_quantize(0, 0, 32, values, NULL, NULL, scales, codes), MXREF_E_BLOCK_SIZE);
+    expect("quantize: n 0", mxref_quantize(0, 32, 0, values, NULL, NULL, scales, codes), MXREF_E_BLOCK_SIZE);
+    policy.rounding = 7;
+    expect("quantize: policy rounding 7", mxref_quantize(0, 32, 32, values, &policy, NULL, scales, codes), MXREF_E_ROUNDING);
+    policy.rounding = MXREF_RNE;
+    policy.specials = 3;
+    expect("quantize: policy specials 3", mxref_quantize(0, 32, 32, values, &policy, NULL, scales, codes), MXREF_E_ARGUMENT);
+    policy.specials = 0;
+    policy.rounding = MXREF_SR;
+    policy.sr_width = 0;
+    expect("quantize: sr width 0", mxref_quantize(0, 32, 32, values, &policy, NULL, scales, codes), MXREF_E_ARGUMENT);
+    policy.sr_width = 4;
+    uint32_t random[32] = {0};
+    random[5] = 16;
+    expect("quantize: sr random 16 with width 4", mxref_quantize(0, 32, 32, values, &policy, random, scales, codes), MXREF_E_ARGUMENT);
+    expect("quantize: scales untouched by the errors", scales[0], 0xee);
+    codes[3] = 0x40;
+    expect("dequantize: e2m3 code 0x40 is 7 bits", mxref_dequantize(MXREF_FMT_E2M3, 32, 1, scales, codes, fp32), MXREF_E_CODE);
+    expect("dequantize: blocks 0", mxref_dequantize(0, 32, 0, scales, codes, fp32), MXREF_E_BLOCK_SIZE);
+    expect("dequantize: fp32 NULL", mxref_dequantize(0, 32, 1, scales, codes, NULL), MXREF_E_NULL);
+    expect("dpi_quantize32: rm 8 (sr needs the full call)", mxref_dpi_quantize32(0, MXREF_SR, values, &scale, lanes), MXREF_E_ROUNDING);
+}
+
 /* The DPI-C entry points read packed words as byte lanes: they must agree with mxref_dot on the same bytes, for every
  * k, output format and accumulation model. */
 static void dpi_agrees_with_dot(void)
@@ -140,6 +182,7 @@ int main(void)
     known_results();
     bad_arguments();
     dpi_agrees_with_dot();
+    quantization();
     printf("abi_checks: %d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

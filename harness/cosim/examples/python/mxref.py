@@ -15,10 +15,13 @@ A non-zero status from the library raises MxRefError with the library's message.
 import ctypes
 import os
 
-VERSION = 10000  # MXREF_VERSION of the mxref.h this binding follows
+VERSION = 10100  # MXREF_VERSION of the mxref.h this binding follows
 
 E4M3, E5M2, E3M2, E2M3, E2M1, INT8, E8M0 = range(7)
 RNE, RTZ, RDN, RUP, RNA, RTO = range(6)
+SR = 8  # stochastic (encode_sr, quantize)
+SCALE_FLOOR, SCALE_CEIL = range(2)
+SPECIALS_NAN_SCALE, SPECIALS_PRESERVE, SPECIALS_SATURATE = range(3)
 OUT_FP32, OUT_BF16, OUT_FP16 = range(3)
 ACC_FUSED, ACC_CHUNKED, ACC_FP32_SUM = range(3)
 FLAG_NX, FLAG_UF, FLAG_OF, FLAG_NV = 0x01, 0x02, 0x04, 0x10
@@ -27,6 +30,17 @@ ELEMENT_BITS = (8, 8, 6, 6, 4, 8)  # code width of each element format
 
 _int, _u8, _u32 = ctypes.c_int, ctypes.c_uint8, ctypes.c_uint32
 _pu8, _pu32 = ctypes.POINTER(_u8), ctypes.POINTER(_u32)
+
+
+class QuantPolicy(ctypes.Structure):
+    """mxref_quant_policy: the quantizer's choices (None in quantize() means the OCP default)."""
+
+    _fields_ = [("rounding", _int), ("scale_rule", _int), ("specials", _int), ("int8_full_range", _int),
+                ("flush_subnormal_inputs", _int), ("sr_width", _int), ("sr_seed", ctypes.c_uint64)]
+
+    def __init__(self, rounding=RNE, scale_rule=SCALE_FLOOR, specials=SPECIALS_NAN_SCALE, int8_full_range=False,
+                 flush_subnormal_inputs=False, sr_width=8, sr_seed=0):
+        super().__init__(rounding, scale_rule, specials, int(int8_full_range), int(flush_subnormal_inputs), sr_width, sr_seed)
 
 
 class MxRefError(RuntimeError):
@@ -58,6 +72,10 @@ class MxRef:
         lib.mxref_encode_sr.argtypes = [_int, _u32, _u32, _int, _int, _pu32, _pu8]
         lib.mxref_decode.restype = _int
         lib.mxref_decode.argtypes = [_int, _u32, _pu32]
+        lib.mxref_quantize.restype = _int
+        lib.mxref_quantize.argtypes = [_int, _int, _int, _pu32, ctypes.POINTER(QuantPolicy), _pu32, _pu8, _pu8]
+        lib.mxref_dequantize.restype = _int
+        lib.mxref_dequantize.argtypes = [_int, _int, _int, _pu8, _pu8, _pu32]
         if lib.mxref_version() // 10000 != VERSION // 10000:
             raise MxRefError("mxref_version", 0, f"library {self.version_string()} does not match this binding")
         self._d, self._flags = _u32(), _u8()
@@ -96,6 +114,26 @@ class MxRef:
         fp32 = _u32()
         self._check("mxref_decode", self._lib.mxref_decode(fmt, code, fp32))
         return fp32.value
+
+
+    def quantize(self, fmt, values, k=32, policy=None, random=None):
+        """FP32 bit patterns -> (scales, element codes): one scale per block of k, k codes per block (padded)."""
+        n = len(values)
+        blocks = (n + k - 1) // k
+        scales, elements = (_u8 * blocks)(), (_u8 * (blocks * k))()
+        rnd = (_u32 * n)(*random) if random is not None else None
+        self._check("mxref_quantize", self._lib.mxref_quantize(fmt, k, n, (_u32 * n)(*values), policy, rnd, scales, elements))
+        return list(scales), list(elements)
+
+    def dequantize(self, fmt, scales, elements, k=32):
+        """Scales and codes (len(scales) * k of them) -> FP32 bit patterns."""
+        blocks = len(scales)
+        if len(elements) != blocks * k:
+            raise ValueError(f"{blocks} blocks of {k} need {blocks * k} element codes, got {len(elements)}")
+        out = (_u32 * (blocks * k))()
+        self._check("mxref_dequantize", self._lib.mxref_dequantize(fmt, k, blocks, (_u8 * blocks)(*scales),
+                                                                   (_u8 * (blocks * k))(*elements), out))
+        return list(out)
 
 
 def pack_lanes(codes, fmt):
