@@ -1,5 +1,4 @@
 using MxRef.Dot;
-using MxRef.Formats;
 using MxRef.Rounding;
 
 namespace MxRef.Cosim.Abi;
@@ -12,12 +11,11 @@ internal static unsafe class DotCall
         uint c, int outFmt, int accModel, int chunk, uint* d, byte* flags)
     {
         if (a == null || b == null || d == null || flags == null) return Status.NullPointer;
-        int status = Arguments.CheckDot(fmtA, fmtB, rm, k, maxK, outFmt, accModel, chunk);
+        int status = Arguments.CheckDot(fmtA, fmtB, rm, k, maxK, outFmt, accModel, chunk, out var model);
         if (status != Status.Ok) return status;
         var block = new BlockPair(ElementTable.ForCode(fmtA), new ReadOnlySpan<byte>(a, k), scaleA,
             ElementTable.ForCode(fmtB), new ReadOnlySpan<byte>(b, k), scaleB);
-        var model = Arguments.Accumulation(accModel, chunk)!.Value;
-        var r = MxDot.Dot(block, c, (RoundingMode)rm, StandardFormats.Outputs[outFmt], model);
+        var r = MxDot.Dot(block, c, (RoundingMode)rm, Arguments.Output(outFmt), model);
         *d = r.Bits;
         *flags = (byte)r.Flags;
         return Status.Ok;

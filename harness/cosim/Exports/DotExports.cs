@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using MxRef.Cosim.Abi;
 using MxRef.Dot;
-using MxRef.Formats;
 using MxRef.Rounding;
 
 namespace MxRef.Cosim.Exports;
@@ -30,13 +29,13 @@ public static unsafe class DotExports
         try
         {
             if (scalesA == null || a == null || scalesB == null || b == null || d == null || flags == null) return Status.NullPointer;
-            int status = Arguments.CheckDot(fmtA, fmtB, rm, k, Arguments.MaxBlockSize, outFmt, accModel, chunk);
+            int status = Arguments.CheckDot(fmtA, fmtB, rm, k, Arguments.MaxBlockSize, outFmt, accModel, chunk, out var model);
             if (status != Status.Ok) return status;
             if (n < 1 || (long)n * k > int.MaxValue) return Status.BlockSize;
             if (chained is not (0 or 1)) return Status.Argument;
             var r = DotGeneral.Compute(ElementTable.ForCode(fmtA), new ReadOnlySpan<byte>(a, n * k), new ReadOnlySpan<byte>(scalesA, n),
                 ElementTable.ForCode(fmtB), new ReadOnlySpan<byte>(b, n * k), new ReadOnlySpan<byte>(scalesB, n), k, c,
-                (RoundingMode)rm, StandardFormats.Outputs[outFmt], Arguments.Accumulation(accModel, chunk)!.Value, chained == 1);
+                (RoundingMode)rm, Arguments.Output(outFmt), model, chained == 1);
             *d = r.Bits;
             *flags = (byte)r.Flags;
             return Status.Ok;
