@@ -94,9 +94,38 @@ static double measure(const char *name, call_fn fn, const transaction *pool, dou
     } while (elapsed < seconds);
     double cpu = seconds_on(CLOCK_THREAD_CPUTIME_ID) - cpu_start;
     double rate = (double)calls / cpu;
-    printf("%-16s %6.2f M calls/s per CPU second (%6.1f ns/call); %6.2f M calls/s wall; %ld calls, checksum %08x\n",
+    printf("%-18s %6.2f M calls/s per CPU second (%6.1f ns/call); %6.2f M calls/s wall; %ld calls, checksum %08x\n",
            name, rate / 1e6, 1e9 / rate, (double)calls / elapsed / 1e6, calls, sink);
     return rate;
+}
+
+/* Where the time of a call goes: fixed operands, so only the work that depends on k and the entry point differs. */
+static const uint8_t fixed_a[32] = {0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x38,
+                                    0x39, 0x3a, 0x3b, 0x3c, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x38, 0x39};
+static int fixed_k;
+
+static int call_fixed(const transaction *t, uint32_t *d, uint8_t *flags)
+{
+    return mxref_dot(MXREF_FMT_E4M3, MXREF_FMT_E4M3, MXREF_RNE, fixed_k, 0x7f, fixed_a, 0x7f, fixed_a, t->c,
+                     MXREF_OUT_FP32, MXREF_ACC_FUSED, 0, d, flags);
+}
+
+static int call_rejected(const transaction *t, uint32_t *d, uint8_t *flags)
+{
+    (void)t;
+    return mxref_dot(MXREF_FMT_E4M3, MXREF_FMT_E4M3, MXREF_RNE, 0, 0x7f, fixed_a, 0x7f, fixed_a, 0, 0, 0, 0, d, flags)
+        == MXREF_E_BLOCK_SIZE ? MXREF_OK : -1;
+}
+
+static int call_encode(const transaction *t, uint32_t *d, uint8_t *flags)
+{
+    return mxref_encode(t->fmt_a, t->c, t->rm, 1, d, flags);
+}
+
+static int call_decode(const transaction *t, uint32_t *d, uint8_t *flags)
+{
+    *flags = 0;
+    return mxref_decode(t->fmt_a, t->a[0] & 0xf, d);
 }
 
 int main(int argc, char **argv)
@@ -112,5 +141,16 @@ int main(int argc, char **argv)
     measure("warm-up", call_dpi, pool, 0.2);
     measure("mxref_dpi_dot32", call_dpi, pool, seconds);
     measure("mxref_dot", call_plain, pool, seconds);
+    printf("where the time goes (one fixed block of finite e4m3 values, C varying):\n");
+    measure("rejected (k = 0)", call_rejected, pool, seconds / 4);
+    const int ks[] = {1, 8, 32};
+    for (int i = 0; i < 3; i++) {
+        char name[32];
+        fixed_k = ks[i];
+        snprintf(name, sizeof name, "mxref_dot k = %d", ks[i]);
+        measure(name, call_fixed, pool, seconds / 4);
+    }
+    measure("mxref_encode", call_encode, pool, seconds / 4);
+    measure("mxref_decode", call_decode, pool, seconds / 4);
     return 0;
 }
