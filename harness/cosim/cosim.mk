@@ -23,7 +23,7 @@ COSIM_SB_OUT := $(COSIM_OUT)/scoreboard
 COSIM_RTL_DIR ?= rtl
 COSIM_RTL_PKGS = $(sort $(wildcard $(COSIM_RTL_DIR)/*_pkg.sv))
 COSIM_RTL_SOURCES = $(or $(if $(filter rtl,$(COSIM_RTL_DIR)),$(RTL_SRCS)),$(COSIM_RTL_PKGS) $(filter-out $(COSIM_RTL_PKGS),$(sort $(wildcard $(COSIM_RTL_DIR)/*.sv))))
-COSIM_SB_SOURCES := $(COSIM_DIR)/sv/mxref_dpi.sv $(COSIM_DIR)/sv/mx_dot_scoreboard.sv
+COSIM_SB_SOURCES := $(COSIM_DIR)/sv/mxref_dpi.sv $(COSIM_DIR)/sv/mx_dot_report.sv $(COSIM_DIR)/sv/mx_dot_scoreboard.sv
 COSIM_SB_MAIN := $(abspath $(COSIM_DIR)/sv/scoreboard_main.cpp)
 
 .PHONY: cosim-lib cosim-examples cosim-scoreboard bench-cosim cosim-toolchain cosim-verilator

@@ -7,8 +7,8 @@
 // and FLAGS, so the predictions themselves can be replayed through `mxref dot` (tests/Cosim does).
 //
 // Plusargs: +n=<transactions> (default 3000)  +seed=<n> (default 1)  +dump=<file>
-// Output: one MISMATCH line per failing transaction (the first 20 shown), then
-//   "scoreboard: PASS <n> transactions, 0 mismatches" or "scoreboard: FAIL <n> transactions, <m> mismatches ...".
+// Output: a report per failing transaction (the first 20), laid out like `mxref verify`'s (mx_dot_report.sv), then a
+// summary ending in PASS or FAIL.
 // The port `failed` tells the C++ main (scoreboard_main.cpp) the verdict for its exit status.
 //
 // The random stream is a xorshift64* in SV rather than $urandom, so a seed gives the same transactions on every
@@ -18,12 +18,13 @@ module mx_dot_scoreboard (
   output logic failed
 );
   import mxref_dpi::*;
+  import mx_dot_report::txn_t, mx_dot_report::element_bits, mx_dot_report::inputs_line, mx_dot_report::mismatch_text;
   // The bench's own state (counters, queue, random stream) is updated with blocking assignments inside the clocked
   // process on purpose: only that process reads it. The DUT's inputs are driven with non-blocking assignments.
   /* verilator lint_off BLKSEQ */
 
-  localparam int K = 32;
-  localparam int SHOWN = 20;          // mismatch lines printed before going quiet
+  localparam int K = mx_dot_report::K;
+  localparam int SHOWN = 20;          // mismatch reports printed before going quiet
   localparam int RESET_CYCLES = 4;
   localparam int DRAIN_CYCLES = 1000; // after the last transaction: outputs still owed are missing after this long
 
@@ -44,22 +45,14 @@ module mx_dot_scoreboard (
   );
 
   // ---------------------------------------------------------------- transactions
-  typedef struct packed {
-    logic [2:0]     fmt_a, fmt_b, rm;
-    logic [7:0]     scale_a, scale_b;
-    logic [8*K-1:0] a, b;
-    logic [31:0]    c;
-    logic [31:0]    d;       // golden result
-    logic [7:0]     flags;   // golden flags
-    int unsigned    id;
-  } txn_t;
 
   txn_t        predicted[$];
   int unsigned n_txn = 3000;
-  int unsigned sent = 0, checked = 0, mismatches = 0, first_mismatch = 0;
+  int unsigned sent = 0, checked = 0, mismatches = 0;
   longint unsigned cycle = 0, last_sent_cycle = 0;
   longint unsigned rng = 64'h9E37_79B9_7F4A_7C15;
   int          dump_fd = 0;
+  longint unsigned seed = 1;
   logic        done = 1'b0;
 
   assign failed = mismatches != 0 || checked != n_txn;
@@ -73,14 +66,6 @@ module mx_dot_scoreboard (
 
   function automatic int unsigned pick(int unsigned n);
     return int'(next_random() >> 33) % n;
-  endfunction
-
-  function automatic int element_bits(logic [2:0] fmt);
-    case (fmt)
-      3'd2, 3'd3: return 6;   // e3m2, e2m3
-      3'd4:       return 4;   // e2m1
-      default:    return 8;   // e4m3, e5m2, int8
-    endcase
   endfunction
 
   // A scale: mostly near 2^0 so that products and C interact; now and then an extreme or the NaN scale 0xFF.
@@ -202,26 +187,8 @@ module mx_dot_scoreboard (
     return t;
   endfunction
 
-  // ---------------------------------------------------------------- the mxref dot line layout (vectors/Text/DotLine.cs)
-  // Element i occupies bits [i*w +: w] of one hex number of exactly ceil(K*w/4) digits.
-  function automatic string packed_lanes(logic [8*K-1:0] lanes, logic [2:0] fmt);
-    int w = element_bits(fmt);
-    logic [8*K-1:0] p = '0;
-    string s = "";
-    for (int i = 0; i < K; i++)
-      for (int j = 0; j < w; j++) p[i*w + j] = lanes[8*i + j];
-    for (int digit = (K*w + 3) / 4 - 1; digit >= 0; digit--) s = {s, $sformatf("%h", p[4*digit +: 4])};
-    return s;
-  endfunction
-
-  function automatic string inputs_line(txn_t t);
-    return $sformatf("%h %h %h %h %s %h %s %h", t.fmt_a, t.fmt_b, t.rm, t.scale_a, packed_lanes(t.a, t.fmt_a),
-                     t.scale_b, packed_lanes(t.b, t.fmt_b), t.c);
-  endfunction
-
   // ---------------------------------------------------------------- run
   initial begin
-    longint unsigned seed = 1;
     string dump;
     void'($value$plusargs("n=%d", n_txn));
     void'($value$plusargs("seed=%d", seed));
@@ -237,8 +204,8 @@ module mx_dot_scoreboard (
   end
 
   always @(posedge clk) begin
-    txn_t t;      // declared without initializers: a procedural block's variables are static, initialized only once
-    string what;  // which fields differ
+    txn_t t;         // declared without initializers: a procedural block's variables are static, initialized once
+    string note, verdict;
     cycle++;
     rst_n <= cycle > longint'(RESET_CYCLES);
 
@@ -259,17 +226,15 @@ module mx_dot_scoreboard (
     if (rst_n && out_valid) begin
       if (predicted.size() == 0) begin
         mismatches++;
-        $display("MISMATCH: output %h %h with no transaction outstanding (cycle %0d)", d, flags, cycle);
+        $display("MISMATCH %0d: output D 0x%h flags 0x%h with no transaction outstanding (cycle %0d)", mismatches, d, flags, cycle);
       end else begin
         t = predicted.pop_front();
         checked++;
         if (d !== t.d || {3'b0, flags} !== t.flags) begin
           mismatches++;
-          if (mismatches == 1) first_mismatch = t.id;
-          what = d !== t.d ? ({3'b0, flags} !== t.flags ? "D FLAGS" : "D") : "FLAGS";
           if (mismatches <= SHOWN)
-            $display("MISMATCH transaction %0d: %s expected %h %h got %h %h [%s]", t.id, inputs_line(t), t.d, t.flags,
-                     d, {3'b0, flags}, what);
+            $display("%s", mismatch_text(mismatches, t, d, {3'b0, flags},
+                     $sformatf("make cosim-scoreboard COSIM_N=%0d COSIM_SEED=%0d", n_txn, seed)));
         end
       end
     end
@@ -278,12 +243,14 @@ module mx_dot_scoreboard (
     if (!done && sent == n_txn && (checked == n_txn || cycle > last_sent_cycle + longint'(DRAIN_CYCLES))) begin
       done = 1'b1;
       if (dump_fd != 0) $fclose(dump_fd);
-      if (checked != n_txn)
-        $display("scoreboard: %0d transactions sent, only %0d outputs received", n_txn, checked);
-      if (mismatches == 0 && checked == n_txn)
-        $display("scoreboard: PASS %0d transactions, 0 mismatches", checked);
-      else
-        $display("scoreboard: FAIL %0d transactions, %0d mismatches (first: transaction %0d)", checked, mismatches, first_mismatch);
+      $display("scoreboard summary: rtl/mx_dot K=%0d checked live against %s, seed %0d", K, mxref_version_string(), seed);
+      note = checked != n_txn ? " (outputs missing: the DUT stopped answering)" : "";
+      $display("  transactions %0d sent, %0d outputs checked%s", n_txn, checked, note);
+      note = mismatches > SHOWN ? $sformatf(" (the first %0d reported)", SHOWN) : "";
+      $display("  mismatches   %0d%s", mismatches, note);
+      // Not `failed`: its continuous assignment has not seen this cycle's counts yet.
+      verdict = mismatches == 0 && checked == n_txn ? "PASS" : "FAIL";
+      $display("%s", verdict);
       $finish;
     end
   end
