@@ -22,7 +22,7 @@ RTL_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_mul.sv mx_adder_tree.
 RTL_TB_SRC := $(RTL_DIR)/tb/mx_dot_tb.sv
 
 # block size of the bench: the "k" of the vector file header, else 32
-RTL_TB_K ?= $(or $(shell sed -n '1s/.*"k" *: *\([0-9][0-9]*\).*/\1/p' '$(MXV)' 2>/dev/null),32)
+RTL_TB_K ?= $(or $(shell sed -n '1s/.*"\(block\|k\)" *: *\([0-9][0-9]*\).*/\2/p' '$(MXV)' 2>/dev/null),32)
 
 rtl_need_verilator = command -v $(VERILATOR) >/dev/null || { echo "verilator not found: installing Debian package verilator"; apt-get update && apt-get install -y verilator; }
 rtl_need_yosys     = command -v $(YOSYS) >/dev/null || { echo "yosys not found: installing Debian package yosys"; apt-get update && apt-get install -y yosys; }

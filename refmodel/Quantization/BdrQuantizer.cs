@@ -42,26 +42,13 @@ public static class BdrQuantizer
         int blocks = MxQuantizer.BlockCount(fp32.Length, k);
         if (scales.Length < blocks || microexponents.Length < blocks * format.SubBlocks || elements.Length < blocks * k)
             throw new ArgumentException("output spans too short for the number of blocks");
-        bool stochastic = policy.Rounding == RoundingMode.Stochastic;
-        if (stochastic && !randomBits.IsEmpty && randomBits.Length < fp32.Length)
-            throw new ArgumentException("randomBits needs one entry per input value", nameof(randomBits));
         var ctx = policy.ElementContext() with { IntegerFullRange = false };
-        var rng = new MxRandom(policy.StochasticSeed);
-        Span<uint> drawn = stochastic && randomBits.IsEmpty ? new uint[k] : default;
+        var stochastic = new StochasticBits(policy, randomBits, fp32.Length, k);
         var table = RoundingTable.For(format.ElementRounding, ctx); // null under sr
         for (int b = 0; b < blocks; b++)
         {
             int start = b * k, count = Math.Min(k, fp32.Length - start);
-            ReadOnlySpan<uint> random = default;
-            if (stochastic)
-            {
-                if (randomBits.IsEmpty)
-                {
-                    for (int i = 0; i < count; i++) drawn[i] = (uint)rng.NextBits(policy.StochasticWidth);
-                    random = drawn[..count];
-                }
-                else random = randomBits.Slice(start, count);
-            }
+            var random = stochastic.ForBlock(start, count);
             scales[b] = QuantizeBlock(format, policy, ctx, table, fp32.Slice(start, count),
                 microexponents.Slice(b * format.SubBlocks, format.SubBlocks), elements.Slice(start, k), random);
         }

@@ -46,24 +46,11 @@ public static class MxQuantizer
         int blocks = BlockCount(fp32.Length, blockSize);
         if (scales.Length < blocks || elements.Length < blocks * blockSize)
             throw new ArgumentException("output spans too short for the number of blocks");
-        bool stochastic = policy.Rounding == RoundingMode.Stochastic;
-        if (stochastic && !randomBits.IsEmpty && randomBits.Length < fp32.Length)
-            throw new ArgumentException("randomBits needs one entry per input value", nameof(randomBits));
-        var rng = new MxRandom(policy.StochasticSeed);
-        Span<uint> drawn = stochastic && randomBits.IsEmpty ? new uint[blockSize] : default;
+        var stochastic = new StochasticBits(policy, randomBits, fp32.Length, blockSize);
         for (int b = 0; b < blocks; b++)
         {
             int start = b * blockSize, count = Math.Min(blockSize, fp32.Length - start);
-            ReadOnlySpan<uint> random = default;
-            if (stochastic)
-            {
-                if (randomBits.IsEmpty)
-                {
-                    for (int i = 0; i < count; i++) drawn[i] = (uint)rng.NextBits(policy.StochasticWidth);
-                    random = drawn[..count];
-                }
-                else random = randomBits.Slice(start, count);
-            }
+            var random = stochastic.ForBlock(start, count);
             scales[b] = plan.QuantizeBlock(fp32.Slice(start, count), elements.Slice(start, blockSize), random);
         }
     }
