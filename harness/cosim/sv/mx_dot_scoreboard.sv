@@ -45,7 +45,6 @@ module mx_dot_scoreboard (
   );
 
   // ---------------------------------------------------------------- transactions
-
   txn_t        predicted[$];
   int unsigned n_txn = 3000;
   int unsigned sent = 0, checked = 0, mismatches = 0;
@@ -160,7 +159,7 @@ module mx_dot_scoreboard (
   endfunction
 
   // 32 random FP32 values over a few binades, quantized through DPI-C (OCP policy) into a scale and byte lanes.
-  function automatic void quantize_operand(logic [2:0] fmt, logic [2:0] rm, output logic [7:0] scale, output logic [8*K-1:0] lanes);
+  function automatic void quantize_operand(logic [2:0] fmt, logic [2:0] mode, output logic [7:0] scale, output logic [8*K-1:0] lanes);
     bit [32*K-1:0] values;
     byte unsigned s;
     bit [8*K-1:0] codes;
@@ -169,7 +168,7 @@ module mx_dot_scoreboard (
       logic [31:0] r = 32'(next_random());
       values[32*i +: 32] = {r[31], 8'(120 + pick(12)), r[22:0]};
     end
-    status = mxref_dpi_quantize32(int'(fmt), int'(rm), values, s, codes);
+    status = mxref_dpi_quantize32(int'(fmt), int'(mode), values, s, codes);
     if (status != MXREF_OK) $fatal(1, "scoreboard: mxref_dpi_quantize32 returned %0d (%s)", status, mxref_error_string(status));
     scale = s;
     lanes = codes;
