@@ -3,7 +3,10 @@ using Xunit;
 
 namespace MxRef.Tests.Cosim;
 
-/// <summary>Block quantization through the C ABI (ctypes example) against `mxref quantize`, for every policy option.</summary>
+/// <summary>
+/// Block quantization through the C ABI (ctypes example) against `mxref quantize`: every OCP element format and
+/// MX9/MX6/MX4, every policy option.
+/// </summary>
 [Collection(CosimCollection.Name)]
 public sealed class PythonQuantizeTests(CosimEnvironment env)
 {
@@ -15,6 +18,9 @@ public sealed class PythonQuantizeTests(CosimEnvironment env)
     [InlineData("--elem e2m1 -k 8 -r sr --sr-seed 42 --sr-width 5")]
     [InlineData("--elem int8 --int8 full --specials saturate -r rup")]
     [InlineData("--elem e4m3 -k 7 -r rto --values")]
+    [InlineData("--elem mx9")]
+    [InlineData("--elem mx6 -r rna --values")]
+    [InlineData("--elem mx4 -r sr --sr-seed 7 --specials saturate --flush-subnormal-inputs")]
     public void QuantizeValuesMatchesTheOracle(string options)
     {
         Assert.True(ProcessRun.OnPath("python3"), "python3 is needed for the ctypes example");

@@ -32,7 +32,7 @@ extern "C" {
 /* ---- Return codes ------------------------------------------------------------------------------------------------ */
 #define MXREF_OK                0
 #define MXREF_E_NULL           -1   /* a required pointer argument is NULL                                          */
-#define MXREF_E_FORMAT         -2   /* unknown element format code                                                  */
+#define MXREF_E_FORMAT         -2   /* unknown element format code (or MXREF_BDR_* code)                            */
 #define MXREF_E_ROUNDING       -3   /* unknown rounding mode code                                                   */
 #define MXREF_E_BLOCK_SIZE     -4   /* k outside 1..4096 (1..256 for mxref_dpi_dot), or a count n/blocks < 1      */
 #define MXREF_E_OUTPUT_FORMAT  -5   /* unknown output format code                                                   */
@@ -160,6 +160,21 @@ int mxref_quantize(int fmt, int k, int n, const uint32_t *fp32, const mxref_quan
 /* blocks*k codes with their scales -> FP32 values X * P_i (exact for blocks quantized from FP32; a NaN scale gives
  * NaN for the whole block). fp32 receives blocks*k values. An element code wider than the format is MXREF_E_CODE. */
 int mxref_dequantize(int fmt, int k, int blocks, const uint8_t *scales, const uint8_t *elements, uint32_t *fp32);
+
+/* Shared-microexponent formats (Rouhani et al., ISCA 2023; `mxref quantize --elem mx9|mx6|mx4`): blocks of 16 values
+ * with an 8-bit shared exponent (bias 127, 0xFF = NaN), one 1-bit microexponent per pair, and sign-magnitude element
+ * codes (sign = bit m; m = 7 magnitude bits for MX9, 4 for MX6, 2 for MX4). */
+enum mxref_bdr_format { MXREF_BDR_MX9 = 0, MXREF_BDR_MX6 = 1, MXREF_BDR_MX4 = 2 };
+
+/* n FP32 values -> ceil(n/16) blocks: scales (1 byte per block), microexponents (8 bytes per block, one per pair),
+ * elements (16 bytes per block; the last block padded with +0). policy as for mxref_quantize, except that only
+ * MXREF_SCALE_FLOOR is valid (else MXREF_E_ARGUMENT) and int8_full_range does not apply. */
+int mxref_quantize_bdr(int bdr_fmt, int n, const uint32_t *fp32, const mxref_quant_policy *policy,
+                       const uint32_t *random, uint8_t *scales, uint8_t *microexponents, uint8_t *elements);
+
+/* blocks of MX9/MX6/MX4 -> blocks*16 FP32 values. A code or microexponent wider than the format is MXREF_E_CODE. */
+int mxref_dequantize_bdr(int bdr_fmt, int blocks, const uint8_t *scales, const uint8_t *microexponents,
+                         const uint8_t *elements, uint32_t *fp32);
 
 /* ---- SystemVerilog DPI-C (sv/mxref_dpi.sv) ------------------------------------------------------------------------ */
 /* A packed SV argument `bit [8*K-1:0]` is passed by DPI-C as const svBitVecVal* (uint32_t words, word j = bits

@@ -141,6 +141,19 @@ static void quantization(void)
     expect("dequantize: blocks 0", mxref_dequantize(0, 32, 0, scales, codes, fp32), MXREF_E_BLOCK_SIZE);
     expect("dequantize: fp32 NULL", mxref_dequantize(0, 32, 1, scales, codes, NULL), MXREF_E_NULL);
     expect("dpi_quantize32: rm 8 (sr needs the full call)", mxref_dpi_quantize32(0, MXREF_SR, values, &scale, lanes), MXREF_E_ROUNDING);
+
+    uint8_t micro[16] = {0};
+    expect("quantize_bdr: 32 x 1.0 to mx9 status", mxref_quantize_bdr(MXREF_BDR_MX9, 32, values, NULL, NULL, scales, micro, codes), MXREF_OK);
+    expect("quantize_bdr: mx9 shared exponent of 1.0 is 0x7f", scales[1], 0x7f);
+    expect("quantize_bdr: mx9 1.0 is magnitude 64 (1.000000 in 1.6 fixed point)", codes[17], 0x40);
+    expect("dequantize_bdr: back to 1.0", (mxref_dequantize_bdr(MXREF_BDR_MX9, 2, scales, micro, codes, fp32), (long)fp32[20]), 0x3f800000L);
+    expect("quantize_bdr: format 3", mxref_quantize_bdr(3, 32, values, NULL, NULL, scales, micro, codes), MXREF_E_FORMAT);
+    expect("quantize_bdr: n 0", mxref_quantize_bdr(0, 0, values, NULL, NULL, scales, micro, codes), MXREF_E_BLOCK_SIZE);
+    expect("quantize_bdr: microexponents NULL", mxref_quantize_bdr(0, 32, values, NULL, NULL, scales, NULL, codes), MXREF_E_NULL);
+    mxref_quant_policy ceil = {MXREF_RNE, MXREF_SCALE_CEIL, MXREF_SPECIALS_NAN_SCALE, 0, 0, 8, 0};
+    expect("quantize_bdr: ceil rule", mxref_quantize_bdr(0, 32, values, &ceil, NULL, scales, micro, codes), MXREF_E_ARGUMENT);
+    micro[0] = 2;
+    expect("dequantize_bdr: microexponent 2 is 2 bits", mxref_dequantize_bdr(0, 1, scales, micro, codes, fp32), MXREF_E_CODE);
 }
 
 /* The DPI-C entry points read packed words as byte lanes: they must agree with mxref_dot on the same bytes, for every

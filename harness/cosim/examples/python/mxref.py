@@ -27,6 +27,9 @@ ACC_FUSED, ACC_CHUNKED, ACC_FP32_SUM = range(3)
 FLAG_NX, FLAG_UF, FLAG_OF, FLAG_NV = 0x01, 0x02, 0x04, 0x10
 
 ELEMENT_BITS = (8, 8, 6, 6, 4, 8)  # code width of each element format
+MX9, MX6, MX4 = range(3)  # shared-microexponent formats: blocks of 16, one microexponent per pair
+BDR_BLOCK, BDR_SUBBLOCKS = 16, 8
+BDR_ELEMENT_BITS = (8, 5, 3)  # sign + 7, 4, 2 magnitude bits
 
 _int, _u8, _u32 = ctypes.c_int, ctypes.c_uint8, ctypes.c_uint32
 _pu8, _pu32 = ctypes.POINTER(_u8), ctypes.POINTER(_u32)
@@ -76,6 +79,10 @@ class MxRef:
         lib.mxref_quantize.argtypes = [_int, _int, _int, _pu32, ctypes.POINTER(QuantPolicy), _pu32, _pu8, _pu8]
         lib.mxref_dequantize.restype = _int
         lib.mxref_dequantize.argtypes = [_int, _int, _int, _pu8, _pu8, _pu32]
+        lib.mxref_quantize_bdr.restype = _int
+        lib.mxref_quantize_bdr.argtypes = [_int, _int, _pu32, ctypes.POINTER(QuantPolicy), _pu32, _pu8, _pu8, _pu8]
+        lib.mxref_dequantize_bdr.restype = _int
+        lib.mxref_dequantize_bdr.argtypes = [_int, _int, _pu8, _pu8, _pu8, _pu32]
         if lib.mxref_version() // 10000 != VERSION // 10000:
             raise MxRefError("mxref_version", 0, f"library {self.version_string()} does not match this binding")
         self._d, self._flags = _u32(), _u8()
@@ -133,6 +140,26 @@ class MxRef:
         out = (_u32 * (blocks * k))()
         self._check("mxref_dequantize", self._lib.mxref_dequantize(fmt, k, blocks, (_u8 * blocks)(*scales),
                                                                    (_u8 * (blocks * k))(*elements), out))
+        return list(out)
+
+    def quantize_bdr(self, fmt, values, policy=None, random=None):
+        """FP32 bit patterns -> (scales, microexponents, element codes) of MX9/MX6/MX4 (blocks of 16)."""
+        n = len(values)
+        blocks = (n + BDR_BLOCK - 1) // BDR_BLOCK
+        scales, micro = (_u8 * blocks)(), (_u8 * (blocks * BDR_SUBBLOCKS))()
+        elements = (_u8 * (blocks * BDR_BLOCK))()
+        rnd = (_u32 * n)(*random) if random is not None else None
+        self._check("mxref_quantize_bdr", self._lib.mxref_quantize_bdr(fmt, n, (_u32 * n)(*values), policy, rnd,
+                                                                       scales, micro, elements))
+        return list(scales), list(micro), list(elements)
+
+    def dequantize_bdr(self, fmt, scales, microexponents, elements):
+        """MX9/MX6/MX4 blocks -> FP32 bit patterns (16 per block)."""
+        blocks = len(scales)
+        out = (_u32 * (blocks * BDR_BLOCK))()
+        self._check("mxref_dequantize_bdr", self._lib.mxref_dequantize_bdr(
+            fmt, blocks, (_u8 * blocks)(*scales), (_u8 * len(microexponents))(*microexponents),
+            (_u8 * len(elements))(*elements), out))
         return list(out)
 
 
