@@ -80,6 +80,29 @@ public class GeneratorTests : IDisposable
     }
 
     /// <summary>
+    /// A coarse pair with one element cannot put f·ulp into its single product; C carries the fine bits instead, so a
+    /// k = 1 FP4 unit still gets every rounding-boundary class where the output format makes them reachable.
+    /// </summary>
+    [Theory]
+    [InlineData("bf16")]
+    [InlineData("fp16")]
+    public void CoarseSingleElementUnitsStillReachEveryBoundary(string output)
+    {
+        var o = new DotGeneratorOptions
+        {
+            FormatsA = [4], FormatsB = [4], Modes = RoundingModes.Deterministic, Block = 1, Corners = true, Output = StandardFormats.TryParse(output)!,
+        };
+        var gen = new DotVectorGenerator(o);
+        var report = new CoverageReport(CoverageReport.ExpectedFor(o.FormatsA, o.FormatsB, o.Modes));
+        var counts = CoverageReport.NewCounters();
+        var classifier = new DotClassifier(o.Output);
+        var v = new DotVector(1);
+        for (long i = 0; i < gen.Total; i++) { gen.Generate(i, v); classifier.Classify(v, counts); }
+        report.Add(counts, gen.Total);
+        Assert.Empty(report.Missing);
+    }
+
+    /// <summary>
     /// The constructed rounding boundaries are what they claim: each vector of the section, re-classified from its exact
     /// value, falls in the intended kind, magnitude and mode (fine-grained format pairs, where every kind is reachable).
     /// </summary>
