@@ -40,6 +40,8 @@ public static class GenerationRun
         int window = Math.Max(4, 4 * threads);
         var slots = new SemaphoreSlim(window, window);
         var counters = new List<long[]>();
+        // Batch buffers are recycled (at most `window` are in flight): fresh megabyte arrays would cost page faults and GCs.
+        var buffers = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
         Exception? failure = null;
         var workers = new Thread[threads];
         for (int w = 0; w < threads; w++)
@@ -58,7 +60,7 @@ public static class GenerationRun
                         int bi = Interlocked.Increment(ref nextBatch);
                         if (bi >= batches.Count || Volatile.Read(ref failure) is not null) { slots.Release(); return; }
                         var (start, end, _) = batches[bi];
-                        var bytes = new byte[(end - start) * lineMax];
+                        if (!buffers.TryTake(out var bytes)) bytes = new byte[BatchSize * lineMax];
                         int len = 0;
                         for (long i = start; i < end; i++)
                         {
@@ -91,6 +93,7 @@ public static class GenerationRun
             var (bytes, len) = results[bi]!.Value;
             writer.WriteDataLines(bytes.AsSpan(0, len), (int)(end - start));
             results[bi] = null;
+            buffers.Add(bytes);
             slots.Release();
             written += end - start;
             if (progress is not null && clock.Elapsed > nextReport)
