@@ -64,15 +64,7 @@ public static class VectorsCommand
             };
             if (options.Validate() is { } problem) throw new UsageException(problem);
             var gen = new DotVectorGenerator(options);
-            var header = new MxvHeader
-            {
-                Op = MxvHeader.OpDot, Block = options.Block, Output = outFormat.Name, Accumulation = model.ToString(),
-                FormatsA = DotVectorGenerator.FormatNames(options.FormatsA), FormatsB = DotVectorGenerator.FormatNames(options.FormatsB),
-                Rounding = DotVectorGenerator.ModeNames(options.Modes),
-                Sets = [.. (c ? ["corners"] : Array.Empty<string>()), .. (ex ? ["exhaustive"] : Array.Empty<string>()), .. (rnd ? ["random"] : Array.Empty<string>())],
-                Count = rnd ? options.Count : null, Seed = options.Seed, Shard = sn > 1 ? $"{si}/{sn}" : null,
-                Generator = DotVectorGenerator.Version, Command = "mxref " + string.Join(' ', r.Tokens.Select(t => Quote(t.Value))),
-            };
+            var header = gen.Header("mxref " + string.Join(' ', r.Tokens.Select(t => Quote(t.Value))));
             var err = r.InvocationConfiguration.Error;
             long vectors = gen.ShardEnd - gen.ShardStart;
             var report = GenerationRun.Write(gen, header, r.GetValue(file)!, r.GetValue(threads), vectors >= 2_000_000 ? err : null);

@@ -1,6 +1,7 @@
 using MxRef.Formats;
 using MxRef.Random;
 using MxRef.Rounding;
+using MxRef.Vectors.Files;
 using MxRef.Vectors.Text;
 
 namespace MxRef.Vectors.Generation;
@@ -133,6 +134,23 @@ public sealed class DotVectorGenerator
             v.C = ExhaustiveSet.Accumulators[variant % nc];
             ExhaustiveSet.Build(variant / nc, v);
         }
+    }
+
+    /// <summary>The <c>.mxv</c> header describing this run (and shard); <paramref name="command"/> is recorded as given.</summary>
+    public MxvHeader Header(string? command = null)
+    {
+        var o = Options;
+        var sets = new List<string>();
+        if (o.Corners) sets.Add("corners");
+        if (o.Exhaustive) sets.Add("exhaustive");
+        if (o.Random) sets.Add("random");
+        return new MxvHeader
+        {
+            Op = MxvHeader.OpDot, Block = o.Block, Output = o.Output.Name, Accumulation = o.Model.ToString(),
+            FormatsA = FormatNames(o.FormatsA), FormatsB = FormatNames(o.FormatsB), Rounding = ModeNames(o.Modes), Sets = sets,
+            Count = o.Random ? o.Count : null, Seed = o.Seed, Shard = o.ShardCount > 1 ? $"{o.ShardIndex}/{o.ShardCount}" : null,
+            Generator = Version, Command = command,
+        };
     }
 
     public static IReadOnlyList<string> FormatNames(IEnumerable<int> codes) => codes.Select(c => StandardFormats.Elements[c].Name).ToArray();
