@@ -55,7 +55,8 @@ internal sealed class ScaleCorners : CornerFamily
 
 /// <summary>
 /// Accumulator corners: C = ±0, ±subnormal, min normal, ±normal, ±max, ±Inf, ±qNaN, ±sNaN against products that are
-/// one, +0, −0, infinite (max where the format has no Inf) and NaN (min subnormal where it has no NaN).
+/// one, +0, −0, infinite (max where the format has no Inf), NaN (min subnormal where it has no NaN), and +Inf and −Inf
+/// products in one block (infinities of both signs without C).
 /// </summary>
 internal sealed class AccumulatorCorners : CornerFamily
 {
@@ -68,7 +69,7 @@ internal sealed class AccumulatorCorners : CornerFamily
 
     public override string Name => "accumulator";
 
-    public override int Variants(ElementCodes a, ElementCodes b) => Cs.Length * 5;
+    public override int Variants(ElementCodes a, ElementCodes b) => Cs.Length * 6;
 
     public override void Build(CornerCell cell, int variant, DotVector v, ref MxRandom rng)
     {
@@ -79,9 +80,11 @@ internal sealed class AccumulatorCorners : CornerFamily
             1 => (cell.A.Zero, cell.B.Zero),
             2 => (cell.A.NegativeZero, cell.B.One),
             3 => (cell.A.Infinity ?? cell.A.MaxNormal, cell.B.One),
-            _ => (cell.A.NaN ?? cell.A.MinSubnormal, cell.B.NaN ?? cell.B.MinSubnormal),
+            4 => (cell.A.NaN ?? cell.A.MinSubnormal, cell.B.NaN ?? cell.B.MinSubnormal),
+            _ => (cell.A.Infinity ?? cell.A.MaxNormal, cell.B.Infinity ?? cell.B.MaxNormal),
         };
         v.A[0] = a; v.B[0] = b;
+        if (variant / Cs.Length == 5 && v.K > 1) { v.A[1] = cell.A.Negate(a); v.B[1] = b; } // +x·y and −x·y: both infinite signs
     }
 }
 
