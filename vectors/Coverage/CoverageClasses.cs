@@ -87,6 +87,8 @@ public static class CoverageClasses
         var modeNames = modes.Select(m => m.ShortName()).ToHashSet();
         var formatNames = formatsA.Concat(formatsB).Select(Fmt).ToHashSet();
         var pairs = formatsA.SelectMany(a => formatsB.Select(b => $"pair:{Fmt(a)}x{Fmt(b)}")).ToHashSet();
+        var used = formatsA.Concat(formatsB).Select(f => StandardFormats.Elements[f]).ToArray();
+        bool anyInfinity = used.Any(f => f.HasInfinity), anyNaN = used.Any(f => f.HasNan);
         var ids = new List<int>();
         for (int id = 0; id < NameList.Count; id++)
         {
@@ -99,6 +101,9 @@ public static class CoverageClasses
                 "op" => formatNames.Contains(parts[1]),
                 "rb" => modeNames.Contains(parts[3]),
                 "zero" when n == "zero:cancel:-0" => modeNames.Contains("rdn"), // only rdn turns a cancellation into −0
+                // Element rules need an element format that has Inf (only e5m2) or NaN (e4m3, e5m2).
+                "special" when parts[1] is "inf-times-zero" or "inf-both-signs" or "inf-product" => anyInfinity,
+                "special" when parts[1] == "nan-element" => anyNaN,
                 _ => true,
             };
             if (keep) ids.Add(id);
