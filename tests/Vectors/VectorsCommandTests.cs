@@ -34,6 +34,21 @@ public class VectorsCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheSameCommandWritesTheSameBytes()
+    {
+        var path = _files.PathOf("d.mxv");
+        string[] args = ["vectors", "gen", "--a", "e5m2", "--b", "e2m3", "-k", "3", "--count", "2000", "--seed", "99", "--out", "fp16", "-o", path];
+        Assert.Equal(0, Run(args).Code);
+        var first = File.ReadAllBytes(path);
+        Assert.Equal(0, Run([.. args, "--threads", "1"]).Code); // the thread count is recorded in the header's command only
+        var second = File.ReadAllBytes(path);
+        int firstData = Array.IndexOf(first, (byte)'\n'), secondData = Array.IndexOf(second, (byte)'\n');
+        Assert.Equal(first.AsSpan(firstData).ToArray(), second.AsSpan(secondData).ToArray());
+        Assert.Equal(0, Run(args).Code);
+        Assert.Equal(first, File.ReadAllBytes(path));
+    }
+
+    [Fact]
     public void CheckReportsWrongExpectedValuesWithExitCode1()
     {
         var path = _files.PathOf("w.mxv");
