@@ -40,7 +40,7 @@ public sealed class DotVectorGenerator
     public long ShardStart { get; }
     public long ShardEnd { get; }
 
-    private sealed record SectionPlan(VectorSection Section, CornerFamily? Family, long[] PairStarts, long PerPairCount);
+    private sealed record SectionPlan(VectorSection Section, CornerFamily? Family, long[] PairStarts, bool IsRandom);
 
     public DotVectorGenerator(DotGeneratorOptions options)
     {
@@ -56,7 +56,7 @@ public sealed class DotVectorGenerator
                 var starts = new long[_pairs.Length + 1];
                 for (int p = 0; p < _pairs.Length; p++)
                     starts[p + 1] = starts[p] + (long)family.Variants(ElementCodes.For(_pairs[p].A), ElementCodes.For(_pairs[p].B)) * modes;
-                Add(new VectorSection("corners/" + family.Name, next, starts[^1]), family, starts, 0);
+                Add(new VectorSection("corners/" + family.Name, next, starts[^1]), family, starts, false);
             }
         }
         if (options.Exhaustive)
@@ -64,18 +64,18 @@ public sealed class DotVectorGenerator
             var starts = new long[_pairs.Length + 1];
             for (int p = 0; p < _pairs.Length; p++)
                 starts[p + 1] = starts[p] + ExhaustiveSet.CombinationsPerCell(_pairs[p].A, _pairs[p].B, options.Block) * modes * ExhaustiveSet.Accumulators.Length;
-            Add(new VectorSection("exhaustive", next, starts[^1]), null, starts, 0);
+            Add(new VectorSection("exhaustive", next, starts[^1]), null, starts, false);
         }
-        if (options.Random) Add(new VectorSection("random", next, options.Count), null, [], options.Count);
+        if (options.Random) Add(new VectorSection("random", next, options.Count), null, [], true);
         Sections = _plans.Select(p => p.Section).ToArray();
         Total = next;
         ShardStart = Total * options.ShardIndex / options.ShardCount;
         ShardEnd = Total * (options.ShardIndex + 1) / options.ShardCount;
 
-        void Add(VectorSection s, CornerFamily? f, long[] starts, long perPair)
+        void Add(VectorSection s, CornerFamily? f, long[] starts, bool isRandom)
         {
             if (s.Count == 0) return;
-            _plans.Add(new SectionPlan(s, f, starts, perPair));
+            _plans.Add(new SectionPlan(s, f, starts, isRandom));
             next += s.Count;
         }
     }
@@ -105,7 +105,7 @@ public sealed class DotVectorGenerator
         if (v.K != Options.Block) throw new ArgumentException($"vector has k = {v.K}, the run's block is {Options.Block}");
         var plan = PlanOf(index);
         long j = index - plan.Section.Start;
-        if (plan.Section.Name == "random")
+        if (plan.IsRandom)
         {
             var rng = MxRandom.ForStream(Options.Seed, RandomStreams + (ulong)j);
             WeightedRandom.Build(v, Options.FormatsA, Options.FormatsB, Options.Modes, ref rng);
