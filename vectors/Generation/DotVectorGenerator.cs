@@ -22,7 +22,7 @@ public sealed record VectorSection(string Name, long Start, long Count)
 public sealed class DotVectorGenerator
 {
     /// <summary>Recorded in file headers; bump when the same options and seed produce different vectors.</summary>
-    public const string Version = "mxref-vectors/1";
+    public const string Version = "mxref-vectors/2";
 
     private static readonly CornerFamily[] Families =
         [new OperandCorners(), new ScaleCorners(), new AccumulatorCorners(), new AlignmentCorners(), new ResultCorners(), new RoundingBoundaryCorners()];
@@ -108,7 +108,7 @@ public sealed class DotVectorGenerator
         if (plan.IsRandom)
         {
             var rng = MxRandom.ForStream(Options.Seed, RandomStreams + (ulong)j);
-            WeightedRandom.Build(v, Options.FormatsA, Options.FormatsB, Options.Modes, ref rng);
+            WeightedRandom.Build(v, Options.FormatsA, Options.FormatsB, Options.Modes, Options.Output, ref rng);
             return;
         }
         // Corner and exhaustive sections: pair-major, then variant, with the rounding mode changing fastest so that
