@@ -62,6 +62,14 @@ public class GeneratorTests : IDisposable
         Assert.True(report.Vectors > 80000);
     }
 
+    [Fact]
+    public void RandomAloneCoversEveryClass()
+    {
+        var o = DotGeneratorOptions.AllFormatsAndModes(seed: 8, count: 200_000) with { Corners = false };
+        var report = GenerationRun.Write(new DotVectorGenerator(o), VectorTestFiles.HeaderFor(o), _files.PathOf("random.mxv"));
+        Assert.True(report.Missing.Count == 0, string.Join(' ', report.Missing));
+    }
+
     [Theory]
     [InlineData("fp32")]
     [InlineData("bf16")]

@@ -42,11 +42,10 @@ public static class WeightedRandom
         }
         else { Array.Fill(v.A, Element(ea, ref rng)); Array.Fill(v.B, Element(eb, ref rng)); }      // all equal
 
-        // Rare special elements: one slot, so that a NaN or Inf meets an otherwise ordinary block.
-        if (rng.NextBelow(64) == 0 && (ea.NaN is not null || ea.Infinity is not null))
-            v.A[rng.NextInt(0, v.K)] = ea.Corners[rng.NextInt(0, ea.Corners.Count)].Code;
-        if (rng.NextBelow(64) == 0 && (eb.NaN is not null || eb.Infinity is not null))
-            v.B[rng.NextInt(0, v.K)] = eb.Corners[rng.NextInt(0, eb.Corners.Count)].Code;
+        // Rare special elements: a named code (NaN, Inf, ...) in one slot of an otherwise ordinary block, and half the
+        // time its negation in another slot too (infinities of both signs).
+        if (rng.NextBelow(64) == 0 && (ea.NaN is not null || ea.Infinity is not null)) InjectCorner(v.A, ea, ref rng);
+        if (rng.NextBelow(64) == 0 && (eb.NaN is not null || eb.Infinity is not null)) InjectCorner(v.B, eb, ref rng);
 
         v.ScaleA = Scale(ref rng);
         v.ScaleB = Scale(ref rng);
@@ -134,6 +133,14 @@ public static class WeightedRandom
         if ((cls & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0)
             code = e.MaxNormal | (code & f.NegativeZeroCode);
         return (byte)code;
+    }
+
+    private static void InjectCorner(byte[] codes, ElementCodes e, ref MxRandom rng)
+    {
+        byte code = e.Corners[rng.NextInt(0, e.Corners.Count)].Code;
+        int i = rng.NextInt(0, codes.Length);
+        codes[i] = code;
+        if (codes.Length > 1 && rng.NextBool()) codes[(i + 1) % codes.Length] = e.Negate(code);
     }
 
     /// <summary>
