@@ -19,6 +19,7 @@ public static class VectorsCommand
         cmd.Add(Gen());
         cmd.Add(Stats());
         cmd.Add(Check());
+        cmd.Add(Merge());
         return cmd;
     }
 
@@ -161,6 +162,51 @@ public static class VectorsCommand
                $"  FA={ea.Name} FB={eb.Name} RM={((RoundingMode)v.Rounding).ShortName()} SA={v.ScaleA:x2} ({Codec.Show(StandardFormats.E8M0, v.ScaleA)}) " +
                $"SB={v.ScaleB:x2} ({Codec.Show(StandardFormats.E8M0, v.ScaleB)}) C={v.C:x8} ({Codec.Show(StandardFormats.Fp32, v.C)})\n" +
                $"  A=[{Els(v.A, ea)}]\n  B=[{Els(v.B, eb)}]";
+    }
+
+    private static Command Merge()
+    {
+        var parts = new Argument<string[]>("PART") { Description = "The shards 0/N .. N-1/N of one run, in order.", Arity = ArgumentArity.OneOrMore };
+        var file = new Option<string>("--output", "-o") { Description = "Merged .mxv file (written atomically).", Required = true };
+        var cmd = new Command("merge",
+            "Join the shards of a 'vectors gen --shard I/N' run into one file: every part is validated (trailer, and\n" +
+            "that the parts are shards 0..N-1 of the same run, in order); the data lines are those of the unsharded run.") { parts, file };
+        cmd.SetAction(r =>
+        {
+            long n = ReadOrUsage(() => MergeShards(r.GetValue(parts)!, r.GetValue(file)!));
+            r.InvocationConfiguration.Output.WriteLine($"merged {r.GetValue(parts)!.Length} parts, {n} vectors into {r.GetValue(file)}");
+            return Cli.ExitOk;
+        });
+        return cmd;
+    }
+
+    /// <summary>Validates and joins shards; returns the number of vectors written.</summary>
+    public static long MergeShards(IReadOnlyList<string> paths, string output)
+    {
+        var headers = paths.Select(MxvReader.ReadHeader).ToArray();
+        var first = headers[0] with { Shard = null, Command = null };
+        for (int i = 0; i < headers.Length; i++)
+        {
+            if (headers[i].Shard != $"{i}/{paths.Count}")
+                throw new UsageException($"{paths[i]}:1: header.shard: expected shard {i}/{paths.Count}, found '{headers[i].Shard ?? "none"}' (give the parts in order, all of them)");
+            if ((headers[i] with { Shard = null, Command = null }).ToLine() != first.ToLine())
+                throw new UsageException($"{paths[i]}:1: header: not a shard of the same run as {paths[0]} (options or seed differ)");
+        }
+        using var writer = MxvWriter.Create(output, first with { Command = $"mxref vectors merge of {paths.Count} shards" });
+        var ascii = System.Text.Encoding.ASCII;
+        foreach (var path in paths)
+        {
+            using var reader = MxvReader.Open(path);
+            var v = new DotVector(reader.Header.Block);
+            while (reader.NextDataLine(out var line))
+            {
+                try { DotLine.Parse(line, v, withExpected: true, reader.Header.OutputFormat); }
+                catch (FieldException e) { throw new MxvFormatException(path, reader.LineNumber, e.Field, e.Message); }
+                writer.WriteDataLines(ascii.GetBytes(line + "\n"), 1);
+            }
+        }
+        writer.Commit();
+        return writer.Count;
     }
 
     private static void RequireDot(MxvHeader h, string path)

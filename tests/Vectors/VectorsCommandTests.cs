@@ -85,3 +85,30 @@ public class VectorsCommandTests : IDisposable
         Assert.False(File.Exists(_files.PathOf("x.mxv")));
     }
 }
+
+public class MergeCommandTests : IDisposable
+{
+    private readonly VectorTestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public void MergedShardsHoldTheUnshardedRunsDataLines()
+    {
+        string[] run = ["vectors", "gen", "--a", "e4m3", "--b", "e2m1,int8", "-k", "2", "--count", "700", "--seed", "5"];
+        Assert.Equal(0, MxRef.Harness.Cli.Run([.. run, "-o", _files.PathOf("whole.mxv")], TextWriter.Null, TextWriter.Null));
+        var parts = Enumerable.Range(0, 3).Select(i => _files.PathOf($"p{i}.mxv")).ToArray();
+        for (int i = 0; i < 3; i++)
+            Assert.Equal(0, MxRef.Harness.Cli.Run([.. run, "--shard", $"{i}/3", "-o", parts[i]], TextWriter.Null, TextWriter.Null));
+        var err = new StringWriter();
+        Assert.Equal(0, MxRef.Harness.Cli.Run(["vectors", "merge", .. parts, "-o", _files.PathOf("merged.mxv")], TextWriter.Null, err));
+        static string[] Data(string p) => File.ReadAllLines(p).Where(l => !l.StartsWith("//")).ToArray();
+        Assert.Equal(Data(_files.PathOf("whole.mxv")), Data(_files.PathOf("merged.mxv")));
+        Assert.Equal(0, MxRef.Harness.Cli.Run(["vectors", "check", _files.PathOf("merged.mxv")], TextWriter.Null, TextWriter.Null));
+
+        // Out of order, or a missing part: refused with exit code 2, no output file.
+        Assert.Equal(2, MxRef.Harness.Cli.Run(["vectors", "merge", parts[1], parts[0], parts[2], "-o", _files.PathOf("bad.mxv")], TextWriter.Null, err));
+        Assert.Equal(2, MxRef.Harness.Cli.Run(["vectors", "merge", parts[0], parts[1], "-o", _files.PathOf("bad.mxv")], TextWriter.Null, err));
+        Assert.False(File.Exists(_files.PathOf("bad.mxv")));
+    }
+}
