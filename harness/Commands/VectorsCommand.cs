@@ -51,7 +51,7 @@ public static class VectorsCommand
         cmd.SetAction(r =>
         {
             if (r.GetValue(op) != "dot")
-                throw new UsageException($"--op {r.GetValue(op)}: only 'dot' vectors can be generated so far (the quantize line layout is documented and readable; its generator needs the quantizer model)");
+                throw new UsageException($"--op {r.GetValue(op)}: only 'dot' vectors can be generated so far (quantize files can be read and written, see docs/vector-format.md)");
             var outFormat = CliParse.Format(r.GetValue(output)!, "--out");
             var model = AccumulationModel.TryParse(r.GetValue(acc)!) ?? throw new UsageException($"unknown accumulation model '{r.GetValue(acc)}' for --acc; valid: {AccumulationModel.ValidNames}");
             bool c = r.GetValue(corners), rnd = r.GetValue(random), ex = r.GetValue(exhaustive);
@@ -65,7 +65,7 @@ public static class VectorsCommand
             };
             if (options.Validate() is { } problem) throw new UsageException(problem);
             var gen = new DotVectorGenerator(options);
-            var header = gen.Header("mxref " + string.Join(' ', r.Tokens.Select(t => Quote(t.Value))));
+            var header = gen.Header(RecordedCommand(r.Tokens.Select(t => t.Value).ToList()));
             var err = r.InvocationConfiguration.Error;
             long vectors = gen.ShardEnd - gen.ShardStart;
             var report = GenerationRun.Write(gen, header, r.GetValue(file)!, r.GetValue(threads), vectors >= 2_000_000 ? err : null);
@@ -254,6 +254,20 @@ public static class VectorsCommand
             ? ulong.TryParse(t[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong seed)
             : ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out seed);
         return ok ? seed : throw new UsageException($"--seed '{text}' is not a 64-bit unsigned number (decimal or 0x hex)");
+    }
+
+    /// <summary>
+    /// The command line for the header, without <c>--threads N</c>: the thread count does not change the vectors, so it
+    /// must not change the file's bytes either.
+    /// </summary>
+    private static string RecordedCommand(List<string> tokens)
+    {
+        for (int i = tokens.Count - 1; i >= 0; i--)
+        {
+            if (tokens[i] == "--threads") tokens.RemoveRange(i, Math.Min(2, tokens.Count - i));
+            else if (tokens[i].StartsWith("--threads=", StringComparison.Ordinal) || tokens[i].StartsWith("--threads:", StringComparison.Ordinal)) tokens.RemoveAt(i);
+        }
+        return "mxref " + string.Join(' ', tokens.Select(Quote));
     }
 
     private static string Quote(string s) => s.Length > 0 && s.All(ch => char.IsAsciiLetterOrDigit(ch) || "-_./:,=+@".Contains(ch)) ? s : "'" + s.Replace("'", "'\\''") + "'";

@@ -40,11 +40,9 @@ public class VectorsCommandTests : IDisposable
         string[] args = ["vectors", "gen", "--a", "e5m2", "--b", "e2m3", "-k", "3", "--count", "2000", "--seed", "99", "--out", "fp16", "-o", path];
         Assert.Equal(0, Run(args).Code);
         var first = File.ReadAllBytes(path);
-        Assert.Equal(0, Run([.. args, "--threads", "1"]).Code); // the thread count is recorded in the header's command only
-        var second = File.ReadAllBytes(path);
-        int firstData = Array.IndexOf(first, (byte)'\n'), secondData = Array.IndexOf(second, (byte)'\n');
-        Assert.Equal(first.AsSpan(firstData).ToArray(), second.AsSpan(secondData).ToArray());
-        Assert.Equal(0, Run(args).Code);
+        Assert.Equal(0, Run([.. args, "--threads", "1"]).Code); // the thread count changes nothing, not even the header
+        Assert.Equal(first, File.ReadAllBytes(path));
+        Assert.Equal(0, Run([.. args, "--threads", "3"]).Code);
         Assert.Equal(first, File.ReadAllBytes(path));
     }
 
