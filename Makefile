@@ -19,6 +19,9 @@ help:
 	@echo "make vectors    default regression vector set into $(OUT)/vectors/ (docs/vectors.md)"
 	@echo "make verify     build rtl/mx_dot with Verilator and compare corners + 1M random vectors with the model (docs/verify.md)"
 	@echo "make bench      BenchmarkDotNet benchmarks (figures go to docs/PERFORMANCE.md by hand)"
+	@echo "make cosim-lib  libmxref.so (NativeAOT C ABI / DPI-C), mxref.h, mxref_dpi.sv in $(OUT)/cosim (docs/cosim.md)"
+	@echo "make cosim-scoreboard  Verilator bench: rtl/mx_dot checked live against the golden model via DPI-C"
+	@echo "make bench-cosim  calls/s of the DPI-C dot product (docs/PERFORMANCE.md)"
 
 build:
 	$(DOTNET) build MxRef.sln -c $(CONFIG) --nologo -v quiet
@@ -36,7 +39,11 @@ tools:
 	@$(call apt_install,yosys,yosys)
 	@$(call apt_install,g++,g++)
 
+# The co-simulation tests (tests/Cosim) use libmxref.so; building it here keeps the NativeAOT publish out of the test
+# run. It is built after `build` (not as a parallel prerequisite) so that `make -j` never runs two dotnet builds of
+# the same projects at once.
 test: build tools
+	@$(MAKE) --no-print-directory cosim-lib
 	$(DOTNET) test tests/MxRef.Tests.csproj -c $(CONFIG) --no-build --nologo --filter "Category!=Long"
 
 test-long: build
@@ -78,6 +85,7 @@ verify: build
 	  --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report.json --junit $(OUT)/verify/junit.xml $(VERIFY_ARGS)
 
 clean:
-	rm -rf $(OUT) */bin */obj BenchmarkDotNet.Artifacts
+	rm -rf $(OUT) */bin */obj harness/cosim/bin harness/cosim/obj BenchmarkDotNet.Artifacts
 
+include harness/cosim/cosim.mk
 -include rtl/rtl.mk

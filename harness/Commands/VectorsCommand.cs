@@ -19,6 +19,7 @@ public static class VectorsCommand
         cmd.Add(Gen());
         cmd.Add(Stats());
         cmd.Add(Check());
+        cmd.Add(Merge());
         return cmd;
     }
 
@@ -50,7 +51,7 @@ public static class VectorsCommand
         cmd.SetAction(r =>
         {
             if (r.GetValue(op) != "dot")
-                throw new UsageException($"--op {r.GetValue(op)}: only 'dot' vectors can be generated so far (the quantize line layout is documented and readable; its generator needs the quantizer model)");
+                throw new UsageException($"--op {r.GetValue(op)}: only 'dot' vectors can be generated so far (quantize files can be read and written, see docs/vector-format.md)");
             var outFormat = CliParse.Format(r.GetValue(output)!, "--out");
             var model = AccumulationModel.TryParse(r.GetValue(acc)!) ?? throw new UsageException($"unknown accumulation model '{r.GetValue(acc)}' for --acc; valid: {AccumulationModel.ValidNames}");
             bool c = r.GetValue(corners), rnd = r.GetValue(random), ex = r.GetValue(exhaustive);
@@ -64,15 +65,7 @@ public static class VectorsCommand
             };
             if (options.Validate() is { } problem) throw new UsageException(problem);
             var gen = new DotVectorGenerator(options);
-            var header = new MxvHeader
-            {
-                Op = MxvHeader.OpDot, Block = options.Block, Output = outFormat.Name, Accumulation = model.ToString(),
-                FormatsA = DotVectorGenerator.FormatNames(options.FormatsA), FormatsB = DotVectorGenerator.FormatNames(options.FormatsB),
-                Rounding = DotVectorGenerator.ModeNames(options.Modes),
-                Sets = [.. (c ? ["corners"] : Array.Empty<string>()), .. (ex ? ["exhaustive"] : Array.Empty<string>()), .. (rnd ? ["random"] : Array.Empty<string>())],
-                Count = rnd ? options.Count : null, Seed = options.Seed, Shard = sn > 1 ? $"{si}/{sn}" : null,
-                Generator = DotVectorGenerator.Version, Command = "mxref " + string.Join(' ', r.Tokens.Select(t => Quote(t.Value))),
-            };
+            var header = gen.Header(RecordedCommand(r.Tokens.Select(t => t.Value).ToList()));
             var err = r.InvocationConfiguration.Error;
             long vectors = gen.ShardEnd - gen.ShardStart;
             var report = GenerationRun.Write(gen, header, r.GetValue(file)!, r.GetValue(threads), vectors >= 2_000_000 ? err : null);
@@ -171,6 +164,51 @@ public static class VectorsCommand
                $"  A=[{Els(v.A, ea)}]\n  B=[{Els(v.B, eb)}]";
     }
 
+    private static Command Merge()
+    {
+        var parts = new Argument<string[]>("PART") { Description = "The shards 0/N .. N-1/N of one run, in order.", Arity = ArgumentArity.OneOrMore };
+        var file = new Option<string>("--output", "-o") { Description = "Merged .mxv file (written atomically).", Required = true };
+        var cmd = new Command("merge",
+            "Join the shards of a 'vectors gen --shard I/N' run into one file: every part is validated (trailer, and\n" +
+            "that the parts are shards 0..N-1 of the same run, in order); the data lines are those of the unsharded run.") { parts, file };
+        cmd.SetAction(r =>
+        {
+            long n = ReadOrUsage(() => MergeShards(r.GetValue(parts)!, r.GetValue(file)!));
+            r.InvocationConfiguration.Output.WriteLine($"merged {r.GetValue(parts)!.Length} parts, {n} vectors into {r.GetValue(file)}");
+            return Cli.ExitOk;
+        });
+        return cmd;
+    }
+
+    /// <summary>Validates and joins shards; returns the number of vectors written.</summary>
+    public static long MergeShards(IReadOnlyList<string> paths, string output)
+    {
+        var headers = paths.Select(MxvReader.ReadHeader).ToArray();
+        var first = headers[0] with { Shard = null, Command = null };
+        for (int i = 0; i < headers.Length; i++)
+        {
+            if (headers[i].Shard != $"{i}/{paths.Count}")
+                throw new UsageException($"{paths[i]}:1: header.shard: expected shard {i}/{paths.Count}, found '{headers[i].Shard ?? "none"}' (give the parts in order, all of them)");
+            if ((headers[i] with { Shard = null, Command = null }).ToLine() != first.ToLine())
+                throw new UsageException($"{paths[i]}:1: header: not a shard of the same run as {paths[0]} (options or seed differ)");
+        }
+        using var writer = MxvWriter.Create(output, first with { Command = $"mxref vectors merge of {paths.Count} shards" });
+        var ascii = System.Text.Encoding.ASCII;
+        foreach (var path in paths)
+        {
+            using var reader = MxvReader.Open(path);
+            var v = new DotVector(reader.Header.Block);
+            while (reader.NextDataLine(out var line))
+            {
+                try { DotLine.Parse(line, v, withExpected: true, reader.Header.OutputFormat); }
+                catch (FieldException e) { throw new MxvFormatException(path, reader.LineNumber, e.Field, e.Message); }
+                writer.WriteDataLines(ascii.GetBytes(line + "\n"), 1);
+            }
+        }
+        writer.Commit();
+        return writer.Count;
+    }
+
     private static void RequireDot(MxvHeader h, string path)
     {
         if (h.Op != MxvHeader.OpDot)
@@ -216,6 +254,20 @@ public static class VectorsCommand
             ? ulong.TryParse(t[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong seed)
             : ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out seed);
         return ok ? seed : throw new UsageException($"--seed '{text}' is not a 64-bit unsigned number (decimal or 0x hex)");
+    }
+
+    /// <summary>
+    /// The command line for the header, without <c>--threads N</c>: the thread count does not change the vectors, so it
+    /// must not change the file's bytes either.
+    /// </summary>
+    private static string RecordedCommand(List<string> tokens)
+    {
+        for (int i = tokens.Count - 1; i >= 0; i--)
+        {
+            if (tokens[i] == "--threads") tokens.RemoveRange(i, Math.Min(2, tokens.Count - i));
+            else if (tokens[i].StartsWith("--threads=", StringComparison.Ordinal) || tokens[i].StartsWith("--threads:", StringComparison.Ordinal)) tokens.RemoveAt(i);
+        }
+        return "mxref " + string.Join(' ', tokens.Select(Quote));
     }
 
     private static string Quote(string s) => s.Length > 0 && s.All(ch => char.IsAsciiLetterOrDigit(ch) || "-_./:,=+@".Contains(ch)) ? s : "'" + s.Replace("'", "'\\''") + "'";

@@ -69,8 +69,9 @@ public class MxvFileTests : IDisposable
         var path = _files.Generate("whole.mxv", Small(1));
         var bytes = File.ReadAllBytes(path);
         var cut = _files.PathOf("cut.mxv");
-        // Every cut point in the last 300 bytes and a spread of earlier ones, including cuts exactly after a line.
-        var points = Enumerable.Range(1, 300).Select(d => bytes.Length - d).Concat(Enumerable.Range(1, 60).Select(i => bytes.Length * i / 61));
+        // Every cut point in the last 160 bytes (the last lines and the trailer, cuts exactly after a line included)
+        // and a spread of earlier ones.
+        var points = Enumerable.Range(1, 160).Select(d => bytes.Length - d).Concat(Enumerable.Range(1, 30).Select(i => bytes.Length * i / 31));
         foreach (int n in points.Where(n => n > 0 && n < bytes.Length - 1))
         {
             File.WriteAllBytes(cut, bytes[..n]);

@@ -12,12 +12,7 @@ public sealed class VectorTestFiles : IDisposable
 
     public string PathOf(string name) => Path.Combine(Directory, name);
 
-    public static MxvHeader HeaderFor(DotGeneratorOptions o) => new()
-    {
-        Op = MxvHeader.OpDot, Block = o.Block, Output = o.Output.Name, Accumulation = o.Model.ToString(), Seed = o.Seed,
-        FormatsA = DotVectorGenerator.FormatNames(o.FormatsA), FormatsB = DotVectorGenerator.FormatNames(o.FormatsB),
-        Rounding = DotVectorGenerator.ModeNames(o.Modes), Generator = DotVectorGenerator.Version,
-    };
+    public static MxvHeader HeaderFor(DotGeneratorOptions o) => new DotVectorGenerator(o).Header();
 
     /// <summary>Generates into a file named <paramref name="name"/>; returns its path.</summary>
     public string Generate(string name, DotGeneratorOptions o, int threads = 2)

@@ -34,6 +34,19 @@ public class VectorsCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheSameCommandWritesTheSameBytes()
+    {
+        var path = _files.PathOf("d.mxv");
+        string[] args = ["vectors", "gen", "--a", "e5m2", "--b", "e2m3", "-k", "3", "--count", "2000", "--seed", "99", "--out", "fp16", "-o", path];
+        Assert.Equal(0, Run(args).Code);
+        var first = File.ReadAllBytes(path);
+        Assert.Equal(0, Run([.. args, "--threads", "1"]).Code); // the thread count changes nothing, not even the header
+        Assert.Equal(first, File.ReadAllBytes(path));
+        Assert.Equal(0, Run([.. args, "--threads", "3"]).Code);
+        Assert.Equal(first, File.ReadAllBytes(path));
+    }
+
+    [Fact]
     public void CheckReportsWrongExpectedValuesWithExitCode1()
     {
         var path = _files.PathOf("w.mxv");
@@ -68,5 +81,32 @@ public class VectorsCommandTests : IDisposable
         Assert.Equal(2, Run("vectors", "gen", "--shard", "3/3", "-o", _files.PathOf("x.mxv")).Code);
         Assert.Equal(2, Run("vectors", "gen", "--exhaustive", "-k", "2", "-o", _files.PathOf("x.mxv")).Code);
         Assert.False(File.Exists(_files.PathOf("x.mxv")));
+    }
+}
+
+public class MergeCommandTests : IDisposable
+{
+    private readonly VectorTestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public void MergedShardsHoldTheUnshardedRunsDataLines()
+    {
+        string[] run = ["vectors", "gen", "--a", "e4m3", "--b", "e2m1,int8", "-k", "2", "--count", "700", "--seed", "5"];
+        Assert.Equal(0, MxRef.Harness.Cli.Run([.. run, "-o", _files.PathOf("whole.mxv")], TextWriter.Null, TextWriter.Null));
+        var parts = Enumerable.Range(0, 3).Select(i => _files.PathOf($"p{i}.mxv")).ToArray();
+        for (int i = 0; i < 3; i++)
+            Assert.Equal(0, MxRef.Harness.Cli.Run([.. run, "--shard", $"{i}/3", "-o", parts[i]], TextWriter.Null, TextWriter.Null));
+        var err = new StringWriter();
+        Assert.Equal(0, MxRef.Harness.Cli.Run(["vectors", "merge", .. parts, "-o", _files.PathOf("merged.mxv")], TextWriter.Null, err));
+        static string[] Data(string p) => File.ReadAllLines(p).Where(l => !l.StartsWith("//")).ToArray();
+        Assert.Equal(Data(_files.PathOf("whole.mxv")), Data(_files.PathOf("merged.mxv")));
+        Assert.Equal(0, MxRef.Harness.Cli.Run(["vectors", "check", _files.PathOf("merged.mxv")], TextWriter.Null, TextWriter.Null));
+
+        // Out of order, or a missing part: refused with exit code 2, no output file.
+        Assert.Equal(2, MxRef.Harness.Cli.Run(["vectors", "merge", parts[1], parts[0], parts[2], "-o", _files.PathOf("bad.mxv")], TextWriter.Null, err));
+        Assert.Equal(2, MxRef.Harness.Cli.Run(["vectors", "merge", parts[0], parts[1], "-o", _files.PathOf("bad.mxv")], TextWriter.Null, err));
+        Assert.False(File.Exists(_files.PathOf("bad.mxv")));
     }
 }

@@ -19,13 +19,16 @@ public static class CoverageClasses
     public static readonly string[] Zeros = ["all-zero-terms:+0", "all-zero-terms:-0", "cancel:+0", "cancel:-0"];
     public static readonly string[] Results =
         ["nan", "nv", "inf", "overflow", "max-finite", "normal", "subnormal", "underflow", "cancel-subnormal", "exact", "inexact"];
+    /// <summary>Which special-value rule applies (docs/semantics.md, "Special cases"); several can hold at once.</summary>
+    public static readonly string[] Specials =
+        ["nan-scale", "nan-element", "nan-c", "snan-c", "inf-times-zero", "inf-both-signs", "inf-product", "inf-c"];
     public static readonly string[] BoundaryKinds = ["exact", "tie", "tie-below", "tie-above", "sticky-far", "near-up"];
     public static readonly string[] BoundaryMagnitudes = ["normal", "subnormal", "overflow"];
 
     private static readonly List<string> NameList = [];
     private static readonly Dictionary<string, int> Ids = [];
 
-    public static readonly int PairBase, ModeBase, ScaleBase, ScaleSumBase, AccumulatorBase, AlignBase, ZeroBase, ResultBase, BoundaryBase;
+    public static readonly int PairBase, ModeBase, ScaleBase, ScaleSumBase, AccumulatorBase, AlignBase, ZeroBase, ResultBase, SpecialBase, BoundaryBase;
     /// <summary>Operand class id base per element format; codes map through <see cref="OperandClass"/>.</summary>
     private static readonly int[] OperandBase;
     private static readonly sbyte[][] OperandOfCode;
@@ -55,6 +58,7 @@ public static class CoverageClasses
         AlignBase = Add(Alignments.Select(s => "align:" + s));
         ZeroBase = Add(Zeros.Select(s => "zero:" + s));
         ResultBase = Add(Results.Select(s => "result:" + s));
+        SpecialBase = Add(Specials.Select(s => "special:" + s));
         BoundaryBase = Add(BoundaryKinds.SelectMany(k => BoundaryMagnitudes.SelectMany(m =>
             RoundingModes.Deterministic.Select(r => $"rb:{k}:{m}:{r.ShortName()}"))));
     }
@@ -83,6 +87,8 @@ public static class CoverageClasses
         var modeNames = modes.Select(m => m.ShortName()).ToHashSet();
         var formatNames = formatsA.Concat(formatsB).Select(Fmt).ToHashSet();
         var pairs = formatsA.SelectMany(a => formatsB.Select(b => $"pair:{Fmt(a)}x{Fmt(b)}")).ToHashSet();
+        var used = formatsA.Concat(formatsB).Select(f => StandardFormats.Elements[f]).ToArray();
+        bool anyInfinity = used.Any(f => f.HasInfinity), anyNaN = used.Any(f => f.HasNan);
         var ids = new List<int>();
         for (int id = 0; id < NameList.Count; id++)
         {
@@ -95,6 +101,9 @@ public static class CoverageClasses
                 "op" => formatNames.Contains(parts[1]),
                 "rb" => modeNames.Contains(parts[3]),
                 "zero" when n == "zero:cancel:-0" => modeNames.Contains("rdn"), // only rdn turns a cancellation into −0
+                // Element rules need an element format that has Inf (only e5m2) or NaN (e4m3, e5m2).
+                "special" when parts[1] is "inf-times-zero" or "inf-both-signs" or "inf-product" => anyInfinity,
+                "special" when parts[1] == "nan-element" => anyNaN,
                 _ => true,
             };
             if (keep) ids.Add(id);

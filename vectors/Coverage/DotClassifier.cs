@@ -51,6 +51,7 @@ public sealed class DotClassifier(NumberFormat output)
         bool special = (classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || v.ScaleA == 0xFF || v.ScaleB == 0xFF || !c.IsFinite;
         if (special)
         {
+            Specials(v, ta, tb, c, counts);
             if (IsNaN(v.D)) counts[CoverageClasses.ResultBase + 0]++;
             else if (IsInfinity(v.D)) counts[CoverageClasses.ResultBase + 2]++;
             if ((v.Flags & 0x10) != 0) counts[CoverageClasses.ResultBase + 1]++;
@@ -74,6 +75,28 @@ public sealed class DotClassifier(NumberFormat output)
         }
         Results(v, s, msbC, msbP, c.Negative != (sum < 0), counts);
         Boundary(s, v.Rounding, counts);
+    }
+
+    /// <summary>The special-value rules the vector exercises.</summary>
+    private static void Specials(DotVector v, ElementTable ta, ElementTable tb, Decoded c, long[] counts)
+    {
+        int sb = CoverageClasses.SpecialBase;
+        if (v.ScaleA == 0xFF || v.ScaleB == 0xFF) counts[sb + 0]++;
+        bool nanElement = false, infTimesZero = false, positive = false, negative = false;
+        for (int i = 0; i < v.K; i++)
+        {
+            byte ca = ta.Class[v.A[i]], cb = tb.Class[v.B[i]];
+            if (((ca | cb) & ElementTable.ClassNaN) != 0) { nanElement = true; continue; }
+            if (((ca | cb) & ElementTable.ClassInfinity) == 0) continue;
+            if (((ca | cb) & ElementTable.ClassZero) != 0) { infTimesZero = true; continue; }
+            if (((ca ^ cb) & ElementTable.ClassNegative) != 0) negative = true; else positive = true;
+        }
+        if (nanElement) counts[sb + 1]++;
+        if (c.IsNaN) counts[sb + (c.Class == ValueClass.SignalingNaN ? 3 : 2)]++;
+        if (infTimesZero) counts[sb + 4]++;
+        if (positive || negative) counts[sb + 6]++;
+        if (c.IsInfinity) { counts[sb + 7]++; if (c.Negative) negative = true; else positive = true; }
+        if (positive && negative) counts[sb + 5]++;
     }
 
     private void Operands(int fa, byte[] a, int fb, byte[] b, long[] counts)

@@ -27,7 +27,7 @@ public sealed record MxvHeader
     /// <summary>Quantization policy (quantize only).</summary>
     public string? Quantization { get; init; }
     public ulong? Seed { get; init; }
-    /// <summary>Generator name and version, e.g. <c>mxref-vectors/1</c>: bump it when the same seed gives other vectors.</summary>
+    /// <summary>Generator name and version, e.g. <c>mxref-vectors/2</c>: bump it when the same seed gives other vectors.</summary>
     public string? Generator { get; init; }
     public string? Command { get; init; }
     public IReadOnlyList<string>? FormatsA { get; init; }

@@ -17,6 +17,7 @@ public sealed class MxvWriter : IDisposable
     private readonly NumberFormat _output;
     private uint _crc;
     private bool _committed;
+    private static int _writers;
 
     public MxvHeader Header { get; }
     /// <summary>Data lines written so far.</summary>
@@ -27,7 +28,8 @@ public sealed class MxvWriter : IDisposable
         _target = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(_target)!;
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"output directory '{dir}' does not exist");
-        _temp = Path.Combine(dir, $".{Path.GetFileName(_target)}.{Environment.ProcessId}.tmp");
+        // Unique per process and writer, so concurrent writers of one target never share a temporary file.
+        _temp = Path.Combine(dir, $".{Path.GetFileName(_target)}.{Environment.ProcessId}.{Interlocked.Increment(ref _writers)}.tmp");
         _stream = new FileStream(_temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         Header = header;
         _output = header.Op == MxvHeader.OpDot ? header.OutputFormat : StandardFormats.Fp32;
@@ -41,6 +43,7 @@ public sealed class MxvWriter : IDisposable
     public void WriteComment(string text)
     {
         if (text.Contains('\n')) throw new ArgumentException("a comment is one line");
+        if (text.StartsWith("end", StringComparison.Ordinal)) throw new ArgumentException("a comment must not start with 'end': '// end' lines are trailers");
         WriteAscii("// " + text + "\n");
     }
 

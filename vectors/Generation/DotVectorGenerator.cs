@@ -1,6 +1,7 @@
 using MxRef.Formats;
 using MxRef.Random;
 using MxRef.Rounding;
+using MxRef.Vectors.Files;
 using MxRef.Vectors.Text;
 
 namespace MxRef.Vectors.Generation;
@@ -21,7 +22,7 @@ public sealed record VectorSection(string Name, long Start, long Count)
 public sealed class DotVectorGenerator
 {
     /// <summary>Recorded in file headers; bump when the same options and seed produce different vectors.</summary>
-    public const string Version = "mxref-vectors/1";
+    public const string Version = "mxref-vectors/2";
 
     private static readonly CornerFamily[] Families =
         [new OperandCorners(), new ScaleCorners(), new AccumulatorCorners(), new AlignmentCorners(), new ResultCorners(), new RoundingBoundaryCorners()];
@@ -39,7 +40,7 @@ public sealed class DotVectorGenerator
     public long ShardStart { get; }
     public long ShardEnd { get; }
 
-    private sealed record SectionPlan(VectorSection Section, CornerFamily? Family, long[] PairStarts, long PerPairCount);
+    private sealed record SectionPlan(VectorSection Section, CornerFamily? Family, long[] PairStarts, bool IsRandom);
 
     public DotVectorGenerator(DotGeneratorOptions options)
     {
@@ -55,7 +56,7 @@ public sealed class DotVectorGenerator
                 var starts = new long[_pairs.Length + 1];
                 for (int p = 0; p < _pairs.Length; p++)
                     starts[p + 1] = starts[p] + (long)family.Variants(ElementCodes.For(_pairs[p].A), ElementCodes.For(_pairs[p].B)) * modes;
-                Add(new VectorSection("corners/" + family.Name, next, starts[^1]), family, starts, 0);
+                Add(new VectorSection("corners/" + family.Name, next, starts[^1]), family, starts, false);
             }
         }
         if (options.Exhaustive)
@@ -63,18 +64,18 @@ public sealed class DotVectorGenerator
             var starts = new long[_pairs.Length + 1];
             for (int p = 0; p < _pairs.Length; p++)
                 starts[p + 1] = starts[p] + ExhaustiveSet.CombinationsPerCell(_pairs[p].A, _pairs[p].B, options.Block) * modes * ExhaustiveSet.Accumulators.Length;
-            Add(new VectorSection("exhaustive", next, starts[^1]), null, starts, 0);
+            Add(new VectorSection("exhaustive", next, starts[^1]), null, starts, false);
         }
-        if (options.Random) Add(new VectorSection("random", next, options.Count), null, [], options.Count);
+        if (options.Random) Add(new VectorSection("random", next, options.Count), null, [], true);
         Sections = _plans.Select(p => p.Section).ToArray();
         Total = next;
         ShardStart = Total * options.ShardIndex / options.ShardCount;
         ShardEnd = Total * (options.ShardIndex + 1) / options.ShardCount;
 
-        void Add(VectorSection s, CornerFamily? f, long[] starts, long perPair)
+        void Add(VectorSection s, CornerFamily? f, long[] starts, bool isRandom)
         {
             if (s.Count == 0) return;
-            _plans.Add(new SectionPlan(s, f, starts, perPair));
+            _plans.Add(new SectionPlan(s, f, starts, isRandom));
             next += s.Count;
         }
     }
@@ -104,10 +105,10 @@ public sealed class DotVectorGenerator
         if (v.K != Options.Block) throw new ArgumentException($"vector has k = {v.K}, the run's block is {Options.Block}");
         var plan = PlanOf(index);
         long j = index - plan.Section.Start;
-        if (plan.Section.Name == "random")
+        if (plan.IsRandom)
         {
             var rng = MxRandom.ForStream(Options.Seed, RandomStreams + (ulong)j);
-            WeightedRandom.Build(v, Options.FormatsA, Options.FormatsB, Options.Modes, ref rng);
+            WeightedRandom.Build(v, Options.FormatsA, Options.FormatsB, Options.Modes, Options.Output, ref rng);
             return;
         }
         // Corner and exhaustive sections: pair-major, then variant, with the rounding mode changing fastest so that
@@ -133,6 +134,23 @@ public sealed class DotVectorGenerator
             v.C = ExhaustiveSet.Accumulators[variant % nc];
             ExhaustiveSet.Build(variant / nc, v);
         }
+    }
+
+    /// <summary>The <c>.mxv</c> header describing this run (and shard); <paramref name="command"/> is recorded as given.</summary>
+    public MxvHeader Header(string? command = null)
+    {
+        var o = Options;
+        var sets = new List<string>();
+        if (o.Corners) sets.Add("corners");
+        if (o.Exhaustive) sets.Add("exhaustive");
+        if (o.Random) sets.Add("random");
+        return new MxvHeader
+        {
+            Op = MxvHeader.OpDot, Block = o.Block, Output = o.Output.Name, Accumulation = o.Model.ToString(),
+            FormatsA = FormatNames(o.FormatsA), FormatsB = FormatNames(o.FormatsB), Rounding = ModeNames(o.Modes), Sets = sets,
+            Count = o.Random ? o.Count : null, Seed = o.Seed, Shard = o.ShardCount > 1 ? $"{o.ShardIndex}/{o.ShardCount}" : null,
+            Generator = Version, Command = command,
+        };
     }
 
     public static IReadOnlyList<string> FormatNames(IEnumerable<int> codes) => codes.Select(c => StandardFormats.Elements[c].Name).ToArray();

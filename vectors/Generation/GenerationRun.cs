@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using MxRef.Vectors.Coverage;
 using MxRef.Vectors.Files;
@@ -21,31 +22,25 @@ public static class GenerationRun
         var report = new CoverageReport(CoverageReport.ExpectedFor(o.FormatsA, o.FormatsB, o.Modes));
         threads = threads > 0 ? threads : Environment.ProcessorCount;
         using var writer = MxvWriter.Create(path, header);
-
-        // Batches never straddle a section boundary, so the section comment goes between two batches.
-        var batches = new List<(long Start, long End, string? Section)>();
-        foreach (var s in gen.Sections)
-        {
-            long start = Math.Max(s.Start, gen.ShardStart), end = Math.Min(s.End, gen.ShardEnd);
-            for (long b = start; b < end; b += BatchSize)
-                batches.Add((b, Math.Min(end, b + BatchSize), b == start ? s.Name : null));
-        }
-
+        var plan = new BatchPlan(gen);
         int lineMax = MxvLine.MaxLength(o.Block);
-        var results = new (byte[] Bytes, int Length)?[batches.Count];
-        var ready = new SemaphoreSlim[batches.Count];
-        for (int i = 0; i < ready.Length; i++) ready[i] = new SemaphoreSlim(0, 1);
-        int nextBatch = -1;
-        // Bounded look-ahead: a worker may run at most `window` batches ahead of the writer (memory stays small).
+
+        // A ring of `window` result slots: a worker claims batch b only after taking one of `window` tickets, which the
+        // writer returns once it has written a batch, so batch b's slot (b mod window) is free when b is claimed.
         int window = Math.Max(4, 4 * threads);
-        var slots = new SemaphoreSlim(window, window);
-        var counters = new List<long[]>();
+        var tickets = new SemaphoreSlim(window);
+        var done = Enumerable.Range(0, window).Select(_ => new SemaphoreSlim(0)).ToArray();
+        var results = new (byte[] Bytes, int Length)[window];
+        var buffers = new ConcurrentBag<byte[]>(); // recycled: fresh megabyte arrays would cost page faults and GCs
+        long nextBatch = -1;
         Exception? failure = null;
+        bool stop = false;
+
+        var counters = new long[threads][];
         var workers = new Thread[threads];
         for (int w = 0; w < threads; w++)
         {
-            var local = CoverageReport.NewCounters();
-            counters.Add(local);
+            var local = counters[w] = CoverageReport.NewCounters();
             workers[w] = new Thread(() =>
             {
                 var v = new DotVector(o.Block);
@@ -54,11 +49,11 @@ public static class GenerationRun
                 {
                     while (true)
                     {
-                        slots.Wait();
-                        int bi = Interlocked.Increment(ref nextBatch);
-                        if (bi >= batches.Count || Volatile.Read(ref failure) is not null) { slots.Release(); return; }
-                        var (start, end, _) = batches[bi];
-                        var bytes = new byte[(end - start) * lineMax];
+                        tickets.Wait();
+                        long b = Interlocked.Increment(ref nextBatch);
+                        if (b >= plan.Count || Volatile.Read(ref stop)) return;
+                        var (start, end, _) = plan[b];
+                        if (!buffers.TryTake(out var bytes)) bytes = new byte[BatchSize * lineMax];
                         int len = 0;
                         for (long i = start; i < end; i++)
                         {
@@ -66,14 +61,14 @@ public static class GenerationRun
                             classifier.Classify(v, local);
                             len += MxvLine.FormatDot(v, o.Output, bytes.AsSpan(len));
                         }
-                        results[bi] = (bytes, len);
-                        ready[bi].Release();
+                        results[b % window] = (bytes, len);
+                        done[b % window].Release();
                     }
                 }
                 catch (Exception e)
                 {
                     Interlocked.CompareExchange(ref failure, e, null);
-                    foreach (var r in ready) if (r.CurrentCount == 0) try { r.Release(); } catch (SemaphoreFullException) { }
+                    foreach (var d in done) d.Release(); // wake the writer, whichever batch it waits for
                 }
             }) { IsBackground = true, Name = $"mxv-gen-{w}" };
             workers[w].Start();
@@ -82,28 +77,70 @@ public static class GenerationRun
         var clock = Stopwatch.StartNew();
         long written = 0, total = gen.ShardEnd - gen.ShardStart;
         var nextReport = TimeSpan.FromSeconds(2);
-        for (int bi = 0; bi < batches.Count; bi++)
+        try
         {
-            ready[bi].Wait();
-            if (failure is not null) break;
-            var (start, end, section) = batches[bi];
-            if (section is not null) writer.WriteComment("class: " + section);
-            var (bytes, len) = results[bi]!.Value;
-            writer.WriteDataLines(bytes.AsSpan(0, len), (int)(end - start));
-            results[bi] = null;
-            slots.Release();
-            written += end - start;
-            if (progress is not null && clock.Elapsed > nextReport)
+            for (long b = 0; b < plan.Count; b++)
             {
-                progress.WriteLine($"mxref vectors gen: {written}/{total} vectors ({100.0 * written / total:F1}%), {written / clock.Elapsed.TotalSeconds / 1e6:F2} M/s");
-                nextReport = clock.Elapsed + TimeSpan.FromSeconds(2);
+                done[b % window].Wait();
+                if (Volatile.Read(ref failure) is { } f) throw new InvalidOperationException($"vector generation failed: {f.Message}", f);
+                var (start, end, section) = plan[b];
+                if (section is not null) writer.WriteComment("class: " + section);
+                var (bytes, len) = results[b % window];
+                writer.WriteDataLines(bytes.AsSpan(0, len), (int)(end - start));
+                buffers.Add(bytes);
+                tickets.Release();
+                written += end - start;
+                if (progress is not null && clock.Elapsed > nextReport)
+                {
+                    progress.WriteLine($"mxref vectors gen: {written}/{total} vectors ({100.0 * written / total:F1}%), {written / clock.Elapsed.TotalSeconds / 1e6:F2} M/s");
+                    nextReport = clock.Elapsed + TimeSpan.FromSeconds(2);
+                }
             }
         }
-        foreach (var t in workers) t.Join();
-        if (failure is not null) throw new InvalidOperationException($"vector generation failed: {failure.Message}", failure);
+        finally
+        {
+            // Normal end or failure (here or in a worker): let every worker see the stop and leave.
+            Volatile.Write(ref stop, true);
+            tickets.Release(threads);
+            foreach (var t in workers) t.Join();
+        }
         foreach (var c in counters) report.Add(c, 0);
         report.Add(CoverageReport.NewCounters(), total);
         writer.Commit();
         return report;
+    }
+
+    /// <summary>The shard's batches: consecutive index ranges of at most <see cref="BatchSize"/>, never straddling a section.</summary>
+    private sealed class BatchPlan
+    {
+        private readonly List<(long FirstBatch, long Start, long End, string Name)> _runs = [];
+
+        public long Count { get; }
+
+        public BatchPlan(DotVectorGenerator gen)
+        {
+            long batches = 0;
+            foreach (var s in gen.Sections)
+            {
+                long start = Math.Max(s.Start, gen.ShardStart), end = Math.Min(s.End, gen.ShardEnd);
+                if (end <= start) continue;
+                _runs.Add((batches, start, end, s.Name));
+                batches += (end - start + BatchSize - 1) / BatchSize;
+            }
+            Count = batches;
+        }
+
+        /// <summary>Batch b's index range, and its section's name when it is the section's first batch in this shard.</summary>
+        public (long Start, long End, string? Section) this[long b]
+        {
+            get
+            {
+                int r = _runs.Count - 1;
+                while (_runs[r].FirstBatch > b) r--;
+                var run = _runs[r];
+                long start = run.Start + (b - run.FirstBatch) * BatchSize;
+                return (start, Math.Min(run.End, start + BatchSize), b == run.FirstBatch ? run.Name : null);
+            }
+        }
     }
 }

@@ -51,13 +51,8 @@ public sealed class ProductSums
         int slot = start;
         while (rest > Int128.Zero)
         {
-            if (slot >= a.Length)
-            {
-                for (int i = start; i < a.Length; i++) { a[i] = A.Zero; b[i] = B.Zero; }
-                return false;
-            }
             int j = FirstAtMost(rest);
-            if (j < 0) return Fail(a, b, start);
+            if (slot >= a.Length || j < 0) return Fail(a, b, start);
             var (ca, cb) = _codes[j];
             a[slot] = negative ? A.Negate(ca) : ca;
             b[slot] = cb;

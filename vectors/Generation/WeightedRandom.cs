@@ -22,7 +22,7 @@ public static class WeightedRandom
     ];
 
     /// <summary>Draws the inputs of one vector (formats and mode included) from <paramref name="rng"/>.</summary>
-    public static void Build(DotVector v, IReadOnlyList<int> formatsA, IReadOnlyList<int> formatsB, IReadOnlyList<RoundingMode> modes, ref MxRandom rng)
+    public static void Build(DotVector v, IReadOnlyList<int> formatsA, IReadOnlyList<int> formatsB, IReadOnlyList<RoundingMode> modes, NumberFormat output, ref MxRandom rng)
     {
         v.FormatA = formatsA[formatsA.Count == 1 ? 0 : rng.NextInt(0, formatsA.Count)];
         v.FormatB = formatsB[formatsB.Count == 1 ? 0 : rng.NextInt(0, formatsB.Count)];
@@ -31,9 +31,10 @@ public static class WeightedRandom
         var eb = ElementCodes.For(v.FormatB);
 
         ulong shape = rng.NextBelow(100);
-        if (shape < 50) { Fill(v.A, ea, ref rng, 16); Fill(v.B, eb, ref rng, 16); }               // dense
-        else if (shape < 80) { Fill(v.A, ea, ref rng, 2); Fill(v.B, eb, ref rng, 8); }        // sparse
-        else if (shape < 92)                                                                       // one product
+        if (shape >= 92) { NearBoundary(v, ea, eb, output, ref rng); return; }
+        if (shape < 46) { Fill(v.A, ea, ref rng, 16); Fill(v.B, eb, ref rng, 16); }               // dense
+        else if (shape < 74) { Fill(v.A, ea, ref rng, 2); Fill(v.B, eb, ref rng, 8); }        // sparse
+        else if (shape < 86)                                                                       // one product
         {
             Array.Fill(v.A, ea.Zero); Array.Fill(v.B, eb.Zero);
             int i = rng.NextInt(0, v.K);
@@ -41,11 +42,10 @@ public static class WeightedRandom
         }
         else { Array.Fill(v.A, Element(ea, ref rng)); Array.Fill(v.B, Element(eb, ref rng)); }      // all equal
 
-        // Rare special elements: one slot, so that a NaN or Inf meets an otherwise ordinary block.
-        if (rng.NextBelow(64) == 0 && (ea.NaN is not null || ea.Infinity is not null))
-            v.A[rng.NextInt(0, v.K)] = ea.Corners[rng.NextInt(0, ea.Corners.Count)].Code;
-        if (rng.NextBelow(64) == 0 && (eb.NaN is not null || eb.Infinity is not null))
-            v.B[rng.NextInt(0, v.K)] = eb.Corners[rng.NextInt(0, eb.Corners.Count)].Code;
+        // Rare special elements: a named code (NaN, Inf, ...) in one slot of an otherwise ordinary block, and half the
+        // time its negation in another slot too (infinities of both signs).
+        if (rng.NextBelow(64) == 0 && (ea.NaN is not null || ea.Infinity is not null)) InjectCorner(v.A, ea, ref rng);
+        if (rng.NextBelow(64) == 0 && (eb.NaN is not null || eb.Infinity is not null)) InjectCorner(v.B, eb, ref rng);
 
         v.ScaleA = Scale(ref rng);
         v.ScaleB = Scale(ref rng);
@@ -133,6 +133,73 @@ public static class WeightedRandom
         if ((cls & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0)
             code = e.MaxNormal | (code & f.NegativeZeroCode);
         return (byte)code;
+    }
+
+    private static void InjectCorner(byte[] codes, ElementCodes e, ref MxRandom rng)
+    {
+        byte code = e.Corners[rng.NextInt(0, e.Corners.Count)].Code;
+        int i = rng.NextInt(0, codes.Length);
+        codes[i] = code;
+        if (codes.Length > 1 && rng.NextBool()) codes[(i + 1) % codes.Length] = e.Negate(code);
+    }
+
+    /// <summary>
+    /// A random rounding boundary (8 % of random vectors): C a random value of the output format at a random normal,
+    /// subnormal or top-binade magnitude; the block a power of two placed (by the scales) at half an ulp of C, at one
+    /// ulp, or far below the round bit, plus — half the time — a second, random product that moves the exact value a
+    /// little off that point. So ties, near ties and sticky-only cases occur at random significands, exponents and signs,
+    /// not only at the corner generator's fixed ones.
+    /// </summary>
+    private static void NearBoundary(DotVector v, ElementCodes ea, ElementCodes eb, NumberFormat o, ref MxRandom rng)
+    {
+        Array.Fill(v.A, ea.Zero); Array.Fill(v.B, eb.Zero);
+        int i0 = rng.NextInt(0, v.K);
+        byte a0 = PowerOfTwo(ea, ref rng), b0 = PowerOfTwo(eb, ref rng);
+        v.A[i0] = rng.NextBool() ? ea.Negate(a0) : a0;
+        v.B[i0] = b0;
+        if (v.K > 1 && rng.NextBool())
+        {
+            int i1 = (i0 + 1 + rng.NextInt(0, v.K - 1)) % v.K;
+            v.A[i1] = Element(ea, ref rng); v.B[i1] = Element(eb, ref rng);
+        }
+
+        // C = ±sig·2^u, u the exponent of its ulp in the output format.
+        int m = o.MantissaBits, u;
+        ulong sig, r = rng.NextUInt64();
+        switch (r % 3)
+        {
+            case 0: // normal: any binade FP32 can also hold with a full significand
+                u = rng.NextInt(Math.Max(o.Emin, -126) - m, o.Emax - m + 1);
+                sig = (1UL << m) | (rng.NextUInt64() & ((1UL << m) - 1));
+                break;
+            case 1: // subnormal
+                u = o.QuantumExponent;
+                sig = rng.NextUInt64() & ((1UL << m) - 1);
+                break;
+            default: // top binade, up to max finite
+                (sig, u) = o.MaxFinite;
+                sig -= rng.NextBelow(4);
+                break;
+        }
+        bool negativeC = ((r >> 63) & 1) != 0;
+        v.C = Fp32Values.Encode(StandardFormats.Fp32, negativeC, sig, u) ?? 0;
+
+        // Place the power-of-two product at 2^(u − offset): ½ ulp (the tie), 1 ulp (exact) or far below (sticky only).
+        ulong os = rng.NextBelow(20);
+        int offset = os < 10 ? 1 : os < 13 ? 0 : rng.NextInt(2, 41);
+        int fixedLog2 = 127 - (int)UInt128.LeadingZeroCount((UInt128)Math.BigMul(Math.Abs(ea.Table.Fixed[a0]), Math.Abs(eb.Table.Fixed[b0])));
+        int s = Math.Clamp(u - offset - fixedLog2 + 2 * ElementTable.FractionBits + 254, 0, 508);
+        v.ScaleA = (byte)(s / 2);
+        v.ScaleB = (byte)(s - s / 2);
+    }
+
+    /// <summary>A positive power-of-two code: mantissa zero, random exponent (INT8: 2^j).</summary>
+    private static byte PowerOfTwo(ElementCodes e, ref MxRandom rng)
+    {
+        var f = e.Format;
+        if (f.Kind == FormatKind.Integer) return (byte)(1 << rng.NextInt(0, 7));
+        byte code = (byte)(rng.NextInt(1, f.ExponentFieldMax + 1) << f.MantissaBits);
+        return (e.Table.Class[code] & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 ? e.MinNormal : code;
     }
 
     private static byte Scale(ref MxRandom rng)

@@ -1,0 +1,75 @@
+using BenchmarkDotNet.Attributes;
+using MxRef.Rounding;
+using MxRef.Vectors.Coverage;
+using MxRef.Vectors.Files;
+using MxRef.Vectors.Generation;
+using MxRef.Vectors.Text;
+
+namespace MxRef.Bench;
+
+/// <summary>
+/// Random e4m3×e4m3 k = 32 dot vectors, all modes: the stages of <c>mxref vectors gen</c> per vector on one core
+/// (draw the inputs, golden model, coverage classification, format + CRC-32), and the whole multithreaded run to a file.
+/// </summary>
+[MemoryDiagnoser]
+public class VectorGenerationBenchmarks
+{
+    private const int N = 4096;
+    private readonly DotGeneratorOptions _options = new()
+    {
+        FormatsA = [0], FormatsB = [0], Modes = RoundingModes.Deterministic, Block = 32, Seed = 1, Count = 1_000_000, Random = true,
+    };
+    private DotVectorGenerator _gen = null!;
+    private readonly DotVector _v = new(32);
+    private DotClassifier _classifier = null!;
+    private readonly long[] _counts = CoverageReport.NewCounters();
+    private readonly byte[] _line = new byte[MxvLine.MaxLength(32)];
+    private string _path = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _gen = new DotVectorGenerator(_options);
+        _classifier = new DotClassifier(_options.Output);
+        _path = Path.Combine(Path.GetTempPath(), $"mxref-bench-{Environment.ProcessId}.mxv");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => File.Delete(_path);
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public uint DrawInputs()
+    {
+        uint acc = 0;
+        for (int i = 0; i < N; i++) { _gen.GenerateInputs(i, _v); acc += _v.C; }
+        return acc;
+    }
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public uint DrawInputsAndModel()
+    {
+        uint acc = 0;
+        for (int i = 0; i < N; i++) { _gen.Generate(i, _v); acc += _v.D; }
+        return acc;
+    }
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public long Classify()
+    {
+        for (int i = 0; i < N; i++) _classifier.Classify(_v, _counts);
+        return _counts[0];
+    }
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public uint FormatAndChecksum()
+    {
+        uint crc = 0;
+        for (int i = 0; i < N; i++) crc = Crc32.Update(crc, _line.AsSpan(0, MxvLine.FormatDot(_v, _options.Output, _line)));
+        return crc;
+    }
+
+    /// <summary>The whole run, 1 M vectors, all cores, to a file: one op = one vector.</summary>
+    [Benchmark(OperationsPerInvoke = 1_000_000)]
+    public long WholeRunToFile() =>
+        GenerationRun.Write(_gen, new MxRef.Vectors.Files.MxvHeader { Block = 32 }, _path).Vectors;
+}
