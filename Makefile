@@ -8,7 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all build test test-long bench clean help
+.PHONY: all build test test-long bench clean help tools
 
 all: build
 
@@ -18,6 +18,9 @@ help:
 	@echo "make test-long  exhaustive and soak tests (minutes to hours)"
 	@echo "make vectors    default regression vector set into $(OUT)/vectors/ (docs/vectors.md)"
 	@echo "make bench      BenchmarkDotNet benchmarks (figures go to docs/PERFORMANCE.md by hand)"
+	@echo "make cosim-lib  libmxref.so (NativeAOT C ABI / DPI-C), mxref.h, mxref_dpi.sv in $(OUT)/cosim (docs/cosim.md)"
+	@echo "make cosim-scoreboard  Verilator bench: rtl/mx_dot checked live against the golden model via DPI-C"
+	@echo "make bench-cosim  calls/s of the DPI-C dot product (docs/PERFORMANCE.md)"
 
 build:
 	$(DOTNET) build MxRef.sln -c $(CONFIG) --nologo -v quiet
@@ -26,7 +29,20 @@ build:
 	@printf '#!/bin/sh\nexec "$$(dirname "$$(readlink -f "$$0")")/cli/mxref" "$$@"\n' > $(OUT)/mxref.tmp && chmod +x $(OUT)/mxref.tmp && mv $(OUT)/mxref.tmp $(OUT)/mxref
 	@echo "built $(OUT)/mxref"
 
-test: build
+# Verilator, Yosys and a C++ compiler, from Debian's packages, when missing (the tests build and run the RTL).
+apt_install = command -v $(1) >/dev/null || { echo "$(1) not found: installing the Debian package $(2) (apt-get install -y $(2))"; \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null || { echo "could not install $(2): install it and rerun"; exit 2; }; }
+
+tools:
+	@$(call apt_install,verilator,verilator)
+	@$(call apt_install,yosys,yosys)
+	@$(call apt_install,g++,g++)
+
+# The co-simulation tests (tests/Cosim) use libmxref.so; building it here keeps the NativeAOT publish out of the test
+# run. It is built after `build` (not as a parallel prerequisite) so that `make -j` never runs two dotnet builds of
+# the same projects at once.
+test: build tools
+	@$(MAKE) --no-print-directory cosim-lib
 	$(DOTNET) test tests/MxRef.Tests.csproj -c $(CONFIG) --no-build --nologo --filter "Category!=Long"
 
 test-long: build
@@ -52,6 +68,7 @@ vectors: build
 	@grep -H 'never hit' $(OUT)/vectors/*.coverage.txt
 
 clean:
-	rm -rf $(OUT) */bin */obj BenchmarkDotNet.Artifacts
+	rm -rf $(OUT) */bin */obj harness/cosim/bin harness/cosim/obj BenchmarkDotNet.Artifacts
 
+include harness/cosim/cosim.mk
 -include rtl/rtl.mk

@@ -18,6 +18,7 @@ public static class Cli
             "Exit codes: 0 success, 1 verification mismatch, 2 usage or input error.");
         root.Add(FormatsCommand.Create());
         root.Add(ConvertCommand.Create());
+        root.Add(QuantizeCommand.Create());
         root.Add(DotCommand.Create());
         root.Add(VectorsCommand.Create());
         return root;

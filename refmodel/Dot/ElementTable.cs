@@ -20,6 +20,11 @@ public sealed class ElementTable
     /// <summary>NaN / Inf / sign / zero bits per code.</summary>
     public byte[] Class { get; }
     public byte CodeMask { get; }
+    /// <summary>
+    /// Every |Fixed| is below 2^32 (true for all MX element formats: E5M2's 57344 × 2^16 is the largest), so the product
+    /// of two such values fits in 64 bits and the dot product's inner loop can use one 64-bit multiply.
+    /// </summary>
+    public bool FitsIn32Bits { get; }
 
     private ElementTable(NumberFormat f)
     {
@@ -44,6 +49,7 @@ public sealed class ElementTable
             }
             Class[code] = cls;
         }
+        FitsIn32Bits = Fixed.All(v => Math.Abs(v) < 1L << 32);
     }
 
     private static readonly ElementTable[] Standard = StandardFormats.Elements.Select(f => new ElementTable(f)).ToArray();

@@ -24,18 +24,7 @@ public static class MxDot
     {
         // Products: exact in the common fixed point (2^-32 per product), summed exactly in 128 bits (|Σ| < 2^71 for k ≤ 64,
         // and < 2^(63.7 + log2 k) in general).
-        var fa = p.TableA.Fixed; var fb = p.TableB.Fixed;
-        var ka = p.TableA.Class; var kb = p.TableB.Class;
-        byte ma = p.TableA.CodeMask, mb = p.TableB.CodeMask;
-        var a = p.A; var b = p.B;
-        Int128 sum = Int128.Zero;
-        int classes = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            int ca = a[i] & ma, cb = b[i] & mb;
-            classes |= ka[ca] | kb[cb];
-            sum += Math.BigMul(fa[ca], fb[cb]);
-        }
+        var (sum, classes) = p.TableA.FitsIn32Bits && p.TableB.FitsIn32Bits ? ProductSumNarrow(p) : ProductSumWide(p);
 
         var cv = Codec.Decode(StandardFormats.Fp32, c);
         if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || p.ScaleA == 0xFF || p.ScaleB == 0xFF || !cv.IsFinite)
@@ -54,6 +43,52 @@ public static class MxDot
         if (s.IsExactZero) return new DotResult(ZeroOf(output, ExactZeroIsNegative(p, cv, mode)), ExceptionFlags.None);
         var rounded = s.RoundTo(output, ctx);
         return new DotResult(rounded.Code, rounded.Flags);
+    }
+
+    /// <summary>
+    /// Σ a_i·b_i in the common fixed point when every |value| &lt; 2^32 (every MX element format): each product's
+    /// magnitude is one 64-bit multiply, its sign applied in 128 bits. The same sum as <see cref="ProductSumWide"/>,
+    /// about 1.5 times as fast where Math.BigMul's 128-bit product has no hardware instruction (baseline x64 NativeAOT).
+    /// Also returns the OR of the elements' class bits.
+    /// </summary>
+    private static (Int128 Sum, int Classes) ProductSumNarrow(in BlockPair p)
+    {
+        var fa = p.TableA.Fixed; var fb = p.TableB.Fixed;
+        var ka = p.TableA.Class; var kb = p.TableB.Class;
+        byte ma = p.TableA.CodeMask, mb = p.TableB.CodeMask;
+        var a = p.A; var b = p.B;
+        Int128 sum = Int128.Zero;
+        int classes = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            int ca = a[i] & ma, cb = b[i] & mb;
+            classes |= ka[ca] | kb[cb];
+            long x = fa[ca], y = fb[cb];
+            long sx = x >> 63, sy = y >> 63; // branch-free |x|, |y|: the signs of random data defeat branch prediction
+            ulong magnitude = (ulong)((x ^ sx) - sx) * (ulong)((y ^ sy) - sy);
+            long negative = sx ^ sy; // 0, or −1 when the product is negative
+            // (hi, lo) = (−1, ~m) is −m − 1 in two's complement; subtracting −1 gives −m. For 0 it is m.
+            sum += new Int128((ulong)negative, magnitude ^ (ulong)negative) - negative;
+        }
+        return (sum, classes);
+    }
+
+    /// <summary>Σ a_i·b_i with full 64 × 64 → 128-bit products, for element tables with values of 2^32 or more.</summary>
+    private static (Int128 Sum, int Classes) ProductSumWide(in BlockPair p)
+    {
+        var fa = p.TableA.Fixed; var fb = p.TableB.Fixed;
+        var ka = p.TableA.Class; var kb = p.TableB.Class;
+        byte ma = p.TableA.CodeMask, mb = p.TableB.CodeMask;
+        var a = p.A; var b = p.B;
+        Int128 sum = Int128.Zero;
+        int classes = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            int ca = a[i] & ma, cb = b[i] & mb;
+            classes |= ka[ca] | kb[cb];
+            sum += Math.BigMul(fa[ca], fb[cb]);
+        }
+        return (sum, classes);
     }
 
     /// <summary>

@@ -42,16 +42,48 @@ public sealed record NumberFormat
     /// <summary>Where the format comes from, shown by <c>mxref formats</c>.</summary>
     public string Source { get; init; } = "";
 
+    /// <summary>Derived parameters, computed once per format (the hot paths read them on every rounding).</summary>
+    private sealed record DerivedParameters(int Precision, int Emax, int Emin, int QuantumExponent, ulong MaxSignificand, int MaxExponent, uint MaxFiniteCode);
+
+    private DerivedParameters? _derived;
+    private DerivedParameters Derived => _derived ??= new DerivedParameters(ComputePrecision(), ComputeEmax(), ComputeEmin(),
+        ComputeQuantumExponent(), ComputeMaxFinite().Significand, ComputeMaxFinite().Exponent, ComputeMaxFiniteCode());
+
+    /// <summary>Copies for <c>with</c> expressions: the derived parameters are recomputed for the copy.</summary>
+    private NumberFormat(NumberFormat original)
+    {
+        Name = original.Name; Kind = original.Kind; Bits = original.Bits; ExponentBits = original.ExponentBits;
+        MantissaBits = original.MantissaBits; Bias = original.Bias; HasInfinity = original.HasInfinity; Nan = original.Nan;
+        IntegerScaleExponent = original.IntegerScaleExponent; Source = original.Source;
+    }
+
+    public NumberFormat() { }
+
+    /// <summary>Formats are equal when their describing numbers are (the derived cache does not count).</summary>
+    public bool Equals(NumberFormat? other) =>
+        other is not null && Name == other.Name && Kind == other.Kind && Bits == other.Bits && ExponentBits == other.ExponentBits
+        && MantissaBits == other.MantissaBits && Bias == other.Bias && HasInfinity == other.HasInfinity && Nan == other.Nan
+        && IntegerScaleExponent == other.IntegerScaleExponent;
+
+    public override int GetHashCode() => HashCode.Combine(Name, Kind, Bits, ExponentBits, MantissaBits, Bias, HasInfinity, Nan);
+
+    public int Precision => Derived.Precision;
+    public int Emax => Derived.Emax;
+    public int Emin => Derived.Emin;
+    public int QuantumExponent => Derived.QuantumExponent;
+    public (ulong Significand, int Exponent) MaxFinite => (Derived.MaxSignificand, Derived.MaxExponent);
+    public uint MaxFiniteCode => Derived.MaxFiniteCode;
+
     public bool IsSigned => Kind != FormatKind.PowerOfTwo;
     public int SignBit => Bits - 1;
     public uint CodeMask => Bits >= 32 ? uint.MaxValue : (1u << Bits) - 1;
     public int ExponentFieldMax => (1 << ExponentBits) - 1;
 
     /// <summary>Precision p in bits, counting the implicit leading one (1 for E8M0).</summary>
-    public int Precision => Kind == FormatKind.Integer ? Bits - 1 : MantissaBits + 1;
+    private int ComputePrecision() => Kind == FormatKind.Integer ? Bits - 1 : MantissaBits + 1;
 
     /// <summary>Exponent of the largest binade holding a finite value (emax, OCP MX v1.0 Table 1).</summary>
-    public int Emax => Kind switch
+    private int ComputeEmax() => Kind switch
     {
         FormatKind.Integer => Bits - 2 + IntegerScaleExponent,
         FormatKind.PowerOfTwo => ExponentFieldMax - 1 - Bias,
@@ -59,7 +91,7 @@ public sealed record NumberFormat
     };
 
     /// <summary>Exponent of the smallest normal binade.</summary>
-    public int Emin => Kind switch
+    private int ComputeEmin() => Kind switch
     {
         FormatKind.Integer => IntegerScaleExponent,
         FormatKind.PowerOfTwo => -Bias,
@@ -67,28 +99,28 @@ public sealed record NumberFormat
     };
 
     /// <summary>Exponent of the least significant bit of the smallest positive value (min subnormal).</summary>
-    public int QuantumExponent => Kind switch
+    private int ComputeQuantumExponent() => Kind switch
     {
         FormatKind.Integer => IntegerScaleExponent,
         FormatKind.PowerOfTwo => -Bias,
-        _ => Emin - MantissaBits,
+        _ => ComputeEmin() - MantissaBits,
     };
 
     /// <summary>Largest finite magnitude as integer significand × 2^exponent.</summary>
-    public (ulong Significand, int Exponent) MaxFinite => Kind switch
+    private (ulong Significand, int Exponent) ComputeMaxFinite() => Kind switch
     {
         FormatKind.Integer => ((1UL << (Bits - 1)) - 1, IntegerScaleExponent),
-        FormatKind.PowerOfTwo => (1, Emax),
+        FormatKind.PowerOfTwo => (1, ComputeEmax()),
         // E4M3 gives up the all-ones mantissa at emax for NaN, so its largest significand is 1.110.
-        _ => (((1UL << Precision) - 1) - (Nan == NanEncoding.AllOnes && !HasInfinity ? 1UL : 0UL), Emax - MantissaBits),
+        _ => (((1UL << ComputePrecision()) - 1) - (Nan == NanEncoding.AllOnes && !HasInfinity ? 1UL : 0UL), ComputeEmax() - MantissaBits),
     };
 
     /// <summary>Code of +max finite.</summary>
-    public uint MaxFiniteCode => Kind switch
+    private uint ComputeMaxFiniteCode() => Kind switch
     {
         FormatKind.Integer => (1u << (Bits - 1)) - 1,
         FormatKind.PowerOfTwo => (uint)(ExponentFieldMax - 1),
-        _ => (uint)((Emax + Bias) << MantissaBits) | (uint)(MaxFinite.Significand & ((1UL << MantissaBits) - 1)),
+        _ => (uint)((ComputeEmax() + Bias) << MantissaBits) | (uint)(ComputeMaxFinite().Significand & ((1UL << MantissaBits) - 1)),
     };
 
     /// <summary>Code of +Inf (only where <see cref="HasInfinity"/>).</summary>

@@ -52,7 +52,8 @@ public class RoundingProperties
     private static bool InRange(NumberFormat f, double x)
     {
         var (s, e) = f.MaxFinite;
-        return Math.Abs(x) <= Math.ScaleB(s, e) && (f.Kind != FormatKind.PowerOfTwo || x > 0);
+        // E8M0 has no zero: below 2^-127 every mode gives 2^-127, so nothing brackets there.
+        return Math.Abs(x) <= Math.ScaleB(s, e) && (f.Kind != FormatKind.PowerOfTwo || x >= Math.ScaleB(1, f.Emin));
     }
 
     [Property]

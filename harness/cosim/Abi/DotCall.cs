@@ -1,0 +1,23 @@
+using MxRef.Dot;
+using MxRef.Rounding;
+
+namespace MxRef.Cosim.Abi;
+
+/// <summary>The one path from C arguments to <see cref="MxDot.Dot"/>, shared by the plain and the DPI-C entry points.</summary>
+internal static unsafe class DotCall
+{
+    /// <summary>Checks every argument, then runs one block; a, b point at k bytes (element code in the low bits).</summary>
+    public static int Block(int fmtA, int fmtB, int rm, int k, int maxK, byte scaleA, byte* a, byte scaleB, byte* b,
+        uint c, int outFmt, int accModel, int chunk, uint* d, byte* flags)
+    {
+        if (a == null || b == null || d == null || flags == null) return Status.NullPointer;
+        int status = Arguments.CheckDot(fmtA, fmtB, rm, k, maxK, outFmt, accModel, chunk, out var model);
+        if (status != Status.Ok) return status;
+        var block = new BlockPair(ElementTable.ForCode(fmtA), new ReadOnlySpan<byte>(a, k), scaleA,
+            ElementTable.ForCode(fmtB), new ReadOnlySpan<byte>(b, k), scaleB);
+        var r = MxDot.Dot(block, c, (RoundingMode)rm, Arguments.Output(outFmt), model);
+        *d = r.Bits;
+        *flags = (byte)r.Flags;
+        return Status.Ok;
+    }
+}

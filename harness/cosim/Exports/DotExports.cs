@@ -1,0 +1,48 @@
+using System.Runtime.InteropServices;
+using MxRef.Cosim.Abi;
+using MxRef.Dot;
+using MxRef.Rounding;
+
+namespace MxRef.Cosim.Exports;
+
+/// <summary>The block dot product for C callers: mxref_dot (one block) and mxref_dot_general (n blocks, §6.2).</summary>
+public static unsafe class DotExports
+{
+    [UnmanagedCallersOnly(EntryPoint = "mxref_dot")]
+    public static int MxrefDot(int fmtA, int fmtB, int rm, int k, byte scaleA, byte* a, byte scaleB, byte* b, uint c,
+        int outFmt, int accModel, int chunk, uint* d, byte* flags)
+    {
+        try
+        {
+            return DotCall.Block(fmtA, fmtB, rm, k, Arguments.MaxBlockSize, scaleA, a, scaleB, b, c, outFmt, accModel, chunk, d, flags);
+        }
+        catch (Exception)
+        {
+            return Status.Internal;
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "mxref_dot_general")]
+    public static int MxrefDotGeneral(int fmtA, int fmtB, int rm, int k, int n, byte* scalesA, byte* a, byte* scalesB, byte* b,
+        uint c, int outFmt, int accModel, int chunk, int chained, uint* d, byte* flags)
+    {
+        try
+        {
+            if (scalesA == null || a == null || scalesB == null || b == null || d == null || flags == null) return Status.NullPointer;
+            int status = Arguments.CheckDot(fmtA, fmtB, rm, k, Arguments.MaxBlockSize, outFmt, accModel, chunk, out var model);
+            if (status != Status.Ok) return status;
+            if (n < 1 || (long)n * k > int.MaxValue) return Status.BlockSize;
+            if (chained is not (0 or 1)) return Status.Argument;
+            var r = DotGeneral.Compute(ElementTable.ForCode(fmtA), new ReadOnlySpan<byte>(a, n * k), new ReadOnlySpan<byte>(scalesA, n),
+                ElementTable.ForCode(fmtB), new ReadOnlySpan<byte>(b, n * k), new ReadOnlySpan<byte>(scalesB, n), k, c,
+                (RoundingMode)rm, Arguments.Output(outFmt), model, chained == 1);
+            *d = r.Bits;
+            *flags = (byte)r.Flags;
+            return Status.Ok;
+        }
+        catch (Exception)
+        {
+            return Status.Internal;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace MxRef.Quantization;
+
+/// <summary>
+/// What a quantizer needs to know about a block of FP32 bit patterns, read from the bits directly: the largest
+/// finite magnitude (as the bits of |v|, which order like the values) and whether NaN or ±Inf occurs.
+/// </summary>
+internal readonly record struct BlockScan(uint MaxFinite, bool HasNan, bool HasInfinity)
+{
+    public const uint AbsMask = 0x7FFFFFFF, InfinityBits = 0x7F800000, MinNormalBits = 0x00800000;
+
+    public bool HasSpecials => HasNan || HasInfinity;
+
+    /// <summary>Scans the block; with <paramref name="flushSubnormals"/> FP32 subnormals count as zero.</summary>
+    public static BlockScan Of(ReadOnlySpan<uint> x, bool flushSubnormals)
+    {
+        uint max = 0;
+        foreach (uint b in x) max = Math.Max(max, b & AbsMask);
+        if (max >= InfinityBits) return WithSpecials(x, flushSubnormals);
+        if (flushSubnormals && max < MinNormalBits) max = 0;
+        return new BlockScan(max, false, false);
+    }
+
+    private static BlockScan WithSpecials(ReadOnlySpan<uint> x, bool flushSubnormals)
+    {
+        uint max = 0;
+        bool nan = false, inf = false;
+        foreach (uint b in x)
+        {
+            uint a = b & AbsMask;
+            if (a == InfinityBits) inf = true;
+            else if (a > InfinityBits) nan = true;
+            else max = Math.Max(max, a);
+        }
+        if (flushSubnormals && max < MinNormalBits) max = 0;
+        return new BlockScan(max, nan, inf);
+    }
+
+    /// <summary>floor(log2 |v|) of a non-zero finite magnitude given as FP32 bits (subnormals included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int FloorLog2(uint a) =>
+        a >= MinNormalBits ? (int)(a >> 23) - 127 : 31 - BitOperations.LeadingZeroCount(a) - 149;
+
+    /// <summary>The 24-bit significand of a non-zero finite magnitude, normalized so that bit 23 is its leading one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint NormalizedSignificand(uint a) =>
+        a >= MinNormalBits ? (a & 0x7FFFFF) | 0x800000 : a << (BitOperations.LeadingZeroCount(a) - 8);
+
+    /// <summary>
+    /// |v| = significand × 2^exponent exactly, for a finite FP32 pattern; FP32 subnormals become 0 when flushed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (ulong Significand, int Exponent) Split(uint b, bool flushSubnormals)
+    {
+        uint a = b & AbsMask;
+        if (a >= MinNormalBits) return ((a & 0x7FFFFF) | 0x800000u, (int)(a >> 23) - 150);
+        return (flushSubnormals ? 0u : a, -149);
+    }
+
+    /// <summary>
+    /// The shared exponent for a block whose largest finite magnitude has the bits <paramref name="maxFinite"/>:
+    /// floor(log2 max) − <paramref name="emax"/>, plus one under the ceil rule when max / 2^that exceeds max normal
+    /// (i.e. when the normalized 24-bit significand of max exceeds <paramref name="ceilLimit"/>, the normalized
+    /// significand of max normal), clamped to [−bias, bias]. An all-zero block gets −bias (OCP: scale code 0x00).
+    /// </summary>
+    public static int SharedExponent(uint maxFinite, int emax, ScaleRule rule, uint ceilLimit, int bias)
+    {
+        if (maxFinite == 0) return -bias;
+        int s = FloorLog2(maxFinite) - emax;
+        if (rule == ScaleRule.Ceil && NormalizedSignificand(maxFinite) > ceilLimit) s++;
+        return Math.Clamp(s, -bias, bias);
+    }
+
+    /// <summary>A significand normalized to 24 bits (leading one at bit 23), as <see cref="SharedExponent"/> compares.</summary>
+    public static uint Normalize24(ulong significand)
+    {
+        int msb = 63 - BitOperations.LeadingZeroCount(significand);
+        return msb <= 23 ? (uint)(significand << (23 - msb)) : throw new ArgumentOutOfRangeException(nameof(significand), "more than 24 significant bits");
+    }
+}

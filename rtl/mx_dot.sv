@@ -1,0 +1,235 @@
+// mx_dot: OCP MX v1.0 block dot product with FP32 accumulate, one rounding ("fused").
+//
+//   D = round_FP32( C + 2^(scale_a + scale_b - 254) * sum_{i<K} a_i * b_i )
+//
+// Fully pipelined: one block per clock, fixed latency LATENCY, no back-pressure.
+// Stages (a register bank *_q at the end of each):
+//   1 decode + exact products (mx_mul), C decode, special-case detection
+//   2 alignment of the products into SW-bit fixed point (LSB 2^-32) + adder tree
+//   3 fuse C (mx_fuse: window of WW bits, guard/round/sticky jam)
+//   4 normalise (mx_norm: |sum|, leading-zero count, left shift)
+//   5 round, pack, flags (mx_round)
+// See docs/RTL.md for the width derivation and the treatment of reserved codes.
+module mx_dot #(
+  parameter int unsigned K = 32
+) (
+  input  logic             clk,
+  input  logic             rst_n,
+  input  logic             in_valid,
+  input  logic [2:0]       fmt_a,
+  input  logic [2:0]       fmt_b,
+  input  logic [2:0]       rm,
+  input  logic [7:0]       scale_a,
+  input  logic [7:0]       scale_b,
+  input  logic [8*K-1:0]   a,
+  input  logic [8*K-1:0]   b,
+  input  logic [31:0]      c,
+  output logic             out_valid,
+  output logic [31:0]      d,
+  output logic [4:0]       flags
+);
+  // ------------------------------------------------------------------ parameters
+  localparam int unsigned LATENCY = 5;                     // in_valid -> out_valid, cycles
+  localparam int unsigned PMAG_W  = mx_pkg::PMAG_W;
+  localparam int unsigned PSH_W   = mx_pkg::PSH_W;
+  localparam int unsigned PFX_W   = mx_pkg::PFX_W;         // 64
+  localparam int unsigned EW      = mx_pkg::EXP_W;
+  localparam int unsigned CM      = mx_pkg::CM_W;
+  // exact product sum: 64 magnitude bits per product, clog2(K) carry bits, 1 sign bit
+  localparam int unsigned SW      = PFX_W + $clog2(K) + 1;
+  localparam int unsigned WW      = mx_pkg::GUARD + SW + 26; // fuse window
+  localparam int unsigned MW      = WW - 1;                  // window magnitude
+  localparam int unsigned CLZ_W   = $clog2(CM + 1);
+
+  localparam logic signed [EW-1:0] K_ES_OFS = EW'(254 - mx_pkg::PFX_LSB_EXP); // 286
+  localparam logic signed [EW-1:0] K_EC_OFS = EW'(150);
+
+  // ================================================================== stage 1
+  logic [K-1:0]          l_sign, l_nan, l_inv, l_pinf, l_ninf, l_zero;
+  logic [K*PMAG_W-1:0]   l_mag;
+  logic [K*PSH_W-1:0]    l_sh;
+
+  for (genvar i = 0; i < K; i++) begin : g_lane
+    mx_mul u_mul (
+      .a      (a[8*i +: 8]),
+      .b      (b[8*i +: 8]),
+      .fmt_a  (fmt_a),
+      .fmt_b  (fmt_b),
+      .p_sign (l_sign[i]),
+      .p_mag  (l_mag[i*PMAG_W +: PMAG_W]),
+      .p_sh   (l_sh[i*PSH_W +: PSH_W]),
+      .el_nan (l_nan[i]),
+      .p_inv  (l_inv[i]),
+      .p_pinf (l_pinf[i]),
+      .p_ninf (l_ninf[i]),
+      .p_zero (l_zero[i])
+    );
+  end
+
+  // C (FP32) decode, subnormals normalised: C = (-1)^c_sign * c_mag * 2^c_exp
+  logic                 c_sign, c_nan, c_snan, c_inf, c_zero_pos, c_zero_neg;
+  logic [7:0]           c_bexp;
+  logic [CM-1:0]        c_raw, c_mag;
+  logic [CLZ_W-1:0]     c_lz;
+  logic signed [EW-1:0] c_exp, s_exp;
+
+  assign c_sign     = c[31];
+  assign c_bexp     = c[30:23];
+  assign c_nan      = (c_bexp == 8'hFF) & (c[22:0] != '0);
+  assign c_snan     = c_nan & ~c[22];
+  assign c_inf      = (c_bexp == 8'hFF) & (c[22:0] == '0);
+  assign c_zero_pos = (c == 32'h0000_0000);
+  assign c_zero_neg = (c == 32'h8000_0000);
+  assign c_raw      = {(c_bexp != 8'd0), c[22:0]};
+
+  mx_lzc #(.WIDTH(CM)) u_c_lzc (.x(c_raw), .cnt(c_lz), .x_norm(c_mag));
+
+  assign c_exp = $signed({{(EW-8){1'b0}}, (c_bexp == 8'd0) ? 8'd1 : c_bexp}) - K_EC_OFS
+               - $signed({{(EW-CLZ_W){1'b0}}, c_lz});
+  // exponent of the product-sum LSB: (sa + sb - 254) - 32
+  assign s_exp = $signed({{(EW-9){1'b0}}, {1'b0, scale_a} + {1'b0, scale_b}}) - K_ES_OFS;
+
+  // special cases (see docs/RTL.md, "fused semantics")
+  logic sc_nan, nan_in, any_inv, pinf, ninf, s1_res_nan, s1_nv, s1_res_inf;
+  logic all_zero_neg, all_zero_pos, s1_zero_sign;
+
+  assign sc_nan     = (scale_a == 8'hFF) | (scale_b == 8'hFF);
+  assign nan_in     = sc_nan | c_nan | (|l_nan);
+  assign any_inv    = |l_inv;
+  assign pinf       = (|l_pinf) | (c_inf & ~c_sign);
+  assign ninf       = (|l_ninf) | (c_inf &  c_sign);
+  assign s1_res_nan = nan_in | any_inv | (pinf & ninf);
+  assign s1_nv      = c_snan | any_inv | (pinf & ninf & ~nan_in);
+  assign s1_res_inf = pinf | ninf;   // only used when not NaN
+  assign all_zero_neg = (&(l_zero & l_sign))  & c_zero_neg;
+  assign all_zero_pos = (&(l_zero & ~l_sign)) & c_zero_pos;
+  assign s1_zero_sign = all_zero_neg | ((rm == mx_pkg::RM_RDN) & ~all_zero_pos);
+
+  // stage-1 registers
+  logic [K-1:0]          p_sign_q;
+  logic [K*PMAG_W-1:0]   p_mag_q;
+  logic [K*PSH_W-1:0]    p_sh_q;
+  logic [CM-1:0]         c_mag_s1_q;
+  logic signed [EW-1:0]  c_exp_s1_q, s_exp_s1_q;
+  logic                  c_sign_s1_q;
+  // side band carried down the pipe: {rm, res_nan, nv, res_inf, inf_sign, zero_sign}
+  localparam int unsigned SB_W = 8;
+  logic [SB_W-1:0]       sb_d, sb_s1_q, sb_s2_q, sb_s3_q, sb_s4_q;
+
+  assign sb_d = {rm, s1_res_nan, s1_nv, s1_res_inf, ninf, s1_zero_sign};
+
+  always_ff @(posedge clk) begin
+    p_sign_q  <= l_sign;
+    p_mag_q   <= l_mag;
+    p_sh_q    <= l_sh;
+    c_mag_s1_q  <= c_mag;
+    c_exp_s1_q  <= c_exp;
+    c_sign_s1_q <= c_sign;
+    s_exp_s1_q  <= s_exp;
+    sb_s1_q     <= sb_d;
+  end
+
+  // ================================================================== stage 2
+  logic [K*SW-1:0] p_fx;
+  logic [SW-1:0]   sum_d, sum_q;
+
+  for (genvar i = 0; i < K; i++) begin : g_align
+    logic [PFX_W-1:0] mag_fx;
+    logic [SW-1:0]    mag_ext;
+    assign mag_fx  = {{(PFX_W-PMAG_W){1'b0}}, p_mag_q[i*PMAG_W +: PMAG_W]} << p_sh_q[i*PSH_W +: PSH_W];
+    assign mag_ext = {{(SW-PFX_W){1'b0}}, mag_fx};
+    assign p_fx[i*SW +: SW] = p_sign_q[i] ? (~mag_ext + 1'b1) : mag_ext;
+  end
+
+  mx_adder_tree #(.N(K), .W(SW)) u_tree (.in(p_fx), .sum(sum_d));
+
+  logic [CM-1:0]         c_mag_s2_q;
+  logic signed [EW-1:0]  c_exp_s2_q, s_exp_s2_q;
+  logic                  c_sign_s2_q;
+
+  always_ff @(posedge clk) begin
+    sum_q     <= sum_d;
+    c_mag_s2_q  <= c_mag_s1_q;
+    c_exp_s2_q  <= c_exp_s1_q;
+    c_sign_s2_q <= c_sign_s1_q;
+    s_exp_s2_q  <= s_exp_s1_q;
+    sb_s2_q     <= sb_s1_q;
+  end
+
+  // ================================================================== stage 3
+  logic [WW-1:0]        win_d, win_q;
+  logic signed [EW-1:0] ebase_d, ebase_q;
+
+  mx_fuse #(.SW(SW), .WW(WW)) u_fuse (
+    .s_sum  (sum_q),
+    .es     (s_exp_s2_q),
+    .c_mag  (c_mag_s2_q),
+    .ec     (c_exp_s2_q),
+    .c_sign (c_sign_s2_q),
+    .win    (win_d),
+    .ebase  (ebase_d)
+  );
+
+  always_ff @(posedge clk) begin
+    win_q   <= win_d;
+    ebase_q <= ebase_d;
+    sb_s3_q   <= sb_s2_q;
+  end
+
+  // ================================================================== stage 4
+  logic [MW-1:0]        mn_d, mn_q;
+  logic signed [EW-1:0] emsb_d, emsb_q;
+  logic                 sign_d, sign_q, zero_d, zero_q;
+
+  mx_norm #(.WW(WW), .MW(MW)) u_norm (
+    .win   (win_q),
+    .ebase (ebase_q),
+    .mn    (mn_d),
+    .e_msb (emsb_d),
+    .sign  (sign_d),
+    .zero  (zero_d)
+  );
+
+  always_ff @(posedge clk) begin
+    mn_q   <= mn_d;
+    emsb_q <= emsb_d;
+    sign_q <= sign_d;
+    zero_q <= zero_d;
+    sb_s4_q  <= sb_s3_q;
+  end
+
+  // ================================================================== stage 5
+  logic [31:0] d_d, d_q;
+  logic [4:0]  flags_d, flags_q;
+
+  mx_round #(.MW(MW)) u_round (
+    .mn        (mn_q),
+    .e_msb     (emsb_q),
+    .sign      (sign_q),
+    .zero      (zero_q),
+    .zero_sign (sb_s4_q[0]),
+    .rm        (sb_s4_q[7:5]),
+    .res_nan   (sb_s4_q[4]),
+    .nv        (sb_s4_q[3]),
+    .res_inf   (sb_s4_q[2]),
+    .inf_sign  (sb_s4_q[1]),
+    .d         (d_d),
+    .flags     (flags_d)
+  );
+
+  always_ff @(posedge clk) begin
+    d_q     <= d_d;
+    flags_q <= flags_d;
+  end
+
+  // ------------------------------------------------------------------ valid pipe
+  logic [LATENCY-1:0] vld_q;
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) vld_q <= '0;
+    else        vld_q <= {vld_q[LATENCY-2:0], in_valid};
+  end
+
+  assign out_valid = vld_q[LATENCY-1];
+  assign d         = d_q;
+  assign flags     = flags_q;
+endmodule

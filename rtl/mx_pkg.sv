@@ -1,0 +1,114 @@
+// mx_pkg: shared codes, widths and functions of the MX v1.0 dot-product unit (mx_dot).
+//
+// Plain SystemVerilog accepted by Verilator 5.006 and Yosys 0.23 (read_verilog -sv):
+// no `return` in functions, no struct ports, items referenced as mx_pkg::NAME (Yosys 0.23
+// does not parse `import mx_pkg::*;` inside a module).
+package mx_pkg;
+
+  // The complete code tables below document the interface; not every code is referenced
+  // by name in the design (e.g. e4m3 and rne are the `default` arms), hence the waiver.
+  /* verilator lint_off UNUSEDPARAM */
+  // ---------------------------------------------------------------- element formats (fmt_a/fmt_b)
+  localparam logic [2:0] FMT_E4M3 = 3'd0;
+  localparam logic [2:0] FMT_E5M2 = 3'd1;
+  localparam logic [2:0] FMT_E3M2 = 3'd2;
+  localparam logic [2:0] FMT_E2M3 = 3'd3;
+  localparam logic [2:0] FMT_E2M1 = 3'd4;
+  localparam logic [2:0] FMT_INT8 = 3'd5;
+  // codes 6 and 7 are reserved and decoded exactly like FMT_E4M3
+
+  // ---------------------------------------------------------------- rounding modes (rm)
+  localparam logic [2:0] RM_RNE = 3'd0;
+  localparam logic [2:0] RM_RTZ = 3'd1;
+  localparam logic [2:0] RM_RDN = 3'd2;
+  localparam logic [2:0] RM_RUP = 3'd3;
+  localparam logic [2:0] RM_RNA = 3'd4;
+  localparam logic [2:0] RM_RTO = 3'd5;
+  // codes 6 and 7 are reserved and behave exactly like RM_RNE
+  /* verilator lint_on UNUSEDPARAM */
+
+  // ---------------------------------------------------------------- flags
+  localparam int unsigned FLAG_NX = 0;
+  localparam int unsigned FLAG_UF = 1;
+  localparam int unsigned FLAG_OF = 2;
+  localparam int unsigned FLAG_NV = 4;
+
+  // ---------------------------------------------------------------- element decode
+  // Every finite element is  (-1)^sign * mag * 2^(sh - 16)  with
+  //   mag: unsigned integer significand (<= 15 for the FP formats, <= 128 for int8)
+  //   sh : 0..29 (0 = e5m2 subnormal, 2^-16 is the smallest element quantum)
+  localparam int unsigned EL_MAG_W = 8;
+  localparam int unsigned EL_SH_W  = 5;
+  localparam int EL_LSB_EXP = -16;
+  // decoded element, packed: {nan, inf, zero, sign, mag[7:0], sh[4:0]}
+  localparam int unsigned DEC_W = 4 + EL_MAG_W + EL_SH_W;
+
+  // ---------------------------------------------------------------- products
+  // product = (-1)^sign * pmag * 2^(psh - 32), pmag < 2^16, psh <= 58.
+  // Fixed-point product magnitude pmag << psh has LSB 2^-32 and is < 2^64
+  // (largest: e5m2 57344^2 = 49 * 2^58 < 2^64).
+  localparam int unsigned PMAG_W = 2 * EL_MAG_W;   // 16
+  localparam int unsigned PSH_W  = EL_SH_W + 1;    // 6
+  localparam int unsigned PFX_W  = 64;             // fixed-point product magnitude width
+  localparam int PFX_LSB_EXP = 2 * EL_LSB_EXP;     // -32
+
+  // ---------------------------------------------------------------- datapath widths
+  localparam int unsigned EXP_W = 12;   // signed exponent arithmetic (all exponents are within +-600)
+  localparam int unsigned GUARD = 28;   // window bits below the product-sum LSB (see docs/RTL.md)
+  localparam int unsigned CM_W  = 24;   // FP32 significand incl. hidden bit
+
+  // Decode one element code (its code in the low bits of the byte lane).
+  function automatic logic [DEC_W-1:0] decode_elem(input logic [7:0] code, input logic [2:0] fmt);
+    logic                  s, nan, inf, zero;
+    logic [EL_MAG_W-1:0]   mag;
+    logic [EL_SH_W-1:0]    sh;
+    logic [4:0]            e;
+    logic [2:0]            m;
+    s = 1'b0; nan = 1'b0; inf = 1'b0; zero = 1'b0;
+    mag = '0; sh = '0; e = '0; m = '0;
+    case (fmt)
+      FMT_E5M2: begin
+        s = code[7]; e = code[6:2]; m = {1'b0, code[1:0]};
+        inf  = (e == 5'd31) && (m == 3'd0);
+        nan  = (e == 5'd31) && (m != 3'd0);
+        zero = (e == 5'd0) && (m == 3'd0);
+        mag  = {5'd0, (e != 5'd0), m[1:0]};
+        sh   = (e == 5'd0) ? 5'd0 : e - 5'd1;
+      end
+      FMT_E3M2: begin
+        s = code[5]; e = {2'd0, code[4:2]}; m = {1'b0, code[1:0]};
+        zero = (e == 5'd0) && (m == 3'd0);
+        mag  = {5'd0, (e != 5'd0), m[1:0]};
+        sh   = (e == 5'd0) ? 5'd12 : e + 5'd11;
+      end
+      FMT_E2M3: begin
+        s = code[5]; e = {3'd0, code[4:3]}; m = code[2:0];
+        zero = (e == 5'd0) && (m == 3'd0);
+        mag  = {4'd0, (e != 5'd0), m};
+        sh   = (e == 5'd0) ? 5'd13 : e + 5'd12;
+      end
+      FMT_E2M1: begin
+        s = code[3]; e = {3'd0, code[2:1]}; m = {2'd0, code[0]};
+        zero = (e == 5'd0) && (m == 3'd0);
+        mag  = {6'd0, (e != 5'd0), m[0]};
+        sh   = (e == 5'd0) ? 5'd15 : e + 5'd14;
+      end
+      FMT_INT8: begin
+        s    = code[7];
+        zero = (code == 8'd0);
+        mag  = code[7] ? (~code + 8'd1) : code;   // -128 -> 8'h80 = 128
+        sh   = 5'd10;                              // code * 2^-6
+      end
+      default: begin  // FMT_E4M3 and the reserved codes 6, 7
+        s = code[7]; e = {1'b0, code[6:3]}; m = code[2:0];
+        nan  = (e == 5'd15) && (m == 3'd7);
+        zero = (e == 5'd0) && (m == 3'd0);
+        mag  = {4'd0, (e != 5'd0), m};
+        sh   = (e == 5'd0) ? 5'd7 : e + 5'd6;
+      end
+    endcase
+    if (nan || inf) mag = '0;  // keep special lanes out of the finite sum
+    decode_elem = {nan, inf, zero, s, mag, sh};
+  endfunction
+
+endpackage

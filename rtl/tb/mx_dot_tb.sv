@@ -1,0 +1,183 @@
+// mx_dot_tb: portable, self-checking testbench for mx_dot driven by an .mxv vector file.
+//
+// Plain SystemVerilog (file I/O with $fopen/$fgets/$sscanf, one vector per clock):
+//   - runs unchanged in a commercial simulator; under Verilator 5 use --binary (--timing).
+//   - the vector file is given by the plusarg +mxv=<file> (default: parameter MXV).
+//   - K must match the file: it is checked against the header's "k" field when present.
+//
+// .mxv data line (op=dot):  FA FB RM SA A SB B C D FLAGS  (hex). A/B pack element i at bit
+// i*w (w = 8,8,6,6,4,8 for formats 0..5, 8 for reserved 6/7); they are unpacked here into
+// the 8-bit byte lanes of mx_dot. The unused upper lane bits are filled with pseudo-random
+// junk, since the unit must ignore them. Lines starting with "//" are comments, except the
+// trailer "// end COUNT CHECKSUM" whose COUNT is checked.
+//
+// Prints each mismatch (line number, fields, expected vs actual) and a final line
+//   mx_dot tb: N vectors, M mismatches
+// then ends with $finish (pass) or $fatal (mismatches or a malformed file: non-zero exit).
+module mx_dot_tb;
+  parameter int    K   = 32;
+  parameter string MXV = "rtl/tb/mx_dot_k32.mxv";
+  parameter int    MAX_REPORT = 50;   // mismatches printed in full
+
+  localparam int QD = 64;             // in-flight vector queue (>= mx_dot latency + 1)
+
+  logic           clk = 1'b0;
+  logic           rst_n = 1'b0;
+  logic           in_valid = 1'b0;
+  logic [2:0]     fmt_a = '0, fmt_b = '0, rm = '0;
+  logic [7:0]     scale_a = '0, scale_b = '0;
+  logic [8*K-1:0] a = '0, b = '0;
+  logic [31:0]    c = '0;
+  logic           out_valid;
+  logic [31:0]    d;
+  logic [4:0]     flags;
+
+  mx_dot #(.K(K)) dut (
+    .clk, .rst_n, .in_valid, .fmt_a, .fmt_b, .rm, .scale_a, .scale_b, .a, .b, .c,
+    .out_valid, .d, .flags
+  );
+
+  always #5 clk = ~clk;
+
+  // expected results of the vectors in flight
+  logic [31:0] exp_d   [QD];
+  logic [7:0]  exp_fl  [QD];
+  int          exp_ln  [QD];
+  longint      exp_cyc [QD];
+  string       exp_txt [QD];
+  int          wr_ptr = 0, rd_ptr = 0;
+  int          n_vec = 0, n_checked = 0, n_mis = 0, n_lat_err = 0;
+  longint      cycle = 0;
+
+  always @(posedge clk) cycle <= cycle + 1;
+
+  function automatic int fmt_width(input logic [2:0] f);
+    case (f)
+      3'd2, 3'd3: fmt_width = 6;
+      3'd4:       fmt_width = 4;
+      default:    fmt_width = 8;
+    endcase
+  endfunction
+
+  // w-bit packing -> 8-bit byte lanes, junk in the unused upper bits
+  function automatic logic [8*K-1:0] unpack(input logic [8*K-1:0] p, input logic [2:0] f);
+    int          w;
+    logic [7:0]  junk, m;
+    logic [8*K-1:0] r;
+    w = fmt_width(f);
+    m = 8'hFF >> (8 - w);
+    r = '0;
+    for (int i = 0; i < K; i++) begin
+      junk = 8'($urandom);
+      r[8*i +: 8] = (8'(p >> (i * w)) & m) | (junk & ~m);
+    end
+    unpack = r;
+  endfunction
+
+  // compare outputs on the falling edge (outputs change on the rising edge)
+  always @(negedge clk) begin
+    if (out_valid) begin
+      if (rd_ptr == wr_ptr) begin
+        $display("ERROR: out_valid without a vector in flight (cycle %0d)", cycle);
+        n_mis++;
+      end else begin
+        n_checked++;
+        if (cycle - exp_cyc[rd_ptr] != longint'(dut.LATENCY)) n_lat_err++;
+        if (d !== exp_d[rd_ptr] || {3'b000, flags} !== exp_fl[rd_ptr]) begin
+          n_mis++;
+          if (n_mis <= MAX_REPORT)
+            $display("MISMATCH line %0d: %s\n    expected D=%08h FLAGS=%02h, got D=%08h FLAGS=%02h",
+                     exp_ln[rd_ptr], exp_txt[rd_ptr], exp_d[rd_ptr], exp_fl[rd_ptr], d, flags);
+        end
+        rd_ptr = (rd_ptr + 1) % QD;
+      end
+    end
+  end
+
+  initial begin : main
+    string       fname, line, rest;
+    int          fd, lineno, nf, trailer_cnt, hk, rc;
+    logic [31:0] trailer_crc;
+    logic [3:0]  fa, fb, rmv;
+    logic [7:0]  sa, sb, fl;
+    logic [8*K-1:0] pa, pb;
+    logic [31:0] cv, dv;
+    bit          have_trailer;
+
+    have_trailer = 0; trailer_cnt = 0; lineno = 0;
+    if (!$value$plusargs("mxv=%s", fname)) fname = MXV;
+    fd = $fopen(fname, "r");
+    if (fd == 0) $fatal(1, "mx_dot tb: cannot open vector file '%s'", fname);
+
+    repeat (3) @(posedge clk);
+    rst_n = 1'b1;
+    @(negedge clk);
+
+    while (!$feof(fd)) begin
+      line = "";
+      rc = $fgets(line, fd);
+      if (rc == 0) break;
+      lineno++;
+      if (line.len() < 2) continue;                      // empty line
+      if (line.substr(0, 1) == "//") begin
+        if (lineno == 1) begin                           // header: check "k" when present
+          for (int i = 0; i + 3 < line.len(); i++) begin
+            if (line.substr(i, i + 3) == "\"k\":") begin
+              rest = line.substr(i + 4, line.len() - 1);
+              if ($sscanf(rest, "%d", hk) == 1 && hk != K)
+                $fatal(1, "mx_dot tb: file '%s' has k=%0d but the bench was built with K=%0d",
+                       fname, hk, K);
+            end
+          end
+        end
+        if ($sscanf(line, "// end %d %h", trailer_cnt, trailer_crc) == 2) have_trailer = 1;
+        continue;
+      end
+      nf = $sscanf(line, "%h %h %h %h %h %h %h %h %h %h", fa, fb, rmv, sa, pa, sb, pb, cv, dv, fl);
+      if (nf != 10) $fatal(1, "mx_dot tb: %s:%0d: malformed data line: %s", fname, lineno, line);
+      if (fa[3] || fb[3] || rmv[3])
+        $fatal(1, "mx_dot tb: %s:%0d: FA/FB/RM must be 0..7: %s", fname, lineno, line);
+
+      // drive one vector (inputs change on the falling edge)
+      fmt_a    = fa[2:0];
+      fmt_b    = fb[2:0];
+      rm       = rmv[2:0];
+      scale_a  = sa;
+      scale_b  = sb;
+      a        = unpack(pa, fa[2:0]);
+      b        = unpack(pb, fb[2:0]);
+      c        = cv;
+      in_valid = 1'b1;
+      exp_d[wr_ptr]   = dv;
+      exp_fl[wr_ptr]  = fl;
+      exp_ln[wr_ptr]  = lineno;
+      exp_cyc[wr_ptr] = cycle;                           // cycle in which the vector is applied
+      exp_txt[wr_ptr] = line.substr(0, line.len() - 2);  // without the newline
+      wr_ptr = (wr_ptr + 1) % QD;
+      n_vec++;
+      @(negedge clk);
+    end
+    $fclose(fd);
+    in_valid = 1'b0;
+    a = '0; b = '0;
+    repeat (dut.LATENCY + 4) @(negedge clk);
+
+    if (n_checked != n_vec) begin
+      $display("ERROR: %0d vectors driven but %0d results seen", n_vec, n_checked);
+      n_mis += n_vec - n_checked;
+    end
+    if (n_lat_err != 0) begin
+      $display("ERROR: %0d results did not arrive after LATENCY=%0d cycles", n_lat_err, dut.LATENCY);
+      n_mis += n_lat_err;
+    end
+    if (have_trailer && trailer_cnt != n_vec) begin
+      $display("ERROR: trailer says %0d vectors, file has %0d", trailer_cnt, n_vec);
+      n_mis++;
+    end
+    if (!have_trailer) $display("WARNING: no '// end COUNT CHECKSUM' trailer in %s", fname);
+    $display("mx_dot tb: %0d vectors, %0d mismatches (K=%0d, LATENCY=%0d, %s)",
+             n_vec, n_mis, K, dut.LATENCY, fname);
+    if (n_mis != 0) $fatal(1, "mx_dot tb: FAILED");
+    $finish;
+  end
+endmodule
