@@ -81,7 +81,8 @@ public static class VectorsCommand
                 }
                 catch (ArgumentException e) { throw new UsageException(e.Message); }
                 long n = WriteQuantize(qgen, qgen.Header(RecordedCommand(r.Tokens.Select(t => t.Value).ToList())), r.GetValue(file)!);
-                r.InvocationConfiguration.Output.WriteLine($"wrote {n} quantize vectors to {r.GetValue(file)}");
+                var summary = QuantizeStatsOf(r.GetValue(file)!, r.GetValue(json));
+                r.InvocationConfiguration.Output.Write(r.GetValue(json) ? summary : $"wrote {n} quantize vectors to {r.GetValue(file)}\n" + summary);
                 return Cli.ExitOk;
             }
             if (r.GetValue(op) != "dot") throw new UsageException($"--op '{r.GetValue(op)}': valid: dot, quantize");
@@ -139,6 +140,12 @@ public static class VectorsCommand
             var stdout = r.InvocationConfiguration.Output;
             foreach (var path in r.GetValue(files)!)
             {
+                if (ReadOrUsage(() => MxvReader.ReadHeader(path)).Op == MxvHeader.OpQuantize)
+                {
+                    var text = ReadOrUsage(() => QuantizeStatsOf(path, r.GetValue(json)));
+                    stdout.Write(r.GetValue(json) ? text : $"{path}:\n" + text);
+                    continue;
+                }
                 var report = ReadOrUsage(() => StatsOf(path));
                 stdout.Write(r.GetValue(json) ? report.ToJson() + "\n" : $"{path}:\n" + report.ToText());
             }
@@ -165,6 +172,21 @@ public static class VectorsCommand
         while (reader.ReadNext(v)) { classifier.Classify(v, counters); n++; }
         report.Add(counters, n);
         return report;
+    }
+
+    /// <summary>The coverage report of a quantize file (expected classes from the header's formats and modes).</summary>
+    public static string QuantizeStatsOf(string path, bool json)
+    {
+        using var reader = MxvReader.Open(path);
+        var h = reader.Header;
+        var formats = h.FormatsA?.Select(n => StandardFormats.ElementCode(StandardFormats.TryParse(n)!)).ToArray() ?? Enumerable.Range(0, StandardFormats.Elements.Count).ToArray();
+        var modes = h.Rounding?.Select(n => RoundingModes.TryParse(n)!.Value).ToArray() ?? RoundingModes.Deterministic.ToArray();
+        var counts = new long[QuantizeClassifier.Count];
+        var classifier = new QuantizeClassifier();
+        var q = new QuantizeVector(h.Block);
+        long n = 0;
+        while (reader.ReadNext(q)) { classifier.Classify(q, counts); n++; }
+        return QuantizeClassifier.Report(counts, n, QuantizeClassifier.Expected(formats, modes), json);
     }
 
     private static Command Check()

@@ -37,3 +37,20 @@ public class QuantizeOracleTests
         }
     }
 }
+
+public class QuantizeCoverageTests
+{
+    [Fact]
+    public void QuantizeCornersCoverEveryClass()
+    {
+        var o = new QuantizeGeneratorOptions { Formats = [0, 1, 2, 3, 4, 5], Modes = RoundingModes.Deterministic, Block = 32, Corners = true };
+        var gen = new QuantizeVectorGenerator(o);
+        var counts = new long[MxRef.Vectors.Coverage.QuantizeClassifier.Count];
+        var classifier = new MxRef.Vectors.Coverage.QuantizeClassifier();
+        var q = new QuantizeVector(32);
+        for (long i = 0; i < gen.Total; i++) { gen.Generate(i, q); classifier.Classify(q, counts); }
+        var missing = MxRef.Vectors.Coverage.QuantizeClassifier.Expected(o.Formats, o.Modes).Where(i => counts[i] == 0)
+            .Select(i => MxRef.Vectors.Coverage.QuantizeClassifier.Names[i]).ToArray();
+        Assert.True(missing.Length == 0, string.Join(' ', missing));
+    }
+}
