@@ -53,7 +53,7 @@ bench:
 	$(DOTNET) run -c Release --project bench/MxRef.Bench.csproj -- --filter '$(or $(BENCH),*)'
 
 # The default regression set (docs/vectors.md): corners + weighted random over every format pair and mode for each
-# output format, a chunked-accumulation set, and exhaustive k = 1 sets of the small formats and of e4m3.
+# output format, a chunked-accumulation set, exhaustive k = 1 sets of the small formats and of e4m3, and a quantize set.
 .PHONY: vectors
 VECTORS_SEED ?= 1
 VECTORS_GEN = $(OUT)/mxref vectors gen --seed $(VECTORS_SEED)
@@ -65,6 +65,7 @@ vectors: build
 	$(VECTORS_GEN) --corners --random --count 200000 --acc chunked:8 -o $(OUT)/vectors/dot-chunked8.mxv > $(OUT)/vectors/dot-chunked8.coverage.txt
 	$(VECTORS_GEN) --exhaustive -k 1 --a e3m2,e2m3,e2m1 --b e3m2,e2m3,e2m1 -o $(OUT)/vectors/dot-k1-fp6fp4-exhaustive.mxv > /dev/null
 	$(VECTORS_GEN) --exhaustive -k 1 --a e4m3 --b e4m3 -o $(OUT)/vectors/dot-k1-e4m3-exhaustive.mxv > /dev/null
+	$(VECTORS_GEN) --op quantize --corners --random --count 200000 -o $(OUT)/vectors/quantize.mxv > /dev/null
 	$(OUT)/mxref vectors check $(OUT)/vectors/*.mxv
 	@grep -H 'never hit' $(OUT)/vectors/*.coverage.txt
 

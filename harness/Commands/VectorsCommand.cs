@@ -5,7 +5,9 @@ using MxRef.Formats;
 using MxRef.Rounding;
 using MxRef.Vectors.Coverage;
 using MxRef.Vectors.Files;
+using MxRef.Quantization;
 using MxRef.Vectors.Generation;
+using MxRef.Vectors.Generation.Quantize;
 using MxRef.Vectors.Text;
 
 namespace MxRef.Harness.Commands;
@@ -25,7 +27,11 @@ public static class VectorsCommand
 
     private static Command Gen()
     {
-        var op = new Option<string>("--op") { Description = "Operation: dot (quantize files can be read and written, their generator is not there yet).", DefaultValueFactory = _ => "dot" };
+        var op = new Option<string>("--op") { Description = "Operation: dot (default) or quantize (FP32 blocks to MX blocks; --a gives the element formats).", DefaultValueFactory = _ => "dot" };
+        var scaleRule = new Option<string>("--scale-rule") { Description = "quantize: floor (default, OCP) or ceil.", DefaultValueFactory = _ => "floor" };
+        var specials = new Option<string>("--specials") { Description = "quantize: nan-scale (default), preserve, saturate.", DefaultValueFactory = _ => "nan-scale" };
+        var int8 = new Option<string>("--int8") { Description = "quantize: symmetric (default) or full.", DefaultValueFactory = _ => "symmetric" };
+        var flush = new Option<bool>("--flush-subnormal-inputs") { Description = "quantize: FP32 subnormal inputs become zeros." };
         var fa = new Option<string>("--a") { Description = "A element formats: comma list of e4m3,e5m2,e3m2,e2m3,e2m1,int8 or 'all' (default).", DefaultValueFactory = _ => "all" };
         var fb = new Option<string>("--b") { Description = "B element formats (as --a).", DefaultValueFactory = _ => "all" };
         var rounding = new Option<string>("--rounding", "-r") { Description = "Rounding modes: comma list of rne,rtz,rdn,rup,rna,rto or 'all' (default).", DefaultValueFactory = _ => "all" };
@@ -47,11 +53,39 @@ public static class VectorsCommand
             "Example: mxref vectors gen --a e4m3 --b e4m3 -r all --count 100000 --seed 7 --corners --random -o e4m3.mxv")
         {
             op, fa, fb, rounding, block, output, acc, count, seed, corners, random, exhaustive, shard, threads, json, file,
+            scaleRule, specials, int8, flush,
         };
         cmd.SetAction(r =>
         {
-            if (r.GetValue(op) != "dot")
-                throw new UsageException($"--op {r.GetValue(op)}: only 'dot' vectors can be generated so far (quantize files can be read and written, see docs/vector-format.md)");
+            if (r.GetValue(op) == "quantize")
+            {
+                if (r.GetValue(exhaustive)) throw new UsageException("--exhaustive is for --op dot; quantize runs take --corners and --random");
+                var policy = new QuantizationPolicy
+                {
+                    ScaleRule = PolicyNames.ParseScaleRule(r.GetValue(scaleRule)!) ?? throw new UsageException($"unknown --scale-rule '{r.GetValue(scaleRule)}'; valid: floor, ceil"),
+                    Specials = PolicyNames.ParseSpecials(r.GetValue(specials)!) ?? throw new UsageException($"unknown --specials '{r.GetValue(specials)}'; valid: nan-scale, preserve, saturate"),
+                    IntegerRange = PolicyNames.ParseIntegerRange(r.GetValue(int8)!) ?? throw new UsageException($"unknown --int8 '{r.GetValue(int8)}'; valid: symmetric, full"),
+                    FlushSubnormalInputs = r.GetValue(flush),
+                };
+                bool qc = r.GetValue(corners), qr = r.GetValue(random);
+                if (!qc && !qr) qc = qr = true;
+                var (qi, qn) = ParseShard(r.GetValue(shard));
+                QuantizeVectorGenerator qgen;
+                try
+                {
+                    qgen = new QuantizeVectorGenerator(new QuantizeGeneratorOptions
+                    {
+                        Formats = Formats(r.GetValue(fa)!, "--a"), Modes = Modes(r.GetValue(rounding)!), Block = r.GetValue(block), Policy = policy,
+                        Seed = ParseSeed(r.GetValue(seed)!), Count = r.GetValue(count), Corners = qc, Random = qr, ShardIndex = qi, ShardCount = qn,
+                    });
+                }
+                catch (ArgumentException e) { throw new UsageException(e.Message); }
+                long n = WriteQuantize(qgen, qgen.Header(RecordedCommand(r.Tokens.Select(t => t.Value).ToList())), r.GetValue(file)!);
+                var summary = QuantizeStatsOf(r.GetValue(file)!, r.GetValue(json));
+                r.InvocationConfiguration.Output.Write(r.GetValue(json) ? summary : $"wrote {n} quantize vectors to {r.GetValue(file)}\n" + summary);
+                return Cli.ExitOk;
+            }
+            if (r.GetValue(op) != "dot") throw new UsageException($"--op '{r.GetValue(op)}': valid: dot, quantize");
             var outFormat = CliParse.Format(r.GetValue(output)!, "--out");
             var model = AccumulationModel.TryParse(r.GetValue(acc)!) ?? throw new UsageException($"unknown accumulation model '{r.GetValue(acc)}' for --acc; valid: {AccumulationModel.ValidNames}");
             bool c = r.GetValue(corners), rnd = r.GetValue(random), ex = r.GetValue(exhaustive);
@@ -76,6 +110,26 @@ public static class VectorsCommand
         return cmd;
     }
 
+    /// <summary>Writes a quantize run (sequentially: quantize vectors are few and cheap) with section comments.</summary>
+    public static long WriteQuantize(QuantizeVectorGenerator gen, MxvHeader header, string path)
+    {
+        using var writer = MxvWriter.Create(path, header);
+        var q = new QuantizeVector(gen.Options.Block);
+        foreach (var section in gen.Sections)
+        {
+            long start = Math.Max(section.Start, gen.ShardStart), end = Math.Min(section.End, gen.ShardEnd);
+            if (end <= start) continue;
+            writer.WriteComment("class: " + section.Name);
+            for (long i = start; i < end; i++)
+            {
+                gen.Generate(i, q);
+                writer.WriteQuantize(q);
+            }
+        }
+        writer.Commit();
+        return writer.Count;
+    }
+
     private static Command Stats()
     {
         var files = new Argument<string[]>("FILE") { Description = ".mxv files.", Arity = ArgumentArity.OneOrMore };
@@ -86,6 +140,12 @@ public static class VectorsCommand
             var stdout = r.InvocationConfiguration.Output;
             foreach (var path in r.GetValue(files)!)
             {
+                if (ReadOrUsage(() => MxvReader.ReadHeader(path)).Op == MxvHeader.OpQuantize)
+                {
+                    var text = ReadOrUsage(() => QuantizeStatsOf(path, r.GetValue(json)));
+                    stdout.Write(r.GetValue(json) ? text : $"{path}:\n" + text);
+                    continue;
+                }
                 var report = ReadOrUsage(() => StatsOf(path));
                 stdout.Write(r.GetValue(json) ? report.ToJson() + "\n" : $"{path}:\n" + report.ToText());
             }
@@ -114,6 +174,21 @@ public static class VectorsCommand
         return report;
     }
 
+    /// <summary>The coverage report of a quantize file (expected classes from the header's formats and modes).</summary>
+    public static string QuantizeStatsOf(string path, bool json)
+    {
+        using var reader = MxvReader.Open(path);
+        var h = reader.Header;
+        var formats = h.FormatsA?.Select(n => StandardFormats.ElementCode(StandardFormats.TryParse(n)!)).ToArray() ?? Enumerable.Range(0, StandardFormats.Elements.Count).ToArray();
+        var modes = h.Rounding?.Select(n => RoundingModes.TryParse(n)!.Value).ToArray() ?? RoundingModes.Deterministic.ToArray();
+        var counts = new long[QuantizeClassifier.Count];
+        var classifier = new QuantizeClassifier();
+        var q = new QuantizeVector(h.Block);
+        long n = 0;
+        while (reader.ReadNext(q)) { classifier.Classify(q, counts); n++; }
+        return QuantizeClassifier.Report(counts, n, QuantizeClassifier.Expected(formats, modes), json);
+    }
+
     private static Command Check()
     {
         var files = new Argument<string[]>("FILE") { Description = ".mxv files.", Arity = ArgumentArity.OneOrMore };
@@ -137,7 +212,7 @@ public static class VectorsCommand
     {
         using var reader = MxvReader.Open(path);
         var h = reader.Header;
-        RequireDot(h, path);
+        if (h.Op == MxvHeader.OpQuantize) return CheckQuantize(reader, path, output, maxReport);
         var outFormat = h.OutputFormat;
         var model = h.Model;
         var v = new DotVector(h.Block);
@@ -147,6 +222,28 @@ public static class VectorsCommand
             var res = v.Evaluate(outFormat, model);
             if (res.Bits == v.D && (byte)res.Flags == v.Flags) continue;
             if (++differences <= maxReport) output.WriteLine(Describe(path, reader.LineNumber, v, res, outFormat));
+        }
+        output.WriteLine($"{path}: {reader.Count} vectors, {differences} differ{(differences > maxReport ? $" (first {maxReport} shown)" : "")}");
+        return differences;
+    }
+
+    private static long CheckQuantize(MxvReader reader, string path, TextWriter output, int maxReport)
+    {
+        QuantizationPolicy policy;
+        try { policy = QuantizePolicyText.Parse(reader.Header.Quantization); }
+        catch (FormatException e) { throw new MxvFormatException(path, 1, "header.quantization", e.Message); }
+        var q = new QuantizeVector(reader.Header.Block);
+        long differences = 0;
+        while (reader.ReadNext(q))
+        {
+            var (scale, codes) = q.Evaluate(policy);
+            bool same = scale == q.Scale;
+            for (int i = 0; i < q.K && same; i++) same = codes[i] == q.P[i];
+            if (same || ++differences > maxReport) continue;
+            var f = StandardFormats.Elements[q.Format];
+            output.WriteLine($"{path}:{reader.LineNumber}: file S={q.Scale:x2} P=[{string.Join(' ', q.P.Select(c => Codec.Show(f, c)))}], " +
+                             $"golden S={scale:x2} P=[{string.Join(' ', codes.Select(c => Codec.Show(f, c)))}]\n" +
+                             $"  FMT={f.Name} RM={((RoundingMode)q.Rounding).ShortName()} V=[{string.Join(' ', q.V.Select(x => Codec.Show(StandardFormats.Fp32, x)))}]");
         }
         output.WriteLine($"{path}: {reader.Count} vectors, {differences} differ{(differences > maxReport ? $" (first {maxReport} shown)" : "")}");
         return differences;
@@ -212,7 +309,7 @@ public static class VectorsCommand
     private static void RequireDot(MxvHeader h, string path)
     {
         if (h.Op != MxvHeader.OpDot)
-            throw new UsageException($"{path}:1: header.op: '{h.Op}' files cannot be checked or measured yet (no quantizer model); dot files only");
+            throw new UsageException($"{path}:1: header.op: '{h.Op}' files have no coverage classes yet ('vectors check' checks them); dot files only");
     }
 
     private static T ReadOrUsage<T>(Func<T> read)

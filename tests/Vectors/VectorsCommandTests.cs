@@ -110,3 +110,57 @@ public class MergeCommandTests : IDisposable
         Assert.False(File.Exists(_files.PathOf("bad.mxv")));
     }
 }
+
+public class QuantizeVectorsTests : IDisposable
+{
+    private readonly VectorTestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private static int Run(TextWriter? output, params string[] args) => MxRef.Harness.Cli.Run(args, output ?? TextWriter.Null, TextWriter.Null);
+
+    [Fact]
+    public void QuantizeFilesAreGeneratedCheckedAndDeterministic()
+    {
+        var path = _files.PathOf("q.mxv");
+        string[] gen = ["vectors", "gen", "--op", "quantize", "--a", "e4m3,e2m1,int8", "-k", "8", "--count", "500", "--seed", "3", "--scale-rule", "ceil", "-o", path];
+        Assert.Equal(0, Run(null, gen));
+        var first = File.ReadAllBytes(path);
+        Assert.Equal(0, Run(null, gen));
+        Assert.Equal(first, File.ReadAllBytes(path));
+        var header = MxRef.Vectors.Files.MxvReader.ReadHeader(path);
+        Assert.Equal("quantize", header.Op);
+        Assert.Contains("scale-rule=ceil", header.Quantization);
+        var check = new StringWriter();
+        Assert.Equal(0, Run(check, "vectors", "check", path));
+        Assert.Contains(" 0 differ", check.ToString());
+
+        // Shards hold the same lines.
+        var parts = Enumerable.Range(0, 2).Select(i => _files.PathOf($"q{i}.mxv")).ToArray();
+        for (int i = 0; i < 2; i++) Assert.Equal(0, Run(null, [.. gen[..^1], parts[i], "--shard", $"{i}/2"]));
+        static IEnumerable<string> Data(string p) => File.ReadAllLines(p).Where(l => !l.StartsWith("//"));
+        Assert.Equal(Data(path), parts.SelectMany(Data));
+    }
+
+    [Fact]
+    public void AWrongQuantizeExpectationIsReported()
+    {
+        var path = _files.PathOf("w.mxv");
+        Assert.Equal(0, Run(null, "vectors", "gen", "--op", "quantize", "--a", "e5m2", "-k", "2", "--random", "--count", "20", "-o", path));
+        var lines = File.ReadAllLines(path).ToList();
+        int i = lines.FindIndex(l => !l.StartsWith("//"));
+        var f = lines[i].Split(' ');
+        f[3] = f[3] == "7f" ? "80" : "7f"; // the scale
+        lines[i] = string.Join(' ', f);
+        var data = lines.Where(l => !l.StartsWith("//")).ToArray();
+        uint crc = MxRef.Vectors.Files.Crc32.Update(0, System.Text.Encoding.ASCII.GetBytes(string.Concat(data.Select(l => l + "\n"))));
+        lines[^1] = $"// end {data.Length} {crc:x8}";
+        File.WriteAllText(path, string.Join('\n', lines) + "\n");
+        var check = new StringWriter();
+        Assert.Equal(1, Run(check, "vectors", "check", path));
+        Assert.Contains($"{path}:{i + 1}: file S=", check.ToString());
+
+        File.WriteAllText(path, "// mxref-vectors 1 {\"op\":\"quantize\",\"block\":1,\"quantization\":\"scale-rule=round\"}\n// end 0 00000000\n");
+        Assert.Equal(2, Run(null, "vectors", "check", path));
+    }
+}

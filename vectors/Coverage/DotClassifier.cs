@@ -165,11 +165,13 @@ public sealed class DotClassifier(NumberFormat output)
     {
         int m = _o.MantissaBits;
         int msb = Msb(s);
-        int uq = msb > _o.Emax ? _o.Emax - m : Math.Max(msb - m, _o.QuantumExponent); // exponent of the ulp
-        int shift = uq - s.Exponent;                                                   // fraction bits of the exact value
+        // At 2^(emax+1) and above every mode overflows or saturates whatever the low bits: no rounding boundary there.
+        // (Below it the exact sum's window always resolves 2^-NearBits ulp: see ExactSum.)
+        if (msb > _o.Emax) return;
+        int uq = Math.Max(msb - m, _o.QuantumExponent); // exponent of the ulp
+        int shift = uq - s.Exponent;                    // fraction bits of the exact value
         int magnitude;
-        if (msb > _o.Emax) magnitude = 2;
-        else if (msb < _o.Emin) magnitude = 1;
+        if (msb < _o.Emin) magnitude = 1;
         else if (msb == _o.Emax && shift >= 0 && shift < 128 && (s.Magnitude >> shift) >= _o.MaxFinite.Significand) magnitude = 2;
         else magnitude = 0;
 
@@ -185,9 +187,12 @@ public sealed class DotClassifier(NumberFormat output)
             bool sticky = s.Sticky;
             if (rem == 0 && !sticky) kind = 0;
             else if (rem == half && !sticky) kind = 1;
+            // The exact value is rem + ε (ε = 0, or 0 < ε < 1 when the sticky bit stands for bits below the window):
+            // "within near of" is ≤ near for the exact value, which for integers means ≤ near, or < near with a sticky
+            // bit above the reference point.
             else if (rem < half && half - rem <= near) kind = 2;
-            else if (rem >= half && rem - half < near) kind = 3;
-            else if (rem < near) kind = 4;
+            else if (rem >= half && (rem > half || sticky) && (sticky ? rem - half < near : rem - half <= near)) kind = 3;
+            else if (sticky ? rem < near : rem <= near) kind = 4;
             else if (rem > half && (UInt128.One << shift) - rem <= near) kind = 5;
             else kind = -1;
         }

@@ -153,14 +153,19 @@ public static class WeightedRandom
     private static void NearBoundary(DotVector v, ElementCodes ea, ElementCodes eb, NumberFormat o, ref MxRandom rng)
     {
         Array.Fill(v.A, ea.Zero); Array.Fill(v.B, eb.Zero);
+        // Half the time a second product; half of those from the smallest codes while the first product uses the
+        // largest powers of two, so the second is tiny next to the first and the exact value lands just below or above
+        // the point (near ties, values just below the next representable value).
+        bool second = v.K > 1 && rng.NextBool(), tiny = second && rng.NextBool();
         int i0 = rng.NextInt(0, v.K);
-        byte a0 = PowerOfTwo(ea, ref rng), b0 = PowerOfTwo(eb, ref rng);
+        byte a0 = PowerOfTwo(ea, tiny, ref rng), b0 = PowerOfTwo(eb, tiny, ref rng);
         v.A[i0] = rng.NextBool() ? ea.Negate(a0) : a0;
         v.B[i0] = b0;
-        if (v.K > 1 && rng.NextBool())
+        if (second)
         {
             int i1 = (i0 + 1 + rng.NextInt(0, v.K - 1)) % v.K;
-            v.A[i1] = Element(ea, ref rng); v.B[i1] = Element(eb, ref rng);
+            v.A[i1] = tiny ? Small(ea, ref rng) : Element(ea, ref rng);
+            v.B[i1] = tiny ? Small(eb, ref rng) : Element(eb, ref rng);
         }
 
         // C = ±sig·2^u, u the exponent of its ulp in the output format.
@@ -178,7 +183,7 @@ public static class WeightedRandom
                 break;
             default: // top binade, up to max finite
                 (sig, u) = o.MaxFinite;
-                sig -= rng.NextBelow(4);
+                if (rng.NextBool()) sig -= 1 + rng.NextBelow(3); // else max itself: the overflow threshold is just above
                 break;
         }
         bool negativeC = ((r >> 63) & 1) != 0;
@@ -186,18 +191,26 @@ public static class WeightedRandom
 
         // Place the power-of-two product at 2^(u − offset): ½ ulp (the tie), 1 ulp (exact) or far below (sticky only).
         ulong os = rng.NextBelow(20);
-        int offset = os < 10 ? 1 : os < 13 ? 0 : rng.NextInt(2, 41);
+        int offset = os < 9 ? 1 : os < 14 ? 0 : rng.NextInt(2, 41);
         int fixedLog2 = 127 - (int)UInt128.LeadingZeroCount((UInt128)Math.BigMul(Math.Abs(ea.Table.Fixed[a0]), Math.Abs(eb.Table.Fixed[b0])));
         int s = Math.Clamp(u - offset - fixedLog2 + 2 * ElementTable.FractionBits + 254, 0, 508);
         v.ScaleA = (byte)(s / 2);
         v.ScaleB = (byte)(s - s / 2);
     }
 
-    /// <summary>A positive power-of-two code: mantissa zero, random exponent (INT8: 2^j).</summary>
-    private static byte PowerOfTwo(ElementCodes e, ref MxRandom rng)
+    /// <summary>The min or max subnormal (INT8: ±1 lsb), either sign.</summary>
+    private static byte Small(ElementCodes e, ref MxRandom rng)
+    {
+        byte code = rng.NextBool() ? e.MinSubnormal : e.MaxSubnormal;
+        return rng.NextBool() ? e.Negate(code) : code;
+    }
+
+    /// <summary>A positive power-of-two code: mantissa zero, random exponent (INT8: 2^j), or the largest one.</summary>
+    private static byte PowerOfTwo(ElementCodes e, bool largest, ref MxRandom rng)
     {
         var f = e.Format;
-        if (f.Kind == FormatKind.Integer) return (byte)(1 << rng.NextInt(0, 7));
+        if (f.Kind == FormatKind.Integer) return (byte)(1 << (largest ? 6 : rng.NextInt(0, 7)));
+        if (largest) return (byte)(e.MaxNormal & ~((1 << f.MantissaBits) - 1));
         byte code = (byte)(rng.NextInt(1, f.ExponentFieldMax + 1) << f.MantissaBits);
         return (e.Table.Class[code] & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 ? e.MinNormal : code;
     }
