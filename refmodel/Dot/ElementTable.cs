@@ -24,7 +24,10 @@ public sealed class ElementTable
     /// Every |Fixed| is below 2^32 (true for all MX element formats: E5M2's 57344 × 2^16 is the largest), so the product
     /// of two such values fits in 64 bits and the dot product's inner loop can use one 64-bit multiply.
     /// </summary>
-    public bool FitsIn32Bits { get; }
+    public bool FitsIn32Bits => MagnitudeBits <= 32;
+
+    /// <summary>Bit length of the largest |Fixed| (E5M2: 32, E4M3: 25, E2M1: 19, INT8: 17).</summary>
+    public int MagnitudeBits { get; }
 
     private ElementTable(NumberFormat f)
     {
@@ -49,7 +52,7 @@ public sealed class ElementTable
             }
             Class[code] = cls;
         }
-        FitsIn32Bits = Fixed.All(v => Math.Abs(v) < 1L << 32);
+        MagnitudeBits = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Fixed.Max(v => Math.Abs(v)));
     }
 
     private static readonly ElementTable[] Standard = StandardFormats.Elements.Select(f => new ElementTable(f)).ToArray();

@@ -24,7 +24,7 @@ public static class MxDot
     {
         // Products: exact in the common fixed point (2^-32 per product), summed exactly in 128 bits (|Σ| < 2^71 for k ≤ 64,
         // and < 2^(63.7 + log2 k) in general).
-        var (sum, classes) = p.TableA.FitsIn32Bits && p.TableB.FitsIn32Bits ? ProductSumNarrow(p) : ProductSumWide(p);
+        var (sum, classes) = ProductSum(p);
 
         var cv = Codec.Decode(StandardFormats.Fp32, c);
         if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || p.ScaleA == 0xFF || p.ScaleB == 0xFF || !cv.IsFinite)
@@ -43,6 +43,39 @@ public static class MxDot
         if (s.IsExactZero) return new DotResult(ZeroOf(output, ExactZeroIsNegative(p, cv, mode)), ExceptionFlags.None);
         var rounded = s.RoundTo(output, ctx);
         return new DotResult(rounded.Code, rounded.Flags);
+    }
+
+    /// <summary>True where a 64 × 64 → 128-bit multiply is one instruction (x64 with BMI2's mulx, Arm64's umulh).</summary>
+    private static readonly bool HardwareWideMultiply =
+        System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported || System.Runtime.Intrinsics.Arm.ArmBase.Arm64.IsSupported;
+
+    /// <summary>
+    /// Σ a_i·b_i and the OR of the elements' class bits, by the cheapest loop that is exact for the pair: plain 64-bit
+    /// arithmetic when k products cannot reach 2^63 (every pair without E5M2 at k = 32), else 128-bit sums.
+    /// </summary>
+    private static (Int128 Sum, int Classes) ProductSum(in BlockPair p)
+    {
+        int bits = p.TableA.MagnitudeBits + p.TableB.MagnitudeBits + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)p.Length));
+        if (bits <= 63) return ProductSum64(p);
+        return HardwareWideMultiply || !(p.TableA.FitsIn32Bits && p.TableB.FitsIn32Bits) ? ProductSumWide(p) : ProductSumNarrow(p);
+    }
+
+    /// <summary>Σ a_i·b_i in 64 bits: |a_i·b_i| &lt; 2^(bitsA + bitsB) and k of them stay below 2^63.</summary>
+    private static (Int128 Sum, int Classes) ProductSum64(in BlockPair p)
+    {
+        var fa = p.TableA.Fixed; var fb = p.TableB.Fixed;
+        var ka = p.TableA.Class; var kb = p.TableB.Class;
+        byte ma = p.TableA.CodeMask, mb = p.TableB.CodeMask;
+        var a = p.A; var b = p.B;
+        long sum = 0;
+        int classes = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            int ca = a[i] & ma, cb = b[i] & mb;
+            classes |= ka[ca] | kb[cb];
+            sum += fa[ca] * fb[cb];
+        }
+        return (sum, classes);
     }
 
     /// <summary>
