@@ -16,7 +16,7 @@ public class DotBenchmarks
     private readonly uint[] _c = new uint[Blocks];
     private ElementTable _ta = ElementTable.ForCode(0), _tb = ElementTable.ForCode(0);
 
-    [Params("e4m3xe4m3", "e2m1xint8", "e5m2xe3m2")]
+    [Params("e4m3xe4m3", "e2m1xint8", "e5m2xe3m2", "e5m2xe5m2")]
     public string Pair { get; set; } = "e4m3xe4m3";
 
     [Params("fused", "chunked:8", "fp32-sum")]
