@@ -24,7 +24,7 @@ public static class DotGeneral
             var flags = ExceptionFlags.None;
             for (int j = 0; j < n; j++)
             {
-                var block = new BlockPair(ta, a.Slice(j * k, k), scalesA[j], tb, b.Slice(j * k, k), scalesB[j]);
+                var block = Block(ta, a, scalesA, tb, b, scalesB, k, j);
                 var r = MxDot.Dot(block, acc, mode, j == n - 1 ? output : StandardFormats.Fp32, model);
                 acc = r.Bits;
                 flags |= r.Flags;
@@ -43,30 +43,25 @@ public static class DotGeneral
         var special = new SpecialCases();
         special.AddC(cv);
         BigInteger total = BigInteger.Zero;
-        bool allPositiveZero = !cv.IsFinite || (cv.IsZero && !cv.Negative), allNegativeZero = cv.IsZero && cv.Negative;
         for (int j = 0; j < scalesA.Length; j++)
         {
-            var block = new BlockPair(ta, a.Slice(j * k, k), scalesA[j], tb, b.Slice(j * k, k), scalesB[j]);
+            var block = Block(ta, a, scalesA, tb, b, scalesB, k, j);
             special.AddScale(block.ScaleA);
             special.AddScale(block.ScaleB);
-            special.AddProducts(block);
-            Int128 sum = Int128.Zero;
-            for (int i = 0; i < k; i++)
-            {
-                int ca = block.A[i] & ta.CodeMask, cb = block.B[i] & tb.CodeMask;
-                sum += Math.BigMul(ta.Fixed[ca], tb.Fixed[cb]);
-                bool zero = ((ta.Class[ca] | tb.Class[cb]) & ElementTable.ClassZero) != 0;
-                bool negative = ((ta.Class[ca] ^ tb.Class[cb]) & ElementTable.ClassNegative) != 0;
-                allPositiveZero &= zero && !negative;
-                allNegativeZero &= zero && negative;
-            }
+            var (sum, classes) = MxDot.ProductSum(block);
+            if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0) special.AddProducts(block);
             total += (BigInteger)sum << (block.SumExponent - lsb);
         }
         if (special.Resolve(output) is { } r) return r;
         total += (cv.Negative ? -(BigInteger)cv.Significand : cv.Significand) << (cv.Exponent - lsb);
         if (total.IsZero)
         {
-            bool negative = mode == RoundingMode.Down ? !allPositiveZero : allNegativeZero;
+            // Rule 4 over every block's products and C, as MxDot.ExactZeroIsNegative does for one block.
+            bool sign = mode != RoundingMode.Down;
+            bool everyTermIsSuchZero = cv.IsZero && cv.Negative == sign;
+            for (int j = 0; j < scalesA.Length && everyTermIsSuchZero; j++)
+                everyTermIsSuchZero = MxDot.EveryProductIsZeroOfSign(Block(ta, a, scalesA, tb, b, scalesB, k, j), sign);
+            bool negative = mode == RoundingMode.Down ? !everyTermIsSuchZero : everyTermIsSuchZero;
             return new DotResult(MxDot.ZeroOf(output, negative), ExceptionFlags.None);
         }
         bool neg = total.Sign < 0;
@@ -76,4 +71,9 @@ public static class DotGeneral
         var rounded = RoundingCore.RoundWide(output, neg, (UInt128)(mag >> drop), lsb + drop, sticky, new RoundingContext(mode, OverflowPolicy.Ieee));
         return new DotResult(rounded.Code, rounded.Flags);
     }
+
+    /// <summary>Block j of k elements with its scale pair.</summary>
+    private static BlockPair Block(ElementTable ta, ReadOnlySpan<byte> a, ReadOnlySpan<byte> scalesA,
+        ElementTable tb, ReadOnlySpan<byte> b, ReadOnlySpan<byte> scalesB, int k, int j) =>
+        new(ta, a.Slice(j * k, k), scalesA[j], tb, b.Slice(j * k, k), scalesB[j]);
 }

@@ -53,7 +53,7 @@ public static class MxDot
     /// Σ a_i·b_i and the OR of the elements' class bits, by the cheapest loop that is exact for the pair: plain 64-bit
     /// arithmetic when k products cannot reach 2^63 (every pair without E5M2 at k = 32), else 128-bit sums.
     /// </summary>
-    private static (Int128 Sum, int Classes) ProductSum(in BlockPair p)
+    internal static (Int128 Sum, int Classes) ProductSum(in BlockPair p)
     {
         int bits = p.TableA.MagnitudeBits + p.TableB.MagnitudeBits + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)p.Length));
         if (bits <= 63) return ProductSum64(p);
@@ -130,17 +130,23 @@ public static class MxDot
     /// </summary>
     public static bool ExactZeroIsNegative(in BlockPair p, Decoded c, RoundingMode mode)
     {
-        // Under rdn the zero is −0 unless every term is +0; otherwise it is −0 only if every term is −0.
-        bool wantNegative = mode != RoundingMode.Down;
-        if (!c.IsZero || c.Negative != wantNegative) return !wantNegative;
+        // Under rdn the zero is −0 unless every term is +0; in the other modes it is −0 only if every term is −0.
+        bool sign = mode != RoundingMode.Down; // the sign whose zeros decide
+        bool everyTermIsSuchZero = c.IsZero && c.Negative == sign && EveryProductIsZeroOfSign(p, sign);
+        return mode == RoundingMode.Down ? !everyTermIsSuchZero : everyTermIsSuchZero;
+    }
+
+    /// <summary>True when every product a_i·b_i of the block is a zero of the given sign (sign(a) XOR sign(b)).</summary>
+    internal static bool EveryProductIsZeroOfSign(in BlockPair p, bool negative)
+    {
         for (int i = 0; i < p.Length; i++)
         {
             byte ca = p.TableA.Class[p.A[i] & p.TableA.CodeMask], cb = p.TableB.Class[p.B[i] & p.TableB.CodeMask];
             bool zeroProduct = ((ca | cb) & ElementTable.ClassZero) != 0;
-            bool negative = ((ca ^ cb) & ElementTable.ClassNegative) != 0;
-            if (!zeroProduct || negative != wantNegative) return !wantNegative;
+            bool negativeProduct = ((ca ^ cb) & ElementTable.ClassNegative) != 0;
+            if (!zeroProduct || negativeProduct != negative) return false;
         }
-        return wantNegative;
+        return true;
     }
 
     /// <summary>
