@@ -34,7 +34,7 @@ public static class Cli
         if (parsed.Errors.Count > 0)
         {
             foreach (var e in parsed.Errors) stderr.WriteLine($"mxref: {e.Message}");
-            var cmd = string.Join(' ', parsed.CommandResult.Command == root ? [] : CommandPath(parsed.CommandResult.Command.Name));
+            var cmd = string.Join(' ', CommandPath(parsed.CommandResult, root));
             stderr.WriteLine($"Run 'mxref {cmd}{(cmd.Length > 0 ? " " : "")}--help' for usage.");
             return ExitUsage;
         }
@@ -54,5 +54,12 @@ public static class Cli
         }
     }
 
-    private static string[] CommandPath(string name) => [name];
+    /// <summary>The subcommand names from the root to the parsed command, e.g. ["vectors", "gen"].</summary>
+    private static List<string> CommandPath(System.CommandLine.Parsing.CommandResult result, RootCommand root)
+    {
+        var names = new List<string>();
+        for (var r = result; r is not null && r.Command != root; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, r.Command.Name);
+        return names;
+    }
 }

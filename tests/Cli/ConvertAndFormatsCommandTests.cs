@@ -61,6 +61,7 @@ public class ConvertAndFormatsCommandTests
     [InlineData(new[] { "convert", "--to", "e4m3", "--overflow", "wrap", "1" }, "valid: saturate, ieee")]
     [InlineData(new[] { "convert", "1" }, "--to")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
+    [InlineData(new[] { "vectors", "gen", "--bogus" }, "Run 'mxref vectors gen --help'")]
     public void BadInputExitsWithTwoAndSaysWhatIsAccepted(string[] args, string expected)
     {
         var (exit, _, err) = CliRunner.Run(args);
