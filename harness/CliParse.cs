@@ -11,8 +11,8 @@ public static class CliParse
 
     public static NumberFormat ElementFormat(string name, string option)
     {
-        var f = Format(name, option);
-        if (StandardFormats.ElementCode(f) < 0)
+        var f = StandardFormats.TryParse(name);
+        if (f is null || StandardFormats.ElementCode(f) < 0)
             throw new UsageException($"'{name}' is not an MX element format for {option}; valid: {string.Join(", ", StandardFormats.Elements.Select(e => e.Name))}");
         return f;
     }
