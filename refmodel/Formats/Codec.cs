@@ -60,7 +60,7 @@ public static class Codec
                     : new Decoded(ValueClass.Normal, false, 1, (int)code - f.Bias);
             default:
             {
-                bool negative = (code >> f.SignBit) != 0;
+                bool negative = f.IsSigned && (code >> f.SignBit) != 0;
                 int e = (int)(code >> f.MantissaBits) & f.ExponentFieldMax;
                 ulong mant = code & ((1UL << f.MantissaBits) - 1);
                 ulong mantMask = (1UL << f.MantissaBits) - 1;

@@ -39,6 +39,12 @@ public sealed record NumberFormat
     public NanEncoding Nan { get; init; }
     /// <summary>For <see cref="FormatKind.Integer"/>: value = code × 2^IntegerScaleExponent (−6 for MXINT8).</summary>
     public int IntegerScaleExponent { get; init; }
+    /// <summary>
+    /// False for a float format without a sign bit (NVFP4's UE4M3 block scale: an E4M3 with the sign bit dropped);
+    /// its codes are <see cref="Bits"/> = exponent + mantissa bits wide and negative values cannot be encoded.
+    /// <see cref="FormatKind.PowerOfTwo"/> formats are unsigned whatever this says.
+    /// </summary>
+    public bool Signed { get; init; } = true;
     /// <summary>Where the format comes from, shown by <c>mxref formats</c>.</summary>
     public string Source { get; init; } = "";
 
@@ -54,7 +60,7 @@ public sealed record NumberFormat
     {
         Name = original.Name; Kind = original.Kind; Bits = original.Bits; ExponentBits = original.ExponentBits;
         MantissaBits = original.MantissaBits; Bias = original.Bias; HasInfinity = original.HasInfinity; Nan = original.Nan;
-        IntegerScaleExponent = original.IntegerScaleExponent; Source = original.Source;
+        IntegerScaleExponent = original.IntegerScaleExponent; Signed = original.Signed; Source = original.Source;
     }
 
     public NumberFormat() { }
@@ -63,7 +69,7 @@ public sealed record NumberFormat
     public bool Equals(NumberFormat? other) =>
         other is not null && Name == other.Name && Kind == other.Kind && Bits == other.Bits && ExponentBits == other.ExponentBits
         && MantissaBits == other.MantissaBits && Bias == other.Bias && HasInfinity == other.HasInfinity && Nan == other.Nan
-        && IntegerScaleExponent == other.IntegerScaleExponent;
+        && IntegerScaleExponent == other.IntegerScaleExponent && Signed == other.Signed;
 
     public override int GetHashCode() => HashCode.Combine(Name, Kind, Bits, ExponentBits, MantissaBits, Bias, HasInfinity, Nan);
 
@@ -74,8 +80,9 @@ public sealed record NumberFormat
     public (ulong Significand, int Exponent) MaxFinite => (Derived.MaxSignificand, Derived.MaxExponent);
     public uint MaxFiniteCode => Derived.MaxFiniteCode;
 
-    public bool IsSigned => Kind != FormatKind.PowerOfTwo;
-    public int SignBit => Bits - 1;
+    public bool IsSigned => Kind != FormatKind.PowerOfTwo && Signed;
+    /// <summary>Position of the sign bit; −1 for an unsigned format.</summary>
+    public int SignBit => IsSigned ? Bits - 1 : -1;
     public uint CodeMask => Bits >= 32 ? uint.MaxValue : (1u << Bits) - 1;
     public int ExponentFieldMax => (1 << ExponentBits) - 1;
 
@@ -131,14 +138,15 @@ public sealed record NumberFormat
         ? CodeMask
         : Nan switch
         {
-            NanEncoding.AllOnes => CodeMask >> 1,
+            NanEncoding.AllOnes => IsSigned ? CodeMask >> 1 : CodeMask,
             NanEncoding.Ieee => ((uint)ExponentFieldMax << MantissaBits) | (1u << (MantissaBits - 1)),
             _ => throw new InvalidOperationException($"{Name} has no NaN"),
         };
 
     public bool HasNan => Nan != NanEncoding.None || Kind == FormatKind.PowerOfTwo;
 
-    public uint NegativeZeroCode => 1u << SignBit;
+    /// <summary>The sign bit alone (−0 of a signed format); 0 for an unsigned format, whose zero has no sign.</summary>
+    public uint NegativeZeroCode => IsSigned ? 1u << SignBit : 0u;
 
     public override string ToString() => Name;
 }

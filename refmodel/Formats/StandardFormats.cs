@@ -29,6 +29,14 @@ public static partial class StandardFormats
         Nan = NanEncoding.AllOnes, Source = "OCP MX v1.0 Table 2 (scale)",
     };
 
+    /// <summary>
+    /// NVFP4's block scale UE4M3: E4M3 without the sign bit (7-bit code, stored in a byte with bit 7 clear), bias 7,
+    /// subnormals, no Inf, 0x7F = NaN, max 448, min subnormal 2^−9 (NVIDIA TransformerEngine NVFP4 docs; the scale
+    /// is the positive half of OCP FP8 E4M3).
+    /// </summary>
+    public static readonly NumberFormat UE4M3 = Float("ue4m3", 4, 3, hasInfinity: false, NanEncoding.AllOnes,
+        "NVFP4 block scale (E4M3, sign bit unused)") with { Bits = 7, Signed = false };
+
     public static readonly NumberFormat Fp32 = Float("fp32", 8, 23, hasInfinity: true, NanEncoding.Ieee, "IEEE 754 binary32");
     public static readonly NumberFormat Bf16 = Float("bf16", 8, 7, hasInfinity: true, NanEncoding.Ieee, "bfloat16");
     public static readonly NumberFormat Fp16 = Float("fp16", 5, 10, hasInfinity: true, NanEncoding.Ieee, "IEEE 754 binary16");
@@ -40,7 +48,22 @@ public static partial class StandardFormats
     public static readonly IReadOnlyList<NumberFormat> Outputs = [Fp32, Bf16, Fp16];
 
     /// <summary>Every named format, as listed by <c>mxref formats</c>.</summary>
-    public static readonly IReadOnlyList<NumberFormat> All = [E4M3, E5M2, E3M2, E2M3, E2M1, Int8, E8M0, Fp32, Bf16, Fp16];
+    public static readonly IReadOnlyList<NumberFormat> All = [E4M3, E5M2, E3M2, E2M3, E2M1, Int8, E8M0, UE4M3, Fp32, Bf16, Fp16];
+
+    /// <summary>Block scale formats (read through <see cref="ScaleCodec"/>), in the order of their scale-format codes.</summary>
+    public static readonly IReadOnlyList<NumberFormat> Scales = [E8M0, UE4M3];
+
+    /// <summary>
+    /// A power-of-two scale of <paramref name="bits"/> bits: 2^(code − bias), bias 2^(bits−1) − 1, all-ones = NaN, no
+    /// zero (E8M0 for 8 bits; the d1-bit shared exponent of the shared-microexponent formats).
+    /// </summary>
+    public static NumberFormat PowerOfTwo(int bits) => bits == 8 ? E8M0 : bits is >= 2 and <= 8
+        ? new NumberFormat
+        {
+            Name = $"e{bits}m0", Kind = FormatKind.PowerOfTwo, Bits = bits, ExponentBits = bits, MantissaBits = 0,
+            Bias = (1 << (bits - 1)) - 1, Nan = NanEncoding.AllOnes, Source = "power-of-two shared exponent",
+        }
+        : throw new ArgumentOutOfRangeException(nameof(bits), "a power-of-two scale has 2..8 bits");
 
     /// <summary>
     /// A float format with the given field widths and the IEEE bias 2^(e−1)−1 (the bias of every OCP element format).

@@ -21,8 +21,8 @@ public static class RoundingCore
     public static Rounded Round(NumberFormat f, bool negative, ulong magnitude, int exponent, bool sticky, in RoundingContext ctx)
     {
         if (magnitude == 0 && !sticky) return ExactZero(f, negative);
-        if (f.Kind == FormatKind.PowerOfTwo && negative)
-            return new Rounded(f.CanonicalNanCode, ExceptionFlags.Invalid); // E8M0 has no sign.
+        if (negative && !f.IsSigned) // E8M0 and UE4M3 have no sign: a negative value is invalid.
+            return f.HasNan ? new Rounded(f.CanonicalNanCode, ExceptionFlags.Invalid) : new Rounded(0u, ExceptionFlags.Invalid);
 
         int msb = magnitude == 0 ? exponent - 1 : exponent + 63 - BitOperations.LeadingZeroCount(magnitude);
         // Far beyond the largest binade: overflow whatever the rounding (also keeps the shifts below in range).
@@ -175,7 +175,7 @@ public static class RoundingCore
 
     private static Rounded ExactZero(NumberFormat f, bool negative) => f.Kind switch
     {
-        FormatKind.Float => new Rounded(negative ? f.NegativeZeroCode : 0u, ExceptionFlags.None),
+        FormatKind.Float => new Rounded(negative ? f.NegativeZeroCode : 0u, ExceptionFlags.None), // unsigned: +0
         FormatKind.Integer => new Rounded(0u, ExceptionFlags.None),
         _ => new Rounded(f.CanonicalNanCode, ExceptionFlags.Invalid), // E8M0 cannot hold zero
     };
