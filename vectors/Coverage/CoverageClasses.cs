@@ -1,6 +1,5 @@
 using MxRef.Formats;
 using MxRef.Rounding;
-using MxRef.Vectors.Generation;
 
 namespace MxRef.Vectors.Coverage;
 

@@ -1,7 +1,7 @@
 using MxRef.Dot;
 using MxRef.Formats;
 
-namespace MxRef.Vectors.Generation;
+namespace MxRef.Vectors;
 
 /// <summary>
 /// The named codes of an MX element format that corner cases are built from (derived from the format's description,
