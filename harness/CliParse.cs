@@ -1,3 +1,4 @@
+using System.Globalization;
 using MxRef.Formats;
 using MxRef.Rounding;
 
@@ -26,4 +27,41 @@ public static class CliParse
         "ieee" => OverflowPolicy.Ieee,
         _ => throw new UsageException($"unknown overflow policy '{name}' for --overflow; valid: saturate, ieee"),
     };
+
+    /// <summary>A comma list of MX element formats or <c>all</c>, as element format codes (duplicates dropped).</summary>
+    public static int[] ElementFormatCodes(string text, string option)
+    {
+        if (text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)) return Enumerable.Range(0, StandardFormats.Elements.Count).ToArray();
+        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => StandardFormats.ElementCode(ElementFormat(n, option))).Distinct().ToArray();
+    }
+
+    /// <summary>A comma list of rounding modes or <c>all</c>: the deterministic modes, the ones a vector line can name.</summary>
+    public static RoundingMode[] VectorRoundingModes(string text, string option = "--rounding")
+    {
+        if (text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)) return RoundingModes.Deterministic.ToArray();
+        var modes = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => Rounding(n, option)).Distinct().ToArray();
+        if (modes.Contains(RoundingMode.Stochastic)) throw new UsageException($"{option} sr has no vector code; use rne, rtz, rdn, rup, rna, rto or all");
+        return modes;
+    }
+
+    /// <summary>A 64-bit seed, decimal or 0x hex.</summary>
+    public static ulong Seed(string text, string option = "--seed")
+    {
+        var t = text.Trim();
+        bool ok = t.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? ulong.TryParse(t[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong seed)
+            : ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out seed);
+        return ok ? seed : throw new UsageException($"{option} '{text}' is not a 64-bit unsigned number (decimal or 0x hex)");
+    }
+
+    /// <summary>A shard <c>I/N</c> with 0 ≤ I &lt; N, as (index, count).</summary>
+    public static (int Index, int Count) Shard(string text, string option = "--shard")
+    {
+        var parts = text.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 && i < n)
+            return (i, n);
+        throw new UsageException($"{option} '{text}' must be I/N with 0 <= I < N, e.g. 0/4");
+    }
 }

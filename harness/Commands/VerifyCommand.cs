@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using MxRef.Dot;
+using MxRef.Harness.Options;
 using MxRef.Harness.Verify;
 using MxRef.Vectors.Generation;
 
@@ -25,18 +25,9 @@ public static class VerifyCommand
         var vflag = new Option<string[]>("--verilator-flag") { Description = "Extra Verilator option (repeatable), e.g. --verilator-flag=-Wno-fatal." };
         var vectors = new Option<string[]>("--vectors") { Description = ".mxv vector files (instead of generated vectors).", AllowMultipleArgumentsPerToken = true };
         var line = new Option<long?>("--line") { Description = "Run only the data line with this line number of the (single) --vectors file (a mismatch's re-run)." };
-        var fa = new Option<string>("--a") { Description = "Generated A element formats: comma list of e4m3,e5m2,e3m2,e2m3,e2m1,int8 or 'all' (default).", DefaultValueFactory = _ => "all" };
-        var fb = new Option<string>("--b") { Description = "Generated B element formats (as --a).", DefaultValueFactory = _ => "all" };
-        var rounding = new Option<string>("--rounding", "-r") { Description = "Generated rounding modes: comma list of rne,rtz,rdn,rup,rna,rto or 'all' (default).", DefaultValueFactory = _ => "all" };
-        var corners = new Option<bool>("--corners") { Description = "Generate the corner-case set (every coverage class; docs/vectors.md)." };
-        var random = new Option<bool>("--random") { Description = "Generate --count weighted random vectors. Without --corners/--random/--exhaustive: both --corners and --random." };
-        var exhaustive = new Option<bool>("--exhaustive") { Description = "Generate every code combination of the block (small K only)." };
-        var seed = new Option<string>("--seed", "-s") { Description = "Generator seed (decimal or 0x hex; default 1).", DefaultValueFactory = _ => "1" };
-        var count = new Option<long>("--count", "-n") { Description = "Random vectors to generate (default 100000).", DefaultValueFactory = _ => 100_000 };
         var index = new Option<long?>("--index") { Description = "Run only generated vector number INDEX of the run (a mismatch's re-run)." };
-        var acc = new Option<string>("--acc") { Description = "Accumulation model of the golden model: " + AccumulationModel.ValidNames + " (default fused).", DefaultValueFactory = _ => "fused" };
+        var generator = GeneratorOptionSet.ForDesign();
         var jobs = new Option<int>("--jobs", "-j") { Description = "Simulation processes side by side (default 1).", DefaultValueFactory = _ => 1 };
-        var shard = new Option<string>("--shard") { Description = "Run part I of N of the regression (I from 0), e.g. --shard 3/16 in a job array.", DefaultValueFactory = _ => "0/1" };
         var maxMismatches = new Option<int>("--max-mismatches") { Description = "Stop after this many mismatches (default 10).", DefaultValueFactory = _ => 10 };
         var trace = new Option<bool>("--trace") { Description = "Write a VCD of the cycles around each reported mismatch (GTKWave) into --trace-dir." };
         var traceDir = new Option<string>("--trace-dir") { Description = "Where --trace puts the VCDs (default out/verify).", DefaultValueFactory = _ => "out/verify" };
@@ -50,8 +41,10 @@ public static class VerifyCommand
             "interface (docs/RTL.md). Vectors come from --vectors files or are generated (--seed, --count). Exit codes: 0 all\n" +
             "equal, 1 mismatches, 2 usage, input, build or simulation errors. See docs/verify.md.")
         {
-            rtl, filelist, top, param, vflag, vectors, line, fa, fb, rounding, corners, random, exhaustive, seed, count, index, acc, jobs, shard, maxMismatches, trace, traceDir, buildDir, timeout, junit, report, freeRun,
+            rtl, filelist, top, param, vflag, vectors, line, index,
         };
+        generator.AddTo(cmd);
+        foreach (var o in new Option[] { jobs, maxMismatches, trace, traceDir, buildDir, timeout, junit, report, freeRun }) cmd.Add(o);
         cmd.SetAction(r =>
         {
             var sources = new List<string>(r.GetValue(rtl) ?? []);
@@ -75,14 +68,14 @@ public static class VerifyCommand
                     throw new UsageException($"--param K={value}: the block size must be 1..1024");
                 parameters.Add((name, value));
             }
-            var model = AccumulationModel.TryParse(r.GetValue(acc)!) ?? throw new UsageException($"unknown accumulation model '{r.GetValue(acc)}' for --acc; valid: {AccumulationModel.ValidNames}");
-            var (si, sn) = ParseShard(r.GetValue(shard)!);
+            var model = generator.BindModel(r);
+            var (si, sn) = generator.BindShard(r);
             var files = r.GetValue(vectors) ?? [];
             if (r.GetValue(line) is not null && files.Length != 1) throw new UsageException("--line needs exactly one --vectors file");
             if (r.GetValue(index) is not null && files.Length > 0) throw new UsageException("--index selects a generated vector; with --vectors use --line");
             if (r.GetValue(jobs) is < 1 or > 64) throw new UsageException($"--jobs must be 1..64, got {r.GetValue(jobs)}");
             if (r.GetValue(maxMismatches) < 1) throw new UsageException("--max-mismatches must be at least 1");
-            if (r.GetValue(count) < 0) throw new UsageException("--count must be at least 0");
+            if (r.GetValue(generator.Count) < 0) throw new UsageException("--count must be at least 0");
             if (r.GetValue(timeout) <= 0) throw new UsageException("--timeout must be positive");
             var o = new VerifyOptions
             {
@@ -95,7 +88,7 @@ public static class VerifyCommand
                 Model = model,
                 VectorFiles = files,
                 Line = r.GetValue(line),
-                Generator = files.Length > 0 ? null : Generator(r.GetValue(fa)!, r.GetValue(fb)!, r.GetValue(rounding)!, r.GetValue(corners), r.GetValue(random), r.GetValue(exhaustive), r.GetValue(seed)!, r.GetValue(count), k, model),
+                Generator = files.Length > 0 ? null : Generated(generator.Bind(r, block: k)),
                 Index = r.GetValue(index),
                 Jobs = r.GetValue(jobs),
                 Shard = si,
@@ -114,27 +107,7 @@ public static class VerifyCommand
         return cmd;
     }
 
-    private static GeneratedVectors Generator(string fa, string fb, string modes, bool corners, bool random, bool exhaustive, string seed, long count, int k, AccumulationModel model)
-    {
-        if (!corners && !random && !exhaustive) corners = random = true;
-        var options = new DotGeneratorOptions
-        {
-            FormatsA = VectorsCommand.Formats(fa, "--a"), FormatsB = VectorsCommand.Formats(fb, "--b"), Modes = VectorsCommand.Modes(modes),
-            Block = k, Model = model, Seed = VectorsCommand.ParseSeed(seed), Count = random ? count : 0,
-            Corners = corners, Random = random, Exhaustive = exhaustive,
-        };
-        if (options.Validate() is { } problem) throw new UsageException(problem);
-        return new GeneratedVectors(options, GeneratedVectors.OptionText(options));
-    }
-
-    public static (int Index, int Count) ParseShard(string text)
-    {
-        var parts = text.Split('/');
-        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i) ||
-            !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1 || i >= n)
-            throw new UsageException($"--shard '{text}' must be I/N with 0 <= I < N, e.g. 0/4");
-        return (i, n);
-    }
+    private static GeneratedVectors Generated(DotGeneratorOptions options) => new(options, GeneratorOptionSet.Text(options));
 
     private static void ReadFilelist(string path, List<string> sources, List<string> flags)
     {

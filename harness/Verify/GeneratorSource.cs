@@ -30,20 +30,7 @@ public sealed class GeneratedVectors(DotGeneratorOptions options, string optionT
     public string ReproOptions(string? file, long origin) => $"{optionText} --index {origin}";
 
     /// <summary>The generator options as <c>mxref verify</c> options (the regression's identity and the repro's vectors).</summary>
-    public static string OptionText(DotGeneratorOptions o)
-    {
-        var parts = new List<string>
-        {
-            "--a " + string.Join(',', DotVectorGenerator.FormatNames(o.FormatsA)),
-            "--b " + string.Join(',', DotVectorGenerator.FormatNames(o.FormatsB)),
-            "--rounding " + string.Join(',', o.Modes.Select(m => m.ShortName())),
-        };
-        if (o.Corners) parts.Add("--corners");
-        if (o.Exhaustive) parts.Add("--exhaustive");
-        if (o.Random) parts.Add($"--random --count {o.Count}");
-        parts.Add($"--seed {o.Seed}");
-        return string.Join(' ', parts);
-    }
+    public static string OptionText(DotGeneratorOptions o) => Options.GeneratorOptionSet.Text(o);
 
     private sealed class Source(DotVectorGenerator gen, long next, long end) : IVectorSource
     {

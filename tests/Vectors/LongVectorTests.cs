@@ -1,4 +1,4 @@
-using MxRef.Harness.Commands;
+using MxRef.Vectors.Operations;
 using MxRef.Vectors.Generation;
 using Xunit;
 
@@ -17,8 +17,8 @@ public class LongVectorTests : IDisposable
     {
         var o = DotGeneratorOptions.AllFormatsAndModes(seed: 1, count: 1_000_000);
         var path = _files.Generate("default.mxv", o);
-        Assert.Equal(0, VectorsCommand.CheckFile(path, TextWriter.Null, 20));
-        var report = VectorsCommand.StatsOf(path);
+        Assert.Equal(0, MxvCheck.File(path, 20).Differences);
+        var report = MxvStats.Dot(path);
         Assert.Empty(report.Missing);
         Assert.Equal(new DotVectorGenerator(o).Total, report.Vectors);
     }

@@ -1,0 +1,134 @@
+using System.CommandLine;
+using MxRef.Dot;
+using MxRef.Formats;
+using MxRef.Quantization;
+using MxRef.Vectors.Generation;
+using MxRef.Vectors.Generation.Quantize;
+
+namespace MxRef.Harness.Options;
+
+/// <summary>
+/// The dot-product generator's options, declared once for every command that generates vectors (<c>vectors gen</c>,
+/// <c>verify</c>): their names, help, defaults, parsing into <see cref="DotGeneratorOptions"/>, the shard, and the text
+/// that names a run in headers and repro commands. A command adds the set (<see cref="AddTo"/>) and binds it.
+/// </summary>
+public sealed class GeneratorOptionSet
+{
+    public Option<string> FormatsA { get; } = new("--a") { Description = "A element formats: comma list of " + ElementNames + " or 'all' (default).", DefaultValueFactory = _ => "all" };
+    public Option<string> FormatsB { get; } = new("--b") { Description = "B element formats (as --a).", DefaultValueFactory = _ => "all" };
+    public Option<string> Rounding { get; } = new("--rounding", "-r") { Description = "Rounding modes: comma list of rne,rtz,rdn,rup,rna,rto or 'all' (default).", DefaultValueFactory = _ => "all" };
+    /// <summary>Block size k; null where the block is the design's (verify takes it from <c>--param K</c>).</summary>
+    public Option<int>? Block { get; }
+    /// <summary>Output format of D; null where it is fixed (the RTL's D is FP32).</summary>
+    public Option<string>? Output { get; }
+    public Option<string> Accumulation { get; } = new("--acc") { Description = "Accumulation model of the golden model: " + AccumulationModel.ValidNames + " (default fused).", DefaultValueFactory = _ => "fused" };
+    public Option<long> Count { get; } = new("--count", "-n") { Description = "Number of weighted-random vectors (default 100000).", DefaultValueFactory = _ => 100_000 };
+    public Option<string> Seed { get; } = new("--seed", "-s") { Description = "Generator seed (decimal or 0x hex, 64 bits; default 1).", DefaultValueFactory = _ => "1" };
+    public Option<bool> Corners { get; } = new("--corners") { Description = "Deterministic corner cases of every coverage class, crossed over every format pair and mode (docs/vectors.md)." };
+    public Option<bool> Random { get; } = new("--random") { Description = "--count weighted random vectors (TestFloat style). Without --corners, --random or --exhaustive: --corners --random." };
+    public Option<bool> Exhaustive { get; } = new("--exhaustive") { Description = "Every code combination of the block (k*(wA+wB) <= 24 bits: k = 1, or 2 with 4/6-bit formats)." };
+    public Option<string> Shard { get; } = new("--shard") { Description = "I/N: only part I (0-based) of N disjoint parts of the run, e.g. --shard 3/16 in a job array (default 0/1: all).", DefaultValueFactory = _ => "0/1" };
+
+    private static string ElementNames => string.Join(',', StandardFormats.Elements.Select(e => e.Name));
+
+    private GeneratorOptionSet(bool fileOptions)
+    {
+        if (!fileOptions) return;
+        Block = new Option<int>("--block", "-k") { Description = "Block size k (default 32).", DefaultValueFactory = _ => 32 };
+        Output = new Option<string>("--out") { Description = "Output format of D: fp32 (default), bf16, fp16.", DefaultValueFactory = _ => "fp32" };
+    }
+
+    /// <summary>The set for vector files (<c>vectors gen</c>): every option, <c>--block</c> and <c>--out</c> included.</summary>
+    public static GeneratorOptionSet ForFiles() => new(fileOptions: true);
+
+    /// <summary>The set for a design (<c>verify</c>): the block size is the design's K and D is FP32.</summary>
+    public static GeneratorOptionSet ForDesign() => new(fileOptions: false);
+
+    /// <summary>Adds the options to <paramref name="command"/>, in help order.</summary>
+    public void AddTo(Command command)
+    {
+        command.Add(FormatsA);
+        command.Add(FormatsB);
+        command.Add(Rounding);
+        if (Block is not null) command.Add(Block);
+        if (Output is not null) command.Add(Output);
+        command.Add(Accumulation);
+        command.Add(Count);
+        command.Add(Seed);
+        command.Add(Corners);
+        command.Add(Random);
+        command.Add(Exhaustive);
+        command.Add(Shard);
+    }
+
+    /// <summary>The accumulation model (also needed when the vectors come from files).</summary>
+    public AccumulationModel BindModel(ParseResult r) =>
+        AccumulationModel.TryParse(r.GetValue(Accumulation)!) ?? throw new UsageException($"unknown accumulation model '{r.GetValue(Accumulation)}' for --acc; valid: {AccumulationModel.ValidNames}");
+
+    /// <summary>The shard <c>I/N</c> as (index, count).</summary>
+    public (int Index, int Count) BindShard(ParseResult r) => CliParse.Shard(r.GetValue(Shard)!);
+
+    /// <summary>
+    /// The generator options of the whole run (shard 0/1: <c>vectors gen</c> sets its shard with <see cref="BindShard"/>,
+    /// <c>verify</c> slices the run itself). <paramref name="block"/> overrides <c>--block</c> (the design's K).
+    /// Throws <see cref="UsageException"/> naming the bad option.
+    /// </summary>
+    public DotGeneratorOptions Bind(ParseResult r, int? block = null)
+    {
+        bool corners = r.GetValue(Corners), random = r.GetValue(Random), exhaustive = r.GetValue(Exhaustive);
+        if (!corners && !random && !exhaustive) corners = random = true;
+        var options = new DotGeneratorOptions
+        {
+            FormatsA = CliParse.ElementFormatCodes(r.GetValue(FormatsA)!, "--a"),
+            FormatsB = CliParse.ElementFormatCodes(r.GetValue(FormatsB)!, "--b"),
+            Modes = CliParse.VectorRoundingModes(r.GetValue(Rounding)!),
+            Block = block ?? (Block is null ? 32 : r.GetValue(Block)),
+            Output = Output is null ? StandardFormats.Fp32 : CliParse.Format(r.GetValue(Output)!, "--out"),
+            Model = BindModel(r),
+            Seed = CliParse.Seed(r.GetValue(Seed)!),
+            Count = r.GetValue(Count),
+            Corners = corners, Random = random, Exhaustive = exhaustive,
+        };
+        return options.Validate() is { } problem ? throw new UsageException(problem) : options;
+    }
+
+    /// <summary>
+    /// The quantize generator options of the whole run (<c>vectors gen --op quantize</c>): <c>--a</c> gives the element
+    /// formats; <c>--b</c>, <c>--out</c> and <c>--acc</c> do not apply and <c>--exhaustive</c> is refused.
+    /// </summary>
+    public QuantizeGeneratorOptions BindQuantize(ParseResult r, QuantizationPolicy policy)
+    {
+        if (r.GetValue(Exhaustive)) throw new UsageException("--exhaustive is for --op dot; quantize runs take --corners and --random");
+        bool corners = r.GetValue(Corners), random = r.GetValue(Random);
+        if (!corners && !random) corners = random = true;
+        return new QuantizeGeneratorOptions
+        {
+            Formats = CliParse.ElementFormatCodes(r.GetValue(FormatsA)!, "--a"),
+            Modes = CliParse.VectorRoundingModes(r.GetValue(Rounding)!),
+            Block = Block is null ? 32 : r.GetValue(Block),
+            Policy = policy,
+            Seed = CliParse.Seed(r.GetValue(Seed)!),
+            Count = r.GetValue(Count),
+            Corners = corners, Random = random,
+        };
+    }
+
+    /// <summary>
+    /// The run as options of this set (the regression's identity in <c>verify</c>'s reports and every repro command):
+    /// formats, modes, sets, count and seed. The block size and accumulation model are named by the caller's context.
+    /// </summary>
+    public static string Text(DotGeneratorOptions o)
+    {
+        var parts = new List<string>
+        {
+            "--a " + string.Join(',', DotVectorGenerator.FormatNames(o.FormatsA)),
+            "--b " + string.Join(',', DotVectorGenerator.FormatNames(o.FormatsB)),
+            "--rounding " + string.Join(',', DotVectorGenerator.ModeNames(o.Modes)),
+        };
+        if (o.Corners) parts.Add("--corners");
+        if (o.Exhaustive) parts.Add("--exhaustive");
+        if (o.Random) parts.Add($"--random --count {o.Count}");
+        parts.Add($"--seed {o.Seed}");
+        return string.Join(' ', parts);
+    }
+}

@@ -1,0 +1,54 @@
+using MxRef.Formats;
+using MxRef.Rounding;
+using MxRef.Vectors.Coverage;
+using MxRef.Vectors.Files;
+using MxRef.Vectors.Text;
+
+namespace MxRef.Vectors.Operations;
+
+/// <summary>
+/// The coverage of an <c>.mxv</c> file, classified from the exact values of every vector (not from how it was made);
+/// the expected classes follow the formats and modes its header lists (all of them when it lists none).
+/// </summary>
+public static class MxvStats
+{
+    /// <summary>The coverage of a dot file. Throws <see cref="MxvFormatException"/> for a malformed file or another op.</summary>
+    public static CoverageReport Dot(string path)
+    {
+        using var reader = MxvReader.Open(path);
+        var h = reader.Header;
+        if (h.Op != MxvHeader.OpDot)
+            throw new MxvFormatException(path, 1, "header.op", $"'{h.Op}' files have no dot coverage classes; use {nameof(MxvStats)}.{nameof(Quantize)}");
+        var report = new CoverageReport(CoverageReport.ExpectedFor(FormatCodes(h.FormatsA), FormatCodes(h.FormatsB), Modes(h.Rounding)));
+        var counters = CoverageReport.NewCounters();
+        var classifier = new DotClassifier(h.OutputFormat);
+        var v = new DotVector(h.Block);
+        long n = 0;
+        while (reader.ReadNext(v)) { classifier.Classify(v, counters); n++; }
+        report.Add(counters, n);
+        return report;
+    }
+
+    /// <summary>The coverage of a quantize file. Throws <see cref="MxvFormatException"/> for a malformed file or another op.</summary>
+    public static QuantizeCoverage Quantize(string path)
+    {
+        using var reader = MxvReader.Open(path);
+        var h = reader.Header;
+        if (h.Op != MxvHeader.OpQuantize)
+            throw new MxvFormatException(path, 1, "header.op", $"'{h.Op}' files have no quantize coverage classes; use {nameof(MxvStats)}.{nameof(Dot)}");
+        var counts = new long[QuantizeClassifier.Count];
+        var classifier = new QuantizeClassifier();
+        var q = new QuantizeVector(h.Block);
+        long n = 0;
+        while (reader.ReadNext(q)) { classifier.Classify(q, counts); n++; }
+        return new QuantizeCoverage(counts, n, QuantizeClassifier.Expected(FormatCodes(h.FormatsA), Modes(h.Rounding)));
+    }
+
+    /// <summary>Element format codes of a header list (already validated by the header parser); all formats for none.</summary>
+    private static int[] FormatCodes(IReadOnlyList<string>? names) =>
+        names?.Select(n => StandardFormats.ElementCode(StandardFormats.TryParse(n)!)).ToArray()
+        ?? Enumerable.Range(0, StandardFormats.Elements.Count).ToArray();
+
+    private static RoundingMode[] Modes(IReadOnlyList<string>? names) =>
+        names?.Select(n => RoundingModes.TryParse(n)!.Value).ToArray() ?? RoundingModes.Deterministic.ToArray();
+}
