@@ -3,7 +3,8 @@
 // Plain SystemVerilog (file I/O with $fopen/$fgets/$sscanf, one vector per clock):
 //   - runs unchanged in a commercial simulator; under Verilator 5 use --binary (--timing).
 //   - the vector file is given by the plusarg +mxv=<file> (default: parameter MXV).
-//   - K must match the file: it is checked against the header's "k" field when present.
+//   - K must match the file: it is checked against the header's "block" field (the block
+//     size k every .mxv header carries, docs/vector-format.md) when present.
 //
 // .mxv data line (op=dot):  FA FB RM SA A SB B C D FLAGS  (hex). A/B pack element i at bit
 // i*w (w = 8,8,6,6,4,8 for formats 0..5, 8 for reserved 6/7); they are unpacked here into
@@ -120,12 +121,12 @@ module mx_dot_tb;
       lineno++;
       if (line.len() < 2) continue;                      // empty line
       if (line.substr(0, 1) == "//") begin
-        if (lineno == 1) begin                           // header: check "k" when present
-          for (int i = 0; i + 3 < line.len(); i++) begin
-            if (line.substr(i, i + 3) == "\"k\":") begin
-              rest = line.substr(i + 4, line.len() - 1);
+        if (lineno == 1) begin                           // header: check "block" when present
+          for (int i = 0; i + 7 < line.len(); i++) begin
+            if (line.substr(i, i + 7) == "\"block\":") begin
+              rest = line.substr(i + 8, line.len() - 1);
               if ($sscanf(rest, "%d", hk) == 1 && hk != K)
-                $fatal(1, "mx_dot tb: file '%s' has k=%0d but the bench was built with K=%0d",
+                $fatal(1, "mx_dot tb: file '%s' has block %0d but the bench was built with K=%0d",
                        fname, hk, K);
             end
           end

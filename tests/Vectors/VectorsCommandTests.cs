@@ -164,3 +164,43 @@ public class QuantizeVectorsTests : IDisposable
         Assert.Equal(2, Run(null, "vectors", "check", path));
     }
 }
+
+public class QuantizeMergeCommandTests : IDisposable
+{
+    private readonly VectorTestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public void QuantizeShardsMergeIntoTheUnshardedRun()
+    {
+        // Merging quantize shards used to fail with exit 2: every line was parsed as a dot line.
+        string[] gen = ["vectors", "gen", "--op", "quantize", "--a", "e4m3", "-k", "4", "--count", "50", "--seed", "9"];
+        Assert.Equal(0, MxRef.Harness.Cli.Run([.. gen, "-o", _files.PathOf("whole.mxv")], TextWriter.Null, TextWriter.Null));
+        var parts = Enumerable.Range(0, 2).Select(i => _files.PathOf($"q{i}.mxv")).ToArray();
+        for (int i = 0; i < 2; i++)
+            Assert.Equal(0, MxRef.Harness.Cli.Run([.. gen, "--shard", $"{i}/2", "-o", parts[i]], TextWriter.Null, TextWriter.Null));
+        var o = new StringWriter();
+        var e = new StringWriter();
+        Assert.Equal(0, MxRef.Harness.Cli.Run(["vectors", "merge", .. parts, "-o", _files.PathOf("merged.mxv")], o, e));
+        Assert.Equal("", e.ToString());
+        static string[] Data(string p) => File.ReadAllLines(p).Where(l => !l.StartsWith("//")).ToArray();
+        Assert.Equal(Data(_files.PathOf("whole.mxv")), Data(_files.PathOf("merged.mxv")));
+        Assert.Contains($"merged 2 parts, {Data(_files.PathOf("whole.mxv")).Length} vectors", o.ToString());
+        Assert.Equal(0, MxRef.Harness.Cli.Run(["vectors", "check", _files.PathOf("merged.mxv")], TextWriter.Null, TextWriter.Null));
+    }
+
+    [Fact]
+    public void QuantizeGenAndStatsPrintTheSameCoverage()
+    {
+        var path = _files.PathOf("q.mxv");
+        var gen = new StringWriter();
+        Assert.Equal(0, MxRef.Harness.Cli.Run(["vectors", "gen", "--op", "quantize", "--a", "e2m1,int8", "-k", "2", "--count", "80", "-o", path], gen, TextWriter.Null));
+        var stats = new StringWriter();
+        Assert.Equal(0, MxRef.Harness.Cli.Run(["vectors", "stats", path], stats, TextWriter.Null));
+        Assert.Equal(gen.ToString()[gen.ToString().IndexOf("coverage:")..], stats.ToString()[stats.ToString().IndexOf("coverage:")..]);
+        var err = new StringWriter();
+        Assert.Equal(2, MxRef.Harness.Cli.Run(["vectors", "gen", "--op", "quantize", "--scale-rule", "round", "-o", path], TextWriter.Null, err));
+        Assert.Contains("unknown --scale-rule 'round'; valid: floor, ceil", err.ToString());
+    }
+}
