@@ -103,9 +103,9 @@ module mx_dot_tb;
     logic [7:0]  sa, sb, fl;
     logic [8*K-1:0] pa, pb;
     logic [31:0] cv, dv;
-    bit          have_trailer;
+    bit          have_trailer, block_seen;
 
-    have_trailer = 0; trailer_cnt = 0; lineno = 0;
+    have_trailer = 0; block_seen = 0; trailer_cnt = 0; lineno = 0;
     if (!$value$plusargs("mxv=%s", fname)) fname = MXV;
     fd = $fopen(fname, "r");
     if (fd == 0) $fatal(1, "mx_dot tb: cannot open vector file '%s'", fname);
@@ -122,8 +122,11 @@ module mx_dot_tb;
       if (line.len() < 2) continue;                      // empty line
       if (line.substr(0, 1) == "//") begin
         if (lineno == 1) begin                           // header: check "block" when present
-          for (int i = 0; i + 7 < line.len(); i++) begin
+          // the first "block": is the field (the writer puts it second, after "op"); a later one
+          // could only be inside a string such as the recorded command
+          for (int i = 0; i + 7 < line.len() && !block_seen; i++) begin
             if (line.substr(i, i + 7) == "\"block\":") begin
+              block_seen = 1;
               rest = line.substr(i + 8, line.len() - 1);
               if ($sscanf(rest, "%d", hk) == 1 && hk != K)
                 $fatal(1, "mx_dot tb: file '%s' has block %0d but the bench was built with K=%0d",
