@@ -10,15 +10,27 @@ public static class FormatsCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table." };
-        var cmd = new Command("formats", "List the element, scale and output formats with their parameters (OCP MX v1.0 Tables 1-2).\n" +
-                                         "Generic formats are named eXmY (all codes finite), eXmYfn (NaN = all ones, no Inf) or eXmYieee (IEEE Inf/NaN).")
+        var blocks = new Option<bool>("--blocks")
         {
-            json,
+            Description = "List the block formats instead (element, block size k, scale, microexponent and tensor-scale levels).",
+        };
+        var cmd = new Command("formats", "List the element, scale and output formats with their parameters (OCP MX v1.0 Tables 1-2).\n" +
+                                         "Generic formats are named eXmY (all codes finite), eXmYfn (NaN = all ones, no Inf) or eXmYieee (IEEE Inf/NaN).\n" +
+                                         "With --blocks: the block formats (mxfp8-e4m3 ... nvfp4); any ELEM/kN/SCALE or bdr-K1-D1-K2-D2-M is accepted too.")
+        {
+            json, blocks,
         };
         cmd.SetAction(r =>
         {
-            var rows = StandardFormats.All.Select(Describe).ToList();
             var output = r.InvocationConfiguration.Output;
+            if (r.GetValue(blocks))
+            {
+                var blockRows = BlockFormat.Named.Select(DescribeBlock).ToList();
+                if (r.GetValue(json)) output.WriteLine(JsonConvert.SerializeObject(blockRows, Formatting.Indented));
+                else WriteBlockTable(output, blockRows);
+                return Cli.ExitOk;
+            }
+            var rows = StandardFormats.All.Select(Describe).ToList();
             if (r.GetValue(json)) output.WriteLine(JsonConvert.SerializeObject(rows, Formatting.Indented));
             else WriteTable(output, rows);
             return Cli.ExitOk;
@@ -29,6 +41,26 @@ public static class FormatsCommand
     public sealed record FormatRow(
         string Name, int Bits, int ExponentBits, int MantissaBits, string Bias, int Emax,
         string MaxNormal, string MinNormal, string MinSubnormal, string Inf, string NaN, string Source);
+
+    public sealed record BlockFormatRow(
+        string Name, string Element, int BlockSize, string Scale, string Microexponent, string TensorScale, double BitsPerElement, string Source);
+
+    public static BlockFormatRow DescribeBlock(BlockFormat f) => new(
+        f.Name, f.Element.Name, f.BlockSize, f.Scale.Name,
+        f.Microexponent is { } m ? $"{m.Bits} bit per {m.Size}" : "-", f.TensorScale?.Name ?? "-", f.BitsPerElement, f.Source);
+
+    private static void WriteBlockTable(TextWriter w, IReadOnlyList<BlockFormatRow> rows)
+    {
+        string[] head = ["name", "element", "k", "scale", "microexponent", "tensor scale", "bits/element", "source"];
+        var cells = rows.Select(r => new[]
+        {
+            r.Name, r.Element, r.BlockSize.ToString(), r.Scale, r.Microexponent, r.TensorScale,
+            r.BitsPerElement.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), r.Source,
+        }).ToList();
+        var widths = head.Select((h, i) => Math.Max(h.Length, cells.Max(c => c[i].Length))).ToArray();
+        w.WriteLine(string.Join("  ", head.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
+        foreach (var c in cells) w.WriteLine(string.Join("  ", c.Select((x, i) => x.PadRight(widths[i]))).TrimEnd());
+    }
 
     public static FormatRow Describe(NumberFormat f)
     {
@@ -61,14 +93,17 @@ public static class FormatsCommand
     private static string Field(char c, int n) => new(c, n);
 
     private static string InfPattern(NumberFormat f) =>
-        f.HasInfinity ? $"S.{Field('1', f.ExponentBits)}.{Field('0', f.MantissaBits)}" : "none";
+        f.HasInfinity ? $"{SignField(f)}{Field('1', f.ExponentBits)}.{Field('0', f.MantissaBits)}" : "none";
+
+    /// <summary>The sign field of a pattern: "S." for a signed format, nothing for an unsigned one (UE4M3).</summary>
+    private static string SignField(NumberFormat f) => f.IsSigned ? "S." : "";
 
     private static string NanPattern(NumberFormat f)
     {
         if (f.Kind == FormatKind.PowerOfTwo) return $"0x{f.CanonicalNanCode:X2}";
         return f.Nan switch
         {
-            NanEncoding.AllOnes => $"S.{Field('1', f.ExponentBits)}.{Field('1', f.MantissaBits)}",
+            NanEncoding.AllOnes => $"{SignField(f)}{Field('1', f.ExponentBits)}.{Field('1', f.MantissaBits)}",
             NanEncoding.Ieee when f.MantissaBits <= 2 =>
                 $"S.{Field('1', f.ExponentBits)}.{{{string.Join(',', Enumerable.Range(1, (1 << f.MantissaBits) - 1).Select(m => System.Convert.ToString(m, 2).PadLeft(f.MantissaBits, '0')))}}}",
             NanEncoding.Ieee => $"S.{Field('1', f.ExponentBits)}.(non-zero)",

@@ -22,8 +22,29 @@ public class ConvertAndFormatsCommandTests
         var (exit, output, _) = CliRunner.Run("formats", "--json");
         Assert.Equal(0, exit);
         var rows = JArray.Parse(output);
-        Assert.Equal(10, rows.Count);
+        Assert.Equal(11, rows.Count);
         Assert.Equal("448", (string?)rows[0]["MaxNormal"]);
+        // NVFP4's UE4M3 block scale: unsigned E4M3, largest value 448, NaN 0x7F (NVIDIA TransformerEngine NVFP4 docs).
+        var ue4m3 = rows.Single(r => (string?)r["Name"] == "ue4m3");
+        Assert.Equal("448", (string?)ue4m3["MaxNormal"]);
+        Assert.Equal(7, (int)ue4m3["Bits"]!);
+        Assert.Equal("1111.111", (string?)ue4m3["NaN"]);
+    }
+
+    [Fact]
+    public void FormatsBlocksListsEveryNamedBlockFormat()
+    {
+        var (exit, output, _) = CliRunner.Run("formats", "--blocks", "--json");
+        Assert.Equal(0, exit);
+        var rows = JArray.Parse(output);
+        Assert.Equal(["mxfp8-e4m3", "mxfp8-e5m2", "mxfp6-e3m2", "mxfp6-e2m3", "mxfp4-e2m1", "mxint8", "mx9", "mx6", "mx4", "nvfp4"],
+            rows.Select(r => (string)r["Name"]!).ToArray());
+        // NVFP4: E2M1 elements, a UE4M3 scale per 16, an FP32 tensor scale, 4.5 bits per element (TransformerEngine NVFP4 docs).
+        var nv = rows.Single(r => (string?)r["Name"] == "nvfp4");
+        Assert.Equal(("e2m1", 16, "ue4m3", "fp32", 4.5),
+            ((string)nv["Element"]!, (int)nv["BlockSize"]!, (string)nv["Scale"]!, (string)nv["TensorScale"]!, (double)nv["BitsPerElement"]!));
+        // MX9: k1 = 16, 1-bit microexponent per pair, sign + 7 bits; 8 + 8/16 + 1/2 = 9 bits per element (ISCA 2023 Table 2).
+        Assert.Equal(9.0, (double)rows.Single(r => (string?)r["Name"] == "mx9")["BitsPerElement"]!);
     }
 
     [Fact]
