@@ -52,6 +52,8 @@ public static class VerifyCommand
         {
             rtl, filelist, top, param, vflag, vectors, line, fa, fb, rounding, corners, random, exhaustive, seed, count, index, acc, jobs, shard, maxMismatches, trace, traceDir, buildDir, timeout, junit, report, freeRun,
         };
+        var slurm = new VerifySlurmOptions();
+        slurm.AddTo(cmd);
         cmd.SetAction(r =>
         {
             var sources = new List<string>(r.GetValue(rtl) ?? []);
@@ -109,6 +111,7 @@ public static class VerifyCommand
                 Report = r.GetValue(report),
                 FreeRun = r.GetValue(freeRun),
             };
+            if (slurm.Requested(r)) return slurm.Run(r, o.Jobs, o.BuildDir, o.Report, o.JUnit);
             return VerifyRun.Execute(o, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
         });
         return cmd;
