@@ -26,7 +26,8 @@ public static class JobScript
         if (s.Account is not null) sb.Append("#SBATCH --account=").Append(s.Account).Append('\n');
         foreach (var a in s.SbatchArgs) sb.Append("#SBATCH ").Append(a).Append('\n');
         sb.Append("set -u\n");
-        sb.Append("shard=${SLURM_ARRAY_TASK_ID:?this script runs as a task of a Slurm job array (sbatch --array=...)}\n");
+        sb.Append("if [ -z \"${SLURM_ARRAY_TASK_ID:-}\" ]; then echo \"$0: runs as a task of a Slurm job array (sbatch --array=...): SLURM_ARRAY_TASK_ID is not set\" >&2; exit 2; fi\n");
+        sb.Append("shard=$SLURM_ARRAY_TASK_ID\n");
         sb.Append("echo \"mxref shard $shard/").Append(s.Shards).Append(" on $(hostname), job ${SLURM_ARRAY_JOB_ID:-?}_$shard, $(date -u +%FT%TZ)\"\n");
         sb.Append("cd ").Append(Shell.Quote(s.WorkDir)).Append(" || exit 2\n");
         // A report left from an earlier attempt must not stand in for this one.
