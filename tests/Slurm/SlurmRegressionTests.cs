@@ -179,7 +179,8 @@ public sealed class SlurmRegressionTests
         cluster.Plan = (n, s) => n == 0 && s == 0 ? "running" : "pass";
         var first = new Thread(() => Drive(cluster, d => d.Start(spec))) { IsBackground = true };
         first.Start();
-        Assert.True(SpinWait.SpinUntil(() => cluster.Submitted.Count == 1, 10_000));
+        // Until the first driver has recorded its submission in the run directory.
+        Assert.True(SpinWait.SpinUntil(() => File.Exists(spec.StatePath) && JObject.Parse(File.ReadAllText(spec.StatePath))["submissions"]!.Any(), 10_000));
         var e = Assert.Throws<UsageException>(() => Drive(cluster, d => d.Start(spec)));
         Assert.Contains("job 100 still has unfinished tasks", e.Message);
         cluster.Jobs["100"][0] = cluster.Jobs["100"][0] with { State = "CANCELLED" }; // let the first driver finish
