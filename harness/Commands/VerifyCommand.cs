@@ -56,6 +56,7 @@ public static class VerifyCommand
         slurm.AddTo(cmd);
         cmd.SetAction(r =>
         {
+            if (slurm.Resuming(r)) return slurm.Resume(r);
             var sources = new List<string>(r.GetValue(rtl) ?? []);
             var flags = new List<string>(r.GetValue(vflag) ?? []);
             if (r.GetValue(filelist) is { } fl) ReadFilelist(fl, sources, flags);
@@ -111,7 +112,7 @@ public static class VerifyCommand
                 Report = r.GetValue(report),
                 FreeRun = r.GetValue(freeRun),
             };
-            if (slurm.Requested(r)) return slurm.Run(r, o.Jobs, o.BuildDir, o.Report, o.JUnit);
+            if (slurm.Requested(r)) return slurm.Run(r, o.Jobs, o.BuildDir);
             return VerifyRun.Execute(o, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
         });
         return cmd;

@@ -33,22 +33,17 @@ public sealed class VerifySlurmOptions
 
     public bool Requested(ParseResult r) => r.GetValue(_slurm);
 
+    /// <summary><c>--slurm --resume</c>: everything comes from the run directory, the verify options are not needed.</summary>
+    public bool Resuming(ParseResult r) => r.GetValue(_slurm) && r.GetValue(_resume);
+
+    public int Resume(ParseResult r) => Driver(r).Resume(r.GetValue(_dir)!);
+
     /// <summary>Runs the regression of the verify options (already checked by the caller) as a job array.</summary>
-    public int Run(ParseResult r, int jobs, string buildDir, string? report, string? junit)
+    public int Run(ParseResult r, int jobs, string buildDir)
     {
         foreach (var name in new[] { "--shard", "--free-run", "--line", "--index" })
             if (r.CommandResult.Children.OfType<OptionResult>().Any(o => !o.Implicit && o.Option.Name == name))
                 throw new UsageException($"{name} cannot be combined with --slurm (--slurm runs every shard of the whole regression)");
-        double poll = r.GetValue(_poll);
-        if (poll is <= 0 or > 3600) throw new UsageException("--poll must be 0..3600 seconds");
-        var driver = new SlurmRegression(new SlurmCommands(), (args, dir) => Verify.Tools.Run(MxrefPath(r), args, dir),
-            r.InvocationConfiguration.Output, r.InvocationConfiguration.Error)
-        {
-            Poll = TimeSpan.FromSeconds(poll),
-            MergedReport = report,
-            MergedJUnit = junit,
-        };
-        if (r.GetValue(_resume)) return driver.Resume(r.GetValue(_dir)!);
         var spec = new SlurmJobSpec
         {
             RunDir = Path.GetFullPath(r.GetValue(_dir)!),
@@ -63,7 +58,20 @@ public sealed class VerifySlurmOptions
             Account = r.GetValue(_account),
             SbatchArgs = r.GetValue(_sbatch) ?? [],
         };
-        return driver.Start(spec);
+        return Driver(r).Start(spec);
+    }
+
+    private SlurmRegression Driver(ParseResult r)
+    {
+        double poll = r.GetValue(_poll);
+        if (poll is <= 0 or > 3600) throw new UsageException("--poll must be 0..3600 seconds");
+        return new SlurmRegression(new SlurmCommands(), (exe, args, dir) => Verify.Tools.Run(exe, args, dir),
+            r.InvocationConfiguration.Output, r.InvocationConfiguration.Error)
+        {
+            Poll = TimeSpan.FromSeconds(poll),
+            MergedReport = r.CommandResult.Children.OfType<OptionResult>().FirstOrDefault(o => o.Option.Name == "--report")?.GetValueOrDefault<string?>(),
+            MergedJUnit = r.CommandResult.Children.OfType<OptionResult>().FirstOrDefault(o => o.Option.Name == "--junit")?.GetValueOrDefault<string?>(),
+        };
     }
 
     private string MxrefPath(ParseResult r)

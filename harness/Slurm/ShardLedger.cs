@@ -59,6 +59,7 @@ public static class ShardLedger
                 "OUT_OF_MEMORY" => "ran out of memory",
                 "PREEMPTED" => "was preempted",
                 "PENDING" or "RUNNING" or "CONFIGURING" or "COMPLETING" or "REQUEUED" or "SUSPENDED" => "has not finished",
+                "UNKNOWN" => "has no record left in the scheduler (an array task cancelled before it started leaves none)",
                 null => "did not run or was forgotten by the scheduler",
                 _ => "ended without writing its report",
             };

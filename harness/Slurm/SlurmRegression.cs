@@ -11,7 +11,8 @@ namespace MxRef.Harness.Slurm;
 /// the command that reruns it alone) or on a usage or scheduler error. The shards are plain
 /// <c>mxref verify --shard I/N</c> runs; the driver talks to them only through their command line and reports.
 /// </summary>
-public sealed class SlurmRegression(ISlurmScheduler scheduler, Func<IReadOnlyList<string>, string, (int Exit, string Output)> mxref, TextWriter stdout, TextWriter stderr)
+/// <param name="mxref">Runs the mxref executable (first argument) with the arguments in the working directory (third); returns its exit code and output.</param>
+public sealed class SlurmRegression(ISlurmScheduler scheduler, Func<string, IReadOnlyList<string>, string, (int Exit, string Output)> mxref, TextWriter stdout, TextWriter stderr)
 {
     /// <summary>How often the scheduler is asked about the tasks.</summary>
     public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(5);
@@ -88,7 +89,7 @@ public sealed class SlurmRegression(ISlurmScheduler scheduler, Func<IReadOnlyLis
         args.AddRange(["--build-dir", spec.BuildDir, "--free-run", "1"]);
         stderr.WriteLine($"slurm: building the bench once in {spec.BuildDir}: {Shell.Quote(spec.Mxref)} {Shell.Join(args)}");
         var sw = Stopwatch.StartNew();
-        var (exit, output) = mxref(args, spec.WorkDir);
+        var (exit, output) = mxref(spec.Mxref, args, spec.WorkDir);
         if (exit != 0) throw new UsageException($"building the bench before the array failed (exit {exit}); nothing was submitted:\n{output.Trim()}");
         var line = output.Split('\n').LastOrDefault(l => l.StartsWith("verify: built", StringComparison.Ordinal) || l.StartsWith("verify: bench", StringComparison.Ordinal))?.Trim();
         stderr.WriteLine($"slurm: {line ?? "bench ready"} ({sw.Elapsed.TotalSeconds:0.0} s)");
@@ -117,6 +118,7 @@ public sealed class SlurmRegression(ISlurmScheduler scheduler, Func<IReadOnlyLis
     {
         int unknown = 0;
         string last = "";
+        var absent = new HashSet<int>();
         while (true)
         {
             var tasks = scheduler.Query(sub.JobId);
@@ -132,6 +134,11 @@ public sealed class SlurmRegression(ISlurmScheduler scheduler, Func<IReadOnlyLis
             {
                 unknown = 0;
                 foreach (var t in tasks) _tasks[(t.JobId, t.Task)] = t;
+                // Pending tasks are listed as a range, so a task missing from a known job is gone: Slurm keeps no
+                // record of an array task cancelled before it started. Twice in a row, to be sure it is not a race.
+                foreach (int s in sub.Shards.Where(s => tasks.All(t => t.Task != s)))
+                    if (!absent.Add(s) && _tasks.GetValueOrDefault((sub.JobId, s)) is not { Finished: true })
+                        _tasks[(sub.JobId, s)] = new SlurmTaskState(sub.JobId, s, "UNKNOWN", 0, 0, null);
                 var mine = sub.Shards.Select(s => _tasks.GetValueOrDefault((sub.JobId, s))).ToArray();
                 var counts = string.Join(", ", mine.GroupBy(t => t?.State ?? "UNKNOWN").OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToLowerInvariant()}"));
                 if (counts != last) stderr.WriteLine($"slurm: job {sub.JobId}: {counts} ({_wall.Elapsed.TotalSeconds:0} s)");
@@ -179,7 +186,7 @@ public sealed class SlurmRegression(ISlurmScheduler scheduler, Func<IReadOnlyLis
             var args = new List<string> { "report", "merge" };
             args.AddRange(withReport);
             args.AddRange(["-o", MergedJson(spec), "--junit", MergedXml(spec), "--allow-partial"]);
-            var (exit, output) = mxref(args, spec.WorkDir);
+            var (exit, output) = mxref(spec.Mxref, args, spec.WorkDir);
             stdout.Write(output);
             mergeExit = exit;
         }

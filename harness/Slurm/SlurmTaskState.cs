@@ -9,7 +9,10 @@ namespace MxRef.Harness.Slurm;
 /// </summary>
 public sealed record SlurmTaskState(string JobId, int Task, string State, int ExitCode, int Signal, string? Node)
 {
-    /// <summary>States after which the task will not run again by itself (the "job state codes" of sacct(1)).</summary>
+    /// <summary>
+    /// States after which the task will not run again by itself (the "job state codes" of sacct(1)), plus UNKNOWN:
+    /// the driver's name for a task of a live job that the scheduler no longer lists.
+    /// </summary>
     private static readonly HashSet<string> Terminal =
         ["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "PREEMPTED", "BOOT_FAIL", "DEADLINE", "REVOKED", "UNKNOWN"];
 

@@ -32,6 +32,7 @@ public sealed class SlurmRegressionTests
             foreach (int t in tasks)
             {
                 string what = Plan(n, t);
+                if (what == "forgotten") continue; // cancelled before it started: Slurm keeps no record of the task
                 File.WriteAllText(spec.LogPath(t, job), $"mxref shard {t}/{spec.Shards}\n{what} happened here\n");
                 if (what is "pass" or "fail") File.WriteAllText(spec.ReportPath(t), Report(t, spec.Shards, what == "fail" ? 2 : 0));
                 states.Add(what switch
@@ -98,7 +99,7 @@ public sealed class SlurmRegressionTests
     {
         var o = new StringWriter();
         var e = new StringWriter();
-        var driver = new SlurmRegression(cluster, Mxref, o, e) { Poll = TimeSpan.FromMilliseconds(1) };
+        var driver = new SlurmRegression(cluster, (_, args, dir) => Mxref(args, dir), o, e) { Poll = TimeSpan.FromMilliseconds(1) };
         return (run(driver), o.ToString(), e.ToString());
     }
 
@@ -162,6 +163,19 @@ public sealed class SlurmRegressionTests
     }
 
     [Fact]
+    public void ATaskTheSchedulerNoLongerListsIsAFailureNotAHang()
+    {
+        var (spec, cluster) = Setup("forgotten-task");
+        cluster.Plan = (n, s) => n == 0 && s == 1 ? "forgotten" : "pass";
+        var (exit, output, err) = Drive(cluster, d => d.Start(spec));
+        Assert.True(exit == 2, output + err);
+        Assert.Contains("shard 1/4 FAILED: no report: the task has no record left in the scheduler", output);
+        Assert.Contains("(absent: the task never started)", output);
+        Assert.Equal(0, Drive(cluster, d => d.Resume(spec.RunDir)).Exit);
+        Assert.Equal([1], cluster.Submitted[1]);
+    }
+
+    [Fact]
     public void ResumingACompleteRunOnlyMerges()
     {
         var (spec, cluster) = Setup("resume-complete");
@@ -191,7 +205,7 @@ public sealed class SlurmRegressionTests
     public void NoBuildNoSubmission()
     {
         var (spec, cluster) = Setup("build-fails");
-        var driver = new SlurmRegression(cluster, (_, _) => (2, "mxref: the Verilator build failed (exit 1)"), TextWriter.Null, TextWriter.Null);
+        var driver = new SlurmRegression(cluster, (_, _, _) => (2, "mxref: the Verilator build failed (exit 1)"), TextWriter.Null, TextWriter.Null);
         var e = Assert.Throws<UsageException>(() => driver.Start(spec));
         Assert.Contains("nothing was submitted", e.Message);
         Assert.Empty(cluster.Submitted);
