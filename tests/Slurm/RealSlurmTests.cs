@@ -81,9 +81,13 @@ public sealed class RealSlurmTests(LocalSlurm cluster, ITestOutputHelper log) : 
         Assert.True(resumed.Exit == 0, resumed.Out + resumed.Err);
         Assert.Contains("resubmitting shards 3,7 of 8", resumed.Err);
         Assert.Contains("8 passed, 0 with mismatches, 0 failed to run", resumed.Out);
-        // The bench was built before the array: every shard found it in the cache.
-        foreach (var shardLog in Directory.GetFiles(Path.Combine(dir, "logs"), "shard-*.log").Where(f => new FileInfo(f).Length > 0))
-            Assert.Contains("(cached build)", File.ReadAllText(shardLog));
+        // The bench was built before the array: every shard's completed run found it in the cache.
+        var subs = JObject.Parse(File.ReadAllText(state))["submissions"]!;
+        for (int s = 0; s < 8; s++)
+        {
+            var last = subs.Last(x => x["shards"]!.Any(t => (int)t == s));
+            Assert.Contains("(cached build)", File.ReadAllText(Path.Combine(dir, "logs", $"shard-{s}.job{last["job"]}.log")));
+        }
 
         sw.Restart();
         var singleReport = Path.Combine(dir, "single.json");
