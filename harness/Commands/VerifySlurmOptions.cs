@@ -19,9 +19,10 @@ public sealed class VerifySlurmOptions
     private readonly Option<string> _dir = new("--slurm-dir") { Description = "With --slurm: the run directory (job script, logs, reports) on a filesystem every node sees (default out/slurm).", DefaultValueFactory = _ => "out/slurm" };
     private readonly Option<bool> _resume = new("--resume") { Description = "With --slurm: continue the run in --slurm-dir: wait for its tasks, resubmit only the shards without a valid report, merge." };
     private readonly Option<string?> _mxref = new("--mxref") { Description = "With --slurm: the mxref executable the shards run (default: this one), on a shared filesystem." };
+    private readonly Option<int?> _cpus = new("--cpus-per-task") { Description = "With --slurm: CPUs per shard (default 2 per --jobs: the bench and mxref's golden model each keep a core busy)." };
     private readonly Option<double> _poll = new("--poll") { Description = "With --slurm: seconds between questions to the scheduler (default 5).", DefaultValueFactory = _ => 5 };
 
-    private IEnumerable<Option> All => [_slurm, _shards, _partition, _time, _account, _sbatch, _dir, _resume, _mxref, _poll];
+    private IEnumerable<Option> All => [_slurm, _shards, _partition, _time, _account, _sbatch, _dir, _resume, _mxref, _cpus, _poll];
 
     /// <summary>Verify options each shard gets from the driver rather than from the command line.</summary>
     private static readonly HashSet<string> PerShard = ["--shard", "--report", "--junit", "--build-dir", "--trace-dir"];
@@ -52,7 +53,7 @@ public sealed class VerifySlurmOptions
             VerifyArgs = ForwardedArgs(r),
             Shards = r.GetValue(_shards),
             BuildDir = Path.GetFullPath(buildDir),
-            CpusPerTask = jobs,
+            CpusPerTask = r.GetValue(_cpus) ?? 2 * jobs,
             Partition = r.GetValue(_partition),
             Time = r.GetValue(_time),
             Account = r.GetValue(_account),

@@ -41,6 +41,7 @@ public sealed record SlurmJobSpec
     {
         var p = new List<string>();
         if (Shards is < 1 or > 100_000) p.Add($"--shards must be 1..100000, got {Shards}");
+        if (CpusPerTask is < 1 or > 1024) p.Add($"--cpus-per-task must be 1..1024, got {CpusPerTask}");
         foreach (var (name, value) in new[] { ("--partition", Partition), ("--time", Time), ("--account", Account) })
             if (value is not null && (value.Length == 0 || value.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '\\')))
                 p.Add($"{name} '{value}' must be one word");
