@@ -17,8 +17,8 @@ dir=${2:-}
 install() {
   if command -v slurmctld >/dev/null && command -v munged >/dev/null && command -v sbatch >/dev/null; then return; fi
   echo "slurm-local: installing the Debian packages slurm-wlm and munge (apt-get install -y slurm-wlm munge)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null; } ||
+    { echo "slurm-local: could not install slurm-wlm and munge: install them and rerun" >&2; exit 2; }
 }
 
 need_dir() {
