@@ -61,7 +61,7 @@ public sealed class SlurmRegression(ISlurmScheduler scheduler, Func<string, IRea
             return Finish(state);
         }
         stderr.WriteLine($"slurm: resubmitting shard{(failed.Count == 1 ? "" : "s")} {SlurmParse.ArraySpec(failed)} of {spec.Shards}");
-        WriteScript(spec);
+        if (!File.Exists(spec.ScriptPath)) WriteScript(spec); // an existing script is kept: it may have been edited (a longer --time)
         BuildOnce(spec);
         foreach (int s in failed)
         {
