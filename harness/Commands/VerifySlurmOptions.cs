@@ -93,7 +93,8 @@ public sealed class VerifySlurmOptions
         {
             if (o.Implicit || own.Contains(o.Option.Name) || PerShard.Contains(o.Option.Name)) continue;
             if (o.Tokens.Count == 0) args.Add(o.Option.Name);
-            foreach (var t in o.Tokens) args.AddRange([o.Option.Name, t.Value]);
+            // NAME=VALUE, so that a value starting with '-' (--verilator-flag=-Wno-fatal) is not taken for an option.
+            foreach (var t in o.Tokens) args.Add($"{o.Option.Name}={t.Value}");
         }
         return args;
     }

@@ -38,7 +38,8 @@ public sealed class SlurmRegression(ISlurmScheduler scheduler, Func<string, IRea
         Directory.CreateDirectory(spec.LogDir);
         if (Directory.Exists(spec.ReportDir)) Directory.Delete(spec.ReportDir, true); // reports of an earlier run must not be merged into this one
         Directory.CreateDirectory(spec.ReportDir);
-        foreach (var f in new[] { MergedJson(spec), MergedXml(spec) }) File.Delete(f);
+        foreach (var f in new[] { MergedJson(spec), MergedXml(spec) })
+            if (File.Exists(f)) File.Delete(f);
         WriteScript(spec);
         var state = new SlurmRunState(spec, []);
         state.Save();

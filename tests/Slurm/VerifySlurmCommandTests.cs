@@ -15,12 +15,12 @@ public sealed class VerifySlurmCommandTests
         // /bin/false as mxref: the build before the array fails, so nothing is submitted, but the script is written.
         var (exit, _, err) = CliRunner.Run(["verify", "--slurm", "--shards", "16", "--partition", "sim", "--time", "01:00:00", "--sbatch-arg=--qos=long",
             "--mxref", "/bin/false", "--slurm-dir", dir, "--rtl", .. VerifyFixture.Rtl, "--param", "K=4", "--count", "5000", "--seed", "9", "--jobs", "2",
-            "--max-mismatches", "50", "--report", Path.Combine(dir, "whole.json"), "--build-dir", Path.Combine(dir, "build")]);
+            "--max-mismatches", "50", "--verilator-flag=-Wno-fatal", "--report", Path.Combine(dir, "whole.json"), "--build-dir", Path.Combine(dir, "build")]);
         Assert.Equal(2, exit);
         Assert.Contains("building the bench before the array failed (exit 1); nothing was submitted", err);
         var script = File.ReadAllText(Path.Combine(dir, "verify-array.sh"));
-        Assert.Contains($"/bin/false verify --rtl {VerifyFixture.Rtl[0]} --rtl", script);
-        Assert.Contains("--param K=4 --count 5000 --seed 9 --jobs 2 --max-mismatches 50 \\\n  --shard \"$shard/16\" --build-dir " + Path.Combine(dir, "build"), script);
+        Assert.Contains($"/bin/false verify --rtl={VerifyFixture.Rtl[0]} --rtl=", script);
+        Assert.Contains("--param=K=4 --count=5000 --seed=9 --jobs=2 --max-mismatches=50 --verilator-flag=-Wno-fatal \\\n  --shard \"$shard/16\" --build-dir " + Path.Combine(dir, "build"), script);
         foreach (var own in new[] { "--slurm ", "--shards", "--mxref", "--slurm-dir", "whole.json", "--partition sim" })
             Assert.DoesNotContain(own, script);
         Assert.Contains("#SBATCH --partition=sim\n", script);
