@@ -19,6 +19,7 @@ help:
 	@echo "make vectors    default regression vector set into $(OUT)/vectors/ (docs/vectors.md)"
 	@echo "make verify     build rtl/mx_dot with Verilator and compare corners + 1M random vectors with the model (docs/verify.md)"
 	@echo "make bench      BenchmarkDotNet benchmarks (figures go to docs/PERFORMANCE.md by hand)"
+	@echo "make test-slurm mxref verify --slurm on a local one-node Slurm cluster (installs slurm-wlm and munge; ~2 min)"
 	@echo "make cosim-lib  libmxref.so (NativeAOT C ABI / DPI-C), mxref.h, mxref_dpi.sv in $(OUT)/cosim (docs/cosim.md)"
 	@echo "make cosim-scoreboard  Verilator bench: rtl/mx_dot checked live against the golden model via DPI-C"
 	@echo "make bench-cosim  calls/s of the DPI-C dot product (docs/PERFORMANCE.md)"
@@ -47,6 +48,7 @@ test: build tools
 	$(DOTNET) test tests/MxRef.Tests.csproj -c $(CONFIG) --no-build --nologo --filter "Category!=Long"
 
 test-long: build
+	@$(MAKE) --no-print-directory tools slurm-tools
 	MXREF_LONG=1 $(DOTNET) test tests/MxRef.Tests.csproj -c $(CONFIG) --no-build --nologo --filter "Category=Long"
 
 bench:
@@ -90,3 +92,13 @@ clean:
 
 include harness/cosim/cosim.mk
 -include rtl/rtl.mk
+
+# The real-scheduler test of `mxref verify --slurm` (docs/verify.md, "Running on Slurm"). tests/Slurm/RealSlurmTests
+# (Category Slurm, also Long, so `make test-long` runs it too) starts munged, slurmctld and slurmd on 127.0.0.1 with a
+# generated slurm.conf under out/slurm-test/cluster (scripts/slurm-local.sh), runs 8-shard regressions through them,
+# compares the merged reports with single-process runs, and stops the daemons. About 2 minutes on the 2-core machine.
+.PHONY: test-slurm slurm-tools
+slurm-tools:
+	@scripts/slurm-local.sh install
+test-slurm: build tools slurm-tools
+	$(DOTNET) test tests/MxRef.Tests.csproj -c $(CONFIG) --no-build --nologo --filter "Category=Slurm"

@@ -45,8 +45,11 @@ public static class VerifyCommand
         };
         generator.AddTo(cmd);
         foreach (var o in new Option[] { jobs, maxMismatches, trace, traceDir, buildDir, timeout, junit, report, freeRun }) cmd.Add(o);
+        var slurm = new VerifySlurmOptions();
+        slurm.AddTo(cmd);
         cmd.SetAction(r =>
         {
+            if (slurm.Resuming(r)) return slurm.Resume(r);
             var sources = new List<string>(r.GetValue(rtl) ?? []);
             var flags = new List<string>(r.GetValue(vflag) ?? []);
             if (r.GetValue(filelist) is { } fl) ReadFilelist(fl, sources, flags);
@@ -102,6 +105,7 @@ public static class VerifyCommand
                 Report = r.GetValue(report),
                 FreeRun = r.GetValue(freeRun),
             };
+            if (slurm.Requested(r)) return slurm.Run(r, o.Jobs, o.BuildDir);
             return VerifyRun.Execute(o, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
         });
         return cmd;

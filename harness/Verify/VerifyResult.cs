@@ -225,7 +225,9 @@ public sealed class VerifyResult
         var cov = new long[CoverageTally.Size];
         foreach (var (_, r) in reports)
             for (int i = 0; i < cov.Length; i++) cov[i] += r.Coverage[i];
-        var errors = reports.Where(x => x.R.Error is not null).Select(x => $"{x.Path}: {x.R.Error}").ToArray();
+        var errors = reports.Where(x => x.R.Error is not null).Select(x => $"{x.Path}: {x.R.Error}").ToList();
+        // A partial merge is never a pass: the shards without a report may hold mismatches (or never ran).
+        if (missing.Length > 0) errors.Add($"shards {string.Join(", ", missing)} of {first.R.Shards} have no report: this merge covers only the others");
         return new VerifyResult
         {
             Regression = first.R.Regression,
@@ -247,7 +249,7 @@ public sealed class VerifyResult
             ExpectedCoverage = first.R.ExpectedCoverage,
             Mismatches = [],
             MismatchJson = reports.SelectMany(x => x.R.MismatchJson).ToArray(),
-            Error = errors.Length > 0 ? string.Join("; ", errors) : missing.Length > 0 ? null : null,
+            Error = errors.Count > 0 ? string.Join("; ", errors) : null,
         };
     }
 }
