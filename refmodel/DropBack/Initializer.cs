@@ -27,19 +27,21 @@ public enum InitializerKind
 /// </code>
 /// The uniform kinds are n = 1: w = RN(u × a) with u = c_0 / 2^24, one FP32 multiply of an exact FP32 by a.
 /// Because r ↦ 2^24 − 1 − r maps c to −c and RN is symmetric, the values are exactly symmetric about 0, never 0 for
-/// n = 1, and (for a normal) strictly inside (−a, a): |S| ≤ 2^24 − 1 and RN((1 − 2^−24)·a) &lt; a (docs/dropback.md).
+/// n = 1, and strictly inside (−a, a): |S| ≤ 2^24 − 1 and RN((1 − 2^−24)·a) &lt; a for a ≥ 2^−125 (docs/dropback.md).
 /// <para><see cref="Scale"/> holds a as an FP32 bit pattern: the caller rounds its bound to FP32 once, so the unit,
 /// the trainer and the golden model all start from the same 32 bits.</para>
 /// </summary>
 public sealed record Initializer
 {
     public const int MaxTerms = 16;
+    /// <summary>The smallest a: 2^−125 (see the constructor).</summary>
+    public const uint MinScale = 0x01000000;
     private static readonly RoundingContext Nearest = new(RoundingMode.NearestEven, OverflowPolicy.Ieee);
 
     public InitializerKind Kind { get; }
     /// <summary>n, the number of uniform draws summed (1 for the uniform kinds, 1..16 for Irwin–Hall).</summary>
     public int Terms { get; }
-    /// <summary>a as FP32 bits: positive, normal, finite.</summary>
+    /// <summary>a as FP32 bits: positive, finite, at least 2^−125.</summary>
     public uint Scale { get; }
 
     private readonly ulong _scaleSignificand;
@@ -52,9 +54,10 @@ public sealed record Initializer
         if (terms is < 1 or > MaxTerms)
             throw new ArgumentOutOfRangeException(nameof(terms), terms, $"irwin-hall needs n in 1..{MaxTerms}");
         var a = Codec.Decode(StandardFormats.Fp32, scale);
-        // A subnormal a would let RN((1 − 2^−24)·a) round back up to a: the (−a, a) guarantee needs a normal a.
-        if (a.Negative || a.Class != ValueClass.Normal)
-            throw new ArgumentOutOfRangeException(nameof(scale), $"a = 0x{scale:x8} ({a}): a must be a positive, normal, finite FP32 value");
+        // |w| < a needs RN((1 − 2^−24)·a) < a: true when the binade below a is normal (a ≥ 2^−125); at a = 2^−126 the
+        // value lies half a quantum below a and ties up to a, and a subnormal a always rounds back to itself.
+        if (a.Negative || a.Class != ValueClass.Normal || scale < MinScale)
+            throw new ArgumentOutOfRangeException(nameof(scale), $"a = 0x{scale:x8} ({a}): a must be a positive, finite FP32 value of at least 2^-125 (0x01000000)");
         Kind = kind;
         Terms = terms;
         Scale = scale;
