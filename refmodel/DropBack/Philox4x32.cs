@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MxRef.DropBack;
 
 /// <summary>The four 32-bit output words of one Philox4x32 call, in Random123's order (word 0 first).</summary>
@@ -41,6 +43,24 @@ public static class Philox4x32
         return new PhiloxWords(c0, c1, c2, c3);
     }
 
+    /// <summary>Philox4x32-10, the ten rounds written out (the regenerator's hot loop; same function as <see cref="Generate"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static PhiloxWords Generate10(uint c0, uint c1, uint c2, uint c3, uint k0, uint k1)
+    {
+        Round(ref c0, ref c1, ref c2, ref c3, k0, k1);
+        Round(ref c0, ref c1, ref c2, ref c3, k0 += W0, k1 += W1);
+        Round(ref c0, ref c1, ref c2, ref c3, k0 += W0, k1 += W1);
+        Round(ref c0, ref c1, ref c2, ref c3, k0 += W0, k1 += W1);
+        Round(ref c0, ref c1, ref c2, ref c3, k0 += W0, k1 += W1);
+        Round(ref c0, ref c1, ref c2, ref c3, k0 += W0, k1 += W1);
+        Round(ref c0, ref c1, ref c2, ref c3, k0 += W0, k1 += W1);
+        Round(ref c0, ref c1, ref c2, ref c3, k0 += W0, k1 += W1);
+        Round(ref c0, ref c1, ref c2, ref c3, k0 += W0, k1 += W1);
+        Round(ref c0, ref c1, ref c2, ref c3, k0 += W0, k1 += W1);
+        return new PhiloxWords(c0, c1, c2, c3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Round(ref uint c0, ref uint c1, ref uint c2, ref uint c3, uint k0, uint k1)
     {
         ulong product0 = (ulong)M0 * c0;

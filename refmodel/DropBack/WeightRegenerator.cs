@@ -22,7 +22,15 @@ public static class WeightRegenerator
             uint group = index / WeightStream.LanesPerCall;
             int lane = (int)(index % WeightStream.LanesPerCall);
             int lanes = Math.Min(WeightStream.LanesPerCall - lane, fp32.Length - written);
-            if (init.Terms == 1)
+            if (init.Terms == 1 && lanes == WeightStream.LanesPerCall)
+            {
+                var words = WeightStream.Call(seed, layer, group, 0);
+                fp32[written] = init.FromBits(words.X0 >> 8);
+                fp32[written + 1] = init.FromBits(words.X1 >> 8);
+                fp32[written + 2] = init.FromBits(words.X2 >> 8);
+                fp32[written + 3] = init.FromBits(words.X3 >> 8);
+            }
+            else if (init.Terms == 1)
             {
                 var words = WeightStream.Call(seed, layer, group, 0);
                 for (int l = 0; l < lanes; l++) fp32[written + l] = init.FromBits(words[lane + l] >> 8);

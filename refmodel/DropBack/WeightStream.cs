@@ -24,5 +24,5 @@ public static class WeightStream
 
     /// <summary>The Philox call that serves weights 4·group .. 4·group + 3 of a layer.</summary>
     public static PhiloxWords Call(ulong seed, uint layer, uint group, uint draw) =>
-        Philox4x32.Generate(group, layer, draw, 0, (uint)seed, (uint)(seed >> 32));
+        Philox4x32.Generate10(group, layer, draw, 0, (uint)seed, (uint)(seed >> 32));
 }
