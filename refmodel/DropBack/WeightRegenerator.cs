@@ -14,39 +14,44 @@ public static class WeightRegenerator
     public static void Initial(ulong seed, uint layer, Initializer init, uint start, Span<uint> fp32)
     {
         CheckRange(start, fp32.Length);
-        Span<int> sums = stackalloc int[WeightStream.LanesPerCall];
         int written = 0;
-        while (written < fp32.Length)
+        // A partial first group (start not a multiple of 4), then whole groups of four lanes, then a partial last one.
+        int head = (int)Math.Min((WeightStream.LanesPerCall - start % WeightStream.LanesPerCall) % WeightStream.LanesPerCall, (uint)fp32.Length);
+        if (head > 0) Lanes(seed, layer, init, start, fp32[..head]);
+        written += head;
+        if (init.Terms == 1)
         {
-            uint index = start + (uint)written;
-            uint group = index / WeightStream.LanesPerCall;
-            int lane = (int)(index % WeightStream.LanesPerCall);
-            int lanes = Math.Min(WeightStream.LanesPerCall - lane, fp32.Length - written);
-            if (init.Terms == 1 && lanes == WeightStream.LanesPerCall)
+            for (uint group = (start + (uint)written) / WeightStream.LanesPerCall; fp32.Length - written >= WeightStream.LanesPerCall; group++)
             {
                 var words = WeightStream.Call(seed, layer, group, 0);
-                fp32[written] = init.FromBits(words.X0 >> 8);
-                fp32[written + 1] = init.FromBits(words.X1 >> 8);
-                fp32[written + 2] = init.FromBits(words.X2 >> 8);
-                fp32[written + 3] = init.FromBits(words.X3 >> 8);
+                var four = fp32.Slice(written, WeightStream.LanesPerCall);
+                four[0] = init.FromBits(words.X0 >> 8);
+                four[1] = init.FromBits(words.X1 >> 8);
+                four[2] = init.FromBits(words.X2 >> 8);
+                four[3] = init.FromBits(words.X3 >> 8);
+                written += WeightStream.LanesPerCall;
             }
-            else if (init.Terms == 1)
-            {
-                var words = WeightStream.Call(seed, layer, group, 0);
-                for (int l = 0; l < lanes; l++) fp32[written + l] = init.FromBits(words[lane + l] >> 8);
-            }
-            else
-            {
-                sums.Clear();
-                for (uint t = 0; t < init.Terms; t++)
-                {
-                    var words = WeightStream.Call(seed, layer, group, t);
-                    for (int l = 0; l < lanes; l++) sums[l] += Initializer.Centered(words[lane + l] >> 8);
-                }
-                for (int l = 0; l < lanes; l++) fp32[written + l] = init.Value(sums[l]);
-            }
-            written += lanes;
         }
+        else
+        {
+            for (; fp32.Length - written >= WeightStream.LanesPerCall; written += WeightStream.LanesPerCall)
+                Lanes(seed, layer, init, start + (uint)written, fp32.Slice(written, WeightStream.LanesPerCall));
+        }
+        if (written < fp32.Length) Lanes(seed, layer, init, start + (uint)written, fp32[written..]);
+    }
+
+    /// <summary>Up to four weights served by one Philox call per draw: indices index .. index + fp32.Length − 1.</summary>
+    private static void Lanes(ulong seed, uint layer, Initializer init, uint index, Span<uint> fp32)
+    {
+        uint group = index / WeightStream.LanesPerCall;
+        int lane = (int)(index % WeightStream.LanesPerCall);
+        Span<int> sums = stackalloc int[WeightStream.LanesPerCall];
+        for (uint t = 0; t < init.Terms; t++)
+        {
+            var words = WeightStream.Call(seed, layer, group, t);
+            for (int l = 0; l < fp32.Length; l++) sums[l] += Initializer.Centered(words[lane + l] >> 8);
+        }
+        for (int l = 0; l < fp32.Length; l++) fp32[l] = init.Value(sums[l]);
     }
 
     /// <summary>W0 of one weight (the definition <see cref="Initial"/> computes in bulk).</summary>
