@@ -39,3 +39,38 @@ public class DropBackBenchmarks
         return BlockQuantizerAdapter.Quantize(_format, _weights).Scales[0];
     }
 }
+
+/// <summary>
+/// Where regeneration time goes, under the same conditions as <see cref="DropBackBenchmarks"/>: one Philox4x32-10 call
+/// per four weights (<c>Philox</c>), and the initializer's integer map plus its one rounding-core call per weight
+/// (<c>Initialize</c>, on precomputed 24-bit draws). One op = one weight.
+/// </summary>
+[ShortRunJob]
+public class DropBackPartsBenchmarks
+{
+    private const int N = 4096;
+    private readonly uint[] _bits = new uint[N];
+    private readonly uint[] _weights = new uint[N];
+    private readonly Initializer _init = Initializer.Uniform(0x3D800000);
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        for (uint i = 0; i < N; i++) _bits[i] = WeightStream.Bits24(0x5EED, 3, i, 0);
+    }
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public uint Philox()
+    {
+        uint x = 0;
+        for (uint g = 0; g < N / WeightStream.LanesPerCall; g++) x ^= WeightStream.Call(0x5EED, 3, g, 0).X2;
+        return x;
+    }
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public uint Initialize()
+    {
+        for (int i = 0; i < N; i++) _weights[i] = _init.FromBits(_bits[i]);
+        return _weights[0];
+    }
+}
