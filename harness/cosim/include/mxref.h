@@ -196,6 +196,71 @@ int mxref_dpi_dot(int fmt_a, int fmt_b, int rm, int k,
  * byte lanes into elements (output bit [255:0], 8 words), under the OCP default policy with rounding rm (0..5). */
 int mxref_dpi_quantize32(int fmt, int rm, const uint32_t *fp32, uint8_t *scale, uint32_t *elements);
 
+/* ---- DropBack: regenerated weights (docs/dropback.md) -------------------------------------------------------------- */
+/* DropBack (Golub, Lemieux, Lis) keeps only the k weights with the largest accumulated update; every other weight is
+ * its initial value W0, regenerated at each access from (seed, layer, index) by Philox4x32-10 and a bit-exact
+ * initializer. These functions give a trainer (NumPy, C) the bits the hardware unit produces. The conventions at the top of
+ * this file apply. */
+
+/* Initializers: w = RN_fp32(S * 2^-24 * a), S the exact sum of `terms` centred 24-bit draws 2r+1-2^24 (docs/dropback.md).
+ * a: an FP32 bit pattern, positive, finite, >= 2^-125 (0x01000000). terms: 1 for the uniform kinds, 1..16 for
+ * Irwin-Hall. Kaiming/Glorot differ from uniform only in how the caller computed a. */
+enum mxref_init {
+    MXREF_INIT_UNIFORM         = 0, /* U(-a, a)                                        */
+    MXREF_INIT_KAIMING_UNIFORM = 1, /* U(-a, a), a = gain * sqrt(3 / fan_in)           */
+    MXREF_INIT_GLOROT_UNIFORM  = 2, /* U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)) */
+    MXREF_INIT_IRWIN_HALL      = 3  /* a * (sum of `terms` uniforms on (-1, 1))        */
+};
+
+/* One tracked weight. A store is an array of these strictly increasing by (layer, index): not sorted or a duplicate
+ * position is MXREF_E_ARGUMENT. */
+typedef struct mxref_tracked_entry {
+    uint32_t layer;
+    uint32_t index;
+    uint32_t value; /* FP32 bits */
+} mxref_tracked_entry;
+
+/* Weights start..start+n-1 of `layer`: W0, overridden by the entries of `tracked` (n_tracked entries, any layers;
+ * NULL when n_tracked = 0) that fall in the range. fp32 receives n values. n >= 1 and start + n <= 2^32
+ * (else MXREF_E_BLOCK_SIZE); a bad init, terms or a is MXREF_E_ARGUMENT. */
+int mxref_regen(uint64_t seed, uint32_t layer, int init, int terms, uint32_t a, uint32_t start, int n,
+                const mxref_tracked_entry *tracked, int n_tracked, uint32_t *fp32);
+
+/* The same weights quantized to OCP MX blocks of 32 (fmt MXREF_FMT_E4M3..MXREF_FMT_INT8, the OCP default policy,
+ * as `mxref quantize`): scales ceil(n/32) bytes, elements ceil(n/32)*32 bytes (last block padded with +0). start must
+ * be a multiple of 32 (MXREF_E_ARGUMENT). Same output as `mxref dropback regen --format FMT`. */
+int mxref_regen_block(uint64_t seed, uint32_t layer, int init, int terms, uint32_t a, uint32_t start, int n,
+                      const mxref_tracked_entry *tracked, int n_tracked, int fmt, uint8_t *scales, uint8_t *elements);
+
+/* As mxref_regen_block for MX9/MX6/MX4 (bdr_fmt MXREF_BDR_*, blocks of 16; start a multiple of 16): scales
+ * ceil(n/16) bytes, microexponents 8 per block, elements 16 per block. */
+int mxref_regen_block_bdr(uint64_t seed, uint32_t layer, int init, int terms, uint32_t a, uint32_t start, int n,
+                          const mxref_tracked_entry *tracked, int n_tracked, int bdr_fmt,
+                          uint8_t *scales, uint8_t *microexponents, uint8_t *elements);
+
+/* One parameter tensor of a DropBack run. Bias tensors are always tracked, outside the k budget. */
+typedef struct mxref_dropback_layer {
+    uint32_t layer;   /* layer number (the Philox counter word, and the tie-break order) */
+    uint32_t count;   /* number of parameters, >= 1                                      */
+    int init;         /* MXREF_INIT_*                                                     */
+    int terms;        /* 1, or 1..16 for MXREF_INIT_IRWIN_HALL                            */
+    uint32_t a;       /* the initializer's a, FP32 bits                                   */
+    int is_bias;      /* 0 / 1                                                            */
+} mxref_dropback_layer;
+
+/* One DropBack SGD step in FP32 (docs/dropback.md, "Training step"): every parameter W (tracked value, else W0)
+ * becomes W' = RN(W - RN(lr * g)); then the k non-bias parameters with the largest |RN(W' - W0)| > 0 over all
+ * layers are kept (ties to the lower (layer, index)), plus every bias. frozen = 1: only the tracked parameters (and
+ * biases) are updated and the tracked set does not change. gradients: the n_layers gradient tensors concatenated in
+ * the order of `layers` (finite FP32 bits). tracked: the current store (NULL when n_tracked = 0). out receives the
+ * new store (sorted), *n_out its length; out_capacity must be at least (biases) + min(k, non-bias parameters).
+ * MXREF_E_ARGUMENT: a bad store (unsorted, duplicate, entry outside its layer, more than k weights), a non-finite
+ * gradient or learning rate, a diverged (non-finite) update, a bad layer description or too small a capacity. */
+int mxref_dropback_step(uint64_t seed, const mxref_dropback_layer *layers, int n_layers, const uint32_t *gradients,
+                        uint32_t learning_rate, int k, int frozen,
+                        const mxref_tracked_entry *tracked, int n_tracked,
+                        mxref_tracked_entry *out, int out_capacity, int *n_out);
+
 #ifdef __cplusplus
 }
 #endif
