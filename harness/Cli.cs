@@ -22,6 +22,7 @@ public static class Cli
         root.Add(DotCommand.Create());
         root.Add(VectorsCommand.Create());
         foreach (var c in VerifyCommand.CreateAll()) root.Add(c);
+        root.Add(DequantizeCommand.Create());
         return root;
     }
 
