@@ -32,6 +32,7 @@ public static class VectorsCommand
         var specials = new Option<string>("--specials") { Description = "quantize: nan-scale (default), preserve, saturate.", DefaultValueFactory = _ => "nan-scale" };
         var int8 = new Option<string>("--int8") { Description = "quantize: symmetric (default) or full.", DefaultValueFactory = _ => "symmetric" };
         var flush = new Option<bool>("--flush-subnormal-inputs") { Description = "quantize: FP32 subnormal inputs become zeros." };
+        var recipe = new Option<string?>("--recipe") { Description = "quantize: the conformance corner classes of a named recipe (mxref recipes list) instead of the policy options." };
         var fa = new Option<string>("--a") { Description = "A element formats: comma list of e4m3,e5m2,e3m2,e2m3,e2m1,int8 or 'all' (default).", DefaultValueFactory = _ => "all" };
         var fb = new Option<string>("--b") { Description = "B element formats (as --a).", DefaultValueFactory = _ => "all" };
         var rounding = new Option<string>("--rounding", "-r") { Description = "Rounding modes: comma list of rne,rtz,rdn,rup,rna,rto or 'all' (default).", DefaultValueFactory = _ => "all" };
@@ -53,10 +54,12 @@ public static class VectorsCommand
             "Example: mxref vectors gen --a e4m3 --b e4m3 -r all --count 100000 --seed 7 --corners --random -o e4m3.mxv")
         {
             op, fa, fb, rounding, block, output, acc, count, seed, corners, random, exhaustive, shard, threads, json, file,
-            scaleRule, specials, int8, flush,
+            scaleRule, specials, int8, flush, recipe,
         };
         cmd.SetAction(r =>
         {
+            if (r.GetValue(op) == "quantize" && r.GetValue(recipe) is { } recipeName)
+                return RecipeVectors.Generate(r, recipeName, r.GetValue(seed)!, r.GetValue(file)!, r.GetValue(json));
             if (r.GetValue(op) == "quantize")
             {
                 if (r.GetValue(exhaustive)) throw new UsageException("--exhaustive is for --op dot; quantize runs take --corners and --random");
@@ -229,6 +232,7 @@ public static class VectorsCommand
 
     private static long CheckQuantize(MxvReader reader, string path, TextWriter output, int maxReport)
     {
+        if (RecipeEvaluation.Of(reader.Header, path) is { } made) return RecipeVectors.Check(reader, path, output, maxReport, made.Recipe, made.Formats);
         QuantizationPolicy policy;
         try { policy = QuantizePolicyText.Parse(reader.Header.Quantization); }
         catch (FormatException e) { throw new MxvFormatException(path, 1, "header.quantization", e.Message); }
