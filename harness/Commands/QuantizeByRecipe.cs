@@ -30,7 +30,8 @@ internal static class QuantizeByRecipe
             Policy = QuantizationPolicy.Default with { FlushSubnormalInputs = flush },
             TensorScale = tensorScale,
             TwoDimensional = twoDimensional,
-            RowLength = twoDimensional ? (int)input.Shape[1] : 0,
+            // Blocks run along the last axis, each row padded (or rejected where the recipe's source rejects it).
+            RowLength = input.Shape.Length >= 2 ? (int)input.Shape[^1] : 0,
         };
         QuantizedTensor q;
         try
@@ -100,14 +101,19 @@ internal static class QuantizeByRecipe
     /// <summary>
     /// One line per block: the scale code, the microexponents (if any), the element codes, in hex; a format with a
     /// tensor scale first prints <c># tensor-scale XXXXXXXX</c> (FP32 bits). With <paramref name="values"/> the block's
-    /// dequantized values instead (FP32 bits; the last block holds only the remaining values).
+    /// dequantized values instead (FP32 bits, k per block; a row's padding prints as +0).
     /// </summary>
     public static void WriteText(TextWriter output, QuantizedTensor q, bool values)
     {
         var f = q.Format;
         int k = f.BlockSize;
         if (!values && f.TensorScale is not null) output.WriteLine("# tensor-scale " + q.TensorScale.ToString("x8", CultureInfo.InvariantCulture));
-        var dequantized = values ? BlockQuantizer.Dequantize(q) : [];
+        var dequantized = values ? new uint[q.Elements.Length] : [];
+        if (values)
+        {
+            var d = BlockQuantizer.Dequantize(q);
+            for (int i = 0; i < d.Length; i++) dequantized[q.ElementIndex(i)] = d[i];
+        }
         string scaleDigits = "x" + ((f.ScaleStorageBits + 3) / 4).ToString(CultureInfo.InvariantCulture);
         string elementDigits = "x" + ((f.ElementBits + 3) / 4).ToString(CultureInfo.InvariantCulture);
         var line = new StringBuilder();
@@ -116,8 +122,7 @@ internal static class QuantizeByRecipe
             line.Clear();
             if (values)
             {
-                int start = b * k;
-                QuantizeCommand.AppendHex(line, dequantized.AsSpan(start, Math.Min(k, dequantized.Length - start)), 8);
+                QuantizeCommand.AppendHex(line, dequantized.AsSpan(b * k, k), 8);
             }
             else
             {

@@ -70,7 +70,7 @@ public static class QuantizeCommand
             var x = QuantizeByRecipe.ReadInput(path).Bits;
             var text = r.InvocationConfiguration.Output;
             string name = r.GetValue(elem)!;
-            var bdr = BdrFormat.TryParse(name);
+            var bdr = BlockFormat.TryParse(name) is { HasMicroexponents: true } shape ? shape : null;
             if (bdr is not null) WriteBdr(text, Shape(bdr, r.GetValue(block)), x, policy, r.GetValue(values));
             else WriteMx(text, ElementFormat(name), r.GetValue(block) ?? MxQuantizer.DefaultBlockSize, x, policy, r.GetValue(values));
             return Cli.ExitOk;
@@ -82,16 +82,17 @@ public static class QuantizeCommand
     {
         var f = StandardFormats.TryParse(name);
         if (f is null || StandardFormats.ElementCode(f) < 0)
-            throw new UsageException($"unknown element format '{name}' for --elem; valid: {string.Join(", ", StandardFormats.Elements.Select(e => e.Name))}, {BdrFormat.Accepted}");
+            throw new UsageException($"unknown element format '{name}' for --elem; valid: {string.Join(", ", StandardFormats.Elements.Select(e => e.Name))}, mx9, mx6, mx4, or bdr-K1-D1-K2-D2-M");
         return f;
     }
 
-    private static BdrFormat Shape(BdrFormat f, int? block)
+    private static BlockFormat Shape(BlockFormat f, int? block)
     {
         if (block is null || block == f.BlockSize) return f;
-        if (block < 1 || block % f.SubBlockSize != 0)
-            throw new UsageException($"--block {block} is not a positive multiple of {f.Name}'s sub-block size {f.SubBlockSize}");
-        return new BdrFormat(f.Name, block.Value, f.ScaleBits, f.SubBlockSize, f.MicroexponentBits, f.MagnitudeBits);
+        var m = f.Microexponent!;
+        if (block < 1 || block % m.Size != 0)
+            throw new UsageException($"--block {block} is not a positive multiple of {f.Name}'s sub-block size {m.Size}");
+        return BlockFormat.SharedMicroexponent(f.Name, block.Value, f.Scale.Bits, m.Size, m.Bits, f.MagnitudeBits);
     }
 
     private static void WriteMx(TextWriter output, NumberFormat f, int k, uint[] x, QuantizationPolicy policy, bool values)
@@ -122,7 +123,7 @@ public static class QuantizeCommand
         }
     }
 
-    private static void WriteBdr(TextWriter output, BdrFormat f, uint[] x, QuantizationPolicy policy, bool values)
+    private static void WriteBdr(TextWriter output, BlockFormat f, uint[] x, QuantizationPolicy policy, bool values)
     {
         if (policy.ScaleRule != ScaleRule.Floor)
             throw new UsageException($"--scale-rule {policy.ScaleRule.Name()} applies to the OCP formats only; {f.Name} uses the floor rule");
@@ -144,7 +145,7 @@ public static class QuantizeCommand
             if (values) AppendHex(line, dequantized.AsSpan(b * k, k), 8);
             else
             {
-                line.Append(blocks.Scales[b].ToString("x" + (f.ScaleBits + 3) / 4, CultureInfo.InvariantCulture));
+                line.Append(blocks.Scales[b].ToString("x" + (f.Scale.Bits + 3) / 4, CultureInfo.InvariantCulture));
                 foreach (byte m in blocks.BlockMicroexponents(b)) line.Append(' ').Append(m.ToString("x", CultureInfo.InvariantCulture));
                 AppendHex(line, blocks.BlockElements(b), (f.ElementBits + 3) / 4);
             }

@@ -32,8 +32,8 @@ public sealed class QuantizeRecipeCommandTests : IDisposable
         Assert.True(code == 0, err);
         var (scales, scaleShape) = Npy.ReadUInt8(P("q.scales.npy"));
         var (elements, elementShape) = Npy.ReadUInt8(P("q.elements.npy"));
-        Assert.Equal([2L], scaleShape);
-        Assert.Equal([2L, 32L], elementShape);
+        Assert.Equal([2L, 1L], scaleShape);        // blocks along the last axis: (rows, blocks per row)
+        Assert.Equal([2L, 1L, 32L], elementShape); // (rows, blocks per row, k)
         string text = CliRunner.RunWithInput(string.Join(' ', x.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))), "quantize", "-f", "mxfp8-e4m3").Out;
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         for (int b = 0; b < 2; b++)
@@ -54,6 +54,8 @@ public sealed class QuantizeRecipeCommandTests : IDisposable
         Npy.WriteFp32(P("m.npy"), [.. Enumerable.Range(0, 16).Select(i => BitConverter.SingleToUInt32Bits(i * 0.25f))], [16]);
         Assert.Equal(0, CliRunner.Run("quantize", "-f", "mx9", "-i", P("m.npy"), "-o", P("m")).Exit);
         Assert.Equal([1L, 8L], Npy.ReadUInt8(P("m.microexponents.npy")).Shape);
+        Assert.Equal(0, CliRunner.Run("dequantize", P("m"), "-o", P("m.back.npy")).Exit);
+        Assert.Equal([16L], Npy.ReadFp32(P("m.back.npy")).Shape);
         Assert.Contains("\"block_format\": \"mx9\"", File.ReadAllText(P("m.json")));
     }
 
@@ -70,6 +72,31 @@ public sealed class QuantizeRecipeCommandTests : IDisposable
         var (code, _, err) = CliRunner.RunWithInput("1 2", ["quantize", .. args]);
         Assert.Equal(2, code);
         Assert.Contains(expected, err);
+    }
+
+    [Fact]
+    public void RowsArePaddedToWholeBlocksOrRejectedAsTheRecipeSays()
+    {
+        // 2 rows of 20: each row is padded to one block of 32 under ocp; torchao rejects rows that are not whole blocks.
+        Npy.WriteFp32(P("r.npy"), [.. Enumerable.Range(0, 40).Select(i => BitConverter.SingleToUInt32Bits(i % 16 + 1))], [2, 20]);
+        Assert.Equal(0, CliRunner.Run("quantize", "-f", "mxfp8-e4m3", "-i", P("r.npy"), "-o", P("r"), "--values").Exit);
+        Assert.Equal([2L, 1L, 32L], Npy.ReadUInt8(P("r.elements.npy")).Shape);
+        Assert.Equal(Npy.ReadFp32(P("r.npy")).Bits, Npy.ReadFp32(P("r.dequantized.npy")).Bits); // integers 1..16 are exact in e4m3 under scale 2^0
+        var (code, _, err) = CliRunner.Run("quantize", "-f", "mxfp8-e4m3", "--recipe", "torchao-floor", "-i", P("r.npy"));
+        Assert.Equal(2, code);
+        Assert.Contains("torchao-floor rejects a row of 20 values", err);
+    }
+
+    [Fact]
+    public void Nvfp4RecordsItsTensorScale()
+    {
+        Npy.WriteFp32(P("n.npy"), [.. Enumerable.Range(0, 32).Select(i => BitConverter.SingleToUInt32Bits(i * 0.5f - 3))], [32]);
+        var (code, _, err) = CliRunner.Run("quantize", "-f", "nvfp4", "-i", P("n.npy"), "-o", P("n"), "--tensor-scale", "1");
+        Assert.True(code == 0, err);
+        Assert.Contains("\"tensor_scale\": \"0x3f800000\"", File.ReadAllText(P("n.json")));
+        Assert.Contains("\"recipe\": \"nvfp4-torchao\"", File.ReadAllText(P("n.json")));
+        Assert.Equal(0, CliRunner.Run("dequantize", P("n.json"), "-o", P("n.back.npy")).Exit);
+        Assert.StartsWith("# tensor-scale 3f800000\n", CliRunner.Run("quantize", "-f", "nvfp4", "-i", P("n.npy"), "--tensor-scale", "1").Out);
     }
 
     [Fact]

@@ -7,13 +7,14 @@ using Newtonsoft.Json.Linq;
 namespace MxRef.Vectors.Tensors;
 
 /// <summary>
-/// A quantized tensor as NumPy users hold it: <c>PREFIX.scales.npy</c> (uint8, one code per block, shape (blocks,)),
-/// <c>PREFIX.elements.npy</c> (uint8, the element codes in the low bits of each byte, shape (blocks, k)),
-/// <c>PREFIX.microexponents.npy</c> (uint8, shape (blocks, k1/k2); shared-microexponent formats only) and the sidecar
-/// <c>PREFIX.json</c> recording the block format, the recipe, the tensor scale (FP32 bits) and the input's length and
-/// shape (docs/quantization.md, "NumPy files"). Values are blocked in C order: with a last dimension that is a multiple
-/// of k, each block lies in one row. Every file is written atomically, the sidecar last, so a complete sidecar means a
-/// complete set.
+/// A quantized tensor as NumPy users hold it (docs/quantization.md, "NumPy files"). Blocks run along the last axis, each
+/// row padded with +0 to whole blocks (as torchao's and TransformerEngine's MX/NVFP4 tensors): for an input of shape
+/// (…, n) with B = ceil(n / k) blocks per row, <c>PREFIX.scales.npy</c> is uint8 of shape (…, B),
+/// <c>PREFIX.elements.npy</c> uint8 of shape (…, B, k) (each code in the low bits of its byte),
+/// <c>PREFIX.microexponents.npy</c> (shared-microexponent formats only) uint8 of shape (…, B, k1/k2), and the sidecar
+/// <c>PREFIX.json</c> records the block format, the recipe, the tensor scale (FP32 bits), the row length, whether the
+/// blocks are 2-D and the input shape. Every file is written atomically, the sidecar last, so a complete sidecar means
+/// a complete set.
 /// </summary>
 public static class QuantizedFiles
 {
@@ -28,12 +29,14 @@ public static class QuantizedFiles
     public static void Write(string prefix, QuantizedTensor q, long[] shape)
     {
         var f = q.Format;
-        Npy.WriteUInt8(prefix + ".scales.npy", q.Scales, [q.BlockCount]);
-        Npy.WriteUInt8(prefix + ".elements.npy", q.Elements, [q.BlockCount, f.BlockSize]);
+        long[] rows = shape.Length >= 2 ? shape[..^1] : [];
+        long perRow = q.Rows == 0 ? 0 : q.BlockCount / q.Rows;
+        Npy.WriteUInt8(prefix + ".scales.npy", q.Scales, [.. rows, perRow]);
+        Npy.WriteUInt8(prefix + ".elements.npy", q.Elements, [.. rows, perRow, f.BlockSize]);
         var files = new JObject { ["scales"] = Path.GetFileName(prefix + ".scales.npy"), ["elements"] = Path.GetFileName(prefix + ".elements.npy") };
         if (f.HasMicroexponents)
         {
-            Npy.WriteUInt8(prefix + ".microexponents.npy", q.Microexponents, [q.BlockCount, f.SubBlocks]);
+            Npy.WriteUInt8(prefix + ".microexponents.npy", q.Microexponents, [.. rows, perRow, f.SubBlocks]);
             files["microexponents"] = Path.GetFileName(prefix + ".microexponents.npy");
         }
         var o = new JObject
@@ -47,6 +50,8 @@ public static class QuantizedFiles
             ["scale"] = f.Scale.Name,
             ["tensor_scale"] = "0x" + q.TensorScale.ToString("x8", CultureInfo.InvariantCulture),
             ["length"] = q.Length,
+            ["row_length"] = q.RowLength,
+            ["two_dimensional"] = q.TwoDimensional,
             ["shape"] = new JArray(shape),
             ["blocks"] = q.BlockCount,
             ["files"] = files,
@@ -78,9 +83,11 @@ public static class QuantizedFiles
         var ts = Str("tensor_scale");
         if (!ts.StartsWith("0x", StringComparison.Ordinal) || !uint.TryParse(ts.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint tensorScale))
             throw new TensorFileException(sidecar, $"tensor_scale '{ts}' is not an FP32 bit pattern 0xXXXXXXXX");
-        long length = Int("length"), blocks = Int("blocks");
-        if (length < 0 || blocks != (length + format.BlockSize - 1) / format.BlockSize)
-            throw new TensorFileException(sidecar, $"length {length} and blocks {blocks} disagree with block size {format.BlockSize}");
+        long length = Int("length"), blocks = Int("blocks"), rowLength = Int("row_length");
+        bool twoD = o["two_dimensional"] is { Type: JTokenType.Boolean } b2 ? (bool)b2 : throw new TensorFileException(sidecar, "field 'two_dimensional' is missing or not true/false");
+        if (length < 0 || rowLength < 0 || length > int.MaxValue || (rowLength > 0 && length % rowLength != 0) || (rowLength == 0 && length != 0)
+            || blocks != QuantizedTensors.BlockCount(length, rowLength, format.BlockSize))
+            throw new TensorFileException(sidecar, $"length {length}, row_length {rowLength} and blocks {blocks} disagree with block size {format.BlockSize}");
         if (o["shape"] is not JArray shapeArray || shapeArray.Any(t => t.Type != JTokenType.Integer))
             throw new TensorFileException(sidecar, "field 'shape' must be an array of integers");
         long[] shape = [.. shapeArray.Select(t => (long)t)];
@@ -97,6 +104,6 @@ public static class QuantizedFiles
         var scales = Codes("scales", blocks);
         var elements = Codes("elements", blocks * format.BlockSize);
         var micro = format.HasMicroexponents ? Codes("microexponents", blocks * format.SubBlocks) : [];
-        return (QuantizedTensors.Create(format, recipe, (int)length, tensorScale, scales, micro, elements), shape);
+        return (QuantizedTensors.Create(format, recipe, (int)length, (int)rowLength, twoD, tensorScale, scales, micro, elements), shape);
     }
 }
