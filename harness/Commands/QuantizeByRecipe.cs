@@ -84,12 +84,13 @@ internal static class QuantizeByRecipe
         {
             if (path is null)
             {
-                var bits = Fp32Text.Parse(Encoding.UTF8.GetBytes(Console.In.ReadToEnd()), "standard input");
+                var bits = Fp32Text.Parse(Encoding.UTF8.GetBytes(Console.In.ReadToEnd()).AsMemory(), "standard input");
                 return new Fp32Tensor(bits, [bits.Length], NpyDType.Float32);
             }
+            if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return Npy.ReadFp32(path);
             var bytes = File.ReadAllBytes(path);
-            if (Npy.HasMagic(bytes) || path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return Npy.ReadFp32(bytes, path);
-            var values = Fp32Text.Parse(bytes, path);
+            if (Npy.HasMagic(bytes)) return Npy.ReadFp32(bytes, path);
+            var values = Fp32Text.Parse(bytes.AsMemory(), path);
             return new Fp32Tensor(values, [values.Length], NpyDType.Float32);
         }
         catch (TensorFileException e)

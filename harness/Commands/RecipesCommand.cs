@@ -18,6 +18,26 @@ public static class RecipesCommand
         cmd.Add(Diff());
         cmd.Add(Matrix());
         cmd.Add(Conformance());
+        cmd.Add(SampleTensorCommand());
+        return cmd;
+    }
+
+    private static Command SampleTensorCommand()
+    {
+        var count = new Option<int>("--count", "-n") { Description = "Values (default 3200000).", DefaultValueFactory = _ => 3_200_000 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed (default 1).", DefaultValueFactory = _ => 1UL };
+        var npy = new Option<string>("--output", "-o") { Description = "The tensor as a float32 .npy of shape (count/32, 32) (count a multiple of 32) or (count,).", Required = true };
+        var text = new Option<string?>("--text") { Description = "Also the same values as text, one per line." };
+        var cmd = new Command("sample-tensor", "A deterministic activation-like FP32 tensor for benchmarks and examples (make bench-quantize-io).") { count, seed, npy, text };
+        cmd.SetAction(r =>
+        {
+            int n = r.GetValue(count);
+            if (n < 1) throw new UsageException($"--count must be positive, got {n}");
+            var bits = MxRef.Vectors.Tensors.SampleTensor.Create(n, r.GetValue(seed));
+            MxRef.Vectors.Tensors.Npy.WriteFp32(r.GetValue(npy)!, bits, n % 32 == 0 ? [n / 32, 32] : [n]);
+            if (r.GetValue(text) is { } t) MxRef.Vectors.Tensors.SampleTensor.WriteText(t, bits);
+            return Cli.ExitOk;
+        });
         return cmd;
     }
 

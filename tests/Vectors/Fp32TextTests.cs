@@ -54,3 +54,28 @@ public sealed class Fp32TextTests
         Assert.Equal("in.txt: value 4 '1.2.3' (line 2, column 4) is not a number; accepted: " + NumberText.Accepted, e.Message);
     }
 }
+
+/// <summary>Large texts are parsed in pieces on several cores: same values, same first error, as one sequential pass.</summary>
+public sealed class Fp32TextParallelTests
+{
+    [Fact]
+    public void PiecesJoinInOrderAndTheFirstErrorIsReportedAsSequentially()
+    {
+        var rng = new MxRandom(5);
+        var sb = new StringBuilder();
+        var expected = new List<uint>();
+        while (sb.Length < 5_000_000)
+        {
+            uint bits = (uint)rng.NextUInt64() & 0xBFFFFFFF; // finite
+            sb.Append(BitConverter.UInt32BitsToSingle(bits).ToString("G9", CultureInfo.InvariantCulture)).Append(rng.NextBool() ? ' ' : '\n');
+            expected.Add(bits);
+        }
+        var bytes = Encoding.UTF8.GetBytes(sb.ToString());
+        Assert.Equal(expected, Fp32Text.Parse(bytes.AsMemory(), "big"));
+        sb.Append("oops 1 2 bad");
+        bytes = Encoding.UTF8.GetBytes(sb.ToString());
+        var e = Assert.Throws<TensorFileException>(() => Fp32Text.Parse(bytes.AsMemory(), "big"));
+        Assert.Contains($"value {expected.Count + 1} 'oops'", e.Message);
+        Assert.Equal(Assert.Throws<TensorFileException>(() => Fp32Text.Parse(bytes.AsSpan(), "big")).Message, e.Message);
+    }
+}

@@ -14,20 +14,74 @@ namespace MxRef.Vectors.Tensors;
 public static class Fp32Text
 {
     /// <summary>Reads every value of a file.</summary>
-    public static uint[] ReadFile(string path) => Parse(File.ReadAllBytes(path), path);
+    public static uint[] ReadFile(string path) => Parse(File.ReadAllBytes(path).AsMemory(), path);
 
     /// <summary>Reads every value of a stream to its end (<paramref name="source"/> names it in errors).</summary>
     public static uint[] Read(Stream stream, string source)
     {
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
-        return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), source);
+        return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), source);
     }
 
-    /// <summary>Parses UTF-8 text. A bad token is a <see cref="TensorFileException"/> naming it, its line and column.</summary>
+    /// <summary>Texts longer than this are split at whitespace and parsed on several cores.</summary>
+    private const int ParallelThreshold = 1 << 22;
+
+    /// <summary>
+    /// Parses UTF-8 text. A bad token is a <see cref="TensorFileException"/> naming it, its line and column. Large
+    /// texts are cut at whitespace into one piece per core; the pieces are parsed in parallel and joined in order, so
+    /// the result (and the first error reported) is the same as a sequential parse.
+    /// </summary>
+    public static uint[] Parse(ReadOnlyMemory<byte> memory, string source)
+    {
+        var text = memory.Span;
+        int pieces = text.Length < ParallelThreshold ? 1 : Math.Min(Environment.ProcessorCount, 8);
+        if (pieces <= 1) return Parse(text, source);
+        var bounds = new int[pieces + 1];
+        bounds[pieces] = text.Length;
+        for (int p = 1; p < pieces; p++)
+        {
+            int cut = Math.Max(bounds[p - 1], (int)((long)text.Length * p / pieces));
+            while (cut < text.Length && !IsSpace(text[cut])) cut++;
+            bounds[p] = cut;
+        }
+        var results = new (uint[] Values, int Count, int Error)[pieces];
+        Parallel.For(0, pieces, p =>
+        {
+            var r = ParsePiece(memory.Span[bounds[p]..bounds[p + 1]]);
+            if (r.Error >= 0) r.Error += bounds[p];
+            results[p] = r;
+        });
+        text = memory.Span;
+        int before = 0;
+        foreach (var r in results)
+        {
+            if (r.Error >= 0) throw Bad(text, r.Error, before + r.Count, source);
+            before += r.Count;
+        }
+        var joined = new uint[before];
+        int at = 0;
+        foreach (var r in results)
+        {
+            Array.Copy(r.Values, 0, joined, at, r.Count);
+            at += r.Count;
+        }
+        return joined;
+    }
+
+    /// <summary>Parses UTF-8 text on one core (see the overload for large texts).</summary>
     public static uint[] Parse(ReadOnlySpan<byte> text, string source)
     {
-        var values = new uint[Math.Max(16, text.Length / 8)];
+        var (values, count, error) = ParsePiece(text);
+        if (error >= 0) throw Bad(text, error, count, source);
+        Array.Resize(ref values, count);
+        return values;
+    }
+
+    /// <summary>The values of one piece, their count, and the byte offset of the first bad token (−1: none).</summary>
+    private static (uint[] Values, int Count, int Error) ParsePiece(ReadOnlySpan<byte> text)
+    {
+        var values = new uint[Math.Max(16, text.Length / 10)];
         int count = 0, i = 0;
         while (true)
         {
@@ -35,13 +89,11 @@ public static class Fp32Text
             if (i >= text.Length) break;
             int start = i;
             while (i < text.Length && !IsSpace(text[i])) i++;
-            var token = text[start..i];
             if (count == values.Length) Array.Resize(ref values, values.Length * 2);
-            if (!TryParse(token, out values[count])) throw Bad(text, start, token, count, source);
+            if (!TryParse(text[start..i], out values[count])) return (values, count, start);
             count++;
         }
-        Array.Resize(ref values, count);
-        return values;
+        return (values, count, -1);
     }
 
     /// <summary>One token as FP32 bits: decimals through csFastFloat, everything else through <see cref="NumberText"/>.</summary>
@@ -68,8 +120,11 @@ public static class Fp32Text
 
     private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or 0x0B or 0x0C;
 
-    private static TensorFileException Bad(ReadOnlySpan<byte> text, int start, ReadOnlySpan<byte> token, int index, string source)
+    private static TensorFileException Bad(ReadOnlySpan<byte> text, int start, int index, string source)
     {
+        int end = start;
+        while (end < text.Length && !IsSpace(text[end])) end++;
+        var token = text[start..end];
         int line = 1, lineStart = 0;
         for (int j = 0; j < start; j++)
             if (text[j] == (byte)'\n') { line++; lineStart = j + 1; }

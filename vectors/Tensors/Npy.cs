@@ -50,19 +50,33 @@ public static class Npy
     public static string ShapeText(long[] shape) =>
         "(" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + (shape.Length == 1 ? ",)" : ")");
 
-    /// <summary>Reads an FP32 or BF16 tensor of any shape (C order).</summary>
+    /// <summary>
+    /// Reads an FP32 or BF16 tensor of any shape (C order). A little-endian float32 file is read straight into the
+    /// result (one pass over the data, no intermediate copy).
+    /// </summary>
     public static Fp32Tensor ReadFp32(string path)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            var prefix = new byte[(int)Math.Min(stream.Length, 1 << 16)];
+            stream.ReadExactly(prefix);
+            var h = ReadHeader(prefix, path);
+            if (BitConverter.IsLittleEndian && h.Descr is "<f4" or "=f4" && h.Count <= Array.MaxLength && stream.Length - h.DataOffset == h.Count * 4)
+            {
+                var bits = new uint[h.Count];
+                var dest = MemoryMarshal.AsBytes(bits.AsSpan());
+                int fromPrefix = Math.Min(prefix.Length - h.DataOffset, dest.Length);
+                prefix.AsSpan(h.DataOffset, fromPrefix).CopyTo(dest);
+                stream.ReadExactly(dest[fromPrefix..]);
+                return new Fp32Tensor(bits, h.Shape, NpyDType.Float32);
+            }
         }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {
             throw new TensorFileException(path, e.Message);
         }
-        return ReadFp32(bytes, path);
+        return ReadFp32(File.ReadAllBytes(path), path);
     }
 
     /// <summary>Reads an FP32 or BF16 tensor from the bytes of a file (<paramref name="name"/> names it in errors).</summary>
