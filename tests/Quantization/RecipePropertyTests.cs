@@ -128,6 +128,24 @@ public class RecipePropertyTests
         return true;
     }
 
+    /// <summary>
+    /// ocp and torchao-floor agree on every input of every float element format (docs/quantization.md, "Which recipes
+    /// agree"), and amd-quark-even is torchao-even.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public bool OcpIsTorchaoFloorAndQuarkIsTorchaoEven(ulong seed, byte element)
+    {
+        var format = BlockFormat.OcpMx(FloatElements[element % FloatElements.Length]);
+        var rng = new MxRandom(seed);
+        var x = TestBlocks.Random(ref rng, 96);
+        var a = BlockQuantizer.Quantize(format, Recipe.Ocp, x);
+        var b = BlockQuantizer.Quantize(format, Recipe.TorchaoFloor, x);
+        var c = BlockQuantizer.Quantize(format, Recipe.TorchaoEven, x);
+        var d = BlockQuantizer.Quantize(format, Recipe.AmdQuarkEven, x);
+        return a.Scales.SequenceEqual(b.Scales) && a.Elements.SequenceEqual(b.Elements)
+            && c.Scales.SequenceEqual(d.Scales) && c.Elements.SequenceEqual(d.Elements);
+    }
+
     [Fact]
     public void AnUnsupportedFormatOrALengthTheSourceRejectsIsAnArgumentErrorNamingTheValidChoices()
     {
