@@ -60,6 +60,11 @@ public static class RecipeOracle
 
     private static int Cmp(OValue a, OValue b)
     {
+        if (a.Class == OClass.Inf || b.Class == OClass.Inf)
+        {
+            int ra = a.Class == OClass.Inf ? (a.Negative ? -1 : 1) : 0, rb = b.Class == OClass.Inf ? (b.Negative ? -1 : 1) : 0;
+            return ra.CompareTo(rb);
+        }
         BigInteger A = a.Negative ? -a.Mag : a.Mag, B = b.Negative ? -b.Mag : b.Mag;
         int e = Math.Min(a.Exp, b.Exp);
         return (A << (a.Exp - e)).CompareTo(B << (b.Exp - e));
