@@ -57,8 +57,8 @@ public sealed class PythonQuantizeTests(CosimEnvironment env)
         var r = ProcessRun.Run(env.Root, "python3", [script, "--lib", env.Library, .. args], values);
         Assert.True(r.ExitCode == 0, r.Describe("quantize_recipe.py"));
         OutputComparison.AssertSameLines(BlockLabels(r.Output), expected, r.Output, "quantize_recipe.py (lists)");
-        var n = ProcessRun.Run(env.Root, "python3", [script, "--lib", env.Library, "--numpy", .. args], values);
-        if (n.ExitCode == 3) return; // NumPy is not installed: the list path above is the whole test
+        if (NumpyPython.Find() is not { } python) return; // no NumPy: the list path above is the whole test
+        var n = ProcessRun.Run(env.Root, python, [script, "--lib", env.Library, "--numpy", .. args], values);
         Assert.True(n.ExitCode == 0, n.Describe("quantize_recipe.py --numpy"));
         OutputComparison.AssertSameLines(BlockLabels(n.Output), expected, n.Output, "quantize_recipe.py (NumPy arrays)");
     }
@@ -87,4 +87,17 @@ public sealed class PythonQuantizeTests(CosimEnvironment env)
     /// <summary>One label per output block, for the comparison's messages.</summary>
     private static string BlockLabels(string output) =>
         string.Join('\n', OutputComparison.Lines(output).Select((_, i) => $"block {i}"));
+}
+
+/// <summary>A python3 that can import NumPy: python3 on the PATH, else the system's /usr/bin/python3; null if neither.</summary>
+public static class NumpyPython
+{
+    private static readonly Lazy<string?> Found = new(() =>
+        new[] { "python3", "/usr/bin/python3" }.FirstOrDefault(p =>
+        {
+            try { return ProcessRun.Run(Path.GetTempPath(), p, ["-c", "import numpy"]).ExitCode == 0; }
+            catch (System.ComponentModel.Win32Exception) { return false; }
+        }));
+
+    public static string? Find() => Found.Value;
 }
