@@ -185,11 +185,12 @@ public static class VectorsCommand
         var formats = h.FormatsA?.Select(n => StandardFormats.ElementCode(StandardFormats.TryParse(n)!)).ToArray() ?? Enumerable.Range(0, StandardFormats.Elements.Count).ToArray();
         var modes = h.Rounding?.Select(n => RoundingModes.TryParse(n)!.Value).ToArray() ?? RoundingModes.Deterministic.ToArray();
         var counts = new long[QuantizeClassifier.Count];
-        var classifier = new QuantizeClassifier();
+        var scale = h.BlockFormats is { Count: > 0 } bf && BlockFormat.TryParse(bf[0]) is { } first ? first.ScaleCodec : ScaleCodec.E8M0;
+        var classifier = new QuantizeClassifier { Scale = scale };
         var q = new QuantizeVector(h.Block);
         long n = 0;
         while (reader.ReadNext(q)) { classifier.Classify(q, counts); n++; }
-        return QuantizeClassifier.Report(counts, n, QuantizeClassifier.Expected(formats, modes), json);
+        return QuantizeClassifier.Report(counts, n, QuantizeClassifier.Expected(formats, modes, scale), json);
     }
 
     private static Command Check()
