@@ -66,7 +66,10 @@ internal sealed class Fp32ProductQuantizer
 
     /// <summary>
     /// The block's amax as FP32 bits. torchao: <c>torch.amax(torch.abs(data_hp), -1)</c>, NaN if any element is NaN.
-    /// TE: a running <c>fmaxf</c>, which skips NaN (a NaN element leaves amax finite).
+    /// TE (transformer_engine/common/util/cast_kernels.cuh, MXFP8 kernel): <c>thread_amax = fmaxf(thread_amax,
+    /// fabsf(elt))</c>, then <c>float_to_e8m0(thread_amax * Quantized_Limits&lt;OType&gt;::max_norm_rcp)</c> and
+    /// <c>exp2f_rcp(biased_exponent)</c>: <c>fmaxf</c> skips NaN, so a NaN element leaves amax finite. (Some TE
+    /// versions guard the update with <c>isfinite(elt)</c>, which also skips ±Inf; MxRef follows the unguarded one.)
     /// </summary>
     private uint Amax(ReadOnlySpan<uint> x)
     {
