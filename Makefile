@@ -23,6 +23,8 @@ help:
 	@echo "make cosim-lib  libmxref.so (NativeAOT C ABI / DPI-C), mxref.h, mxref_dpi.sv in $(OUT)/cosim (docs/cosim.md)"
 	@echo "make cosim-scoreboard  Verilator bench: rtl/mx_dot checked live against the golden model via DPI-C"
 	@echo "make bench-cosim  calls/s of the DPI-C dot product (docs/PERFORMANCE.md)"
+	@echo "make conformance  one quantize .mxv per recipe + README table in $(OUT)/conformance (docs/quantization.md)"
+	@echo "make bench-quantize-io  end-to-end mxref quantize on a 3.2 M-element .npy and its text (docs/PERFORMANCE.md)"
 
 build:
 	$(DOTNET) build MxRef.sln -c $(CONFIG) --nologo -v quiet
@@ -102,3 +104,22 @@ slurm-tools:
 	@scripts/slurm-local.sh install
 test-slurm: build tools slurm-tools
 	$(DOTNET) test tests/MxRef.Tests.csproj -c $(CONFIG) --no-build --nologo --filter "Category=Slurm"
+
+# The recipe conformance set (docs/quantization.md, "Conformance vectors"): one quantize .mxv per named recipe with the
+# corner classes of vectors/Generation/Quantize/RecipeCorners.cs, a README table, and each file re-checked.
+.PHONY: conformance
+CONFORMANCE_SEED ?= 1
+conformance: build
+	$(OUT)/mxref recipes conformance --seed $(CONFORMANCE_SEED) -o $(OUT)/conformance
+	$(OUT)/mxref vectors check $(OUT)/conformance/*.mxv
+
+# mxref quantize end to end (process start, read, quantize, write) on a 3.2 M-element FP32 tensor, as .npy and as
+# text (docs/PERFORMANCE.md): the inputs are written by `mxref recipes sample-tensor`, then each run is timed.
+.PHONY: bench-quantize-io
+BENCH_IO_DIR := $(OUT)/bench-quantize-io
+bench-quantize-io: build
+	@mkdir -p $(BENCH_IO_DIR)
+	$(OUT)/mxref recipes sample-tensor --count 3200000 --seed 1 -o $(BENCH_IO_DIR)/x.npy --text $(BENCH_IO_DIR)/x.txt
+	@for input in x.npy x.txt; do for run in 1 2 3; do \
+	  TIMEFORMAT="$$input: %R s elapsed, %U s user, %S s system"; \
+	  time $(OUT)/mxref quantize --format mxfp8-e4m3 --recipe ocp -i $(BENCH_IO_DIR)/$$input -o $(BENCH_IO_DIR)/q; done; done

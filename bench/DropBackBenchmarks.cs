@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using MxRef.DropBack;
+using MxRef.Formats;
 
 namespace MxRef.Bench;
 
@@ -28,7 +29,7 @@ public class DropBackBenchmarks
     public void Setup()
     {
         _init = Init == "uniform" ? Initializer.Uniform(0x3D800000) : Initializer.IrwinHall(4, 0x3D800000);
-        _format = Format == "fp32" ? null : BlockFormat.TryParse(Format);
+        _format = Format == "fp32" ? null : BlockQuantizerAdapter.TryParse(Format);
     }
 
     [Benchmark(OperationsPerInvoke = N)]

@@ -19,7 +19,7 @@ public class QuantizationBenchmarks
     private readonly byte[] _scales = new byte[N / 16];
     private readonly byte[] _micro = new byte[N / 2];
     private NumberFormat? _format;
-    private BdrFormat? _bdr;
+    private BlockFormat? _bdr;
 
     [Params("e4m3", "e5m2", "e3m2", "e2m3", "e2m1", "int8", "mx9", "mx6", "mx4")]
     public string Format { get; set; } = "e4m3";
@@ -27,15 +27,9 @@ public class QuantizationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _bdr = BdrFormat.TryParse(Format);
+        _bdr = BlockFormat.TryParse(Format) is { HasMicroexponents: true } shape ? shape : null;
         _format = _bdr is null ? StandardFormats.TryParse(Format) : null;
-        var rng = new MxRandom(3);
-        for (int b = 0; b < N / 32; b++)
-        {
-            int top = rng.NextInt(100, 150);
-            for (int i = 0; i < 32; i++)
-                _inputs[b * 32 + i] = (uint)(rng.NextUInt64() & 0x807FFFFF) | ((uint)(top - rng.NextInt(0, 6)) << 23);
-        }
+        RecipeBenchmarks.Fill(_inputs);
     }
 
     [Benchmark(OperationsPerInvoke = N)]
@@ -47,4 +41,48 @@ public class QuantizationBenchmarks
             MxQuantizer.Quantize(_format!, _inputs, 32, QuantizationPolicy.Default, _scales, _elements);
         return _scales[0];
     }
+}
+
+/// <summary>
+/// <see cref="BlockQuantizer.Quantize"/> per recipe (allocating its result, as callers do), one op = one element:
+/// the MX recipes on mxfp8-e4m3 and mxfp4-e2m1, the NVFP4 recipes on nvfp4 (tensor scale computed).
+/// </summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class RecipeBenchmarks
+{
+    private const int N = 32 * 1024;
+    private readonly uint[] _inputs = new uint[N];
+    private BlockFormat _format = BlockFormat.MxFp8E4M3;
+    private Quantization.Recipe _recipe = Quantization.Recipe.Ocp;
+
+    [Params("ocp", "exact-ceil", "microxcaling", "gfloat", "torchao-floor", "torchao-ceil", "torchao-even", "torchao-rceil", "te",
+        "nvfp4-torchao", "nvfp4-te", "nvfp4-cudnn")]
+    public string Recipe { get; set; } = "ocp";
+
+    [Params("mxfp8-e4m3", "mxfp4-e2m1")]
+    public string Format { get; set; } = "mxfp8-e4m3";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _recipe = Quantization.Recipe.TryParse(Recipe)!;
+        _format = _recipe.ForNvfp4 ? BlockFormat.NvFp4 : BlockFormat.TryParse(Format)!;
+        Fill(_inputs);
+    }
+
+    /// <summary>Normal FP32 values, each 32-value block spanning a few binades around a random exponent.</summary>
+    internal static void Fill(uint[] inputs)
+    {
+        var rng = new MxRandom(3);
+        for (int b = 0; b < inputs.Length / 32; b++)
+        {
+            int top = rng.NextInt(100, 150);
+            for (int i = 0; i < 32; i++)
+                inputs[b * 32 + i] = (uint)(rng.NextUInt64() & 0x807FFFFF) | ((uint)(top - rng.NextInt(0, 6)) << 23);
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public int Quantize() => _recipe.Supports(_format) ? BlockQuantizer.Quantize(_format, _recipe, _inputs).BlockCount : 0;
 }

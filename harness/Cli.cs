@@ -23,6 +23,8 @@ public static class Cli
         root.Add(VectorsCommand.Create());
         foreach (var c in VerifyCommand.CreateAll()) root.Add(c);
         root.Add(DropbackCommand.Create());
+        root.Add(DequantizeCommand.Create());
+        root.Add(RecipesCommand.Create());
         return root;
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using MxRef.DropBack;
+using MxRef.Formats;
 
 namespace MxRef.Harness.Commands;
 
@@ -28,7 +29,7 @@ public static class DropbackCommand
         var layer = new Option<string>("--layer", "-l") { Description = "Layer number, 0..4294967295 (a word of the Philox counter).", Required = true };
         var init = new Option<string>("--init") { Description = "Initializer: " + Initializer.ValidNames + ".", Required = true };
         var indices = new Option<string>("--indices") { Description = "Index range START:END (END exclusive, at most 4294967296), e.g. 0:4096.", Required = true };
-        var format = new Option<string?>("--format", "-f") { Description = "Quantize to blocks: " + BlockFormat.ValidNames + " (k = 32, MX9/6/4: 16). Default: FP32 weights." };
+        var format = new Option<string?>("--format", "-f") { Description = "Quantize to blocks: " + BlockQuantizerAdapter.ValidNames + " (k = 32, MX9/6/4: 16). Default: FP32 weights." };
         var tracked = new Option<string?>("--tracked") { Description = "Tracked store file: lines 'LAYER INDEX VALUE' (VALUE an FP32 bit pattern), sorted by (layer, index); '#' starts a comment." };
         var cmd = new Command("regen",
             "Print the weights of indices START..END-1 of a layer: W0 regenerated from (seed, layer, index), with the\n" +
@@ -54,7 +55,7 @@ public static class DropbackCommand
             var (start, end) = ParseRange(r.GetValue(indices)!);
             string? formatName = r.GetValue(format);
             var blockFormat = formatName is null ? null
-                : BlockFormat.TryParse(formatName) ?? throw new UsageException($"unknown block format '{formatName}' for --format; valid: {BlockFormat.ValidNames}");
+                : BlockQuantizerAdapter.TryParse(formatName) ?? throw new UsageException($"unknown block format '{formatName}' for --format; valid: {BlockQuantizerAdapter.ValidNames}");
             if (blockFormat is not null && start % (uint)blockFormat.BlockSize != 0)
                 throw new UsageException($"--indices starts at {start}, which is not a multiple of {blockFormat.Name}'s block size {blockFormat.BlockSize}");
             string? storePath = r.GetValue(tracked);
@@ -81,7 +82,7 @@ public static class DropbackCommand
             }
             var blocks = WeightRegenerator.Blocks(seed, layer, init, (uint)at, count, store, format);
             int k = format.BlockSize, m = blocks.MicroexponentsPerBlock;
-            int digits = ((format.Element?.Bits ?? format.Bdr!.ElementBits) + 3) / 4;
+            int digits = ((format.ElementBits) + 3) / 4;
             for (int b = 0; b < blocks.BlockCount; b++)
             {
                 line.Clear().Append(blocks.Scales[b].ToString("x2", CultureInfo.InvariantCulture));

@@ -3,19 +3,27 @@ using System.Globalization;
 using System.Text;
 using MxRef.Formats;
 using MxRef.Quantization;
+using MxRef.Vectors.Tensors;
 using MxRef.Vectors.Text;
 
 namespace MxRef.Harness.Commands;
 
 /// <summary>
-/// <c>mxref quantize</c>: FP32 values → MX blocks (OCP MX v1.0 §6.3) or shared-microexponent blocks (MX9/MX6/MX4),
-/// one output line per block. Line layouts are documented in docs/quantization.md.
+/// <c>mxref quantize</c>: FP32 values (text or an FP32/BF16 <c>.npy</c>) → blocks of any block format under a named
+/// recipe (<c>--format</c>, <c>--recipe</c>), or, with the older <c>--elem</c> spelling, MX blocks (OCP MX v1.0 §6.3)
+/// or shared-microexponent blocks (MX9/MX6/MX4) under explicit policy options. Output: one text line per block, or
+/// with <c>-o PREFIX</c> the NumPy file set of <see cref="QuantizedFiles"/>. Layouts: docs/quantization.md.
 /// </summary>
 public static class QuantizeCommand
 {
     public static Command Create()
     {
-        var elem = new Option<string>("--elem") { Description = "Element format: e4m3, e5m2, e3m2, e2m3, e2m1, int8, or mx9, mx6, mx4, bdr-K1-D1-K2-D2-M.", Required = true };
+        var format = new Option<string?>("--format", "-f") { Description = "Block format: " + BlockFormat.ValidNames + "; an element format name (e4m3 …) means its OCP MX format (k from --block, default 32)." };
+        var recipe = new Option<string?>("--recipe") { Description = "Quantization recipe (with --format; default: the format's default, ocp for MX, nvfp4-torchao for NVFP4). Names: mxref recipes list." };
+        var output = new Option<string?>("--output", "-o") { Description = "With --format: write PREFIX.scales.npy, PREFIX.elements.npy (uint8), PREFIX.microexponents.npy when the format has them, PREFIX.json (block format, recipe, tensor scale, shape) and, with --values, PREFIX.dequantized.npy (float32)." };
+        var tensorScale = new Option<string?>("--tensor-scale") { Description = "With --format nvfp4: the per-tensor FP32 scale (a number or 0x bit pattern); default: computed from the global amax as the recipe says." };
+        var twoD = new Option<bool>("--2d") { Description = "With --format: 16x16 (k x k) two-dimensional blocks over the rows of a 2-D .npy input (TransformerEngine's NVFP4 weight blocks)." };
+        var elem = new Option<string?>("--elem") { Description = "Older spelling with explicit policy options: element format e4m3, e5m2, e3m2, e2m3, e2m1, int8, or mx9, mx6, mx4, bdr-K1-D1-K2-D2-M." };
         var block = new Option<int?>("--block", "-k") { Description = "Block size k (default 32; for MX9/MX6/MX4 their 16; a multiple of the sub-block size)." };
         var rounding = new Option<string>("--rounding", "-r") { Description = "Element rounding: rne (default), rtz, rdn, rup, rna, rto, sr.", DefaultValueFactory = _ => "rne" };
         var scaleRule = new Option<string>("--scale-rule") { Description = "floor (default, OCP) or ceil (smallest scale with no saturation).", DefaultValueFactory = _ => "floor" };
@@ -24,20 +32,29 @@ public static class QuantizeCommand
         var flush = new Option<bool>("--flush-subnormal-inputs") { Description = "FP32 subnormal inputs become zeros of the same sign." };
         var srSeed = new Option<ulong>("--sr-seed") { Description = "For --rounding sr: seed of the MxRandom generator (default 0); input i takes the top n bits of its i-th output.", DefaultValueFactory = _ => 0UL };
         var srWidth = new Option<int>("--sr-width") { Description = "For --rounding sr: random bits per element, 1..31 (default 8).", DefaultValueFactory = _ => 8 };
-        var input = new Option<string?>("--input", "-i") { Description = "Read the values from FILE instead of standard input." };
-        var values = new Option<bool>("--values") { Description = "Write the dequantized values (FP32 bit patterns, 8 hex digits) instead of the codes." };
+        var input = new Option<string?>("--input", "-i") { Description = "Read the values from FILE (text, or a float32/bfloat16 .npy) instead of standard input (text)." };
+        var values = new Option<bool>("--values") { Description = "Write the dequantized values (FP32 bit patterns, 8 hex digits) instead of the codes; with -o also PREFIX.dequantized.npy." };
         var cmd = new Command("quantize",
             "Quantize whitespace-separated values (" + NumberText.Accepted + ") into blocks.\n" +
             "One line per block. OCP formats: the E8M0 scale code (2 hex digits), then the k element codes (hex, ceil(bits/4)\n" +
             "digits). MX9/MX6/MX4 and bdr-*: the shared exponent, the k1/k2 microexponents, then the k1 sign-magnitude\n" +
             "element codes. With --values: the k dequantized values as FP32 bit patterns. The last block is padded with zeros.\n" +
             "Decimals are first rounded to FP32 (rne). See docs/quantization.md.\n" +
-            "Example: echo '957 960 902.4' | mxref quantize --elem e4m3")
+            "Example: echo '957 960 902.4' | mxref quantize --format mxfp8-e4m3 --recipe ocp\n" +
+            "         mxref quantize --format nvfp4 --recipe nvfp4-torchao -i x.npy -o x.nvfp4 --values")
         {
-            elem, block, rounding, scaleRule, specials, int8, flush, srSeed, srWidth, input, values,
+            format, recipe, output, tensorScale, twoD, elem, block, rounding, scaleRule, specials, int8, flush, srSeed, srWidth, input, values,
         };
         cmd.SetAction(r =>
         {
+            if (r.GetValue(format) is not null && r.GetValue(elem) is not null) throw new UsageException("give --format or --elem, not both");
+            if (r.GetValue(format) is null && r.GetValue(elem) is null) throw new UsageException("give --format BLOCKFORMAT (or the older --elem ELEMENT); valid block formats: " + BlockFormat.ValidNames);
+            if (r.GetValue(format) is null)
+                foreach (var o in new Option[] { recipe, output, tensorScale, twoD })
+                    if (r.GetResult(o) is { Implicit: false }) throw new UsageException($"{o.Name} needs --format");
+            if (r.GetValue(format) is { } formatName)
+                return QuantizeByRecipe.Run(r, formatName, r.GetValue(recipe), r.GetValue(block), r.GetValue(input), r.GetValue(output),
+                    r.GetValue(tensorScale), r.GetValue(twoD), r.GetValue(values), r.GetValue(flush));
             var policy = new QuantizationPolicy
             {
                 Rounding = CliParse.Rounding(r.GetValue(rounding)!),
@@ -50,12 +67,12 @@ public static class QuantizeCommand
             };
             if (policy.StochasticWidth is < 1 or > 31) throw new UsageException($"--sr-width must be 1..31, got {policy.StochasticWidth}");
             var path = r.GetValue(input);
-            var x = path is null ? ReadValues(Console.In) : ReadValues(File.OpenText(path), path);
-            var output = r.InvocationConfiguration.Output;
+            var x = QuantizeByRecipe.ReadInput(path).Bits;
+            var text = r.InvocationConfiguration.Output;
             string name = r.GetValue(elem)!;
-            var bdr = BdrFormat.TryParse(name);
-            if (bdr is not null) WriteBdr(output, Shape(bdr, r.GetValue(block)), x, policy, r.GetValue(values));
-            else WriteMx(output, ElementFormat(name), r.GetValue(block) ?? MxQuantizer.DefaultBlockSize, x, policy, r.GetValue(values));
+            var bdr = BlockFormat.TryParse(name) is { HasMicroexponents: true } shape ? shape : null;
+            if (bdr is not null) WriteBdr(text, Shape(bdr, r.GetValue(block)), x, policy, r.GetValue(values));
+            else WriteMx(text, ElementFormat(name), r.GetValue(block) ?? MxQuantizer.DefaultBlockSize, x, policy, r.GetValue(values));
             return Cli.ExitOk;
         });
         return cmd;
@@ -65,44 +82,17 @@ public static class QuantizeCommand
     {
         var f = StandardFormats.TryParse(name);
         if (f is null || StandardFormats.ElementCode(f) < 0)
-            throw new UsageException($"unknown element format '{name}' for --elem; valid: {string.Join(", ", StandardFormats.Elements.Select(e => e.Name))}, {BdrFormat.Accepted}");
+            throw new UsageException($"unknown element format '{name}' for --elem; valid: {string.Join(", ", StandardFormats.Elements.Select(e => e.Name))}, mx9, mx6, mx4, or bdr-K1-D1-K2-D2-M");
         return f;
     }
 
-    private static BdrFormat Shape(BdrFormat f, int? block)
+    private static BlockFormat Shape(BlockFormat f, int? block)
     {
         if (block is null || block == f.BlockSize) return f;
-        if (block < 1 || block % f.SubBlockSize != 0)
-            throw new UsageException($"--block {block} is not a positive multiple of {f.Name}'s sub-block size {f.SubBlockSize}");
-        return new BdrFormat(f.Name, block.Value, f.ScaleBits, f.SubBlockSize, f.MicroexponentBits, f.MagnitudeBits);
-    }
-
-    /// <summary>Reads every token as FP32 bits; a bad token is a usage error naming it and its position.</summary>
-    public static uint[] ReadValues(TextReader reader, string source = "standard input")
-    {
-        using (reader)
-        {
-            var values = new List<uint>();
-            string? line;
-            int lineNo = 0;
-            while ((line = reader.ReadLine()) is not null)
-            {
-                lineNo++;
-                int i = 0;
-                while (i < line.Length)
-                {
-                    while (i < line.Length && char.IsWhiteSpace(line[i])) i++;
-                    int start = i;
-                    while (i < line.Length && !char.IsWhiteSpace(line[i])) i++;
-                    if (i == start) break;
-                    var text = line[start..i];
-                    if (!NumberText.TryParse(text, out var token))
-                        throw new UsageException($"{source}: value {values.Count + 1} '{text}' (line {lineNo}, column {start + 1}) is not a number; accepted: {NumberText.Accepted}");
-                    values.Add(token.ToFp32Bits());
-                }
-            }
-            return [.. values];
-        }
+        var m = f.Microexponent!;
+        if (block < 1 || block % m.Size != 0)
+            throw new UsageException($"--block {block} is not a positive multiple of {f.Name}'s sub-block size {m.Size}");
+        return BlockFormat.SharedMicroexponent(f.Name, block.Value, f.Scale.Bits, m.Size, m.Bits, f.MagnitudeBits);
     }
 
     private static void WriteMx(TextWriter output, NumberFormat f, int k, uint[] x, QuantizationPolicy policy, bool values)
@@ -133,7 +123,7 @@ public static class QuantizeCommand
         }
     }
 
-    private static void WriteBdr(TextWriter output, BdrFormat f, uint[] x, QuantizationPolicy policy, bool values)
+    private static void WriteBdr(TextWriter output, BlockFormat f, uint[] x, QuantizationPolicy policy, bool values)
     {
         if (policy.ScaleRule != ScaleRule.Floor)
             throw new UsageException($"--scale-rule {policy.ScaleRule.Name()} applies to the OCP formats only; {f.Name} uses the floor rule");
@@ -155,7 +145,7 @@ public static class QuantizeCommand
             if (values) AppendHex(line, dequantized.AsSpan(b * k, k), 8);
             else
             {
-                line.Append(blocks.Scales[b].ToString("x" + (f.ScaleBits + 3) / 4, CultureInfo.InvariantCulture));
+                line.Append(blocks.Scales[b].ToString("x" + (f.Scale.Bits + 3) / 4, CultureInfo.InvariantCulture));
                 foreach (byte m in blocks.BlockMicroexponents(b)) line.Append(' ').Append(m.ToString("x", CultureInfo.InvariantCulture));
                 AppendHex(line, blocks.BlockElements(b), (f.ElementBits + 3) / 4);
             }
@@ -163,7 +153,7 @@ public static class QuantizeCommand
         }
     }
 
-    private static void AppendHex(StringBuilder line, ReadOnlySpan<uint> codes, int digits)
+    internal static void AppendHex(StringBuilder line, ReadOnlySpan<uint> codes, int digits)
     {
         string format = "x" + digits.ToString(CultureInfo.InvariantCulture);
         foreach (uint c in codes) line.Append(' ').Append(c.ToString(format, CultureInfo.InvariantCulture));

@@ -3,35 +3,11 @@ using MxRef.Quantization;
 
 namespace MxRef.DropBack;
 
-/// <summary>
-/// The block formats regenerated weights can be delivered in: an OCP MX element format with its block size, or a
-/// shared-microexponent format (MX9/MX6/MX4). Exactly one of <see cref="Element"/> and <see cref="Bdr"/> is set.
-/// </summary>
-public sealed record BlockFormat(string Name, int BlockSize, NumberFormat? Element, BdrFormat? Bdr)
-{
-    public static BlockFormat Mx(NumberFormat element, int blockSize = MxQuantizer.DefaultBlockSize) =>
-        new(element.Name, blockSize, element, null);
-
-    public static BlockFormat Shared(BdrFormat format) => new(format.Name, format.BlockSize, null, format);
-
-    public static string ValidNames =>
-        string.Join(", ", StandardFormats.Elements.Select(e => e.Name).Concat(BdrFormat.Standard.Select(f => f.Name)));
-
-    /// <summary>e4m3 … int8 (k = 32) or mx9/mx6/mx4 (k = 16); null for any other name.</summary>
-    public static BlockFormat? TryParse(string name)
-    {
-        var bdr = BdrFormat.Standard.FirstOrDefault(f => f.Name == name.Trim().ToLowerInvariant());
-        if (bdr is not null) return Shared(bdr);
-        var element = StandardFormats.TryParse(name);
-        return element is not null && StandardFormats.ElementCode(element) >= 0 ? Mx(element) : null;
-    }
-}
-
 /// <summary>Quantized weights: per block a scale, for MX9/MX6/MX4 the microexponents, and BlockSize element codes.</summary>
 public sealed record WeightBlocks(BlockFormat Format, byte[] Scales, byte[] Microexponents, uint[] Elements)
 {
     public int BlockCount => Scales.Length;
-    public int MicroexponentsPerBlock => Format.Bdr?.SubBlocks ?? 0;
+    public int MicroexponentsPerBlock => Format.HasMicroexponents ? Format.SubBlocks : 0;
 }
 
 /// <summary>
@@ -41,18 +17,36 @@ public sealed record WeightBlocks(BlockFormat Format, byte[] Scales, byte[] Micr
 /// </summary>
 public static class BlockQuantizerAdapter
 {
+    /// <summary>The formats regenerated weights can be delivered in: E8M0-scaled block formats (OCP MX and MX9/MX6/MX4).</summary>
+    public static bool Supports(BlockFormat format) => format.ScaleCodec.IsPowerOfTwo;
+
+    public static string ValidNames =>
+        string.Join(", ", StandardFormats.Elements.Select(e => e.Name).Concat(BlockFormat.Named.Where(Supports).Select(f => f.Name)));
+
+    /// <summary>
+    /// An element format name (e4m3 … int8: its OCP MX format, k = 32) or a block format name with a power-of-two scale
+    /// (mxfp8-e4m3, mx9, e4m3/k16/e8m0, …); null for any other name.
+    /// </summary>
+    public static BlockFormat? TryParse(string name)
+    {
+        var element = StandardFormats.TryParse(name);
+        if (element is not null && StandardFormats.ElementCode(element) >= 0) return BlockFormat.OcpMx(element);
+        return BlockFormat.TryParse(name) is { } f && Supports(f) ? f : null;
+    }
+
     public static WeightBlocks Quantize(BlockFormat format, ReadOnlySpan<uint> fp32)
     {
+        if (!Supports(format)) throw new ArgumentException($"{format.Name}: regenerated weights are delivered in E8M0-scaled block formats only ({ValidNames})");
         int blocks = MxQuantizer.BlockCount(fp32.Length, format.BlockSize);
         var scales = new byte[blocks];
         var elements = new uint[blocks * format.BlockSize];
-        if (format.Bdr is { } bdr)
+        if (format.HasMicroexponents)
         {
-            var micro = new byte[blocks * bdr.SubBlocks];
-            BdrQuantizer.Quantize(bdr, fp32, QuantizationPolicy.Default, scales, micro, elements);
+            var micro = new byte[blocks * format.SubBlocks];
+            BdrQuantizer.Quantize(format, fp32, QuantizationPolicy.Default, scales, micro, elements);
             return new WeightBlocks(format, scales, micro, elements);
         }
-        MxQuantizer.Quantize(format.Element!, fp32, format.BlockSize, QuantizationPolicy.Default, scales, elements);
+        MxQuantizer.Quantize(format.Element, fp32, format.BlockSize, QuantizationPolicy.Default, scales, elements);
         return new WeightBlocks(format, scales, [], elements);
     }
 }

@@ -1,3 +1,4 @@
+using MxRef.Formats;
 namespace MxRef.DropBack;
 
 /// <summary>

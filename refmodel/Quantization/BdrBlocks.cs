@@ -1,12 +1,14 @@
+using MxRef.Formats;
+
 namespace MxRef.Quantization;
 
 /// <summary>
-/// Quantized data in a shared-microexponent format: per block one scale code and <see cref="BdrFormat.SubBlocks"/>
-/// microexponents, and <see cref="BdrFormat.BlockSize"/> sign-magnitude element codes (bit m = sign).
+/// Quantized data in a shared-microexponent format: per block one scale code and <see cref="BlockFormat.SubBlocks"/>
+/// microexponents, and <see cref="BlockFormat.BlockSize"/> sign-magnitude element codes (bit m = sign).
 /// </summary>
-public sealed class BdrBlocks(BdrFormat format, int length, byte[] scales, byte[] microexponents, uint[] elements)
+public sealed class BdrBlocks(BlockFormat format, int length, byte[] scales, byte[] microexponents, uint[] elements)
 {
-    public BdrFormat Format { get; } = format;
+    public BlockFormat Format { get; } = format;
     public int Length { get; } = length;
     public byte[] Scales { get; } = scales;
     public byte[] Microexponents { get; } = microexponents;

@@ -1,10 +1,10 @@
-using MxRef.Random;
+using MxRef.Formats;
 using MxRef.Rounding;
 
 namespace MxRef.Quantization;
 
 /// <summary>
-/// FP32 → shared-microexponent blocks (MX9/MX6/MX4 and any <see cref="BdrFormat"/>) and back. Per block of k1 values:
+/// FP32 → shared-microexponent blocks (MX9/MX6/MX4 and any <see cref="BlockFormat"/> with a microexponent level) and back. Per block of k1 values:
 /// <list type="number">
 /// <item>E = floor(log2 max|v_i|) over the finite values, clamped to [−bias, bias]; an all-zero block gets −bias.
 /// (The element's largest binade is 2^0, so this is OCP's floor rule with emax_elem = 0.)</item>
@@ -20,7 +20,7 @@ namespace MxRef.Quantization;
 /// </summary>
 public static class BdrQuantizer
 {
-    public static BdrBlocks Quantize(BdrFormat format, ReadOnlySpan<uint> fp32, QuantizationPolicy? policy = null, ReadOnlySpan<uint> randomBits = default)
+    public static BdrBlocks Quantize(BlockFormat format, ReadOnlySpan<uint> fp32, QuantizationPolicy? policy = null, ReadOnlySpan<uint> randomBits = default)
     {
         policy ??= QuantizationPolicy.Default;
         int blocks = MxQuantizer.BlockCount(fp32.Length, format.BlockSize);
@@ -32,9 +32,11 @@ public static class BdrQuantizer
     }
 
     /// <summary>Quantizes into caller-provided spans; <paramref name="randomBits"/> as for <see cref="MxQuantizer"/>.</summary>
-    public static void Quantize(BdrFormat format, ReadOnlySpan<uint> fp32, QuantizationPolicy policy,
+    public static void Quantize(BlockFormat format, ReadOnlySpan<uint> fp32, QuantizationPolicy policy,
         Span<byte> scales, Span<byte> microexponents, Span<uint> elements, ReadOnlySpan<uint> randomBits = default)
     {
+        if (format.Microexponent is null || !format.ScaleCodec.IsPowerOfTwo)
+            throw new ArgumentException($"{format.Name} is not a shared-microexponent format", nameof(format));
         if (policy.ScaleRule != ScaleRule.Floor)
             throw new ArgumentException("shared-microexponent formats use the floor rule only", nameof(policy));
         policy.Validate();
@@ -44,7 +46,7 @@ public static class BdrQuantizer
             throw new ArgumentException("output spans too short for the number of blocks");
         var ctx = policy.ElementContext() with { IntegerFullRange = false };
         var stochastic = new StochasticBits(policy, randomBits, fp32.Length, k);
-        var table = RoundingTable.For(format.ElementRounding, ctx); // null under sr
+        var table = RoundingTable.For(format.Element, ctx); // null under sr
         for (int b = 0; b < blocks; b++)
         {
             int start = b * k, count = Math.Min(k, fp32.Length - start);
@@ -54,7 +56,7 @@ public static class BdrQuantizer
         }
     }
 
-    private static byte QuantizeBlock(BdrFormat f, QuantizationPolicy policy, RoundingContext ctx, RoundingTable? table, ReadOnlySpan<uint> x,
+    private static byte QuantizeBlock(BlockFormat f, QuantizationPolicy policy, RoundingContext ctx, RoundingTable? table, ReadOnlySpan<uint> x,
         Span<byte> micro, Span<uint> codes, ReadOnlySpan<uint> random)
     {
         bool flush = policy.FlushSubnormalInputs;
@@ -64,29 +66,31 @@ public static class BdrQuantizer
         {
             micro.Clear();
             codes.Clear();
-            return (byte)f.ScaleNanCode;
+            return (byte)f.ScaleCodec.NanCode;
         }
         // saturate (as for the OCP formats): an infinite maximum clamps E to the top of the scale range.
-        int e = scan.HasInfinity ? f.ScaleBias : BlockScan.SharedExponent(scan.MaxFinite, 0, ScaleRule.Floor, 0, f.ScaleBias);
-        var element = f.ElementRounding;
-        int k2 = f.SubBlockSize;
+        var codec = f.ScaleCodec;
+        int e = scan.HasInfinity ? codec.MaxExponent : BlockScan.SharedExponent(scan.MaxFinite, 0, ScaleRule.Floor, 0, codec.MaxExponent);
+        var element = f.Element;
+        int k2 = f.Microexponent!.Size, maxShift = f.Microexponent.MaxShift;
+        uint signBit = 1u << f.MagnitudeBits, magnitudeMask = signBit - 1;
         for (int j = 0; j < f.SubBlocks; j++)
         {
             int lo = j * k2, hi = Math.Min(lo + k2, x.Length);
             uint subMax = 0;
             for (int i = lo; i < hi; i++) subMax = Math.Max(subMax, x[i] & BlockScan.AbsMask); // ±Inf: binade 128, τ 0
             if (flush && subMax < BlockScan.MinNormalBits) subMax = 0;
-            int tau = subMax == 0 ? f.MaxShift : Math.Clamp(e - BlockScan.FloorLog2(subMax), 0, f.MaxShift);
+            int tau = subMax == 0 ? maxShift : Math.Clamp(e - BlockScan.FloorLog2(subMax), 0, maxShift);
             micro[j] = (byte)tau;
             int shift = e - tau;
             for (int i = lo; i < hi; i++)
             {
                 uint b = x[i];
                 bool negative = (int)b < 0;
-                uint sign = negative ? f.SignBit : 0u;
+                uint sign = negative ? signBit : 0u;
                 if ((b & BlockScan.AbsMask) == BlockScan.InfinityBits)
                 {
-                    codes[i] = sign | f.MagnitudeMask; // saturate: ±Inf → ±max
+                    codes[i] = sign | magnitudeMask; // saturate: ±Inf → ±max
                     continue;
                 }
                 uint twos;
@@ -102,7 +106,7 @@ public static class BdrQuantizer
             }
         }
         codes[x.Length..].Clear();
-        return (byte)(e + f.ScaleBias);
+        return (byte)codec.FromExponent(e);
     }
 
     /// <summary>|v| of an (m+1)-bit two's complement code (never −2^m: the range is symmetric).</summary>
@@ -116,14 +120,17 @@ public static class BdrQuantizer
     }
 
     /// <summary>(−1)^s × M × 2^(E − τ − (m − 1)) as FP32 bits (exact for the standard shapes); NaN for a NaN scale.</summary>
-    public static void Dequantize(BdrFormat f, ReadOnlySpan<byte> scales, ReadOnlySpan<byte> microexponents, ReadOnlySpan<uint> elements, Span<uint> fp32)
+    public static void Dequantize(BlockFormat f, ReadOnlySpan<byte> scales, ReadOnlySpan<byte> microexponents, ReadOnlySpan<uint> elements, Span<uint> fp32)
     {
         var ctx = new RoundingContext(RoundingMode.NearestEven, OverflowPolicy.Ieee);
         var fp32Format = Formats.StandardFormats.Fp32;
+        var codec = f.ScaleCodec;
+        int k2 = f.Microexponent!.Size;
+        uint signBit = 1u << f.MagnitudeBits, magnitudeMask = signBit - 1;
         for (int b = 0; b < scales.Length; b++)
         {
-            bool nan = scales[b] == f.ScaleNanCode;
-            int e = scales[b] - f.ScaleBias;
+            bool nan = codec.IsNaN(scales[b]);
+            int e = nan ? 0 : codec.Exponent(scales[b]);
             for (int i = b * f.BlockSize; i < (b + 1) * f.BlockSize; i++)
             {
                 if (nan)
@@ -131,9 +138,9 @@ public static class BdrQuantizer
                     fp32[i] = MxQuantizer.Fp32QuietNan;
                     continue;
                 }
-                int tau = microexponents[i / f.SubBlockSize];
+                int tau = microexponents[i / k2];
                 uint code = elements[i];
-                fp32[i] = RoundingCore.Round(fp32Format, (code & f.SignBit) != 0, code & f.MagnitudeMask,
+                fp32[i] = RoundingCore.Round(fp32Format, (code & signBit) != 0, code & magnitudeMask,
                     e - tau - (f.MagnitudeBits - 1), false, ctx).Code;
             }
         }

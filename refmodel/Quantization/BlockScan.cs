@@ -10,6 +10,8 @@ namespace MxRef.Quantization;
 internal readonly record struct BlockScan(uint MaxFinite, bool HasNan, bool HasInfinity)
 {
     public const uint AbsMask = 0x7FFFFFFF, InfinityBits = 0x7F800000, MinNormalBits = 0x00800000;
+    /// <summary>The IEEE 754 binary32 exponent bias and all-ones exponent field (FP32 input fields, not scale codes).</summary>
+    public const int Fp32Bias = 127, Fp32ExponentFieldMax = 255;
 
     public bool HasSpecials => HasNan || HasInfinity;
 
@@ -41,7 +43,7 @@ internal readonly record struct BlockScan(uint MaxFinite, bool HasNan, bool HasI
     /// <summary>floor(log2 |v|) of a non-zero finite magnitude given as FP32 bits (subnormals included).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int FloorLog2(uint a) =>
-        a >= MinNormalBits ? (int)(a >> 23) - 127 : 31 - BitOperations.LeadingZeroCount(a) - 149;
+        a >= MinNormalBits ? (int)(a >> 23) - Fp32Bias : 31 - BitOperations.LeadingZeroCount(a) - 149;
 
     /// <summary>The 24-bit significand of a non-zero finite magnitude, normalized so that bit 23 is its leading one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

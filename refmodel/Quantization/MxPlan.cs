@@ -11,6 +11,7 @@ internal sealed class MxPlan
     private readonly RoundingContext _ctx;
     private readonly int _emax;
     private readonly uint _ceilLimit;
+    private readonly ScaleCodec _scale = ScaleCodec.E8M0;
     private readonly int _scaleBias;
     private readonly byte _nanScale;
     private readonly RoundingTable? _table;
@@ -25,8 +26,8 @@ internal sealed class MxPlan
         _ctx = policy.ElementContext();
         _emax = element.Emax;
         _ceilLimit = BlockScan.Normalize24(element.MaxFinite.Significand);
-        _scaleBias = StandardFormats.E8M0.Bias;
-        _nanScale = (byte)StandardFormats.E8M0.CanonicalNanCode;
+        _scaleBias = _scale.MaxExponent; // shared_exp is clamped to [−127, 127], the E8M0 range
+        _nanScale = (byte)_scale.NanCode;
         _table = RoundingTable.For(element, _ctx);
     }
 
@@ -67,7 +68,7 @@ internal sealed class MxPlan
             codes[i] = RoundingCore.Round(f, (int)b < 0, sig, exp - shared, false, ctx).Code;
         }
         codes[x.Length..].Clear(); // padding: +0
-        return (byte)(shared + _scaleBias);
+        return (byte)_scale.FromExponent(shared);
     }
 
     /// <summary>Whether a block with NaN/Inf keeps a finite scale under the policy (see <see cref="SpecialsPolicy"/>).</summary>

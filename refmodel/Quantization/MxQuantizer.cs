@@ -70,13 +70,14 @@ public static class MxQuantizer
     /// </summary>
     public static void Dequantize(NumberFormat element, int blockSize, ReadOnlySpan<byte> scales, ReadOnlySpan<uint> elements, Span<uint> fp32)
     {
-        var scale = StandardFormats.E8M0;
+        var scale = ScaleCodec.E8M0;
         var ctx = new RoundingContext(RoundingMode.NearestEven, OverflowPolicy.Ieee);
         for (int b = 0; b < scales.Length; b++)
         {
-            var x = Codec.Decode(scale, scales[b]);
+            bool nan = scale.IsNaN(scales[b]);
+            int exponent = nan ? 0 : scale.Exponent(scales[b]);
             for (int i = b * blockSize; i < (b + 1) * blockSize; i++)
-                fp32[i] = x.IsNaN ? Fp32QuietNan : Scaled(Codec.Decode(element, elements[i]), x.Exponent, ctx);
+                fp32[i] = nan ? Fp32QuietNan : Scaled(Codec.Decode(element, elements[i]), exponent, ctx);
         }
     }
 

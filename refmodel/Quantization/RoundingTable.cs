@@ -64,7 +64,7 @@ internal sealed class RoundingTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint Round(uint b, int shared)
     {
-        int rel = Math.Clamp((int)((b >> 23) & 0xFF) - 127 - shared, _relMin, _relMax);
+        int rel = Math.Clamp((int)((b >> 23) & BlockScan.Fp32ExponentFieldMax) - BlockScan.Fp32Bias - shared, _relMin, _relMax);
         uint fraction = b & 0x7FFFFF;
         uint sticky = (fraction & _stickyMask) != 0 ? 1u : 0u;
         return _codes[Index((int)(b >> 31), rel, fraction >> (23 - _keyBits), sticky)];

@@ -33,6 +33,36 @@ public sealed class PythonQuantizeTests(CosimEnvironment env)
         OutputComparison.AssertSameLines(BlockLabels(r.Output), env.Mxref(values, ["quantize", .. args]), r.Output, "quantize_values.py (ctypes)");
     }
 
+    /// <summary>
+    /// Quantization by block format and recipe name through mxref_quantize_recipe (quantize_recipe.py) against
+    /// `mxref quantize --format F --recipe R`, with lists and, when NumPy is installed, with NumPy arrays.
+    /// </summary>
+    [Theory]
+    [InlineData("--format mxfp8-e4m3 --recipe ocp")]
+    [InlineData("--format mxfp4-e2m1 --recipe microxcaling --values")]
+    [InlineData("--format mxfp6-e3m2 --recipe gfloat")]
+    [InlineData("--format mxfp8-e5m2 --recipe te")]
+    [InlineData("--format mxint8 --recipe exact-ceil --values")]
+    [InlineData("--format mx6 --recipe ocp")]
+    [InlineData("--format nvfp4 --recipe nvfp4-torchao")]
+    [InlineData("--format nvfp4 --recipe nvfp4-te --values")]
+    [InlineData("--format nvfp4 --recipe nvfp4-cudnn --tensor-scale 0x3e000000")]
+    public void QuantizeByRecipeMatchesTheCli(string options)
+    {
+        Assert.True(ProcessRun.OnPath("python3"), "python3 is needed for the ctypes example");
+        string values = RandomValues(1024, options.Aggregate(29, (h, ch) => unchecked(h * 31 + ch)));
+        string[] args = options.Split(' ');
+        string script = Path.Combine(env.Root, "harness", "cosim", "examples", "python", "quantize_recipe.py");
+        string expected = env.Mxref(values, ["quantize", .. args]);
+        var r = ProcessRun.Run(env.Root, "python3", [script, "--lib", env.Library, .. args], values);
+        Assert.True(r.ExitCode == 0, r.Describe("quantize_recipe.py"));
+        OutputComparison.AssertSameLines(BlockLabels(r.Output), expected, r.Output, "quantize_recipe.py (lists)");
+        if (NumpyPython.Find() is not { } python) return; // no NumPy: the list path above is the whole test
+        var n = ProcessRun.Run(env.Root, python, [script, "--lib", env.Library, "--numpy", .. args], values);
+        Assert.True(n.ExitCode == 0, n.Describe("quantize_recipe.py --numpy"));
+        OutputComparison.AssertSameLines(BlockLabels(n.Output), expected, n.Output, "quantize_recipe.py (NumPy arrays)");
+    }
+
     /// <summary>FP32 bit patterns spread over many binades, with zeros, subnormals, ±Inf and NaN now and then.</summary>
     private static string RandomValues(int count, int seed)
     {
@@ -57,4 +87,17 @@ public sealed class PythonQuantizeTests(CosimEnvironment env)
     /// <summary>One label per output block, for the comparison's messages.</summary>
     private static string BlockLabels(string output) =>
         string.Join('\n', OutputComparison.Lines(output).Select((_, i) => $"block {i}"));
+}
+
+/// <summary>A python3 that can import NumPy: python3 on the PATH, else the system's /usr/bin/python3; null if neither.</summary>
+public static class NumpyPython
+{
+    private static readonly Lazy<string?> Found = new(() =>
+        new[] { "python3", "/usr/bin/python3" }.FirstOrDefault(p =>
+        {
+            try { return ProcessRun.Run(Path.GetTempPath(), p, ["-c", "import numpy"]).ExitCode == 0; }
+            catch (System.ComponentModel.Win32Exception) { return false; }
+        }));
+
+    public static string? Find() => Found.Value;
 }

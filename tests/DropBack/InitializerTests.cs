@@ -110,7 +110,7 @@ public class InitializerTests
     public bool BlocksDoNotDependOnTheirOrder(ulong seed, uint layer, ulong shuffleSeed, byte format)
     {
         var formats = new[] { "e4m3", "e2m1", "int8", "mx9", "mx4" };
-        var f = BlockFormat.TryParse(formats[format % formats.Length])!;
+        var f = BlockQuantizerAdapter.TryParse(formats[format % formats.Length])!;
         var init = Initializer.Uniform(0x3D800000);
         const int blocks = 8;
         uint start = (uint)(seed % 1000) * (uint)f.BlockSize;

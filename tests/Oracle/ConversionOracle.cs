@@ -22,7 +22,7 @@ public static class ConversionOracle
             case OracleKind.Scale:
                 return code == 255 ? OValue.Nan : new OValue(OClass.Finite, false, 1, (int)code - 127);
         }
-        bool neg = (code >> (f.Bits - 1)) == 1;
+        bool neg = !f.Unsigned && (code >> (f.Bits - 1)) == 1;
         int exp = (int)((code >> f.M) & ((1u << f.E) - 1));
         uint man = code & ((1u << f.M) - 1);
         bool expAllOnes = exp == (1 << f.E) - 1;
@@ -45,9 +45,9 @@ public static class ConversionOracle
         if (mag.IsZero)
         {
             if (f.Kind == OracleKind.Scale) return (OValue.Nan, NV);
-            return (new OValue(OClass.Finite, neg && f.Kind == OracleKind.Float, 0, 0), 0);
+            return (new OValue(OClass.Finite, neg && f.Kind == OracleKind.Float && !f.Unsigned, 0, 0), 0);
         }
-        if (f.Kind == OracleKind.Scale && neg) return (OValue.Nan, NV);
+        if ((f.Kind == OracleKind.Scale || f.Unsigned) && neg) return (OValue.Nan, NV); // no sign bit: a negative value is invalid
 
         int msb = exp + (int)mag.GetBitLength() - 1;
         int ulp = f.Kind switch

@@ -11,7 +11,7 @@ public enum OracleNan { None, AllOnes, Ieee, Scale }
 /// MaxFinite is the table's "max normal" as significand × 2^exponent.
 /// </summary>
 public sealed record OracleFormat(string Name, OracleKind Kind, int Bits, int E, int M, int Bias, bool Inf, OracleNan Nan,
-    BigInteger MaxSig, int MaxExp)
+    BigInteger MaxSig, int MaxExp, bool Unsigned = false)
 {
     // OCP MX v1.0 Table 1: E4M3 bias 7, max normal 448 = 7·2^6, NaN S.1111.111, no Inf.
     public static readonly OracleFormat E4M3 = new("e4m3", OracleKind.Float, 8, 4, 3, 7, false, OracleNan.AllOnes, 7, 6);
@@ -27,6 +27,9 @@ public sealed record OracleFormat(string Name, OracleKind Kind, int Bits, int E,
     public static readonly OracleFormat Int8 = new("int8", OracleKind.Int, 8, 0, 0, 0, false, OracleNan.None, 127, -6);
     // OCP MX v1.0 Table 2: E8M0 bias 127, max 2^127 (0xFE), min 2^-127 (0x00), NaN 0xFF.
     public static readonly OracleFormat E8M0 = new("e8m0", OracleKind.Scale, 8, 8, 0, 127, false, OracleNan.Scale, 1, 127);
+    // NVFP4 block scale (NVIDIA TransformerEngine docs/features/low_precision_training/nvfp4/nvfp4.rst: an "FP8 E4M3"
+    // scale that is never negative): unsigned E4M3, 7 bits, bias 7, subnormals, max 448 = 7·2^6, NaN 0x7F, no Inf.
+    public static readonly OracleFormat UE4M3 = new("ue4m3", OracleKind.Float, 7, 4, 3, 7, false, OracleNan.AllOnes, 7, 6, Unsigned: true);
     // IEEE 754 binary32: max (2^24−1)·2^104.
     public static readonly OracleFormat Fp32 = new("fp32", OracleKind.Float, 32, 8, 23, 127, true, OracleNan.Ieee, (BigInteger.One << 24) - 1, 104);
     // bfloat16: max (2^8−1)·2^120.
@@ -35,8 +38,8 @@ public sealed record OracleFormat(string Name, OracleKind Kind, int Bits, int E,
     public static readonly OracleFormat Fp16 = new("fp16", OracleKind.Float, 16, 5, 10, 15, true, OracleNan.Ieee, 2047, 5);
 
     public static readonly OracleFormat[] Elements = [E4M3, E5M2, E3M2, E2M3, E2M1, Int8];
-    public static readonly OracleFormat[] Small = [E4M3, E5M2, E3M2, E2M3, E2M1, Int8, E8M0];
-    public static readonly OracleFormat[] All = [E4M3, E5M2, E3M2, E2M3, E2M1, Int8, E8M0, Fp32, Bf16, Fp16];
+    public static readonly OracleFormat[] Small = [E4M3, E5M2, E3M2, E2M3, E2M1, Int8, E8M0, UE4M3];
+    public static readonly OracleFormat[] All = [E4M3, E5M2, E3M2, E2M3, E2M1, Int8, E8M0, UE4M3, Fp32, Bf16, Fp16];
 
     public int Emin => Kind == OracleKind.Scale ? -Bias : 1 - Bias;
     public override string ToString() => Name;

@@ -41,7 +41,7 @@ public class CoreAgreementTests
     public void EveryBdrMagnitudeIsTheCoresRoundingOfTheShiftedInput()
     {
         var rng = new MxRandom(0x7AB1F);
-        foreach (var f in BdrFormat.Standard)
+        foreach (var f in TestBlocks.SharedMicroexponentFormats)
             foreach (var mode in RoundingModes.Deterministic)
             {
                 var policy = new QuantizationPolicy { Rounding = mode };
@@ -52,11 +52,11 @@ public class CoreAgreementTests
                     var q = BdrQuantizer.Quantize(f, x, policy);
                     for (int i = 0; i < 16; i++)
                     {
-                        int shift = q.Scales[0] - f.ScaleBias - q.Microexponents[i / f.SubBlockSize];
+                        int shift = q.Scales[0] - f.ScaleCodec.MaxExponent - q.Microexponents[i / f.Microexponent!.Size];
                         var (sig, exp) = Split(x[i]);
-                        var twos = RoundingCore.Round(f.ElementRounding, (int)x[i] < 0, sig, exp - shift, false, ctx).Code;
+                        var twos = RoundingCore.Round(f.Element, (int)x[i] < 0, sig, exp - shift, false, ctx).Code;
                         long v = ((long)twos << (64 - f.ElementBits)) >> (64 - f.ElementBits);
-                        uint want = ((int)x[i] < 0 ? f.SignBit : 0u) | (uint)Math.Abs(v);
+                        uint want = ((int)x[i] < 0 ? (1u << f.MagnitudeBits) : 0u) | (uint)Math.Abs(v);
                         Assert.True(want == q.Elements[i], $"{f.Name} {mode.ShortName()} 0x{x[i]:x8}: 0x{q.Elements[i]:x} vs core 0x{want:x}");
                     }
                 }

@@ -114,7 +114,7 @@ public class PolicyTests
         var given = x.Select(_ => (uint)(draws.NextUInt64() >> (64 - 12))).ToArray();
         foreach (var f in StandardFormats.Elements)
             Assert.Equal(MxQuantizer.Quantize(f, x, 32, p, given).Elements, MxQuantizer.Quantize(f, x, 32, p).Elements);
-        Assert.Equal(BdrQuantizer.Quantize(BdrFormat.MX6, x, p, given).Elements, BdrQuantizer.Quantize(BdrFormat.MX6, x, p).Elements);
+        Assert.Equal(BdrQuantizer.Quantize(BlockFormat.Mx6, x, p, given).Elements, BdrQuantizer.Quantize(BlockFormat.Mx6, x, p).Elements);
         Assert.NotEqual(MxQuantizer.Quantize(StandardFormats.E2M1, x, 32, p).Elements,
             MxQuantizer.Quantize(StandardFormats.E2M1, x, 32, p with { StochasticSeed = 43 }).Elements);
     }
@@ -125,7 +125,7 @@ public class PolicyTests
         // Worked from the definition (docs/quantization.md): E = 0. Sub-block {1, 0.25}: τ 0, grid 0.5: 1 → M 2,
         // 0.25 → tie → 0 (even). Sub-block {0.5, −0.375}: both below 2^0, τ 1, grid 0.25: 0.5 → M 2, −0.375 → tie → −2.
         // The remaining six sub-blocks are padding (zero): τ 1.
-        var b = BdrQuantizer.Quantize(BdrFormat.MX4, [F(1), F(0.25f), F(0.5f), F(-0.375f)]);
+        var b = BdrQuantizer.Quantize(BlockFormat.Mx4, [F(1), F(0.25f), F(0.5f), F(-0.375f)]);
         Assert.Equal(127, b.Scales[0]);
         Assert.Equal(new byte[] { 0, 1, 1, 1, 1, 1, 1, 1 }, b.Microexponents);
         Assert.Equal([0x2u, 0x0u, 0x2u, 0x6u], b.Elements[..4]);
@@ -136,11 +136,11 @@ public class PolicyTests
     public void Mx9ElementsAreMxint8MagnitudesInSignMagnitude()
     {
         // MX9's 7 magnitude bits on the grid 2^-6 are MXINT8's (OCP MX v1.0 Table 1) in sign-magnitude: −1.5 → 0x80 | 96.
-        var b = BdrQuantizer.Quantize(BdrFormat.MX9, [F(1.5f), F(-1.5f)]);
+        var b = BdrQuantizer.Quantize(BlockFormat.Mx9, [F(1.5f), F(-1.5f)]);
         Assert.Equal([96u, 0x80u | 96u], b.Elements[..2]);
-        Assert.Equal(9.0, BdrFormat.MX9.BitsPerElement);
-        Assert.Equal(6.0, BdrFormat.MX6.BitsPerElement);
-        Assert.Equal(4.0, BdrFormat.MX4.BitsPerElement);
+        Assert.Equal(9.0, BlockFormat.Mx9.BitsPerElement);
+        Assert.Equal(6.0, BlockFormat.Mx6.BitsPerElement);
+        Assert.Equal(4.0, BlockFormat.Mx4.BitsPerElement);
     }
 
     [Theory]
@@ -149,5 +149,5 @@ public class PolicyTests
     [InlineData("bdr-16-9-2-1-7", false)]
     [InlineData("bdr-16-8-2-1", false)]
     [InlineData("mx5", false)]
-    public void BdrShapesParse(string name, bool valid) => Assert.Equal(valid, BdrFormat.TryParse(name) is not null);
+    public void BdrShapesParse(string name, bool valid) => Assert.Equal(valid, BlockFormat.TryParse(name) is { HasMicroexponents: true });
 }

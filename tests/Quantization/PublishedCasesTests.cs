@@ -56,4 +56,19 @@ public class PublishedCasesTests
         var i8 = MxQuantizer.Quantize(StandardFormats.Int8, [0x80000000u], 32);
         Assert.Equal(0x00u, i8.Elements[0]); // MXINT8 has no −0
     }
+
+    // https://github.com/pytorch/ao/issues/2035 ("Making RCEIL the default for MXFP scale derivation"): block_amax = 150,
+    // dtype_max = float8_e4m3.max = 448: RCEIL to_e8(ceil(log2(150 / 448))) = 126, the CEIL formula
+    // to_e8(ceil(log2(150)) - floor(log2(448))) = 127.
+    [Theory]
+    [InlineData("torchao-rceil", 126)]
+    [InlineData("torchao-ceil", 127)]
+    public void TorchaoRceilAndCeilOnAmax150(string recipe, int expectedScale)
+    {
+        var x = new uint[32];
+        x[3] = BitConverter.SingleToUInt32Bits(150f);
+        x[7] = BitConverter.SingleToUInt32Bits(-17.25f);
+        var q = BlockQuantizer.Quantize(BlockFormat.MxFp8E4M3, Recipe.TryParse(recipe)!, x);
+        Assert.Equal(expectedScale, q.Scales[0]);
+    }
 }

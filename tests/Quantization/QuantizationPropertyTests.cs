@@ -10,7 +10,7 @@ namespace MxRef.Tests.Quantization;
 public class QuantizationPropertyTests
 {
     private static NumberFormat Element(byte i) => StandardFormats.Elements[i % StandardFormats.Elements.Count];
-    private static BdrFormat Bdr(byte i) => BdrFormat.Standard[i % BdrFormat.Standard.Count];
+    private static BlockFormat Bdr(byte i) => TestBlocks.SharedMicroexponentFormats[i % TestBlocks.SharedMicroexponentFormats.Length];
     private static RoundingMode Mode(byte i) => RoundingModes.All[i % RoundingModes.All.Count];
 
     private static QuantizationPolicy Policy(byte mode, ulong seed, ScaleRule rule = ScaleRule.Floor) =>
@@ -89,7 +89,7 @@ public class QuantizationPropertyTests
         var b = BdrQuantizer.Quantize(bdr, x, p);
         var bn = BdrQuantizer.Quantize(bdr, neg, mirrored);
         return q.Scales.SequenceEqual(qn.Scales) && q.Elements.Select(Negate).SequenceEqual(qn.Elements)
-            && b.Scales.SequenceEqual(bn.Scales) && b.Elements.Select(c => c ^ bdr.SignBit).SequenceEqual(bn.Elements);
+            && b.Scales.SequenceEqual(bn.Scales) && b.Elements.Select(c => c ^ (1u << bdr.MagnitudeBits)).SequenceEqual(bn.Elements);
     }
 
     /// <summary>
@@ -124,9 +124,9 @@ public class QuantizationPropertyTests
         var bv = BdrQuantizer.Dequantize(b);
         for (int i = 0; i < x.Length; i++)
         {
-            int grid = b.Scales[i / bdr.BlockSize] - bdr.ScaleBias - b.Microexponents[i / bdr.SubBlockSize] - (bdr.MagnitudeBits - 1);
+            int grid = b.Scales[i / bdr.BlockSize] - bdr.ScaleCodec.MaxExponent - b.Microexponents[i / bdr.Microexponent!.Size] - (bdr.MagnitudeBits - 1);
             double xi = BitConverter.UInt32BitsToSingle(x[i]), vi = BitConverter.UInt32BitsToSingle(bv[i]);
-            if (Math.Abs(xi) > Math.ScaleB(bdr.MagnitudeMask, grid)) continue; // saturated
+            if (Math.Abs(xi) > Math.ScaleB(((1u << bdr.MagnitudeBits) - 1), grid)) continue; // saturated
             if (!WithinBound(xi - vi, Math.ScaleB(1, grid), nearest)) return false;
         }
         return true;

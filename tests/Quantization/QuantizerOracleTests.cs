@@ -105,7 +105,7 @@ public class QuantizerOracleTests
     [MemberData(nameof(BdrShapes))]
     public void SharedMicroexponentBlocksQuantizeAsTheOracleSays(string name)
     {
-        var f = BdrFormat.TryParse(name)!;
+        var f = BlockFormat.TryParse(name)!;
         var rng = new MxRandom(0xBD2 + (ulong)name.Length);
         foreach (var mode in RoundingModes.All)
             foreach (var specials in Specials)
@@ -125,7 +125,7 @@ public class QuantizerOracleTests
                 }
     }
 
-    private static void CheckBdr(BdrFormat f, uint[] x, QuantizationPolicy policy, OraclePolicy op, uint[] random)
+    private static void CheckBdr(BlockFormat f, uint[] x, QuantizationPolicy policy, OraclePolicy op, uint[] random)
     {
         var blocks = BdrQuantizer.Quantize(f, x, policy, random);
         var values = BdrQuantizer.Dequantize(blocks);
@@ -133,11 +133,11 @@ public class QuantizerOracleTests
         for (int b = 0; b < blocks.BlockCount; b++)
         {
             int start = b * k, count = Math.Min(k, x.Length - start);
-            var (scale, micro, expected) = QuantizationOracle.QuantizeBdrBlock(f.BlockSize, f.ScaleBits, f.SubBlockSize,
-                f.MicroexponentBits, f.MagnitudeBits, x[start..(start + count)], op, random[start..(start + count)]);
+            var (scale, micro, expected) = QuantizationOracle.QuantizeBdrBlock(f.BlockSize, f.Scale.Bits, f.Microexponent!.Size,
+                f.Microexponent!.Bits, f.MagnitudeBits, x[start..(start + count)], op, random[start..(start + count)]);
             string where = $"{f.Shape} {op} block {b}: [{string.Join(' ', x[start..(start + count)].Select(v => v.ToString("x8")))}]";
             Assert.True(scale == blocks.Scales[b], $"{where}: scale model {blocks.Scales[b]:x2}, oracle {scale:x2}");
-            bool nan = scale == f.ScaleNanCode;
+            bool nan = scale == f.ScaleCodec.NanCode;
             Assert.Equal(micro.Select(m => (byte)m).ToArray(), blocks.BlockMicroexponents(b).ToArray());
             for (int i = 0; i < k; i++)
             {

@@ -1,3 +1,4 @@
+using MxRef.Formats;
 using MxRef.Random;
 
 namespace MxRef.Tests.Quantization;
@@ -5,6 +6,9 @@ namespace MxRef.Tests.Quantization;
 /// <summary>Random FP32 blocks that reach every case a quantizer has: ties, zeros, subnormals, tiny and huge blocks, specials.</summary>
 public static class TestBlocks
 {
+    /// <summary>MX9, MX6, MX4 (the order of the C ABI's bdr_fmt codes).</summary>
+    public static readonly BlockFormat[] SharedMicroexponentFormats = [BlockFormat.Mx9, BlockFormat.Mx6, BlockFormat.Mx4];
+
     /// <summary>
     /// <paramref name="count"/> FP32 bit patterns around a random binade: exponents spread below it, some low mantissa
     /// bits cleared (exact ties), signed zeros, and — with <paramref name="specials"/> — sometimes NaN or ±Inf.

@@ -34,6 +34,15 @@ public sealed class QuantizeClassifier
     }
 
     public static int Count => Names.Length;
+
+    /// <summary>
+    /// The file's scale format (E8M0 unless the header's block formats say otherwise: NVFP4's UE4M3). The element-grid
+    /// classes need a power-of-two scale; under a float scale only the zero, flush and subnormal-code classes apply.
+    /// </summary>
+    public ScaleCodec Scale { get; init; } = ScaleCodec.E8M0;
+
+    /// <summary>Element classes that need a power-of-two scale (the grid position of v / 2^(S−bias)).</summary>
+    private static readonly int[] GridKinds = [0, 1, 2, 3, 4, 5, 6];
     public static int Id(string name) => Ids[name];
 
     public void Classify(QuantizeVector q, long[] counts)
@@ -41,7 +50,8 @@ public sealed class QuantizeClassifier
         var f = StandardFormats.Elements[q.Format];
         counts[Id("qfmt:" + f.Name)]++;
         counts[Id("qrm:" + ((RoundingMode)q.Rounding).ShortName())]++;
-        counts[Id("qscale:" + q.Scale switch { 0xFF => "nan", 0x00 => "00", 0xFE => "fe", _ => "other" })]++;
+        uint top = Scale.IsNaN(Scale.MaxCode) ? Scale.MaxCode - 1 : Scale.MaxCode; // E8M0 0xFE, UE4M3 0x7E
+        counts[Id("qscale:" + (Scale.IsNaN(q.Scale) ? "nan" : q.Scale == 0 ? "00" : q.Scale == top ? "fe" : "other"))]++;
         bool allZero = true, nan = false, snan = false, inf = false, sub = false, max = false;
         Span<bool> seen = stackalloc bool[ElementKinds.Length];
         for (int i = 0; i < q.K; i++)
@@ -52,8 +62,8 @@ public sealed class QuantizeClassifier
             if (mag == 0x7F800000) { inf = true; continue; }
             if (mag != 0 && mag < 0x00800000) sub = true;
             if (mag == 0x7F7FFFFF) max = true;
-            if (q.Scale == 0xFF) continue;
-            int kind = ElementKind(f, mag, q.Scale);
+            if (Scale.IsNaN(q.Scale)) continue;
+            int kind = Scale.IsPowerOfTwo ? ElementKind(f, mag, q.Scale) : mag == 0 ? 9 : -1;
             if (kind >= 0) seen[kind] = true;
             var d = Codec.Decode(f, q.P[i]);
             if (mag != 0 && d.IsZero) seen[7] = true;            // a non-zero input flushed to a zero code
@@ -103,8 +113,13 @@ public sealed class QuantizeClassifier
     }
 
     /// <summary>The classes a quantize run over these formats and modes must hit.</summary>
-    public static IReadOnlyList<int> Expected(IReadOnlyList<int> formats, IReadOnlyList<RoundingMode> modes)
+    public static IReadOnlyList<int> Expected(IReadOnlyList<int> formats, IReadOnlyList<RoundingMode> modes, ScaleCodec? scale = null)
     {
+        if (scale is { IsPowerOfTwo: false })
+        {
+            var grid = GridKinds.Select(k => Id("qelem:" + ElementKinds[k])).ToHashSet();
+            return Expected(formats, modes).Where(i => !grid.Contains(i)).ToArray();
+        }
         var fm = formats.Select(c => "qfmt:" + StandardFormats.Elements[c].Name).ToHashSet();
         var rm = modes.Select(m => "qrm:" + m.ShortName()).ToHashSet();
         bool anySubnormalCode = formats.Any(c => StandardFormats.Elements[c].Kind == FormatKind.Float);

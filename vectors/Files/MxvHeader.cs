@@ -39,6 +39,12 @@ public sealed record MxvHeader
     public long? Count { get; init; }
     /// <summary><c>I/N</c> when the file is one shard of a run.</summary>
     public string? Shard { get; init; }
+    /// <summary>Quantize only: the named recipe that made the expected codes (then RM is 0 and the recipe decides the rounding).</summary>
+    public string? Recipe { get; init; }
+    /// <summary>Quantize only: the block formats of the file; a line's FMT (its element) picks one.</summary>
+    public IReadOnlyList<string>? BlockFormats { get; init; }
+    /// <summary>Quantize only: the per-tensor scale (FP32 bits, 0x…) each vector was quantized with, for formats that have one.</summary>
+    public string? TensorScale { get; init; }
 
     public NumberFormat OutputFormat => StandardFormats.TryParse(Output) is { } f && StandardFormats.Outputs.Contains(f)
         ? f : throw new ArgumentException($"output '{Output}' is not fp32, bf16 or fp16");
@@ -68,6 +74,9 @@ public sealed record MxvHeader
         if (Count is not null) o["count"] = Count.Value;
         if (Seed is not null) o["seed"] = Seed.Value;
         if (Shard is not null) o["shard"] = Shard;
+        if (Recipe is not null) o["recipe"] = Recipe;
+        if (BlockFormats is not null) o["block_formats"] = new JArray(BlockFormats);
+        if (TensorScale is not null) o["tensor_scale"] = TensorScale;
         if (Generator is not null) o["generator"] = Generator;
         if (Command is not null) o["command"] = Command;
         return Magic + o.ToString(Formatting.None);
@@ -134,6 +143,8 @@ public sealed record MxvHeader
             Generator = o["generator"] is null ? null : Str("generator", null), Command = o["command"] is null ? null : Str("command", null),
             FormatsA = List("formats_a"), FormatsB = List("formats_b"), Rounding = List("rounding"), Sets = List("sets"),
             Count = Int("count"), Shard = o["shard"] is null ? null : Str("shard", null),
+            Recipe = o["recipe"] is null ? null : Str("recipe", null), BlockFormats = List("block_formats"),
+            TensorScale = o["tensor_scale"] is null ? null : Str("tensor_scale", null),
         };
         if (op == OpDot)
         {

@@ -63,6 +63,7 @@ public static class MxvCheck
 
     private static long Quantize(MxvReader reader, string path, int maxReport, Action<MxvDifference> keep)
     {
+        if (RecipeEvaluation.Of(reader.Header, path) is { } made) return Recipe(reader, path, maxReport, keep, made.Recipe, made.Formats);
         QuantizationPolicy policy;
         try { policy = QuantizePolicyText.Parse(reader.Header.Quantization); }
         catch (FormatException e) { throw new MxvFormatException(path, 1, "header.quantization", e.Message); }
@@ -79,6 +80,27 @@ public static class MxvCheck
                 $"{path}:{reader.LineNumber}: file S={q.Scale:x2} P=[{string.Join(' ', q.P.Select(c => Codec.Show(f, c)))}], " +
                 $"golden S={scale:x2} P=[{string.Join(' ', codes.Select(c => Codec.Show(f, c)))}]\n" +
                 $"  FMT={f.Name} RM={((RoundingMode)q.Rounding).ShortName()} V=[{string.Join(' ', q.V.Select(x => Codec.Show(StandardFormats.Fp32, x)))}]"));
+        }
+        return differences;
+    }
+
+    /// <summary>A conformance file (its header names a recipe): every line re-quantized with that recipe.</summary>
+    private static long Recipe(MxvReader reader, string path, int maxReport, Action<MxvDifference> keep, Recipe recipe, IReadOnlyList<BlockFormat> formats)
+    {
+        var q = new QuantizeVector(reader.Header.Block);
+        long differences = 0;
+        while (reader.ReadNext(q))
+        {
+            BlockFormat f;
+            try { f = RecipeEvaluation.FormatOf(q, formats); }
+            catch (ArgumentException e) { throw new MxvFormatException(path, reader.LineNumber, "FMT", e.Message); }
+            var t = RecipeEvaluation.Quantize(f, recipe, q.V);
+            bool same = t.Scales[0] == q.Scale && t.Elements.AsSpan(0, q.K).SequenceEqual(q.P);
+            if (same || ++differences > maxReport) continue;
+            keep(new MxvDifference(reader.LineNumber,
+                $"{path}:{reader.LineNumber}: file S={q.Scale:x2} P=[{string.Join(' ', q.P.Select(c => c.ToString("x2")))}], " +
+                $"{recipe.Name} S={t.Scales[0]:x2} P=[{string.Join(' ', t.Elements.Take(q.K).Select(c => c.ToString("x2")))}]\n" +
+                $"  {f.Name} V=[{string.Join(' ', q.V.Select(x => Codec.Show(StandardFormats.Fp32, x)))}]"));
         }
         return differences;
     }

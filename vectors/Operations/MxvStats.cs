@@ -37,11 +37,13 @@ public static class MxvStats
         if (h.Op != MxvHeader.OpQuantize)
             throw new MxvFormatException(path, 1, "header.op", $"'{h.Op}' files have no quantize coverage classes; use {nameof(MxvStats)}.{nameof(Dot)}");
         var counts = new long[QuantizeClassifier.Count];
-        var classifier = new QuantizeClassifier();
+        // A recipe file names its block formats; the first one's scale format decides the scale classes.
+        var scale = h.BlockFormats is { Count: > 0 } bf && BlockFormat.TryParse(bf[0]) is { } first ? first.ScaleCodec : ScaleCodec.E8M0;
+        var classifier = new QuantizeClassifier { Scale = scale };
         var q = new QuantizeVector(h.Block);
         long n = 0;
         while (reader.ReadNext(q)) { classifier.Classify(q, counts); n++; }
-        return new QuantizeCoverage(counts, n, QuantizeClassifier.Expected(FormatCodes(h.FormatsA), Modes(h.Rounding)));
+        return new QuantizeCoverage(counts, n, QuantizeClassifier.Expected(FormatCodes(h.FormatsA), Modes(h.Rounding), scale));
     }
 
     /// <summary>Element format codes of a header list (already validated by the header parser); all formats for none.</summary>

@@ -16,6 +16,8 @@ internal static class Status
     public const int Accumulation = -6;
     public const int Code = -7;
     public const int Argument = -8;
+    public const int Name = -9;
+    public const int Length = -10;
     public const int Internal = -100;
 
     /// <summary>The text mxref_error_string returns; keep in step with mxref.h.</summary>
@@ -30,6 +32,8 @@ internal static class Status
         Accumulation => "unknown accumulation model (valid: 0 fused, 1 chunked with chunk >= 1, 2 fp32-sum)",
         Code => "code out of range for the format",
         Argument => "argument out of range",
+        Name => "unknown block format or recipe name, or a recipe that does not apply to the block format (mxref formats, mxref recipes list)",
+        Length => "the recipe rejects this length: a row that is not a whole number of blocks (torchao), or an option the recipe does not take",
         Internal => "internal error in the golden model (please report it with the arguments)",
         _ => "unknown status code",
     };

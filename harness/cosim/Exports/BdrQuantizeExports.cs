@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using MxRef.Cosim.Abi;
+using MxRef.Formats;
 using MxRef.Quantization;
 using MxRef.Rounding;
 
@@ -13,8 +14,10 @@ namespace MxRef.Cosim.Exports;
 /// </summary>
 public static unsafe class BdrQuantizeExports
 {
-    /// <summary>bdr_fmt 0 mx9, 1 mx6, 2 mx4 (the order of <see cref="BdrFormat.Standard"/>); null otherwise.</summary>
-    private static BdrFormat? Format(int code) => (uint)code < (uint)BdrFormat.Standard.Count ? BdrFormat.Standard[code] : null;
+    private static readonly BlockFormat[] Standard = [BlockFormat.Mx9, BlockFormat.Mx6, BlockFormat.Mx4];
+
+    /// <summary>bdr_fmt 0 mx9, 1 mx6, 2 mx4; null otherwise.</summary>
+    private static BlockFormat? Format(int code) => (uint)code < (uint)Standard.Length ? Standard[code] : null;
 
     [UnmanagedCallersOnly(EntryPoint = "mxref_quantize_bdr")]
     public static int MxrefQuantizeBdr(int bdrFmt, int n, uint* fp32, QuantizationPolicyAbi* policy, uint* random,
@@ -67,9 +70,9 @@ public static unsafe class BdrQuantizeExports
             if (blocks < 1 || (long)blocks * f.BlockSize > int.MaxValue) return Status.BlockSize;
             int count = blocks * f.BlockSize;
             for (int i = 0; i < count; i++)
-                if (elements[i] > (f.SignBit | f.MagnitudeMask)) return Status.Code;
+                if (elements[i] > f.Element.CodeMask) return Status.Code;
             for (int i = 0; i < blocks * f.SubBlocks; i++)
-                if (microexponents[i] > f.MaxShift) return Status.Code;
+                if (microexponents[i] > f.Microexponent!.MaxShift) return Status.Code;
             uint[] codes = ArrayPool<uint>.Shared.Rent(count);
             try
             {

@@ -61,7 +61,7 @@ public static unsafe class RegenExports
         {
             if (scales == null || elements == null) return Status.NullPointer;
             if (!Arguments.IsElementFormat(fmt)) return Status.Format;
-            var format = BlockFormat.Mx(StandardFormats.Elements[fmt]);
+            var format = BlockFormat.OcpMx(StandardFormats.Elements[fmt]);
             if (start % (uint)format.BlockSize != 0) return Status.Argument;
             int status = Weights(seed, layer, init, terms, a, start, n, tracked, nTracked, out var w);
             if (status != Status.Ok) return status;
@@ -83,8 +83,10 @@ public static unsafe class RegenExports
         try
         {
             if (scales == null || microexponents == null || elements == null) return Status.NullPointer;
-            if ((uint)bdrFmt >= (uint)BdrFormat.Standard.Count) return Status.Format;
-            var format = BlockFormat.Shared(BdrFormat.Standard[bdrFmt]);
+            // MXREF_BDR_MX9/MX6/MX4 (mxref.h), in that order.
+            BlockFormat[] shared = [BlockFormat.Mx9, BlockFormat.Mx6, BlockFormat.Mx4];
+            if ((uint)bdrFmt >= (uint)shared.Length) return Status.Format;
+            var format = shared[bdrFmt];
             if (start % (uint)format.BlockSize != 0) return Status.Argument;
             int status = Weights(seed, layer, init, terms, a, start, n, tracked, nTracked, out var w);
             if (status != Status.Ok) return status;

@@ -17,7 +17,7 @@ public static unsafe class VersionExports
 
     private static readonly int[] KnownStatuses =
         [Status.Ok, Status.NullPointer, Status.Format, Status.Rounding, Status.BlockSize, Status.OutputFormat,
-         Status.Accumulation, Status.Code, Status.Argument, Status.Internal];
+         Status.Accumulation, Status.Code, Status.Argument, Status.Name, Status.Length, Status.Internal];
 
     // One string per status, allocated up front so that mxref_error_string never allocates on a hot error path.
     private static readonly nint[] StatusText = KnownStatuses.Select(s => (nint)NativeText.Allocate(Status.Message(s))).ToArray();

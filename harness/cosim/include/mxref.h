@@ -39,6 +39,8 @@ extern "C" {
 #define MXREF_E_ACCUMULATION   -6   /* unknown accumulation model, or chunk < 1 for MXREF_ACC_CHUNKED               */
 #define MXREF_E_CODE           -7   /* a code does not fit the format (decode)                                      */
 #define MXREF_E_ARGUMENT       -8   /* another argument out of range (a 0/1 switch, stochastic width, policy field) */
+#define MXREF_E_NAME           -9   /* unknown block format or recipe name, or a recipe not for that block format   */
+#define MXREF_E_LENGTH        -10   /* a length the recipe rejects (torchao: a row not a whole number of blocks)    */
 #define MXREF_E_INTERNAL     -100   /* unexpected failure inside the model: a bug, please report it with the inputs  */
 
 /* ---- Codes ------------------------------------------------------------------------------------------------------- */
@@ -260,6 +262,30 @@ int mxref_dropback_step(uint64_t seed, const mxref_dropback_layer *layers, int n
                         uint32_t learning_rate, int k, int frozen,
                         const mxref_tracked_entry *tracked, int n_tracked,
                         mxref_tracked_entry *out, int out_capacity, int *n_out);
+
+/* ---- Quantization by block format and recipe name (docs/quantization.md) ----------------------------------------- */
+/* block_format: a name of `mxref formats` (mxfp8-e4m3 … mxint8, mx9, mx6, mx4, nvfp4) or ELEM/kN/SCALE spelled out
+ * (e2m1/k16/ue4m3); recipe: a name of `mxref recipes list` (ocp, exact-ceil, microxcaling, gfloat, torchao-floor,
+ * torchao-ceil, torchao-even, torchao-rceil, te, amd-quark-even, nvfp4-torchao, nvfp4-te, nvfp4-cudnn). Unknown names,
+ * or a recipe that does not apply to the format, give MXREF_E_NAME. */
+
+/* The shape of a block format: k, microexponents per block (0 without that level), bits per element code. */
+int mxref_block_format_shape(const char *block_format, int *block_size, int *sub_blocks, int *element_bits);
+
+/* n FP32 values in rows of row_length (0: one row of n) -> blocks along each row, each row padded with +0 to whole
+ * blocks, or MXREF_E_LENGTH where the recipe's source rejects a partial block (torchao). With B = (n / row) *
+ * ceil(row / k) blocks: scales B bytes, microexponents B * sub_blocks bytes (NULL allowed when sub_blocks is 0),
+ * elements B * k bytes (one code per byte). tensor_scale: the per-tensor FP32 scale (bits) of a format that has one
+ * (NVFP4), or NULL to compute it from the global amax as the recipe does; tensor_scale_out (may be NULL) receives the
+ * scale used (1.0 = 0x3F800000 for formats without one). */
+int mxref_quantize_recipe(const char *block_format, const char *recipe, int n, int row_length, const uint32_t *fp32,
+                          const uint32_t *tensor_scale, uint8_t *scales, uint8_t *microexponents, uint8_t *elements,
+                          uint32_t *tensor_scale_out);
+
+/* The inverse: the n FP32 values (input order, padding dropped) of blocks laid out as mxref_quantize_recipe writes
+ * them, with the tensor scale it returned. A code wider than the format is MXREF_E_CODE. */
+int mxref_dequantize_recipe(const char *block_format, const char *recipe, int n, int row_length, uint32_t tensor_scale,
+                            const uint8_t *scales, const uint8_t *microexponents, const uint8_t *elements, uint32_t *fp32);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,11 @@ A non-zero status from the library raises MxRefError with the library's message.
 import ctypes
 import os
 
+try:  # NumPy is optional: with it, the *_recipe methods take and return arrays; without, lists of bit patterns.
+    import numpy as _np
+except ImportError:  # pragma: no cover - depends on the environment
+    _np = None
+
 VERSION = 10100  # MXREF_VERSION of the mxref.h this binding follows
 
 E4M3, E5M2, E3M2, E2M3, E2M1, INT8, E8M0 = range(7)
@@ -83,6 +88,13 @@ class MxRef:
         lib.mxref_quantize_bdr.argtypes = [_int, _int, _pu32, ctypes.POINTER(QuantPolicy), _pu32, _pu8, _pu8, _pu8]
         lib.mxref_dequantize_bdr.restype = _int
         lib.mxref_dequantize_bdr.argtypes = [_int, _int, _pu8, _pu8, _pu8, _pu32]
+        _str, _pint = ctypes.c_char_p, ctypes.POINTER(_int)
+        lib.mxref_block_format_shape.restype = _int
+        lib.mxref_block_format_shape.argtypes = [_str, _pint, _pint, _pint]
+        lib.mxref_quantize_recipe.restype = _int
+        lib.mxref_quantize_recipe.argtypes = [_str, _str, _int, _int, _pu32, _pu32, _pu8, _pu8, _pu8, _pu32]
+        lib.mxref_dequantize_recipe.restype = _int
+        lib.mxref_dequantize_recipe.argtypes = [_str, _str, _int, _int, _u32, _pu8, _pu8, _pu8, _pu32]
         if lib.mxref_version() // 10000 != VERSION // 10000:
             raise MxRefError("mxref_version", 0, f"library {self.version_string()} does not match this binding")
         self._d, self._flags = _u32(), _u8()
@@ -161,6 +173,86 @@ class MxRef:
             fmt, blocks, (_u8 * blocks)(*scales), (_u8 * len(microexponents))(*microexponents),
             (_u8 * len(elements))(*elements), out))
         return list(out)
+
+    def block_format_shape(self, block_format):
+        """(k, microexponents per block, element code bits) of a block format name (nvfp4, mxfp8-e4m3, e2m1/k16/ue4m3)."""
+        k, sub, bits = _int(), _int(), _int()
+        self._check("mxref_block_format_shape", self._lib.mxref_block_format_shape(
+            block_format.encode(), ctypes.byref(k), ctypes.byref(sub), ctypes.byref(bits)))
+        return k.value, sub.value, bits.value
+
+    def quantize_recipe(self, block_format, recipe, values, row_length=None, tensor_scale=None):
+        """Quantize by block format and recipe name (docs/quantization.md).
+
+        values: a NumPy float32 (or bfloat16-as-uint16 / float64, converted exactly or rounded as numpy does) array of
+        any shape, whose blocks run along the last axis, or a list of FP32 bit patterns (one row unless row_length).
+        tensor_scale: the NVFP4 per-tensor FP32 scale as a float (arrays) or bit pattern (lists); None: computed.
+        Returns QuantizedRecipe(scales, microexponents, elements, tensor_scale): with an array input, uint8 arrays of
+        shapes (..., B), (..., B, k2 count) and (..., B, k) and the tensor scale as a float; with a list, lists and bits.
+        """
+        as_array = _np is not None and isinstance(values, _np.ndarray)
+        if as_array:
+            shape = values.shape if values.ndim else (1,)
+            bits = _np.ascontiguousarray(values, dtype=_np.float32).reshape(-1).view(_np.uint32)
+            row = row_length if row_length is not None else shape[-1]
+            n = int(bits.size)
+            data = bits.ctypes.data_as(_pu32)
+            ts = None if tensor_scale is None else _np.array([tensor_scale], dtype=_np.float32).view(_np.uint32)[0]
+        else:
+            n, row = len(values), row_length or 0
+            data = (_u32 * n)(*values)
+            ts = tensor_scale
+        k, sub, _ = self.block_format_shape(block_format)
+        rows = n // row if row else 1
+        per_row = ((row or n) + k - 1) // k
+        blocks = rows * per_row
+        scales, micro, elements = (_u8 * blocks)(), (_u8 * max(1, blocks * sub))(), (_u8 * (blocks * k))()
+        ts_in = ctypes.byref(_u32(int(ts))) if ts is not None else None
+        ts_out = _u32()
+        self._check("mxref_quantize_recipe", self._lib.mxref_quantize_recipe(
+            block_format.encode(), recipe.encode(), n, row, data, ts_in, scales, micro, elements, ctypes.byref(ts_out)))
+        if not as_array:
+            return QuantizedRecipe(list(scales), list(micro)[:blocks * sub], list(elements), ts_out.value)
+        lead = tuple(shape[:-1]) if len(shape) >= 2 and row == shape[-1] else ()
+        lead = lead if lead else ((rows,) if rows > 1 else ())
+        s = _np.frombuffer(scales, dtype=_np.uint8).reshape(lead + (per_row,)).copy()
+        m = _np.frombuffer(micro, dtype=_np.uint8)[:blocks * sub].reshape(lead + (per_row, sub)).copy()
+        e = _np.frombuffer(elements, dtype=_np.uint8).reshape(lead + (per_row, k)).copy()
+        scale = float(_np.array([ts_out.value], dtype=_np.uint32).view(_np.float32)[0])
+        return QuantizedRecipe(s, m, e, scale)
+
+    def dequantize_recipe(self, block_format, recipe, q, n, row_length=0, shape=None):
+        """The FP32 values of a QuantizedRecipe: n values (padding dropped), as a float32 array of `shape` when the
+        codes are arrays, else a list of bit patterns."""
+        as_array = _np is not None and isinstance(q.elements, _np.ndarray)
+        out = (_u32 * n)()
+        if as_array:
+            ts = int(_np.array([q.tensor_scale], dtype=_np.float32).view(_np.uint32)[0])
+            s = _np.ascontiguousarray(q.scales, dtype=_np.uint8).reshape(-1)
+            m = _np.ascontiguousarray(q.microexponents, dtype=_np.uint8).reshape(-1)
+            e = _np.ascontiguousarray(q.elements, dtype=_np.uint8).reshape(-1)
+            args = [s.ctypes.data_as(_pu8), m.ctypes.data_as(_pu8) if m.size else None, e.ctypes.data_as(_pu8)]
+        else:
+            ts = q.tensor_scale
+            args = [(_u8 * len(q.scales))(*q.scales), (_u8 * max(1, len(q.microexponents)))(*q.microexponents),
+                    (_u8 * len(q.elements))(*q.elements)]
+        self._check("mxref_dequantize_recipe", self._lib.mxref_dequantize_recipe(
+            block_format.encode(), recipe.encode(), n, row_length, ts, *args, out))
+        if not as_array:
+            return list(out)
+        values = _np.frombuffer(out, dtype=_np.uint32).view(_np.float32).copy()
+        return values.reshape(shape) if shape is not None else values
+
+
+class QuantizedRecipe:
+    """What quantize_recipe returns: per-block scale codes, microexponents (empty without that level), element codes
+    (one per byte) and the per-tensor scale (a float for array inputs, FP32 bits for lists)."""
+
+    def __init__(self, scales, microexponents, elements, tensor_scale):
+        self.scales, self.microexponents, self.elements, self.tensor_scale = scales, microexponents, elements, tensor_scale
+
+    def __iter__(self):
+        return iter((self.scales, self.microexponents, self.elements, self.tensor_scale))
 
 
 def pack_lanes(codes, fmt):

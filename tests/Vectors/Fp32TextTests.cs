@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using MxRef.Random;
+using MxRef.Vectors.Tensors;
+using MxRef.Vectors.Text;
+using Xunit;
+
+namespace MxRef.Tests.Vectors;
+
+/// <summary>
+/// The fast text reader (csFastFloat) gives the same FP32 bits as the exact rational path of NumberText (the oracle:
+/// BigInteger numerator/denominator rounded once to FP32, ties to even), on decimals near FP32 ties, subnormals,
+/// overflow and the named tokens.
+/// </summary>
+public sealed class Fp32TextTests
+{
+    private static uint Exact(string token) => NumberText.TryParse(token, out var t) ? t.ToFp32Bits() : throw new ArgumentException(token);
+
+    [Theory]
+    [InlineData("0"), InlineData("-0"), InlineData("1.5"), InlineData("-3e-2"), InlineData(".25"), InlineData("5."), InlineData("+7")]
+    [InlineData("16777217")] // 2^24 + 1: a tie between two FP32 values, to even
+    [InlineData("16777219")] // 2^24 + 3: a tie, to even upwards
+    [InlineData("3.4028235677973366e38")] // the FP32 overflow threshold (max + half an ulp): rounds to Inf
+    [InlineData("3.4028235677973362e38")] // just below it: FP32 max
+    [InlineData("1e-46"), InlineData("7.006492321624085e-46"), InlineData("1.401298464324817e-45"), InlineData("1e39")]
+    [InlineData("inf"), InlineData("-inf"), InlineData("nan"), InlineData("-nan"), InlineData("0x7fc00001"), InlineData("0X3F800000")]
+    public void AgreesWithTheExactParser(string token)
+    {
+        Assert.True(Fp32Text.TryParse(Encoding.UTF8.GetBytes(token), out uint bits), token);
+        Assert.Equal(Exact(token).ToString("x8"), bits.ToString("x8"));
+    }
+
+    [Fact]
+    public void AgreesWithTheExactParserOnRandomDecimalsNearTies()
+    {
+        var rng = new MxRandom(11);
+        for (int i = 0; i < 20000; i++)
+        {
+            uint bits = (uint)rng.NextUInt64();
+            if ((bits & 0x7F800000) == 0x7F800000) continue;
+            // The midpoint between bits and its successor, printed with 9..17 significant digits: just either side of a tie.
+            double mid = ((double)BitConverter.UInt32BitsToSingle(bits) + (double)BitConverter.UInt32BitsToSingle(bits + 1)) / 2;
+            string token = mid.ToString("G" + rng.NextInt(9, 18).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            Assert.True(Fp32Text.TryParse(Encoding.UTF8.GetBytes(token), out uint fast), token);
+            Assert.Equal(Exact(token), fast);
+        }
+    }
+
+    [Fact]
+    public void ParsesWhitespaceSeparatedTextAndNamesABadToken()
+    {
+        Assert.Equal([0x3F800000u, 0x40000000, 0xBF800000], Fp32Text.Parse("1 2\r\n\t-1\n"u8, "x"));
+        var e = Assert.Throws<TensorFileException>(() => Fp32Text.Parse("1 2\n 3 1.2.3 4"u8, "in.txt"));
+        Assert.Equal("in.txt: value 4 '1.2.3' (line 2, column 4) is not a number; accepted: " + NumberText.Accepted, e.Message);
+    }
+}
+
+/// <summary>Large texts are parsed in pieces on several cores: same values, same first error, as one sequential pass.</summary>
+public sealed class Fp32TextParallelTests
+{
+    [Fact]
+    public void PiecesJoinInOrderAndTheFirstErrorIsReportedAsSequentially()
+    {
+        var rng = new MxRandom(5);
+        var sb = new StringBuilder();
+        var expected = new List<uint>();
+        while (sb.Length < 5_000_000)
+        {
+            uint bits = (uint)rng.NextUInt64() & 0xBFFFFFFF; // finite
+            sb.Append(BitConverter.UInt32BitsToSingle(bits).ToString("G9", CultureInfo.InvariantCulture)).Append(rng.NextBool() ? ' ' : '\n');
+            expected.Add(bits);
+        }
+        var bytes = Encoding.UTF8.GetBytes(sb.ToString());
+        Assert.Equal(expected, Fp32Text.Parse(bytes.AsMemory(), "big"));
+        sb.Append("oops 1 2 bad");
+        bytes = Encoding.UTF8.GetBytes(sb.ToString());
+        var e = Assert.Throws<TensorFileException>(() => Fp32Text.Parse(bytes.AsMemory(), "big"));
+        Assert.Contains($"value {expected.Count + 1} 'oops'", e.Message);
+        Assert.Equal(Assert.Throws<TensorFileException>(() => Fp32Text.Parse(bytes.AsSpan(), "big")).Message, e.Message);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text;
+using MxRef.Formats;
+using MxRef.Quantization;
+using MxRef.Vectors.Files;
+using MxRef.Vectors.Tensors;
+using MxRef.Vectors.Text;
+
+namespace MxRef.Vectors.Generation.Quantize;
+
+/// <summary>What one recipe's conformance file holds: its path, vector count and vectors per corner class.</summary>
+public sealed record ConformanceFile(Recipe Recipe, string Path, IReadOnlyList<BlockFormat> Formats, long Count, IReadOnlyDictionary<string, long> PerClass);
+
+/// <summary>
+/// The vendor-neutral conformance set: per recipe one <c>.mxv</c> quantize file (line <c>FMT RM V S P</c>, RM 0, the
+/// header's <c>recipe</c> and <c>block_formats</c> say how it was made) holding the <see cref="RecipeCorners"/> classes
+/// for every block format of <see cref="Formats"/> the recipe supports, each class after a <c>// class: NAME</c> comment.
+/// </summary>
+public static class ConformanceSet
+{
+    public const string Generator = "mxref-conformance/1";
+
+    /// <summary>The block formats conformance files cover: every format whose codes fit a quantize line (no microexponents).</summary>
+    public static readonly IReadOnlyList<BlockFormat> Formats =
+    [
+        BlockFormat.MxFp8E4M3, BlockFormat.MxFp8E5M2, BlockFormat.MxFp6E3M2, BlockFormat.MxFp6E2M3, BlockFormat.MxFp4E2M1, BlockFormat.MxInt8, BlockFormat.NvFp4,
+    ];
+
+    /// <summary>Writes the file of <paramref name="recipe"/>; formats: the supported ones of <see cref="Formats"/> (those with the most common k).</summary>
+    public static ConformanceFile Write(string path, Recipe recipe, ulong seed = 1, string? command = null, IReadOnlyList<BlockFormat>? only = null)
+    {
+        var formats = (only ?? Formats).Where(recipe.Supports).ToList();
+        if (formats.Count == 0) throw new ArgumentException($"recipe {recipe.Name} supports none of the conformance block formats ({string.Join(", ", only ?? Formats)})");
+        int k = formats.GroupBy(f => f.BlockSize).OrderByDescending(g => g.Count()).First().Key;
+        formats = formats.Where(f => f.BlockSize == k).ToList();
+        var header = new MxvHeader
+        {
+            Op = MxvHeader.OpQuantize, Block = k, Recipe = recipe.Name, BlockFormats = [.. formats.Select(f => f.Name)],
+            TensorScale = formats.Any(f => f.TensorScale is not null) ? "0x" + RecipeEvaluation.UnitTensorScale.ToString("x8", CultureInfo.InvariantCulture) : null,
+            FormatsA = [.. formats.Select(f => f.Element.Name)], Rounding = ["rne"], Sets = RecipeCorners.Names, Seed = seed,
+            Generator = Generator, Command = command,
+        };
+        var perClass = RecipeCorners.Names.ToDictionary(n => n, _ => 0L);
+        using var writer = MxvWriter.Create(path, header);
+        var q = new QuantizeVector(k);
+        foreach (var f in formats)
+            foreach (var c in RecipeCorners.For(f, seed))
+            {
+                writer.WriteComment($"class: {c.Name} ({f.Name})");
+                foreach (var block in c.Blocks)
+                {
+                    block.CopyTo(q.V, 0);
+                    q.Format = StandardFormats.ElementCode(f.Element);
+                    q.Rounding = 0;
+                    RecipeEvaluation.SetExpected(q, f, recipe);
+                    writer.WriteQuantize(q);
+                    perClass[c.Name]++;
+                }
+            }
+        writer.Commit();
+        return new ConformanceFile(recipe, path, formats, writer.Count, perClass);
+    }
+
+    /// <summary>
+    /// Writes one file per named recipe into <paramref name="dir"/> and a README.md table of them. A recipe this build
+    /// cannot evaluate (the model throws <see cref="NotSupportedException"/>) gets no file and is reported in
+    /// <paramref name="skipped"/> and the README, never silently dropped.
+    /// </summary>
+    public static IReadOnlyList<ConformanceFile> WriteAll(string dir, ulong seed, out IReadOnlyList<(Recipe Recipe, string Reason)> skipped)
+    {
+        Directory.CreateDirectory(dir);
+        var files = new List<ConformanceFile>();
+        var missing = new List<(Recipe, string)>();
+        foreach (var r in Recipe.Named)
+        {
+            try
+            {
+                files.Add(Write(Path.Combine(dir, r.Name + ".mxv"), r, seed, $"mxref vectors gen --op quantize --recipe {r.Name} --seed {seed}"));
+            }
+            catch (NotSupportedException e)
+            {
+                missing.Add((r, e.Message));
+            }
+        }
+        skipped = missing;
+        var readme = Readme(files) + string.Concat(missing.Select(m => $"\nNot written: `{m.Item1.Name}`: {m.Item2}\n"));
+        AtomicWrite.Bytes(Path.Combine(dir, "README.md"), s => s.Write(Encoding.UTF8.GetBytes(readme)));
+        return files;
+    }
+
+    public static string Readme(IReadOnlyList<ConformanceFile> files)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("# MxRef quantization conformance vectors");
+        sb.AppendLine();
+        sb.AppendLine("One `.mxv` quantize file per recipe (docs/vector-format.md; docs/quantization.md, \"Conformance vectors\"). Each line");
+        sb.AppendLine("`FMT RM V S P` is one block of k FP32 inputs `V` quantized on its own (per-tensor scale 1.0 where the format has one)");
+        sb.AppendLine("into the scale code `S` and element codes `P` by the recipe named in the header; `RM` is 0, the recipe decides the");
+        sb.AppendLine("rounding. `// class: NAME (FORMAT)` comments mark the corner classes. Check a DUT's output with `mxref vectors check`.");
+        sb.AppendLine();
+        sb.AppendLine("| recipe | source | block formats | vectors | classes |");
+        sb.AppendLine("|---|---|---|---|---|");
+        foreach (var f in files)
+            sb.AppendLine($"| `{f.Recipe.Name}` | {f.Recipe.Source} | {string.Join(", ", f.Formats.Select(x => x.Name))} | {f.Count} | " +
+                          string.Join(", ", f.PerClass.Where(p => p.Value > 0).Select(p => $"{p.Key} {p.Value}")) + " |");
+        return sb.ToString();
+    }
+}
