@@ -47,16 +47,17 @@ public static class BdrQuantizer
         var ctx = policy.ElementContext() with { IntegerFullRange = false };
         var stochastic = new StochasticBits(policy, randomBits, fp32.Length, k);
         var table = RoundingTable.For(format.Element, ctx); // null under sr
+        var codec = format.ScaleCodec; // looked up once: the codec cache is keyed by the format's fields
         for (int b = 0; b < blocks; b++)
         {
             int start = b * k, count = Math.Min(k, fp32.Length - start);
             var random = stochastic.ForBlock(start, count);
-            scales[b] = QuantizeBlock(format, policy, ctx, table, fp32.Slice(start, count),
+            scales[b] = QuantizeBlock(format, codec, policy, ctx, table, fp32.Slice(start, count),
                 microexponents.Slice(b * format.SubBlocks, format.SubBlocks), elements.Slice(start, k), random);
         }
     }
 
-    private static byte QuantizeBlock(BlockFormat f, QuantizationPolicy policy, RoundingContext ctx, RoundingTable? table, ReadOnlySpan<uint> x,
+    private static byte QuantizeBlock(BlockFormat f, ScaleCodec codec, QuantizationPolicy policy, RoundingContext ctx, RoundingTable? table, ReadOnlySpan<uint> x,
         Span<byte> micro, Span<uint> codes, ReadOnlySpan<uint> random)
     {
         bool flush = policy.FlushSubnormalInputs;
@@ -66,10 +67,9 @@ public static class BdrQuantizer
         {
             micro.Clear();
             codes.Clear();
-            return (byte)f.ScaleCodec.NanCode;
+            return (byte)codec.NanCode;
         }
         // saturate (as for the OCP formats): an infinite maximum clamps E to the top of the scale range.
-        var codec = f.ScaleCodec;
         int e = scan.HasInfinity ? codec.MaxExponent : BlockScan.SharedExponent(scan.MaxFinite, 0, ScaleRule.Floor, 0, codec.MaxExponent);
         var element = f.Element;
         int k2 = f.Microexponent!.Size, maxShift = f.Microexponent.MaxShift;
