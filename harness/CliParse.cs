@@ -17,6 +17,10 @@ public static class CliParse
         return f;
     }
 
+    /// <summary>A named block format (nvfp4, mxfp8-e4m3, …) or ELEM/kN/SCALE; unknown names list the valid ones.</summary>
+    public static BlockFormat BlockFormat(string name, string option) =>
+        Formats.BlockFormat.TryParse(name) ?? throw new UsageException($"unknown block format '{name}' for {option}; valid: {Formats.BlockFormat.ValidNames}");
+
     public static RoundingMode Rounding(string name, string option = "--rounding") =>
         RoundingModes.TryParse(name) ?? throw new UsageException($"unknown rounding mode '{name}' for {option}; valid: {RoundingModes.ValidNames}");
 

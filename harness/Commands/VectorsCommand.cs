@@ -43,6 +43,7 @@ public static class VectorsCommand
         var corners = new Option<bool>("--corners") { Description = "Deterministic corner cases per class, crossed over every format pair and mode." };
         var random = new Option<bool>("--random") { Description = "Weighted random vectors (TestFloat style)." };
         var exhaustive = new Option<bool>("--exhaustive") { Description = "Every code combination of the block (k*(wA+wB) <= 24 bits, e.g. -k 1)." };
+        var blockFormat = new Option<string?>("--block-format") { Description = "Dot vectors of one block format (e.g. nvfp4: e2m1 elements, k = 16, UE4M3 scales); sets --a, --b and -k. Valid: " + BlockFormat.ValidNames + "." };
         var shard = new Option<string?>("--shard") { Description = "I/N: write only part I (0-based) of N disjoint parts of the run." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores). The output does not depend on it.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print the coverage summary as JSON." };
@@ -52,7 +53,7 @@ public static class VectorsCommand
             "--random or --exhaustive: --corners --random. Deterministic: the same options and seed give the same bytes.\n" +
             "Example: mxref vectors gen --a e4m3 --b e4m3 -r all --count 100000 --seed 7 --corners --random -o e4m3.mxv")
         {
-            op, fa, fb, rounding, block, output, acc, count, seed, corners, random, exhaustive, shard, threads, json, file,
+            op, fa, fb, rounding, block, output, acc, count, seed, corners, random, exhaustive, shard, threads, json, file, blockFormat,
             scaleRule, specials, int8, flush,
         };
         cmd.SetAction(r =>
@@ -93,10 +94,11 @@ public static class VectorsCommand
             var (si, sn) = ParseShard(r.GetValue(shard));
             var options = new DotGeneratorOptions
             {
-                FormatsA = Formats(r.GetValue(fa)!, "--a"), FormatsB = Formats(r.GetValue(fb)!, "--b"), Modes = Modes(r.GetValue(rounding)!),
+                FormatsA = ElementFormats(r.GetValue(fa)!, "--a"), FormatsB = ElementFormats(r.GetValue(fb)!, "--b"), Modes = Modes(r.GetValue(rounding)!),
                 Block = r.GetValue(block), Output = outFormat, Model = model, Seed = ParseSeed(r.GetValue(seed)!), Count = r.GetValue(count),
                 Corners = c, Random = rnd, Exhaustive = ex, ShardIndex = si, ShardCount = sn,
             };
+            if (r.GetValue(blockFormat) is { } bfName) options = options.ForBlockFormat(CliParse.BlockFormat(bfName, "--block-format"));
             if (options.Validate() is { } problem) throw new UsageException(problem);
             var gen = new DotVectorGenerator(options);
             var header = gen.Header(RecordedCommand(r.Tokens.Select(t => t.Value).ToList()));
@@ -160,11 +162,11 @@ public static class VectorsCommand
         using var reader = MxvReader.Open(path);
         var h = reader.Header;
         RequireDot(h, path);
-        var all = Enumerable.Range(0, StandardFormats.Elements.Count).ToArray();
+        var all = StandardFormats.Elements;
         var report = new CoverageReport(CoverageReport.ExpectedFor(
-            h.FormatsA?.Select(n => StandardFormats.ElementCode(StandardFormats.TryParse(n)!)).ToArray() ?? all,
-            h.FormatsB?.Select(n => StandardFormats.ElementCode(StandardFormats.TryParse(n)!)).ToArray() ?? all,
-            h.Rounding?.Select(n => RoundingModes.TryParse(n)!.Value).ToArray() ?? RoundingModes.Deterministic));
+            h.FormatsA?.Select(n => StandardFormats.TryParse(n)!).ToArray() ?? all,
+            h.FormatsB?.Select(n => StandardFormats.TryParse(n)!).ToArray() ?? all,
+            h.Rounding?.Select(n => RoundingModes.TryParse(n)!.Value).ToArray() ?? RoundingModes.Deterministic, h.Scales, h.Block, h.OutputFormat));
         var counters = CoverageReport.NewCounters();
         var classifier = new DotClassifier(h.OutputFormat);
         var v = new DotVector(h.Block);
@@ -251,13 +253,13 @@ public static class VectorsCommand
 
     private static string Describe(string path, long line, DotVector v, DotResult res, NumberFormat o)
     {
-        var ea = StandardFormats.Elements[v.FormatA]; var eb = StandardFormats.Elements[v.FormatB];
+        var ea = v.FormatA; var eb = v.FormatB;
         string Els(byte[] codes, NumberFormat f) => string.Join(' ', codes.Select(x => Codec.Show(f, x)));
         string digits = "x" + DotLine.ResultDigits(o);
         return $"{path}:{line}: file D={v.D.ToString(digits)} ({Codec.Show(o, v.D)}) FLAGS={v.Flags:x2} ({ExceptionFlagNames.Format((ExceptionFlags)v.Flags)}), " +
                $"golden D={res.Bits.ToString(digits)} ({Codec.Show(o, res.Bits)}) FLAGS={(byte)res.Flags:x2} ({ExceptionFlagNames.Format(res.Flags)})\n" +
-               $"  FA={ea.Name} FB={eb.Name} RM={((RoundingMode)v.Rounding).ShortName()} SA={v.ScaleA:x2} ({Codec.Show(StandardFormats.E8M0, v.ScaleA)}) " +
-               $"SB={v.ScaleB:x2} ({Codec.Show(StandardFormats.E8M0, v.ScaleB)}) C={v.C:x8} ({Codec.Show(StandardFormats.Fp32, v.C)})\n" +
+               $"  FA={ea.Name} FB={eb.Name} RM={v.Rounding.ShortName()} SA={v.ScaleA:x2} ({v.Scales.Show(v.ScaleA)}) " +
+               $"SB={v.ScaleB:x2} ({v.Scales.Show(v.ScaleB)}) C={v.C:x8} ({Codec.Show(StandardFormats.Fp32, v.C)})\n" +
                $"  A=[{Els(v.A, ea)}]\n  B=[{Els(v.B, eb)}]";
     }
 
@@ -318,6 +320,10 @@ public static class VectorsCommand
         catch (MxvFormatException e) { throw new UsageException(e.Message); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
     }
+
+    /// <summary>Element formats named in an option (<c>all</c> or a comma list).</summary>
+    internal static NumberFormat[] ElementFormats(string text, string option) =>
+        Formats(text, option).Select(i => StandardFormats.Elements[i]).ToArray();
 
     internal static int[] Formats(string text, string option)
     {

@@ -119,7 +119,7 @@ public static class VerifyCommand
         if (!corners && !random && !exhaustive) corners = random = true;
         var options = new DotGeneratorOptions
         {
-            FormatsA = VectorsCommand.Formats(fa, "--a"), FormatsB = VectorsCommand.Formats(fb, "--b"), Modes = VectorsCommand.Modes(modes),
+            FormatsA = VectorsCommand.ElementFormats(fa, "--a"), FormatsB = VectorsCommand.ElementFormats(fb, "--b"), Modes = VectorsCommand.Modes(modes),
             Block = k, Model = model, Seed = VectorsCommand.ParseSeed(seed), Count = random ? count : 0,
             Corners = corners, Random = random, Exhaustive = exhaustive,
         };

@@ -12,15 +12,15 @@ public static class MxvLine
     private static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
 
     /// <summary>Upper bound of a data line's length in bytes, newline included.</summary>
-    public static int MaxLength(int k) => 2 * DotLine.PackedDigits(5, k) + 40;
+    public static int MaxLength(int k) => 2 * DotLine.PackedDigits(StandardFormats.Int8, k) + 40;
 
     /// <summary>Writes the line and a '\n' into <paramref name="dest"/>; returns the bytes written.</summary>
     public static int FormatDot(DotVector v, NumberFormat output, Span<byte> dest)
     {
         int p = 0;
-        dest[p++] = Hex[v.FormatA]; dest[p++] = (byte)' ';
-        dest[p++] = Hex[v.FormatB]; dest[p++] = (byte)' ';
-        dest[p++] = Hex[v.Rounding]; dest[p++] = (byte)' ';
+        dest[p++] = Hex[DotLine.CodeOf(v.FormatA)]; dest[p++] = (byte)' ';
+        dest[p++] = Hex[DotLine.CodeOf(v.FormatB)]; dest[p++] = (byte)' ';
+        dest[p++] = Hex[(int)v.Rounding]; dest[p++] = (byte)' ';
         p = HexDigits(v.ScaleA, 2, dest, p); dest[p++] = (byte)' ';
         p = Packed(v.A, v.FormatA, dest, p); dest[p++] = (byte)' ';
         p = HexDigits(v.ScaleB, 2, dest, p); dest[p++] = (byte)' ';
@@ -39,10 +39,10 @@ public static class MxvLine
     }
 
     /// <summary>Element i in bits [i·w, i·w + w) of one hex number, most significant digit first (as DotLine.Pack).</summary>
-    private static int Packed(byte[] codes, int formatCode, Span<byte> dest, int p)
+    private static int Packed(byte[] codes, NumberFormat format, Span<byte> dest, int p)
     {
-        int w = DotLine.ElementWidth(formatCode);
-        int digits = DotLine.PackedDigits(formatCode, codes.Length);
+        int w = DotLine.ElementWidth(format);
+        int digits = DotLine.PackedDigits(format, codes.Length);
         if (w == 8)
         {
             for (int i = codes.Length - 1; i >= 0; i--)

@@ -9,7 +9,7 @@ public static class DotEvaluation
 {
     public static DotResult Evaluate(this DotVector v, NumberFormat output, AccumulationModel model)
     {
-        var block = new BlockPair(ElementTable.ForCode(v.FormatA), v.A, v.ScaleA, ElementTable.ForCode(v.FormatB), v.B, v.ScaleB);
-        return MxDot.Dot(block, v.C, (RoundingMode)v.Rounding, output, model);
+        var block = new BlockPair(ElementTable.For(v.FormatA), v.A, v.ScaleA, ElementTable.For(v.FormatB), v.B, v.ScaleB, v.Scales);
+        return MxDot.Dot(block, v.C, v.Rounding, output, model);
     }
 }

@@ -9,10 +9,16 @@ public sealed class FieldException(string field, string message) : Exception(mes
     public string Field { get; } = field;
 }
 
-/// <summary>One dot-product vector: input fields and (optionally) the expected output.</summary>
+/// <summary>
+/// One dot-product vector: input fields and (optionally) the expected output. Formats and the rounding mode are held as
+/// formats, not hardware codes (the codes exist only in the line layout, the RTL port and the C ABI); the scale codes
+/// are read through <see cref="Scales"/> (E8M0 unless the file or command names another block format, e.g. NVFP4's UE4M3).
+/// </summary>
 public sealed class DotVector
 {
-    public int FormatA, FormatB, Rounding;
+    public NumberFormat FormatA = StandardFormats.E4M3, FormatB = StandardFormats.E4M3;
+    public RoundingMode Rounding;
+    public ScaleCodec Scales = ScaleCodec.E8M0;
     public byte ScaleA, ScaleB;
     public byte[] A, B;
     public uint C, D;
@@ -25,20 +31,41 @@ public sealed class DotVector
     }
 
     public int K => A.Length;
+
+    /// <summary>A copy of the input fields (formats, mode, scale format, scales, elements, C).</summary>
+    public DotVector CopyInputs()
+    {
+        var copy = new DotVector(K) { FormatA = FormatA, FormatB = FormatB, Rounding = Rounding, Scales = Scales, ScaleA = ScaleA, ScaleB = ScaleB, C = C };
+        A.CopyTo(copy.A, 0);
+        B.CopyTo(copy.B, 0);
+        return copy;
+    }
 }
 
 /// <summary>
 /// The dot line layout shared by <c>mxref dot</c> and <c>.mxv</c> files (docs/vector-format.md): hex fields separated
 /// by single spaces, <c>FA FB RM SA A SB B C</c> [<c>D FLAGS</c>]. A and B hold the k element codes packed into one hex
 /// number, element i in bits [i·w, i·w + w) (w = the format's width), exactly ceil(k·w/4) digits, most significant first.
+/// FA, FB and RM are hardware codes (0 e4m3 … 5 int8; 0 rne … 5 rto), translated here and nowhere else in vectors/;
+/// SA and SB are codes of the vector's scale format (<see cref="DotVector.Scales"/>).
 /// </summary>
 public static class DotLine
 {
     public static readonly string[] FieldNames = ["FA", "FB", "RM", "SA", "A", "SB", "B", "C", "D", "FLAGS"];
 
-    public static int ElementWidth(int formatCode) => StandardFormats.Elements[formatCode].Bits;
+    public static int ElementWidth(NumberFormat format) => format.Bits;
 
-    public static int PackedDigits(int formatCode, int k) => (k * ElementWidth(formatCode) + 3) / 4;
+    public static int PackedDigits(NumberFormat format, int k) => (k * format.Bits + 3) / 4;
+
+    /// <summary>The element format of a line's FA/FB code (0 e4m3 … 5 int8), or null.</summary>
+    public static NumberFormat? FormatOfCode(int code) => code >= 0 && code < StandardFormats.Elements.Count ? StandardFormats.Elements[code] : null;
+
+    /// <summary>The FA/FB code of an element format.</summary>
+    public static int CodeOf(NumberFormat format) => StandardFormats.ElementCode(format) is var c and >= 0
+        ? c : throw new ArgumentException($"{format.Name} has no element format code (valid: {ValidFormatCodes})");
+
+    public const string ValidFormatCodes = "0 e4m3, 1 e5m2, 2 e3m2, 3 e2m3, 4 e2m1, 5 int8";
+    public const string ValidModeCodes = "0 rne, 1 rtz, 2 rdn, 3 rup, 4 rna, 5 rto";
 
     public static int ResultDigits(NumberFormat output) => output.Bits / 4;
 
@@ -61,12 +88,12 @@ public static class DotLine
                 case 0: v.FormatA = FormatCode(tok, "FA"); break;
                 case 1: v.FormatB = FormatCode(tok, "FB"); break;
                 case 2:
-                    v.Rounding = (int)Hex(tok, "RM", 1);
-                    if (RoundingModes.FromCode(v.Rounding) is null) throw new FieldException("RM", $"RM '{tok}' is not a rounding-mode code; valid: 0 rne, 1 rtz, 2 rdn, 3 rup, 4 rna, 5 rto");
+                    v.Rounding = RoundingModes.FromCode((int)Hex(tok, "RM", 1))
+                        ?? throw new FieldException("RM", $"RM '{tok}' is not a rounding-mode code; valid: {ValidModeCodes}");
                     break;
-                case 3: v.ScaleA = (byte)Hex(tok, "SA", 2); break;
+                case 3: v.ScaleA = ScaleCode(tok, "SA", v.Scales); break;
                 case 4: Unpack(tok, "A", v.FormatA, v.A); break;
-                case 5: v.ScaleB = (byte)Hex(tok, "SB", 2); break;
+                case 5: v.ScaleB = ScaleCode(tok, "SB", v.Scales); break;
                 case 6: Unpack(tok, "B", v.FormatB, v.B); break;
                 case 7: v.C = (uint)Hex(tok, "C", 8); break;
                 case 8: v.D = (uint)Hex(tok, "D", ResultDigits(output)); break;
@@ -77,12 +104,15 @@ public static class DotLine
         if (pos < line.Length) throw new FieldException("end", $"unexpected text after the last field: '{line[pos..].ToString()}'");
     }
 
-    private static int FormatCode(ReadOnlySpan<char> tok, string field)
+    private static NumberFormat FormatCode(ReadOnlySpan<char> tok, string field) =>
+        FormatOfCode((int)Hex(tok, field, 1)) ?? throw new FieldException(field, $"{field} '{tok}' is not a format code; valid: {ValidFormatCodes}");
+
+    private static byte ScaleCode(ReadOnlySpan<char> tok, string field, ScaleCodec scales)
     {
-        int code = (int)Hex(tok, field, 1);
-        if (code >= StandardFormats.Elements.Count)
-            throw new FieldException(field, $"{field} '{tok}' is not a format code; valid: 0 e4m3, 1 e5m2, 2 e3m2, 3 e2m3, 4 e2m1, 5 int8");
-        return code;
+        uint code = (uint)Hex(tok, field, 2);
+        if (!scales.IsCode(code))
+            throw new FieldException(field, $"{field} '{tok}' is not a {scales.Format.Name} scale code (00..{scales.MaxCode:x2})");
+        return (byte)code;
     }
 
     private static ulong Hex(ReadOnlySpan<char> tok, string field, int digits)
@@ -107,12 +137,12 @@ public static class DotLine
     };
 
     /// <summary>Unpacks k w-bit codes from hex digits (least significant digit last).</summary>
-    public static void Unpack(ReadOnlySpan<char> tok, string field, int formatCode, Span<byte> codes)
+    public static void Unpack(ReadOnlySpan<char> tok, string field, NumberFormat format, Span<byte> codes)
     {
-        int w = ElementWidth(formatCode), k = codes.Length;
-        int digits = PackedDigits(formatCode, k);
+        int w = ElementWidth(format), k = codes.Length;
+        int digits = PackedDigits(format, k);
         if (tok.Length != digits)
-            throw new FieldException(field, $"{field} has {tok.Length} hex digits; {k} {StandardFormats.Elements[formatCode].Name} elements need exactly {digits}");
+            throw new FieldException(field, $"{field} has {tok.Length} hex digits; {k} {format.Name} elements need exactly {digits}");
         ulong buffer = 0;
         int bits = 0, element = 0;
         uint mask = (1u << w) - 1;
@@ -133,10 +163,10 @@ public static class DotLine
     }
 
     /// <summary>Packs codes as <see cref="Unpack"/> reads them.</summary>
-    public static void Pack(ReadOnlySpan<byte> codes, int formatCode, Span<char> dest)
+    public static void Pack(ReadOnlySpan<byte> codes, NumberFormat format, Span<char> dest)
     {
-        int w = ElementWidth(formatCode);
-        int digits = PackedDigits(formatCode, codes.Length);
+        int w = ElementWidth(format);
+        int digits = PackedDigits(format, codes.Length);
         ulong buffer = 0;
         int bits = 0, element = 0;
         for (int i = digits - 1; i >= 0; i--)
@@ -163,7 +193,7 @@ public static class DotLine
     public static void AppendInputs(System.Text.StringBuilder sb, DotVector v)
     {
         Span<char> buf = stackalloc char[Math.Max(PackedDigits(v.FormatA, v.K), PackedDigits(v.FormatB, v.K))];
-        sb.Append(HexChar(v.FormatA)).Append(' ').Append(HexChar(v.FormatB)).Append(' ').Append(HexChar(v.Rounding)).Append(' ');
+        sb.Append(HexChar(CodeOf(v.FormatA))).Append(' ').Append(HexChar(CodeOf(v.FormatB))).Append(' ').Append(HexChar((int)v.Rounding)).Append(' ');
         sb.Append(v.ScaleA.ToString("x2")).Append(' ');
         int da = PackedDigits(v.FormatA, v.K);
         Pack(v.A, v.FormatA, buf[..da]);
