@@ -2,6 +2,7 @@ using System.CommandLine;
 using MxRef.Dot;
 using MxRef.Formats;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Harness.Commands;
 

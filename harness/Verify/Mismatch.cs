@@ -2,6 +2,7 @@ using System.Text;
 using MxRef.Formats;
 using MxRef.Rounding;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Harness.Verify;
 

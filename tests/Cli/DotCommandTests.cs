@@ -5,6 +5,7 @@ using MxRef.Random;
 using MxRef.Tests.Dot;
 using MxRef.Vectors.Text;
 using Xunit;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Tests.CommandLine;
 

@@ -4,6 +4,7 @@ using MxRef.Rounding;
 using MxRef.Tests.Oracle;
 using MxRef.Vectors.Text;
 using Xunit;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Tests.CommandLine;
 

@@ -2,6 +2,7 @@ using MxRef.Rounding;
 using MxRef.Formats;
 using System.Text;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Tests.Cosim;
 

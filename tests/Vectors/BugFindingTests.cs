@@ -4,6 +4,7 @@ using MxRef.Rounding;
 using MxRef.Vectors.Generation;
 using MxRef.Vectors.Text;
 using Xunit;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Tests.Vectors;
 

@@ -1,6 +1,7 @@
 using MxRef.Dot;
 using MxRef.Random;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Vectors.Generation;
 

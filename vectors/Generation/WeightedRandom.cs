@@ -3,6 +3,7 @@ using MxRef.Formats;
 using MxRef.Random;
 using MxRef.Rounding;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Vectors.Generation;
 

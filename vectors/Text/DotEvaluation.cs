@@ -1,6 +1,7 @@
 using MxRef.Dot;
 using MxRef.Formats;
 using MxRef.Rounding;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Vectors.Text;
 

@@ -1,5 +1,6 @@
 using MxRef.Formats;
 using MxRef.Rounding;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Vectors.Text;
 

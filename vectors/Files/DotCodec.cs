@@ -1,49 +1,12 @@
 using MxRef.Formats;
 using MxRef.Rounding;
 
-namespace MxRef.Vectors.Text;
-
-/// <summary>A malformed field in a text line; the reader adds file and line.</summary>
-public sealed class FieldException(string field, string message) : Exception(message)
-{
-    public string Field { get; } = field;
-}
+namespace MxRef.Vectors.Files;
 
 /// <summary>
-/// One dot-product vector: input fields and (optionally) the expected output. Formats and the rounding mode are held as
-/// formats, not hardware codes (the codes exist only in the line layout, the RTL port and the C ABI); the scale codes
-/// are read through <see cref="Scales"/> (E8M0 unless the file or command names another block format, e.g. NVFP4's UE4M3).
-/// </summary>
-public sealed class DotVector
-{
-    public NumberFormat FormatA = StandardFormats.E4M3, FormatB = StandardFormats.E4M3;
-    public RoundingMode Rounding;
-    public ScaleCodec Scales = ScaleCodec.E8M0;
-    public byte ScaleA, ScaleB;
-    public byte[] A, B;
-    public uint C, D;
-    public byte Flags;
-
-    public DotVector(int k)
-    {
-        A = new byte[k];
-        B = new byte[k];
-    }
-
-    public int K => A.Length;
-
-    /// <summary>A copy of the input fields (formats, mode, scale format, scales, elements, C).</summary>
-    public DotVector CopyInputs()
-    {
-        var copy = new DotVector(K) { FormatA = FormatA, FormatB = FormatB, Rounding = Rounding, Scales = Scales, ScaleA = ScaleA, ScaleB = ScaleB, C = C };
-        A.CopyTo(copy.A, 0);
-        B.CopyTo(copy.B, 0);
-        return copy;
-    }
-}
-
-/// <summary>
-/// The dot line layout shared by <c>mxref dot</c> and <c>.mxv</c> files (docs/vector-format.md): hex fields separated
+/// The one line codec of the dot op, beside its record (<see cref="DotVector"/>): <see cref="DotLine"/> reads and writes
+/// text, <see cref="MxvLine"/> writes the generator's bytes; gen, check, stats, merge, verify and <c>mxref dot</c> use
+/// nothing else. The layout, shared by <c>mxref dot</c> and <c>.mxv</c> files (docs/vector-format.md): hex fields separated
 /// by single spaces, <c>FA FB RM SA A SB B C</c> [<c>D FLAGS</c>]. A and B hold the k element codes packed into one hex
 /// number, element i in bits [i·w, i·w + w) (w = the format's width), exactly ceil(k·w/4) digits, most significant first.
 /// FA, FB and RM are hardware codes (0 e4m3 … 5 int8; 0 rne … 5 rto), translated here and nowhere else in vectors/;
@@ -209,4 +172,71 @@ public static class DotLine
         d.ToString("x" + ResultDigits(output)) + " " + flags.ToString("x2");
 
     private static char HexChar(int v) => "0123456789abcdef"[v];
+}
+
+/// <summary>
+/// Formats a dot vector as an <c>.mxv</c> data line straight into bytes (no strings: the generator writes millions of
+/// lines a second). The layout is <see cref="DotLine"/>'s, <c>FA FB RM SA A SB B C D FLAGS</c>, lowercase hex.
+/// </summary>
+public static class MxvLine
+{
+    private static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
+
+    /// <summary>Upper bound of a data line's length in bytes, newline included.</summary>
+    public static int MaxLength(int k) => 2 * DotLine.PackedDigits(StandardFormats.Int8, k) + 40;
+
+    /// <summary>Writes the line and a '\n' into <paramref name="dest"/>; returns the bytes written.</summary>
+    public static int FormatDot(DotVector v, NumberFormat output, Span<byte> dest)
+    {
+        int p = 0;
+        dest[p++] = Hex[DotLine.CodeOf(v.FormatA)]; dest[p++] = (byte)' ';
+        dest[p++] = Hex[DotLine.CodeOf(v.FormatB)]; dest[p++] = (byte)' ';
+        dest[p++] = Hex[(int)v.Rounding]; dest[p++] = (byte)' ';
+        p = HexDigits(v.ScaleA, 2, dest, p); dest[p++] = (byte)' ';
+        p = Packed(v.A, v.FormatA, dest, p); dest[p++] = (byte)' ';
+        p = HexDigits(v.ScaleB, 2, dest, p); dest[p++] = (byte)' ';
+        p = Packed(v.B, v.FormatB, dest, p); dest[p++] = (byte)' ';
+        p = HexDigits(v.C, 8, dest, p); dest[p++] = (byte)' ';
+        p = HexDigits(v.D, DotLine.ResultDigits(output), dest, p); dest[p++] = (byte)' ';
+        p = HexDigits(v.Flags, 2, dest, p);
+        dest[p++] = (byte)'\n';
+        return p;
+    }
+
+    private static int HexDigits(uint value, int digits, Span<byte> dest, int p)
+    {
+        for (int i = digits - 1; i >= 0; i--) dest[p++] = Hex[(int)(value >> (4 * i)) & 0xF];
+        return p;
+    }
+
+    /// <summary>Element i in bits [i·w, i·w + w) of one hex number, most significant digit first (as DotLine.Pack).</summary>
+    private static int Packed(byte[] codes, NumberFormat format, Span<byte> dest, int p)
+    {
+        int w = DotLine.ElementWidth(format);
+        int digits = DotLine.PackedDigits(format, codes.Length);
+        if (w == 8)
+        {
+            for (int i = codes.Length - 1; i >= 0; i--)
+            {
+                dest[p++] = Hex[codes[i] >> 4];
+                dest[p++] = Hex[codes[i] & 0xF];
+            }
+            return p;
+        }
+        ulong buffer = 0;
+        int bits = 0, element = 0;
+        uint mask = (1u << w) - 1;
+        for (int i = digits - 1; i >= 0; i--)
+        {
+            while (bits < 4 && element < codes.Length)
+            {
+                buffer |= (ulong)(codes[element++] & mask) << bits;
+                bits += w;
+            }
+            dest[p + i] = Hex[(int)(buffer & 0xF)];
+            buffer >>= 4;
+            bits -= 4;
+        }
+        return p + digits;
+    }
 }
