@@ -26,7 +26,7 @@ public static class DotCommand
             "Streaming golden-model oracle for the MX block dot product. Reads lines from standard input:\n" +
             "  FA FB RM SA A SB B C      (hex fields separated by spaces)\n" +
             "FA/FB element format codes (0 e4m3, 1 e5m2, 2 e3m2, 3 e2m3, 4 e2m1, 5 int8), RM rounding mode\n" +
-            "(0 rne, 1 rtz, 2 rdn, 3 rup, 4 rna, 5 rto), SA/SB E8M0 scales (2 digits), A/B the k element codes packed\n" +
+            "(0 rne, 1 rtz, 2 rdn, 3 rup, 4 rna, 5 rto), SA/SB scale codes (2 digits; E8M0 unless --format says), A/B the k element codes packed\n" +
             "into one hex number (element i in bits [i*w, i*w+w), exactly ceil(k*w/4) digits), C the FP32 accumulator\n" +
             "(8 digits). Answers each line with 'D FLAGS': D in the output format (8 digits for fp32, 4 for bf16/fp16),\n" +
             "FLAGS 2 digits (bit 0 NX, 1 UF, 2 OF, 4 NV). Blank lines and lines starting with // are skipped.\n" +
