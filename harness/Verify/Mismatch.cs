@@ -40,7 +40,7 @@ public sealed class Mismatch
         var sb = new StringBuilder();
         sb.Append($"MISMATCH {Number}: {Source}\n");
         sb.Append($"  formats   A {fa.Name}, B {fb.Name}; rounding {v.Rounding.ShortName()}\n");
-        sb.Append($"  scales    {v.Scales.Format.Name} A 0x{v.ScaleA:x2} ({v.Scales.Show(v.ScaleA)}), B 0x{v.ScaleB:x2} ({v.Scales.Show(v.ScaleB)})\n");
+        sb.Append($"  scales    A 0x{v.ScaleA:x2} ({v.Scales.Show(v.ScaleA)}), B 0x{v.ScaleB:x2} ({v.Scales.Show(v.ScaleB)}); {v.Scales.Format.Name}\n");
         Elements(sb, "A", fa, v.A);
         Elements(sb, "B", fb, v.B);
         sb.Append($"  C         0x{v.C:x8} ({Value(v.C)})\n");
