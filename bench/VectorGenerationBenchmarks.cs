@@ -1,3 +1,4 @@
+using MxRef.Formats;
 using BenchmarkDotNet.Attributes;
 using MxRef.Rounding;
 using MxRef.Vectors.Coverage;
@@ -17,7 +18,7 @@ public class VectorGenerationBenchmarks
     private const int N = 4096;
     private readonly DotGeneratorOptions _options = new()
     {
-        FormatsA = [0], FormatsB = [0], Modes = RoundingModes.Deterministic, Block = 32, Seed = 1, Count = 1_000_000, Random = true,
+        FormatsA = [StandardFormats.E4M3], FormatsB = [StandardFormats.E4M3], Modes = RoundingModes.Deterministic, Block = 32, Seed = 1, Count = 1_000_000, Random = true,
     };
     private DotVectorGenerator _gen = null!;
     private readonly DotVector _v = new(32);

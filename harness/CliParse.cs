@@ -18,6 +18,10 @@ public static class CliParse
         return f;
     }
 
+    /// <summary>A named block format (nvfp4, mxfp8-e4m3, …) or ELEM/kN/SCALE; unknown names list the valid ones.</summary>
+    public static BlockFormat BlockFormat(string name, string option) =>
+        Formats.BlockFormat.TryParse(name) ?? throw new UsageException($"unknown block format '{name}' for {option}; valid: {Formats.BlockFormat.ValidNames}");
+
     public static RoundingMode Rounding(string name, string option = "--rounding") =>
         RoundingModes.TryParse(name) ?? throw new UsageException($"unknown rounding mode '{name}' for {option}; valid: {RoundingModes.ValidNames}");
 
@@ -35,6 +39,10 @@ public static class CliParse
         return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(n => StandardFormats.ElementCode(ElementFormat(n, option))).Distinct().ToArray();
     }
+
+    /// <summary>A comma list of MX element formats or <c>all</c> (duplicates dropped), in element-code order for <c>all</c>.</summary>
+    public static NumberFormat[] ElementFormats(string text, string option) =>
+        ElementFormatCodes(text, option).Select(c => StandardFormats.Elements[c]).ToArray();
 
     /// <summary>A comma list of rounding modes or <c>all</c>: the deterministic modes, the ones a vector line can name.</summary>
     public static RoundingMode[] VectorRoundingModes(string text, string option = "--rounding")

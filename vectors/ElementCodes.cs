@@ -9,7 +9,7 @@ namespace MxRef.Vectors;
 /// </summary>
 public sealed class ElementCodes
 {
-    public int FormatCode { get; }
+    private int FormatCode { get; }
     public NumberFormat Format { get; }
     public ElementTable Table { get; }
     public byte Zero, NegativeZero, MinSubnormal, MaxSubnormal, MinNormal, One, MaxNormal;
@@ -21,7 +21,15 @@ public sealed class ElementCodes
 
     private static readonly ElementCodes[] All = Enumerable.Range(0, StandardFormats.Elements.Count).Select(i => new ElementCodes(i)).ToArray();
 
-    public static ElementCodes For(int formatCode) => All[formatCode];
+    /// <summary>The codes of an MX element format (the formats of <see cref="StandardFormats.Elements"/>).</summary>
+    public static ElementCodes For(NumberFormat format) => StandardFormats.ElementCode(format) is var i and >= 0
+        ? All[i] : throw new ArgumentException($"{format.Name} is not an MX element format");
+
+    /// <summary>By position in <see cref="StandardFormats.Elements"/> (for tables indexed by format).</summary>
+    internal static ElementCodes At(int index) => All[index];
+
+    /// <summary>Position of the format in <see cref="StandardFormats.Elements"/> (tables indexed by format).</summary>
+    internal int Index => FormatCode;
 
     private ElementCodes(int formatCode)
     {

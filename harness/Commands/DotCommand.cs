@@ -2,6 +2,7 @@ using System.CommandLine;
 using MxRef.Dot;
 using MxRef.Formats;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Harness.Commands;
 
@@ -15,34 +16,46 @@ public static class DotCommand
         var block = new Option<int>("--block", "-k") { Description = "Block size k (elements per operand, default 32).", DefaultValueFactory = _ => 32 };
         var lineBuffered = new Option<bool>("--line-buffered") { Description = "Flush after every answer (automatic when standard input is a terminal)." };
         var keepGoing = new Option<bool>("--keep-going") { Description = "Answer a malformed line with 'ERR <message>' and continue, instead of stopping with exit code 2." };
+        var format = new Option<string?>("--format", "--block-format")
+        {
+            Description = "Block format of the operands (default: OCP MX, E8M0 scales, any element on each side). A named one fixes the " +
+                          "elements, the block size (unless -k is given) and the scale format, e.g. nvfp4: FA = FB = 4 (e2m1), k = 16, SA/SB UE4M3 " +
+                          "codes (00..7f; 38 = 1.0, 7e = 448, 7f = NaN). Valid: " + BlockFormat.ValidNames + ".",
+        };
         var cmd = new Command("dot",
             "Streaming golden-model oracle for the MX block dot product. Reads lines from standard input:\n" +
             "  FA FB RM SA A SB B C      (hex fields separated by spaces)\n" +
             "FA/FB element format codes (0 e4m3, 1 e5m2, 2 e3m2, 3 e2m3, 4 e2m1, 5 int8), RM rounding mode\n" +
-            "(0 rne, 1 rtz, 2 rdn, 3 rup, 4 rna, 5 rto), SA/SB E8M0 scales (2 digits), A/B the k element codes packed\n" +
+            "(0 rne, 1 rtz, 2 rdn, 3 rup, 4 rna, 5 rto), SA/SB scale codes (2 digits; E8M0 unless --format says), A/B the k element codes packed\n" +
             "into one hex number (element i in bits [i*w, i*w+w), exactly ceil(k*w/4) digits), C the FP32 accumulator\n" +
             "(8 digits). Answers each line with 'D FLAGS': D in the output format (8 digits for fp32, 4 for bf16/fp16),\n" +
             "FLAGS 2 digits (bit 0 NX, 1 UF, 2 OF, 4 NV). Blank lines and lines starting with // are skipped.\n" +
+            "With --format nvfp4 the same layout carries UE4M3 scales and 16 E2M1 elements: D = C + sa*sb*sum(a_i*b_i), one rounding.\n" +
             "Example: echo '0 0 0 7f 38 7f 40 3f800000' | mxref dot -k 1   prints   40400000 00   (1.0 x 2.0 + 1.0 = 3.0)")
         {
-            output, acc, block, lineBuffered, keepGoing,
+            output, acc, block, lineBuffered, keepGoing, format,
         };
         cmd.SetAction(r =>
         {
             var outFormat = CliParse.Format(r.GetValue(output)!, "--out");
             if (!StandardFormats.Outputs.Contains(outFormat)) throw new UsageException($"--out must be one of fp32, bf16, fp16 (got '{r.GetValue(output)}')");
             var model = AccumulationModel.TryParse(r.GetValue(acc)!) ?? throw new UsageException($"unknown accumulation model '{r.GetValue(acc)}' for --acc; valid: {AccumulationModel.ValidNames}");
-            int k = r.GetValue(block);
+            var blockFormat = r.GetValue(format) is { } name ? CliParse.BlockFormat(name, "--format") : null;
+            if (blockFormat is { Microexponent: not null })
+                throw new UsageException($"--format {blockFormat.Name}: a shared-microexponent format has no dot line layout; use an OCP MX or NVFP4 block format");
+            bool kGiven = r.GetResult(block) is { Implicit: false };
+            int k = blockFormat is not null && !kGiven ? blockFormat.BlockSize : r.GetValue(block);
             if (k is < 1 or > 4096) throw new UsageException($"--block must be 1..4096, got {k}");
             bool flush = r.GetValue(lineBuffered) || !Console.IsInputRedirected;
-            return Run(Console.In, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error, outFormat, model, k, flush, r.GetValue(keepGoing));
+            return Run(Console.In, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error, outFormat, model, k, flush, r.GetValue(keepGoing), blockFormat);
         });
         return cmd;
     }
 
-    public static int Run(TextReader input, TextWriter output, TextWriter error, NumberFormat outFormat, AccumulationModel model, int k, bool flush, bool keepGoing)
+    public static int Run(TextReader input, TextWriter output, TextWriter error, NumberFormat outFormat, AccumulationModel model, int k, bool flush, bool keepGoing,
+        BlockFormat? blockFormat = null)
     {
-        var v = new DotVector(k);
+        var v = new DotVector(k) { Scales = blockFormat?.ScaleCodec ?? ScaleCodec.E8M0 };
         long lineNo = 0;
         string? line;
         while ((line = input.ReadLine()) is not null)
@@ -53,6 +66,9 @@ public static class DotCommand
             try
             {
                 DotLine.Parse(span, v, withExpected: false, outFormat);
+                if (blockFormat is not null && (v.FormatA != blockFormat.Element || v.FormatB != blockFormat.Element))
+                    throw new FieldException(v.FormatA != blockFormat.Element ? "FA" : "FB",
+                        $"{blockFormat.Name} elements are {blockFormat.Element.Name} (code {DotLine.CodeOf(blockFormat.Element)})");
             }
             catch (FieldException e)
             {

@@ -27,6 +27,8 @@ public sealed class GeneratorOptionSet
     public Option<bool> Corners { get; } = new("--corners") { Description = "Deterministic corner cases of every coverage class, crossed over every format pair and mode (docs/vectors.md)." };
     public Option<bool> Random { get; } = new("--random") { Description = "--count weighted random vectors (TestFloat style). Without --corners, --random or --exhaustive: --corners --random." };
     public Option<bool> Exhaustive { get; } = new("--exhaustive") { Description = "Every code combination of the block (k*(wA+wB) <= 24 bits: k = 1, or 2 with 4/6-bit formats)." };
+    /// <summary>Dot vectors of one block format (sets --a, --b, -k and the scale format); null for a design's run.</summary>
+    public Option<string?>? BlockFormat { get; }
     public Option<string> Shard { get; } = new("--shard") { Description = "I/N: only part I (0-based) of N disjoint parts of the run, e.g. --shard 3/16 in a job array (default 0/1: all).", DefaultValueFactory = _ => "0/1" };
 
     private static string ElementNames => string.Join(',', StandardFormats.Elements.Select(e => e.Name));
@@ -36,6 +38,10 @@ public sealed class GeneratorOptionSet
         if (!fileOptions) return;
         Block = new Option<int>("--block", "-k") { Description = "Block size k (default 32).", DefaultValueFactory = _ => 32 };
         Output = new Option<string>("--out") { Description = "Output format of D: fp32 (default), bf16, fp16.", DefaultValueFactory = _ => "fp32" };
+        BlockFormat = new Option<string?>("--block-format")
+        {
+            Description = "Dot vectors of one block format (e.g. nvfp4: e2m1 elements, k = 16, UE4M3 scales); sets --a, --b and -k. Valid: " + Formats.BlockFormat.ValidNames + ".",
+        };
     }
 
     /// <summary>The set for vector files (<c>vectors gen</c>): every option, <c>--block</c> and <c>--out</c> included.</summary>
@@ -52,6 +58,7 @@ public sealed class GeneratorOptionSet
         command.Add(Rounding);
         if (Block is not null) command.Add(Block);
         if (Output is not null) command.Add(Output);
+        if (BlockFormat is not null) command.Add(BlockFormat);
         command.Add(Accumulation);
         command.Add(Count);
         command.Add(Seed);
@@ -79,8 +86,8 @@ public sealed class GeneratorOptionSet
         if (!corners && !random && !exhaustive) corners = random = true;
         var options = new DotGeneratorOptions
         {
-            FormatsA = CliParse.ElementFormatCodes(r.GetValue(FormatsA)!, "--a"),
-            FormatsB = CliParse.ElementFormatCodes(r.GetValue(FormatsB)!, "--b"),
+            FormatsA = CliParse.ElementFormats(r.GetValue(FormatsA)!, "--a"),
+            FormatsB = CliParse.ElementFormats(r.GetValue(FormatsB)!, "--b"),
             Modes = CliParse.VectorRoundingModes(r.GetValue(Rounding)!),
             Block = block ?? (Block is null ? 32 : r.GetValue(Block)),
             Output = Output is null ? StandardFormats.Fp32 : CliParse.Format(r.GetValue(Output)!, "--out"),
@@ -89,6 +96,7 @@ public sealed class GeneratorOptionSet
             Count = r.GetValue(Count),
             Corners = corners, Random = random, Exhaustive = exhaustive,
         };
+        if (BlockFormat is not null && r.GetValue(BlockFormat) is { } name) options = options.ForBlockFormat(CliParse.BlockFormat(name, "--block-format"));
         return options.Validate() is { } problem ? throw new UsageException(problem) : options;
     }
 

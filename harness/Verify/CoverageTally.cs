@@ -1,6 +1,7 @@
 using MxRef.Formats;
 using MxRef.Vectors.Coverage;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Harness.Verify;
 

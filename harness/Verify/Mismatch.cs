@@ -2,6 +2,7 @@ using System.Text;
 using MxRef.Formats;
 using MxRef.Rounding;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Harness.Verify;
 
@@ -34,12 +35,12 @@ public sealed class Mismatch
     public string ToText(int k)
     {
         var v = Vector;
-        var fa = StandardFormats.Elements[v.FormatA];
-        var fb = StandardFormats.Elements[v.FormatB];
+        var fa = v.FormatA;
+        var fb = v.FormatB;
         var sb = new StringBuilder();
         sb.Append($"MISMATCH {Number}: {Source}\n");
-        sb.Append($"  formats   A {fa.Name} ({v.FormatA}), B {fb.Name} ({v.FormatB}); rounding {((RoundingMode)v.Rounding).ShortName()} ({v.Rounding})\n");
-        sb.Append($"  scales    A 0x{v.ScaleA:x2} ({Scale(v.ScaleA)}), B 0x{v.ScaleB:x2} ({Scale(v.ScaleB)})\n");
+        sb.Append($"  formats   A {fa.Name}, B {fb.Name}; rounding {v.Rounding.ShortName()}\n");
+        sb.Append($"  scales    A 0x{v.ScaleA:x2} ({v.Scales.Show(v.ScaleA)}), B 0x{v.ScaleB:x2} ({v.Scales.Show(v.ScaleB)}); {v.Scales.Format.Name}\n");
         Elements(sb, "A", fa, v.A);
         Elements(sb, "B", fb, v.B);
         sb.Append($"  C         0x{v.C:x8} ({Value(v.C)})\n");
@@ -51,8 +52,6 @@ public sealed class Mismatch
         if (TraceFile is not null) sb.Append($"  trace     {TraceFile}{(TraceNote is null ? "" : " (" + TraceNote + ")")}\n");
         return sb.ToString();
     }
-
-    private static string Scale(byte s) => s == 0xFF ? "NaN" : $"2^{s - 127}";
 
     /// <summary>Element codes with their values, eight per line.</summary>
     private static void Elements(StringBuilder sb, string name, NumberFormat f, byte[] codes)

@@ -33,9 +33,7 @@ public sealed class RunContext(AccumulationModel model, int maxMismatches, TimeS
         long n = Interlocked.Increment(ref _mismatchCount);
         if (n > maxMismatches) return;
         var v = batch.Vectors[i];
-        var copy = new DotVector(v.K) { FormatA = v.FormatA, FormatB = v.FormatB, Rounding = v.Rounding, ScaleA = v.ScaleA, ScaleB = v.ScaleB, C = v.C };
-        v.A.CopyTo(copy.A);
-        v.B.CopyTo(copy.B);
+        var copy = v.CopyInputs();
         // A few vectors before it put the pipeline in the state it had (for the trace re-run); a few after show the drain.
         int from = Math.Max(0, i - 8), to = Math.Min(batch.Count, i + 9);
         var m = new Mismatch

@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
+using MxRef.Formats;
+using MxRef.Rounding;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Harness.Verify;
 
@@ -15,12 +18,17 @@ public static class StreamProtocol
 
     public static int RecordBytes(int k) => 12 + 2 * k;
 
-    /// <summary>fmt_a fmt_b rm scale_a scale_b 0 0 0 | c | a lanes | b lanes.</summary>
+    /// <summary>
+    /// fmt_a fmt_b rm scale_a scale_b 0 0 0 | c | a lanes | b lanes. The port's format and mode codes are the line
+    /// layout's (0 e4m3 … 5 int8, 0 rne … 5 rto); its scales are E8M0 (rtl/mx_dot decodes no other scale format).
+    /// </summary>
     public static void Encode(DotVector v, Span<byte> record)
     {
         int k = v.K;
-        record[0] = (byte)v.FormatA;
-        record[1] = (byte)v.FormatB;
+        if (v.Scales != ScaleCodec.E8M0)
+            throw new ArgumentException($"the RTL port carries E8M0 scales; this vector's scales are {v.Scales.Format.Name}");
+        record[0] = (byte)DotLine.CodeOf(v.FormatA);
+        record[1] = (byte)DotLine.CodeOf(v.FormatB);
         record[2] = (byte)v.Rounding;
         record[3] = v.ScaleA;
         record[4] = v.ScaleB;
@@ -34,7 +42,10 @@ public static class StreamProtocol
     public static void Decode(ReadOnlySpan<byte> record, DotVector v)
     {
         int k = v.K;
-        v.FormatA = record[0]; v.FormatB = record[1]; v.Rounding = record[2];
+        v.FormatA = DotLine.FormatOfCode(record[0]) ?? throw new InvalidDataException($"format code {record[0]} in a stream record");
+        v.FormatB = DotLine.FormatOfCode(record[1]) ?? throw new InvalidDataException($"format code {record[1]} in a stream record");
+        v.Rounding = RoundingModes.FromCode(record[2]) ?? throw new InvalidDataException($"rounding code {record[2]} in a stream record");
+        v.Scales = ScaleCodec.E8M0;
         v.ScaleA = record[3]; v.ScaleB = record[4];
         v.C = BinaryPrimitives.ReadUInt32LittleEndian(record[8..]);
         record.Slice(12, k).CopyTo(v.A);

@@ -1,4 +1,5 @@
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Harness.Verify;
 

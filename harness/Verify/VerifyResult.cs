@@ -75,8 +75,8 @@ public sealed class VerifyResult
                 ["file"] = m.File,
                 ["origin"] = m.Origin,
                 ["inputs"] = m.ModelLine,
-                ["format_a"] = StandardFormats.Elements[m.Vector.FormatA].Name,
-                ["format_b"] = StandardFormats.Elements[m.Vector.FormatB].Name,
+                ["format_a"] = m.Vector.FormatA.Name,
+                ["format_b"] = m.Vector.FormatB.Name,
                 ["expected"] = $"{m.ExpectedD:x8} {m.ExpectedFlags:x2}",
                 ["actual"] = $"{m.ActualD:x8} {m.ActualFlags:x2}",
                 ["expected_value"] = Mismatch.Value(m.ExpectedD),
@@ -120,17 +120,17 @@ public sealed class VerifyResult
     public string ToJUnit()
     {
         var details = MismatchJson.Select(j => ((string?)j["format_a"] ?? "", (string?)j["format_b"] ?? "", (string?)j["source"] ?? "", $"expected {j["expected"]}, actual {j["actual"]}; re-run: {j["repro"]}"))
-            .Concat(Mismatches.Select(m => (StandardFormats.Elements[m.Vector.FormatA].Name, StandardFormats.Elements[m.Vector.FormatB].Name, m.Source,
+            .Concat(Mismatches.Select(m => (m.Vector.FormatA.Name, m.Vector.FormatB.Name, m.Source,
                 $"expected {m.ExpectedD:x8} {m.ExpectedFlags:x2}, actual {m.ActualD:x8} {m.ActualFlags:x2}; re-run: {m.ReproCommand}")))
             .ToList();
         var sb = new StringBuilder();
         var cases = new List<string>();
         int failures = 0, errors = 0;
         string cls = SecurityElement.Escape($"mxref.verify.{Top}")!;
-        for (int a = 0; a < 6; a++)
-            for (int b = 0; b < 6; b++)
+        foreach (var a in StandardFormats.Elements)
+            foreach (var b in StandardFormats.Elements)
             {
-                string fa = StandardFormats.Elements[a].Name, fb = StandardFormats.Elements[b].Name;
+                string fa = a.Name, fb = b.Name;
                 long n = Coverage[MxRef.Vectors.Coverage.CoverageClasses.Pair(a, b)];
                 if (n == 0) continue;
                 var bad = details.Where(d => d.Item1 == fa && d.Item2 == fb).ToList();

@@ -108,9 +108,9 @@ public static class VerifyRun
     /// <summary>The coverage classes a file must hit, from the formats and modes its header lists (all when absent).</summary>
     private static IReadOnlyList<int> ExpectedOf(MxRef.Vectors.Files.MxvHeader h)
     {
-        int[] Codes(IReadOnlyList<string>? names) => names is null
-            ? Enumerable.Range(0, MxRef.Formats.StandardFormats.Elements.Count).ToArray()
-            : names.Select(n => MxRef.Formats.StandardFormats.ElementCode(MxRef.Formats.StandardFormats.TryParse(n)!)).ToArray();
+        IReadOnlyList<MxRef.Formats.NumberFormat> Codes(IReadOnlyList<string>? names) => names is null
+            ? MxRef.Formats.StandardFormats.Elements
+            : names.Select(n => MxRef.Formats.StandardFormats.TryParse(n)!).ToArray();
         var modes = h.Rounding is null ? MxRef.Rounding.RoundingModes.Deterministic.ToArray() : h.Rounding.Select(n => MxRef.Rounding.RoundingModes.TryParse(n)!.Value).ToArray();
         return MxRef.Vectors.Coverage.CoverageClasses.Expected(Codes(h.FormatsA), Codes(h.FormatsB), modes);
     }

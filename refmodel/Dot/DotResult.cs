@@ -1,3 +1,4 @@
+using MxRef.Formats;
 using MxRef.Rounding;
 
 namespace MxRef.Dot;
@@ -5,24 +6,60 @@ namespace MxRef.Dot;
 /// <summary>A dot-product result: the output format's bits and the exception flags (bit 0 NX, 1 UF, 2 OF, 4 NV).</summary>
 public readonly record struct DotResult(uint Bits, ExceptionFlags Flags);
 
-/// <summary>One MX block operand pair: element codes (low bits of each byte) with their tables and E8M0 scales.</summary>
+/// <summary>
+/// One block operand pair: element codes (low bits of each byte) with their tables, and one scale code per operand read
+/// through the block format's <see cref="ScaleCodec"/> (E8M0 for OCP MX, UE4M3 for NVFP4). Both operands share the
+/// scale format.
+/// </summary>
 public readonly ref struct BlockPair
 {
     public readonly ElementTable TableA, TableB;
     public readonly ReadOnlySpan<byte> A, B;
     public readonly byte ScaleA, ScaleB;
+    public readonly ScaleCodec Scales;
 
+    /// <summary>An OCP MX pair: E8M0 scales (OCP MX v1.0 §5.4).</summary>
     public BlockPair(ElementTable tableA, ReadOnlySpan<byte> a, byte scaleA, ElementTable tableB, ReadOnlySpan<byte> b, byte scaleB)
+        : this(tableA, a, scaleA, tableB, b, scaleB, ScaleCodec.E8M0)
+    {
+    }
+
+    public BlockPair(ElementTable tableA, ReadOnlySpan<byte> a, byte scaleA, ElementTable tableB, ReadOnlySpan<byte> b, byte scaleB, ScaleCodec scales)
     {
         if (a.Length != b.Length) throw new ArgumentException($"block sizes differ: {a.Length} A elements, {b.Length} B elements");
         if (a.Length == 0) throw new ArgumentException("a block has at least one element");
-        TableA = tableA; TableB = tableB; A = a; B = b; ScaleA = scaleA; ScaleB = scaleB;
+        if (!scales.IsCode(scaleA) || !scales.IsCode(scaleB))
+            throw new ArgumentException($"scale codes {scaleA:x2}, {scaleB:x2}: a {scales.Format.Name} code is at most {scales.MaxCode:x2}");
+        TableA = tableA; TableB = tableB; A = a; B = b; ScaleA = scaleA; ScaleB = scaleB; Scales = scales;
+    }
+
+    /// <summary>A pair of the block format's elements and scale (both operands in <paramref name="format"/>).</summary>
+    public BlockPair(BlockFormat format, ReadOnlySpan<byte> a, byte scaleA, ReadOnlySpan<byte> b, byte scaleB)
+        : this(ElementTable.For(format.Element), a, scaleA, ElementTable.For(format.Element), b, scaleB, format.ScaleCodec)
+    {
     }
 
     public int Length => A.Length;
 
-    public BlockPair Slice(int start, int length) => new(TableA, A.Slice(start, length), ScaleA, TableB, B.Slice(start, length), ScaleB);
+    public BlockPair Slice(int start, int length) => new(TableA, A.Slice(start, length), ScaleA, TableB, B.Slice(start, length), ScaleB, Scales);
 
-    /// <summary>Exponent of the product sum's last bit: scales 2^(sa+sb−254) times the fixed point's 2^−32.</summary>
-    public int SumExponent => ScaleA + ScaleB - 254 - 2 * ElementTable.FractionBits;
+    /// <summary>Either scale is a NaN code (rule 1).</summary>
+    public bool ScaleIsNaN => Scales.IsNaN(ScaleA) || Scales.IsNaN(ScaleB);
+
+    /// <summary>
+    /// Either scale is zero (a UE4M3 0x00; E8M0 has no zero) and neither is NaN: every scaled product is a zero. A NaN
+    /// scale wins: sa·sb is then NaN, a quiet NaN with no ∞×0 to flag.
+    /// </summary>
+    public bool ScaleIsZero => !Scales.IsPowerOfTwo && (Scales.IsZero(ScaleA) || Scales.IsZero(ScaleB)) && !ScaleIsNaN;
+
+    /// <summary>
+    /// sa·sb = <see cref="ScaleSignificand"/> · 2^(<see cref="SumExponent"/> + 2·FractionBits), exact: the product of the
+    /// two scale significands (1 for a power-of-two scale; at most 15·15 for UE4M3).
+    /// </summary>
+    public uint ScaleSignificand => Scales.Significand(ScaleA) * Scales.Significand(ScaleB);
+
+    /// <summary>
+    /// Exponent of the product sum's last bit: the scales' exponents (E8M0: sa + sb − 2·127) plus the fixed point's 2^−32.
+    /// </summary>
+    public int SumExponent => Scales.Exponent(ScaleA) + Scales.Exponent(ScaleB) - 2 * ElementTable.FractionBits;
 }

@@ -7,8 +7,10 @@ namespace MxRef.Dot;
 /// <c>fp32-sum</c>: the way FP32 emulators (e.g. TOSA's reference model) compute an MX dot product. Each product
 /// a_i·b_i is formed in FP32 (exact: element products have at most 16 significant bits and lie in FP32's normal range),
 /// the products are summed in FP32 in index order starting from the first product, rounding after each addition; the
-/// sum is multiplied by 2^(sa+sb−254) with one FP32 rounding; finally C is added and the result rounded to the output
-/// format. Every step uses the given rounding mode and IEEE 754 special-value rules.
+/// sum is multiplied by sa·sb with one FP32 rounding (sa·sb itself is exact in FP32: E8M0 gives 2^(Sa+Sb−2·127), whose
+/// extremes the single scaling step reaches without an intermediate overflow; two UE4M3 significands of 4 bits give 8);
+/// finally C is added and the result rounded to the output format. Every step uses the given rounding mode and IEEE 754
+/// special-value rules (a NaN scale gives NaN; a zero UE4M3 scale times an infinite sum is ∞×0, NV).
 /// </summary>
 public static class Fp32SumModel
 {
@@ -23,10 +25,12 @@ public static class Fp32SumModel
             uint product = Product(p, i, ref flags);
             sum = i == 0 ? product : Fp32Arith.Add(sum, product, fp32, ctx, ref flags);
         }
-        if (p.ScaleA == 0xFF || p.ScaleB == 0xFF)
+        if (p.ScaleIsNaN)
             sum = fp32.CanonicalNanCode;
+        else if (p.Scales.IsPowerOfTwo)
+            sum = Fp32Arith.ScaleByPowerOfTwo(sum, p.SumExponent + 2 * ElementTable.FractionBits, ctx, ref flags);
         else
-            sum = Fp32Arith.ScaleByPowerOfTwo(sum, p.ScaleA + p.ScaleB - 254, ctx, ref flags);
+            sum = Fp32Arith.Scale(sum, p.ScaleSignificand, p.SumExponent + 2 * ElementTable.FractionBits, ctx, ref flags);
         uint d = Fp32Arith.Add(sum, c, output, ctx, ref flags);
         return new DotResult(d, flags);
     }
@@ -90,6 +94,53 @@ public static class Fp32Arith
         var a = Codec.Decode(fp32, x);
         if (!a.IsFinite || a.IsZero) return a.IsNaN ? fp32.CanonicalNanCode : x;
         var r = RoundingCore.Round(fp32, a.Negative, a.Significand, a.Exponent + k, false, ctx);
+        flags |= r.Flags;
+        return r.Code;
+    }
+
+    /// <summary>
+    /// x·(m·2^k) rounded once to FP32, for a non-negative exact scale m·2^k (m &lt; 2^32): IEEE 754 multiplication by a
+    /// positive or +0 factor (x·+0 keeps x's sign; ∞·0 is NaN with NV).
+    /// </summary>
+    public static uint Scale(uint x, uint m, int k, in RoundingContext ctx, ref ExceptionFlags flags)
+    {
+        var fp32 = StandardFormats.Fp32;
+        var a = Codec.Decode(fp32, x);
+        if (a.IsNaN) return fp32.CanonicalNanCode;
+        if (m == 0)
+        {
+            if (a.IsInfinity) { flags |= ExceptionFlags.Invalid; return fp32.CanonicalNanCode; }
+            return MxDot.ZeroOf(fp32, a.Negative);
+        }
+        if (a.IsInfinity || a.IsZero) return x;
+        var r = RoundingCore.Round(fp32, a.Negative, a.Significand * m, a.Exponent + k, false, ctx);
+        flags |= r.Flags;
+        return r.Code;
+    }
+
+    /// <summary>
+    /// x·y of two FP32 bit patterns, rounded once to <paramref name="output"/> (IEEE 754 §6: NaN in → NaN, NV for a
+    /// signalling NaN or ∞×0; the sign of a zero or infinite product is the XOR of the signs).
+    /// </summary>
+    public static uint Multiply(uint x, uint y, NumberFormat output, in RoundingContext ctx, ref ExceptionFlags flags)
+    {
+        var fp32 = StandardFormats.Fp32;
+        var a = Codec.Decode(fp32, x);
+        var b = Codec.Decode(fp32, y);
+        if (a.IsNaN || b.IsNaN)
+        {
+            if (a.Class == ValueClass.SignalingNaN || b.Class == ValueClass.SignalingNaN) flags |= ExceptionFlags.Invalid;
+            return output.CanonicalNanCode;
+        }
+        bool negative = a.Negative ^ b.Negative;
+        if ((a.IsInfinity && b.IsZero) || (a.IsZero && b.IsInfinity))
+        {
+            flags |= ExceptionFlags.Invalid;
+            return output.CanonicalNanCode;
+        }
+        if (a.IsInfinity || b.IsInfinity) return (negative ? output.NegativeZeroCode : 0) | output.InfinityCode;
+        if (a.IsZero || b.IsZero) return MxDot.ZeroOf(output, negative);
+        var r = RoundingCore.Round(output, negative, a.Significand * b.Significand, a.Exponent + b.Exponent, false, ctx);
         flags |= r.Flags;
         return r.Code;
     }

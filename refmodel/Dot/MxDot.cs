@@ -5,8 +5,10 @@ using MxRef.Rounding;
 namespace MxRef.Dot;
 
 /// <summary>
-/// The golden MX dot product (OCP MX v1.0 §6.1): D = C + 2^(sa+sb−254)·Σ a_i·b_i for one block, under an
-/// accumulation model. The reference model <c>fused</c> computes the sum exactly and rounds once; see docs/semantics.md.
+/// The golden block dot product (OCP MX v1.0 §6.1): D = C + sa·sb·Σ a_i·b_i for one block, under an accumulation
+/// model. The scales are read through the pair's <see cref="ScaleCodec"/>: E8M0 (sa·sb = 2^(Sa+Sb−2·127)) or a float
+/// scale such as NVFP4's UE4M3, whose product sa·sb is formed exactly from the two significands. The reference model
+/// <c>fused</c> computes the sum exactly and rounds once; see docs/semantics.md.
 /// </summary>
 public static class MxDot
 {
@@ -27,15 +29,18 @@ public static class MxDot
         var (sum, classes) = ProductSum(p);
 
         var cv = Codec.Decode(StandardFormats.Fp32, c);
-        if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || p.ScaleA == 0xFF || p.ScaleB == 0xFF || !cv.IsFinite)
+        if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || p.ScaleIsNaN || !cv.IsFinite)
         {
             var special = new SpecialCases();
-            special.AddScale(p.ScaleA);
-            special.AddScale(p.ScaleB);
+            special.AddScale(p.Scales, p.ScaleA);
+            special.AddScale(p.Scales, p.ScaleB);
             special.AddC(cv);
             if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0) special.AddProducts(p);
             if (special.Resolve(output) is { } r) return r;
         }
+        // A float scale (UE4M3): sa·sb·Σ is the integer sum times the two scale significands, still exact in 128 bits
+        // (ScaledSum checks the width); a power-of-two scale only moves the exponent.
+        if (!p.Scales.IsPowerOfTwo) sum = ScaledSum(p, sum);
 
         var ctx = new RoundingContext(mode, OverflowPolicy.Ieee);
         Int128 cTerm = cv.Negative ? -(Int128)cv.Significand : (Int128)cv.Significand;
@@ -44,6 +49,22 @@ public static class MxDot
         var rounded = s.RoundTo(output, ctx);
         return new DotResult(rounded.Code, rounded.Flags);
     }
+
+    /// <summary>
+    /// Σ·(significand of sa)·(significand of sb), exact. |Σ| &lt; 2^(bits of the largest |a_i·b_i| + ceil(log2 k)) and
+    /// each significand has <see cref="ScaleCodec.SignificandBits"/> bits; the product must stay below ExactSum's 2^100
+    /// (NVFP4: 19 + 19 + 4 + 4 + 4 = 50 bits at k = 16).
+    /// </summary>
+    internal static Int128 ScaledSum(in BlockPair p, Int128 sum)
+    {
+        int bits = SumBits(p) + 2 * p.Scales.SignificandBits;
+        if (bits > 100) throw new ArgumentException($"a block of {p.Length} {p.TableA.Format.Name} × {p.TableB.Format.Name} elements with {p.Scales.Format.Name} scales needs {bits} bits; the exact sum holds 100");
+        return sum * p.ScaleSignificand;
+    }
+
+    /// <summary>Bit length bound of the exact product sum Σ a_i·b_i in the fixed point.</summary>
+    private static int SumBits(in BlockPair p) =>
+        p.TableA.MagnitudeBits + p.TableB.MagnitudeBits + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)p.Length));
 
     /// <summary>True where a 64 × 64 → 128-bit multiply is one instruction (x64 with BMI2's mulx, Arm64's umulh).</summary>
     private static readonly bool HardwareWideMultiply =
@@ -55,8 +76,7 @@ public static class MxDot
     /// </summary>
     internal static (Int128 Sum, int Classes) ProductSum(in BlockPair p)
     {
-        int bits = p.TableA.MagnitudeBits + p.TableB.MagnitudeBits + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)p.Length));
-        if (bits <= 63) return ProductSum64(p);
+        if (SumBits(p) <= 63) return ProductSum64(p);
         return HardwareWideMultiply || !(p.TableA.FitsIn32Bits && p.TableB.FitsIn32Bits) ? ProductSumWide(p) : ProductSumNarrow(p);
     }
 
@@ -136,13 +156,17 @@ public static class MxDot
         return mode == RoundingMode.Down ? !everyTermIsSuchZero : everyTermIsSuchZero;
     }
 
-    /// <summary>True when every product a_i·b_i of the block is a zero of the given sign (sign(a) XOR sign(b)).</summary>
+    /// <summary>
+    /// True when every scaled product sa·sb·a_i·b_i of the block is a zero of the given sign (sign(a) XOR sign(b); the
+    /// scales are unsigned): an element is zero, or a scale is (UE4M3 0x00).
+    /// </summary>
     internal static bool EveryProductIsZeroOfSign(in BlockPair p, bool negative)
     {
+        bool scaleZero = p.ScaleIsZero;
         for (int i = 0; i < p.Length; i++)
         {
             byte ca = p.TableA.Class[p.A[i] & p.TableA.CodeMask], cb = p.TableB.Class[p.B[i] & p.TableB.CodeMask];
-            bool zeroProduct = ((ca | cb) & ElementTable.ClassZero) != 0;
+            bool zeroProduct = scaleZero || ((ca | cb) & ElementTable.ClassZero) != 0;
             bool negativeProduct = ((ca ^ cb) & ElementTable.ClassNegative) != 0;
             if (!zeroProduct || negativeProduct != negative) return false;
         }

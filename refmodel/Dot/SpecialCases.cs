@@ -5,7 +5,7 @@ namespace MxRef.Dot;
 
 /// <summary>
 /// The NaN / Inf rules of the reference dot product (docs/semantics.md, "Special cases"), in their order:
-/// 1. NaN when a scale is 0xFF, C is NaN, an element is NaN, a product is ∞×0, or infinities of both signs meet;
+/// 1. NaN when a scale is NaN (E8M0 0xFF, UE4M3 0x7F), C is NaN, an element is NaN, a product is ∞×0, or infinities of both signs meet;
 /// 2. NV when C is a signalling NaN, a product is ∞×0, or infinities of both signs meet with no NaN input;
 /// 3. otherwise an infinite product or C gives that infinity with no flags.
 /// </summary>
@@ -16,9 +16,9 @@ public struct SpecialCases
     public bool SignalingC;
     public bool PositiveInfinity, NegativeInfinity;
 
-    public void AddScale(byte scale)
+    public void AddScale(ScaleCodec scales, uint scale)
     {
-        if (scale == 0xFF) NaNInput = true;
+        if (scales.IsNaN(scale)) NaNInput = true;
     }
 
     public void AddC(Decoded c)
@@ -27,15 +27,19 @@ public struct SpecialCases
         else if (c.IsInfinity) AddInfinity(c.Negative);
     }
 
-    /// <summary>Scans the products of a block; only called when some element is NaN or Inf.</summary>
+    /// <summary>
+    /// Scans the products of a block; only called when some element is NaN or Inf. With a zero scale (UE4M3 0x00) every
+    /// infinite element meets a zero factor: ∞×0, as IEEE 754 multiplies sa·a_i.
+    /// </summary>
     public void AddProducts(in BlockPair p)
     {
+        bool scaleZero = p.ScaleIsZero;
         for (int i = 0; i < p.Length; i++)
         {
             byte ca = p.TableA.Class[p.A[i] & p.TableA.CodeMask], cb = p.TableB.Class[p.B[i] & p.TableB.CodeMask];
             if (((ca | cb) & ElementTable.ClassNaN) != 0) { NaNInput = true; continue; }
             if (((ca | cb) & ElementTable.ClassInfinity) == 0) continue;
-            if (((ca | cb) & ElementTable.ClassZero) != 0) { InfTimesZero = true; continue; }
+            if (scaleZero || ((ca | cb) & ElementTable.ClassZero) != 0) { InfTimesZero = true; continue; }
             AddInfinity(((ca ^ cb) & ElementTable.ClassNegative) != 0);
         }
     }

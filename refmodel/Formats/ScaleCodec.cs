@@ -77,6 +77,18 @@ public sealed class ScaleCodec
         return (uint)(Math.Clamp(exponent, Format.Emin, Format.Emax) + Format.Bias);
     }
 
+    /// <summary>True for a non-NaN code of value zero (UE4M3 0x00; E8M0 has no zero).</summary>
+    public bool IsZero(uint code) => !_nan[code] && _significand[code] == 0;
+
+    /// <summary>
+    /// Exponent of the least significant bit of the smallest positive scale (E8M0 −127; UE4M3 2^−9): every scale
+    /// value is an integer multiple of 2^LeastExponent, so two scales multiply to a multiple of 2^(2·LeastExponent).
+    /// </summary>
+    public int LeastExponent => Format.QuantumExponent;
+
+    /// <summary>Bit length of the largest significand (1 for a power-of-two scale, 4 for UE4M3).</summary>
+    public int SignificandBits => Format.Kind == FormatKind.PowerOfTwo ? 1 : Format.Precision;
+
     /// <summary>Smallest and largest exponent a power-of-two scale holds (E8M0: −127 and 127).</summary>
     public int MinExponent => Format.Emin;
     public int MaxExponent => Format.Emax;

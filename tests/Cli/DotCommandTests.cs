@@ -1,8 +1,11 @@
+using MxRef.Rounding;
+using MxRef.Formats;
 using MxRef.Tests.Oracle;
 using MxRef.Random;
 using MxRef.Tests.Dot;
 using MxRef.Vectors.Text;
 using Xunit;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Tests.CommandLine;
 
@@ -33,7 +36,7 @@ public class DotCommandTests
         for (int i = 0; i < 500; i++)
         {
             var t = DotCase.Random(ref rng, rng.NextInt(0, 6), rng.NextInt(0, 6), rng.NextInt(0, 6), 32);
-            var v = new DotVector(32) { FormatA = t.Fa, FormatB = t.Fb, Rounding = t.Rm, ScaleA = t.Sa, ScaleB = t.Sb, C = t.C };
+            var v = new DotVector(32) { FormatA = StandardFormats.Elements[t.Fa], FormatB = StandardFormats.Elements[t.Fb], Rounding = (RoundingMode)t.Rm, ScaleA = t.Sa, ScaleB = t.Sb, C = t.C };
             t.A.CopyTo(v.A, 0);
             t.B.CopyTo(v.B, 0);
             input.Append(DotLine.FormatInputs(v)).Append('\n');

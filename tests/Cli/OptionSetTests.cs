@@ -1,3 +1,4 @@
+using MxRef.Formats;
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using MxRef.Harness.Options;
@@ -27,7 +28,7 @@ public class OptionSetTests
             "--a", "e4m3,int8", "-r", "rne,rtz", "--count", "5", "--seed", "0x10", "--random", "--acc", "chunked:8", "--shard", "1/4");
         Assert.Empty(r.Errors);
         var o = set.Bind(r, block: 4);
-        Assert.Equal([0, 5], o.FormatsA);
+        Assert.Equal([StandardFormats.E4M3, StandardFormats.Int8], o.FormatsA);
         Assert.Equal(6, o.FormatsB.Count); // 'all'
         Assert.Equal([RoundingMode.NearestEven, RoundingMode.TowardZero], o.Modes);
         Assert.Equal((4, 5L, 16UL, false, true, false), (o.Block, o.Count, o.Seed, o.Corners, o.Random, o.Exhaustive));

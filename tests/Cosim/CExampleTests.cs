@@ -1,4 +1,5 @@
 using Xunit;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Tests.Cosim;
 

@@ -1,5 +1,8 @@
+using MxRef.Rounding;
+using MxRef.Formats;
 using System.Text;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Tests.Cosim;
 
@@ -13,9 +16,9 @@ public static class RandomDotLines
         var sb = new StringBuilder();
         for (int n = 0; n < count; n++)
         {
-            v.FormatA = rng.Next(6);
-            v.FormatB = rng.Next(6);
-            v.Rounding = rng.Next(6);
+            v.FormatA = StandardFormats.Elements[rng.Next(6)];
+            v.FormatB = StandardFormats.Elements[rng.Next(6)];
+            v.Rounding = (RoundingMode)rng.Next(6);
             v.ScaleA = Scale(rng);
             v.ScaleB = Scale(rng);
             bool sparse = rng.Next(8) == 0; // exact zeros and cancellation
@@ -31,7 +34,7 @@ public static class RandomDotLines
         return sb.ToString();
     }
 
-    private static byte Code(System.Random rng, int format) => (byte)rng.Next(1 << DotLine.ElementWidth(format));
+    private static byte Code(System.Random rng, NumberFormat format) => (byte)rng.Next(1 << DotLine.ElementWidth(format));
 
     private static byte Scale(System.Random rng) => rng.Next(32) switch
     {

@@ -12,16 +12,41 @@ public static class DotOracle
     public static readonly OracleFormat[] ElementByCode = OracleFormat.Elements;
     public static readonly string[] ModeByCode = ["rne", "rtz", "rdn", "rup", "rna", "rto"];
 
-    /// <summary>Returns (result bits in the output format, flags).</summary>
-    public static (uint Bits, int Flags) Fused(int fa, byte[] a, int sa, int fb, byte[] b, int sb, uint c, int rm, OracleFormat output)
+    /// <summary>
+    /// A block scale's value as NaN or mag·2^exp, decoded from the specs' words: E8M0 is 2^(code−127) with 0xFF NaN
+    /// (OCP MX v1.0 §5.4); NVFP4's UE4M3 is the FP8 E4M3 encoding with the sign bit unused (NVIDIA TransformerEngine
+    /// NVFP4 docs): exponent bits 6..3 with bias 7, mantissa bits 2..0, exponent field 0 = subnormal m/8·2^−6,
+    /// 0x7F = NaN, largest 0x7E = 1.75·2^8 = 448.
+    /// </summary>
+    public static (bool Nan, BigInteger Mag, int Exp) ScaleValue(string scale, int code)
     {
+        if (scale == "e8m0") return code == 255 ? (true, 0, 0) : (false, 1, code - 127);
+        if (scale != "ue4m3" || code < 0 || code > 0x7F) throw new ArgumentException($"{scale} code {code}");
+        if (code == 0x7F) return (true, 0, 0);
+        int e = code >> 3, m = code & 7;
+        return e == 0 ? (false, m, -6 - 3) : (false, 8 + m, e - 7 - 3);
+    }
+
+    /// <summary>Returns (result bits in the output format, flags).</summary>
+    public static (uint Bits, int Flags) Fused(int fa, byte[] a, int sa, int fb, byte[] b, int sb, uint c, int rm, OracleFormat output) =>
+        Fused(fa, a, sa, fb, b, sb, c, rm, output, "e8m0");
+
+    /// <summary>
+    /// D = C + sa·sb·Σ a_i·b_i with scales of <paramref name="scale"/> (e8m0 or ue4m3), exactly, rounded once. A zero
+    /// scale makes every product a zero of sign sign(a)·sign(b), and an infinite element times it ∞×0.
+    /// </summary>
+    public static (uint Bits, int Flags) Fused(int fa, byte[] a, int sa, int fb, byte[] b, int sb, uint c, int rm, OracleFormat output, string scale)
+    {
+        var scaleA = ScaleValue(scale, sa);
+        var scaleB = ScaleValue(scale, sb);
         var fA = ElementByCode[fa];
         var fB = ElementByCode[fb];
         string mode = ModeByCode[rm];
         var cv = ConversionOracle.Decode(OracleFormat.Fp32, c);
         bool cSignaling = ConversionOracle.IsSignaling(OracleFormat.Fp32, c);
 
-        bool nanInput = sa == 255 || sb == 255 || cv.Class == OClass.NaN;
+        bool nanInput = scaleA.Nan || scaleB.Nan || cv.Class == OClass.NaN;
+        bool scaleZero = !scaleA.Nan && !scaleB.Nan && (scaleA.Mag.IsZero || scaleB.Mag.IsZero);
         bool infTimesZero = false, posInf = false, negInf = false;
         if (cv.Class == OClass.Inf) { if (cv.Negative) negInf = true; else posInf = true; }
 
@@ -34,12 +59,13 @@ public static class DotOracle
             if (x.Class == OClass.NaN || y.Class == OClass.NaN) { nanInput = true; continue; }
             if (x.Class == OClass.Inf || y.Class == OClass.Inf)
             {
-                if (x.IsZero || y.IsZero) infTimesZero = true;
+                if (x.IsZero || y.IsZero || scaleZero) infTimesZero = true;
                 else if (neg) negInf = true;
                 else posInf = true;
                 continue;
             }
-            terms.Add(new OValue(OClass.Finite, neg, x.Mag * y.Mag, x.Exp + y.Exp + sa + sb - 254));
+            if (scaleA.Nan || scaleB.Nan) continue;
+            terms.Add(new OValue(OClass.Finite, neg, x.Mag * y.Mag * scaleA.Mag * scaleB.Mag, x.Exp + y.Exp + scaleA.Exp + scaleB.Exp));
         }
         uint nan = Nan(output);
         if (nanInput || infTimesZero || (posInf && negInf))
@@ -66,7 +92,7 @@ public static class DotOracle
     }
 
     /// <summary>chunked:n — fused over n elements at a time, rounding to FP32 between chunks.</summary>
-    public static (uint Bits, int Flags) Chunked(int n, int fa, byte[] a, int sa, int fb, byte[] b, int sb, uint c, int rm, OracleFormat output)
+    public static (uint Bits, int Flags) Chunked(int n, int fa, byte[] a, int sa, int fb, byte[] b, int sb, uint c, int rm, OracleFormat output, string scale = "e8m0")
     {
         uint acc = c;
         int flags = 0;
@@ -74,11 +100,37 @@ public static class DotOracle
         {
             int len = Math.Min(n, a.Length - s);
             bool last = s + len >= a.Length;
-            var (bits, f) = Fused(fa, a[s..(s + len)], sa, fb, b[s..(s + len)], sb, acc, rm, last ? output : OracleFormat.Fp32);
+            var (bits, f) = Fused(fa, a[s..(s + len)], sa, fb, b[s..(s + len)], sb, acc, rm, last ? output : OracleFormat.Fp32, scale);
             acc = bits;
             flags |= f;
         }
         return (acc, flags);
+    }
+
+    /// <summary>
+    /// The NVFP4 per-tensor epilogue written out: alpha = fp32(ta·tb), then D·alpha rounded to FP32, each an IEEE 754
+    /// multiply (NaN in → NaN, NV on a signalling NaN or ∞×0).
+    /// </summary>
+    public static (uint Bits, int Flags) TensorScale(uint d, uint ta, uint tb, int rm)
+    {
+        var (alpha, f1) = Multiply(ta, tb, rm);
+        var (r, f2) = Multiply(d, alpha, rm);
+        return (r, f1 | f2);
+    }
+
+    private static (uint Bits, int Flags) Multiply(uint x, uint y, int rm)
+    {
+        var f = OracleFormat.Fp32;
+        var a = ConversionOracle.Decode(f, x);
+        var b = ConversionOracle.Decode(f, y);
+        if (a.Class == OClass.NaN || b.Class == OClass.NaN)
+            return (Nan(f), ConversionOracle.IsSignaling(f, x) || ConversionOracle.IsSignaling(f, y) ? ConversionOracle.NV : 0);
+        bool neg = a.Negative ^ b.Negative;
+        if ((a.Class == OClass.Inf && b.IsZero) || (b.Class == OClass.Inf && a.IsZero)) return (Nan(f), ConversionOracle.NV);
+        if (a.Class == OClass.Inf || b.Class == OClass.Inf) return (Inf(f, neg), 0);
+        if (a.IsZero || b.IsZero) return (neg ? 0x80000000u : 0u, 0);
+        var (v, flags) = ConversionOracle.Round(f, neg, a.Mag * b.Mag, a.Exp + b.Exp, ModeByCode[rm], saturate: false);
+        return (Encode(f, v), flags);
     }
 
     public static uint Nan(OracleFormat f) => f.Bits == 32 ? 0x7FC00000u : f.E == 8 ? 0x7FC0u : 0x7E00u;

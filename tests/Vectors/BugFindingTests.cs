@@ -4,6 +4,7 @@ using MxRef.Rounding;
 using MxRef.Vectors.Generation;
 using MxRef.Vectors.Text;
 using Xunit;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Tests.Vectors;
 
@@ -17,9 +18,9 @@ public class BugFindingTests
 
     private static DotResult Golden(DotVector v, NumberFormat o) => v.Evaluate(o, AccumulationModel.Fused);
 
-    private static DotResult WithMode(DotVector v, int mode, NumberFormat o)
+    private static DotResult WithMode(DotVector v, RoundingMode mode, NumberFormat o)
     {
-        int saved = v.Rounding;
+        var saved = v.Rounding;
         v.Rounding = mode;
         var r = Golden(v, o);
         v.Rounding = saved;
@@ -31,7 +32,7 @@ public class BugFindingTests
     private static readonly Dictionary<string, Mutant> MutantsByName = new()
     {
         // Ties go away from zero in rne (a missing "even" check).
-        ["rne-ties-away"] = (v, _, o) => WithMode(v, v.Rounding == 0 ? 4 : v.Rounding, o),
+        ["rne-ties-away"] = (v, _, o) => WithMode(v, v.Rounding == RoundingMode.NearestEven ? RoundingMode.NearestAway : v.Rounding, o),
         // The rounding mode is taken from the previous vector (a pipeline-stage mix-up).
         ["mode-from-previous-vector"] = (v, p, o) => WithMode(v, p.Rounding, o),
         // Products summed in FP32 instead of exactly (no wide accumulator).
@@ -60,7 +61,7 @@ public class BugFindingTests
         ["snan-quiet"] = (v, _, o) => Golden(v, o) is var r && (v.C & 0x7FC00000) == 0x7F800000 && (v.C & 0x3FFFFF) != 0
             ? r with { Flags = r.Flags & ~ExceptionFlags.Invalid } : r,
         // rto forgets to force the last bit odd (behaves as rtz).
-        ["rto-as-rtz"] = (v, _, o) => WithMode(v, v.Rounding == 5 ? 1 : v.Rounding, o),
+        ["rto-as-rtz"] = (v, _, o) => WithMode(v, v.Rounding == RoundingMode.ToOdd ? RoundingMode.TowardZero : v.Rounding, o),
     };
 
     [Theory]
@@ -72,7 +73,7 @@ public class BugFindingTests
         {
             var o = new DotGeneratorOptions
             {
-                FormatsA = [0], FormatsB = [1], Modes = RoundingModes.Deterministic, Block = 32, Corners = true, Output = output,
+                FormatsA = [StandardFormats.E4M3], FormatsB = [StandardFormats.E5M2], Modes = RoundingModes.Deterministic, Block = 32, Corners = true, Output = output,
             };
             var gen = new DotVectorGenerator(o);
             var v = new DotVector(32);

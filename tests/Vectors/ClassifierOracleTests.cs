@@ -6,6 +6,7 @@ using MxRef.Vectors.Coverage;
 using MxRef.Vectors.Generation;
 using MxRef.Vectors.Text;
 using Xunit;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Tests.Vectors;
 
@@ -48,17 +49,19 @@ public class ClassifierOracleTests
     /// <summary>The oracle's rb class name, or null (special inputs, exact zero, or no named boundary).</summary>
     private static string? Expected(DotVector v, OracleFormat o)
     {
-        var fa = OracleFormat.Elements[v.FormatA]; var fb = OracleFormat.Elements[v.FormatB];
+        var fa = OracleFormat.Elements.Single(f => f.Name == v.FormatA.Name); var fb = OracleFormat.Elements.Single(f => f.Name == v.FormatB.Name);
         var c = ConversionOracle.Decode(OracleFormat.Fp32, v.C);
-        if (v.ScaleA == 0xFF || v.ScaleB == 0xFF || c.Class != OClass.Finite) return null;
-        // R = C + 2^(sa+sb−254)·Σ a_i·b_i as N·2^E with E small enough for every term.
+        var sa = DotOracle.ScaleValue(v.Scales.Format.Name, v.ScaleA);
+        var sb = DotOracle.ScaleValue(v.Scales.Format.Name, v.ScaleB);
+        if (sa.Nan || sb.Nan || c.Class != OClass.Finite) return null;
+        // R = C + sa·sb·Σ a_i·b_i as N·2^E with E small enough for every term.
         const int E = -700;
         BigInteger n = Term(c, E);
         for (int i = 0; i < v.K; i++)
         {
             var a = ConversionOracle.Decode(fa, v.A[i]); var b = ConversionOracle.Decode(fb, v.B[i]);
             if (a.Class != OClass.Finite || b.Class != OClass.Finite) return null;
-            var p = new OValue(OClass.Finite, a.Negative != b.Negative, a.Mag * b.Mag, a.Exp + b.Exp + v.ScaleA + v.ScaleB - 254);
+            var p = new OValue(OClass.Finite, a.Negative != b.Negative, a.Mag * b.Mag * sa.Mag * sb.Mag, a.Exp + b.Exp + sa.Exp + sb.Exp);
             n += Term(p, E);
         }
         if (n.IsZero) return null;
@@ -81,7 +84,7 @@ public class ClassifierOracleTests
         if (kind is null) return null;
         var maxFinite = o.MaxSig << (o.MaxExp - E);
         string magnitude = mag >= maxFinite ? "overflow" : msb < emin ? "subnormal" : "normal";
-        return $"rb:{kind}:{magnitude}:{((RoundingMode)v.Rounding).ShortName()}";
+        return $"rb:{kind}:{magnitude}:{v.Rounding.ShortName()}";
     }
 
     private static BigInteger Term(OValue x, int e) => (x.Negative ? -x.Mag : x.Mag) << (x.Exp - e);

@@ -4,6 +4,7 @@ using MxRef.Vectors.Coverage;
 using MxRef.Vectors.Generation;
 using MxRef.Vectors.Text;
 using Xunit;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Tests.Vectors;
 
@@ -15,7 +16,7 @@ public class GeneratorTests : IDisposable
 
     private static DotGeneratorOptions Mixed(ulong seed = 5) => new()
     {
-        FormatsA = [0, 2, 5], FormatsB = [1, 4], Modes = RoundingModes.Deterministic, Block = 8, Seed = seed, Count = 3000, Corners = true, Random = true,
+        FormatsA = [StandardFormats.Elements[0], StandardFormats.Elements[2], StandardFormats.Elements[5]], FormatsB = [StandardFormats.Elements[1], StandardFormats.Elements[4]], Modes = RoundingModes.Deterministic, Block = 8, Seed = seed, Count = 3000, Corners = true, Random = true,
     };
 
     [Fact]
@@ -98,7 +99,7 @@ public class GeneratorTests : IDisposable
     {
         var o = new DotGeneratorOptions
         {
-            FormatsA = [4], FormatsB = [4], Modes = RoundingModes.Deterministic, Block = 1, Corners = true, Output = StandardFormats.TryParse(output)!,
+            FormatsA = [StandardFormats.Elements[4]], FormatsB = [StandardFormats.Elements[4]], Modes = RoundingModes.Deterministic, Block = 1, Corners = true, Output = StandardFormats.TryParse(output)!,
         };
         var gen = new DotVectorGenerator(o);
         var report = new CoverageReport(CoverageReport.ExpectedFor(o.FormatsA, o.FormatsB, o.Modes));
@@ -123,7 +124,7 @@ public class GeneratorTests : IDisposable
     {
         var o = new DotGeneratorOptions
         {
-            FormatsA = [fa], FormatsB = [fb], Modes = RoundingModes.Deterministic, Block = 32, Corners = true, Output = StandardFormats.TryParse(output)!,
+            FormatsA = [StandardFormats.Elements[fa]], FormatsB = [StandardFormats.Elements[fb]], Modes = RoundingModes.Deterministic, Block = 32, Corners = true, Output = StandardFormats.TryParse(output)!,
         };
         var gen = new DotVectorGenerator(o);
         var section = gen.Sections.Single(s => s.Name == "corners/rounding-boundaries");
@@ -138,7 +139,7 @@ public class GeneratorTests : IDisposable
             if (magnitude == 2 && parity == 0) magnitude = 0; // B = max − ulp: a normal boundary just below the top
             var counts = CoverageReport.NewCounters();
             classifier.Classify(v, counts);
-            Assert.True(counts[CoverageClasses.Boundary(kind, magnitude, mode)] == 1,
+            Assert.True(counts[CoverageClasses.Boundary(kind, magnitude, (RoundingMode)mode)] == 1,
                 $"variant {variant} ({CoverageClasses.BoundaryKinds[kind]}, {CoverageClasses.BoundaryMagnitudes[magnitude]}, mode {mode}): {DotLine.FormatInputs(v)}");
         }
     }
@@ -146,14 +147,14 @@ public class GeneratorTests : IDisposable
     [Fact]
     public void ExhaustiveCoversEveryCodePair()
     {
-        var o = new DotGeneratorOptions { FormatsA = [4], FormatsB = [0], Modes = [RoundingMode.NearestEven], Block = 1, Exhaustive = true };
+        var o = new DotGeneratorOptions { FormatsA = [StandardFormats.Elements[4]], FormatsB = [StandardFormats.Elements[0]], Modes = [RoundingMode.NearestEven], Block = 1, Exhaustive = true };
         var gen = new DotVectorGenerator(o);
         Assert.Equal(16 * 256 * ExhaustiveSet.Accumulators.Length, gen.Total);
         var seen = new HashSet<(byte, byte)>();
         var v = new DotVector(1);
         for (long i = 0; i < gen.Total; i++) { gen.GenerateInputs(i, v); seen.Add((v.A[0], v.B[0])); }
         Assert.Equal(16 * 256, seen.Count);
-        Assert.NotNull(o with { Block = 2, FormatsA = [0] } is var big ? big.Validate() : null); // 2·16 bits: refused
+        Assert.NotNull(o with { Block = 2, FormatsA = [StandardFormats.Elements[0]] } is var big ? big.Validate() : null); // 2·16 bits: refused
     }
 
     private static string[] DataLines(string path) =>

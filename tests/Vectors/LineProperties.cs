@@ -1,3 +1,4 @@
+using MxRef.Rounding;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -21,7 +22,7 @@ public static class LineArbitraries
 
     private static DotVector Build(int k, int fa, int fb, int rm, int[] codes, int[] w)
     {
-        var v = new DotVector(k) { FormatA = fa, FormatB = fb, Rounding = rm, ScaleA = (byte)w[0], ScaleB = (byte)(w[0] >> 8), C = (uint)w[1], D = (uint)w[2], Flags = (byte)w[3] };
+        var v = new DotVector(k) { FormatA = StandardFormats.Elements[fa], FormatB = StandardFormats.Elements[fb], Rounding = (RoundingMode)rm, ScaleA = (byte)w[0], ScaleB = (byte)(w[0] >> 8), C = (uint)w[1], D = (uint)w[2], Flags = (byte)w[3] };
         uint ma = StandardFormats.Elements[fa].CodeMask, mb = StandardFormats.Elements[fb].CodeMask;
         for (int i = 0; i < k; i++) { v.A[i] = (byte)(codes[i] & ma); v.B[i] = (byte)(codes[k + i] & mb); }
         return v;

@@ -16,7 +16,7 @@ public class MxvFileTests : IDisposable
 
     private static DotGeneratorOptions Small(int k = 4) => new()
     {
-        FormatsA = [0, 5], FormatsB = [1, 4], Modes = RoundingModes.Deterministic, Block = k, Seed = 11, Count = 300, Corners = true, Random = true,
+        FormatsA = [StandardFormats.Elements[0], StandardFormats.Elements[5]], FormatsB = [StandardFormats.Elements[1], StandardFormats.Elements[4]], Modes = RoundingModes.Deterministic, Block = k, Seed = 11, Count = 300, Corners = true, Random = true,
     };
 
     [Fact]

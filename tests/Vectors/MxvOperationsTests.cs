@@ -96,7 +96,7 @@ public class MxvOperationsTests : IDisposable
     {
         var o = new DotGeneratorOptions
         {
-            FormatsA = [0, 5], FormatsB = [4], Modes = [RoundingMode.NearestEven], Block = 3, Seed = 4, Count = 400,
+            FormatsA = [StandardFormats.E4M3, StandardFormats.Int8], FormatsB = [StandardFormats.E2M1], Modes = [RoundingMode.NearestEven], Block = 3, Seed = 4, Count = 400,
             Corners = true, Random = true,
         };
         var gen = new DotVectorGenerator(o);

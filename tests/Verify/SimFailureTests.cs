@@ -1,3 +1,4 @@
+using MxRef.Formats;
 using MxRef.Dot;
 using MxRef.Harness.Verify;
 using MxRef.Rounding;
@@ -46,7 +47,7 @@ public sealed class SimFailureTests
         var script = Path.Combine(dir, "hang.sh");
         File.WriteAllText(script, "#!/bin/sh\nprintf '\\115\\130\\124\\102\\001\\000\\000\\000\\004\\000\\000\\000\\005\\000\\000\\000'\nexec sleep 120\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var options = new DotGeneratorOptions { FormatsA = [0], FormatsB = [1], Modes = [RoundingMode.NearestEven], Block = 4, Random = true, Count = 100_000 };
+        var options = new DotGeneratorOptions { FormatsA = [StandardFormats.Elements[0]], FormatsB = [StandardFormats.Elements[1]], Modes = [RoundingMode.NearestEven], Block = 4, Random = true, Count = 100_000 };
         var gen = new GeneratedVectors(options, GeneratedVectors.OptionText(options));
         var ctx = new RunContext(AccumulationModel.Fused, 10, TimeSpan.FromSeconds(1), gen);
         var session = new SimSession(script, () => gen.Open(new RunSlice(0, 1, 0, 1), null), ctx, 4, "simulation");

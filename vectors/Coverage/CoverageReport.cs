@@ -32,8 +32,9 @@ public sealed class CoverageReport
 
     public IReadOnlyList<string> Missing => _expected.Where(id => _counts[id] == 0).Select(id => CoverageClasses.Names[id]).ToArray();
 
-    public static IReadOnlyList<int> ExpectedFor(IReadOnlyList<int> formatsA, IReadOnlyList<int> formatsB, IReadOnlyList<RoundingMode> modes) =>
-        CoverageClasses.Expected(formatsA, formatsB, modes);
+    public static IReadOnlyList<int> ExpectedFor(IReadOnlyList<MxRef.Formats.NumberFormat> formatsA, IReadOnlyList<MxRef.Formats.NumberFormat> formatsB, IReadOnlyList<RoundingMode> modes,
+        MxRef.Formats.ScaleCodec? scales = null, int block = 32, MxRef.Formats.NumberFormat? output = null) =>
+        CoverageClasses.Expected(formatsA, formatsB, modes, scales, block, output);
 
     /// <summary>Counts of every class that was hit or expected, grouped by prefix, then the classes never hit.</summary>
     public string ToText()

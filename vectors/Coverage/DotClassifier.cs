@@ -1,12 +1,14 @@
 using MxRef.Dot;
 using MxRef.Formats;
+using MxRef.Rounding;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Vectors.Coverage;
 
 /// <summary>
 /// Decides the coverage classes of a dot vector from its inputs, its expected result and the exact value of
-/// C + 2^(sa+sb−254)·Σ a_i·b_i (computed here again with <see cref="ExactSum"/>, not taken from whoever built the
+/// C + sa·sb·Σ a_i·b_i (scales read through the vector's scale codec; computed here again with <see cref="ExactSum"/>, not taken from whoever built the
 /// vector): a constructed rounding boundary only counts if it really is one. One instance per thread; no allocation.
 /// </summary>
 public sealed class DotClassifier(NumberFormat output)
@@ -22,16 +24,17 @@ public sealed class DotClassifier(NumberFormat output)
     {
         counts[CoverageClasses.Pair(v.FormatA, v.FormatB)]++;
         counts[CoverageClasses.Mode(v.Rounding)]++;
-        var ta = ElementTable.ForCode(v.FormatA);
-        var tb = ElementTable.ForCode(v.FormatB);
+        var ta = ElementTable.For(v.FormatA);
+        var tb = ElementTable.For(v.FormatB);
         Operands(v.FormatA, v.A, v.FormatB, v.B, counts);
 
-        counts[ScaleId(v.ScaleA)]++;
-        if (v.ScaleB != v.ScaleA) counts[ScaleId(v.ScaleB)]++;
-        int scaleSum = v.ScaleA + v.ScaleB;
-        if (scaleSum == 0) counts[CoverageClasses.ScaleSumBase]++;
-        else if (scaleSum == 254) counts[CoverageClasses.ScaleSumBase + 1]++;
-        else if (scaleSum == 508) counts[CoverageClasses.ScaleSumBase + 2]++;
+        var scales = v.Scales;
+        counts[ScaleId(scales, v.ScaleA)]++;
+        if (v.ScaleB != v.ScaleA) counts[ScaleId(scales, v.ScaleB)]++;
+        uint maxScale = scales.Format.MaxFiniteCode;
+        if (v.ScaleA == 0 && v.ScaleB == 0) counts[CoverageClasses.ScaleSumBase]++;
+        else if (ProductIsOne(scales, v.ScaleA, v.ScaleB)) counts[CoverageClasses.ScaleSumBase + 1]++;
+        else if (v.ScaleA == maxScale && v.ScaleB == maxScale) counts[CoverageClasses.ScaleSumBase + 2]++;
 
         var c = Codec.Decode(StandardFormats.Fp32, v.C);
         counts[CoverageClasses.AccumulatorBase + AccumulatorIndex(c, v.C)]++;
@@ -48,7 +51,8 @@ public sealed class DotClassifier(NumberFormat output)
             if (pa != 0 && pb != 0) anyNonZeroProduct = true;
             sum += Math.BigMul(pa, pb);
         }
-        bool special = (classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || v.ScaleA == 0xFF || v.ScaleB == 0xFF || !c.IsFinite;
+        bool scaleNaN = scales.IsNaN(v.ScaleA) || scales.IsNaN(v.ScaleB);
+        bool special = (classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || scaleNaN || !c.IsFinite;
         if (special)
         {
             Specials(v, ta, tb, c, counts);
@@ -58,7 +62,11 @@ public sealed class DotClassifier(NumberFormat output)
             return;
         }
 
-        int sumExp = v.ScaleA + v.ScaleB - 254 - 2 * ElementTable.FractionBits;
+        // sa·sb·Σ exactly: a float scale's significands multiply the integer sum (a zero scale zeroes every product).
+        uint scaleSignificand = scales.Significand(v.ScaleA) * scales.Significand(v.ScaleB);
+        sum *= scaleSignificand;
+        if (scaleSignificand == 0) anyNonZeroProduct = false;
+        int sumExp = scales.Exponent(v.ScaleA) + scales.Exponent(v.ScaleB) - 2 * ElementTable.FractionBits;
         int msbP = sum == 0 ? int.MinValue : sumExp + 127 - (int)UInt128.LeadingZeroCount(Magnitude(sum));
         int msbC = c.IsZero ? int.MinValue : c.Exponent + 63 - System.Numerics.BitOperations.LeadingZeroCount(c.Significand);
         counts[CoverageClasses.AlignBase + AlignIndex(msbC, msbP)]++;
@@ -81,14 +89,17 @@ public sealed class DotClassifier(NumberFormat output)
     private static void Specials(DotVector v, ElementTable ta, ElementTable tb, Decoded c, long[] counts)
     {
         int sb = CoverageClasses.SpecialBase;
-        if (v.ScaleA == 0xFF || v.ScaleB == 0xFF) counts[sb + 0]++;
+        var scales = v.Scales;
+        bool scaleNaN = scales.IsNaN(v.ScaleA) || scales.IsNaN(v.ScaleB);
+        if (scaleNaN) counts[sb + 0]++;
+        bool scaleZero = !scaleNaN && (scales.IsZero(v.ScaleA) || scales.IsZero(v.ScaleB));
         bool nanElement = false, infTimesZero = false, positive = false, negative = false;
         for (int i = 0; i < v.K; i++)
         {
             byte ca = ta.Class[v.A[i]], cb = tb.Class[v.B[i]];
             if (((ca | cb) & ElementTable.ClassNaN) != 0) { nanElement = true; continue; }
             if (((ca | cb) & ElementTable.ClassInfinity) == 0) continue;
-            if (((ca | cb) & ElementTable.ClassZero) != 0) { infTimesZero = true; continue; }
+            if (scaleZero || ((ca | cb) & ElementTable.ClassZero) != 0) { infTimesZero = true; continue; }
             if (((ca ^ cb) & ElementTable.ClassNegative) != 0) negative = true; else positive = true;
         }
         if (nanElement) counts[sb + 1]++;
@@ -99,7 +110,7 @@ public sealed class DotClassifier(NumberFormat output)
         if (positive && negative) counts[sb + 5]++;
     }
 
-    private void Operands(int fa, byte[] a, int fb, byte[] b, long[] counts)
+    private void Operands(NumberFormat fa, byte[] a, NumberFormat fb, byte[] b, long[] counts)
     {
         // Each class counts once per vector, whatever the number of its elements: a class is marked with the number of
         // the vector being classified (no clearing of a flag array per vector).
@@ -114,7 +125,17 @@ public sealed class DotClassifier(NumberFormat output)
         }
     }
 
-    private static int ScaleId(byte s) => CoverageClasses.ScaleBase + s switch { 0x00 => 0, 0x01 => 1, 0x7F => 2, 0xFE => 3, 0xFF => 4, _ => 5 };
+    private static int ScaleId(ScaleCodec scales, byte s) => CoverageClasses.ScaleBase + (
+        s == 0 ? 0 : s == 1 ? 1 : s == scales.UnitCode ? 2 : s == scales.Format.MaxFiniteCode ? 3 : scales.IsNaN(s) ? 4 : 5);
+
+    /// <summary>sa·sb = 1 exactly: the significand product is 2^j and the exponents add up to −j.</summary>
+    private static bool ProductIsOne(ScaleCodec scales, byte a, byte b)
+    {
+        if (scales.IsNaN(a) || scales.IsNaN(b)) return false;
+        uint sig = scales.Significand(a) * scales.Significand(b);
+        return sig != 0 && (sig & (sig - 1)) == 0
+            && scales.Exponent(a) + scales.Exponent(b) + System.Numerics.BitOperations.Log2(sig) == 0;
+    }
 
     private static int AccumulatorIndex(Decoded c, uint bits) => c.Class switch
     {
@@ -161,7 +182,7 @@ public sealed class DotClassifier(NumberFormat output)
         s.Magnitude == UInt128.Zero ? s.Exponent - 1 : s.Exponent + 127 - (int)UInt128.LeadingZeroCount(s.Magnitude);
 
     /// <summary>Where the exact value lies between two adjacent output values, at which magnitude (see docs/vectors.md).</summary>
-    private void Boundary(ExactSum.Sum s, int mode, long[] counts)
+    private void Boundary(ExactSum.Sum s, RoundingMode mode, long[] counts)
     {
         int m = _o.MantissaBits;
         int msb = Msb(s);

@@ -22,6 +22,13 @@ public sealed record MxvHeader
     public int Block { get; init; } = 32;
     /// <summary>Output format name of D (fp32, bf16, fp16); dot only.</summary>
     public string Output { get; init; } = "fp32";
+    /// <summary>
+    /// The named block format of a dot file (e.g. <c>nvfp4</c>), or null. Its scale format is the file's unless
+    /// <see cref="Scale"/> says otherwise; a file with neither (every file before block formats) has E8M0 scales.
+    /// </summary>
+    public string? BlockFormat { get; init; }
+    /// <summary>The scale format of SA/SB (<c>e8m0</c>, <c>ue4m3</c>), or null for the block format's (E8M0 without one).</summary>
+    public string? Scale { get; init; }
     /// <summary>Accumulation model (fused, chunked:N, fp32-sum); dot only.</summary>
     public string Accumulation { get; init; } = "fused";
     /// <summary>Quantization policy (quantize only).</summary>
@@ -49,6 +56,14 @@ public sealed record MxvHeader
     public NumberFormat OutputFormat => StandardFormats.TryParse(Output) is { } f && StandardFormats.Outputs.Contains(f)
         ? f : throw new ArgumentException($"output '{Output}' is not fp32, bf16 or fp16");
 
+    /// <summary>The scale format of the file's SA/SB codes.</summary>
+    public NumberFormat ScaleFormat =>
+        Scale is not null ? StandardFormats.Scales.First(s => s.Name == Scale)
+        : BlockFormat is not null ? MxRef.Formats.BlockFormat.TryParse(BlockFormat)!.Scale
+        : StandardFormats.E8M0;
+
+    public ScaleCodec Scales => ScaleCodec.For(ScaleFormat);
+
     public AccumulationModel Model => AccumulationModel.TryParse(Accumulation)
         ?? throw new ArgumentException($"accumulation '{Accumulation}' is not one of {AccumulationModel.ValidNames}");
 
@@ -65,6 +80,8 @@ public sealed record MxvHeader
         {
             o["output"] = Output;
             o["acc"] = Accumulation;
+            if (BlockFormat is not null) o["block_format"] = BlockFormat;
+            if (Scale is not null) o["scale"] = Scale;
         }
         if (Quantization is not null) o["quantization"] = Quantization;
         if (FormatsA is not null) o["formats_a"] = new JArray(FormatsA);
@@ -145,6 +162,7 @@ public sealed record MxvHeader
             Count = Int("count"), Shard = o["shard"] is null ? null : Str("shard", null),
             Recipe = o["recipe"] is null ? null : Str("recipe", null), BlockFormats = List("block_formats"),
             TensorScale = o["tensor_scale"] is null ? null : Str("tensor_scale", null),
+            BlockFormat = o["block_format"] is null ? null : Str("block_format", null), Scale = o["scale"] is null ? null : Str("scale", null),
         };
         if (op == OpDot)
         {
@@ -152,6 +170,10 @@ public sealed record MxvHeader
                 throw new MxvFormatException(file, 1, "header.output", $"output '{h.Output}' is not one of fp32, bf16, fp16");
             if (AccumulationModel.TryParse(h.Accumulation) is null)
                 throw new MxvFormatException(file, 1, "header.acc", $"acc '{h.Accumulation}' is not one of {AccumulationModel.ValidNames}");
+            if (h.BlockFormat is not null && MxRef.Formats.BlockFormat.TryParse(h.BlockFormat) is not { } bf)
+                throw new MxvFormatException(file, 1, "header.block_format", $"block_format '{h.BlockFormat}' is not a block format; valid: {MxRef.Formats.BlockFormat.ValidNames}");
+            if (h.Scale is not null && !StandardFormats.Scales.Any(s => s.Name == h.Scale))
+                throw new MxvFormatException(file, 1, "header.scale", $"scale '{h.Scale}' is not a scale format; valid: {string.Join(", ", StandardFormats.Scales.Select(s => s.Name))}");
         }
         foreach (var (name, list) in new[] { ("formats_a", h.FormatsA), ("formats_b", h.FormatsB) })
             foreach (var n in list ?? [])

@@ -15,6 +15,7 @@ public sealed class MxvReader : IDisposable
 {
     private readonly StreamReader _reader;
     private readonly NumberFormat _output;
+    private readonly ScaleCodec _scales;
     private byte[] _bytes = new byte[256];
     private uint _crc;
     private bool _done;
@@ -33,6 +34,7 @@ public sealed class MxvReader : IDisposable
         LineNumber = 1;
         Header = MxvHeader.Parse(_reader.ReadLine(), path);
         _output = Header.Op == MxvHeader.OpDot ? Header.OutputFormat : StandardFormats.Fp32;
+        _scales = Header.Op == MxvHeader.OpDot ? Header.Scales : ScaleCodec.E8M0;
     }
 
     /// <summary>Opens a file and validates its header (throws <see cref="MxvFormatException"/>, or IOException if unreadable).</summary>
@@ -56,6 +58,7 @@ public sealed class MxvReader : IDisposable
         if (!NextDataLine(out var line)) return false;
         try
         {
+            v.Scales = _scales;
             DotLine.Parse(line, v, withExpected: true, _output);
         }
         catch (FieldException e)

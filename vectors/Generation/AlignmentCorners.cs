@@ -1,5 +1,7 @@
+using MxRef.Dot;
 using MxRef.Random;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Vectors.Generation;
 
@@ -31,7 +33,8 @@ internal sealed class AlignmentCorners : CornerFamily
         if (sum == 0) { v.A[0] = cell.A.One; v.B[0] = cell.B.One; sum = Math.BigMul(cell.A.Table.Fixed[cell.A.One], cell.B.Table.Fixed[cell.B.One]); }
         bool sumNegative = sum < 0;
         UInt128 mag = (UInt128)(sumNegative ? -sum : sum);
-        int msb = -254 + 0x7F + 0x7F - 32 + 127 - (int)UInt128.LeadingZeroCount(mag);
+        // Clear set unit scales (sa·sb = 1), so the sum's msb is that of the fixed point: 2^−32 per unit.
+        int msb = -2 * ElementTable.FractionBits + 127 - (int)UInt128.LeadingZeroCount(mag);
         int d = Distances[variant % Distances.Length];
         bool opposite = variant / Distances.Length == 1;
         ulong sig = (1UL << 23) | (rng.NextUInt64() & 0x7FFFFF);

@@ -1,7 +1,9 @@
+using MxRef.Dot;
 using MxRef.Formats;
 using MxRef.Random;
 using MxRef.Rounding;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Vectors.Generation;
 
@@ -25,10 +27,20 @@ internal abstract class CornerFamily
     /// <summary>Section name, written as <c>// class: corners/NAME</c>.</summary>
     public abstract string Name { get; }
     public abstract int Variants(ElementCodes a, ElementCodes b);
+
+    /// <summary>Variants for a run with the given scale format (only the scale family depends on it).</summary>
+    public virtual int Variants(ElementCodes a, ElementCodes b, ScaleCodec scales) => Variants(a, b);
     /// <summary>Sets the inputs of <paramref name="v"/> (formats and mode are already set).</summary>
     public abstract void Build(CornerCell cell, int variant, DotVector v, ref MxRandom rng);
 
-    protected static void Clear(DotVector v, CornerCell cell, byte scaleA = 0x7F, byte scaleB = 0x7F, uint c = 0)
+    /// <summary>Zero elements, unit scales (the scale format's 1.0: E8M0 0x7F, UE4M3 0x38) and C.</summary>
+    protected static void Clear(DotVector v, CornerCell cell, uint c = 0)
+    {
+        byte unit = (byte)v.Scales.UnitCode;
+        Clear(v, cell, unit, unit, c);
+    }
+
+    protected static void Clear(DotVector v, CornerCell cell, byte scaleA, byte scaleB, uint c = 0)
     {
         Array.Fill(v.A, cell.A.Zero);
         Array.Fill(v.B, cell.B.Zero);
@@ -44,25 +56,26 @@ internal abstract class CornerFamily
     }
 
     /// <summary>
-    /// Makes Σ a_i·b_i·2^(sa+sb−254) = ±t·2^e exactly: picks the scales and splits the product sum over the block.
+    /// Makes Σ a_i·b_i·sa·sb = ±t·2^e exactly: picks power-of-two scales and splits the product sum over the block.
     /// Tries the finest element quantum first and coarser ones (larger elements, smaller scales) after. False if no
     /// split fits the block and the scale range; the block is then left zero.
     /// </summary>
     protected static bool TrySum(DotVector v, CornerCell cell, Int128 t, int e, bool negative)
     {
-        // Fixed-point unit of the product sum: 2^(S − 286), S = sa + sb (see BlockPair.SumExponent).
+        // Fixed-point unit of the product sum: sa·sb·2^−32 with sa·sb = 2^s (see BlockPair.SumExponent).
+        var scales = ScalePowers.For(v.Scales);
+        const int fraction = 2 * ElementTable.FractionBits;
         int ql = cell.Pair.QuantumLog2;
-        int first = Math.Max(ql, e + 286 - 508);
+        int first = Math.Max(ql, e + fraction - scales.MaxSum);
         for (int x = first; x <= first + 72; x++)
         {
-            int s = e + 286 - x;
-            if (s < 0) break;
-            if (s > 508) continue;
+            int s = e + fraction - x;
+            if (s < scales.MinSum) break;
+            if (s > scales.MaxSum) continue;
             if (t > (Int128.MaxValue >> (x + 1))) break;
             if (cell.Pair.TryFill(t << x, negative, v.A, v.B, 0))
             {
-                v.ScaleA = (byte)(s / 2);
-                v.ScaleB = (byte)(s - s / 2);
+                (v.ScaleA, v.ScaleB) = scales.Split(s);
                 return true;
             }
         }

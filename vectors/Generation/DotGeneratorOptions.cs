@@ -4,11 +4,14 @@ using MxRef.Rounding;
 
 namespace MxRef.Vectors.Generation;
 
-/// <summary>What <see cref="DotVectorGenerator"/> produces. Formats are element format codes (0 e4m3 … 5 int8).</summary>
+/// <summary>
+/// What <see cref="DotVectorGenerator"/> produces: element formats (of <see cref="StandardFormats.Elements"/>), modes,
+/// block size and the scale format (E8M0 unless a block format such as NVFP4 is named, see <see cref="ForBlockFormat"/>).
+/// </summary>
 public sealed record DotGeneratorOptions
 {
-    public required IReadOnlyList<int> FormatsA { get; init; }
-    public required IReadOnlyList<int> FormatsB { get; init; }
+    public required IReadOnlyList<NumberFormat> FormatsA { get; init; }
+    public required IReadOnlyList<NumberFormat> FormatsB { get; init; }
     public required IReadOnlyList<RoundingMode> Modes { get; init; }
     public int Block { get; init; } = 32;
     public NumberFormat Output { get; init; } = StandardFormats.Fp32;
@@ -22,11 +25,26 @@ public sealed record DotGeneratorOptions
     /// <summary>This run is part <see cref="ShardIndex"/> (0-based) of <see cref="ShardCount"/> disjoint parts.</summary>
     public int ShardIndex { get; init; }
     public int ShardCount { get; init; } = 1;
+    /// <summary>The block scale format (read through its <see cref="ScaleCodec"/>).</summary>
+    public NumberFormat Scale { get; init; } = StandardFormats.E8M0;
+    /// <summary>The named block format the run was asked for (recorded in the header), or null for OCP MX with E8M0.</summary>
+    public BlockFormat? BlockFormat { get; init; }
+
+    public ScaleCodec Scales => ScaleCodec.For(Scale);
+
+    /// <summary>
+    /// These options for one block format: its element on both sides, its block size and scale format (NVFP4: E2M1,
+    /// k = 16, UE4M3).
+    /// </summary>
+    public DotGeneratorOptions ForBlockFormat(BlockFormat f) => this with
+    {
+        FormatsA = [f.Element], FormatsB = [f.Element], Block = f.BlockSize, Scale = f.Scale, BlockFormat = f,
+    };
 
     public static DotGeneratorOptions AllFormatsAndModes(ulong seed, long count) => new()
     {
-        FormatsA = Enumerable.Range(0, StandardFormats.Elements.Count).ToArray(),
-        FormatsB = Enumerable.Range(0, StandardFormats.Elements.Count).ToArray(),
+        FormatsA = StandardFormats.Elements,
+        FormatsB = StandardFormats.Elements,
         Modes = RoundingModes.Deterministic,
         Seed = seed, Count = count, Corners = true, Random = true,
     };
@@ -35,7 +53,9 @@ public sealed record DotGeneratorOptions
     public string? Validate()
     {
         if (FormatsA.Count == 0 || FormatsB.Count == 0) return "--a and --b need at least one format";
-        if (FormatsA.Concat(FormatsB).Any(f => f < 0 || f >= StandardFormats.Elements.Count)) return "format codes are 0..5";
+        if (FormatsA.Concat(FormatsB).Any(f => StandardFormats.ElementCode(f) < 0)) return "the element formats are e4m3, e5m2, e3m2, e2m3, e2m1, int8";
+        if (!StandardFormats.Scales.Contains(Scale)) return $"the scale format must be one of {string.Join(", ", StandardFormats.Scales.Select(s => s.Name))}";
+        if (BlockFormat is { Microexponent: not null }) return $"{BlockFormat.Name} has microexponents; the dot vectors cover block formats with one scale level";
         if (Modes.Count == 0) return "--rounding needs at least one mode";
         if (Modes.Any(m => RoundingModes.FromCode((int)m) is null)) return "only the deterministic modes rne, rtz, rdn, rup, rna, rto have vector codes";
         if (Block is < 1 or > 4096) return $"--block must be 1..4096, got {Block}";
@@ -45,7 +65,7 @@ public sealed record DotGeneratorOptions
         if (ShardCount < 1 || ShardIndex < 0 || ShardIndex >= ShardCount) return $"--shard I/N needs 0 <= I < N (got {ShardIndex}/{ShardCount})";
         if (Exhaustive)
         {
-            int widest = FormatsA.Max(f => StandardFormats.Elements[f].Bits) + FormatsB.Max(f => StandardFormats.Elements[f].Bits);
+            int widest = FormatsA.Max(f => f.Bits) + FormatsB.Max(f => f.Bits);
             if (Block * widest > ExhaustiveSet.MaxBits)
                 return $"--exhaustive enumerates every code of both blocks: k·(wA+wB) = {Block}·{widest} bits exceeds {ExhaustiveSet.MaxBits}; use --block 1 (or 2 with 4/6-bit formats)";
         }

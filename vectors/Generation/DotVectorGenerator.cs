@@ -30,7 +30,7 @@ public sealed class DotVectorGenerator
     // Stream-number offsets keep the corner, exhaustive and random draws of one seed independent.
     private const ulong CornerStreams = 1UL << 62, RandomStreams = 0;
 
-    private readonly (int A, int B)[] _pairs;
+    private readonly (NumberFormat A, NumberFormat B)[] _pairs;
     private readonly List<SectionPlan> _plans = [];
 
     public DotGeneratorOptions Options { get; }
@@ -55,7 +55,7 @@ public sealed class DotVectorGenerator
             {
                 var starts = new long[_pairs.Length + 1];
                 for (int p = 0; p < _pairs.Length; p++)
-                    starts[p + 1] = starts[p] + (long)family.Variants(ElementCodes.For(_pairs[p].A), ElementCodes.For(_pairs[p].B)) * modes;
+                    starts[p + 1] = starts[p] + (long)family.Variants(ElementCodes.For(_pairs[p].A), ElementCodes.For(_pairs[p].B), options.Scales) * modes;
                 Add(new VectorSection("corners/" + family.Name, next, starts[^1]), family, starts, false);
             }
         }
@@ -105,6 +105,7 @@ public sealed class DotVectorGenerator
         if (v.K != Options.Block) throw new ArgumentException($"vector has k = {v.K}, the run's block is {Options.Block}");
         var plan = PlanOf(index);
         long j = index - plan.Section.Start;
+        v.Scales = Options.Scales;
         if (plan.IsRandom)
         {
             var rng = MxRandom.ForStream(Options.Seed, RandomStreams + (ulong)j);
@@ -122,7 +123,7 @@ public sealed class DotVectorGenerator
         long variant = within / modes;
         v.FormatA = _pairs[p].A;
         v.FormatB = _pairs[p].B;
-        v.Rounding = (int)mode;
+        v.Rounding = mode;
         if (plan.Family is { } family)
         {
             var rng = MxRandom.ForStream(Options.Seed, CornerStreams + (ulong)index);
@@ -147,12 +148,15 @@ public sealed class DotVectorGenerator
         return new MxvHeader
         {
             Op = MxvHeader.OpDot, Block = o.Block, Output = o.Output.Name, Accumulation = o.Model.ToString(),
+            BlockFormat = o.BlockFormat?.Name, Scale = o.Scale == StandardFormats.E8M0 ? null : o.Scale.Name,
             FormatsA = FormatNames(o.FormatsA), FormatsB = FormatNames(o.FormatsB), Rounding = ModeNames(o.Modes), Sets = sets,
             Count = o.Random ? o.Count : null, Seed = o.Seed, Shard = o.ShardCount > 1 ? $"{o.ShardIndex}/{o.ShardCount}" : null,
             Generator = Version, Command = command,
         };
     }
 
+    public static IReadOnlyList<string> FormatNames(IEnumerable<NumberFormat> formats) => formats.Select(f => f.Name).ToArray();
+    /// <summary>Names of element formats given by their position in <see cref="StandardFormats.Elements"/>.</summary>
     public static IReadOnlyList<string> FormatNames(IEnumerable<int> codes) => codes.Select(c => StandardFormats.Elements[c].Name).ToArray();
     public static IReadOnlyList<string> ModeNames(IEnumerable<RoundingMode> modes) => modes.Select(m => m.ShortName()).ToArray();
 }

@@ -1,5 +1,6 @@
 using MxRef.Random;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Vectors.Generation;
 

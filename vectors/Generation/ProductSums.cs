@@ -1,3 +1,4 @@
+using MxRef.Formats;
 using System.Numerics;
 
 namespace MxRef.Vectors.Generation;
@@ -19,10 +20,11 @@ public sealed class ProductSums
 
     private static readonly ProductSums?[] Cache = new ProductSums?[64];
 
-    public static ProductSums For(int formatA, int formatB)
+    public static ProductSums For(NumberFormat formatA, NumberFormat formatB)
     {
-        int i = formatA * 8 + formatB;
-        return Cache[i] ??= new ProductSums(ElementCodes.For(formatA), ElementCodes.For(formatB));
+        ElementCodes a = ElementCodes.For(formatA), b = ElementCodes.For(formatB);
+        int i = a.Index * 8 + b.Index;
+        return Cache[i] ??= new ProductSums(a, b);
     }
 
     private ProductSums(ElementCodes a, ElementCodes b)

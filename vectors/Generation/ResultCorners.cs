@@ -1,5 +1,6 @@
 using MxRef.Random;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Vectors.Generation;
 
@@ -43,7 +44,7 @@ internal sealed class ResultCorners : CornerFamily
             case 11: Construct(v, cell, 1, q - 2, true, Fp32Values.Fp32(false, 1, emin)); break; // just below 2^emin
             case 12: Construct(v, cell, 1, o.Emax, false, Fp32Values.Fp32(false, maxSig, maxExp)); break; // max + 2^emax
             case 13: Construct(v, cell, 1, o.Emax, true, Fp32Values.Fp32(true, maxSig, maxExp)); break;
-            case 14: v.ScaleA = v.ScaleB = 0xFE; Array.Fill(v.A, cell.A.MaxNormal); Array.Fill(v.B, cell.B.MaxNormal); break; // far beyond
+            case 14: v.ScaleA = v.ScaleB = (byte)v.Scales.Format.MaxFiniteCode; Array.Fill(v.A, cell.A.MaxNormal); Array.Fill(v.B, cell.B.MaxNormal); break; // far beyond
             case 15: Construct(v, cell, 1, maxExp, false, Fp32Values.Fp32(false, maxSig - 1, maxExp)); break; // = max exactly
             case 16: Construct(v, cell, 1, maxExp - 2, false, Fp32Values.Fp32(false, maxSig, maxExp)); break; // max + ulp/4
             default: Construct(v, cell, 1, maxExp - 1, false, Fp32Values.Fp32(false, maxSig, maxExp)); break; // max + ulp/2

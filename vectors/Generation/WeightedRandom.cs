@@ -3,6 +3,7 @@ using MxRef.Formats;
 using MxRef.Random;
 using MxRef.Rounding;
 using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Vectors.Generation;
 
@@ -22,11 +23,11 @@ public static class WeightedRandom
     ];
 
     /// <summary>Draws the inputs of one vector (formats and mode included) from <paramref name="rng"/>.</summary>
-    public static void Build(DotVector v, IReadOnlyList<int> formatsA, IReadOnlyList<int> formatsB, IReadOnlyList<RoundingMode> modes, NumberFormat output, ref MxRandom rng)
+    public static void Build(DotVector v, IReadOnlyList<NumberFormat> formatsA, IReadOnlyList<NumberFormat> formatsB, IReadOnlyList<RoundingMode> modes, NumberFormat output, ref MxRandom rng)
     {
         v.FormatA = formatsA[formatsA.Count == 1 ? 0 : rng.NextInt(0, formatsA.Count)];
         v.FormatB = formatsB[formatsB.Count == 1 ? 0 : rng.NextInt(0, formatsB.Count)];
-        v.Rounding = (int)modes[modes.Count == 1 ? 0 : rng.NextInt(0, modes.Count)];
+        v.Rounding = modes[modes.Count == 1 ? 0 : rng.NextInt(0, modes.Count)];
         var ea = ElementCodes.For(v.FormatA);
         var eb = ElementCodes.For(v.FormatB);
 
@@ -47,8 +48,9 @@ public static class WeightedRandom
         if (rng.NextBelow(64) == 0 && (ea.NaN is not null || ea.Infinity is not null)) InjectCorner(v.A, ea, ref rng);
         if (rng.NextBelow(64) == 0 && (eb.NaN is not null || eb.Infinity is not null)) InjectCorner(v.B, eb, ref rng);
 
-        v.ScaleA = Scale(ref rng);
-        v.ScaleB = Scale(ref rng);
+        var scales = ScalePowers.For(v.Scales);
+        v.ScaleA = Scale(scales, ref rng);
+        v.ScaleB = Scale(scales, ref rng);
         v.C = Accumulator(v, ea, eb, ref rng);
     }
 
@@ -83,11 +85,11 @@ public static class WeightedRandom
     /// </summary>
     public static byte[] WeightedCodes(ElementCodes e)
     {
-        if (Tables[e.FormatCode] is { } t) return t;
+        if (Tables[e.Index] is { } t) return t;
         var table = new byte[TableSize];
-        var rng = new MxRandom(0x5EED_0000UL + (ulong)e.FormatCode);
+        var rng = new MxRandom(0x5EED_0000UL + (ulong)e.Index);
         for (int i = 0; i < table.Length; i++) table[i] = Element(e, ref rng);
-        return Tables[e.FormatCode] = table;
+        return Tables[e.Index] = table;
     }
 
     /// <summary>A finite element code: exponent biased to min/max/one, significand from patterns or uniform.</summary>
@@ -193,9 +195,7 @@ public static class WeightedRandom
         ulong os = rng.NextBelow(20);
         int offset = os < 9 ? 1 : os < 14 ? 0 : rng.NextInt(2, 41);
         int fixedLog2 = 127 - (int)UInt128.LeadingZeroCount((UInt128)Math.BigMul(Math.Abs(ea.Table.Fixed[a0]), Math.Abs(eb.Table.Fixed[b0])));
-        int s = Math.Clamp(u - offset - fixedLog2 + 2 * ElementTable.FractionBits + 254, 0, 508);
-        v.ScaleA = (byte)(s / 2);
-        v.ScaleB = (byte)(s - s / 2);
+        (v.ScaleA, v.ScaleB) = ScalePowers.For(v.Scales).Split(u - offset - fixedLog2 + 2 * ElementTable.FractionBits);
     }
 
     /// <summary>The min or max subnormal (INT8: ±1 lsb), either sign.</summary>
@@ -215,16 +215,22 @@ public static class WeightedRandom
         return (e.Table.Class[code] & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 ? e.MinNormal : code;
     }
 
-    private static byte Scale(ref MxRandom rng)
+    /// <summary>
+    /// A scale code: mostly within 2^±8 of unity, the three smallest and three largest finite codes, NaN, or any
+    /// finite code (E8M0: 0x77..0x87, 0x00..0x02, 0xFC..0xFE, 0xFF; UE4M3: 2^±8 around 0x38, 0x00..0x02 (zero and
+    /// subnormals), 0x7C..0x7E (up to 448), 0x7F).
+    /// </summary>
+    private static byte Scale(ScalePowers s, ref MxRandom rng)
     {
         ulong r = rng.NextUInt64();
+        uint max = s.Max;
         return (r % 100) switch
         {
-            < 60 => (byte)(127 + (int)((r >> 8) % 17) - 8),
-            < 66 => (byte)((r >> 8) % 3),          // 0, 1, 2
-            < 72 => (byte)(0xFC + (int)((r >> 8) % 3)), // 0xFC..0xFE
-            < 74 => 0xFF,
-            _ => (byte)((r >> 8) % 255),
+            < 60 => s.CodeOf((int)((r >> 8) % 17) - 8),
+            < 66 => (byte)((r >> 8) % 3),
+            < 72 => (byte)(max - 2 + (uint)((r >> 8) % 3)),
+            < 74 => s.Nan,
+            _ => (byte)((r >> 8) % (max + 1)),
         };
     }
 
@@ -236,7 +242,7 @@ public static class WeightedRandom
         if (sel < 20)
         {
             // Cancellation: C = −fl(Σ), so the exact result is the rounding error of the product sum (or 0).
-            var block = new BlockPair(ea.Table, v.A, v.ScaleA, eb.Table, v.B, v.ScaleB);
+            var block = new BlockPair(ea.Table, v.A, v.ScaleA, eb.Table, v.B, v.ScaleB, v.Scales);
             var r = MxDot.Fused(block, 0, RoundingMode.NearestEven, StandardFormats.Fp32);
             if ((r.Bits & 0x7F800000) != 0x7F800000) return r.Bits ^ 0x80000000;
         }
@@ -266,6 +272,13 @@ public static class WeightedRandom
         return sign | ((uint)(e + 127) << 23) | sig;
     }
 
+    /// <summary>
+    /// log2 of a scale's value; a NaN or zero scale has none, and counts as its code's place in the exponent field (E8M0
+    /// NaN: 2^128, as the field reads) so that C still lands somewhere definite.
+    /// </summary>
+    private static double ScaleLog2(ScaleCodec s, byte code) =>
+        s.IsNaN(code) || s.IsZero(code) ? (code >> s.Format.MantissaBits) - s.Format.Bias : ScalePowers.For(s).Log2(code);
+
     /// <summary>About log2 |Σ a_i·b_i·2^scale| (in double: only a target for C's exponent), or null when the sum is zero.</summary>
     private static int? ProductSumExponent(DotVector v, ElementCodes ea, ElementCodes eb)
     {
@@ -273,6 +286,6 @@ public static class WeightedRandom
         double sum = 0;
         for (int i = 0; i < v.K; i++) sum += (double)fa[v.A[i]] * fb[v.B[i]];
         if (sum == 0) return null;
-        return v.ScaleA + v.ScaleB - 254 - 32 + Math.ILogB(sum);
+        return (int)Math.Floor(ScaleLog2(v.Scales, v.ScaleA) + ScaleLog2(v.Scales, v.ScaleB)) - 2 * ElementTable.FractionBits + Math.ILogB(sum);
     }
 }

@@ -107,13 +107,13 @@ public static class MxvCheck
 
     private static string Describe(string path, long line, DotVector v, DotResult res, NumberFormat o)
     {
-        var ea = StandardFormats.Elements[v.FormatA]; var eb = StandardFormats.Elements[v.FormatB];
+        var ea = v.FormatA; var eb = v.FormatB;
         string Els(byte[] codes, NumberFormat f) => string.Join(' ', codes.Select(x => Codec.Show(f, x)));
         string digits = "x" + DotLine.ResultDigits(o);
         return $"{path}:{line}: file D={v.D.ToString(digits)} ({Codec.Show(o, v.D)}) FLAGS={v.Flags:x2} ({ExceptionFlagNames.Format((ExceptionFlags)v.Flags)}), " +
                $"golden D={res.Bits.ToString(digits)} ({Codec.Show(o, res.Bits)}) FLAGS={(byte)res.Flags:x2} ({ExceptionFlagNames.Format(res.Flags)})\n" +
-               $"  FA={ea.Name} FB={eb.Name} RM={((RoundingMode)v.Rounding).ShortName()} SA={v.ScaleA:x2} ({Codec.Show(StandardFormats.E8M0, v.ScaleA)}) " +
-               $"SB={v.ScaleB:x2} ({Codec.Show(StandardFormats.E8M0, v.ScaleB)}) C={v.C:x8} ({Codec.Show(StandardFormats.Fp32, v.C)})\n" +
+               $"  FA={ea.Name} FB={eb.Name} RM={v.Rounding.ShortName()} SA={v.ScaleA:x2} ({v.Scales.Show(v.ScaleA)}) " +
+               $"SB={v.ScaleB:x2} ({v.Scales.Show(v.ScaleB)}) C={v.C:x8} ({Codec.Show(StandardFormats.Fp32, v.C)})\n" +
                $"  A=[{Els(v.A, ea)}]\n  B=[{Els(v.B, eb)}]";
     }
 }

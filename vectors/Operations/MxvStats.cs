@@ -19,7 +19,7 @@ public static class MxvStats
         var h = reader.Header;
         if (h.Op != MxvHeader.OpDot)
             throw new MxvFormatException(path, 1, "header.op", $"'{h.Op}' files have no dot coverage classes; use {nameof(MxvStats)}.{nameof(Quantize)}");
-        var report = new CoverageReport(CoverageReport.ExpectedFor(FormatCodes(h.FormatsA), FormatCodes(h.FormatsB), Modes(h.Rounding)));
+        var report = new CoverageReport(CoverageReport.ExpectedFor(Formats(h.FormatsA), Formats(h.FormatsB), Modes(h.Rounding), h.Scales, h.Block, h.OutputFormat));
         var counters = CoverageReport.NewCounters();
         var classifier = new DotClassifier(h.OutputFormat);
         var v = new DotVector(h.Block);
@@ -45,6 +45,10 @@ public static class MxvStats
         while (reader.ReadNext(q)) { classifier.Classify(q, counts); n++; }
         return new QuantizeCoverage(counts, n, QuantizeClassifier.Expected(FormatCodes(h.FormatsA), Modes(h.Rounding), scale));
     }
+
+    /// <summary>Element formats of a header list (already validated by the header parser); all formats for none.</summary>
+    private static NumberFormat[] Formats(IReadOnlyList<string>? names) =>
+        names?.Select(n => StandardFormats.TryParse(n)!).ToArray() ?? StandardFormats.Elements.ToArray();
 
     /// <summary>Element format codes of a header list (already validated by the header parser); all formats for none.</summary>
     private static int[] FormatCodes(IReadOnlyList<string>? names) =>

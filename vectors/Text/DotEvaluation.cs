@@ -1,6 +1,7 @@
 using MxRef.Dot;
 using MxRef.Formats;
 using MxRef.Rounding;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Vectors.Text;
 
@@ -9,7 +10,7 @@ public static class DotEvaluation
 {
     public static DotResult Evaluate(this DotVector v, NumberFormat output, AccumulationModel model)
     {
-        var block = new BlockPair(ElementTable.ForCode(v.FormatA), v.A, v.ScaleA, ElementTable.ForCode(v.FormatB), v.B, v.ScaleB);
-        return MxDot.Dot(block, v.C, (RoundingMode)v.Rounding, output, model);
+        var block = new BlockPair(ElementTable.For(v.FormatA), v.A, v.ScaleA, ElementTable.For(v.FormatB), v.B, v.ScaleB, v.Scales);
+        return MxDot.Dot(block, v.C, v.Rounding, output, model);
     }
 }

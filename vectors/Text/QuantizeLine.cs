@@ -1,4 +1,6 @@
+using MxRef.Formats;
 using MxRef.Rounding;
+using MxRef.Vectors.Files;
 
 namespace MxRef.Vectors.Text;
 
@@ -64,7 +66,7 @@ public static class QuantizeLine
                         throw new FieldException(field, $"S '{tok}' must be exactly 2 hex digits");
                     break;
                 default:
-                    DotLine.Unpack(tok, field, q.Format, q.P);
+                    DotLine.Unpack(tok, field, StandardFormats.Elements[q.Format], q.P);
                     break;
             }
         }
@@ -79,8 +81,8 @@ public static class QuantizeLine
         sb.Append("0123456789abcdef"[q.Format]).Append(' ').Append("0123456789abcdef"[q.Rounding]).Append(' ');
         for (int i = q.K - 1; i >= 0; i--) sb.Append(q.V[i].ToString("x8"));
         sb.Append(' ').Append(q.Scale.ToString("x2")).Append(' ');
-        Span<char> packed = stackalloc char[DotLine.PackedDigits(q.Format, q.K)];
-        DotLine.Pack(q.P, q.Format, packed);
+        Span<char> packed = stackalloc char[DotLine.PackedDigits(StandardFormats.Elements[q.Format], q.K)];
+        DotLine.Pack(q.P, StandardFormats.Elements[q.Format], packed);
         return sb.Append(packed).ToString();
     }
 

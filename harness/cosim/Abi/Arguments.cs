@@ -35,6 +35,10 @@ internal static class Arguments
     public static NumberFormat? CodecFormat(int code) =>
         IsElementFormat(code) ? StandardFormats.Elements[code] : code == E8M0Code ? StandardFormats.E8M0 : null;
 
+    /// <summary>The scale format of a scale_fmt code (0 e8m0, 1 ue4m3: the order of StandardFormats.Scales), or null.</summary>
+    public static ScaleCodec? Scale(int code) =>
+        (uint)code < (uint)StandardFormats.Scales.Count ? ScaleCodec.For(StandardFormats.Scales[code]) : null;
+
     /// <summary>acc_model 0 fused, 1 chunked (chunk elements per rounding), 2 fp32-sum; null when invalid.</summary>
     public static AccumulationModel? Accumulation(int model, int chunk) => model switch
     {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using MxRef.Cosim.Abi;
 using MxRef.Dot;
+using MxRef.Formats;
 using MxRef.Rounding;
 
 namespace MxRef.Cosim.Exports;
@@ -15,6 +16,56 @@ public static unsafe class DotExports
         try
         {
             return DotCall.Block(fmtA, fmtB, rm, k, Arguments.MaxBlockSize, scaleA, a, scaleB, b, c, outFmt, accModel, chunk, d, flags);
+        }
+        catch (Exception)
+        {
+            return Status.Internal;
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "mxref_dot_scaled")]
+    public static int MxrefDotScaled(int scaleFmt, int fmtA, int fmtB, int rm, int k, byte scaleA, byte* a, byte scaleB, byte* b, uint c,
+        int outFmt, int accModel, int chunk, uint* d, byte* flags)
+    {
+        try
+        {
+            if (Arguments.Scale(scaleFmt) is not { } scales) return Status.Format;
+            return DotCall.Block(scales, fmtA, fmtB, rm, k, Arguments.MaxBlockSize, scaleA, a, scaleB, b, c, outFmt, accModel, chunk, d, flags);
+        }
+        catch (Exception)
+        {
+            return Status.Internal;
+        }
+    }
+
+    /// <summary>One NVFP4 block pair: 16 E2M1 codes and a UE4M3 scale per operand, fused, FP32 out.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "mxref_dot_nvfp4")]
+    public static int MxrefDotNvfp4(int rm, byte scaleA, byte* a, byte scaleB, byte* b, uint c, uint* d, byte* flags)
+    {
+        try
+        {
+            var f = BlockFormat.NvFp4;
+            int element = StandardFormats.ElementCode(f.Element);
+            return DotCall.Block(f.ScaleCodec, element, element, rm, f.BlockSize, f.BlockSize, scaleA, a, scaleB, b, c, 0, 0, 0, d, flags);
+        }
+        catch (Exception)
+        {
+            return Status.Internal;
+        }
+    }
+
+    /// <summary>The per-tensor scale epilogue (<see cref="TensorScaleEpilogue"/>): fp32(d · fp32(ta · tb)).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "mxref_tensor_scale_epilogue")]
+    public static int MxrefTensorScaleEpilogue(uint d, uint ta, uint tb, int rm, uint* result, byte* flags)
+    {
+        try
+        {
+            if (result == null || flags == null) return Status.NullPointer;
+            if (!Arguments.IsRoundingMode(rm)) return Status.Rounding;
+            var r = TensorScaleEpilogue.Apply(d, ta, tb, (RoundingMode)rm);
+            *result = r.Bits;
+            *flags = (byte)r.Flags;
+            return Status.Ok;
         }
         catch (Exception)
         {

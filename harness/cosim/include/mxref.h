@@ -80,6 +80,12 @@ enum mxref_accumulation {
     MXREF_ACC_FP32_SUM = 2  /* FP32 emulation (TOSA style): products summed in FP32 in index order (chunk ignored)  */
 };
 
+/* Block scale formats (mxref_dot_scaled). */
+enum mxref_scale {
+    MXREF_SCALE_E8M0  = 0, /* OCP MX: 2^(code - 127), 0xFF = NaN                                                     */
+    MXREF_SCALE_UE4M3 = 1  /* NVFP4: unsigned E4M3, 7-bit code 0x00..0x7F: 0x00 = 0, 0x38 = 1.0, 0x7E = 448, 0x7F = NaN */
+};
+
 /* Exception flag bits. */
 #define MXREF_FLAG_NX 0x01u
 #define MXREF_FLAG_UF 0x02u
@@ -119,6 +125,24 @@ int mxref_dot_general(int fmt_a, int fmt_b, int rm, int k, int n,
                       const uint8_t *scales_a, const uint8_t *a, const uint8_t *scales_b, const uint8_t *b,
                       uint32_t c, int out_fmt, int acc_model, int chunk, int chained,
                       uint32_t *d, uint8_t *flags);
+
+/* mxref_dot with the block scales in another scale format: *d = C + sa * sb * sum_{i<k} a_i * b_i, sa*sb exact, one
+ * rounding for MXREF_ACC_FUSED (docs/semantics.md). scale_fmt MXREF_SCALE_*; a scale code above the format's largest
+ * (UE4M3: 0x7F) is MXREF_E_CODE. MXREF_SCALE_E8M0 gives exactly mxref_dot. */
+int mxref_dot_scaled(int scale_fmt, int fmt_a, int fmt_b, int rm, int k,
+                     uint8_t scale_a, const uint8_t *a, uint8_t scale_b, const uint8_t *b,
+                     uint32_t c, int out_fmt, int acc_model, int chunk,
+                     uint32_t *d, uint8_t *flags);
+
+/* One NVFP4 block pair (NVIDIA: 16 E2M1 elements, a UE4M3 scale each): mxref_dot_scaled(MXREF_SCALE_UE4M3,
+ * MXREF_FMT_E2M1, MXREF_FMT_E2M1, rm, 16, ..., MXREF_OUT_FP32, MXREF_ACC_FUSED, 0, d, flags). a, b: 16 codes each. */
+int mxref_dot_nvfp4(int rm, uint8_t scale_a, const uint8_t *a, uint8_t scale_b, const uint8_t *b, uint32_t c,
+                    uint32_t *d, uint8_t *flags);
+
+/* The per-tensor scales of a two-level format (NVFP4's FP32 tensor scales), applied after the block accumulation as a
+ * GEMM epilogue: alpha = fp32(ta * tb), then *out = fp32(d * alpha), each an IEEE 754 multiply rounded with rm (flags
+ * of both steps ORed). d, ta, tb, out: FP32 bits. */
+int mxref_tensor_scale_epilogue(uint32_t d, uint32_t ta, uint32_t tb, int rm, uint32_t *out, uint8_t *flags);
 
 /* ---- Elements ---------------------------------------------------------------------------------------------------- */
 /* FP32 -> element (or E8M0) code, rounded once with rm (what `mxref convert` does). saturate = 1: overflow clamps to

@@ -101,7 +101,7 @@ public sealed class QuantizeVectorGenerator
     private static void Corner(QuantizeVector q, int variant, ref MxRandom rng)
     {
         var f = StandardFormats.Elements[q.Format];
-        var e = ElementCodes.For(q.Format);
+        var e = ElementCodes.For(f);
         int grid = MaxKinds * OffsetKinds * SharedExponents.Length;
         if (variant >= grid) { Special(q, variant - grid, e, ref rng); return; }
         int maxKind = variant % MaxKinds, offsetKind = variant / MaxKinds % OffsetKinds;

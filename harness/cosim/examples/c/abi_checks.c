@@ -222,6 +222,38 @@ static void dpi_agrees_with_dot(void)
     expect("dpi_dot / dpi_dot32 agree with dot on 2000 random blocks", disagreements, 0);
 }
 
+/* NVFP4 (NVIDIA: E2M1 elements, UE4M3 block scales, k = 16): E2M1 0x7 = 6, 0x1 = 0.5; UE4M3 0x38 = 1.0, 0x7E = 448,
+ * 0x7F = NaN. */
+static void nvfp4(void)
+{
+    uint8_t six[16], half[16], zero[16] = {0};
+    for (int i = 0; i < 16; i++) { six[i] = 0x7; half[i] = 0x1; }
+    uint32_t d = 0;
+    uint8_t f = 0xee;
+    expect("dot_nvfp4: 16 * 6 * 0.5 = 48", mxref_dot_nvfp4(MXREF_RNE, 0x38, six, 0x38, half, 0, &d, &f), MXREF_OK);
+    expect("dot_nvfp4: 48 = 0x42400000", (long)d, 0x42400000L);
+    zero[0] = 0x7;
+    mxref_dot_nvfp4(MXREF_RNE, 0x7e, zero, 0x7e, zero, 0, &d, &f);
+    expect("dot_nvfp4: 6 * 6 * 448 * 448 = 7225344", (long)d, 0x4adc8000L);
+    mxref_dot_nvfp4(MXREF_RNE, 0x7f, six, 0x38, six, 0, &d, &f);
+    expect("dot_nvfp4: a NaN scale gives NaN", (long)d, 0x7fc00000L);
+    mxref_dot_nvfp4(MXREF_RNE, 0x00, six, 0x38, six, 0x3f800000u, &d, &f);
+    expect("dot_nvfp4: a zero scale leaves C", (long)d, 0x3f800000L);
+    d = 0xdeadbeefu;
+    expect("dot_nvfp4: scale 0x80 is no UE4M3 code", mxref_dot_nvfp4(MXREF_RNE, 0x80, six, 0x38, six, 0, &d, &f), MXREF_E_CODE);
+    expect("dot_nvfp4: d untouched", (long)d, 0xdeadbeefL);
+    expect("dot_scaled: scale_fmt 2", mxref_dot_scaled(2, 4, 4, 0, 16, 0x38, six, 0x38, six, 0, 0, 0, 0, &d, &f), MXREF_E_FORMAT);
+    uint32_t d1 = 0, d2 = 1;
+    uint8_t f1 = 0, f2 = 1;
+    mxref_dot_scaled(MXREF_SCALE_E8M0, 0, 0, MXREF_RNE, 32, 0x80, ones, 0x7d, twos, 0x3f800000u, 0, 0, 0, &d1, &f1);
+    mxref_dot(0, 0, MXREF_RNE, 32, 0x80, ones, 0x7d, twos, 0x3f800000u, 0, 0, 0, &d2, &f2);
+    expect("dot_scaled with E8M0 is dot", (long)(d1 ^ d2) | (f1 ^ f2), 0);
+    /* epilogue: 3 * (2 * 0.5) = 3 */
+    expect("tensor_scale_epilogue", mxref_tensor_scale_epilogue(0x40400000u, 0x40000000u, 0x3f000000u, MXREF_RNE, &d, &f), MXREF_OK);
+    expect("tensor_scale_epilogue: 3 * (2 * 0.5) = 3", (long)d, 0x40400000L);
+    expect("tensor_scale_epilogue: rm 6", mxref_tensor_scale_epilogue(0, 0, 0, 6, &d, &f), MXREF_E_ROUNDING);
+}
+
 int main(void)
 {
     for (int i = 0; i < 32; i++) {
@@ -233,6 +265,7 @@ int main(void)
     dpi_agrees_with_dot();
     dot_general_agrees_with_dot();
     quantization();
+    nvfp4();
     printf("abi_checks: %d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

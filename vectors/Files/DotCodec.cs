@@ -1,0 +1,242 @@
+using MxRef.Formats;
+using MxRef.Rounding;
+
+namespace MxRef.Vectors.Files;
+
+/// <summary>
+/// The one line codec of the dot op, beside its record (<see cref="DotVector"/>): <see cref="DotLine"/> reads and writes
+/// text, <see cref="MxvLine"/> writes the generator's bytes; gen, check, stats, merge, verify and <c>mxref dot</c> use
+/// nothing else. The layout, shared by <c>mxref dot</c> and <c>.mxv</c> files (docs/vector-format.md): hex fields separated
+/// by single spaces, <c>FA FB RM SA A SB B C</c> [<c>D FLAGS</c>]. A and B hold the k element codes packed into one hex
+/// number, element i in bits [i·w, i·w + w) (w = the format's width), exactly ceil(k·w/4) digits, most significant first.
+/// FA, FB and RM are hardware codes (0 e4m3 … 5 int8; 0 rne … 5 rto), translated here and nowhere else in vectors/;
+/// SA and SB are codes of the vector's scale format (<see cref="DotVector.Scales"/>).
+/// </summary>
+public static class DotLine
+{
+    public static readonly string[] FieldNames = ["FA", "FB", "RM", "SA", "A", "SB", "B", "C", "D", "FLAGS"];
+
+    public static int ElementWidth(NumberFormat format) => format.Bits;
+
+    public static int PackedDigits(NumberFormat format, int k) => (k * format.Bits + 3) / 4;
+
+    /// <summary>The element format of a line's FA/FB code (0 e4m3 … 5 int8), or null.</summary>
+    public static NumberFormat? FormatOfCode(int code) => code >= 0 && code < StandardFormats.Elements.Count ? StandardFormats.Elements[code] : null;
+
+    /// <summary>The FA/FB code of an element format.</summary>
+    public static int CodeOf(NumberFormat format) => StandardFormats.ElementCode(format) is var c and >= 0
+        ? c : throw new ArgumentException($"{format.Name} has no element format code (valid: {ValidFormatCodes})");
+
+    public const string ValidFormatCodes = "0 e4m3, 1 e5m2, 2 e3m2, 3 e2m3, 4 e2m1, 5 int8";
+    public const string ValidModeCodes = "0 rne, 1 rtz, 2 rdn, 3 rup, 4 rna, 5 rto";
+
+    public static int ResultDigits(NumberFormat output) => output.Bits / 4;
+
+    /// <summary>Parses a line (without comments) into <paramref name="v"/>; throws <see cref="FieldException"/>.</summary>
+    public static void Parse(ReadOnlySpan<char> line, DotVector v, bool withExpected, NumberFormat output)
+    {
+        int pos = 0, index = 0;
+        int expectedFields = withExpected ? 10 : 8;
+        for (; index < expectedFields; index++)
+        {
+            while (pos < line.Length && line[pos] == ' ') pos++;
+            if (pos >= line.Length)
+                throw new FieldException(FieldNames[index], $"missing field {FieldNames[index]} (expected {expectedFields} fields: {string.Join(' ', FieldNames.Take(expectedFields))})");
+            int end = pos;
+            while (end < line.Length && line[end] != ' ' && line[end] != '\t') end++;
+            var tok = line[pos..end];
+            pos = end;
+            switch (index)
+            {
+                case 0: v.FormatA = FormatCode(tok, "FA"); break;
+                case 1: v.FormatB = FormatCode(tok, "FB"); break;
+                case 2:
+                    v.Rounding = RoundingModes.FromCode((int)Hex(tok, "RM", 1))
+                        ?? throw new FieldException("RM", $"RM '{tok}' is not a rounding-mode code; valid: {ValidModeCodes}");
+                    break;
+                case 3: v.ScaleA = ScaleCode(tok, "SA", v.Scales); break;
+                case 4: Unpack(tok, "A", v.FormatA, v.A); break;
+                case 5: v.ScaleB = ScaleCode(tok, "SB", v.Scales); break;
+                case 6: Unpack(tok, "B", v.FormatB, v.B); break;
+                case 7: v.C = (uint)Hex(tok, "C", 8); break;
+                case 8: v.D = (uint)Hex(tok, "D", ResultDigits(output)); break;
+                case 9: v.Flags = (byte)Hex(tok, "FLAGS", 2); break;
+            }
+        }
+        while (pos < line.Length && (line[pos] == ' ' || line[pos] == '\t' || line[pos] == '\r')) pos++;
+        if (pos < line.Length) throw new FieldException("end", $"unexpected text after the last field: '{line[pos..].ToString()}'");
+    }
+
+    private static NumberFormat FormatCode(ReadOnlySpan<char> tok, string field) =>
+        FormatOfCode((int)Hex(tok, field, 1)) ?? throw new FieldException(field, $"{field} '{tok}' is not a format code; valid: {ValidFormatCodes}");
+
+    private static byte ScaleCode(ReadOnlySpan<char> tok, string field, ScaleCodec scales)
+    {
+        uint code = (uint)Hex(tok, field, 2);
+        if (!scales.IsCode(code))
+            throw new FieldException(field, $"{field} '{tok}' is not a {scales.Format.Name} scale code (00..{scales.MaxCode:x2})");
+        return (byte)code;
+    }
+
+    private static ulong Hex(ReadOnlySpan<char> tok, string field, int digits)
+    {
+        if (tok.Length != digits) throw new FieldException(field, $"{field} '{tok}' must be exactly {digits} hex digit{(digits == 1 ? "" : "s")}");
+        ulong v = 0;
+        foreach (char ch in tok)
+        {
+            int d = HexDigit(ch);
+            if (d < 0) throw new FieldException(field, $"{field} '{tok}' is not hexadecimal");
+            v = (v << 4) | (uint)d;
+        }
+        return v;
+    }
+
+    private static int HexDigit(char ch) => ch switch
+    {
+        >= '0' and <= '9' => ch - '0',
+        >= 'a' and <= 'f' => ch - 'a' + 10,
+        >= 'A' and <= 'F' => ch - 'A' + 10,
+        _ => -1,
+    };
+
+    /// <summary>Unpacks k w-bit codes from hex digits (least significant digit last).</summary>
+    public static void Unpack(ReadOnlySpan<char> tok, string field, NumberFormat format, Span<byte> codes)
+    {
+        int w = ElementWidth(format), k = codes.Length;
+        int digits = PackedDigits(format, k);
+        if (tok.Length != digits)
+            throw new FieldException(field, $"{field} has {tok.Length} hex digits; {k} {format.Name} elements need exactly {digits}");
+        ulong buffer = 0;
+        int bits = 0, element = 0;
+        uint mask = (1u << w) - 1;
+        for (int i = tok.Length - 1; i >= 0; i--)
+        {
+            int d = HexDigit(tok[i]);
+            if (d < 0) throw new FieldException(field, $"{field} '{tok}' is not hexadecimal");
+            buffer |= (ulong)d << bits;
+            bits += 4;
+            while (bits >= w && element < k)
+            {
+                codes[element++] = (byte)(buffer & mask);
+                buffer >>= w;
+                bits -= w;
+            }
+        }
+        if (buffer != 0) throw new FieldException(field, $"{field} has bits set above element {k - 1} (bit {k * w} and up must be zero)");
+    }
+
+    /// <summary>Packs codes as <see cref="Unpack"/> reads them.</summary>
+    public static void Pack(ReadOnlySpan<byte> codes, NumberFormat format, Span<char> dest)
+    {
+        int w = ElementWidth(format);
+        int digits = PackedDigits(format, codes.Length);
+        ulong buffer = 0;
+        int bits = 0, element = 0;
+        for (int i = digits - 1; i >= 0; i--)
+        {
+            while (bits < 4 && element < codes.Length)
+            {
+                buffer |= (ulong)(codes[element++] & ((1u << w) - 1)) << bits;
+                bits += w;
+            }
+            dest[i] = "0123456789abcdef"[(int)(buffer & 0xF)];
+            buffer >>= 4;
+            bits -= 4;
+        }
+    }
+
+    /// <summary>The input fields of a vector as a line (no newline).</summary>
+    public static string FormatInputs(DotVector v)
+    {
+        var sb = new System.Text.StringBuilder();
+        AppendInputs(sb, v);
+        return sb.ToString();
+    }
+
+    public static void AppendInputs(System.Text.StringBuilder sb, DotVector v)
+    {
+        Span<char> buf = stackalloc char[Math.Max(PackedDigits(v.FormatA, v.K), PackedDigits(v.FormatB, v.K))];
+        sb.Append(HexChar(CodeOf(v.FormatA))).Append(' ').Append(HexChar(CodeOf(v.FormatB))).Append(' ').Append(HexChar((int)v.Rounding)).Append(' ');
+        sb.Append(v.ScaleA.ToString("x2")).Append(' ');
+        int da = PackedDigits(v.FormatA, v.K);
+        Pack(v.A, v.FormatA, buf[..da]);
+        sb.Append(buf[..da]).Append(' ');
+        sb.Append(v.ScaleB.ToString("x2")).Append(' ');
+        int db = PackedDigits(v.FormatB, v.K);
+        Pack(v.B, v.FormatB, buf[..db]);
+        sb.Append(buf[..db]).Append(' ');
+        sb.Append(v.C.ToString("x8"));
+    }
+
+    public static string FormatResult(uint d, byte flags, NumberFormat output) =>
+        d.ToString("x" + ResultDigits(output)) + " " + flags.ToString("x2");
+
+    private static char HexChar(int v) => "0123456789abcdef"[v];
+}
+
+/// <summary>
+/// Formats a dot vector as an <c>.mxv</c> data line straight into bytes (no strings: the generator writes millions of
+/// lines a second). The layout is <see cref="DotLine"/>'s, <c>FA FB RM SA A SB B C D FLAGS</c>, lowercase hex.
+/// </summary>
+public static class MxvLine
+{
+    private static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
+
+    /// <summary>Upper bound of a data line's length in bytes, newline included.</summary>
+    public static int MaxLength(int k) => 2 * DotLine.PackedDigits(StandardFormats.Int8, k) + 40;
+
+    /// <summary>Writes the line and a '\n' into <paramref name="dest"/>; returns the bytes written.</summary>
+    public static int FormatDot(DotVector v, NumberFormat output, Span<byte> dest)
+    {
+        int p = 0;
+        dest[p++] = Hex[DotLine.CodeOf(v.FormatA)]; dest[p++] = (byte)' ';
+        dest[p++] = Hex[DotLine.CodeOf(v.FormatB)]; dest[p++] = (byte)' ';
+        dest[p++] = Hex[(int)v.Rounding]; dest[p++] = (byte)' ';
+        p = HexDigits(v.ScaleA, 2, dest, p); dest[p++] = (byte)' ';
+        p = Packed(v.A, v.FormatA, dest, p); dest[p++] = (byte)' ';
+        p = HexDigits(v.ScaleB, 2, dest, p); dest[p++] = (byte)' ';
+        p = Packed(v.B, v.FormatB, dest, p); dest[p++] = (byte)' ';
+        p = HexDigits(v.C, 8, dest, p); dest[p++] = (byte)' ';
+        p = HexDigits(v.D, DotLine.ResultDigits(output), dest, p); dest[p++] = (byte)' ';
+        p = HexDigits(v.Flags, 2, dest, p);
+        dest[p++] = (byte)'\n';
+        return p;
+    }
+
+    private static int HexDigits(uint value, int digits, Span<byte> dest, int p)
+    {
+        for (int i = digits - 1; i >= 0; i--) dest[p++] = Hex[(int)(value >> (4 * i)) & 0xF];
+        return p;
+    }
+
+    /// <summary>Element i in bits [i·w, i·w + w) of one hex number, most significant digit first (as DotLine.Pack).</summary>
+    private static int Packed(byte[] codes, NumberFormat format, Span<byte> dest, int p)
+    {
+        int w = DotLine.ElementWidth(format);
+        int digits = DotLine.PackedDigits(format, codes.Length);
+        if (w == 8)
+        {
+            for (int i = codes.Length - 1; i >= 0; i--)
+            {
+                dest[p++] = Hex[codes[i] >> 4];
+                dest[p++] = Hex[codes[i] & 0xF];
+            }
+            return p;
+        }
+        ulong buffer = 0;
+        int bits = 0, element = 0;
+        uint mask = (1u << w) - 1;
+        for (int i = digits - 1; i >= 0; i--)
+        {
+            while (bits < 4 && element < codes.Length)
+            {
+                buffer |= (ulong)(codes[element++] & mask) << bits;
+                bits += w;
+            }
+            dest[p + i] = Hex[(int)(buffer & 0xF)];
+            buffer >>= 4;
+            bits -= 4;
+        }
+        return p + digits;
+    }
+}

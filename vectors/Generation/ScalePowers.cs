@@ -1,0 +1,60 @@
+using MxRef.Formats;
+
+namespace MxRef.Vectors.Generation;
+
+/// <summary>
+/// The scale codes a generator picks from, asked of the scale format's codec rather than written as E8M0 literals: the
+/// codes whose value is an exact power of two (E8M0: all but NaN, 2^−127..2^127; UE4M3: 2^−9..2^8), the unit, the
+/// extremes and NaN. A generator that wants sa·sb = 2^s asks <see cref="Split"/>.
+/// </summary>
+public sealed class ScalePowers
+{
+    private readonly byte[] _codeOfExponent;
+
+    public ScaleCodec Codec { get; }
+    /// <summary>Smallest and largest e with a code of value exactly 2^e.</summary>
+    public int MinExponent { get; }
+    public int MaxExponent { get; }
+    public byte Unit => (byte)Codec.UnitCode;
+    public byte Nan => (byte)Codec.NanCode;
+    /// <summary>The largest finite scale code.</summary>
+    public byte Max => (byte)Codec.Format.MaxFiniteCode;
+
+    private ScalePowers(ScaleCodec codec)
+    {
+        Codec = codec;
+        var powers = new SortedDictionary<int, byte>();
+        for (uint c = 0; c <= codec.MaxCode; c++)
+        {
+            uint sig = codec.Significand(c);
+            if (codec.IsNaN(c) || sig == 0 || (sig & (sig - 1)) != 0) continue;
+            powers.TryAdd(codec.Exponent(c) + System.Numerics.BitOperations.Log2(sig), (byte)c);
+        }
+        MinExponent = powers.Keys.First();
+        MaxExponent = powers.Keys.Last();
+        _codeOfExponent = new byte[MaxExponent - MinExponent + 1];
+        foreach (var (e, c) in powers) _codeOfExponent[e - MinExponent] = c;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ScaleCodec, ScalePowers> Cache = new();
+
+    public static ScalePowers For(ScaleCodec codec) => Cache.GetOrAdd(codec, c => new ScalePowers(c));
+
+    /// <summary>The code of 2^<paramref name="e"/>, e clamped to [<see cref="MinExponent"/>, <see cref="MaxExponent"/>].</summary>
+    public byte CodeOf(int e) => _codeOfExponent[Math.Clamp(e, MinExponent, MaxExponent) - MinExponent];
+
+    /// <summary>Smallest and largest exponent of a product sa·sb of two power-of-two scales.</summary>
+    public int MinSum => 2 * MinExponent;
+    public int MaxSum => 2 * MaxExponent;
+
+    /// <summary>Codes with sa·sb = 2^s (s clamped to [MinSum, MaxSum]): sa = 2^floor(s/2), sb = 2^(s − floor(s/2)).</summary>
+    public (byte A, byte B) Split(int s)
+    {
+        s = Math.Clamp(s, MinSum, MaxSum);
+        int ea = s >> 1; // floor
+        return (CodeOf(ea), CodeOf(s - ea));
+    }
+
+    /// <summary>log2 of a finite non-zero scale's value (rounded down), for aiming C near a product sum.</summary>
+    public double Log2(byte code) => Codec.Exponent(code) + Math.Log2(Math.Max(1u, Codec.Significand(code)));
+}
