@@ -1,0 +1,73 @@
+// mx_quant_scale: stage 2 of mx_quant -- the shared exponent of a block and the NaN-scale decision.
+//
+//   shared_exp = floor(log2 amax) - emax_elem                       (floor, OCP MX v1.0 sec. 6.3)
+//              + 1 when amax / 2^(that) > max normal                 (ceil: no element saturates)
+//   clamped to [-127, 127]; an all-zero block gets -127 (scale code 0x00).
+// floor(log2 amax) and the ceil comparison read the exponent field and the significand of
+// amax normalised to 24 bits (an FP32 subnormal amax is normalised by mx_lzc).
+// Specials (docs/quantization.md): a block holding NaN/Inf gets the NaN scale unless the
+// policy keeps a finite scale -- preserve: the element format has every special present;
+// saturate: no NaN present, and an Inf sets shared_exp to 127. Purely combinational.
+module mx_quant_scale (
+  input  logic [30:0]       max_fin,
+  input  logic              has_nan,
+  input  logic              has_inf,
+  input  logic [2:0]        fmt,        // element format (a valid code)
+  input  logic              rule_ceil,  // 0: floor, 1: ceil
+  input  logic [1:0]        specials,   // SP_* (a valid code)
+  output logic signed [8:0] shared,     // shared exponent, -127..127
+  output logic              nan_blk     // scale 0xFF, every element code 0
+);
+  localparam int unsigned EW = 10;      // exponents here lie within -276 .. 255
+  localparam logic signed [EW-1:0] BIAS = 10'sd127;
+
+  // emax_elem (OCP MX v1.0 Table 1) and max normal's significand normalised to 24 bits
+  logic [3:0]  emax;
+  logic [23:0] ceil_lim;
+  logic        fmt_nan, fmt_inf;
+  always_comb begin
+    fmt_nan = 1'b0; fmt_inf = 1'b0;
+    case (fmt)
+      mx_pkg::FMT_E5M2: begin emax = 4'd15; ceil_lim = 24'hE0_0000; fmt_nan = 1'b1; fmt_inf = 1'b1; end // 57344 = 1.75*2^15
+      mx_pkg::FMT_E3M2: begin emax = 4'd4;  ceil_lim = 24'hE0_0000; end                                // 28  = 1.75*2^4
+      mx_pkg::FMT_E2M3: begin emax = 4'd2;  ceil_lim = 24'hF0_0000; end                                // 7.5 = 1.875*2^2
+      mx_pkg::FMT_E2M1: begin emax = 4'd2;  ceil_lim = 24'hC0_0000; end                                // 6   = 1.5*2^2
+      mx_pkg::FMT_INT8: begin emax = 4'd0;  ceil_lim = 24'hFE_0000; end                                // 127/64
+      default:          begin emax = 4'd8;  ceil_lim = 24'hE0_0000; fmt_nan = 1'b1; end                // e4m3 448
+    endcase
+  end
+
+  // floor(log2 amax) and the normalised significand
+  logic [7:0]  bexp;
+  logic [23:0] sig, nsig;
+  logic [4:0]  lz;
+  assign bexp = max_fin[30:23];
+  assign sig  = {bexp != 8'd0, max_fin[22:0]};
+
+  mx_lzc #(.WIDTH(24)) u_lzc (.x(sig), .cnt(lz), .x_norm(nsig));
+
+  logic signed [EW-1:0] e_max, s_raw;
+  logic                 bump;
+  assign e_max = $signed({2'b00, (bexp == 8'd0) ? 8'd1 : bexp}) - BIAS - $signed({5'd0, lz});
+  assign bump  = rule_ceil && (nsig > ceil_lim);
+  assign s_raw = e_max - $signed({6'd0, emax}) + $signed({9'd0, bump});
+
+  // specials: does the block keep a finite scale?
+  logic keep;
+  always_comb begin
+    case (specials)
+      mx_pkg::SP_PRESERVE: keep = (!has_nan || fmt_nan) && (!has_inf || fmt_inf);
+      mx_pkg::SP_SATURATE: keep = !has_nan;
+      default:             keep = 1'b0;
+    endcase
+  end
+  assign nan_blk = (has_nan || has_inf) && !keep;
+
+  always_comb begin
+    if (has_inf && specials == mx_pkg::SP_SATURATE) shared = 9'sd127;   // gfloat: amax = Inf
+    else if (max_fin == '0)                         shared = -9'sd127;  // all-zero block
+    else if (s_raw < -BIAS)                     shared = -9'sd127;
+    else if (s_raw > BIAS)                      shared = 9'sd127;
+    else                                            shared = s_raw[8:0];
+  end
+endmodule
