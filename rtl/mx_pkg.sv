@@ -48,6 +48,13 @@ package mx_pkg;
   // every format enabled (FMT_EN bit f enables format code f)
   localparam logic [5:0] FMT_EN_ALL = 6'b11_1111;
 
+  // The lowest enabled format of a FMT_EN mask: where a build for a subset of the formats sends
+  // its disabled and reserved format codes.
+  function automatic logic [2:0] fmt_first_enabled(input logic [5:0] en);
+    fmt_first_enabled = 3'd0;
+    for (int f = 5; f >= 0; f--) if (en[f]) fmt_first_enabled = 3'(f);
+  endfunction
+
   // ---------------------------------------------------------------- flags
   localparam int unsigned FLAG_NX = 0;
   localparam int unsigned FLAG_UF = 1;

@@ -38,11 +38,7 @@ module mx_quant #(
   localparam int unsigned LATENCY = mx_pkg::QUANT_LATENCY;
 
   // the lowest enabled format: where disabled and reserved format codes go
-  function automatic logic [2:0] first_enabled(input logic [5:0] en);
-    first_enabled = 3'd0;
-    for (int f = 5; f >= 0; f--) if (en[f]) first_enabled = 3'(f);
-  endfunction
-  localparam logic [2:0] FMT_DEF = first_enabled(FMT_EN);
+  localparam logic [2:0] FMT_DEF = mx_pkg::fmt_first_enabled(FMT_EN);
 
   // ------------------------------------------------------------------ configuration decode
   logic       fmt_ok, rule_ok, sp_ok;
@@ -106,6 +102,7 @@ module mx_quant #(
   // ================================================================== stage 2: shared exponent
   logic signed [8:0] shared_d;
   logic              nanblk_d;
+  logic signed [9:0] bin_lo_d, bin_t_d, bin_hi_d;
 
   mx_quant_scale u_scale (
     .max_fin   (max_s1_q),
@@ -115,11 +112,18 @@ module mx_quant #(
     .rule_ceil (ceil_s1_q),
     .specials  (sp_s1_q),
     .shared    (shared_d),
-    .nan_blk   (nanblk_d)
+    .nan_blk   (nanblk_d),
+    .bin_lo    (bin_lo_d),
+    .bin_t     (bin_t_d),
+    .bin_hi    (bin_hi_d)
   );
 
+  logic [7:0] scale_d;
+  assign scale_d = nanblk_d ? 8'hFF : 8'(shared_d + 9'sd127);
+
   logic [32*K-1:0]   v_s2_q;
-  logic signed [8:0] shared_s2_q;
+  logic [7:0]        scale_s2_q;
+  logic signed [9:0] bin_lo_s2_q, bin_t_s2_q, bin_hi_s2_q;
   logic              nanblk_s2_q;
   logic [2:0]        fmt_s2_q, rm_s2_q;
   logic [1:0]        sp_s2_q;
@@ -128,7 +132,10 @@ module mx_quant #(
   always_ff @(posedge clk) begin
     if (vld_q[0]) begin
       v_s2_q      <= v_s1_q;
-      shared_s2_q <= shared_d;
+      scale_s2_q  <= scale_d;
+      bin_lo_s2_q <= bin_lo_d;
+      bin_t_s2_q  <= bin_t_d;
+      bin_hi_s2_q <= bin_hi_d;
       nanblk_s2_q <= nanblk_d;
       fmt_s2_q    <= fmt_s1_q;
       rm_s2_q     <= rm_s1_q;
@@ -141,12 +148,13 @@ module mx_quant #(
 
   // ================================================================== stage 3: element rounding
   logic [8*K-1:0] p_d;
-  logic [7:0]     scale_d;
 
   for (genvar i = 0; i < K; i++) begin : g_lane
     mx_quant_lane u_lane (
       .v         (v_s2_q[32*i +: 32]),
-      .shared    (shared_s2_q),
+      .bin_lo    (bin_lo_s2_q),
+      .bin_t     (bin_t_s2_q),
+      .bin_hi    (bin_hi_s2_q),
       .nan_blk   (nanblk_s2_q),
       .fmt       (fmt_s2_q),
       .rm        (rm_s2_q),
@@ -157,15 +165,13 @@ module mx_quant #(
     );
   end
 
-  assign scale_d = nanblk_s2_q ? 8'hFF : 8'(shared_s2_q + 9'sd127);
-
   logic [7:0]     scale_s3_q;
   logic [8*K-1:0] p_s3_q;
   logic           rsv_s3_q;
 
   always_ff @(posedge clk) begin
     if (vld_q[1]) begin
-      scale_s3_q <= scale_d;
+      scale_s3_q <= scale_s2_q;
       p_s3_q     <= p_d;
       rsv_s3_q   <= rsv_s2_q;
     end

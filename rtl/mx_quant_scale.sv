@@ -16,24 +16,40 @@ module mx_quant_scale (
   input  logic              rule_ceil,  // 0: floor, 1: ceil
   input  logic [1:0]        specials,   // SP_* (a valid code)
   output logic signed [8:0] shared,     // shared exponent, -127..127
-  output logic              nan_blk     // scale 0xFF, every element code 0
+  output logic              nan_blk,    // scale 0xFF, every element code 0
+  // Per-block constants of the element rounding (mx_quant_lane), computed once here instead of
+  // in every lane: in terms of x, the biased FP32 exponent of a lane's leading one, the
+  // element binade x - 127 - shared is normal when x >= bin_lo, and overflows when x > bin_hi.
+  output logic signed [9:0] bin_lo,     // emin_elem + shared + 127
+  output logic signed [9:0] bin_t,      // bin_lo + 7 - m (the lane's shift origin)
+  output logic signed [9:0] bin_hi      // emax_elem + shared + 127 (int8: 1 + shared + 127)
 );
   localparam int unsigned EW = 10;      // exponents here lie within -276 .. 255
   localparam logic signed [EW-1:0] BIAS = 10'sd127;
 
   // emax_elem (OCP MX v1.0 Table 1) and max normal's significand normalised to 24 bits
-  logic [3:0]  emax;
-  logic [23:0] ceil_lim;
-  logic        fmt_nan, fmt_inf;
+  // Element rounding: emin (smallest normal binade; MXINT8 behaves as m = 7, emin = 1, see
+  // mx_quant_lane), m (kept fraction bits), the largest binade that does not overflow.
+  logic [3:0]           emax;
+  logic [23:0]          ceil_lim;
+  logic                 fmt_nan, fmt_inf;
+  logic signed [EW-1:0] emin, e_ovf;
+  logic [2:0]           m;
   always_comb begin
     fmt_nan = 1'b0; fmt_inf = 1'b0;
     case (fmt)
-      mx_pkg::FMT_E5M2: begin emax = 4'd15; ceil_lim = 24'hE0_0000; fmt_nan = 1'b1; fmt_inf = 1'b1; end // 57344 = 1.75*2^15
-      mx_pkg::FMT_E3M2: begin emax = 4'd4;  ceil_lim = 24'hE0_0000; end                                // 28  = 1.75*2^4
-      mx_pkg::FMT_E2M3: begin emax = 4'd2;  ceil_lim = 24'hF0_0000; end                                // 7.5 = 1.875*2^2
-      mx_pkg::FMT_E2M1: begin emax = 4'd2;  ceil_lim = 24'hC0_0000; end                                // 6   = 1.5*2^2
-      mx_pkg::FMT_INT8: begin emax = 4'd0;  ceil_lim = 24'hFE_0000; end                                // 127/64
-      default:          begin emax = 4'd8;  ceil_lim = 24'hE0_0000; fmt_nan = 1'b1; end                // e4m3 448
+      mx_pkg::FMT_E5M2: begin emax = 4'd15; ceil_lim = 24'hE0_0000; fmt_nan = 1'b1; fmt_inf = 1'b1;  // 57344 = 1.75*2^15
+                              emin = -10'sd14; e_ovf = 10'sd15; m = 3'd2; end
+      mx_pkg::FMT_E3M2: begin emax = 4'd4;  ceil_lim = 24'hE0_0000;                                  // 28  = 1.75*2^4
+                              emin = -10'sd2;  e_ovf = 10'sd4;  m = 3'd2; end
+      mx_pkg::FMT_E2M3: begin emax = 4'd2;  ceil_lim = 24'hF0_0000;                                  // 7.5 = 1.875*2^2
+                              emin = 10'sd0;   e_ovf = 10'sd2;  m = 3'd3; end
+      mx_pkg::FMT_E2M1: begin emax = 4'd2;  ceil_lim = 24'hC0_0000;                                  // 6   = 1.5*2^2
+                              emin = 10'sd0;   e_ovf = 10'sd2;  m = 3'd1; end
+      mx_pkg::FMT_INT8: begin emax = 4'd0;  ceil_lim = 24'hFE_0000;                                  // 127/64
+                              emin = 10'sd1;   e_ovf = 10'sd1;  m = 3'd7; end
+      default:          begin emax = 4'd8;  ceil_lim = 24'hE0_0000; fmt_nan = 1'b1;                  // e4m3 448
+                              emin = -10'sd6;  e_ovf = 10'sd8;  m = 3'd3; end
     endcase
   end
 
@@ -70,4 +86,10 @@ module mx_quant_scale (
     else if (s_raw > BIAS)                      shared = 9'sd127;
     else                                            shared = s_raw[8:0];
   end
+
+  logic signed [EW-1:0] sh_b;   // shared + 127
+  assign sh_b   = {shared[8], shared} + BIAS;
+  assign bin_lo = emin + sh_b;
+  assign bin_t  = emin + sh_b + $signed({7'd0, 3'd7 - m});
+  assign bin_hi = e_ovf + sh_b;
 endmodule
