@@ -64,7 +64,8 @@ module mx_quant #(
   end
 
   // ================================================================== stage 1: scan
-  logic [30:0] max_d;
+  logic [7:0]  emx_d;
+  logic [22:0] sub_or_d;
   logic        nan_d, inf_d;
 
   logic [31*K-1:0] mag;                 // |v_i| as bits
@@ -73,11 +74,12 @@ module mx_quant #(
   end
 
   mx_quant_scan #(.K(K)) u_scan (
-    .a (mag), .flush (flush), .max_fin (max_d), .has_nan (nan_d), .has_inf (inf_d)
+    .a (mag), .flush (flush), .emx (emx_d), .sub_or (sub_or_d), .has_nan (nan_d), .has_inf (inf_d)
   );
 
   logic [32*K-1:0] v_s1_q;
-  logic [30:0]     max_s1_q;
+  logic [7:0]      emx_s1_q;
+  logic [22:0]     sub_or_s1_q;
   logic            nan_s1_q, inf_s1_q;
   logic [2:0]      fmt_s1_q, rm_s1_q;
   logic [1:0]      sp_s1_q;
@@ -86,7 +88,8 @@ module mx_quant #(
   always_ff @(posedge clk) begin
     if (in_valid) begin
       v_s1_q   <= v;
-      max_s1_q <= max_d;
+      emx_s1_q    <= emx_d;
+      sub_or_s1_q <= sub_or_d;
       nan_s1_q <= nan_d;
       inf_s1_q <= inf_d;
       fmt_s1_q   <= fmt_e;
@@ -104,8 +107,15 @@ module mx_quant #(
   logic              nanblk_d;
   logic signed [9:0] bin_lo_d, bin_t_d, bin_hi_d;
 
-  mx_quant_scale u_scale (
-    .max_fin   (max_s1_q),
+  logic [31*K-1:0] mag_s1;
+  for (genvar i = 0; i < K; i++) begin : g_mag_s1
+    assign mag_s1[31*i +: 31] = v_s1_q[32*i +: 31];
+  end
+
+  mx_quant_scale #(.K(K)) u_scale (
+    .a         (mag_s1),
+    .emx       (emx_s1_q),
+    .sub_or    (sub_or_s1_q),
     .has_nan   (nan_s1_q),
     .has_inf   (inf_s1_q),
     .fmt       (fmt_s1_q),

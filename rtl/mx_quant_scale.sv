@@ -3,13 +3,21 @@
 //   shared_exp = floor(log2 amax) - emax_elem                       (floor, OCP MX v1.0 sec. 6.3)
 //              + 1 when amax / 2^(that) > max normal                 (ceil: no element saturates)
 //   clamped to [-127, 127]; an all-zero block gets -127 (scale code 0x00).
-// floor(log2 amax) and the ceil comparison read the exponent field and the significand of
-// amax normalised to 24 bits (an FP32 subnormal amax is normalised by mx_lzc).
+// floor(log2 amax) is emx - 127, or for a block without normal lanes 1 - 127 - lz with lz the
+// leading zeros of sub_or as a 24-bit significand. The ceil rule's "significand of amax (24 bits,
+// normalised) > that of max normal" holds when any lane in amax's binade has a larger normalised
+// significand than max normal's (whose low 16 bits are 0 for every element format, so 7 bits
+// and a sticky decide). Among subnormal lanes only a leading one at fraction bit 22 can matter:
+// below it floor(log2 amax) - emax_elem + 1 <= -127 for every format and the clamp decides.
 // Specials (docs/quantization.md): a block holding NaN/Inf gets the NaN scale unless the
 // policy keeps a finite scale -- preserve: the element format has every special present;
 // saturate: no NaN present, and an Inf sets shared_exp to 127. Purely combinational.
-module mx_quant_scale (
-  input  logic [30:0]       max_fin,
+module mx_quant_scale #(
+  parameter int unsigned K = 32
+) (
+  input  logic [31*K-1:0]   a,          // |v_i| as FP32 bits without the sign (as mx_quant_scan)
+  input  logic [7:0]        emx,        // mx_quant_scan: largest normal biased exponent, 0: none
+  input  logic [22:0]       sub_or,     // mx_quant_scan: OR of the subnormal fractions
   input  logic              has_nan,
   input  logic              has_inf,
   input  logic [2:0]        fmt,        // element format (a valid code)
@@ -31,41 +39,56 @@ module mx_quant_scale (
   // Element rounding: emin (smallest normal binade; MXINT8 behaves as m = 7, emin = 1, see
   // mx_quant_lane), m (kept fraction bits), the largest binade that does not overflow.
   logic [3:0]           emax;
-  logic [23:0]          ceil_lim;
+  logic [6:0]           lim_hi;   // max normal's normalised significand, bits 22:16 (15:0 are 0)
   logic                 fmt_nan, fmt_inf;
   logic signed [EW-1:0] emin, e_ovf;
   logic [2:0]           m;
   always_comb begin
     fmt_nan = 1'b0; fmt_inf = 1'b0;
     case (fmt)
-      mx_pkg::FMT_E5M2: begin emax = 4'd15; ceil_lim = 24'hE0_0000; fmt_nan = 1'b1; fmt_inf = 1'b1;  // 57344 = 1.75*2^15
+      mx_pkg::FMT_E5M2: begin emax = 4'd15; lim_hi = 7'h60 ; fmt_nan = 1'b1; fmt_inf = 1'b1;  // 57344 = 1.75*2^15
                               emin = -10'sd14; e_ovf = 10'sd15; m = 3'd2; end
-      mx_pkg::FMT_E3M2: begin emax = 4'd4;  ceil_lim = 24'hE0_0000;                                  // 28  = 1.75*2^4
+      mx_pkg::FMT_E3M2: begin emax = 4'd4;  lim_hi = 7'h60 ;                                  // 28  = 1.75*2^4
                               emin = -10'sd2;  e_ovf = 10'sd4;  m = 3'd2; end
-      mx_pkg::FMT_E2M3: begin emax = 4'd2;  ceil_lim = 24'hF0_0000;                                  // 7.5 = 1.875*2^2
+      mx_pkg::FMT_E2M3: begin emax = 4'd2;  lim_hi = 7'h70 ;                                  // 7.5 = 1.875*2^2
                               emin = 10'sd0;   e_ovf = 10'sd2;  m = 3'd3; end
-      mx_pkg::FMT_E2M1: begin emax = 4'd2;  ceil_lim = 24'hC0_0000;                                  // 6   = 1.5*2^2
+      mx_pkg::FMT_E2M1: begin emax = 4'd2;  lim_hi = 7'h40 ;                                  // 6   = 1.5*2^2
                               emin = 10'sd0;   e_ovf = 10'sd2;  m = 3'd1; end
-      mx_pkg::FMT_INT8: begin emax = 4'd0;  ceil_lim = 24'hFE_0000;                                  // 127/64
+      mx_pkg::FMT_INT8: begin emax = 4'd0;  lim_hi = 7'h7E ;                                  // 127/64
                               emin = 10'sd1;   e_ovf = 10'sd1;  m = 3'd7; end
-      default:          begin emax = 4'd8;  ceil_lim = 24'hE0_0000; fmt_nan = 1'b1;                  // e4m3 448
+      default:          begin emax = 4'd8;  lim_hi = 7'h60 ; fmt_nan = 1'b1;                  // e4m3 448
                               emin = -10'sd6;  e_ovf = 10'sd8;  m = 3'd3; end
     endcase
   end
 
-  // floor(log2 amax) and the normalised significand
-  logic [7:0]  bexp;
-  logic [23:0] sig, nsig;
-  logic [4:0]  lz;
-  assign bexp = max_fin[30:23];
-  assign sig  = {bexp != 8'd0, max_fin[22:0]};
-
-  mx_lzc #(.WIDTH(24)) u_lzc (.x(sig), .cnt(lz), .x_norm(nsig));
-
+  // floor(log2 amax)
+  logic [4:0]           lz;             // leading zeros of {1'b0, sub_or}
   logic signed [EW-1:0] e_max, s_raw;
-  logic                 bump;
-  assign e_max = $signed({2'b00, (bexp == 8'd0) ? 8'd1 : bexp}) - BIAS - $signed({5'd0, lz});
-  assign bump  = rule_ceil && (nsig > ceil_lim);
+  logic                 zero_blk;
+
+  always_comb begin
+    lz = 5'd24;
+    for (int b = 0; b < 23; b++) if (sub_or[b]) lz = 5'(23 - b);
+  end
+
+  assign zero_blk = (emx == 8'd0) && (sub_or == '0);
+  assign e_max    = (emx != 8'd0) ? $signed({2'b00, emx}) - BIAS
+                                  : 10'sd1 - BIAS - $signed({5'd0, lz});
+
+  // ceil: is amax's normalised significand above max normal's?
+  logic [K-1:0] l_gt;
+  for (genvar i = 0; i < K; i++) begin : g_gt
+    logic [7:0]  be;
+    logic [22:0] fr;
+    assign be = a[31*i+23 +: 8];
+    assign fr = a[31*i +: 23];
+    // normal lane in amax's binade: significand {1, fr}; subnormal lane with fr[22]: {fr, 0}
+    assign l_gt[i] = (emx != 8'd0) ? (be == emx) && ((fr[22:16] > lim_hi) || (fr[22:16] == lim_hi && fr[15:0] != '0))
+                                   : (be == 8'd0) && fr[22] && ((fr[21:15] > lim_hi) || (fr[21:15] == lim_hi && fr[14:0] != '0));
+  end
+
+  logic bump;
+  assign bump  = rule_ceil && (|l_gt);
   assign s_raw = e_max - $signed({6'd0, emax}) + $signed({9'd0, bump});
 
   // specials: does the block keep a finite scale?
@@ -81,7 +104,7 @@ module mx_quant_scale (
 
   always_comb begin
     if (has_inf && specials == mx_pkg::SP_SATURATE) shared = 9'sd127;   // gfloat: amax = Inf
-    else if (max_fin == '0)                         shared = -9'sd127;  // all-zero block
+    else if (zero_blk)                              shared = -9'sd127;  // all-zero block
     else if (s_raw < -BIAS)                     shared = -9'sd127;
     else if (s_raw > BIAS)                      shared = 9'sd127;
     else                                            shared = s_raw[8:0];
