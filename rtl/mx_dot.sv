@@ -55,9 +55,8 @@ module mx_dot #(
     assign fmt_a_e = fmt_a;
     assign fmt_b_e = fmt_b;
   end else begin : g_fmt_sub
-    localparam logic [2:0] FMT_DEF = mx_pkg::fmt_first_enabled(FMT_EN);
-    assign fmt_a_e = (fmt_a <= mx_pkg::FMT_INT8 && FMT_EN[fmt_a]) ? fmt_a : FMT_DEF;
-    assign fmt_b_e = (fmt_b <= mx_pkg::FMT_INT8 && FMT_EN[fmt_b]) ? fmt_b : FMT_DEF;
+    assign fmt_a_e = mx_pkg::fmt_restrict(fmt_a, FMT_EN);
+    assign fmt_b_e = mx_pkg::fmt_restrict(fmt_b, FMT_EN);
   end
 
   logic [K-1:0]          l_sign, l_nan, l_inv, l_pinf, l_ninf, l_zero;

@@ -55,6 +55,14 @@ package mx_pkg;
     for (int f = 5; f >= 0; f--) if (en[f]) fmt_first_enabled = 3'(f);
   endfunction
 
+  // fmt when FMT_EN enables it, else the lowest enabled format. Written as a selection among the
+  // enabled codes only (not as "enabled ? fmt : default"), so that with a constant mask synthesis
+  // sees every disabled code as impossible and removes its decode and datapath.
+  function automatic logic [2:0] fmt_restrict(input logic [2:0] fmt, input logic [5:0] en);
+    fmt_restrict = fmt_first_enabled(en);
+    for (int f = 0; f < 6; f++) if (en[f] && fmt == 3'(f)) fmt_restrict = 3'(f);
+  endfunction
+
   // ---------------------------------------------------------------- flags
   localparam int unsigned FLAG_NX = 0;
   localparam int unsigned FLAG_UF = 1;

@@ -37,8 +37,6 @@ module mx_quant #(
 );
   localparam int unsigned LATENCY = mx_pkg::QUANT_LATENCY;
 
-  // the lowest enabled format: where disabled and reserved format codes go
-  localparam logic [2:0] FMT_DEF = mx_pkg::fmt_first_enabled(FMT_EN);
 
   // ------------------------------------------------------------------ configuration decode
   logic       fmt_ok, rule_ok, sp_ok;
@@ -47,7 +45,7 @@ module mx_quant #(
   logic [1:0] sp_e;
 
   assign fmt_ok  = (fmt <= mx_pkg::FMT_INT8) && FMT_EN[fmt];
-  assign fmt_e   = fmt_ok ? fmt : FMT_DEF;
+  assign fmt_e   = mx_pkg::fmt_restrict(fmt, FMT_EN);
   assign rule_ok = (scale_rule == mx_pkg::SR_FLOOR) || (scale_rule == mx_pkg::SR_CEIL);
   assign ceil_e  = scale_rule == mx_pkg::SR_CEIL;
   assign sp_ok   = specials != 2'd3;
