@@ -31,9 +31,9 @@ package mx_pkg;
   // How the shared exponent is chosen from the block maximum (docs/quantization.md, docs/RTL.md).
   localparam logic [2:0] SR_FLOOR = 3'd0;   // OCP MX v1.0 sec. 6.3: floor(log2 amax) - emax_elem
   localparam logic [2:0] SR_CEIL  = 3'd1;   // smallest exponent with amax / 2^s <= max normal
-  localparam logic [2:0] SR_RCEIL = 3'd2;   // torchao RCEIL  (reserved until the golden model has it)
-  localparam logic [2:0] SR_TE    = 3'd3;   // TE saturating round-up (reserved, as above)
-  localparam logic [2:0] SR_EVEN  = 3'd4;   // torchao EVEN   (reserved, as above)
+  localparam logic [2:0] SR_RCEIL = 3'd2;   // torchao RCEIL: ceil(log2(fp32(amax / max_pos)))
+  localparam logic [2:0] SR_TE    = 3'd3;   // TE float_to_e8m0(fp32(amax * fp32(1 / max_pos)))
+  localparam logic [2:0] SR_EVEN  = 3'd4;   // torchao EVEN: floor rule on amax rounded to m+1 bits
   // codes 5, 6, 7 are reserved: they behave like SR_FLOOR and raise the rsv flag
 
   // ---------------------------------------------------------------- mx_quant: specials policy (specials)

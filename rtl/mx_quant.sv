@@ -26,7 +26,7 @@ module mx_quant #(
   input  logic [32*K-1:0] v,           // FP32 lane i in v[32*i +: 32]
   input  logic [2:0]      fmt,         // FMT_*: 0 e4m3 .. 5 int8 (6, 7 reserved)
   input  logic [2:0]      rm,          // RM_*: 0 rne .. 5 rto (6, 7 reserved: rne)
-  input  logic [2:0]      scale_rule,  // SR_*: 0 floor, 1 ceil (2..7 reserved: floor)
+  input  logic [2:0]      scale_rule,  // SR_*: 0 floor, 1 ceil, 2 rceil, 3 te, 4 even (5..7 reserved: floor)
   input  logic [1:0]      specials,    // SP_*: 0 nan-scale, 1 preserve, 2 saturate (3 reserved)
   input  logic            int8_full,   // MXINT8: 0 symmetric (+-127), 1 full (-128 allowed)
   input  logic            flush,       // FP32 subnormal inputs become zeros of the same sign
@@ -41,13 +41,13 @@ module mx_quant #(
   // ------------------------------------------------------------------ configuration decode
   logic       fmt_ok, rule_ok, sp_ok;
   logic [2:0] fmt_e;
-  logic       ceil_e;
+  logic [2:0] rule_e;
   logic [1:0] sp_e;
 
   assign fmt_ok  = (fmt <= mx_pkg::FMT_INT8) && FMT_EN[fmt];
   assign fmt_e   = mx_pkg::fmt_restrict(fmt, FMT_EN);
-  assign rule_ok = (scale_rule == mx_pkg::SR_FLOOR) || (scale_rule == mx_pkg::SR_CEIL);
-  assign ceil_e  = scale_rule == mx_pkg::SR_CEIL;
+  assign rule_ok = scale_rule <= mx_pkg::SR_EVEN;
+  assign rule_e  = rule_ok ? scale_rule : mx_pkg::SR_FLOOR;
   assign sp_ok   = specials != 2'd3;
   assign sp_e    = sp_ok ? specials : mx_pkg::SP_NAN_SCALE;
 
@@ -81,7 +81,8 @@ module mx_quant #(
   logic            nan_s1_q, inf_s1_q;
   logic [2:0]      fmt_s1_q, rm_s1_q;
   logic [1:0]      sp_s1_q;
-  logic            ceil_s1_q, full_s1_q, flush_s1_q, rsv_s1_q;
+  logic [2:0]      rule_s1_q;
+  logic            full_s1_q, flush_s1_q, rsv_s1_q;
 
   always_ff @(posedge clk) begin
     if (in_valid) begin
@@ -93,7 +94,7 @@ module mx_quant #(
       fmt_s1_q   <= fmt_e;
       rm_s1_q    <= rm;
       sp_s1_q    <= sp_e;
-      ceil_s1_q  <= ceil_e;
+      rule_s1_q  <= rule_e;
       full_s1_q  <= int8_full;
       flush_s1_q <= flush;
       rsv_s1_q   <= rsv_d;
@@ -117,7 +118,7 @@ module mx_quant #(
     .has_nan   (nan_s1_q),
     .has_inf   (inf_s1_q),
     .fmt       (fmt_s1_q),
-    .rule_ceil (ceil_s1_q),
+    .rule      (rule_s1_q),
     .specials  (sp_s1_q),
     .shared    (shared_d),
     .nan_blk   (nanblk_d),

@@ -21,7 +21,7 @@ module mx_quant_scale #(
   input  logic              has_nan,
   input  logic              has_inf,
   input  logic [2:0]        fmt,        // element format (a valid code)
-  input  logic              rule_ceil,  // 0: floor, 1: ceil
+  input  logic [2:0]        rule,       // SR_* (reserved codes 5..7: floor)
   input  logic [1:0]        specials,   // SP_* (a valid code)
   output logic signed [8:0] shared,     // shared exponent, -127..127
   output logic              nan_blk,    // scale 0xFF, every element code 0
@@ -40,11 +40,11 @@ module mx_quant_scale #(
   // mx_quant_lane), m (kept fraction bits), the largest binade that does not overflow.
   logic [3:0]           emax;
   logic [6:0]           lim_hi;   // max normal's normalised significand, bits 22:16 (15:0 are 0)
-  logic                 fmt_nan, fmt_inf;
+  logic                 fmt_nan, fmt_inf, is_int;
   logic signed [EW-1:0] emin, e_ovf;
   logic [2:0]           m;
   always_comb begin
-    fmt_nan = 1'b0; fmt_inf = 1'b0;
+    fmt_nan = 1'b0; fmt_inf = 1'b0; is_int = 1'b0;
     case (fmt)
       mx_pkg::FMT_E5M2: begin emax = 4'd15; lim_hi = 7'h60 ; fmt_nan = 1'b1; fmt_inf = 1'b1;  // 57344 = 1.75*2^15
                               emin = -10'sd14; e_ovf = 10'sd15; m = 3'd2; end
@@ -55,7 +55,7 @@ module mx_quant_scale #(
       mx_pkg::FMT_E2M1: begin emax = 4'd2;  lim_hi = 7'h40 ;                                  // 6   = 1.5*2^2
                               emin = 10'sd0;   e_ovf = 10'sd2;  m = 3'd1; end
       mx_pkg::FMT_INT8: begin emax = 4'd0;  lim_hi = 7'h7E ;                                  // 127/64
-                              emin = 10'sd1;   e_ovf = 10'sd1;  m = 3'd7; end
+                              emin = 10'sd1;   e_ovf = 10'sd1;  m = 3'd7; is_int = 1'b1; end
       default:          begin emax = 4'd8;  lim_hi = 7'h60 ; fmt_nan = 1'b1;                  // e4m3 448
                               emin = -10'sd6;  e_ovf = 10'sd8;  m = 3'd3; end
     endcase
@@ -75,20 +75,51 @@ module mx_quant_scale #(
   assign e_max    = (emx != 8'd0) ? $signed({2'b00, emx}) - BIAS
                                   : 10'sd1 - BIAS - $signed({5'd0, lz});
 
-  // ceil: is amax's normalised significand above max normal's?
-  logic [K-1:0] l_gt;
+  // The round-up rules look at the lanes in amax's binade (a normal lane with exponent emx, or,
+  // without normal lanes, a subnormal lane with fr[22], whose normalised significand is {fr, 0}):
+  //   gt0: normalised significand > max normal's (ceil: amax / 2^(floor rule) > max normal)
+  //   gt1: normalised significand > max normal's + one lane ulp
+  //   evn: the top m+1 fraction bits all ones (torchao EVEN: adding half an element ulp to
+  //        amax's bits carries into the exponent field)
+  logic [6:0]   evn_mask;               // top m+1 of fraction bits 22:16
+  logic [K-1:0] l_gt0, l_gt1, l_evn;
+  assign evn_mask = ~(7'h7F >> ({1'b0, m} + 4'd1));   // MXINT8 (m = 7): all 7, its 1.xxxxxx
   for (genvar i = 0; i < K; i++) begin : g_gt
     logic [7:0]  be;
     logic [22:0] fr;
-    assign be = a[31*i+23 +: 8];
-    assign fr = a[31*i +: 23];
-    // normal lane in amax's binade: significand {1, fr}; subnormal lane with fr[22]: {fr, 0}
-    assign l_gt[i] = (emx != 8'd0) ? (be == emx) && ((fr[22:16] > lim_hi) || (fr[22:16] == lim_hi && fr[15:0] != '0))
-                                   : (be == 8'd0) && fr[22] && ((fr[21:15] > lim_hi) || (fr[21:15] == lim_hi && fr[14:0] != '0));
+    logic [6:0]  hi;                    // normalised significand bits 22:16
+    logic [15:0] lo;                    // normalised significand bits 15:0
+    logic        in_bin;
+    assign be     = a[31*i+23 +: 8];
+    assign fr     = a[31*i +: 23];
+    assign in_bin = (emx != 8'd0) ? (be == emx) : (be == 8'd0) && fr[22];
+    assign hi     = (emx != 8'd0) ? fr[22:16] : fr[21:15];
+    assign lo     = (emx != 8'd0) ? fr[15:0]  : {fr[14:0], 1'b0};
+    assign l_gt0[i] = in_bin && ((hi > lim_hi) || (hi == lim_hi && lo != '0));
+    assign l_gt1[i] = in_bin && ((hi > lim_hi) || (hi == lim_hi && lo > ((emx != 8'd0) ? 16'd1 : 16'd2)));
+    assign l_evn[i] = in_bin && ((fr[22:16] | ~evn_mask) == 7'h7F);
   end
 
-  logic bump;
-  assign bump  = rule_ceil && (|l_gt);
+  // RCEIL (torchao, ceil(log2(fp32(amax / max_pos)))) and TE (round-up of fp32(amax * fp32(1 /
+  // max_pos)) to a power of two) equal the exact ceil rule except where the FP32 rounding of the
+  // quotient / product lands on a power of two: for the FP formats only at amax = the FP32
+  // successor of max_pos * 2^-127 (biased exponent emax_elem, fraction max normal's + 1), where
+  // they give -127 and ceil -126; for MXINT8 under TE at every successor of (127/64) * 2^j,
+  // because fp32(64/127) is not exact (see docs/RTL.md for the derivation and its check).
+  logic gt0, no_gt1, exc_rceil, exc_te, bump;
+  assign gt0       = |l_gt0;
+  assign no_gt1    = ~(|l_gt1);
+  assign exc_rceil = !is_int && (emx == {4'd0, emax}) && no_gt1;
+  assign exc_te    = exc_rceil || (is_int && no_gt1);
+  always_comb begin
+    case (rule)
+      mx_pkg::SR_CEIL:  bump = gt0;
+      mx_pkg::SR_RCEIL: bump = gt0 && !exc_rceil;
+      mx_pkg::SR_TE:    bump = gt0 && !exc_te;
+      mx_pkg::SR_EVEN:  bump = |l_evn;
+      default:          bump = 1'b0;             // floor and the reserved codes 5..7
+    endcase
+  end
   assign s_raw = e_max - $signed({6'd0, emax}) + $signed({9'd0, bump});
 
   // specials: does the block keep a finite scale?

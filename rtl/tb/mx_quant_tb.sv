@@ -6,7 +6,7 @@
 //   - K must match the file's header field "block" (checked).
 //
 // Header (line 1): `// mxref-vectors 1 {json}` with "op":"quantize" and the policy in
-// "quantization":"scale-rule=floor|ceil,specials=nan-scale|preserve|saturate,
+// "quantization":"scale-rule=floor|ceil|rceil|te|even,specials=nan-scale|preserve|saturate,
 // int8=symmetric|full,flush-subnormal-inputs=false|true" (docs/vector-format.md); missing
 // items take the OCP defaults. The policy drives the unit's static ports for the whole file.
 //
@@ -146,12 +146,16 @@ module mx_quant_tb;
                        fname, hk, K);
             end
           end
-          scale_rule = has(line, "scale-rule=ceil") ? mx_pkg::SR_CEIL : mx_pkg::SR_FLOOR;
+          scale_rule = has(line, "scale-rule=ceil")  ? mx_pkg::SR_CEIL
+                     : has(line, "scale-rule=rceil") ? mx_pkg::SR_RCEIL
+                     : has(line, "scale-rule=te")    ? mx_pkg::SR_TE
+                     : has(line, "scale-rule=even")  ? mx_pkg::SR_EVEN : mx_pkg::SR_FLOOR;
           specials   = has(line, "specials=preserve") ? mx_pkg::SP_PRESERVE
                      : has(line, "specials=saturate") ? mx_pkg::SP_SATURATE : mx_pkg::SP_NAN_SCALE;
           int8_full  = has(line, "int8=full");
           flush      = has(line, "flush-subnormal-inputs=true");
-          if (has(line, "scale-rule=") && !has(line, "scale-rule=floor") && !has(line, "scale-rule=ceil"))
+          if (has(line, "scale-rule=") && !has(line, "scale-rule=floor") && !has(line, "scale-rule=ceil")
+              && !has(line, "scale-rule=rceil") && !has(line, "scale-rule=te") && !has(line, "scale-rule=even"))
             $fatal(1, "mx_quant tb: %s: scale rule not supported by this bench", fname);
         end
         if ($sscanf(line, "// end %d %h", trailer_cnt, trailer_crc) == 2) have_trailer = 1;
