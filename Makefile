@@ -22,6 +22,8 @@ help:
 	@echo "make cosim-lib  libmxref.so (NativeAOT C ABI / DPI-C), mxref.h, mxref_dpi.sv in $(OUT)/cosim (docs/cosim.md)"
 	@echo "make cosim-scoreboard  Verilator bench: rtl/mx_dot checked live against the golden model via DPI-C"
 	@echo "make bench-cosim  calls/s of the DPI-C dot product (docs/PERFORMANCE.md)"
+	@echo "make verify-quant rtl/mx_quant vs the golden quantizer: corners + 1M random blocks over 8 policies (docs/RTL.md)"
+	@echo "make synth      Yosys: mx_dot checks, then the area/depth table of mx_dot and mx_quant builds into docs/RTL.md"
 
 build:
 	$(DOTNET) build MxRef.sln -c $(CONFIG) --nologo -v quiet
