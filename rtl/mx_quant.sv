@@ -1,14 +1,15 @@
 // mx_quant: FP32 block -> OCP MX v1.0 block (E8M0 scale + K element codes), one block per clock.
 //
 // The golden model's MxQuantizer (refmodel/Quantization, docs/quantization.md) in hardware:
-//   shared_exp = floor(log2 max|v_i|) - emax_elem (+1 under the ceil rule when needed),
-//                clamped to [-127, 127], scale code shared_exp + 127 (0x00 for an all-zero block)
+//   shared_exp = floor(log2 max|v_i|) - emax_elem (+1 when the scale rule asks for it: ceil,
+//                rceil, te, even; see mx_quant_scale), clamped to [-127, 127], scale code
+//                shared_exp + 127 (0x00 for an all-zero block)
 //   P_i        = v_i / 2^shared_exp rounded once (mode rm), saturating at +-max normal
 // with the specials policies nan-scale / preserve / saturate, MXINT8 symmetric or full range,
 // and FP32 subnormal inputs kept (or flushed to signed zeros).
 //
 // Fully pipelined, fixed latency mx_pkg::QUANT_LATENCY (3), no back-pressure. Stages:
-//   1 scan   (mx_quant_scan):  block maximum over the finite |v_i|, NaN / Inf present
+//   1 scan   (mx_quant_scan):  largest finite exponent field, OR of subnormal fractions, NaN / Inf
 //   2 scale  (mx_quant_scale): shared exponent, scale code, NaN-scale decision
 //   3 round  (mx_quant_lane x K): element codes
 // Only the valid pipe is reset; data registers load only when their stage holds a valid block.
@@ -36,7 +37,6 @@ module mx_quant #(
   output logic            rsv          // a reserved or disabled code was used
 );
   localparam int unsigned LATENCY = mx_pkg::QUANT_LATENCY;
-
 
   // ------------------------------------------------------------------ configuration decode
   logic       fmt_ok, rule_ok, sp_ok;

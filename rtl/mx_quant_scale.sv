@@ -2,7 +2,10 @@
 //
 //   shared_exp = floor(log2 amax) - emax_elem                       (floor, OCP MX v1.0 sec. 6.3)
 //              + 1 when amax / 2^(that) > max normal                 (ceil: no element saturates)
-//   clamped to [-127, 127]; an all-zero block gets -127 (scale code 0x00).
+//              + 1 as ceil, except at FP32 rounding windows          (rceil: torchao, te: TE)
+//              + 1 when amax rounded to m+1 bits reaches the next binade   (even: torchao)
+//   clamped to [-127, 127]; an all-zero block gets -127 (scale code 0x00). docs/RTL.md derives
+//   rceil, te and even from their FP32 definitions.
 // floor(log2 amax) is emx - 127, or for a block without normal lanes 1 - 127 - lz with lz the
 // leading zeros of sub_or as a 24-bit significand. The ceil rule's "significand of amax (24 bits,
 // normalised) > that of max normal" holds when any lane in amax's binade has a larger normalised
@@ -35,7 +38,7 @@ module mx_quant_scale #(
   localparam int unsigned EW = 10;      // exponents here lie within -276 .. 255
   localparam logic signed [EW-1:0] BIAS = 10'sd127;
 
-  // emax_elem (OCP MX v1.0 Table 1) and max normal's significand normalised to 24 bits
+  // emax_elem (OCP MX v1.0 Table 1) and max normal's significand normalised to 24 bits.
   // Element rounding: emin (smallest normal binade; MXINT8 behaves as m = 7, emin = 1, see
   // mx_quant_lane), m (kept fraction bits), the largest binade that does not overflow.
   logic [3:0]           emax;
