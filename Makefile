@@ -25,6 +25,8 @@ help:
 	@echo "make bench-cosim  calls/s of the DPI-C dot product (docs/PERFORMANCE.md)"
 	@echo "make conformance  one quantize .mxv per recipe + README table in $(OUT)/conformance (docs/quantization.md)"
 	@echo "make bench-quantize-io  end-to-end mxref quantize on a 3.2 M-element .npy and its text (docs/PERFORMANCE.md)"
+	@echo "make verify-quant rtl/mx_quant vs the golden quantizer: corners + 1M random blocks over 8 policies (docs/RTL.md)"
+	@echo "make synth      Yosys: mx_dot checks, then the area/depth table of mx_dot and mx_quant builds into docs/RTL.md"
 
 build:
 	$(DOTNET) build MxRef.sln -c $(CONFIG) --nologo -v quiet

@@ -11,7 +11,11 @@
 //   5 round, pack, flags (mx_round)
 // See docs/RTL.md for the width derivation and the treatment of reserved codes.
 module mx_dot #(
-  parameter int unsigned K = 32
+  parameter int unsigned K      = 32,
+  // FMT_EN (bit f enables format code f) builds a unit for a subset of the element formats, for
+  // the area figures of docs/RTL.md: a disabled or reserved code is decoded as the lowest enabled
+  // format. The default (all formats) leaves fmt_a/fmt_b untouched.
+  parameter logic [5:0]  FMT_EN = mx_pkg::FMT_EN_ALL
 ) (
   input  logic             clk,
   input  logic             rst_n,
@@ -45,6 +49,16 @@ module mx_dot #(
   localparam logic signed [EW-1:0] K_EC_OFS = EW'(150);
 
   // ================================================================== stage 1
+  logic [2:0] fmt_a_e, fmt_b_e;
+
+  if (FMT_EN == mx_pkg::FMT_EN_ALL) begin : g_fmt_all
+    assign fmt_a_e = fmt_a;
+    assign fmt_b_e = fmt_b;
+  end else begin : g_fmt_sub
+    assign fmt_a_e = mx_pkg::fmt_restrict(fmt_a, FMT_EN);
+    assign fmt_b_e = mx_pkg::fmt_restrict(fmt_b, FMT_EN);
+  end
+
   logic [K-1:0]          l_sign, l_nan, l_inv, l_pinf, l_ninf, l_zero;
   logic [K*PMAG_W-1:0]   l_mag;
   logic [K*PSH_W-1:0]    l_sh;
@@ -53,8 +67,8 @@ module mx_dot #(
     mx_mul u_mul (
       .a      (a[8*i +: 8]),
       .b      (b[8*i +: 8]),
-      .fmt_a  (fmt_a),
-      .fmt_b  (fmt_b),
+      .fmt_a  (fmt_a_e),
+      .fmt_b  (fmt_b_e),
       .p_sign (l_sign[i]),
       .p_mag  (l_mag[i*PMAG_W +: PMAG_W]),
       .p_sh   (l_sh[i*PSH_W +: PSH_W]),

@@ -6,7 +6,8 @@
 package mx_pkg;
 
   // The complete code tables below document the interface; not every code is referenced
-  // by name in the design (e.g. e4m3 and rne are the `default` arms), hence the waiver.
+  // by name in the design (e.g. e4m3 and rne are the `default` arms), and the package serves
+  // two units (mx_dot, mx_quant) that each use a part of it, hence the waiver.
   /* verilator lint_off UNUSEDPARAM */
   // ---------------------------------------------------------------- element formats (fmt_a/fmt_b)
   localparam logic [2:0] FMT_E4M3 = 3'd0;
@@ -25,7 +26,42 @@ package mx_pkg;
   localparam logic [2:0] RM_RNA = 3'd4;
   localparam logic [2:0] RM_RTO = 3'd5;
   // codes 6 and 7 are reserved and behave exactly like RM_RNE
-  /* verilator lint_on UNUSEDPARAM */
+
+  // ---------------------------------------------------------------- mx_quant: scale rules (scale_rule)
+  // How the shared exponent is chosen from the block maximum (docs/quantization.md, docs/RTL.md).
+  localparam logic [2:0] SR_FLOOR = 3'd0;   // OCP MX v1.0 sec. 6.3: floor(log2 amax) - emax_elem
+  localparam logic [2:0] SR_CEIL  = 3'd1;   // smallest exponent with amax / 2^s <= max normal
+  localparam logic [2:0] SR_RCEIL = 3'd2;   // torchao RCEIL: ceil(log2(fp32(amax / max_pos)))
+  localparam logic [2:0] SR_TE    = 3'd3;   // TE float_to_e8m0(fp32(amax * fp32(1 / max_pos)))
+  localparam logic [2:0] SR_EVEN  = 3'd4;   // torchao EVEN: floor rule on amax rounded to m+1 bits
+  // codes 5, 6, 7 are reserved: they behave like SR_FLOOR and raise the rsv flag
+
+  // ---------------------------------------------------------------- mx_quant: specials policy (specials)
+  localparam logic [1:0] SP_NAN_SCALE = 2'd0;  // any NaN/Inf: scale 0xFF, element codes 0 (microxcaling)
+  localparam logic [1:0] SP_PRESERVE  = 2'd1;  // NaN/Inf kept as element codes where the format has them
+  localparam logic [1:0] SP_SATURATE  = 2'd2;  // gfloat sat=True: Inf -> shared_exp 127, +-max finite
+  // code 3 is reserved: it behaves like SP_NAN_SCALE and raises the rsv flag
+
+  // ---------------------------------------------------------------- mx_quant: pipeline
+  // in_valid -> out_valid of mx_quant, cycles: scan | shared exponent | element rounding
+  localparam int unsigned QUANT_LATENCY = 3;
+  // every format enabled (FMT_EN bit f enables format code f)
+  localparam logic [5:0] FMT_EN_ALL = 6'b11_1111;
+
+  // The lowest enabled format of a FMT_EN mask: where a build for a subset of the formats sends
+  // its disabled and reserved format codes.
+  function automatic logic [2:0] fmt_first_enabled(input logic [5:0] en);
+    fmt_first_enabled = 3'd0;
+    for (int f = 5; f >= 0; f--) if (en[f]) fmt_first_enabled = 3'(f);
+  endfunction
+
+  // fmt when FMT_EN enables it, else the lowest enabled format. Written as a selection among the
+  // enabled codes only (not as "enabled ? fmt : default"), so that with a constant mask synthesis
+  // sees every disabled code as impossible and removes its decode and datapath.
+  function automatic logic [2:0] fmt_restrict(input logic [2:0] fmt, input logic [5:0] en);
+    fmt_restrict = fmt_first_enabled(en);
+    for (int f = 0; f < 6; f++) if (en[f] && fmt == 3'(f)) fmt_restrict = 3'(f);
+  endfunction
 
   // ---------------------------------------------------------------- flags
   localparam int unsigned FLAG_NX = 0;
@@ -56,6 +92,7 @@ package mx_pkg;
   localparam int unsigned EXP_W = 12;   // signed exponent arithmetic (all exponents are within +-600)
   localparam int unsigned GUARD = 28;   // window bits below the product-sum LSB (see docs/RTL.md)
   localparam int unsigned CM_W  = 24;   // FP32 significand incl. hidden bit
+  /* verilator lint_on UNUSEDPARAM */
 
   // Decode one element code (its code in the low bits of the byte lane).
   function automatic logic [DEC_W-1:0] decode_elem(input logic [7:0] code, input logic [2:0] fmt);
