@@ -45,10 +45,11 @@ public class QuantizationBenchmarks
 
 /// <summary>
 /// <see cref="BlockQuantizer.Quantize"/> per recipe (allocating its result, as callers do), one op = one element:
-/// the MX recipes on mxfp8-e4m3 and mxfp4-e2m1, the NVFP4 recipes on nvfp4 (tensor scale computed).
+/// the MX recipes on mxfp8-e4m3 and mxfp4-e2m1, the NVFP4 recipes on nvfp4 (tensor scale computed; the Format
+/// parameter does not apply to them). No job attribute: run with <c>--job short</c> (add <c>--inProcess</c> on a
+/// machine too loaded to build the out-of-process runner within BenchmarkDotNet's build timeout).
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
 public class RecipeBenchmarks
 {
     private const int N = 32 * 1024;
