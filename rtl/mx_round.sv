@@ -16,8 +16,10 @@ module mx_round #(
   output logic [4:0]                      flags
 );
   localparam int unsigned EW  = mx_pkg::EXP_W;
-  localparam logic signed [EW-1:0] K_EMIN   = -EW'(126);    // smallest normal exponent
-  localparam logic signed [EW-1:0] K_EMIN1  = -EW'(127);
+  // Negative constants are cast as EW'(-126), not negated after the cast: Yosys 0.23 reads -EW'(126) as +126 (an
+  // unsigned cast then negated), which made the synthesised netlist treat every normal result as tiny.
+  localparam logic signed [EW-1:0] K_EMIN   = EW'(-126);    // smallest normal exponent
+  localparam logic signed [EW-1:0] K_EMIN1  = EW'(-127);
   localparam logic signed [EW-1:0] K_EMAX   = EW'(127);
   localparam logic signed [EW-1:0] K_DSHMAX = EW'(26);      // >= 26: everything is sticky
 

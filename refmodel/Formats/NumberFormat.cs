@@ -52,6 +52,9 @@ public sealed record NumberFormat
     private sealed record DerivedParameters(int Precision, int Emax, int Emin, int QuantumExponent, ulong MaxSignificand, int MaxExponent, uint MaxFiniteCode);
 
     private DerivedParameters? _derived;
+
+    /// <summary>This format's <see cref="ScaleCodec"/> once asked for (the hot paths read it per block; not part of equality).</summary>
+    internal ScaleCodec? ScaleCodecCache;
     private DerivedParameters Derived => _derived ??= new DerivedParameters(ComputePrecision(), ComputeEmax(), ComputeEmin(),
         ComputeQuantumExponent(), ComputeMaxFinite().Significand, ComputeMaxFinite().Exponent, ComputeMaxFiniteCode());
 

@@ -52,7 +52,7 @@ public sealed class ScaleCodec
     }
 
     /// <summary>The codec of a scale format (cached: one table per format).</summary>
-    public static ScaleCodec For(NumberFormat scale) => Cache.GetOrAdd(scale, f => new ScaleCodec(f));
+    public static ScaleCodec For(NumberFormat scale) => scale.ScaleCodecCache ??= Cache.GetOrAdd(scale, f => new ScaleCodec(f));
 
     public static readonly ScaleCodec E8M0 = For(StandardFormats.E8M0);
     public static readonly ScaleCodec UE4M3 = For(StandardFormats.UE4M3);

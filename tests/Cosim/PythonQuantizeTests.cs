@@ -1,3 +1,4 @@
+using MxRef.Tests.Support;
 using System.Text;
 using Xunit;
 
@@ -66,7 +67,7 @@ public sealed class PythonQuantizeTests(CosimEnvironment env)
     /// <summary>FP32 bit patterns spread over many binades, with zeros, subnormals, ±Inf and NaN now and then.</summary>
     private static string RandomValues(int count, int seed)
     {
-        var rng = new System.Random(seed);
+        var rng = new SeededRandom((ulong)seed);
         var sb = new StringBuilder();
         for (int i = 0; i < count; i++)
         {

@@ -1,3 +1,4 @@
+using MxRef.Tests.Support;
 using MxRef.Rounding;
 using MxRef.Formats;
 using System.Text;
@@ -11,7 +12,7 @@ public static class RandomDotLines
 {
     public static string Make(int count, int k, int seed)
     {
-        var rng = new System.Random(seed);
+        var rng = new SeededRandom((ulong)seed);
         var v = new DotVector(k);
         var sb = new StringBuilder();
         for (int n = 0; n < count; n++)
@@ -34,16 +35,16 @@ public static class RandomDotLines
         return sb.ToString();
     }
 
-    private static byte Code(System.Random rng, NumberFormat format) => (byte)rng.Next(1 << DotLine.ElementWidth(format));
+    private static byte Code(SeededRandom rng, NumberFormat format) => (byte)rng.Next(1 << DotLine.ElementWidth(format));
 
-    private static byte Scale(System.Random rng) => rng.Next(32) switch
+    private static byte Scale(SeededRandom rng) => rng.Next(32) switch
     {
         0 => 0xFF,
         1 => (byte)rng.Next(256),
         _ => (byte)rng.Next(107, 148),
     };
 
-    private static uint Fp32(System.Random rng)
+    private static uint Fp32(SeededRandom rng)
     {
         uint sign = (uint)rng.Next(2) << 31, bits = (uint)rng.Next() & 0x7FFFFF;
         return rng.Next(16) switch

@@ -10,8 +10,8 @@ public static unsafe class VersionExports
     /// MAJOR·10000 + MINOR·100 + PATCH, equal to MXREF_VERSION in mxref.h. MAJOR changes when a signature or a code
     /// changes meaning; MINOR when functions are added. A caller compiled against an older header checks MAJOR.
     /// </summary>
-    public const int Version = 1_01_00;
-    public const string VersionText = "1.1.0";
+    public const int Version = 1_02_00;
+    public const string VersionText = "1.2.0";
 
     private static readonly byte* VersionString = NativeText.Allocate($"libmxref {VersionText} (MxRef golden model, OCP MX v1.0)");
 

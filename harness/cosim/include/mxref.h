@@ -27,7 +27,7 @@ extern "C" {
 
 /* MAJOR*10000 + MINOR*100 + PATCH. MAJOR changes when a signature or a code changes meaning, MINOR when functions are
  * added. Check at start-up: mxref_version() / 10000 == MXREF_VERSION / 10000. */
-#define MXREF_VERSION 10100
+#define MXREF_VERSION 10200
 
 /* ---- Return codes ------------------------------------------------------------------------------------------------ */
 #define MXREF_OK                0

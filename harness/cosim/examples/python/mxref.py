@@ -20,7 +20,7 @@ try:  # NumPy is optional: with it, the *_recipe methods take and return arrays;
 except ImportError:  # pragma: no cover - depends on the environment
     _np = None
 
-VERSION = 10100  # MXREF_VERSION of the mxref.h this binding follows
+VERSION = 10200  # MXREF_VERSION of the mxref.h this binding follows
 
 E4M3, E5M2, E3M2, E2M3, E2M1, INT8, E8M0 = range(7)
 RNE, RTZ, RDN, RUP, RNA, RTO = range(6)
