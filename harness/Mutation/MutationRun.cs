@@ -94,6 +94,7 @@ public static class MutationRun
         {
             int exit = VerifyRun.Execute(run, output, log);
             var text = output.ToString();
+            AtomicFile.WriteAllText(netlist + ".log", log + text); // the mismatch report in full, next to the netlist
             return exit switch
             {
                 Cli.ExitOk => new MutantResult(placeholder, MutantOutcome.Survived, "", sw.Elapsed.TotalSeconds),
