@@ -52,6 +52,7 @@ public static class VerifyCommand
         foreach (var o in new Option[] { mutants, mutantSeed, mutantReport }) cmd.Add(o);
         cmd.SetAction(r =>
         {
+            if (r.GetValue(mutants) is < 1) throw new UsageException($"--mutants must be at least 1, got {r.GetValue(mutants)}");
             var sources = new List<string>(r.GetValue(rtl) ?? []);
             var flags = new List<string>(r.GetValue(vflag) ?? []);
             if (r.GetValue(filelist) is { } fl) ReadFilelist(fl, sources, flags);
