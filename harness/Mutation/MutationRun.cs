@@ -99,7 +99,10 @@ public static class MutationRun
             {
                 Cli.ExitOk => new MutantResult(placeholder, MutantOutcome.Survived, "", sw.Elapsed.TotalSeconds),
                 Cli.ExitMismatch => new MutantResult(placeholder, MutantOutcome.Killed, FirstMismatch(text), sw.Elapsed.TotalSeconds),
-                _ => new MutantResult(placeholder, MutantOutcome.NotSimulatable, "simulation failed: " + Tail(log.ToString() + text), sw.Elapsed.TotalSeconds),
+                // A hang says nothing about the vectors; a bench that refuses the design (its valid no longer a
+                // fixed-latency pipe, a crash) has seen the fault.
+                _ when Hung(log + text) => new MutantResult(placeholder, MutantOutcome.NotSimulatable, "simulation hung: " + Tail(log.ToString() + text), sw.Elapsed.TotalSeconds),
+                _ => new MutantResult(placeholder, MutantOutcome.Killed, "the bench refused the design: " + Tail(log.ToString() + text), sw.Elapsed.TotalSeconds),
             };
         }
         catch (Exception e) when (e is UsageException or AggregateException or IOException)
@@ -116,6 +119,8 @@ public static class MutationRun
         var differs = lines.FirstOrDefault(l => l.TrimStart().StartsWith("differs", StringComparison.Ordinal))?.Trim();
         return differs is null ? head : $"{head}; {differs}";
     }
+
+    private static bool Hung(string text) => text.Contains("hung and was stopped", StringComparison.Ordinal) || text.Contains("did not start within", StringComparison.Ordinal);
 
     private static string Tail(string s) => string.Join('\n', s.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(8));
 
