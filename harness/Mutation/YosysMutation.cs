@@ -22,8 +22,8 @@ public readonly record struct SourceLocation(string File, int Line)
 
 /// <summary>
 /// One line of <c>mutate -list N</c>: a mutation of one bit of one cell port of the flattened design. Yosys's modes are
-/// <c>inv</c> (invert the bit), <c>const0</c>/<c>const1</c> (tie it), <c>cnot0</c>/<c>cnot1</c> (replace it by another bit of
-/// the same port, <see cref="CtrlBit"/>, inverted or not). The line itself is also the command that applies it.
+/// <c>inv</c> (invert the bit), <c>const0</c>/<c>const1</c> (tie it), <c>cnot0</c>/<c>cnot1</c> (make it depend on another bit of
+/// the same port, <see cref="CtrlBit"/>). The line itself is also the command that applies it.
 /// </summary>
 public sealed record YosysMutation
 {
