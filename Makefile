@@ -18,6 +18,7 @@ help:
 	@echo "make test-long  exhaustive and soak tests (minutes to hours)"
 	@echo "make vectors    default regression vector set into $(OUT)/vectors/ (docs/vectors.md)"
 	@echo "make verify     build rtl/mx_dot with Verilator and compare corners + 1M random vectors with the model (docs/verify.md)"
+	@echo "make mutants    grade the regression with MUTANTS=200 Yosys mutants of rtl/mx_dot (docs/verify.md)"
 	@echo "make bench      BenchmarkDotNet benchmarks (figures go to docs/PERFORMANCE.md by hand)"
 	@echo "make test-slurm mxref verify --slurm on a local one-node Slurm cluster (installs slurm-wlm and munge; ~2 min)"
 	@echo "make cosim-lib  libmxref.so (NativeAOT C ABI / DPI-C), mxref.h, mxref_dpi.sv in $(OUT)/cosim (docs/cosim.md)"
@@ -90,6 +91,22 @@ verify: build
 	@$(call apt_install,make,make)
 	$(OUT)/mxref verify --top mx_dot --param K=$(VERIFY_K) --corners --random --count $(VERIFY_COUNT) --seed $(VERIFY_SEED) \
 	  --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report.json --junit $(OUT)/verify/junit.xml $(VERIFY_ARGS)
+
+# Mutation grading of the regression (docs/verify.md, "Mutation coverage with Yosys"): MUTANTS Yosys mutants of
+# rtl/mx_dot, each run on the corner set + MUTANT_COUNT random vectors to its first mismatch. Report in
+# $(OUT)/mutants/report.json. Exit status 2 when Yosys's unmutated netlist already fails the regression.
+.PHONY: mutants
+MUTANTS ?= 200
+MUTANT_SEED ?= 1
+MUTANT_K ?= $(VERIFY_K)
+MUTANT_COUNT ?= 20000
+MUTANT_JOBS ?= 2
+MUTANT_ARGS ?=
+mutants: build tools
+	@$(call apt_install,make,make)
+	@mkdir -p $(OUT)/mutants
+	$(OUT)/mxref verify --top mx_dot --param K=$(MUTANT_K) --corners --random --count $(MUTANT_COUNT) --seed $(VERIFY_SEED) \
+	  --mutants $(MUTANTS) --mutant-seed $(MUTANT_SEED) --jobs $(MUTANT_JOBS) --mutant-report $(OUT)/mutants/report.json $(MUTANT_ARGS)
 
 clean:
 	rm -rf $(OUT) */bin */obj harness/cosim/bin harness/cosim/obj BenchmarkDotNet.Artifacts

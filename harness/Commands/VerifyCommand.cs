@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MxRef.Harness.Mutation;
 using MxRef.Harness.Options;
 using MxRef.Harness.Verify;
 using MxRef.Vectors.Generation;
@@ -36,6 +37,9 @@ public static class VerifyCommand
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report here." };
         var report = new Option<string?>("--report") { Description = "Write the JSON report here (input of 'mxref report merge')." };
         var freeRun = new Option<long?>("--free-run") { Description = "Measure the raw simulation rate: N vectors from the bench's internal table, no I/O or comparison." };
+        var mutants = new Option<int?>("--mutants") { Description = "Grade the regression by mutation: Yosys 'mutate -list N' mutants of the design, each run to its first mismatch; --jobs mutants at a time, --shard splits the mutants (docs/verify.md)." };
+        var mutantSeed = new Option<int>("--mutant-seed") { Description = "Seed of Yosys's mutation sampling (default 1).", DefaultValueFactory = _ => 1 };
+        var mutantReport = new Option<string?>("--mutant-report") { Description = "Write the mutation report (JSON) here." };
         var cmd = new Command("verify",
             "Build MX RTL with Verilator and compare every result with the golden model. The design must have the mx_dot\n" +
             "interface (docs/RTL.md). Vectors come from --vectors files or are generated (--seed, --count). Exit codes: 0 all\n" +
@@ -47,8 +51,10 @@ public static class VerifyCommand
         foreach (var o in new Option[] { jobs, maxMismatches, trace, traceDir, buildDir, timeout, junit, report, freeRun }) cmd.Add(o);
         var slurm = new VerifySlurmOptions();
         slurm.AddTo(cmd);
+        foreach (var o in new Option[] { mutants, mutantSeed, mutantReport }) cmd.Add(o);
         cmd.SetAction(r =>
         {
+            if (r.GetValue(mutants) is < 1) throw new UsageException($"--mutants must be at least 1, got {r.GetValue(mutants)}");
             if (slurm.Resuming(r)) return slurm.Resume(r);
             var sources = new List<string>(r.GetValue(rtl) ?? []);
             var flags = new List<string>(r.GetValue(vflag) ?? []);
@@ -106,6 +112,16 @@ public static class VerifyCommand
                 FreeRun = r.GetValue(freeRun),
             };
             if (slurm.Requested(r)) return slurm.Run(r, o.Jobs, o.BuildDir);
+            if (r.GetValue(mutants) is { } nMutants)
+            {
+                if (nMutants < 1) throw new UsageException($"--mutants must be at least 1, got {nMutants}");
+                if (r.GetValue(mutantSeed) < 0) throw new UsageException($"--mutant-seed must be at least 0, got {r.GetValue(mutantSeed)}");
+                if (o.FreeRun is not null || o.Trace || o.Line is not null || o.Index is not null)
+                    throw new UsageException("--mutants runs the whole regression on every mutant: it does not combine with --free-run, --trace, --line or --index");
+                var mo = new MutationOptions { Verify = o, Count = nMutants, Seed = (ulong)r.GetValue(mutantSeed), Report = r.GetValue(mutantReport) };
+                return MutationRun.Execute(mo, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
+            }
+            if (r.GetValue(mutantReport) is not null) throw new UsageException("--mutant-report needs --mutants N");
             return VerifyRun.Execute(o, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
         });
         return cmd;
