@@ -35,7 +35,7 @@ public class ConversionBenchmarks
         var ctx = new RoundingContext(RoundingMode.NearestEven);
         uint acc = 0;
         var f = _format;
-        foreach (uint x in _inputs) acc += Codec.FromFp32(f, x, ctx).Code;
+        foreach (uint x in _inputs) acc += Conversion.FromFp32(f, x, ctx).Code;
         return acc;
     }
 }

@@ -95,7 +95,7 @@ public class FormatTableTests
             {
                 var d = Codec.Decode(f, code);
                 if (d.IsNaN) continue;
-                var r = Codec.Convert(f, d, ctx);
+                var r = Conversion.Convert(f, d, ctx);
                 Assert.Equal(new Rounded(code, ExceptionFlags.None), r);
             }
         }

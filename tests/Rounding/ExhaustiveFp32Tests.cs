@@ -40,7 +40,7 @@ public class ExhaustiveFp32Tests
                 float x = BitConverter.UInt32BitsToSingle(bits);
                 if (!float.IsFinite(x)) continue;
                 double expected = DoubleOracle(f, x, rm, max);
-                var d = Codec.Decode(f, Codec.FromFp32(f, bits, ctx).Code);
+                var d = Codec.Decode(f, Conversion.FromFp32(f, bits, ctx).Code);
                 double got = d.ToDouble();
                 if (got != expected || (got == 0 && f.Kind == FormatKind.Float && d.Negative != (bits >> 31 == 1)))
                 {

@@ -65,14 +65,14 @@ public class Fp32ConversionTests
         var ctx = new RoundingContext(RoundingMode.NearestEven);
         var ieee = new RoundingContext(RoundingMode.NearestEven, OverflowPolicy.Ieee);
         // NaN → canonical NaN; signalling NaN raises NV.
-        Assert.Equal(new Rounded(0x7F, ExceptionFlags.None), Codec.FromFp32(StandardFormats.E4M3, 0x7FC00000, ctx));
-        Assert.Equal(new Rounded(0x7E, ExceptionFlags.Invalid), Codec.FromFp32(StandardFormats.E5M2, 0x7F800001, ctx));
+        Assert.Equal(new Rounded(0x7F, ExceptionFlags.None), Conversion.FromFp32(StandardFormats.E4M3, 0x7FC00000, ctx));
+        Assert.Equal(new Rounded(0x7E, ExceptionFlags.Invalid), Conversion.FromFp32(StandardFormats.E5M2, 0x7F800001, ctx));
         // Inf: kept by e5m2; E4M3 saturates under 'saturate', NaN under 'ieee'; both with NV.
-        Assert.Equal(new Rounded(0xFC, ExceptionFlags.None), Codec.FromFp32(StandardFormats.E5M2, 0xFF800000, ctx));
-        Assert.Equal(new Rounded(0xFE, ExceptionFlags.Invalid), Codec.FromFp32(StandardFormats.E4M3, 0xFF800000, ctx));
-        Assert.Equal(new Rounded(0x7F, ExceptionFlags.Invalid), Codec.FromFp32(StandardFormats.E4M3, 0x7F800000, ieee));
+        Assert.Equal(new Rounded(0xFC, ExceptionFlags.None), Conversion.FromFp32(StandardFormats.E5M2, 0xFF800000, ctx));
+        Assert.Equal(new Rounded(0xFE, ExceptionFlags.Invalid), Conversion.FromFp32(StandardFormats.E4M3, 0xFF800000, ctx));
+        Assert.Equal(new Rounded(0x7F, ExceptionFlags.Invalid), Conversion.FromFp32(StandardFormats.E4M3, 0x7F800000, ieee));
         // NaN into FP4 (no NaN): +max with NV.
-        Assert.Equal(new Rounded(0x7, ExceptionFlags.Invalid), Codec.FromFp32(StandardFormats.E2M1, 0x7FC00000, ctx));
+        Assert.Equal(new Rounded(0x7, ExceptionFlags.Invalid), Conversion.FromFp32(StandardFormats.E2M1, 0x7FC00000, ctx));
     }
 
     private static void CheckAllModes(NumberFormat f, OracleFormat o, uint bits, uint random)
@@ -86,7 +86,7 @@ public class Fp32ConversionTests
             foreach (bool saturate in new[] { true, false })
             {
                 var ctx = ctx0 with { Overflow = saturate ? OverflowPolicy.Saturate : OverflowPolicy.Ieee, RandomBits = r };
-                var got = Codec.FromFp32(f, bits, ctx);
+                var got = Conversion.FromFp32(f, bits, ctx);
                 var (ev, ef) = ConversionOracle.Round(o, x.Negative, x.Mag, x.Exp, mode, saturate, r, n);
                 var gv = FormatTableTests.ToOracle(Codec.Decode(f, got.Code));
                 if (!ev.SameAs(gv) || ef != (int)got.Flags)

@@ -41,7 +41,7 @@ public static class RoundingArbitraries
 public class RoundingProperties
 {
     private static double Round(Case c, uint bits, RoundingMode mode, OverflowPolicy policy = OverflowPolicy.Saturate) =>
-        Codec.Decode(c.Target, Codec.FromFp32(c.Target, bits, new RoundingContext(mode, policy)).Code).ToDouble();
+        Codec.Decode(c.Target, Conversion.FromFp32(c.Target, bits, new RoundingContext(mode, policy)).Code).ToDouble();
 
     private static double Ulp(NumberFormat f, double x)
     {
@@ -87,8 +87,8 @@ public class RoundingProperties
     [Property]
     public bool StochasticWithZeroRandomBitsIsTowardZero(Case c)
     {
-        var sr = Codec.FromFp32(c.Target, c.Bits, RoundingContext.Stochastic(0, 1 + c.Mode * 5));
-        var rtz = Codec.FromFp32(c.Target, c.Bits, new RoundingContext(RoundingMode.TowardZero));
+        var sr = Conversion.FromFp32(c.Target, c.Bits, RoundingContext.Stochastic(0, 1 + c.Mode * 5));
+        var rtz = Conversion.FromFp32(c.Target, c.Bits, new RoundingContext(RoundingMode.TowardZero));
         return sr == rtz;
     }
 
@@ -98,6 +98,6 @@ public class RoundingProperties
         var f = c.Target;
         uint code = c.Bits & f.CodeMask;
         var d = Codec.Decode(f, code);
-        return d.IsNaN || Codec.Convert(f, d, new RoundingContext((RoundingMode)c.Mode) { IntegerFullRange = true }) == new Rounded(code, ExceptionFlags.None);
+        return d.IsNaN || Conversion.Convert(f, d, new RoundingContext((RoundingMode)c.Mode) { IntegerFullRange = true }) == new Rounded(code, ExceptionFlags.None);
     }
 }

@@ -21,6 +21,23 @@ public class NamespaceLayerTests
     }
 
     [Fact]
+    public void RefModelNamespacesHaveNoCycle()
+    {
+        var graph = Dependencies(Path.Combine(Repo.Root, "refmodel"));
+        foreach (var (from, targets) in graph)
+            foreach (var to in targets)
+                Assert.False(Reaches(graph, to, from, []), $"namespace cycle: {from} -> {to} -> ... -> {from} (via {Via(graph, to, from)})");
+    }
+
+    [Fact]
+    public void FormatsDoNotDependOnRounding()
+    {
+        // Formats are data and their decoding; every rounding (conversions included) lives in MxRef.Rounding above them.
+        var graph = Dependencies(Path.Combine(Repo.Root, "refmodel"));
+        Assert.DoesNotContain("MxRef.Rounding", graph.GetValueOrDefault("MxRef.Formats") ?? []);
+    }
+
+    [Fact]
     public void CoverageDoesNotDependOnGeneration()
     {
         var graph = Dependencies(Path.Combine(Repo.Root, "vectors"));

@@ -1,3 +1,4 @@
+using MxRef.Vectors.Files;
 using MxRef.Rounding;
 using MxRef.Tests.Oracle;
 using MxRef.Vectors.Generation.Quantize;

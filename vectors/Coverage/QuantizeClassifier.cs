@@ -1,3 +1,4 @@
+using MxRef.Vectors.Files;
 using System.Text;
 using MxRef.Formats;
 using MxRef.Rounding;

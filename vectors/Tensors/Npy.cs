@@ -39,7 +39,7 @@ public static class Npy
     private const int Alignment = 64;
 
     /// <summary>The parsed header: the descr string, Fortran order, the shape, and where the data starts.</summary>
-    public sealed record Header(string Descr, bool FortranOrder, long[] Shape, int DataOffset)
+    public sealed record NpyHeader(string Descr, bool FortranOrder, long[] Shape, int DataOffset)
     {
         public long Count => Shape.Aggregate(1L, (a, b) => a * b);
     }
@@ -114,7 +114,7 @@ public static class Npy
         return (Data(bytes, h, type, path).ToArray(), h.Shape);
     }
 
-    private static ReadOnlySpan<byte> Data(ReadOnlySpan<byte> bytes, Header h, NpyDType type, string name)
+    private static ReadOnlySpan<byte> Data(ReadOnlySpan<byte> bytes, NpyHeader h, NpyDType type, string name)
     {
         int size = type switch { NpyDType.Float32 => 4, NpyDType.BFloat16 => 2, _ => 1 };
         long need = h.Count * size, have = bytes.Length - h.DataOffset;
@@ -136,7 +136,7 @@ public static class Npy
     };
 
     /// <summary>Parses and validates the header (magic, version, length, the dict and its three keys).</summary>
-    public static Header ReadHeader(ReadOnlySpan<byte> bytes, string name)
+    public static NpyHeader ReadHeader(ReadOnlySpan<byte> bytes, string name)
     {
         if (bytes.Length < 10 || !HasMagic(bytes))
             throw new TensorFileException(name, "not an .npy file: it does not start with the magic \\x93NUMPY");
@@ -167,7 +167,7 @@ public static class Npy
             throw new TensorFileException(name, "Fortran-order (column-major) arrays are not supported: save np.ascontiguousarray(x) instead");
         var shape = dict["shape"];
         if (shape.Kind != HeaderValueKind.Tuple) throw new TensorFileException(name, "header 'shape' must be a tuple of non-negative integers");
-        return new Header(descr.Text, false, shape.Shape, (int)dataOffset);
+        return new NpyHeader(descr.Text, false, shape.Shape, (int)dataOffset);
     }
 
     /// <summary>Writes an FP32 array (descr <c>&lt;f4</c>) of the given shape, atomically.</summary>

@@ -85,9 +85,9 @@ public static class NumberTokenConversions
     /// </summary>
     public static MxRef.Rounding.Rounded ToFormat(this NumberToken token, MxRef.Formats.NumberFormat target, in MxRef.Rounding.RoundingContext ctx)
     {
-        if (token.Kind != NumberTokenKind.Rational) return MxRef.Formats.Codec.FromFp32(target, token.Fp32Bits, ctx);
+        if (token.Kind != NumberTokenKind.Rational) return MxRef.Rounding.Conversion.FromFp32(target, token.Fp32Bits, ctx);
         if (token.Numerator.IsZero) return MxRef.Rounding.RoundingCore.Round(target, token.Negative, 0, 0, false, ctx);
-        return MxRef.Formats.Codec.FromRational(target, token.Numerator, token.Denominator, ctx);
+        return MxRef.Rounding.Conversion.FromRational(target, token.Numerator, token.Denominator, ctx);
     }
 
     /// <summary>The token as FP32 bits (decimals rounded to nearest even, the way a program reading text would).</summary>

@@ -54,7 +54,7 @@ public static unsafe class ElementExports
             if (Arguments.CodecFormat(fmt) is not { } format) return Status.Format;
             if (code > format.CodeMask) return Status.Code;
             // Exact for every format here (at most 8 significant bits, exponents within FP32's range), so rne never rounds.
-            var r = Codec.Convert(StandardFormats.Fp32, Codec.Decode(format, code), new RoundingContext(RoundingMode.NearestEven, OverflowPolicy.Ieee));
+            var r = Conversion.Convert(StandardFormats.Fp32, Codec.Decode(format, code), new RoundingContext(RoundingMode.NearestEven, OverflowPolicy.Ieee));
             *fp32 = r.Code;
             return Status.Ok;
         }
@@ -68,7 +68,7 @@ public static unsafe class ElementExports
 
     private static int Encode(NumberFormat format, uint fp32, in RoundingContext ctx, uint* code, byte* flags)
     {
-        var r = Codec.FromFp32(format, fp32, ctx);
+        var r = Conversion.FromFp32(format, fp32, ctx);
         *code = r.Code;
         *flags = (byte)r.Flags;
         return Status.Ok;

@@ -1,3 +1,4 @@
+using MxRef.Vectors.Files;
 using MxRef.Formats;
 using MxRef.Quantization;
 using MxRef.Rounding;

@@ -2,7 +2,7 @@ using MxRef.Formats;
 using MxRef.Rounding;
 using MxRef.Vectors.Files;
 
-namespace MxRef.Vectors.Text;
+namespace MxRef.Vectors.Files;
 
 /// <summary>One quantization vector: k FP32 inputs, and the expected E8M0 scale and element codes.</summary>
 public sealed class QuantizeVector
