@@ -92,7 +92,7 @@ verify: build
 	  --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report.json --junit $(OUT)/verify/junit.xml $(VERIFY_ARGS)
 	@# the mx_quant regression (rtl/rtl.mk verify-quant: corners + 1 M random blocks over the policies, then the
 	@# te / torchao-rceil / torchao-even recipe sets); its last line is the summary, exit status 1 on a mismatch
-	@$(MAKE) --no-print-directory verify-quant
+	@$(MAKE) --no-print-directory verify-quant-run
 
 clean:
 	rm -rf $(OUT) */bin */obj harness/cosim/bin harness/cosim/obj BenchmarkDotNet.Artifacts

@@ -87,7 +87,7 @@ RTLQ_TB_SRC := $(RTL_DIR)/tb/mx_quant_tb.sv
 QMXV ?= $(RTL_OUT)/quant_corners.mxv
 RTL_QTB_K ?= $(or $(shell sed -n '1s/.*"block" *: *\([0-9][0-9]*\).*/\1/p' '$(QMXV)' 2>/dev/null),32)
 
-.PHONY: lint-quant quant-tb verify-quant synth-table
+.PHONY: lint-quant quant-tb verify-quant verify-quant-run synth-table
 
 lint: lint-quant
 
@@ -128,7 +128,10 @@ VERIFY_QUANT_POLICIES ?= ocp scale-rule=ceil specials=preserve specials=saturate
 # The recipes whose rules only the golden model's recipes define (docs/RTL.md, "Recipes"); block 32.
 VERIFY_QUANT_RECIPES ?= te torchao-rceil torchao-even
 VERIFY_QUANT_RECIPE_COUNT ?= 200000
-verify-quant: build $(RTL_OUT)/qtb_k$(VERIFY_QUANT_K)/Vmx_quant_tb $(RTL_OUT)/qtb_k32/Vmx_quant_tb
+# verify-quant-run: the same without `make build` first (make verify has just built the CLI)
+verify-quant: build
+	@$(MAKE) --no-print-directory verify-quant-run
+verify-quant-run: $(RTL_OUT)/qtb_k$(VERIFY_QUANT_K)/Vmx_quant_tb $(RTL_OUT)/qtb_k32/Vmx_quant_tb
 	@mkdir -p $(RTL_OUT)/verify-quant
 	@seed=$(VERIFY_QUANT_SEED); total=0; \
 	for pol in $(VERIFY_QUANT_POLICIES); do \
