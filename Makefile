@@ -91,6 +91,9 @@ verify: build
 	@$(call apt_install,make,make)
 	$(OUT)/mxref verify --top mx_dot --param K=$(VERIFY_K) --corners --random --count $(VERIFY_COUNT) --seed $(VERIFY_SEED) \
 	  --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report.json --junit $(OUT)/verify/junit.xml $(VERIFY_ARGS)
+	@# the mx_quant regression (rtl/rtl.mk verify-quant: corners + 1 M random blocks over the policies, then the
+	@# te / torchao-rceil / torchao-even recipe sets); its last line is the summary, exit status 1 on a mismatch
+	@$(MAKE) --no-print-directory verify-quant-run
 
 # Mutation grading of the regression (docs/verify.md, "Mutation coverage with Yosys"): MUTANTS Yosys mutants of
 # rtl/mx_dot, each run on the corner set + MUTANT_COUNT random vectors to its first mismatch. Report in

@@ -40,7 +40,8 @@ package mx_pkg;
   localparam logic [1:0] SP_NAN_SCALE = 2'd0;  // any NaN/Inf: scale 0xFF, element codes 0 (microxcaling)
   localparam logic [1:0] SP_PRESERVE  = 2'd1;  // NaN/Inf kept as element codes where the format has them
   localparam logic [1:0] SP_SATURATE  = 2'd2;  // gfloat sat=True: Inf -> shared_exp 127, +-max finite
-  // code 3 is reserved: it behaves like SP_NAN_SCALE and raises the rsv flag
+  localparam logic [1:0] SP_FINITE    = 2'd3;  // TransformerEngine MXFP8: never a NaN scale; NaN lanes
+                                               // -> NaN code, Inf -> +-max finite and shared_exp 127
 
   // ---------------------------------------------------------------- mx_quant: pipeline
   // in_valid -> out_valid of mx_quant, cycles: scan | shared exponent | element rounding

@@ -5,7 +5,7 @@
 //                rceil, te, even; see mx_quant_scale), clamped to [-127, 127], scale code
 //                shared_exp + 127 (0x00 for an all-zero block)
 //   P_i        = v_i / 2^shared_exp rounded once (mode rm), saturating at +-max normal
-// with the specials policies nan-scale / preserve / saturate, MXINT8 symmetric or full range,
+// with the specials policies nan-scale / preserve / saturate / finite (TE), MXINT8 symmetric or full range,
 // and FP32 subnormal inputs kept (or flushed to signed zeros).
 //
 // Fully pipelined, fixed latency mx_pkg::QUANT_LATENCY (3), no back-pressure. Stages:
@@ -28,7 +28,7 @@ module mx_quant #(
   input  logic [2:0]      fmt,         // FMT_*: 0 e4m3 .. 5 int8 (6, 7 reserved)
   input  logic [2:0]      rm,          // RM_*: 0 rne .. 5 rto (6, 7 reserved: rne)
   input  logic [2:0]      scale_rule,  // SR_*: 0 floor, 1 ceil, 2 rceil, 3 te, 4 even (5..7 reserved: floor)
-  input  logic [1:0]      specials,    // SP_*: 0 nan-scale, 1 preserve, 2 saturate (3 reserved)
+  input  logic [1:0]      specials,    // SP_*: 0 nan-scale, 1 preserve, 2 saturate, 3 finite (TE)
   input  logic            int8_full,   // MXINT8: 0 symmetric (+-127), 1 full (-128 allowed)
   input  logic            flush,       // FP32 subnormal inputs become zeros of the same sign
   output logic            out_valid,
@@ -48,8 +48,8 @@ module mx_quant #(
   assign fmt_e   = mx_pkg::fmt_restrict(fmt, FMT_EN);
   assign rule_ok = scale_rule <= mx_pkg::SR_EVEN;
   assign rule_e  = rule_ok ? scale_rule : mx_pkg::SR_FLOOR;
-  assign sp_ok   = specials != 2'd3;
-  assign sp_e    = sp_ok ? specials : mx_pkg::SP_NAN_SCALE;
+  assign sp_ok   = 1'b1;               // every specials code is defined
+  assign sp_e    = specials;
 
   logic rsv_d;
   assign rsv_d = !(fmt_ok && rule_ok && sp_ok && rm <= mx_pkg::RM_RTO);

@@ -119,8 +119,9 @@ module mx_quant_lane (
 
   always_comb begin
     if (nan_blk)     code = 8'h00;
-    else if (is_nan) code = nan_code;                            // preserve, e4m3/e5m2 only
-    else if (is_inf) code = (specials == mx_pkg::SP_SATURATE) ? pack(sign, max_mag, fmt, is_int)
+    else if (is_nan) code = nan_code;                            // preserve / finite, e4m3/e5m2
+    else if (is_inf) code = (specials == mx_pkg::SP_SATURATE || specials == mx_pkg::SP_FINITE)
+                                                              ? pack(sign, max_mag, fmt, is_int)
                                                               : (inf_code | {sign, 7'd0}); // preserve, e5m2
     else if (zero)   code = pack(sign && !is_int, 8'd0, fmt, is_int);
     else             code = pack(sign, mag, fmt, is_int);

@@ -14,7 +14,10 @@
 // below it floor(log2 amax) - emax_elem + 1 <= -127 for every format and the clamp decides.
 // Specials (docs/quantization.md): a block holding NaN/Inf gets the NaN scale unless the
 // policy keeps a finite scale -- preserve: the element format has every special present;
-// saturate: no NaN present, and an Inf sets shared_exp to 127. Purely combinational.
+// saturate: no NaN present, and an Inf sets shared_exp to 127; finite (TransformerEngine, whose
+// amax is an fmaxf reduction that skips NaN): always, an Inf sets shared_exp to 127. The torchao
+// EVEN rule gives the NaN scale when amax rounded to m+1 bits carries into the FP32 all-ones
+// exponent (isfinite(max_abs) fails there). Purely combinational.
 module mx_quant_scale #(
   parameter int unsigned K = 32
 ) (
@@ -131,21 +134,29 @@ module mx_quant_scale #(
     case (specials)
       mx_pkg::SP_PRESERVE: keep = (!has_nan || fmt_nan) && (!has_inf || fmt_inf);
       mx_pkg::SP_SATURATE: keep = !has_nan;
+      mx_pkg::SP_FINITE:   keep = 1'b1;
       default:             keep = 1'b0;
     endcase
   end
-  assign nan_blk = (has_nan || has_inf) && !keep;
+  logic even_inf;                       // EVEN: amax + half an element ulp reaches FP32 Inf
+  assign even_inf = (rule == mx_pkg::SR_EVEN) && (emx == 8'hFE) && bump;
+  assign nan_blk  = ((has_nan || has_inf) && !keep) || even_inf;
 
   always_comb begin
-    if (has_inf && specials == mx_pkg::SP_SATURATE) shared = 9'sd127;   // gfloat: amax = Inf
+    if (has_inf && (specials == mx_pkg::SP_SATURATE || specials == mx_pkg::SP_FINITE))
+                                                    shared = 9'sd127;   // gfloat / TE: amax = Inf
     else if (zero_blk)                              shared = -9'sd127;  // all-zero block
     else if (s_raw < -BIAS)                     shared = -9'sd127;
     else if (s_raw > BIAS)                      shared = 9'sd127;
     else                                            shared = s_raw[8:0];
   end
 
-  logic signed [EW-1:0] sh_b;   // shared + 127
-  assign sh_b   = {shared[8], shared} + BIAS;
+  // TE exp2f_rcp returns 1 for the biased scale 0: the elements of a block with scale code 0x00
+  // are then converted as v * 1, not v / 2^-127 (transformer_engine/common/utils.cuh).
+  logic signed [8:0]    sh_el;  // exponent the elements are divided by
+  logic signed [EW-1:0] sh_b;   // sh_el + 127
+  assign sh_el  = (rule == mx_pkg::SR_TE && shared == -9'sd127) ? 9'sd0 : shared;
+  assign sh_b   = {sh_el[8], sh_el} + BIAS;
   assign bin_lo = emin + sh_b;
   assign bin_t  = emin + sh_b + $signed({7'd0, 3'd7 - m});
   assign bin_hi = e_ovf + sh_b;

@@ -11,14 +11,15 @@ namespace MxRef.Harness.Commands;
 /// <summary><c>vectors gen --op quantize --recipe R</c>: the conformance set of one recipe (vectors/Generation/Quantize).</summary>
 internal static class RecipeVectors
 {
-    public static int Generate(ParseResult r, string recipeName, string seedText, string path, bool json)
+    public static int Generate(ParseResult r, string recipeName, string seedText, string path, bool json, long random = 0)
     {
         var recipe = RecipesCommand.Parse(recipeName);
         ConformanceFile file;
         try
         {
+            if (random < 0) throw new ArgumentException("--count must be at least 0");
             file = ConformanceSet.Write(path, recipe, CliParse.Seed(seedText),
-                $"mxref vectors gen --op quantize --recipe {recipe.Name} --seed {seedText}");
+                $"mxref vectors gen --op quantize --recipe {recipe.Name} --seed {seedText}" + (random > 0 ? $" --random --count {random}" : ""), random: random);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException) { throw new UsageException(e.Message); }
         var output = r.InvocationConfiguration.Output;

@@ -29,7 +29,7 @@ public static class VectorsCommand
         var op = new Option<string>("--op") { Description = "Operation: dot (default) or quantize (FP32 blocks to MX blocks; --a gives the element formats).", DefaultValueFactory = _ => "dot" };
         var generator = GeneratorOptionSet.ForFiles();
         var policy = new QuantizationPolicyOptionSet(appliesTo: "quantize");
-        var recipe = new Option<string?>("--recipe") { Description = "quantize: the conformance corner classes of a named recipe (mxref recipes list) instead of the policy options." };
+        var recipe = new Option<string?>("--recipe") { Description = "quantize: the conformance corner classes of a named recipe (mxref recipes list) instead of the policy options; with --random, --count random blocks after them." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores). The output does not depend on it.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print the coverage summary as JSON." };
         var file = new Option<string>("--output", "-o") { Description = "Output .mxv file (written atomically).", Required = true };
@@ -47,7 +47,8 @@ public static class VectorsCommand
         cmd.SetAction(r =>
         {
             if (r.GetValue(op) == "quantize" && r.GetValue(recipe) is { } recipeName)
-                return RecipeVectors.Generate(r, recipeName, r.GetValue(generator.Seed)!, r.GetValue(file)!, r.GetValue(json));
+                return RecipeVectors.Generate(r, recipeName, r.GetValue(generator.Seed)!, r.GetValue(file)!, r.GetValue(json),
+                    r.GetValue(generator.Random) ? r.GetValue(generator.Count) : 0);
             var path = r.GetValue(file)!;
             var command = RecordedCommand(r.Tokens.Select(t => t.Value).ToList());
             var (shard, shards) = generator.BindShard(r);

@@ -9,6 +9,12 @@
 // "quantization":"scale-rule=floor|ceil|rceil|te|even,specials=nan-scale|preserve|saturate,
 // int8=symmetric|full,flush-subnormal-inputs=false|true" (docs/vector-format.md); missing
 // items take the OCP defaults. The policy drives the unit's static ports for the whole file.
+// A recipe conformance file (`mxref vectors gen --op quantize --recipe R [--random --count N]`,
+// docs/quantization.md) names "recipe":"R" instead; the bench maps R to the ports (docs/RTL.md):
+//   ocp floor | exact-ceil ceil | microxcaling floor, rna | gfloat floor, saturate, int8 full |
+//   torchao-floor floor | torchao-rceil rceil | torchao-even, amd-quark-even even (all nan-scale)
+//   | te te, finite. RM of such a file is 0: the recipe's rounding applies. Other recipes
+//   (torchao-ceil, nvfp4-*) are refused.
 //
 // .mxv data line (op=quantize):  FMT RM V S P  (hex). V packs FP32 input i at bits [32i, 32i+32);
 // P packs element code i at bit i*w (w = 8,8,6,6,4,8 for formats 0..5); it is unpacked into
@@ -111,6 +117,8 @@ module mx_quant_tb;
 
   initial begin : main
     string          fname, line, rest, policy;
+    bit             rm_fixed;           // a recipe file: rm comes from the recipe, not the lines
+    logic [2:0]     rm_recipe;
     int             fd, lineno, nf, trailer_cnt, hk, rc;
     logic [31:0]    trailer_crc;
     logic [3:0]     f, r;
@@ -119,7 +127,7 @@ module mx_quant_tb;
     logic [8*K-1:0] pp;
     bit             have_trailer;
 
-    have_trailer = 0; trailer_cnt = 0; lineno = 0; policy = "";
+    have_trailer = 0; trailer_cnt = 0; lineno = 0; policy = ""; rm_fixed = 0; rm_recipe = mx_pkg::RM_RNE;
     if (!$value$plusargs("mxv=%s", fname)) fname = MXV;
     fd = $fopen(fname, "r");
     if (fd == 0) $fatal(1, "mx_quant tb: cannot open vector file '%s'", fname);
@@ -157,6 +165,23 @@ module mx_quant_tb;
           if (has(line, "scale-rule=") && !has(line, "scale-rule=floor") && !has(line, "scale-rule=ceil")
               && !has(line, "scale-rule=rceil") && !has(line, "scale-rule=te") && !has(line, "scale-rule=even"))
             $fatal(1, "mx_quant tb: %s: scale rule not supported by this bench", fname);
+          if (has(line, "\"recipe\":\"")) begin            // a recipe conformance file
+            rm_fixed = 1; specials = mx_pkg::SP_NAN_SCALE; int8_full = 1'b0; flush = 1'b0;
+            if      (has(line, "\"recipe\":\"ocp\""))           scale_rule = mx_pkg::SR_FLOOR;
+            else if (has(line, "\"recipe\":\"exact-ceil\""))    scale_rule = mx_pkg::SR_CEIL;
+            else if (has(line, "\"recipe\":\"microxcaling\"")) begin
+              scale_rule = mx_pkg::SR_FLOOR; rm_recipe = mx_pkg::RM_RNA;
+            end else if (has(line, "\"recipe\":\"gfloat\"")) begin
+              scale_rule = mx_pkg::SR_FLOOR; specials = mx_pkg::SP_SATURATE; int8_full = 1'b1;
+            end else if (has(line, "\"recipe\":\"torchao-floor\"")) scale_rule = mx_pkg::SR_FLOOR;
+            else if (has(line, "\"recipe\":\"torchao-rceil\"")) scale_rule = mx_pkg::SR_RCEIL;
+            else if (has(line, "\"recipe\":\"torchao-even\"") || has(line, "\"recipe\":\"amd-quark-even\""))
+              scale_rule = mx_pkg::SR_EVEN;
+            else if (has(line, "\"recipe\":\"te\"")) begin
+              scale_rule = mx_pkg::SR_TE; specials = mx_pkg::SP_FINITE;
+            end else
+              $fatal(1, "mx_quant tb: %s: recipe not supported by mx_quant (supported: ocp exact-ceil microxcaling gfloat torchao-floor torchao-rceil torchao-even amd-quark-even te)", fname);
+          end
         end
         if ($sscanf(line, "// end %d %h", trailer_cnt, trailer_crc) == 2) have_trailer = 1;
         continue;
@@ -173,7 +198,7 @@ module mx_quant_tb;
 
       // drive one block (inputs change on the falling edge)
       fmt      = f[2:0];
-      rm       = r[2:0];
+      rm       = rm_fixed ? rm_recipe : r[2:0];
       v        = vv;
       in_valid = 1'b1;
       exp_s[wr_ptr]   = s;

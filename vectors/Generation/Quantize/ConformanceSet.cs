@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MxRef.Formats;
 using MxRef.Quantization;
+using MxRef.Random;
 using MxRef.Vectors.Files;
 using MxRef.Vectors.Tensors;
 using MxRef.Vectors.Text;
@@ -27,7 +28,15 @@ public static class ConformanceSet
     ];
 
     /// <summary>Writes the file of <paramref name="recipe"/>; formats: the supported ones of <see cref="Formats"/> (those with the most common k).</summary>
-    public static ConformanceFile Write(string path, Recipe recipe, ulong seed = 1, string? command = null, IReadOnlyList<BlockFormat>? only = null)
+    /// <remarks>
+    /// <paramref name="random"/> &gt; 0 appends a <c>// class: random-blocks</c> section of that many weighted-random blocks
+    /// (the policy generator's block distribution, <see cref="QuantizeVectorGenerator"/>), each of a format drawn from the
+    /// file's formats, so that an implementation of the recipe can be soaked beyond the corner classes.
+    /// </remarks>
+    /// <summary>The random section's MxRandom streams start here (the corner classes use streams below it).</summary>
+    private const ulong RandomStreams = 1UL << 40;
+
+    public static ConformanceFile Write(string path, Recipe recipe, ulong seed = 1, string? command = null, IReadOnlyList<BlockFormat>? only = null, long random = 0)
     {
         var formats = (only ?? Formats).Where(recipe.Supports).ToList();
         if (formats.Count == 0) throw new ArgumentException($"recipe {recipe.Name} supports none of the conformance block formats ({string.Join(", ", only ?? Formats)})");
@@ -37,7 +46,8 @@ public static class ConformanceSet
         {
             Op = MxvHeader.OpQuantize, Block = k, Recipe = recipe.Name, BlockFormats = [.. formats.Select(f => f.Name)],
             TensorScale = formats.Any(f => f.TensorScale is not null) ? "0x" + RecipeEvaluation.UnitTensorScale.ToString("x8", CultureInfo.InvariantCulture) : null,
-            FormatsA = [.. formats.Select(f => f.Element.Name)], Rounding = ["rne"], Sets = RecipeCorners.Names, Seed = seed,
+            FormatsA = [.. formats.Select(f => f.Element.Name)], Rounding = ["rne"],
+            Sets = random > 0 ? [.. RecipeCorners.Names, "random-blocks"] : RecipeCorners.Names, Count = random > 0 ? random : null, Seed = seed,
             Generator = Generator, Command = command,
         };
         var perClass = RecipeCorners.Names.ToDictionary(n => n, _ => 0L);
@@ -57,6 +67,21 @@ public static class ConformanceSet
                     perClass[c.Name]++;
                 }
             }
+        if (random > 0)
+        {
+            writer.WriteComment("class: random-blocks");
+            perClass["random-blocks"] = random;
+            for (long i = 0; i < random; i++)
+            {
+                var rng = MxRandom.ForStream(seed, RandomStreams + (ulong)i);
+                var f = formats[rng.NextInt(0, formats.Count)];
+                QuantizeVectorGenerator.RandomBlock(q, ref rng);
+                q.Format = StandardFormats.ElementCode(f.Element);
+                q.Rounding = 0;
+                RecipeEvaluation.SetExpected(q, f, recipe);
+                writer.WriteQuantize(q);
+            }
+        }
         writer.Commit();
         return new ConformanceFile(recipe, path, formats, writer.Count, perClass);
     }

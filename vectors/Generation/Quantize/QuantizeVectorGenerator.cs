@@ -159,7 +159,7 @@ public sealed class QuantizeVectorGenerator
     /// A weighted random block: a base exponent (anywhere in FP32, near 1, or at the extremes), elements up to ~30
     /// binades below it with patterned significands, some zeros, rarely a NaN, Inf or FP32 subnormal.
     /// </summary>
-    private static void RandomBlock(QuantizeVector q, ref MxRandom rng)
+    internal static void RandomBlock(QuantizeVector q, ref MxRandom rng)
     {
         ulong sel = rng.NextBelow(100);
         int baseExp = sel < 60 ? rng.NextInt(-130, 128) : sel < 80 ? rng.NextInt(-10, 11) : sel < 90 ? rng.NextInt(-149, -118) : rng.NextInt(110, 128);
