@@ -36,6 +36,8 @@ public static class VerifyCommand
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report here." };
         var report = new Option<string?>("--report") { Description = "Write the JSON report here (input of 'mxref report merge')." };
         var freeRun = new Option<long?>("--free-run") { Description = "Measure the raw simulation rate: N vectors from the bench's internal table, no I/O or comparison." };
+        var codeCoverage = new Option<bool>("--code-coverage") { Description = "Build with Verilator line and toggle coverage; write coverage.dat, coverage.info (lcov) and an HTML report (genhtml) into --code-coverage-dir." };
+        var codeCoverageDir = new Option<string?>("--code-coverage-dir") { Description = "Where --code-coverage writes (default out/coverage; out/coverage/shard-I with --shard)." };
         var cmd = new Command("verify",
             "Build MX RTL with Verilator and compare every result with the golden model. The design must have the mx_dot\n" +
             "interface (docs/RTL.md). Vectors come from --vectors files or are generated (--seed, --count). Exit codes: 0 all\n" +
@@ -45,6 +47,8 @@ public static class VerifyCommand
         };
         generator.AddTo(cmd);
         foreach (var o in new Option[] { jobs, maxMismatches, trace, traceDir, buildDir, timeout, junit, report, freeRun }) cmd.Add(o);
+        cmd.Add(codeCoverage);
+        cmd.Add(codeCoverageDir);
         var slurm = new VerifySlurmOptions();
         slurm.AddTo(cmd);
         cmd.SetAction(r =>
@@ -104,6 +108,7 @@ public static class VerifyCommand
                 JUnit = r.GetValue(junit),
                 Report = r.GetValue(report),
                 FreeRun = r.GetValue(freeRun),
+                CodeCoverageDir = !r.GetValue(codeCoverage) ? null : r.GetValue(codeCoverageDir) ?? (sn > 1 ? $"out/coverage/shard-{si}" : "out/coverage"),
             };
             if (slurm.Requested(r)) return slurm.Run(r, o.Jobs, o.BuildDir);
             return VerifyRun.Execute(o, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
