@@ -70,11 +70,11 @@ public static class VerifyRun
         if (coverageParts is not null)
         {
             Environment.SetEnvironmentVariable(CodeCoverage.DirVariable, null);
-            if (errors.All(e => e is null))
-            {
-                codeCoverage = CodeCoverage.Write(Directory.GetFiles(coverageParts, "cov-*.dat").Order(StringComparer.Ordinal).ToArray(), o.CodeCoverageDir!, stderr);
-                Directory.Delete(coverageParts, true);
-            }
+            var parts = Directory.GetFiles(coverageParts, "cov-*.dat").Order(StringComparer.Ordinal).ToArray();
+            // A run stopped early (mismatch limit, simulation failure) may have no counts; its mismatches still count.
+            if (parts.Length > 0 && errors.All(e => e is null)) codeCoverage = CodeCoverage.Write(parts, o.CodeCoverageDir!, stderr);
+            else stderr.WriteLine("verify: --code-coverage: the run stopped early, so no code coverage was written");
+            Directory.Delete(coverageParts, true);
         }
 
         var result = new VerifyResult
