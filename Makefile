@@ -145,3 +145,14 @@ bench-quantize-io: build
 	@for input in x.npy x.txt; do for run in 1 2 3; do \
 	  TIMEFORMAT="$$input: %R s elapsed, %U s user, %S s system"; \
 	  time $(OUT)/mxref quantize --format mxfp8-e4m3 --recipe ocp -i $(BENCH_IO_DIR)/$$input -o $(BENCH_IO_DIR)/q; done; done
+
+# The default regression with Verilator line + toggle coverage of rtl/ (docs/verify.md, "RTL code coverage"); lcov
+# provides genhtml for the HTML report.
+.PHONY: verify-coverage
+verify-coverage: build
+	@$(call apt_install,verilator,verilator)
+	@$(call apt_install,g++,g++)
+	@$(call apt_install,make,make)
+	@$(call apt_install,genhtml,lcov)
+	$(OUT)/mxref verify --top mx_dot --param K=$(VERIFY_K) --corners --random --count $(VERIFY_COUNT) --seed $(VERIFY_SEED) \
+	  --jobs $(VERIFY_JOBS) --code-coverage --code-coverage-dir $(OUT)/coverage --report $(OUT)/coverage/report.json $(VERIFY_ARGS)

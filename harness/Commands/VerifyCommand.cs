@@ -40,6 +40,8 @@ public static class VerifyCommand
         var mutants = new Option<int?>("--mutants") { Description = "Grade the regression by mutation: Yosys 'mutate -list N' mutants of the design, each run to its first mismatch; --jobs mutants at a time, --shard splits the mutants (docs/verify.md)." };
         var mutantSeed = new Option<int>("--mutant-seed") { Description = "Seed of Yosys's mutation sampling (default 1).", DefaultValueFactory = _ => 1 };
         var mutantReport = new Option<string?>("--mutant-report") { Description = "Write the mutation report (JSON) here." };
+        var codeCoverage = new Option<bool>("--code-coverage") { Description = "Build with Verilator line and toggle coverage; write coverage.dat, coverage.info (lcov) and an HTML report (genhtml) into --code-coverage-dir." };
+        var codeCoverageDir = new Option<string?>("--code-coverage-dir") { Description = "Where --code-coverage writes (default out/coverage; out/coverage/shard-I with --shard)." };
         var cmd = new Command("verify",
             "Build MX RTL with Verilator and compare every result with the golden model. The design must have the mx_dot\n" +
             "interface (docs/RTL.md). Vectors come from --vectors files or are generated (--seed, --count). Exit codes: 0 all\n" +
@@ -49,6 +51,8 @@ public static class VerifyCommand
         };
         generator.AddTo(cmd);
         foreach (var o in new Option[] { jobs, maxMismatches, trace, traceDir, buildDir, timeout, junit, report, freeRun }) cmd.Add(o);
+        cmd.Add(codeCoverage);
+        cmd.Add(codeCoverageDir);
         var slurm = new VerifySlurmOptions();
         slurm.AddTo(cmd);
         foreach (var o in new Option[] { mutants, mutantSeed, mutantReport }) cmd.Add(o);
@@ -110,6 +114,7 @@ public static class VerifyCommand
                 JUnit = r.GetValue(junit),
                 Report = r.GetValue(report),
                 FreeRun = r.GetValue(freeRun),
+                CodeCoverageDir = !r.GetValue(codeCoverage) ? null : r.GetValue(codeCoverageDir) ?? (sn > 1 ? $"out/coverage/shard-{si}" : "out/coverage"),
             };
             if (slurm.Requested(r)) return slurm.Run(r, o.Jobs, o.BuildDir);
             if (r.GetValue(mutants) is { } nMutants)

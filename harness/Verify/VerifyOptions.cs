@@ -31,6 +31,8 @@ public sealed record VerifyOptions
     public string? Report { get; init; }
     /// <summary>Raw simulation rate only: run the bench's free-running mode for this many vectors.</summary>
     public long? FreeRun { get; init; }
+    /// <summary>Build with Verilator line and toggle coverage and write coverage.dat, coverage.info and HTML here (null: off).</summary>
+    public string? CodeCoverageDir { get; init; }
 }
 
 /// <summary>The generator behind <c>mxref verify</c>'s generator options: index-addressable vectors.</summary>

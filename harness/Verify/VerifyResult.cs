@@ -37,6 +37,8 @@ public sealed class VerifyResult
     /// <summary>Mismatches as stored in a JSON report (for merged reports, which have no vectors in memory).</summary>
     public IReadOnlyList<JObject> MismatchJson { get; init; } = [];
     public string? Error { get; set; }
+    /// <summary>Verilator line and toggle coverage of the RTL (<c>--code-coverage</c>), or null.</summary>
+    public CodeCoverageReport? CodeCoverage { get; init; }
 
     public string Status => Error is not null ? "error" : MismatchCount > 0 ? "fail" : "pass";
     public double Rate => SimSeconds > 0 ? Vectors / SimSeconds : 0;
@@ -54,6 +56,7 @@ public sealed class VerifyResult
             sb.Append(CultureInfo.InvariantCulture,
                 $"  cpu          simulation {BenchCpuSeconds:0.00} s ({1e9 * BenchCpuSeconds / Vectors:0} ns/vector), mxref {HarnessCpuSeconds:0.00} s ({1e9 * HarnessCpuSeconds / Vectors:0} ns/vector: generation, model, coverage, I/O, compare)\n");
         sb.Append(CultureInfo.InvariantCulture, $"  coverage     {expected - missing.Count}/{expected} expected classes hit{(missing.Count > 0 ? "; never hit: " + string.Join(' ', missing.Take(12)) + (missing.Count > 12 ? $" ... and {missing.Count - 12} more (JSON report)" : "") : "")}\n");
+        if (CodeCoverage is not null) sb.Append(Verify.CodeCoverage.SummaryLines(CodeCoverage));
         sb.Append(CultureInfo.InvariantCulture, $"  wall time    {WallSeconds:0.0} s\n");
         sb.Append(Status switch { "pass" => "PASS\n", "fail" => "FAIL\n", _ => $"ERROR: {Error}\n" });
         return sb.ToString();
@@ -113,6 +116,7 @@ public sealed class VerifyResult
             ["never_hit"] = new JArray(NeverHit),
             ["mismatch_details"] = mismatches,
         };
+        if (CodeCoverage is { } cc) o["code_coverage"] = CodeCoverageJson.ToJson(cc);
         return o.ToString(Formatting.Indented) + "\n";
     }
 
@@ -197,6 +201,7 @@ public sealed class VerifyResult
             Mismatches = [],
             MismatchJson = Field<JArray>("mismatch_details").OfType<JObject>().ToArray(),
             Error = (string?)o["error"],
+            CodeCoverage = o["code_coverage"] is JObject cc ? CodeCoverageJson.FromJson(cc, path) : null,
         };
     }
 
@@ -205,7 +210,7 @@ public sealed class VerifyResult
     /// count, and no shard may appear twice; missing shards are an error unless <paramref name="allowPartial"/>.
     /// The merged rate is the total over the summed simulation time (one process at a time, like a single run).
     /// </summary>
-    public static VerifyResult Merge(IReadOnlyList<(string Path, VerifyResult R)> reports, bool allowPartial)
+    public static VerifyResult Merge(IReadOnlyList<(string Path, VerifyResult R)> reports, bool allowPartial, string? codeCoverageDir = null, TextWriter? log = null)
     {
         if (reports.Count == 0) throw new UsageException("report merge needs at least one report");
         var first = reports[0];
@@ -226,6 +231,7 @@ public sealed class VerifyResult
         foreach (var (_, r) in reports)
             for (int i = 0; i < cov.Length; i++) cov[i] += r.Coverage[i];
         var errors = reports.Where(x => x.R.Error is not null).Select(x => $"{x.Path}: {x.R.Error}").ToList();
+        var codeCoverage = CodeCoverageJson.Merge(reports, codeCoverageDir, log ?? TextWriter.Null, errors);
         // A partial merge is never a pass: the shards without a report may hold mismatches (or never ran).
         if (missing.Length > 0) errors.Add($"shards {string.Join(", ", missing)} of {first.R.Shards} have no report: this merge covers only the others");
         return new VerifyResult
@@ -250,6 +256,7 @@ public sealed class VerifyResult
             Mismatches = [],
             MismatchJson = reports.SelectMany(x => x.R.MismatchJson).ToArray(),
             Error = errors.Count > 0 ? string.Join("; ", errors) : null,
+            CodeCoverage = codeCoverage,
         };
     }
 }

@@ -14,6 +14,7 @@ public static class VerifyRun
     {
         var wall = Stopwatch.StartNew();
         var spec = new BuildSpec(o.Rtl, o.Top, o.Parameters, o.K, false, o.VerilatorFlags);
+        if (o.CodeCoverageDir is not null) spec = spec with { ExtraFlags = [.. spec.ExtraFlags, .. CodeCoverage.BuildFlags] };
         var build = VerilatorBuild.Build(spec, o.BuildDir, stderr);
         stderr.WriteLine(build.Cached
             ? $"verify: bench {build.Executable} (cached build)"
@@ -48,6 +49,8 @@ public static class VerifyRun
             .ToArray();
         stderr.WriteLine($"verify: {regression}; shard {o.Shard}/{o.Shards}, {jobs} simulation process{(jobs == 1 ? "" : "es")}");
 
+        string? coverageParts = o.CodeCoverageDir is null ? null : CodeCoverage.PartsDirectory(o.CodeCoverageDir);
+        if (coverageParts is not null) Environment.SetEnvironmentVariable(CodeCoverage.DirVariable, coverageParts); // inherited by the simulation processes
         var sim = Stopwatch.StartNew();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var errors = new Exception?[jobs];
@@ -63,6 +66,16 @@ public static class VerifyRun
         progress.Change(Timeout.Infinite, Timeout.Infinite);
         double simSeconds = sim.Elapsed.TotalSeconds;
         double harnessCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        CodeCoverageReport? codeCoverage = null;
+        if (coverageParts is not null)
+        {
+            Environment.SetEnvironmentVariable(CodeCoverage.DirVariable, null);
+            var parts = Directory.GetFiles(coverageParts, "cov-*.dat").Order(StringComparer.Ordinal).ToArray();
+            // A run stopped early (mismatch limit, simulation failure) may have no counts; its mismatches still count.
+            if (parts.Length > 0 && errors.All(e => e is null)) codeCoverage = CodeCoverage.Write(parts, o.CodeCoverageDir!, stderr);
+            else stderr.WriteLine("verify: --code-coverage: the run stopped early, so no code coverage was written");
+            Directory.Delete(coverageParts, true);
+        }
 
         var result = new VerifyResult
         {
@@ -82,6 +95,7 @@ public static class VerifyRun
             Coverage = Sum(sessions.Select(s => s.Coverage)),
             ExpectedCoverage = expected.Select(id => CoverageTally.Names[id]).ToArray(),
             Mismatches = ctx.Mismatches,
+            CodeCoverage = codeCoverage,
         };
         var error = errors.FirstOrDefault(e => e is not null);
         if (error is UsageException) throw error;

@@ -11,10 +11,15 @@
 // Build (done by `mxref verify`): verilator --cc --exe --build --prefix Vdut -CFLAGS -DMXTB_K=<K> ... mx_dot_tb.cpp
 // Options: --free-run N (raw simulation rate: N vectors from an internal table, no I/O)
 //          --trace FILE.vcd (only in a build with --trace -CFLAGS -DMXTB_TRACE=1)
+// Coverage build (--coverage-line --coverage-toggle, mxref verify --code-coverage): on a normal exit the counts go to
+// $MXTB_COVERAGE_DIR/cov-<pid>.dat (one file per process, merged by verilator_coverage afterwards).
 #include "Vdut.h"
 #include "verilated.h"
 #if MXTB_TRACE
 #include "verilated_vcd_c.h"
+#endif
+#if VM_COVERAGE
+#include "verilated_cov.h"
 #endif
 
 #include <chrono>
@@ -370,5 +375,17 @@ int main(int argc, char** argv) {
         bench.reset();
         rc = free_count > 0 ? free_run(bench, free_count) : stream(bench, latency);
     }
+#if VM_COVERAGE
+    // Written after final(): the counts of every edge the design saw. Each process writes its own file because the
+    // simulation processes of one run (and the shards of a job array) run side by side.
+    if (rc == 0) {
+        const char* dir = std::getenv("MXTB_COVERAGE_DIR");
+        if (dir != nullptr && dir[0] != '\0') {
+            char path[4096];
+            std::snprintf(path, sizeof path, "%s/cov-%ld.dat", dir, long(getpid()));
+            VerilatedCov::write(path);
+        }
+    }
+#endif
     return rc;
 }
