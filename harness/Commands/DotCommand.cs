@@ -22,6 +22,11 @@ public static class DotCommand
                           "elements, the block size (unless -k is given) and the scale format, e.g. nvfp4: FA = FB = 4 (e2m1), k = 16, SA/SB UE4M3 " +
                           "codes (00..7f; 38 = 1.0, 7e = 448, 7f = NaN). Valid: " + BlockFormat.ValidNames + ".",
         };
+        var profile = new Option<string?>("--profile")
+        {
+            Description = "Implementation profile: name=value,... or a JSON profile file (see docs/semantics.md, \"Implementation profiles\"). Knobs: " +
+                          ImplementationProfile.ValidKnobs + ".",
+        };
         var cmd = new Command("dot",
             "Streaming golden-model oracle for the MX block dot product. Reads lines from standard input:\n" +
             "  FA FB RM SA A SB B C      (hex fields separated by spaces)\n" +
@@ -33,13 +38,16 @@ public static class DotCommand
             "With --format nvfp4 the same layout carries UE4M3 scales and 16 E2M1 elements: D = C + sa*sb*sum(a_i*b_i), one rounding.\n" +
             "Example: echo '0 0 0 7f 38 7f 40 3f800000' | mxref dot -k 1   prints   40400000 00   (1.0 x 2.0 + 1.0 = 3.0)")
         {
-            output, acc, block, lineBuffered, keepGoing, format,
+            output, acc, block, lineBuffered, keepGoing, format, profile,
         };
         cmd.SetAction(r =>
         {
             var outFormat = CliParse.Format(r.GetValue(output)!, "--out");
             if (!StandardFormats.Outputs.Contains(outFormat)) throw new UsageException($"--out must be one of fp32, bf16, fp16 (got '{r.GetValue(output)}')");
             var model = AccumulationModel.TryParse(r.GetValue(acc)!) ?? throw new UsageException($"unknown accumulation model '{r.GetValue(acc)}' for --acc; valid: {AccumulationModel.ValidNames}");
+            var implementation = ParseProfile(r.GetValue(profile));
+            if (!implementation.IsDefault && model.Kind == AccumulationKind.Fp32Sum)
+                throw new UsageException($"--profile applies to the fused and chunked:N accumulation models, not {model}");
             var blockFormat = r.GetValue(format) is { } name ? CliParse.BlockFormat(name, "--format") : null;
             if (blockFormat is { Microexponent: not null })
                 throw new UsageException($"--format {blockFormat.Name}: a shared-microexponent format has no dot line layout; use an OCP MX or NVFP4 block format");
@@ -47,14 +55,15 @@ public static class DotCommand
             int k = blockFormat is not null && !kGiven ? blockFormat.BlockSize : r.GetValue(block);
             if (k is < 1 or > 4096) throw new UsageException($"--block must be 1..4096, got {k}");
             bool flush = r.GetValue(lineBuffered) || !Console.IsInputRedirected;
-            return Run(Console.In, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error, outFormat, model, k, flush, r.GetValue(keepGoing), blockFormat);
+            return Run(Console.In, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error, outFormat, model, k, flush, r.GetValue(keepGoing), blockFormat, implementation);
         });
         return cmd;
     }
 
     public static int Run(TextReader input, TextWriter output, TextWriter error, NumberFormat outFormat, AccumulationModel model, int k, bool flush, bool keepGoing,
-        BlockFormat? blockFormat = null)
+        BlockFormat? blockFormat = null, ImplementationProfile? profile = null)
     {
+        profile ??= ImplementationProfile.Default;
         var v = new DotVector(k) { Scales = blockFormat?.ScaleCodec ?? ScaleCodec.E8M0 };
         long lineNo = 0;
         string? line;
@@ -83,11 +92,26 @@ public static class DotCommand
                 if (flush) output.Flush();
                 continue;
             }
-            var res = v.Evaluate(outFormat, model);
+            var res = v.Evaluate(outFormat, model, profile);
             output.WriteLine(DotLine.FormatResult(res.Bits, (byte)res.Flags, outFormat));
             if (flush) output.Flush();
         }
         output.Flush();
         return Cli.ExitOk;
+    }
+
+    /// <summary>
+    /// <c>--profile</c>: an existing file is read as a JSON profile, anything else as <c>name=value,...</c>; both errors
+    /// are usage errors (exit 2) naming the file and field or listing the valid knobs.
+    /// </summary>
+    public static ImplementationProfile ParseProfile(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return ImplementationProfile.Default;
+        if (File.Exists(text))
+        {
+            try { return ProfileFile.Read(text); }
+            catch (MxvFormatException e) { throw new UsageException($"--profile: {e.Message}"); }
+        }
+        return ImplementationProfile.TryParse(text, out string? error) ?? throw new UsageException($"--profile: {error}");
     }
 }

@@ -21,6 +21,21 @@ public static class MxDot
         _ => throw new ArgumentOutOfRangeException(nameof(model)),
     };
 
+    /// <summary>
+    /// One block under an implementation profile (docs/semantics.md, "Implementation profiles"). The default profile is
+    /// the reference path above; the others apply to <c>fused</c> and <c>chunked:n</c>.
+    /// </summary>
+    public static DotResult Dot(in BlockPair block, uint c, RoundingMode mode, NumberFormat output, AccumulationModel model, ImplementationProfile profile)
+    {
+        if (ReferenceEquals(profile, ImplementationProfile.Default) || profile.IsDefault) return Dot(block, c, mode, output, model);
+        return model.Kind switch
+        {
+            AccumulationKind.Fused => ProfiledDot.Fused(block, c, mode, output, profile),
+            AccumulationKind.Chunked => ProfiledDot.Chunked(block, c, mode, output, model.ChunkSize, profile),
+            _ => throw new ArgumentException($"implementation profile '{profile}' applies to the fused and chunked:N accumulation models, not {model}"),
+        };
+    }
+
     /// <summary>The reference semantics: exact sum, one rounding (docs/semantics.md, "fused").</summary>
     public static DotResult Fused(in BlockPair p, uint c, RoundingMode mode, NumberFormat output)
     {

@@ -21,6 +21,9 @@ public readonly record struct RoundingContext
     /// <summary>Replace subnormal results by a zero of the same sign (raising UF and NX). Off by default.</summary>
     public bool FlushSubnormals { get; init; }
 
+    /// <summary>When a binary float result is tiny for UF (IEEE 754 §7.5); the default is IEEE's after-rounding rule.</summary>
+    public Tininess Tininess { get; init; }
+
     public RoundingContext(RoundingMode mode, OverflowPolicy overflow = OverflowPolicy.Saturate)
     {
         Mode = mode;
@@ -29,6 +32,17 @@ public readonly record struct RoundingContext
 
     public static RoundingContext Stochastic(uint randomBits, int width, OverflowPolicy overflow = OverflowPolicy.Saturate) =>
         new(RoundingMode.Stochastic, overflow) { RandomBits = randomBits, RandomWidth = width };
+}
+
+/// <summary>How tininess is detected for the underflow flag (docs/semantics.md, "tininess").</summary>
+public enum Tininess
+{
+    /// <summary>IEEE 754 §7.5 after rounding: rounded to the precision with unbounded exponent, below 2^emin (RISC-V, Arm, SoftFloat default).</summary>
+    AfterRounding,
+    /// <summary>IEEE 754 §7.5 before rounding: the exact value lies below 2^emin (x86 SSE, SoftFloat's beforeRounding).</summary>
+    BeforeRounding,
+    /// <summary>The result already rounded to the destination (with its subnormal quantum) is subnormal or zero; neither IEEE option.</summary>
+    OnResult,
 }
 
 /// <summary>A rounded code and the exception flags raised while producing it.</summary>

@@ -41,7 +41,9 @@ public static class RoundingCore
         if (IsBeyondMax(f, negative, q, quantum, ctx)) return Overflowed(f, negative, ctx);
 
         var flags = inexact ? ExceptionFlags.Inexact : ExceptionFlags.None;
-        if (inexact && IsTinyAfterRounding(f, negative, magnitude, exponent, sticky, msb, ctx))
+        if (inexact && (ctx.Tininess == Tininess.AfterRounding
+                ? IsTinyAfterRounding(f, negative, magnitude, exponent, sticky, msb, ctx)
+                : IsTinyOtherwise(f, q, msb, ctx.Tininess)))
             flags |= ExceptionFlags.Underflow;
 
         bool subnormal = f.Kind == FormatKind.Float && q != 0 && q >> f.MantissaBits == 0;
@@ -154,6 +156,16 @@ public static class RoundingCore
         // msb = emin − 1: tiny unless rounding at full precision carries up to exactly 2^emin.
         var (q, _) = RoundAt(negative, magnitude, exponent, sticky, msb - (f.Precision - 1), ctx);
         return q >> f.Precision == 0;
+    }
+
+    /// <summary>
+    /// The two other tininess rules (<see cref="Tininess"/>): before rounding, the exact value's leading bit lies below
+    /// 2^emin; on the result, the destination-rounded q is subnormal or zero. A power-of-two scale format uses the before-rounding rule for both.
+    /// </summary>
+    private static bool IsTinyOtherwise(NumberFormat f, ulong q, int msb, Tininess rule)
+    {
+        if (f.Kind != FormatKind.Float) return f.Kind != FormatKind.Integer && msb < f.Emin;
+        return rule == Tininess.BeforeRounding ? msb < f.Emin : q >> f.MantissaBits == 0;
     }
 
     private static uint Pack(NumberFormat f, bool negative, ulong q, int quantum)

@@ -35,8 +35,31 @@ public static class DotOracle
     /// D = C + sa·sb·Σ a_i·b_i with scales of <paramref name="scale"/> (e8m0 or ue4m3), exactly, rounded once. A zero
     /// scale makes every product a zero of sign sign(a)·sign(b), and an infinite element times it ∞×0.
     /// </summary>
-    public static (uint Bits, int Flags) Fused(int fa, byte[] a, int sa, int fb, byte[] b, int sb, uint c, int rm, OracleFormat output, string scale)
+    public static (uint Bits, int Flags) Fused(int fa, byte[] a, int sa, int fb, byte[] b, int sb, uint c, int rm, OracleFormat output, string scale) =>
+        Fused(fa, a, sa, fb, b, sb, c, rm, output, scale, OracleKnobs.None);
+
+    /// <summary>
+    /// The simple implementation-profile knobs, written from docs/semantics.md's words: zero-sign=positive (every exact
+    /// zero +0), overflow=saturate (±max with OF|NX), flush-inputs (a subnormal element code — exponent field 0 — is the
+    /// zero of its sign), flush-c (the same for an FP32 C), flush-result (a subnormal rounded result becomes the zero of
+    /// its sign with exactly UF|NX).
+    /// </summary>
+    public readonly record struct OracleKnobs(bool PositiveZero, bool Saturate, bool FlushInputs, bool FlushC, bool FlushResult)
     {
+        public static readonly OracleKnobs None = default;
+    }
+
+    private static byte FlushCode(OracleFormat f, byte code)
+    {
+        if (f.Kind != OracleKind.Float) return code;
+        int exponentField = (code >> f.M) & ((1 << f.E) - 1);
+        return exponentField == 0 ? (byte)(code & (1 << (f.Bits - 1))) : code;
+    }
+
+    public static (uint Bits, int Flags) Fused(int fa, byte[] a, int sa, int fb, byte[] b, int sb, uint c, int rm, OracleFormat output, string scale,
+        OracleKnobs knobs)
+    {
+        if (knobs.FlushC && ((c >> 23) & 0xFF) == 0) c &= 0x80000000u;
         var scaleA = ScaleValue(scale, sa);
         var scaleB = ScaleValue(scale, sb);
         var fA = ElementByCode[fa];
@@ -53,8 +76,8 @@ public static class DotOracle
         var terms = new List<OValue>();
         for (int i = 0; i < a.Length; i++)
         {
-            var x = ConversionOracle.Decode(fA, a[i]);
-            var y = ConversionOracle.Decode(fB, b[i]);
+            var x = ConversionOracle.Decode(fA, knobs.FlushInputs ? FlushCode(fA, a[i]) : a[i]);
+            var y = ConversionOracle.Decode(fB, knobs.FlushInputs ? FlushCode(fB, b[i]) : b[i]);
             bool neg = x.Negative ^ y.Negative;
             if (x.Class == OClass.NaN || y.Class == OClass.NaN) { nanInput = true; continue; }
             if (x.Class == OClass.Inf || y.Class == OClass.Inf)
@@ -84,11 +107,15 @@ public static class DotOracle
         {
             bool allNegZero = terms.All(t => t.IsZero && t.Negative);
             bool allPosZero = terms.All(t => t.IsZero && !t.Negative);
-            bool negative = mode == "rdn" ? !allPosZero : allNegZero;
+            bool negative = !knobs.PositiveZero && (mode == "rdn" ? !allPosZero : allNegZero);
             return (negative ? 1u << (output.Bits - 1) : 0u, 0);
         }
-        var (v, flags) = ConversionOracle.Round(output, sum.Sign < 0, BigInteger.Abs(sum), e, mode, saturate: false);
-        return (Encode(output, v), flags);
+        var (v, flags) = ConversionOracle.Round(output, sum.Sign < 0, BigInteger.Abs(sum), e, mode, saturate: knobs.Saturate);
+        uint bits = Encode(output, v);
+        uint signBit = 1u << (output.Bits - 1);
+        bool subnormal = ((bits & ~signBit) >> output.M) == 0 && (bits & ~signBit) != 0;
+        if (knobs.FlushResult && subnormal) return (bits & signBit, ConversionOracle.NX | ConversionOracle.UF);
+        return (bits, flags);
     }
 
     /// <summary>chunked:n — fused over n elements at a time, rounding to FP32 between chunks.</summary>

@@ -31,6 +31,11 @@ public sealed record MxvHeader
     public string? Scale { get; init; }
     /// <summary>Accumulation model (fused, chunked:N, fp32-sum); dot only.</summary>
     public string Accumulation { get; init; } = "fused";
+    /// <summary>
+    /// The implementation profile's canonical text (<see cref="ImplementationProfile.ToString"/>), or null for the
+    /// default profile (the key is then omitted, so files without profiles keep their bytes); dot only.
+    /// </summary>
+    public string? Profile { get; init; }
     /// <summary>Quantization policy (quantize only).</summary>
     public string? Quantization { get; init; }
     public ulong? Seed { get; init; }
@@ -67,6 +72,10 @@ public sealed record MxvHeader
     public AccumulationModel Model => AccumulationModel.TryParse(Accumulation)
         ?? throw new ArgumentException($"accumulation '{Accumulation}' is not one of {AccumulationModel.ValidNames}");
 
+    /// <summary>The file's implementation profile (default when the header has none).</summary>
+    public ImplementationProfile ImplementationProfile => Profile is null ? ImplementationProfile.Default
+        : ImplementationProfile.TryParse(Profile, out string? error) ?? throw new ArgumentException($"profile '{Profile}': {error}");
+
     /// <summary>The header line, without the newline.</summary>
     public string ToLine()
     {
@@ -82,6 +91,7 @@ public sealed record MxvHeader
             o["acc"] = Accumulation;
             if (BlockFormat is not null) o["block_format"] = BlockFormat;
             if (Scale is not null) o["scale"] = Scale;
+            if (Profile is not null) o["profile"] = Profile;
         }
         if (Quantization is not null) o["quantization"] = Quantization;
         if (FormatsA is not null) o["formats_a"] = new JArray(FormatsA);
@@ -163,6 +173,7 @@ public sealed record MxvHeader
             Recipe = o["recipe"] is null ? null : Str("recipe", null), BlockFormats = List("block_formats"),
             TensorScale = o["tensor_scale"] is null ? null : Str("tensor_scale", null),
             BlockFormat = o["block_format"] is null ? null : Str("block_format", null), Scale = o["scale"] is null ? null : Str("scale", null),
+            Profile = o["profile"] is null ? null : Str("profile", null),
         };
         if (op == OpDot)
         {
@@ -172,6 +183,8 @@ public sealed record MxvHeader
                 throw new MxvFormatException(file, 1, "header.acc", $"acc '{h.Accumulation}' is not one of {AccumulationModel.ValidNames}");
             if (h.BlockFormat is not null && MxRef.Formats.BlockFormat.TryParse(h.BlockFormat) is not { } bf)
                 throw new MxvFormatException(file, 1, "header.block_format", $"block_format '{h.BlockFormat}' is not a block format; valid: {MxRef.Formats.BlockFormat.ValidNames}");
+            if (h.Profile is not null && ImplementationProfile.TryParse(h.Profile, out string? profileError) is null)
+                throw new MxvFormatException(file, 1, "header.profile", profileError!);
             if (h.Scale is not null && !StandardFormats.Scales.Any(s => s.Name == h.Scale))
                 throw new MxvFormatException(file, 1, "header.scale", $"scale '{h.Scale}' is not a scale format; valid: {string.Join(", ", StandardFormats.Scales.Select(s => s.Name))}");
         }

@@ -13,4 +13,11 @@ public static class DotEvaluation
         var block = new BlockPair(ElementTable.For(v.FormatA), v.A, v.ScaleA, ElementTable.For(v.FormatB), v.B, v.ScaleB, v.Scales);
         return MxDot.Dot(block, v.C, v.Rounding, output, model);
     }
+
+    /// <summary>The vector's result under an implementation profile (the default profile: <see cref="Evaluate(DotVector, NumberFormat, AccumulationModel)"/>).</summary>
+    public static DotResult Evaluate(this DotVector v, NumberFormat output, AccumulationModel model, ImplementationProfile profile)
+    {
+        var block = new BlockPair(ElementTable.For(v.FormatA), v.A, v.ScaleA, ElementTable.For(v.FormatB), v.B, v.ScaleB, v.Scales);
+        return MxDot.Dot(block, v.C, v.Rounding, output, model, profile);
+    }
 }
