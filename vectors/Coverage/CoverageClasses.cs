@@ -183,7 +183,7 @@ public static class CoverageClasses
                 "largest" => wideScales,
                 "dominant" when parts[1] == "c-zero" => spread20,
                 "dominant" => wideScales,
-                "zero-sum" => modeNames.Contains(parts[4]),
+                "zero-sum" => modeNames.Contains(parts[3]),
                 _ => true,
             };
             if (keep) ids.Add(id);
