@@ -70,7 +70,8 @@ public static class CoverageClasses
                 if (OperandOfCode[f][e.Corners[i].Code] < 0) OperandOfCode[f][e.Corners[i].Code] = (sbyte)i;
             // Every other NaN and Inf encoding gets a class of its own (E5M2 0x7D/0x7E, their negatives, ...).
             int next = e.Corners.Count;
-            foreach (byte code in Generation.SpecialCodeCorners.Codes(e))
+            foreach (byte code in Enumerable.Range(0, (int)e.Format.CodeMask + 1).Select(c => (byte)c)
+                .Where(c => (e.Table.Class[c] & (Dot.ElementTable.ClassNaN | Dot.ElementTable.ClassInfinity)) != 0))
                 if (OperandOfCode[f][code] < 0) { OperandOfCode[f][code] = (sbyte)next++; Add([$"op:{Fmt(f)}:{(IsNaNCode(e, code) ? "nan" : "inf")}-0x{code:X2}"]); }
         }
         ScaleBase = Add(Scales.Select(s => "scale:" + s));
@@ -183,6 +184,7 @@ public static class CoverageClasses
                 "largest" => wideScales,
                 "dominant" when parts[1] == "c-zero" => spread20,
                 "dominant" => wideScales,
+                "zero-sum" when parts[2] == "cancel" && block < 2 => false, // one product cannot cancel with a zero C
                 "zero-sum" => modeNames.Contains(parts[3]),
                 _ => true,
             };

@@ -33,7 +33,9 @@ internal sealed class DominantCorners : CornerFamily
             int cExp = normal ? 20 - 23 : -149;
             int msbC = cExp + 63 - System.Numerics.BitOperations.LeadingZeroCount(sig);
             v.C = Fp32Values.Fp32(negative, sig, cExp);
-            if (!TrySum(v, cell, t, msbC - d - 7, negative ^ opposite)) { v.A[0] = cell.A.One; v.B[0] = cell.B.One; }
+            // A single product where the block cannot split 8 bits.
+            if (!TrySum(v, cell, t, msbC - d - 7, negative ^ opposite) && !TrySum(v, cell, 1, msbC - d, negative ^ opposite))
+            { v.A[0] = cell.A.One; v.B[0] = cell.B.One; }
             return;
         }
         int spread = ZeroC[variant - Normal.Length - Subnormal.Length];

@@ -32,16 +32,19 @@ internal sealed class UnderflowCorners : CornerFamily
         foreach (int far in kind == 2 ? FarSteps : [kind + 1])
         {
             // f = 2^(reference − far): far = 1 the round bit, 2 the bit right below it, ≥ 9 a far sticky bit.
+            // Below 2^emin, C carries (2^p − 1)·2^u when FP32 can hold it (outputs narrower than FP32) and the block
+            // only f; otherwise C = 2^emin and the block −(2^u − f) = −(2^far − 1)·2^(u − far).
+            uint? top = boundary == 0 ? Fp32Values.Encode(MxRef.Formats.StandardFormats.Fp32, negative, (1UL << p) - 1, reference) : null;
             bool built = boundary switch
             {
-                // −(2^u − f) = −(2^far − 1)·2^(u − far)
+                0 when top is not null => TrySum(v, cell, 1, reference - far, negative),
                 0 => TrySum(v, cell, (Int128.One << far) - 1, reference - far, !negative),
                 _ => TrySum(v, cell, 1, reference - far, negative),
             };
             if (!built) continue;
             v.C = boundary switch
             {
-                0 => Fp32Values.Fp32(negative, 1, o.Emin),
+                0 => top ?? Fp32Values.Fp32(negative, 1, o.Emin),
                 1 => negative ? Fp32Values.MinusZero : Fp32Values.PlusZero,
                 _ => Fp32Values.Fp32(negative, 1, o.QuantumExponent),
             };
