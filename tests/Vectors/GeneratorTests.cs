@@ -68,7 +68,11 @@ public class GeneratorTests : IDisposable
     {
         var o = DotGeneratorOptions.AllFormatsAndModes(seed: 8, count: 200_000) with { Corners = false };
         var report = GenerationRun.Write(new DotVectorGenerator(o), VectorTestFiles.HeaderFor(o), _files.PathOf("random.mxv"));
-        Assert.True(report.Missing.Count == 0, string.Join(' ', report.Missing));
+        // The bit-by-bit boundary families (underflow, largest sums, dominant C, exact zero sums, every NaN code, the
+        // NaN scale on one side) are the corner set's job: random vectors are not required to hit them.
+        string[] cornerOnly = ["tiny:", "largest:", "dominant:", "zero-sum:", "op:e5m2:nan-", "op:e5m2:inf-", "special:nan-scale-"];
+        var missing = report.Missing.Where(n => !cornerOnly.Any(n.StartsWith)).ToArray();
+        Assert.True(missing.Length == 0, string.Join(' ', missing));
     }
 
     [Theory]
@@ -102,7 +106,7 @@ public class GeneratorTests : IDisposable
             FormatsA = [StandardFormats.Elements[4]], FormatsB = [StandardFormats.Elements[4]], Modes = RoundingModes.Deterministic, Block = 1, Corners = true, Output = StandardFormats.TryParse(output)!,
         };
         var gen = new DotVectorGenerator(o);
-        var report = new CoverageReport(CoverageReport.ExpectedFor(o.FormatsA, o.FormatsB, o.Modes));
+        var report = new CoverageReport(CoverageReport.ExpectedFor(o.FormatsA, o.FormatsB, o.Modes, block: o.Block));
         var counts = CoverageReport.NewCounters();
         var classifier = new DotClassifier(o.Output);
         var v = new DotVector(1);

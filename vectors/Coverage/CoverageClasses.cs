@@ -28,11 +28,24 @@ public static class CoverageClasses
         ["nan-scale", "nan-element", "nan-c", "snan-c", "inf-times-zero", "inf-both-signs", "inf-product", "inf-c"];
     public static readonly string[] BoundaryKinds = ["exact", "tie", "tie-below", "tie-above", "sticky-far", "near-up"];
     public static readonly string[] BoundaryMagnitudes = ["normal", "subnormal", "overflow"];
+    /// <summary>
+    /// Underflow boundaries bit by bit (docs/vectors.md, "Underflow"): just below 2^emin with the top p bits all ones,
+    /// and just below / just above the smallest subnormal 2^q; the fraction below the reference bit is the round bit,
+    /// round clear with the next bit set, or a sticky bit only (9 or more bits below).
+    /// </summary>
+    public static readonly string[] TinyBoundaries = ["below-min-normal", "below-min-sub", "above-min-sub"];
+    public static readonly string[] TinyKinds = ["round", "sticky-next", "sticky-far"];
+    /// <summary>Largest sums: d = msb(C) − msb(Σ) buckets when every product is near max×max with one sign.</summary>
+    public static readonly string[] LargestAlignments = ["c-zero", "far-below", "below", "near-below", "equal", "near-above", "above", "far-above"];
+    /// <summary>C dominating: d = msb(C) − msb(Σ) ≥ 20, per distance for a normal C, bucketed for a subnormal C.</summary>
+    public const int DominantMin = 20, DominantMax = 90;
+    public static readonly string[] DominantSubnormal = ["20-25", "26-50", "51-90", "far"];
 
     private static readonly List<string> NameList = [];
     private static readonly Dictionary<string, int> Ids = [];
 
     public static readonly int PairBase, ModeBase, ScaleBase, ScaleSumBase, AccumulatorBase, AlignBase, ZeroBase, ResultBase, SpecialBase, BoundaryBase;
+    public static readonly int TinyBase, LargestBase, LargestOppositeBase, DominantNormalBase, DominantSubnormalBase, DominantZeroC, ZeroSumBase, NanScaleSideBase;
     /// <summary>Operand class id base per element format; codes map through <see cref="OperandClass"/>.</summary>
     private static readonly int[] OperandBase;
     private static readonly sbyte[][] OperandOfCode;
@@ -55,6 +68,11 @@ public static class CoverageClasses
             Array.Fill(OperandOfCode[f], (sbyte)-1);
             for (int i = 0; i < e.Corners.Count; i++)
                 if (OperandOfCode[f][e.Corners[i].Code] < 0) OperandOfCode[f][e.Corners[i].Code] = (sbyte)i;
+            // Every other NaN and Inf encoding gets a class of its own (E5M2 0x7D/0x7E, their negatives, ...).
+            int next = e.Corners.Count;
+            foreach (byte code in Enumerable.Range(0, (int)e.Format.CodeMask + 1).Select(c => (byte)c)
+                .Where(c => (e.Table.Class[c] & (Dot.ElementTable.ClassNaN | Dot.ElementTable.ClassInfinity)) != 0))
+                if (OperandOfCode[f][code] < 0) { OperandOfCode[f][code] = (sbyte)next++; Add([$"op:{Fmt(f)}:{(IsNaNCode(e, code) ? "nan" : "inf")}-0x{code:X2}"]); }
         }
         ScaleBase = Add(Scales.Select(s => "scale:" + s));
         ScaleSumBase = Add(ScaleSums.Select(s => "scale-sum:" + s));
@@ -65,7 +83,25 @@ public static class CoverageClasses
         SpecialBase = Add(Specials.Select(s => "special:" + s));
         BoundaryBase = Add(BoundaryKinds.SelectMany(k => BoundaryMagnitudes.SelectMany(m =>
             RoundingModes.Deterministic.Select(r => $"rb:{k}:{m}:{r.ShortName()}"))));
+        TinyBase = Add(TinyBoundaries.SelectMany(b => TinyKinds.SelectMany(k => new[] { "+", "-" }.SelectMany(sg =>
+            RoundingModes.Deterministic.Select(r => $"tiny:{b}:{k}:{sg}:{r.ShortName()}")))));
+        LargestBase = Add(LargestAlignments.Select(a => "largest:" + a));
+        LargestOppositeBase = Add(RoundingModes.Deterministic.Select(r => "largest:opposite-pow2:" + r.ShortName()));
+        DominantNormalBase = Add(Enumerable.Range(DominantMin, DominantMax - DominantMin + 1).Select(d => $"dominant:c-normal:d{d}").Append("dominant:c-normal:far"));
+        DominantSubnormalBase = Add(DominantSubnormal.Select(d => "dominant:c-subnormal:" + d));
+        DominantZeroC = Add(["dominant:c-zero:spread-20"]);
+        ZeroSumBase = Add(new[] { "c+0", "c-0" }.SelectMany(c => new[] { "zero-products", "cancel" }.SelectMany(k =>
+            RoundingModes.Deterministic.Select(r => $"zero-sum:{c}:{k}:{r.ShortName()}"))));
+        NanScaleSideBase = Add(["special:nan-scale-a-only", "special:nan-scale-b-only"]);
     }
+
+    private static bool IsNaNCode(ElementCodes e, byte code) => (e.Table.Class[code] & Dot.ElementTable.ClassNaN) != 0;
+
+    public static int Tiny(int boundary, int kind, bool negative, RoundingMode mode) =>
+        TinyBase + ((boundary * TinyKinds.Length + kind) * 2 + (negative ? 1 : 0)) * RoundingModes.Deterministic.Count + (int)mode;
+
+    public static int ZeroSum(bool negativeC, bool cancel, RoundingMode mode) =>
+        ZeroSumBase + ((negativeC ? 2 : 0) + (cancel ? 1 : 0)) * RoundingModes.Deterministic.Count + (int)mode;
 
     private static string Fmt(int code) => StandardFormats.Elements[code].Name;
 
@@ -118,6 +154,13 @@ public static class CoverageClasses
         var pairs = formatsA.SelectMany(a => formatsB.Select(b => $"pair:{a.Name}x{b.Name}")).ToHashSet();
         var used = formatsA.Concat(formatsB).ToArray();
         bool anyInfinity = used.Any(f => f.HasInfinity), anyNaN = used.Any(f => f.HasNan);
+        // The new boundary families need a power-of-two scale's range (E8M0) to place a block anywhere; a product
+        // spread of 20 bits inside one block needs a pair whose products span that much.
+        bool wideScales = scales is null || scales.IsPowerOfTwo;
+        static double Log2Of(NumberFormat f, byte code) => Math.Log2(Math.Abs((double)Dot.ElementTable.For(f).Fixed[code]));
+        bool spread20 = formatsA.Any(a => formatsB.Any(b =>
+            Log2Of(a, ElementCodes.For(a).MaxNormal) + Log2Of(b, ElementCodes.For(b).MaxNormal)
+            - Log2Of(a, ElementCodes.For(a).MinSubnormal) - Log2Of(b, ElementCodes.For(b).MinSubnormal) >= 20));
         var ids = new List<int>();
         for (int id = 0; id < NameList.Count; id++)
         {
@@ -136,6 +179,13 @@ public static class CoverageClasses
                 // Element rules need an element format that has Inf (only e5m2) or NaN (e4m3, e5m2).
                 "special" when parts[1] is "inf-times-zero" or "inf-both-signs" or "inf-product" => anyInfinity,
                 "special" when parts[1] == "nan-element" => anyNaN,
+                "tiny" => wideScales && modeNames.Contains(parts[4]),
+                "largest" when parts[1] == "opposite-pow2" => modeNames.Contains(parts[2]),
+                "largest" => wideScales,
+                "dominant" when parts[1] == "c-zero" => spread20,
+                "dominant" => wideScales,
+                "zero-sum" when parts[2] == "cancel" && block < 2 => false, // one product cannot cancel with a zero C
+                "zero-sum" => modeNames.Contains(parts[3]),
                 _ => true,
             };
             if (keep) ids.Add(id);

@@ -43,15 +43,29 @@ public sealed class DotClassifier(NumberFormat output)
         Int128 sum = 0;
         int classes = 0;
         bool anyNonZeroProduct = false;
+        // Largest sums: every product near max×max (each factor above half its format's max), all of one sign.
+        long maxA = ta.Fixed[ElementCodes.For(v.FormatA).MaxNormal], maxB = tb.Fixed[ElementCodes.For(v.FormatB).MaxNormal];
+        bool nearMax = true;
+        int productSigns = 0, msbHigh = int.MinValue, msbLow = int.MaxValue;
         for (int i = 0; i < v.K; i++)
         {
             byte a = v.A[i], b = v.B[i];
             classes |= ta.Class[a] | tb.Class[b];
             long pa = ta.Fixed[a], pb = tb.Fixed[b];
-            if (pa != 0 && pb != 0) anyNonZeroProduct = true;
+            if (pa != 0 && pb != 0)
+            {
+                anyNonZeroProduct = true;
+                ulong m = (ulong)Math.Abs(pa) * (ulong)Math.Abs(pb);
+                int msb = 63 - System.Numerics.BitOperations.LeadingZeroCount(m);
+                msbHigh = Math.Max(msbHigh, msb); msbLow = Math.Min(msbLow, msb);
+            }
+            nearMax &= 2 * Math.Abs(pa) > maxA && 2 * Math.Abs(pb) > maxB;
+            productSigns |= (pa < 0) != (pb < 0) ? 2 : 1;
             sum += Math.BigMul(pa, pb);
         }
+        nearMax &= productSigns != 3;
         bool scaleNaN = scales.IsNaN(v.ScaleA) || scales.IsNaN(v.ScaleB);
+        if (scales.IsNaN(v.ScaleA) != scales.IsNaN(v.ScaleB)) counts[CoverageClasses.NanScaleSideBase + (scales.IsNaN(v.ScaleA) ? 0 : 1)]++;
         bool special = (classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || scaleNaN || !c.IsFinite;
         if (special)
         {
@@ -70,6 +84,9 @@ public sealed class DotClassifier(NumberFormat output)
         int msbP = sum == 0 ? int.MinValue : sumExp + 127 - (int)UInt128.LeadingZeroCount(Magnitude(sum));
         int msbC = c.IsZero ? int.MinValue : c.Exponent + 63 - System.Numerics.BitOperations.LeadingZeroCount(c.Significand);
         counts[CoverageClasses.AlignBase + AlignIndex(msbC, msbP)]++;
+        if (nearMax && sum != 0) Largest(msbC, msbP, c, sum < 0, v.Rounding, counts);
+        if (sum != 0 && !c.IsZero && msbC - msbP >= CoverageClasses.DominantMin) Dominant(msbC - msbP, c.Class == ValueClass.Subnormal, counts);
+        if (c.IsZero && sum != 0 && msbHigh - msbLow >= 20) counts[CoverageClasses.DominantZeroC]++;
 
         Int128 cTerm = c.Negative ? -(Int128)c.Significand : (Int128)c.Significand;
         var s = ExactSum.Add(sum, sumExp, cTerm, c.Exponent);
@@ -79,10 +96,66 @@ public sealed class DotClassifier(NumberFormat output)
             bool cancel = anyNonZeroProduct || !c.IsZero;
             counts[CoverageClasses.ZeroBase + (cancel ? 2 : 0) + (negativeZero ? 1 : 0)]++;
             counts[CoverageClasses.ResultBase + 9]++; // exact
+            if (c.IsZero && sum == 0) counts[CoverageClasses.ZeroSum(c.Negative, anyNonZeroProduct, v.Rounding)]++;
             return;
         }
         Results(v, s, msbC, msbP, c.Negative != (sum < 0), counts);
         Boundary(s, v.Rounding, counts);
+        Tiny(s, v.Rounding, counts);
+    }
+
+    private static void Largest(int msbC, int msbP, Decoded c, bool sumNegative, RoundingMode mode, long[] counts)
+    {
+        int index = 0;
+        if (msbC != int.MinValue)
+        {
+            int d = msbC - msbP;
+            index = d switch { < -50 => 1, < -23 => 2, < 0 => 3, 0 => 4, <= 23 => 5, <= 50 => 6, _ => 7 };
+            if (c.Negative != sumNegative && (c.Significand & (c.Significand - 1)) == 0)
+                counts[CoverageClasses.LargestOppositeBase + (int)mode]++;
+        }
+        counts[CoverageClasses.LargestBase + index]++;
+    }
+
+    private static void Dominant(int d, bool subnormal, long[] counts)
+    {
+        if (subnormal)
+            counts[CoverageClasses.DominantSubnormalBase + (d <= 25 ? 0 : d <= 50 ? 1 : d <= 90 ? 2 : 3)]++;
+        else
+            counts[CoverageClasses.DominantNormalBase + Math.Min(d, CoverageClasses.DominantMax + 1) - CoverageClasses.DominantMin]++;
+    }
+
+    /// <summary>
+    /// The underflow boundary bit by bit: R just below 2^emin with its top p bits all ones (whether it is tiny after
+    /// rounding depends only on the bits below them), or R within one smallest subnormal 2^q of zero or of 2^q. The
+    /// kind is the position of the fraction's leading bit below the reference bit u: u−1 (round), u−2 (sticky next),
+    /// u−9 or lower (sticky far).
+    /// </summary>
+    private void Tiny(ExactSum.Sum s, RoundingMode mode, long[] counts)
+    {
+        int msb = Msb(s);
+        int p = _o.MantissaBits + 1, q = _o.QuantumExponent;
+        int boundary, reference;
+        UInt128 whole;
+        if (msb == _o.Emin - 1) { boundary = 0; reference = _o.Emin - p; whole = (UInt128.One << p) - 1; }
+        else if (msb < q) { boundary = 1; reference = q; whole = UInt128.Zero; }
+        else if (msb == q) { boundary = 2; reference = q; whole = UInt128.One; }
+        else return;
+        int shift = reference - s.Exponent;
+        UInt128 integer, rem;
+        if (shift <= 0) { integer = shift > -64 ? s.Magnitude << -shift : UInt128.MaxValue; rem = UInt128.Zero; }
+        else if (shift >= 128) { integer = UInt128.Zero; rem = s.Magnitude; }
+        else { integer = s.Magnitude >> shift; rem = s.Magnitude & ((UInt128.One << shift) - 1); }
+        if (integer != whole) return;
+        int kind;
+        if (rem == UInt128.Zero) { if (!s.Sticky) return; kind = 2; } // bits only below the window: far below
+        else
+        {
+            int below = reference - (s.Exponent + 127 - (int)UInt128.LeadingZeroCount(rem)); // reference − msb(fraction)
+            kind = below switch { 1 => 0, 2 => 1, >= 9 => 2, _ => -1 };
+            if (kind < 0) return;
+        }
+        counts[CoverageClasses.Tiny(boundary, kind, s.Negative, mode)]++;
     }
 
     /// <summary>The special-value rules the vector exercises.</summary>

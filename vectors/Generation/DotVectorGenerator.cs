@@ -22,10 +22,11 @@ public sealed record VectorSection(string Name, long Start, long Count)
 public sealed class DotVectorGenerator
 {
     /// <summary>Recorded in file headers; bump when the same options and seed produce different vectors.</summary>
-    public const string Version = "mxref-vectors/2";
+    public const string Version = "mxref-vectors/3";
 
     private static readonly CornerFamily[] Families =
-        [new OperandCorners(), new ScaleCorners(), new AccumulatorCorners(), new AlignmentCorners(), new ResultCorners(), new RoundingBoundaryCorners()];
+        [new OperandCorners(), new ScaleCorners(), new AccumulatorCorners(), new AlignmentCorners(), new ResultCorners(), new RoundingBoundaryCorners(),
+         new SpecialCodeCorners(), new UnderflowCorners(), new LargestSumCorners(), new DominantCorners(), new ZeroSumCorners()];
 
     // Stream-number offsets keep the corner, exhaustive and random draws of one seed independent.
     private const ulong CornerStreams = 1UL << 62, RandomStreams = 0;
