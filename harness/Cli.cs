@@ -20,6 +20,7 @@ public static class Cli
         root.Add(ConvertCommand.Create());
         root.Add(QuantizeCommand.Create());
         root.Add(DotCommand.Create());
+        root.Add(DecodeCommand.Create());
         root.Add(VectorsCommand.Create());
         foreach (var c in VerifyCommand.CreateAll()) root.Add(c);
         root.Add(DropbackCommand.Create());

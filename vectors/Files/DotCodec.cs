@@ -67,10 +67,10 @@ public static class DotLine
         if (pos < line.Length) throw new FieldException("end", $"unexpected text after the last field: '{line[pos..].ToString()}'");
     }
 
-    private static NumberFormat FormatCode(ReadOnlySpan<char> tok, string field) =>
+    internal static NumberFormat FormatCode(ReadOnlySpan<char> tok, string field) =>
         FormatOfCode((int)Hex(tok, field, 1)) ?? throw new FieldException(field, $"{field} '{tok}' is not a format code; valid: {ValidFormatCodes}");
 
-    private static byte ScaleCode(ReadOnlySpan<char> tok, string field, ScaleCodec scales)
+    internal static byte ScaleCode(ReadOnlySpan<char> tok, string field, ScaleCodec scales)
     {
         uint code = (uint)Hex(tok, field, 2);
         if (!scales.IsCode(code))
@@ -78,7 +78,7 @@ public static class DotLine
         return (byte)code;
     }
 
-    private static ulong Hex(ReadOnlySpan<char> tok, string field, int digits)
+    internal static ulong Hex(ReadOnlySpan<char> tok, string field, int digits)
     {
         if (tok.Length != digits) throw new FieldException(field, $"{field} '{tok}' must be exactly {digits} hex digit{(digits == 1 ? "" : "s")}");
         ulong v = 0;
@@ -91,7 +91,7 @@ public static class DotLine
         return v;
     }
 
-    private static int HexDigit(char ch) => ch switch
+    internal static int HexDigit(char ch) => ch switch
     {
         >= '0' and <= '9' => ch - '0',
         >= 'a' and <= 'f' => ch - 'a' + 10,
