@@ -11,7 +11,7 @@ public static unsafe class VersionExports
     /// changes meaning; MINOR when functions are added. A caller compiled against an older header checks MAJOR.
     /// </summary>
     public const int Version = 1_02_00;
-    public const string VersionText = "1.2.0";
+    public const string VersionText = "1.3.0";
 
     private static readonly byte* VersionString = NativeText.Allocate($"libmxref {VersionText} (MxRef golden model, OCP MX v1.0)");
 

@@ -27,7 +27,7 @@ extern "C" {
 
 /* MAJOR*10000 + MINOR*100 + PATCH. MAJOR changes when a signature or a code changes meaning, MINOR when functions are
  * added. Check at start-up: mxref_version() / 10000 == MXREF_VERSION / 10000. */
-#define MXREF_VERSION 10200
+#define MXREF_VERSION 10300
 
 /* ---- Return codes ------------------------------------------------------------------------------------------------ */
 #define MXREF_OK                0
@@ -310,6 +310,15 @@ int mxref_quantize_recipe(const char *block_format, const char *recipe, int n, i
  * them, with the tensor scale it returned. A code wider than the format is MXREF_E_CODE. */
 int mxref_dequantize_recipe(const char *block_format, const char *recipe, int n, int row_length, uint32_t tensor_scale,
                             const uint8_t *scales, const uint8_t *microexponents, const uint8_t *elements, uint32_t *fp32);
+
+/* ---- The decode unit (docs/semantics.md, "The decode unit") ----------------------------------------------------- */
+/* k element codes of format fmt sharing the block scale `scale` (scale_fmt MXREF_SCALE_*) -> k codes of out_fmt:
+ * each X * P_i rounded once under rm (OCP MX v1.0 §5.2; a NaN scale makes the block NaN). results[i] holds the code
+ * in its low 32/16 bits; *flags the OR of the elements' flags. profile: NULL or "" for the reference, else
+ * "name=value,..." with the knobs a decoder has (tininess, flush-inputs, flush-result, overflow, nan-scale,
+ * snan-elements); another knob or a malformed profile is MXREF_E_ARGUMENT. A code wider than its format is MXREF_E_CODE. */
+int mxref_decode_block(int scale_fmt, int fmt, int rm, int k, uint8_t scale, const uint8_t *codes, int out_fmt,
+                       const char *profile, uint32_t *results, uint8_t *flags);
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,7 @@ package mxref_dpi;
 
   // A bench uses a few of these constants; the rest are there for the next one.
   /* verilator lint_off UNUSEDPARAM */
-  localparam int MXREF_VERSION = 10200;  // MAJOR*10000 + MINOR*100 + PATCH of the mxref.h this package matches
+  localparam int MXREF_VERSION = 10300;  // MAJOR*10000 + MINOR*100 + PATCH of the mxref.h this package matches
 
   localparam int MXREF_OK              = 0;
   localparam int MXREF_E_NULL          = -1;

@@ -254,6 +254,23 @@ static void nvfp4(void)
     expect("tensor_scale_epilogue: rm 6", mxref_tensor_scale_epilogue(0, 0, 0, 6, &d, &f), MXREF_E_ROUNDING);
 }
 
+static void decode(void)
+{
+    uint8_t codes[2] = {0x38, 0x40}; /* e4m3 1.0, 2.0 (OCP MX v1.0 Table 1) */
+    uint32_t out[2] = {0, 0};
+    uint8_t f = 0xee;
+    expect("decode_block: 2^1 * [1, 2]", mxref_decode_block(MXREF_SCALE_E8M0, 0, MXREF_RNE, 2, 0x80, codes, MXREF_OUT_FP16, NULL, out, &f), MXREF_OK);
+    expect("decode_block: fp16 2.0", (long)out[0], 0x4000L);
+    expect("decode_block: fp16 4.0", (long)out[1], 0x4400L);
+    expect("decode_block: exact, no flags", (long)f, 0L);
+    codes[0] = 0x7e; /* 448 * 2^127 overflows fp16 */
+    mxref_decode_block(MXREF_SCALE_E8M0, 0, MXREF_RNE, 1, 0xfe, codes, MXREF_OUT_FP16, "overflow=saturate", out, &f);
+    expect("decode_block: saturate to 65504", (long)out[0], 0x7bffL);
+    expect("decode_block: OF|NX", (long)f, 0x05L);
+    expect("decode_block: a dot-only knob", mxref_decode_block(MXREF_SCALE_E8M0, 0, MXREF_RNE, 1, 0x7f, codes, MXREF_OUT_FP16, "zero-sign=positive", out, &f), MXREF_E_ARGUMENT);
+    expect("decode_block: UE4M3 0x80", mxref_decode_block(MXREF_SCALE_UE4M3, 4, MXREF_RNE, 1, 0x80, codes, MXREF_OUT_FP32, NULL, out, &f), MXREF_E_CODE);
+}
+
 int main(void)
 {
     for (int i = 0; i < 32; i++) {
@@ -266,6 +283,7 @@ int main(void)
     dot_general_agrees_with_dot();
     quantization();
     nvfp4();
+    decode();
     printf("abi_checks: %d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -20,7 +20,7 @@ try:  # NumPy is optional: with it, the *_recipe methods take and return arrays;
 except ImportError:  # pragma: no cover - depends on the environment
     _np = None
 
-VERSION = 10200  # MXREF_VERSION of the mxref.h this binding follows
+VERSION = 10300  # MXREF_VERSION of the mxref.h this binding follows
 
 E4M3, E5M2, E3M2, E2M3, E2M1, INT8, E8M0 = range(7)
 RNE, RTZ, RDN, RUP, RNA, RTO = range(6)
@@ -95,6 +95,8 @@ class MxRef:
         lib.mxref_quantize_recipe.argtypes = [_str, _str, _int, _int, _pu32, _pu32, _pu8, _pu8, _pu8, _pu32]
         lib.mxref_dequantize_recipe.restype = _int
         lib.mxref_dequantize_recipe.argtypes = [_str, _str, _int, _int, _u32, _pu8, _pu8, _pu8, _pu32]
+        lib.mxref_decode_block.restype = _int
+        lib.mxref_decode_block.argtypes = [_int, _int, _int, _int, _u8, _pu8, _int, _str, _pu32, _pu8]
         if lib.mxref_version() // 10000 != VERSION // 10000:
             raise MxRefError("mxref_version", 0, f"library {self.version_string()} does not match this binding")
         self._d, self._flags = _u32(), _u8()
@@ -134,6 +136,14 @@ class MxRef:
         self._check("mxref_decode", self._lib.mxref_decode(fmt, code, fp32))
         return fp32.value
 
+    def decode_block(self, fmt, scale, codes, out_fmt=OUT_FP32, rm=RNE, scale_fmt=0, profile=None):
+        """The decode unit: k element codes sharing one scale -> ([k output codes], flags), each X*P_i rounded once."""
+        k = len(codes)
+        buf = (_u8 * k).from_buffer_copy(bytes(codes))
+        out = (_u32 * k)()
+        self._check("mxref_decode_block", self._lib.mxref_decode_block(
+            scale_fmt, fmt, rm, k, scale, buf, out_fmt, profile.encode() if profile else None, out, self._flags))
+        return list(out), self._flags.value
 
     def quantize(self, fmt, values, k=32, policy=None, random=None):
         """FP32 bit patterns -> (scales, element codes): one scale per block of k, k codes per block (padded)."""
