@@ -261,15 +261,16 @@ verify-regen-run: $(RTL_OUT)/rtb_k32_n1/Vmx_regen_tb $(RTL_OUT)/rtb_k8_n16/Vmx_r
 REGEN_SYNTH_K ?= 32
 REGEN_SYNTH_NT ?= 1
 .PHONY: synth-regen
+REGEN_SYNTH_BASE = $(RTL_OUT)/synth-regen/mx_regen_k$(REGEN_SYNTH_K)_n$(REGEN_SYNTH_NT)
+REGEN_YOSYS_SCRIPT = read_verilog -sv $(RTLR_SRCS); \
+  chparam -set K $(REGEN_SYNTH_K) -set NT $(REGEN_SYNTH_NT) mx_regen; synth -top mx_regen; check -assert; \
+  select -assert-none t:$$_DLATCH* t:$$_SR_* t:$$dlatch* t:$$sr; \
+  tee -q -o $(REGEN_SYNTH_BASE).stat stat -top mx_regen; tee -q -o $(REGEN_SYNTH_BASE).ltp ltp -noff
 synth-regen:
 	@$(rtl_need_yosys)
 	@mkdir -p $(RTL_OUT)/synth-regen
-	$(YOSYS) -q -l $(RTL_OUT)/synth-regen/mx_regen_k$(REGEN_SYNTH_K)_n$(REGEN_SYNTH_NT).log -p 'read_verilog -sv $(RTLR_SRCS); \
-	  chparam -set K $(REGEN_SYNTH_K) -set NT $(REGEN_SYNTH_NT) mx_regen; synth -top mx_regen; check -assert; \
-	  select -assert-none t:$$_DLATCH* t:$$_SR_* t:$$dlatch* t:$$sr; \
-	  tee -q -o $(RTL_OUT)/synth-regen/mx_regen_k$(REGEN_SYNTH_K)_n$(REGEN_SYNTH_NT).stat stat -top mx_regen; \
-	  tee -q -o $(RTL_OUT)/synth-regen/mx_regen_k$(REGEN_SYNTH_K)_n$(REGEN_SYNTH_NT).ltp ltp -noff'
-	@f=$(RTL_OUT)/synth-regen/mx_regen_k$(REGEN_SYNTH_K)_n$(REGEN_SYNTH_NT); \
+	$(YOSYS) -q -l $(REGEN_SYNTH_BASE).log -p '$(REGEN_YOSYS_SCRIPT)'
+	@f=$(REGEN_SYNTH_BASE); \
 	 cells=$$(awk '/design hierarchy/ {h = 1} h && /Number of cells:/ {n = $$4} END {print n}' $$f.stat); \
 	 regs=$$(awk '/design hierarchy/ {h = 1} h && $$1 ~ /^\$$_(S)?DFF/ {n += $$2} END {print n+0}' $$f.stat); \
 	 depth=$$(sed -n 's/^Longest topological path in \(.*\) (length=\([0-9]*\)).*/\2 \1/p' $$f.ltp | sort -n | tail -1); \
