@@ -3,8 +3,10 @@
 //   c_t = 2 r_t + 1 - 2^24         r_t: the top 24 bits of draw t's Philox word (an odd integer,
 //                                  c_t / 2^24 an exact FP32 in (-1, 1))
 //   S   = c_0 + ... + c_{n-1}      exact, |S| < 16 * 2^24 = 2^28
-//   prod = |S| * sig(a)            exact 52-bit product (sig(a) = 1.frac of a, 24 bits)
+//   prod = |S| * sig(a)            exact product (sig(a) = 1.frac of a, 24 bits), at most 52 bits
 //
+// |S| <= NT * (2^24 - 1) < 2^(24 + clog2(NT)), so the multiplier is sized by NT: 24 x 24 bits for
+// the uniform family (NT = 1), 28 x 24 for NT = 16.
 // The one FP32 rounding of S * 2^-24 * a follows in mx_regen_pack. Draws t >= n are ignored
 // (n = 1 for the uniform initializers); NT is the number of draws the unit is built for.
 module mx_regen_init #(
@@ -16,8 +18,10 @@ module mx_regen_init #(
   output logic             neg,      // S < 0
   output logic [51:0]      prod      // |S| * sig_a
 );
+  localparam int unsigned MAG_W = 24 + $clog2(NT);
+
   logic signed [29:0] s;
-  logic        [27:0] mag;
+  logic   [MAG_W-1:0] mag;
 
   always_comb begin
     s = '0;
@@ -26,6 +30,8 @@ module mx_regen_init #(
   end
 
   assign neg  = s[29];
-  assign mag  = neg ? 28'(-s) : s[27:0];
-  assign prod = {24'd0, mag} * {28'd0, sig_a};
+  assign mag  = neg ? MAG_W'(-s) : s[MAG_W-1:0];
+  logic [MAG_W+23:0] pr;
+  assign pr   = {24'd0, mag} * {{MAG_W{1'b0}}, sig_a};
+  assign prod = 52'(pr);
 endmodule
