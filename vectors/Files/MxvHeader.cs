@@ -51,9 +51,9 @@ public sealed record MxvHeader
     public long? Count { get; init; }
     /// <summary><c>I/N</c> when the file is one shard of a run.</summary>
     public string? Shard { get; init; }
-    /// <summary>Quantize only: the named recipe that made the expected codes (then RM is 0 and the recipe decides the rounding).</summary>
+    /// <summary>Quantize (recipe files) and regen: the named recipe that made the expected codes (quantize: RM is then 0 and the recipe decides the rounding).</summary>
     public string? Recipe { get; init; }
-    /// <summary>Quantize only: the block formats of the file; a line's FMT (its element) picks one.</summary>
+    /// <summary>Quantize (recipe files) and regen: the block formats of the file; a line's FMT (its element) picks one.</summary>
     public IReadOnlyList<string>? BlockFormats { get; init; }
     /// <summary>Quantize only: the per-tensor scale (FP32 bits, 0x…) each vector was quantized with, for formats that have one.</summary>
     public string? TensorScale { get; init; }
