@@ -27,6 +27,7 @@ help:
 	@echo "make conformance  one quantize .mxv per recipe + README table in $(OUT)/conformance (docs/quantization.md)"
 	@echo "make bench-quantize-io  end-to-end mxref quantize on a 3.2 M-element .npy and its text (docs/PERFORMANCE.md)"
 	@echo "make verify-quant rtl/mx_quant vs the golden quantizer: corners + 1M random blocks over 8 policies (docs/RTL.md)"
+	@echo "make verify-regen rtl/mx_regen vs the DropBack golden model: corners + 1M random blocks, recipes, Irwin-Hall (docs/RTL.md)"
 	@echo "make synth      Yosys: mx_dot checks, then the area/depth table of mx_dot and mx_quant builds into docs/RTL.md"
 
 build:
@@ -94,6 +95,8 @@ verify: build
 	@# the mx_quant regression (rtl/rtl.mk verify-quant: corners + 1 M random blocks over the policies, then the
 	@# te / torchao-rceil / torchao-even recipe sets); its last line is the summary, exit status 1 on a mismatch
 	@$(MAKE) --no-print-directory verify-quant-run
+	@# the mx_regen regression (rtl/rtl.mk verify-regen: DropBack regenerated blocks, corners + 1 M random)
+	@$(MAKE) --no-print-directory verify-regen-run
 
 # Mutation grading of the regression (docs/verify.md, "Mutation coverage with Yosys"): MUTANTS Yosys mutants of
 # rtl/mx_dot, each run on the corner set + MUTANT_COUNT random vectors to its first mismatch. Report in

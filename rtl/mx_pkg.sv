@@ -64,6 +64,20 @@ package mx_pkg;
     for (int f = 0; f < 6; f++) if (en[f] && fmt == 3'(f)) fmt_restrict = 3'(f);
   endfunction
 
+  // ---------------------------------------------------------------- mx_regen: DropBack weight regeneration
+  // Philox4x32-10 (Salmon et al., SC'11, sec. 4.2; Random123 PHILOX_M4x32_*, PHILOX_W32_*): round
+  // multipliers and the key schedule's Weyl increments (docs/dropback.md, "The generator").
+  localparam logic [31:0] PHILOX_M0 = 32'hD251_1F53;
+  localparam logic [31:0] PHILOX_M1 = 32'hCD9E_8D57;
+  localparam logic [31:0] PHILOX_W0 = 32'h9E37_79B9;
+  localparam logic [31:0] PHILOX_W1 = 32'hBB67_AE85;
+  localparam int unsigned PHILOX_ROUNDS = 10;       // one pipeline stage per round
+  localparam int unsigned REGEN_INIT_STAGES = 2;    // centred sum x a | round to FP32 and merge
+  // in_valid -> out_valid of mx_regen: the Philox rounds, the initializer, then mx_quant
+  localparam int unsigned REGEN_LATENCY = PHILOX_ROUNDS + REGEN_INIT_STAGES + QUANT_LATENCY;
+  localparam int unsigned REGEN_MAX_TERMS = 16;     // Irwin-Hall draws per weight, at most
+  localparam logic [31:0] REGEN_MIN_A = 32'h0100_0000;  // 2^-125: the smallest bound a
+
   // ---------------------------------------------------------------- flags
   localparam int unsigned FLAG_NX = 0;
   localparam int unsigned FLAG_UF = 1;

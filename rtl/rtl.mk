@@ -177,3 +177,101 @@ synth-table:
 ifneq ($(origin RTL_K),command line)
 synth: synth-table
 endif
+
+# ------------------------------------------------------------------------------------------------
+# mx_regen (DropBack weight regeneration: Philox4x32-10, initializer, tracked merge, mx_quant),
+# docs/RTL.md and docs/dropback.md:
+#
+#   make lint-regen              verilator --lint-only -Wall on mx_regen (K = 32, 4, 8, 64; NT = 1, 4, 16);
+#                                also run by `make lint`
+#   make regen-tb [RMXV=file]    build rtl/tb/mx_regen_tb.sv under Verilator (K from the header's "block",
+#                                REGEN_TB_NT draws built in, default 1) and run it on an op=regen .mxv
+#                                (default: corners + 2,000 random blocks made by out/mxref)
+#   make verify-regen            ocp, every format: corners + VERIFY_REGEN_COUNT (1 M) random blocks; the
+#                                recipes of VERIFY_REGEN_RECIPES: corners + VERIFY_REGEN_RECIPE_COUNT each;
+#                                Irwin-Hall (NT = 16, K = 8): corners + VERIFY_REGEN_IH_COUNT; 0 mismatches
+
+RTLR_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_max_tree.sv mx_quant_scan.sv mx_quant_scale.sv \
+                                    mx_quant_lane.sv mx_quant.sv mx_regen_round.sv mx_regen_init.sv \
+                                    mx_regen_pack.sv mx_regen.sv)
+RTLR_TB_SRC := $(RTL_DIR)/tb/mx_regen_tb.sv
+RMXV ?= $(RTL_OUT)/regen_corners.mxv
+REGEN_TB_NT ?= 1
+RTL_RTB_K ?= $(or $(shell sed -n '1s/.*"block" *: *\([0-9][0-9]*\).*/\1/p' '$(RMXV)' 2>/dev/null),32)
+
+.PHONY: lint-regen regen-tb verify-regen verify-regen-run
+
+lint: lint-regen
+
+lint-regen:
+	@$(rtl_need_verilator)
+	@for k in 32 4 8 64; do for nt in 1 4 16; do \
+	  $(VERILATOR) --lint-only -Wall --top-module mx_regen -GK=$$k -GNT=$$nt $(RTLR_SRCS) || exit 1; \
+	done; done
+	@echo "lint: mx_regen clean under verilator -Wall for K = 32, 4, 8, 64 and NT = 1, 4, 16"
+
+# stem K_nNT, e.g. out/rtl/rtb_k32_n1/Vmx_regen_tb
+$(RTL_OUT)/rtb_k%/Vmx_regen_tb: $(RTLR_SRCS) $(RTLR_TB_SRC)
+	@$(rtl_need_verilator)
+	@mkdir -p $(RTL_OUT)
+	$(VERILATOR) --binary -j $(RTL_JOBS) --top-module mx_regen_tb -GK=$(word 1,$(subst _n, ,$*)) \
+	  -GNT=$(word 2,$(subst _n, ,$*)) -Mdir $(RTL_OUT)/rtb_k$* -o Vmx_regen_tb $(RTLR_SRCS) $(RTLR_TB_SRC) \
+	  > $(RTL_OUT)/rtb_k$*.build.log 2>&1 || { tail -40 $(RTL_OUT)/rtb_k$*.build.log; exit 1; }
+
+$(RTL_OUT)/regen_corners.mxv:
+	@test -x $(OUT)/mxref || $(MAKE) --no-print-directory build
+	@mkdir -p $(RTL_OUT)
+	$(OUT)/mxref vectors gen --op regen --corners --random --count 2000 -o $@ > /dev/null
+
+regen-tb: $(RMXV) $(RTL_OUT)/rtb_k$(RTL_RTB_K)_n$(REGEN_TB_NT)/Vmx_regen_tb
+	$(RTL_OUT)/rtb_k$(RTL_RTB_K)_n$(REGEN_TB_NT)/Vmx_regen_tb +mxv=$(RMXV)
+
+VERIFY_REGEN_COUNT ?= 1000000
+VERIFY_REGEN_SEED ?= 1
+# recipe:formats (the recipes whose rule differs from ocp's; te and torchao take the formats they define)
+VERIFY_REGEN_RECIPES ?= gfloat:all microxcaling:all torchao-even:e4m3,e5m2,e3m2,e2m3,e2m1 te:e4m3,e5m2
+VERIFY_REGEN_RECIPE_COUNT ?= 20000
+VERIFY_REGEN_IH_COUNT ?= 50000
+verify-regen: build
+	@$(MAKE) --no-print-directory verify-regen-run
+verify-regen-run: $(RTL_OUT)/rtb_k32_n1/Vmx_regen_tb $(RTL_OUT)/rtb_k8_n16/Vmx_regen_tb
+	@mkdir -p $(RTL_OUT)/verify-regen
+	@d=$(RTL_OUT)/verify-regen; seed=$(VERIFY_REGEN_SEED); total=0; \
+	run() { name=$$1; tb=$$2; shift 2; \
+	  $(OUT)/mxref vectors gen --op regen --corners --random --seed $$seed "$$@" -o $$d/$$name.mxv > $$d/$$name.coverage.txt || exit 2; \
+	  grep -q 'never hit: none' $$d/$$name.coverage.txt || \
+	    { echo "verify-regen: $$name: coverage classes never hit:"; grep 'never hit' $$d/$$name.coverage.txt; }; \
+	  $$tb +mxv=$$d/$$name.mxv > $$d/$$name.log 2>&1 \
+	    || { tail -30 $$d/$$name.log; echo "verify-regen: FAILED on $$name ($$d/$$name.mxv kept)"; exit 1; }; \
+	  grep 'mx_regen tb:' $$d/$$name.log; \
+	  n=$$(sed -n 's/^mx_regen tb: \([0-9]*\) vectors.*/\1/p' $$d/$$name.log); total=$$((total + n)); \
+	  rm -f $$d/$$name.mxv; seed=$$((seed + 1)); }; \
+	run ocp $(RTL_OUT)/rtb_k32_n1/Vmx_regen_tb --count $(VERIFY_REGEN_COUNT) || exit $$?; \
+	for rf in $(VERIFY_REGEN_RECIPES); do \
+	  rec=$${rf%%:*}; fm=$${rf#*:}; \
+	  run $$rec $(RTL_OUT)/rtb_k32_n1/Vmx_regen_tb --recipe $$rec --a $$fm --count $(VERIFY_REGEN_RECIPE_COUNT) || exit $$?; \
+	done; \
+	run irwin-hall $(RTL_OUT)/rtb_k8_n16/Vmx_regen_tb -k 8 --max-terms 16 --count $(VERIFY_REGEN_IH_COUNT) || exit $$?; \
+	echo "verify-regen: mx_regen PASSED: $$total blocks (ocp, $(words $(VERIFY_REGEN_RECIPES)) recipes, Irwin-Hall n <= 16), 0 mismatches"
+
+# Yosys generic synthesis of mx_regen, hierarchical (each Philox round, initializer lane and
+# mx_quant is synthesised once and counted per instance by `stat -top`): a flat run of the
+# 80 round instances (K = 32) would take far longer for the same count. Fails on latches or a
+# `check` problem; the stat and the per-module ltp depths are written to out/rtl/synth-regen/.
+REGEN_SYNTH_K ?= 32
+REGEN_SYNTH_NT ?= 1
+.PHONY: synth-regen
+REGEN_SYNTH_BASE = $(RTL_OUT)/synth-regen/mx_regen_k$(REGEN_SYNTH_K)_n$(REGEN_SYNTH_NT)
+REGEN_YOSYS_SCRIPT = read_verilog -sv $(RTLR_SRCS); \
+  chparam -set K $(REGEN_SYNTH_K) -set NT $(REGEN_SYNTH_NT) mx_regen; synth -top mx_regen; check -assert; \
+  select -assert-none t:$$_DLATCH* t:$$_SR_* t:$$dlatch* t:$$sr; \
+  tee -q -o $(REGEN_SYNTH_BASE).stat stat -top mx_regen; tee -q -o $(REGEN_SYNTH_BASE).ltp ltp -noff
+synth-regen:
+	@$(rtl_need_yosys)
+	@mkdir -p $(RTL_OUT)/synth-regen
+	$(YOSYS) -q -l $(REGEN_SYNTH_BASE).log -p '$(REGEN_YOSYS_SCRIPT)'
+	@f=$(REGEN_SYNTH_BASE); \
+	 cells=$$(awk '/design hierarchy/ {h = 1} h && /Number of cells:/ {n = $$4} END {print n}' $$f.stat); \
+	 regs=$$(awk '/design hierarchy/ {h = 1} h && $$1 ~ /^\$$_(S)?DFF/ {n += $$2} END {print n+0}' $$f.stat); \
+	 depth=$$(sed -n 's/^Longest topological path in \(.*\) (length=\([0-9]*\)).*/\2 \1/p' $$f.ltp | sort -n | tail -1); \
+	 echo "synth-regen: mx_regen K=$(REGEN_SYNTH_K) NT=$(REGEN_SYNTH_NT): $$cells cells, $$regs flip-flops, no latches; deepest module: $$depth"

@@ -2,7 +2,10 @@ using System.CommandLine;
 using MxRef.Harness.Options;
 using MxRef.Vectors.Files;
 using MxRef.Vectors.Generation;
+using MxRef.Formats;
+using MxRef.Quantization;
 using MxRef.Vectors.Generation.Quantize;
+using MxRef.Vectors.Generation.Regen;
 using MxRef.Vectors.Operations;
 
 namespace MxRef.Harness.Commands;
@@ -26,10 +29,11 @@ public static class VectorsCommand
 
     private static Command Gen()
     {
-        var op = new Option<string>("--op") { Description = "Operation: dot (default) or quantize (FP32 blocks to MX blocks; --a gives the element formats).", DefaultValueFactory = _ => "dot" };
+        var op = new Option<string>("--op") { Description = "Operation: dot (default), quantize (FP32 blocks to MX blocks; --a gives the element formats) or regen (DropBack regenerated blocks, docs/dropback.md; --a, -k, --recipe, --max-terms).", DefaultValueFactory = _ => "dot" };
+        var maxTerms = new Option<int>("--max-terms") { Description = "regen: the largest number of draws per weight (1: uniform initializers only, default; up to 16: Irwin-Hall too).", DefaultValueFactory = _ => 1 };
         var generator = GeneratorOptionSet.ForFiles();
         var policy = new QuantizationPolicyOptionSet(appliesTo: "quantize");
-        var recipe = new Option<string?>("--recipe") { Description = "quantize: the conformance corner classes of a named recipe (mxref recipes list) instead of the policy options; with --random, --count random blocks after them." };
+        var recipe = new Option<string?>("--recipe") { Description = "quantize: the conformance corner classes of a named recipe (mxref recipes list) instead of the policy options; with --random, --count random blocks after them. regen: the recipe that quantizes the blocks (default ocp)." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores). The output does not depend on it.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print the coverage summary as JSON." };
         var file = new Option<string>("--output", "-o") { Description = "Output .mxv file (written atomically).", Required = true };
@@ -44,8 +48,11 @@ public static class VectorsCommand
         cmd.Add(file);
         policy.AddTo(cmd);
         cmd.Add(recipe);
+        cmd.Add(maxTerms);
         cmd.SetAction(r =>
         {
+            if (r.GetValue(op) == "regen")
+                return Regen(r, generator, recipe, maxTerms, threads, json, file);
             if (r.GetValue(op) == "quantize" && r.GetValue(recipe) is { } recipeName)
                 return RecipeVectors.Generate(r, recipeName, r.GetValue(generator.Seed)!, r.GetValue(file)!, r.GetValue(json),
                     r.GetValue(generator.Random) ? r.GetValue(generator.Count) : 0);
@@ -63,7 +70,7 @@ public static class VectorsCommand
                 stdout.Write(r.GetValue(json) ? coverage.ToJson() : $"wrote {coverage.Vectors} quantize vectors to {path}\n" + coverage.ToText());
                 return Cli.ExitOk;
             }
-            if (r.GetValue(op) != "dot") throw new UsageException($"--op '{r.GetValue(op)}': valid: dot, quantize");
+            if (r.GetValue(op) != "dot") throw new UsageException($"--op '{r.GetValue(op)}': valid: dot, quantize, regen");
             var gen = new DotVectorGenerator(generator.Bind(r) with { ShardIndex = shard, ShardCount = shards });
             long vectors = gen.ShardEnd - gen.ShardStart;
             var report = GenerationRun.Write(gen, gen.Header(command), path, r.GetValue(threads), vectors >= 2_000_000 ? r.InvocationConfiguration.Error : null);
@@ -71,6 +78,34 @@ public static class VectorsCommand
             return Cli.ExitOk;
         });
         return cmd;
+    }
+
+    /// <summary><c>vectors gen --op regen</c>: DropBack regeneration vectors (vectors/Generation/Regen).</summary>
+    private static int Regen(ParseResult r, GeneratorOptionSet generator, Option<string?> recipe, Option<int> maxTerms, Option<int> threads, Option<bool> json, Option<string> file)
+    {
+        if (r.GetValue(generator.Exhaustive)) throw new UsageException("--exhaustive is for --op dot; regen runs take --corners and --random");
+        bool corners = r.GetValue(generator.Corners), random = r.GetValue(generator.Random);
+        if (!corners && !random) corners = random = true;
+        int k = generator.Block is null ? 32 : r.GetValue(generator.Block);
+        var (shard, shards) = generator.BindShard(r);
+        var formats = CliParse.ElementFormatCodes(r.GetValue(generator.FormatsA)!, "--a")
+            .Select(c => BlockFormat.TryParse($"{StandardFormats.Elements[c].Name}/k{k}/e8m0")
+                ?? throw new UsageException($"-k {k}: not a block size of {StandardFormats.Elements[c].Name}")).ToList();
+        var named = r.GetValue(recipe) is { } name ? RecipesCommand.Parse(name) : Recipe.Ocp;
+        RegenVectorGenerator gen;
+        try
+        {
+            gen = new RegenVectorGenerator(new RegenGeneratorOptions
+            {
+                Formats = formats, Recipe = named, MaxTerms = r.GetValue(maxTerms), Seed = CliParse.Seed(r.GetValue(generator.Seed)!),
+                Count = r.GetValue(generator.Count), Corners = corners, Random = random, ShardIndex = shard, ShardCount = shards,
+            });
+        }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        var path = r.GetValue(file)!;
+        var coverage = RegenRun.Write(gen, gen.Header(RecordedCommand(r.Tokens.Select(t => t.Value).ToList())), path, r.GetValue(threads));
+        r.InvocationConfiguration.Output.Write(r.GetValue(json) ? coverage.ToJson() : $"wrote {coverage.Vectors} regen vectors to {path}\n" + coverage.ToText());
+        return Cli.ExitOk;
     }
 
     private static Command Stats()
@@ -84,7 +119,14 @@ public static class VectorsCommand
             bool asJson = r.GetValue(json);
             foreach (var path in r.GetValue(files)!)
             {
-                if (ReadOrUsage(() => MxvReader.ReadHeader(path)).Op == MxvHeader.OpQuantize)
+                var fileOp = ReadOrUsage(() => MxvReader.ReadHeader(path)).Op;
+                if (fileOp == MxvHeader.OpRegen)
+                {
+                    var regen = ReadOrUsage(() => MxvStats.Regen(path));
+                    stdout.Write(asJson ? regen.ToJson() : $"{path}:\n" + regen.ToText());
+                    continue;
+                }
+                if (fileOp == MxvHeader.OpQuantize)
                 {
                     var coverage = ReadOrUsage(() => MxvStats.Quantize(path));
                     stdout.Write(asJson ? coverage.ToJson() : $"{path}:\n" + coverage.ToText());

@@ -135,25 +135,6 @@ public sealed class QuantizeClassifier
     }
 
     /// <summary>Counts and never-hit classes, as text or JSON (the dot report's layout).</summary>
-    public static string Report(long[] counts, long vectors, IReadOnlyList<int> expected, bool json)
-    {
-        var missing = expected.Where(i => counts[i] == 0).Select(i => Names[i]).ToArray();
-        var shown = Enumerable.Range(0, Count).Where(i => counts[i] > 0 || expected.Contains(i)).ToArray();
-        if (json)
-        {
-            var classes = new JObject();
-            foreach (int i in shown) classes[Names[i]] = counts[i];
-            return new JObject { ["vectors"] = vectors, ["classes"] = classes, ["never_hit"] = new JArray(missing) }.ToString(Formatting.Indented) + "\n";
-        }
-        var sb = new StringBuilder($"coverage: {vectors} vectors, {expected.Count(i => counts[i] > 0)}/{expected.Count} expected classes hit\n");
-        string group = "";
-        foreach (int i in shown)
-        {
-            var g = Names[i][..Names[i].IndexOf(':')];
-            if (g != group) { sb.Append($"[{g}]\n"); group = g; }
-            sb.Append($"  {Names[i],-34} {counts[i],12}\n");
-        }
-        sb.Append(missing.Length == 0 ? "never hit: none\n" : $"never hit ({missing.Length}): {string.Join(' ', missing)}\n");
-        return sb.ToString();
-    }
+    public static string Report(long[] counts, long vectors, IReadOnlyList<int> expected, bool json) =>
+        ClassReport.Format(Names, counts, vectors, expected, json);
 }

@@ -14,9 +14,9 @@ namespace MxRef.Vectors.Files;
 public sealed record MxvHeader
 {
     public const string Magic = "// mxref-vectors 1 ";
-    public const string OpDot = "dot", OpQuantize = "quantize";
+    public const string OpDot = "dot", OpQuantize = "quantize", OpRegen = "regen";
 
-    /// <summary><c>dot</c> or <c>quantize</c>.</summary>
+    /// <summary><c>dot</c>, <c>quantize</c> or <c>regen</c>.</summary>
     public string Op { get; init; } = OpDot;
     /// <summary>Block size k (elements per operand).</summary>
     public int Block { get; init; } = 32;
@@ -51,9 +51,9 @@ public sealed record MxvHeader
     public long? Count { get; init; }
     /// <summary><c>I/N</c> when the file is one shard of a run.</summary>
     public string? Shard { get; init; }
-    /// <summary>Quantize only: the named recipe that made the expected codes (then RM is 0 and the recipe decides the rounding).</summary>
+    /// <summary>Quantize (recipe files) and regen: the named recipe that made the expected codes (quantize: RM is then 0 and the recipe decides the rounding).</summary>
     public string? Recipe { get; init; }
-    /// <summary>Quantize only: the block formats of the file; a line's FMT (its element) picks one.</summary>
+    /// <summary>Quantize (recipe files) and regen: the block formats of the file; a line's FMT (its element) picks one.</summary>
     public IReadOnlyList<string>? BlockFormats { get; init; }
     /// <summary>Quantize only: the per-tensor scale (FP32 bits, 0x…) each vector was quantized with, for formats that have one.</summary>
     public string? TensorScale { get; init; }
@@ -154,7 +154,7 @@ public sealed record MxvHeader
         }
 
         var op = Str("op", null);
-        if (op != OpDot && op != OpQuantize) throw new MxvFormatException(file, 1, "header.op", $"op '{op}' is not 'dot' or 'quantize'");
+        if (op != OpDot && op != OpQuantize && op != OpRegen) throw new MxvFormatException(file, 1, "header.op", $"op '{op}' is not 'dot', 'quantize' or 'regen'");
         var block = Int("block") ?? throw new MxvFormatException(file, 1, "header.block", "missing required field 'block'");
         if (block is < 1 or > 4096) throw new MxvFormatException(file, 1, "header.block", $"block {block} is outside 1..4096");
         ulong? seed = null;

@@ -85,6 +85,23 @@ public sealed class MxvReader : IDisposable
         return true;
     }
 
+    /// <summary>Reads the next regen vector (header op <c>regen</c>); false at the end, after the trailer is verified.</summary>
+    public bool ReadNext(RegenVector r)
+    {
+        if (Header.Op != MxvHeader.OpRegen) throw new InvalidOperationException($"{File} holds '{Header.Op}' vectors, not regen vectors");
+        if (r.K != Header.Block) throw new ArgumentException($"the vector has k = {r.K}; {File} has block {Header.Block}");
+        if (!NextDataLine(out var line)) return false;
+        try
+        {
+            RegenLine.Parse(line, r);
+        }
+        catch (FieldException e)
+        {
+            throw new MxvFormatException(File, LineNumber, e.Field, e.Message);
+        }
+        return true;
+    }
+
     /// <summary>Every dot vector with its line number (a new <see cref="DotVector"/> each); the trailer is checked at the end.</summary>
     public IEnumerable<(long Line, DotVector Vector)> ReadAll()
     {

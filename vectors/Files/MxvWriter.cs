@@ -64,6 +64,14 @@ public sealed class MxvWriter : IDisposable
         WriteDataLines(bytes, 1);
     }
 
+    /// <summary>Writes a regen vector (header op <c>regen</c>).</summary>
+    public void WriteRegen(RegenVector r)
+    {
+        if (Header.Op != MxvHeader.OpRegen) throw new InvalidOperationException("the file's op is not regen");
+        if (r.K != Header.Block) throw new ArgumentException($"vector has k = {r.K}, the file's block is {Header.Block}");
+        WriteDataLines(Encoding.ASCII.GetBytes(RegenLine.Format(r) + "\n"), 1);
+    }
+
     /// <summary>
     /// Writes <paramref name="count"/> complete data lines, each ending in '\n' (the generator formats whole batches in
     /// worker threads and hands them over in order).

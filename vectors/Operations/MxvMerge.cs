@@ -48,6 +48,11 @@ public static class MxvMerge
     /// <summary>Parses a data line with the codec of the header's op (throws <see cref="FieldException"/>).</summary>
     private static Action<string> LineValidator(MxvHeader h)
     {
+        if (h.Op == MxvHeader.OpRegen)
+        {
+            var r = new RegenVector(h.Block);
+            return line => RegenLine.Parse(line, r);
+        }
         if (h.Op == MxvHeader.OpQuantize)
         {
             var q = new QuantizeVector(h.Block);

@@ -46,6 +46,27 @@ public static class MxvStats
         return new QuantizeCoverage(counts, n, QuantizeClassifier.Expected(FormatCodes(h.FormatsA), Modes(h.Rounding), scale));
     }
 
+    /// <summary>The coverage of a regen file. Throws <see cref="MxvFormatException"/> for a malformed file or another op.</summary>
+    public static RegenCoverage Regen(string path)
+    {
+        using var reader = MxvReader.Open(path);
+        var h = reader.Header;
+        if (h.Op != MxvHeader.OpRegen)
+            throw new MxvFormatException(path, 1, "header.op", $"'{h.Op}' files have no regen coverage classes");
+        var counts = new long[RegenClassifier.Count];
+        var r = new RegenVector(h.Block);
+        long n = 0;
+        bool irwinHall = false;
+        while (reader.ReadNext(r))
+        {
+            try { RegenClassifier.Classify(r, counts); }
+            catch (ArgumentOutOfRangeException e) { throw new MxvFormatException(path, reader.LineNumber, "A", e.Message); }
+            irwinHall |= r.Terms > 1;
+            n++;
+        }
+        return new RegenCoverage(counts, n, RegenClassifier.Expected(FormatCodes(h.FormatsA), irwinHall));
+    }
+
     /// <summary>Element formats of a header list (already validated by the header parser); all formats for none.</summary>
     private static NumberFormat[] Formats(IReadOnlyList<string>? names) =>
         names?.Select(n => StandardFormats.TryParse(n)!).ToArray() ?? StandardFormats.Elements.ToArray();

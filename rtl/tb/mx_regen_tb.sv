@@ -1,0 +1,229 @@
+// mx_regen_tb: portable, self-checking testbench for mx_regen driven by an .mxv regen file.
+//
+// Plain SystemVerilog (file I/O with $fopen/$fgets/$sscanf, one block per clock):
+//   - runs unchanged in a commercial simulator; under Verilator 5 use --binary (--timing).
+//   - the vector file is given by the plusarg +mxv=<file> (default: parameter MXV).
+//   - K must match the file's header field "block" (checked).
+//
+// Header (line 1): `// mxref-vectors 1 {json}` with "op":"regen", the recipe in "recipe":"R"
+// (written by `mxref vectors gen --op regen`, docs/vector-format.md). The bench maps R onto
+// mx_quant's static ports as rtl/tb/mx_quant_tb.sv does (docs/RTL.md, "Recipes"):
+//   ocp floor | exact-ceil ceil | microxcaling floor, rna | gfloat floor, saturate, int8 full |
+//   torchao-floor floor | torchao-rceil rceil | torchao-even, amd-quark-even even | te te, finite.
+//
+// .mxv data line (op=regen):  FMT SEED LAYER BLOCK N A MASK T S P  (hex). T packs the tracked
+// FP32 value of lane i at bits [32i, 32i+32), MASK bit i tracks lane i; P packs element code i at
+// bit i*w (w = 8,8,6,6,4,8 for formats 0..5) and is unpacked into mx_regen's byte lanes, whose
+// upper bits must be 0. The scale, every lane and rsv (must be 0) are compared, the arrival
+// time is checked against mx_pkg::REGEN_LATENCY. Parameter NT (draws built into the unit) and
+// FMT_EN: lines with N > NT or a format outside FMT_EN are skipped (and counted).
+//
+// Prints each mismatch (line number, expected vs actual) and a final line
+//   mx_regen tb: N vectors, M mismatches (...)
+// then ends with $finish (pass) or $fatal (mismatches or a malformed file: non-zero exit).
+module mx_regen_tb;
+  parameter int    K   = 32;
+  parameter int    NT  = 1;
+  parameter string MXV = "out/rtl/regen.mxv";
+  parameter int    MAX_REPORT = 20;   // mismatches printed in full
+  parameter logic [5:0] FMT_EN = mx_pkg::FMT_EN_ALL;
+
+  localparam int QD = 64;             // in-flight vector queue (> latency)
+
+  logic            clk = 1'b0;
+  logic            rst_n = 1'b0;
+  logic            in_valid = 1'b0;
+  logic [63:0]     seed = '0;
+  logic [31:0]     layer = '0, blk = '0, init_a = '0;
+  logic [4:0]      init_n = 5'd1;
+  logic [K-1:0]    tmask = '0;
+  logic [32*K-1:0] tval = '0;
+  logic [2:0]      fmt = '0, rm = '0, scale_rule = '0;
+  logic [1:0]      specials = '0;
+  logic            int8_full = 1'b0, flush = 1'b0;
+  logic            out_valid, rsv;
+  logic [7:0]      scale;
+  logic [8*K-1:0]  p;
+
+  mx_regen #(.K(K), .NT(NT), .FMT_EN(FMT_EN)) dut (
+    .clk, .rst_n, .in_valid, .seed, .layer, .blk, .init_n, .init_a, .tmask, .tval,
+    .fmt, .rm, .scale_rule, .specials, .int8_full, .flush, .out_valid, .scale, .p, .rsv
+  );
+
+  always #5 clk = ~clk;
+
+  logic [7:0]     exp_s  [QD];
+  logic [8*K-1:0] exp_p  [QD];
+  int             exp_ln [QD];
+  longint         exp_cyc[QD];
+  int             wr_ptr = 0, rd_ptr = 0;
+  int             n_vec = 0, n_checked = 0, n_mis = 0, n_lat_err = 0, n_skip = 0;
+  longint         cycle = 0;
+
+  always @(posedge clk) cycle <= cycle + 1;
+
+  function automatic int fmt_width(input logic [3:0] f);
+    case (f)
+      4'd2, 4'd3: fmt_width = 6;
+      4'd4:       fmt_width = 4;
+      default:    fmt_width = 8;
+    endcase
+  endfunction
+
+  // w-bit packing -> 8-bit byte lanes, upper lane bits 0
+  function automatic logic [8*K-1:0] unpack(input logic [8*K-1:0] pk, input logic [3:0] f);
+    int             w;
+    logic [7:0]     m;
+    logic [8*K-1:0] r;
+    w = fmt_width(f);
+    m = 8'hFF >> (8 - w);
+    r = '0;
+    for (int i = 0; i < K; i++) r[8*i +: 8] = 8'(pk >> (i * w)) & m;
+    unpack = r;
+  endfunction
+
+  // does the header line contain s?
+  function automatic bit has(input string line, input string s);
+    has = 0;
+    for (int i = 0; i + s.len() <= line.len(); i++)
+      if (line.substr(i, i + s.len() - 1) == s) has = 1;
+  endfunction
+
+  // compare outputs on the falling edge (outputs change on the rising edge)
+  always @(negedge clk) begin
+    if (out_valid) begin
+      if (rd_ptr == wr_ptr) begin
+        $display("ERROR: out_valid without a vector in flight (cycle %0d)", cycle);
+        n_mis++;
+      end else begin
+        n_checked++;
+        if (cycle - exp_cyc[rd_ptr] != longint'(mx_pkg::REGEN_LATENCY)) n_lat_err++;
+        if (scale !== exp_s[rd_ptr] || p !== exp_p[rd_ptr] || rsv !== 1'b0) begin
+          n_mis++;
+          if (n_mis <= MAX_REPORT) begin
+            $display("MISMATCH line %0d: expected S=%02h, got S=%02h rsv=%b", exp_ln[rd_ptr],
+                     exp_s[rd_ptr], scale, rsv);
+            for (int i = 0; i < K; i++)
+              if (p[8*i +: 8] !== exp_p[rd_ptr][8*i +: 8])
+                $display("    lane %0d: expected %02h, got %02h", i, exp_p[rd_ptr][8*i +: 8], p[8*i +: 8]);
+          end
+        end
+        rd_ptr = (rd_ptr + 1) % QD;
+      end
+    end
+  end
+
+  initial begin : main
+    string           fname, line, rest;
+    logic [2:0]      rm_recipe;
+    int              fd, lineno, nf, trailer_cnt, hk, rc;
+    logic [31:0]     trailer_crc;
+    logic [3:0]      f;
+    logic [63:0]     sd;
+    logic [31:0]     ly, bk, aa;
+    logic [7:0]      nn, s;
+    logic [K-1:0]    mm;
+    logic [32*K-1:0] tt;
+    logic [8*K-1:0]  pp;
+    bit              have_trailer;
+
+    have_trailer = 0; trailer_cnt = 0; lineno = 0; rm_recipe = mx_pkg::RM_RNE;
+    if (!$value$plusargs("mxv=%s", fname)) fname = MXV;
+    fd = $fopen(fname, "r");
+    if (fd == 0) $fatal(1, "mx_regen tb: cannot open vector file '%s'", fname);
+
+    repeat (3) @(posedge clk);
+    rst_n = 1'b1;
+    @(negedge clk);
+
+    while (!$feof(fd)) begin
+      line = "";
+      rc = $fgets(line, fd);
+      if (rc == 0) break;
+      lineno++;
+      if (line.len() < 2) continue;                      // empty line
+      if (line.substr(0, 1) == "//") begin
+        if (lineno == 1) begin                           // header: op, block, recipe
+          if (!has(line, "\"op\":\"regen\""))
+            $fatal(1, "mx_regen tb: %s is not an op=regen vector file", fname);
+          for (int i = 0; i + 7 < line.len(); i++) begin
+            if (line.substr(i, i + 7) == "\"block\":") begin
+              rest = line.substr(i + 8, line.len() - 1);
+              if ($sscanf(rest, "%d", hk) == 1 && hk != K)
+                $fatal(1, "mx_regen tb: file '%s' has block=%0d but the bench was built with K=%0d",
+                       fname, hk, K);
+            end
+          end
+          specials = mx_pkg::SP_NAN_SCALE; int8_full = 1'b0; flush = 1'b0;
+          if      (has(line, "\"recipe\":\"ocp\""))           scale_rule = mx_pkg::SR_FLOOR;
+          else if (has(line, "\"recipe\":\"exact-ceil\""))    scale_rule = mx_pkg::SR_CEIL;
+          else if (has(line, "\"recipe\":\"microxcaling\"")) begin
+            scale_rule = mx_pkg::SR_FLOOR; rm_recipe = mx_pkg::RM_RNA;
+          end else if (has(line, "\"recipe\":\"gfloat\"")) begin
+            scale_rule = mx_pkg::SR_FLOOR; specials = mx_pkg::SP_SATURATE; int8_full = 1'b1;
+          end else if (has(line, "\"recipe\":\"torchao-floor\"")) scale_rule = mx_pkg::SR_FLOOR;
+          else if (has(line, "\"recipe\":\"torchao-rceil\"")) scale_rule = mx_pkg::SR_RCEIL;
+          else if (has(line, "\"recipe\":\"torchao-even\"") || has(line, "\"recipe\":\"amd-quark-even\""))
+            scale_rule = mx_pkg::SR_EVEN;
+          else if (has(line, "\"recipe\":\"te\"")) begin
+            scale_rule = mx_pkg::SR_TE; specials = mx_pkg::SP_FINITE;
+          end else
+            $fatal(1, "mx_regen tb: %s: recipe not supported by mx_quant (supported: ocp exact-ceil microxcaling gfloat torchao-floor torchao-rceil torchao-even amd-quark-even te)", fname);
+          rm = rm_recipe;
+        end
+        if ($sscanf(line, "// end %d %h", trailer_cnt, trailer_crc) == 2) have_trailer = 1;
+        continue;
+      end
+      nf = $sscanf(line, "%h %h %h %h %h %h %h %h %h %h", f, sd, ly, bk, nn, aa, mm, tt, s, pp);
+      if (nf != 10) $fatal(1, "mx_regen tb: %s:%0d: malformed data line: %s", fname, lineno, line);
+      if (f > 4'd5 || nn == 8'd0 || nn > 8'd16)
+        $fatal(1, "mx_regen tb: %s:%0d: FMT must be 0..5 and N 1..16: %s", fname, lineno, line);
+
+      if (!FMT_EN[f[2:0]] || int'(nn) > NT) begin       // a format or draw count this build leaves out
+        n_skip++;
+        continue;
+      end
+
+      // drive one block (inputs change on the falling edge)
+      fmt      = f[2:0];
+      seed     = sd;
+      layer    = ly;
+      blk      = bk;
+      init_n   = nn[4:0];
+      init_a   = aa;
+      tmask    = mm;
+      tval     = tt;
+      in_valid = 1'b1;
+      exp_s[wr_ptr]   = s;
+      exp_p[wr_ptr]   = unpack(pp, f);
+      exp_ln[wr_ptr]  = lineno;
+      exp_cyc[wr_ptr] = cycle;
+      wr_ptr = (wr_ptr + 1) % QD;
+      n_vec++;
+      @(negedge clk);
+    end
+    $fclose(fd);
+    in_valid = 1'b0;
+    repeat (mx_pkg::REGEN_LATENCY + 4) @(negedge clk);
+
+    if (n_checked != n_vec) begin
+      $display("ERROR: %0d vectors driven but %0d results seen", n_vec, n_checked);
+      n_mis += n_vec - n_checked;
+    end
+    if (n_lat_err != 0) begin
+      $display("ERROR: %0d results did not arrive after REGEN_LATENCY=%0d cycles", n_lat_err,
+               mx_pkg::REGEN_LATENCY);
+      n_mis += n_lat_err;
+    end
+    if (have_trailer && trailer_cnt != n_vec + n_skip) begin
+      $display("ERROR: trailer says %0d vectors, file has %0d", trailer_cnt, n_vec + n_skip);
+      n_mis++;
+    end
+    if (!have_trailer) $display("WARNING: no '// end COUNT CHECKSUM' trailer in %s", fname);
+    if (n_skip != 0) $display("note: %0d vectors with N > NT=%0d or a format outside FMT_EN=%b skipped", n_skip, NT, FMT_EN);
+    $display("mx_regen tb: %0d vectors, %0d mismatches (K=%0d, NT=%0d, LATENCY=%0d, rule=%0d specials=%0d int8_full=%0d rm=%0d, %s)",
+             n_vec, n_mis, K, NT, mx_pkg::REGEN_LATENCY, scale_rule, specials, int8_full, rm, fname);
+    if (n_mis != 0) $fatal(1, "mx_regen tb: FAILED");
+    $finish;
+  end
+endmodule
