@@ -6,6 +6,7 @@ using MxRef.Formats;
 using MxRef.Quantization;
 using MxRef.Vectors.Generation.Quantize;
 using MxRef.Vectors.Generation.Regen;
+using MxRef.Vectors.Generation.Decode;
 using MxRef.Vectors.Operations;
 
 namespace MxRef.Harness.Commands;
@@ -29,7 +30,7 @@ public static class VectorsCommand
 
     private static Command Gen()
     {
-        var op = new Option<string>("--op") { Description = "Operation: dot (default), quantize (FP32 blocks to MX blocks; --a gives the element formats) or regen (DropBack regenerated blocks, docs/dropback.md; --a, -k, --recipe, --max-terms).", DefaultValueFactory = _ => "dot" };
+        var op = new Option<string>("--op") { Description = "Operation: dot (default), quantize (FP32 blocks to MX blocks; --a gives the element formats) regen (DropBack regenerated blocks, docs/dropback.md; --a, -k, --recipe, --max-terms) or decode (a decode unit's blocks: --a, -r, -k, --out, --block-format).", DefaultValueFactory = _ => "dot" };
         var maxTerms = new Option<int>("--max-terms") { Description = "regen: the largest number of draws per weight (1: uniform initializers only, default; up to 16: Irwin-Hall too).", DefaultValueFactory = _ => 1 };
         var generator = GeneratorOptionSet.ForFiles();
         var policy = new QuantizationPolicyOptionSet(appliesTo: "quantize");
@@ -53,6 +54,8 @@ public static class VectorsCommand
         {
             if (r.GetValue(op) == "regen")
                 return Regen(r, generator, recipe, maxTerms, threads, json, file);
+            if (r.GetValue(op) == "decode")
+                return Decode(r, generator, json, file);
             if (r.GetValue(op) == "quantize" && r.GetValue(recipe) is { } recipeName)
                 return RecipeVectors.Generate(r, recipeName, r.GetValue(generator.Seed)!, r.GetValue(file)!, r.GetValue(json),
                     r.GetValue(generator.Random) ? r.GetValue(generator.Count) : 0);
@@ -70,7 +73,7 @@ public static class VectorsCommand
                 stdout.Write(r.GetValue(json) ? coverage.ToJson() : $"wrote {coverage.Vectors} quantize vectors to {path}\n" + coverage.ToText());
                 return Cli.ExitOk;
             }
-            if (r.GetValue(op) != "dot") throw new UsageException($"--op '{r.GetValue(op)}': valid: dot, quantize, regen");
+            if (r.GetValue(op) != "dot") throw new UsageException($"--op '{r.GetValue(op)}': valid: dot, quantize, regen, decode");
             var gen = new DotVectorGenerator(generator.Bind(r) with { ShardIndex = shard, ShardCount = shards });
             long vectors = gen.ShardEnd - gen.ShardStart;
             var report = GenerationRun.Write(gen, gen.Header(command), path, r.GetValue(threads), vectors >= 2_000_000 ? r.InvocationConfiguration.Error : null);
@@ -78,6 +81,42 @@ public static class VectorsCommand
             return Cli.ExitOk;
         });
         return cmd;
+    }
+
+    /// <summary><c>vectors gen --op decode</c>: decode-unit vectors (vectors/Generation/Decode).</summary>
+    private static int Decode(ParseResult r, GeneratorOptionSet generator, Option<bool> json, Option<string> file)
+    {
+        if (r.GetValue(generator.Exhaustive)) throw new UsageException("--exhaustive is for --op dot; decode runs take --corners and --random");
+        bool corners = r.GetValue(generator.Corners), random = r.GetValue(generator.Random);
+        if (!corners && !random) corners = random = true;
+        var formats = CliParse.ElementFormats(r.GetValue(generator.FormatsA)!, "--a");
+        var scale = StandardFormats.E8M0;
+        int k = generator.Block is null ? 32 : r.GetValue(generator.Block);
+        if (generator.BlockFormat is not null && r.GetValue(generator.BlockFormat) is { } name)
+        {
+            var f = CliParse.BlockFormat(name, "--block-format");
+            if (f.Microexponent is not null) throw new UsageException($"--block-format {f.Name}: decode vectors cover block formats with one scale level");
+            (formats, scale) = ([f.Element], f.Scale);
+            if (r.GetResult(generator.Block!) is null or { Implicit: true }) k = f.BlockSize;
+        }
+        var output = CliParse.Format(r.GetValue(generator.Output!)!, "--out");
+        if (!StandardFormats.Outputs.Contains(output)) throw new UsageException($"--out must be one of fp32, bf16, fp16 (got '{output.Name}')");
+        var (shard, shards) = generator.BindShard(r);
+        DecodeVectorGenerator gen;
+        try
+        {
+            gen = new DecodeVectorGenerator(new DecodeGeneratorOptions
+            {
+                Formats = formats, Modes = CliParse.VectorRoundingModes(r.GetValue(generator.Rounding)!), Block = k, Output = output, Scale = scale,
+                Seed = CliParse.Seed(r.GetValue(generator.Seed)!), Count = r.GetValue(generator.Count), Corners = corners, Random = random,
+                ShardIndex = shard, ShardCount = shards,
+            });
+        }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        var path = r.GetValue(file)!;
+        var coverage = DecodeRun.Write(gen, gen.Header(RecordedCommand(r.Tokens.Select(t => t.Value).ToList())), path);
+        r.InvocationConfiguration.Output.Write(r.GetValue(json) ? coverage.ToJson() : $"wrote {coverage.Vectors} decode vectors to {path}\n" + coverage.ToText());
+        return Cli.ExitOk;
     }
 
     /// <summary><c>vectors gen --op regen</c>: DropBack regeneration vectors (vectors/Generation/Regen).</summary>
@@ -120,6 +159,12 @@ public static class VectorsCommand
             foreach (var path in r.GetValue(files)!)
             {
                 var fileOp = ReadOrUsage(() => MxvReader.ReadHeader(path)).Op;
+                if (fileOp == MxvHeader.OpDecode)
+                {
+                    var decode = ReadOrUsage(() => DecodeRun.Stats(path));
+                    stdout.Write(asJson ? decode.ToJson() : $"{path}:\n" + decode.ToText());
+                    continue;
+                }
                 if (fileOp == MxvHeader.OpRegen)
                 {
                     var regen = ReadOrUsage(() => MxvStats.Regen(path));

@@ -74,6 +74,16 @@ public static class DecodeLine
           .Append(v.Scale.ToString("x2")).Append(' ').Append(buf);
     }
 
+    /// <summary>A complete file line <c>F RM S A D FLAGS</c> (no newline).</summary>
+    public static string FormatLine(DecodeVector v, NumberFormat output)
+    {
+        var sb = new StringBuilder();
+        AppendInputs(sb, v);
+        sb.Append(' ');
+        AppendResults(sb, v.D, output);
+        return sb.Append(' ').Append(v.Flags.ToString("x2")).ToString();
+    }
+
     /// <summary>The answer of the streaming oracle and the expected fields of a file line: <c>D FLAGS</c>.</summary>
     public static string FormatResult(ReadOnlySpan<uint> d, byte flags, NumberFormat output)
     {

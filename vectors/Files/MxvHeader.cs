@@ -14,9 +14,9 @@ namespace MxRef.Vectors.Files;
 public sealed record MxvHeader
 {
     public const string Magic = "// mxref-vectors 1 ";
-    public const string OpDot = "dot", OpQuantize = "quantize", OpRegen = "regen";
+    public const string OpDot = "dot", OpQuantize = "quantize", OpRegen = "regen", OpDecode = "decode";
 
-    /// <summary><c>dot</c>, <c>quantize</c> or <c>regen</c>.</summary>
+    /// <summary><c>dot</c>, <c>quantize</c>, <c>regen</c> or <c>decode</c>.</summary>
     public string Op { get; init; } = OpDot;
     /// <summary>Block size k (elements per operand).</summary>
     public int Block { get; init; } = 32;
@@ -85,10 +85,10 @@ public sealed record MxvHeader
             ["op"] = Op,
             ["block"] = Block,
         };
-        if (Op == OpDot)
+        if (Op == OpDot || Op == OpDecode)
         {
             o["output"] = Output;
-            o["acc"] = Accumulation;
+            if (Op == OpDot) o["acc"] = Accumulation;
             if (BlockFormat is not null) o["block_format"] = BlockFormat;
             if (Scale is not null) o["scale"] = Scale;
             if (Profile is not null) o["profile"] = Profile;
@@ -154,7 +154,7 @@ public sealed record MxvHeader
         }
 
         var op = Str("op", null);
-        if (op != OpDot && op != OpQuantize && op != OpRegen) throw new MxvFormatException(file, 1, "header.op", $"op '{op}' is not 'dot', 'quantize' or 'regen'");
+        if (op != OpDot && op != OpQuantize && op != OpRegen && op != OpDecode) throw new MxvFormatException(file, 1, "header.op", $"op '{op}' is not 'dot', 'quantize', 'regen' or 'decode'");
         var block = Int("block") ?? throw new MxvFormatException(file, 1, "header.block", "missing required field 'block'");
         if (block is < 1 or > 4096) throw new MxvFormatException(file, 1, "header.block", $"block {block} is outside 1..4096");
         ulong? seed = null;
@@ -175,7 +175,7 @@ public sealed record MxvHeader
             BlockFormat = o["block_format"] is null ? null : Str("block_format", null), Scale = o["scale"] is null ? null : Str("scale", null),
             Profile = o["profile"] is null ? null : Str("profile", null),
         };
-        if (op == OpDot)
+        if (op == OpDot || op == OpDecode)
         {
             if (StandardFormats.TryParse(h.Output) is not { } f || !StandardFormats.Outputs.Contains(f))
                 throw new MxvFormatException(file, 1, "header.output", $"output '{h.Output}' is not one of fp32, bf16, fp16");
@@ -183,8 +183,10 @@ public sealed record MxvHeader
                 throw new MxvFormatException(file, 1, "header.acc", $"acc '{h.Accumulation}' is not one of {AccumulationModel.ValidNames}");
             if (h.BlockFormat is not null && MxRef.Formats.BlockFormat.TryParse(h.BlockFormat) is not { } bf)
                 throw new MxvFormatException(file, 1, "header.block_format", $"block_format '{h.BlockFormat}' is not a block format; valid: {MxRef.Formats.BlockFormat.ValidNames}");
-            if (h.Profile is not null && ImplementationProfile.TryParse(h.Profile, out string? profileError) is null)
+            if (h.Profile is not null && ImplementationProfile.TryParse(h.Profile, out string? profileError) is not { } parsedProfile)
                 throw new MxvFormatException(file, 1, "header.profile", profileError!);
+            if (op == OpDecode && h.Profile is not null && MxDecode.CheckProfile(h.ImplementationProfile) is { } decodeError)
+                throw new MxvFormatException(file, 1, "header.profile", decodeError);
             if (h.Scale is not null && !StandardFormats.Scales.Any(s => s.Name == h.Scale))
                 throw new MxvFormatException(file, 1, "header.scale", $"scale '{h.Scale}' is not a scale format; valid: {string.Join(", ", StandardFormats.Scales.Select(s => s.Name))}");
         }

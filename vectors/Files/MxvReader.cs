@@ -85,6 +85,24 @@ public sealed class MxvReader : IDisposable
         return true;
     }
 
+    /// <summary>Reads the next decode vector (header op <c>decode</c>) with its expected results; false at the end, after the trailer is verified.</summary>
+    public bool ReadNext(DecodeVector v)
+    {
+        if (Header.Op != MxvHeader.OpDecode) throw new InvalidOperationException($"{File} holds '{Header.Op}' vectors, not decode vectors");
+        if (v.K != Header.Block) throw new ArgumentException($"the vector has k = {v.K}; {File} has block {Header.Block}");
+        if (!NextDataLine(out var line)) return false;
+        v.Scales = Header.Scales;
+        try
+        {
+            DecodeLine.Parse(line, v, withExpected: true, Header.OutputFormat);
+        }
+        catch (FieldException e)
+        {
+            throw new MxvFormatException(File, LineNumber, e.Field, e.Message);
+        }
+        return true;
+    }
+
     /// <summary>Reads the next regen vector (header op <c>regen</c>); false at the end, after the trailer is verified.</summary>
     public bool ReadNext(RegenVector r)
     {

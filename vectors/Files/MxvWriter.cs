@@ -64,6 +64,14 @@ public sealed class MxvWriter : IDisposable
         WriteDataLines(bytes, 1);
     }
 
+    /// <summary>Writes a decode vector with its expected results (header op <c>decode</c>).</summary>
+    public void WriteDecode(DecodeVector v)
+    {
+        if (Header.Op != MxvHeader.OpDecode) throw new InvalidOperationException("the file's op is not decode");
+        if (v.K != Header.Block) throw new ArgumentException($"vector has k = {v.K}, the file's block is {Header.Block}");
+        WriteDataLines(Encoding.ASCII.GetBytes(DecodeLine.FormatLine(v, Header.OutputFormat) + "\n"), 1);
+    }
+
     /// <summary>Writes a regen vector (header op <c>regen</c>).</summary>
     public void WriteRegen(RegenVector r)
     {

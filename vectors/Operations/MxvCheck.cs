@@ -44,6 +44,7 @@ public static class MxvCheck
         {
             MxvHeader.OpQuantize => Quantize(reader, path, maxReport, Keep),
             MxvHeader.OpRegen => Regen(reader, path, maxReport, Keep),
+            MxvHeader.OpDecode => Decode(reader, path, maxReport, Keep),
             _ => Dot(reader, path, maxReport, Keep),
         };
         return new MxvCheckResult(path, reader.Count, differences, reported);
@@ -105,6 +106,29 @@ public static class MxvCheck
                 $"{path}:{reader.LineNumber}: file S={q.Scale:x2} P=[{string.Join(' ', q.P.Select(c => c.ToString("x2")))}], " +
                 $"{recipe.Name} S={t.Scales[0]:x2} P=[{string.Join(' ', t.Elements.Take(q.K).Select(c => c.ToString("x2")))}]\n" +
                 $"  {f.Name} V=[{string.Join(' ', q.V.Select(x => Codec.Show(StandardFormats.Fp32, x)))}]"));
+        }
+        return differences;
+    }
+
+    /// <summary>A decode file: every block re-decoded by the golden model under the header's output and profile.</summary>
+    private static long Decode(MxvReader reader, string path, int maxReport, Action<MxvDifference> keep)
+    {
+        var h = reader.Header;
+        var output = h.OutputFormat;
+        var profile = h.ImplementationProfile;
+        var v = new DecodeVector(h.Block);
+        var golden = new uint[h.Block];
+        long differences = 0;
+        while (reader.ReadNext(v))
+        {
+            byte flags = v.Evaluate(output, profile, golden);
+            if ((flags == v.Flags && golden.AsSpan().SequenceEqual(v.D)) || ++differences > maxReport) continue;
+            var sb = new System.Text.StringBuilder();
+            DecodeLine.AppendInputs(sb, v);
+            var lanes = Enumerable.Range(0, v.K).Where(i => golden[i] != v.D[i]).Take(4)
+                .Select(i => $"element {i}: {Codec.Show(v.Format, v.A[i])} x {v.Scales.Show(v.Scale)}: file {Codec.Show(output, v.D[i])}, model {Codec.Show(output, golden[i])}");
+            keep(new MxvDifference(reader.LineNumber, $"{path}:{reader.LineNumber}: {sb} ({v.Format.Name}, {v.Rounding.ShortName()} to {output.Name}): " +
+                $"flags file {v.Flags:x2}, model {flags:x2}\n  " + string.Join("\n  ", lanes)));
         }
         return differences;
     }

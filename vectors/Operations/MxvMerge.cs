@@ -48,6 +48,12 @@ public static class MxvMerge
     /// <summary>Parses a data line with the codec of the header's op (throws <see cref="FieldException"/>).</summary>
     private static Action<string> LineValidator(MxvHeader h)
     {
+        if (h.Op == MxvHeader.OpDecode)
+        {
+            var d = new DecodeVector(h.Block) { Scales = h.Scales };
+            var decodedTo = h.OutputFormat;
+            return line => DecodeLine.Parse(line, d, withExpected: true, decodedTo);
+        }
         if (h.Op == MxvHeader.OpRegen)
         {
             var r = new RegenVector(h.Block);
