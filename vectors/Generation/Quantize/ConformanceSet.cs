@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MxRef.Formats;
 using MxRef.Quantization;
+using MxRef.Rounding;
 using MxRef.Random;
 using MxRef.Vectors.Files;
 using MxRef.Vectors.Tensors;
