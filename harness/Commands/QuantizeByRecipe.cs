@@ -74,24 +74,12 @@ internal static class QuantizeByRecipe
         return recipe;
     }
 
-    /// <summary>
-    /// The input values: a file (an <c>.npy</c> when it starts with the NumPy magic, otherwise text) or standard input
-    /// (text). Text has shape (n,).
-    /// </summary>
+    /// <summary>The input values: a file (<see cref="Fp32Input"/>: .npy or text) or standard input (text).</summary>
     public static Fp32Tensor ReadInput(string? path)
     {
         try
         {
-            if (path is null)
-            {
-                var bits = Fp32Text.Parse(Encoding.UTF8.GetBytes(Console.In.ReadToEnd()).AsMemory(), "standard input");
-                return new Fp32Tensor(bits, [bits.Length], NpyDType.Float32);
-            }
-            if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return Npy.ReadFp32(path);
-            var bytes = File.ReadAllBytes(path);
-            if (Npy.HasMagic(bytes)) return Npy.ReadFp32(bytes, path);
-            var values = Fp32Text.Parse(bytes.AsMemory(), path);
-            return new Fp32Tensor(values, [values.Length], NpyDType.Float32);
+            return path is null ? Fp32Input.ReadText(Console.In, "standard input") : Fp32Input.Read(path);
         }
         catch (TensorFileException e)
         {

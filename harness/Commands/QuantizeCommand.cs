@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using MxRef.Formats;
+using MxRef.Harness.Options;
 using MxRef.Quantization;
 using MxRef.Vectors.Tensors;
 using MxRef.Vectors.Text;
@@ -26,10 +27,7 @@ public static class QuantizeCommand
         var elem = new Option<string?>("--elem") { Description = "Older spelling with explicit policy options: element format e4m3, e5m2, e3m2, e2m3, e2m1, int8, or mx9, mx6, mx4, bdr-K1-D1-K2-D2-M." };
         var block = new Option<int?>("--block", "-k") { Description = "Block size k (default 32; for MX9/MX6/MX4 their 16; a multiple of the sub-block size)." };
         var rounding = new Option<string>("--rounding", "-r") { Description = "Element rounding: rne (default), rtz, rdn, rup, rna, rto, sr.", DefaultValueFactory = _ => "rne" };
-        var scaleRule = new Option<string>("--scale-rule") { Description = "floor (default, OCP) or ceil (smallest scale with no saturation).", DefaultValueFactory = _ => "floor" };
-        var specials = new Option<string>("--specials") { Description = "NaN/Inf in a block: nan-scale (default, scale 0xFF), preserve, saturate.", DefaultValueFactory = _ => "nan-scale" };
-        var int8 = new Option<string>("--int8") { Description = "MXINT8 range: symmetric (default, +-127/64) or full (-2 allowed).", DefaultValueFactory = _ => "symmetric" };
-        var flush = new Option<bool>("--flush-subnormal-inputs") { Description = "FP32 subnormal inputs become zeros of the same sign." };
+        var policyOptions = new QuantizationPolicyOptionSet();
         var srSeed = new Option<ulong>("--sr-seed") { Description = "For --rounding sr: seed of the MxRandom generator (default 0); input i takes the top n bits of its i-th output.", DefaultValueFactory = _ => 0UL };
         var srWidth = new Option<int>("--sr-width") { Description = "For --rounding sr: random bits per element, 1..31 (default 8).", DefaultValueFactory = _ => 8 };
         var input = new Option<string?>("--input", "-i") { Description = "Read the values from FILE (text, or a float32/bfloat16 .npy) instead of standard input (text)." };
@@ -43,8 +41,13 @@ public static class QuantizeCommand
             "Example: echo '957 960 902.4' | mxref quantize --format mxfp8-e4m3 --recipe ocp\n" +
             "         mxref quantize --format nvfp4 --recipe nvfp4-torchao -i x.npy -o x.nvfp4 --values")
         {
-            format, recipe, output, tensorScale, twoD, elem, block, rounding, scaleRule, specials, int8, flush, srSeed, srWidth, input, values,
+            format, recipe, output, tensorScale, twoD, elem, block, rounding,
         };
+        policyOptions.AddTo(cmd);
+        cmd.Add(srSeed);
+        cmd.Add(srWidth);
+        cmd.Add(input);
+        cmd.Add(values);
         cmd.SetAction(r =>
         {
             if (r.GetValue(format) is not null && r.GetValue(elem) is not null) throw new UsageException("give --format or --elem, not both");
@@ -54,14 +57,10 @@ public static class QuantizeCommand
                     if (r.GetResult(o) is { Implicit: false }) throw new UsageException($"{o.Name} needs --format");
             if (r.GetValue(format) is { } formatName)
                 return QuantizeByRecipe.Run(r, formatName, r.GetValue(recipe), r.GetValue(block), r.GetValue(input), r.GetValue(output),
-                    r.GetValue(tensorScale), r.GetValue(twoD), r.GetValue(values), r.GetValue(flush));
-            var policy = new QuantizationPolicy
+                    r.GetValue(tensorScale), r.GetValue(twoD), r.GetValue(values), r.GetValue(policyOptions.FlushSubnormalInputs));
+            var policy = policyOptions.Bind(r) with
             {
                 Rounding = CliParse.Rounding(r.GetValue(rounding)!),
-                ScaleRule = PolicyNames.ParseScaleRule(r.GetValue(scaleRule)!) ?? throw new UsageException($"unknown --scale-rule '{r.GetValue(scaleRule)}'; valid: floor, ceil"),
-                Specials = PolicyNames.ParseSpecials(r.GetValue(specials)!) ?? throw new UsageException($"unknown --specials '{r.GetValue(specials)}'; valid: nan-scale, preserve, saturate"),
-                IntegerRange = PolicyNames.ParseIntegerRange(r.GetValue(int8)!) ?? throw new UsageException($"unknown --int8 '{r.GetValue(int8)}'; valid: symmetric, full"),
-                FlushSubnormalInputs = r.GetValue(flush),
                 StochasticSeed = r.GetValue(srSeed),
                 StochasticWidth = r.GetValue(srWidth),
             };

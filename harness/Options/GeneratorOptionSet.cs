@@ -111,7 +111,7 @@ public sealed class GeneratorOptionSet
         if (!corners && !random) corners = random = true;
         return new QuantizeGeneratorOptions
         {
-            Formats = CliParse.ElementFormatCodes(r.GetValue(FormatsA)!, "--a"),
+            Formats = CliParse.ElementFormats(r.GetValue(FormatsA)!, "--a"),
             Modes = CliParse.VectorRoundingModes(r.GetValue(Rounding)!),
             Block = Block is null ? 32 : r.GetValue(Block),
             Policy = policy,

@@ -81,8 +81,25 @@ public static class BlockQuantizer
         var policy = recipe.PolicyFor(options.Policy);
         int k = format.BlockSize;
         var random = options.RandomBits.Span;
+        if (!format.HasMicroexponents)
+        {
+            // One plan for the tensor, codes written straight into the result; blocks in input order, so the drawn
+            // stochastic bits follow the input index whatever the row layout (docs/quantization.md).
+            var plan = new MxPlan(format.Element, policy);
+            var stochastic = new StochasticBits(policy, random, fp32.Length, k);
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < perRow; c++)
+                {
+                    int start = r * rowLength + c * k, count = Math.Min(k, rowLength - c * k), b = r * perRow + c;
+                    scales[b] = plan.QuantizeBlock(fp32.Slice(start, count), elements.AsSpan(b * k, k), stochastic.ForBlock(start, count));
+                }
+            return;
+        }
+        // Rows of whole blocks are one run of blocks (a call per tensor); otherwise one run per row, each padded.
+        bool whole = rowLength % k == 0;
+        int runs = whole ? (rows > 0 ? 1 : 0) : rows, runLength = whole ? rows * rowLength : rowLength, runBlocks = whole ? rows * perRow : perRow;
         uint[]? drawn = null;
-        if (policy.Rounding == RoundingMode.Stochastic && random.IsEmpty && rows > 1)
+        if (policy.Rounding == RoundingMode.Stochastic && random.IsEmpty && runs > 1)
         {
             // Input i takes the i-th draw whatever the row layout (docs/quantization.md).
             drawn = new uint[fp32.Length];
@@ -90,21 +107,18 @@ public static class BlockQuantizer
             for (int i = 0; i < drawn.Length; i++) drawn[i] = (uint)rng.NextBits(policy.StochasticWidth);
             random = drawn;
         }
-        uint[] codes = ArrayPool<uint>.Shared.Rent(perRow * k);
+        uint[] codes = ArrayPool<uint>.Shared.Rent(runBlocks * k);
         try
         {
-            for (int r = 0; r < rows; r++)
+            for (int r = 0; r < runs; r++)
             {
-                var row = fp32.Slice(r * rowLength, rowLength);
-                var rowRandom = random.IsEmpty ? default : random.Slice(r * rowLength, rowLength);
-                var rowScales = scales.AsSpan(r * perRow, perRow);
-                var rowCodes = codes.AsSpan(0, perRow * k);
-                if (format.HasMicroexponents)
-                    BdrQuantizer.Quantize(format, row, policy, rowScales, micro.AsSpan(r * perRow * format.SubBlocks, perRow * format.SubBlocks), rowCodes, rowRandom);
-                else
-                    MxQuantizer.Quantize(format.Element, row, k, policy, rowScales, rowCodes, rowRandom);
-                var target = elements.AsSpan(r * perRow * k, perRow * k);
-                for (int i = 0; i < target.Length; i++) target[i] = (byte)rowCodes[i];
+                var run = fp32.Slice(r * runLength, runLength);
+                var runRandom = random.IsEmpty ? default : random.Slice(r * runLength, runLength);
+                var runCodes = codes.AsSpan(0, runBlocks * k);
+                BdrQuantizer.Quantize(format, run, policy, scales.AsSpan(r * runBlocks, runBlocks),
+                    micro.AsSpan(r * runBlocks * format.SubBlocks, runBlocks * format.SubBlocks), runCodes, runRandom);
+                var target = elements.AsSpan(r * runBlocks * k, runBlocks * k);
+                for (int i = 0; i < target.Length; i++) target[i] = (byte)runCodes[i];
             }
         }
         finally

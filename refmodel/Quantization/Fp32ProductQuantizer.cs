@@ -60,7 +60,23 @@ internal sealed class Fp32ProductQuantizer
         // TE exp2f_rcp: `(biased_exp == 0) ? 1 : ...` — the 2^−127 scale multiplies by 1, not 2^127.
         if (_recipe.ScaleRule == ScaleRuleKind.TransformerEngine && code == 0) s = 0;
         float reciprocal = MathF.ScaleB(1f, -s); // 2^−s, exact in FP32 for s in [−127, 127] (2^−127 is a subnormal)
-        for (int i = 0; i < x.Length; i++) codes[i] = (byte)Element(x[i], s, reciprocal);
+        if (_table is { HasBlockView: true })
+        {
+            // As MxPlan: the table for every input first, then the inputs it does not cover through Element.
+            var rows = _table.RowsFor(s);
+            bool allCovered = true;
+            for (int i = 0; i < x.Length; i++)
+            {
+                uint b = x[i];
+                codes[i] = (byte)rows.Round(b);
+                allCovered &= Covered(b, s);
+            }
+            if (!allCovered)
+                for (int i = 0; i < x.Length; i++)
+                    if (!Covered(x[i], s)) codes[i] = (byte)Element(x[i], s, reciprocal);
+        }
+        else
+            for (int i = 0; i < x.Length; i++) codes[i] = (byte)Element(x[i], s, reciprocal);
         return (byte)code;
     }
 
@@ -73,15 +89,16 @@ internal sealed class Fp32ProductQuantizer
     /// </summary>
     private uint Amax(ReadOnlySpan<uint> x)
     {
-        uint max = 0;
-        bool nan = false;
+        uint max = BlockScan.MaxMagnitude(x);
+        if (max <= InfinityBits) return max; // no NaN: the vector maximum is the amax
+        if (_recipe.ScaleRule != ScaleRuleKind.TransformerEngine) return Fp32QuietNan;
+        max = 0;
         foreach (uint b in x)
         {
             uint a = b & AbsMask;
-            if (a > InfinityBits) nan = true;
-            else if (a > max) max = a;
+            if (a <= InfinityBits && a > max) max = a;
         }
-        return nan && _recipe.ScaleRule != ScaleRuleKind.TransformerEngine ? Fp32QuietNan : max;
+        return max;
     }
 
     private const uint Fp32QuietNan = MxQuantizer.Fp32QuietNan;
@@ -171,14 +188,22 @@ internal sealed class Fp32ProductQuantizer
     private uint Element(uint b, int s, float reciprocal)
     {
         uint a = b & AbsMask;
-        int field = (int)(a >> Fp32MantissaBits);
-        // A normal input whose product stays normal: the product is exact, the memoized core rounds v / 2^s.
-        if (_table is not null && field != 0 && field != BlockScan.Fp32ExponentFieldMax && field - s >= 1 && field - s < BlockScan.Fp32ExponentFieldMax)
-            return _table.Round(b, s);
+        if (_table is not null && Covered(b, s)) return _table.Round(b, s);
         if (a > InfinityBits) return _element.HasNan ? _element.CanonicalNanCode : 0u; // TE: a NaN element (fmaxf skipped it)
         if (a == InfinityBits) return RoundingCore.MaxFiniteCode(_element, (int)b < 0, _ctx); // satfinite
         float product = BitConverter.UInt32BitsToSingle(b) * reciprocal; // FP32 multiply: rounds an FP32 subnormal product
         return CastFp32(BitConverter.SingleToUInt32Bits(product));
+    }
+
+    /// <summary>
+    /// A normal input whose product with 2^−s stays normal: the product is exact, so the memoized core's rounding of
+    /// v / 2^s is the cast of the FP32 product.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool Covered(uint b, int s)
+    {
+        int field = (int)((b & AbsMask) >> Fp32MantissaBits);
+        return (uint)(field - 1) < BlockScan.Fp32ExponentFieldMax - 1 && (uint)(field - s - 1) < BlockScan.Fp32ExponentFieldMax - 1;
     }
 
     private uint CastFp32(uint p)

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using MxRef.Formats;
 using MxRef.Rounding;
 
@@ -15,6 +17,8 @@ internal sealed class MxPlan
     private readonly int _scaleBias;
     private readonly byte _nanScale;
     private readonly RoundingTable? _table;
+    private int _lastShared = int.MinValue;
+    private byte _lastScaleCode;
 
     public MxPlan(NumberFormat element, QuantizationPolicy policy)
     {
@@ -31,8 +35,11 @@ internal sealed class MxPlan
         _table = RoundingTable.For(element, _ctx);
     }
 
-    /// <summary>Quantizes one block (x.Length ≤ k values) into k codes, returns the scale code.</summary>
-    public byte QuantizeBlock(ReadOnlySpan<uint> x, Span<uint> codes, ReadOnlySpan<uint> random)
+    /// <summary>
+    /// Quantizes one block (x.Length ≤ k values) into k codes (<typeparamref name="T"/>: <c>uint</c> for the span API,
+    /// <c>byte</c> for <see cref="QuantizedTensor"/>), returns the scale code.
+    /// </summary>
+    public byte QuantizeBlock<T>(ReadOnlySpan<uint> x, Span<T> codes, ReadOnlySpan<uint> random) where T : unmanaged, IBinaryInteger<T>
     {
         bool flush = _policy.FlushSubnormalInputs;
         var scan = BlockScan.Of(x, flush);
@@ -45,30 +52,50 @@ internal sealed class MxPlan
         int shared = scan.HasInfinity && _policy.Specials == SpecialsPolicy.Saturate
             ? _scaleBias
             : BlockScan.SharedExponent(scan.MaxFinite, _emax, _policy.ScaleRule, _ceilLimit, _scaleBias);
-        var f = _element;
-        var ctx = _ctx;
-        bool stochastic = !random.IsEmpty;
         var table = _table;
-        for (int i = 0; i < x.Length; i++)
+        if (table is { HasBlockView: true } && random.IsEmpty)
         {
-            uint b = x[i];
-            uint a = b & BlockScan.AbsMask;
-            if (a - BlockScan.MinNormalBits < BlockScan.InfinityBits - BlockScan.MinNormalBits && table is not null)
-            {
-                codes[i] = table.Round(b, shared); // normal input: the core's result, memoized
-                continue;
-            }
-            if (a >= BlockScan.InfinityBits)
-            {
-                codes[i] = SpecialCode(b);
-                continue;
-            }
-            var (sig, exp) = BlockScan.Split(b, flush);
-            if (stochastic) ctx = ctx with { RandomBits = random[i] };
-            codes[i] = RoundingCore.Round(f, (int)b < 0, sig, exp - shared, false, ctx).Code;
+            // Deterministic rounding: every input through the block's rows of the memoized core (a loop without calls
+            // or per-value tests), then, unless the scan found only FP32 normals, the others through the core.
+            var rows = table.RowsFor(shared);
+            var block = codes[..x.Length];
+            for (int i = 0; i < block.Length; i++) block[i] = T.CreateTruncating(rows.Round(x[i]));
+            if (!scan.AllNormal)
+                for (int i = 0; i < block.Length; i++)
+                    if (!IsNormal(x[i])) block[i] = T.CreateTruncating(Other(x[i], shared, default));
         }
-        codes[x.Length..].Clear(); // padding: +0
-        return (byte)_scale.FromExponent(shared);
+        else
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                uint b = x[i];
+                codes[i] = T.CreateTruncating(IsNormal(b) && table is not null
+                    ? table.Round(b, shared) // normal input: the core's result, memoized
+                    : Other(b, shared, random.IsEmpty ? default : random[i]));
+            }
+        }
+        if (x.Length < codes.Length) codes[x.Length..].Clear(); // padding: +0
+        return shared == _lastShared ? _lastScaleCode : ScaleCode(shared);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsNormal(uint b) => (b & BlockScan.AbsMask) - BlockScan.MinNormalBits < BlockScan.InfinityBits - BlockScan.MinNormalBits;
+
+    /// <summary>An input the table does not cover (zero, FP32 subnormal, Inf, NaN, or any input under sr): the core.</summary>
+    private uint Other(uint b, int shared, uint? randomBits)
+    {
+        if ((b & BlockScan.AbsMask) >= BlockScan.InfinityBits) return SpecialCode(b);
+        var (sig, exp) = BlockScan.Split(b, _policy.FlushSubnormalInputs);
+        var ctx = randomBits is { } r ? _ctx with { RandomBits = r } : _ctx;
+        return RoundingCore.Round(_element, (int)b < 0, sig, exp - shared, false, ctx).Code;
+    }
+
+    /// <summary>The scale code of a shared exponent, remembered for the next block (neighbouring blocks often share it).</summary>
+    private byte ScaleCode(int shared)
+    {
+        _lastScaleCode = (byte)_scale.FromExponent(shared);
+        _lastShared = shared;
+        return _lastScaleCode;
     }
 
     /// <summary>Whether a block with NaN/Inf keeps a finite scale under the policy (see <see cref="SpecialsPolicy"/>).</summary>

@@ -25,7 +25,7 @@ internal sealed class Nvfp4Quantizer
     private static readonly float ScaleMinNormal = MathF.ScaleB(1f, ScaleFormat.Emin);
 
     private readonly Recipe _recipe;
-    private readonly RoundingTable? _table = RoundingTable.For(Element, Rne);
+    private static readonly RoundingTable? Table = RoundingTable.For(Element, Rne);
 
     /// <summary>torchao / cuDNN: the decode scale; TE: S_enc (the encode scale).</summary>
     private readonly float _tensorScale;
@@ -137,8 +137,10 @@ internal sealed class Nvfp4Quantizer
             return (byte)code;
         }
         float total = _tensorScale * ScaleValue(code);
+        Span<uint> data = x.Length <= 256 ? stackalloc uint[x.Length] : new uint[x.Length];
         for (int i = 0; i < x.Length; i++)
-            codes[i] = (byte)CastElement(TorchClamp(BitConverter.UInt32BitsToSingle(x[i]) / total, -ElementMax, ElementMax));
+            data[i] = BitConverter.SingleToUInt32Bits(TorchClamp(BitConverter.UInt32BitsToSingle(x[i]) / total, -ElementMax, ElementMax));
+        CastElements(data, codes);
         return (byte)code;
     }
 
@@ -152,8 +154,10 @@ internal sealed class Nvfp4Quantizer
         float decode = BitConverter.UInt32BitsToSingle(amaxBits) * _teEncodeOverMax;
         uint code = CastScale(decode, Rne);
         float scaleReciprocal = FminF(1f / (ScaleValue(code) * _teDecode), float.MaxValue);
+        Span<uint> data = x.Length <= 256 ? stackalloc uint[x.Length] : new uint[x.Length];
         for (int i = 0; i < x.Length; i++)
-            codes[i] = (byte)CastElement(BitConverter.UInt32BitsToSingle(x[i]) * scaleReciprocal);
+            data[i] = BitConverter.SingleToUInt32Bits(BitConverter.UInt32BitsToSingle(x[i]) * scaleReciprocal);
+        CastElements(data, codes);
         return (byte)code;
     }
 
@@ -195,19 +199,49 @@ internal sealed class Nvfp4Quantizer
                 continue;
             }
             var (v, vExp) = BlockScan.Split(b, false);
-            codes[i] = (byte)Quotient(Element, negative, v, vExp, den, denExp, Rne);
+            codes[i] = (byte)ElementQuotient(negative, v, vExp, den, denExp);
         }
         return (byte)code;
     }
 
-    /// <summary>(num·2^numExp) / (den·2^denExp) rounded once: a 64-bit-extended integer quotient, the remainder as sticky.</summary>
+    /// <summary>
+    /// (num·2^numExp) / (den·2^denExp) rounded once: an integer quotient of num shifted left, the remainder as sticky.
+    /// Here num is an FP32 significand (≤ 24 bits) and den at most 28 bits, so num·2^(63 − bits(num)) / den keeps at
+    /// least 35 quotient bits, more than the rounding core needs for a 4-bit significand plus its round bit; a wider
+    /// den takes the 128-bit quotient.
+    /// </summary>
     private static uint Quotient(NumberFormat f, bool negative, ulong num, int numExp, ulong den, int denExp, in RoundingContext ctx)
     {
         if (num == 0) return RoundingCore.Round(f, negative, 0, 0, false, ctx).Code;
+        if (den < 1UL << 32)
+        {
+            int shift = System.Numerics.BitOperations.LeadingZeroCount(num) - 1;
+            ulong n64 = num << shift, q64 = n64 / den;
+            return RoundingCore.Round(f, negative, q64, numExp - shift - denExp, n64 - q64 * den != 0, ctx).Code;
+        }
         UInt128 n = (UInt128)num << 64;
         UInt128 q = n / den;
         bool sticky = n % den != 0;
         return RoundingCore.RoundWide(f, negative, q, numExp - 64 - denExp, sticky, ctx).Code;
+    }
+
+    /// <summary>
+    /// <see cref="Quotient"/> into E2M1 through the memoized core: the quotient, normalized to a 24-bit significand with
+    /// the remainder and lower bits as one sticky bit, is an FP32 normal pattern with the same sign, binade, key and
+    /// sticky bits, which is all the table's entry depends on. A quotient outside the FP32 normal range goes to the core.
+    /// </summary>
+    private static uint ElementQuotient(bool negative, ulong num, int numExp, ulong den, int denExp)
+    {
+        if (num == 0 || den >= 1UL << 32 || Table is not { HasBlockView: true }) return Quotient(Element, negative, num, numExp, den, denExp, Rne);
+        int shift = System.Numerics.BitOperations.LeadingZeroCount(num) - 1;
+        ulong n = num << shift, q = n / den;
+        int msb = 63 - System.Numerics.BitOperations.LeadingZeroCount(q); // ≥ 34 (see Quotient)
+        int e = numExp - shift - denExp + msb;
+        if (e is < -126 or > 127) return Quotient(Element, negative, num, numExp, den, denExp, Rne);
+        ulong below = q & ((1UL << (msb - 23)) - 1);
+        uint bits = (negative ? 0x80000000u : 0) | (uint)(e + BlockScan.Fp32Bias) << 23 | (uint)(q >> (msb - 23)) & 0x7FFFFF
+            | (below != 0 || n - q * den != 0 ? 1u : 0u);
+        return Table.RowsFor(0).Round(bits);
     }
 
     /// <summary><c>torch.clamp</c>: a NaN stays NaN.</summary>
@@ -226,14 +260,39 @@ internal sealed class Nvfp4Quantizer
     public static float ScaleValue(uint code) =>
         Codec.IsNaN(code) ? float.NaN : MathF.ScaleB(Codec.Significand(code), Codec.Exponent(code));
 
+    /// <summary>
+    /// <see cref="CastElement"/> of each FP32 pattern: the memoized core's rows for every value first (a loop without
+    /// calls), then the core for the values that are not FP32 normals.
+    /// </summary>
+    private static void CastElements(ReadOnlySpan<uint> values, Span<byte> codes)
+    {
+        if (Table is not { HasBlockView: true })
+        {
+            for (int i = 0; i < values.Length; i++) codes[i] = (byte)CastElement(BitConverter.UInt32BitsToSingle(values[i]));
+            return;
+        }
+        var rows = Table.RowsFor(0);
+        bool allNormal = true;
+        for (int i = 0; i < values.Length; i++)
+        {
+            uint b = values[i];
+            codes[i] = (byte)rows.Round(b);
+            allNormal &= (b & AbsMask) - BlockScan.MinNormalBits < InfinityBits - BlockScan.MinNormalBits;
+        }
+        if (!allNormal)
+            for (int i = 0; i < values.Length; i++)
+                if ((values[i] & AbsMask) - BlockScan.MinNormalBits >= InfinityBits - BlockScan.MinNormalBits)
+                    codes[i] = (byte)CastElement(BitConverter.UInt32BitsToSingle(values[i]));
+    }
+
     /// <summary>An FP32 value → E2M1 (RNE, saturating) through the rounding core; NaN → 0 (documented).</summary>
-    private uint CastElement(float v)
+    private static uint CastElement(float v)
     {
         uint b = BitConverter.SingleToUInt32Bits(v);
         uint a = b & AbsMask;
         if (a > InfinityBits) return 0;
         if (a >= InfinityBits) return RoundingCore.MaxFiniteCode(Element, (int)b < 0, Rne);
-        if (_table is not null && a >= BlockScan.MinNormalBits) return _table.Round(b, 0);
+        if (Table is not null && a >= BlockScan.MinNormalBits) return Table.Round(b, 0);
         var (sig, exp) = BlockScan.Split(b, false);
         return RoundingCore.Round(Element, (int)b < 0, sig, exp, false, Rne).Code;
     }

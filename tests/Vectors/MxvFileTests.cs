@@ -189,7 +189,7 @@ public class QuantizeLineTests : IDisposable
     public void QuantizeVectorsRoundTrip()
     {
         var path = _files.PathOf("q.mxv");
-        var q = new QuantizeVector(2) { Format = 4, Rounding = 5, Scale = 0x7e };
+        var q = new QuantizeVector(2) { Format = StandardFormats.E2M1, Rounding = MxRef.Rounding.RoundingMode.ToOdd, Scale = 0x7e };
         q.V[0] = 0x3f800000; q.V[1] = 0xc0c00000; q.P[0] = 0x2; q.P[1] = 0xf;
         using (var w = MxvWriter.Create(path, new MxvHeader { Op = MxvHeader.OpQuantize, Block = 2, Quantization = "ocp" }))
         {

@@ -18,7 +18,7 @@ public class MxvOperationsTests : IDisposable
 
     private static QuantizeGeneratorOptions Quantize(int shard = 0, int shards = 1) => new()
     {
-        Formats = [StandardFormats.ElementCode(StandardFormats.E4M3), StandardFormats.ElementCode(StandardFormats.E2M1)],
+        Formats = [StandardFormats.E4M3, StandardFormats.E2M1],
         Modes = [RoundingMode.NearestEven, RoundingMode.TowardZero],
         Block = 4, Seed = 11, Count = 300, Corners = true, Random = true,
         Policy = QuantizationPolicy.Default with { ScaleRule = ScaleRule.Ceil },

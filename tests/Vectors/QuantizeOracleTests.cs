@@ -1,4 +1,5 @@
 using MxRef.Vectors.Files;
+using MxRef.Formats;
 using MxRef.Rounding;
 using MxRef.Tests.Oracle;
 using MxRef.Vectors.Generation.Quantize;
@@ -23,14 +24,14 @@ public class QuantizeOracleTests
             : MxRef.Quantization.QuantizationPolicy.Default;
         var gen = new QuantizeVectorGenerator(new QuantizeGeneratorOptions
         {
-            Formats = [0, 1, 2, 3, 4, 5], Modes = RoundingModes.Deterministic, Block = 8, Policy = policy, Seed = 4, Count = 3000, Corners = true, Random = true,
+            Formats = StandardFormats.Elements, Modes = RoundingModes.Deterministic, Block = 8, Policy = policy, Seed = 4, Count = 3000, Corners = true, Random = true,
         });
         var q = new QuantizeVector(8);
         for (long i = 0; i < gen.Total; i++)
         {
             gen.Generate(i, q);
-            var f = OracleFormat.Elements[q.Format];
-            var p = new OraclePolicy(((RoundingMode)q.Rounding).ShortName(), Ceil: variantPolicy, Specials: variantPolicy ? "preserve" : "nan-scale", FullInt: variantPolicy);
+            var f = OracleFormat.Elements[StandardFormats.ElementCode(q.Format)];
+            var p = new OraclePolicy(q.Rounding.ShortName(), Ceil: variantPolicy, Specials: variantPolicy ? "preserve" : "nan-scale", FullInt: variantPolicy);
             var (scale, elements) = QuantizationOracle.QuantizeBlock(f, q.V, q.K, p);
             Assert.True(scale == q.Scale, $"vector {i} {QuantizeLine.Format(q)}: oracle scale {scale:x2}");
             for (int j = 0; j < q.K; j++)
@@ -44,7 +45,7 @@ public class QuantizeCoverageTests
     [Fact]
     public void QuantizeCornersCoverEveryClass()
     {
-        var o = new QuantizeGeneratorOptions { Formats = [0, 1, 2, 3, 4, 5], Modes = RoundingModes.Deterministic, Block = 32, Corners = true };
+        var o = new QuantizeGeneratorOptions { Formats = StandardFormats.Elements, Modes = RoundingModes.Deterministic, Block = 32, Corners = true };
         var gen = new QuantizeVectorGenerator(o);
         var counts = new long[MxRef.Vectors.Coverage.QuantizeClassifier.Count];
         var classifier = new MxRef.Vectors.Coverage.QuantizeClassifier();

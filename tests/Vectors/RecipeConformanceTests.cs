@@ -64,7 +64,7 @@ public sealed class RecipeConformanceTests : IDisposable
             var p = new OraclePolicy("rne", Ceil: false, Specials: "nan-scale", FullInt: false);
             while (reader.ReadNext(q))
             {
-                var f = OracleFormat.Elements[q.Format];
+                var f = OracleFormat.Elements[StandardFormats.ElementCode(q.Format)];
                 var (scale, elements) = QuantizationOracle.QuantizeBlock(f, q.V, q.K, p);
                 Assert.True(scale == q.Scale, $"line {reader.LineNumber}: oracle scale {scale:x2}");
                 for (int j = 0; j < q.K; j++)

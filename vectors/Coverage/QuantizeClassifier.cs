@@ -48,9 +48,9 @@ public sealed class QuantizeClassifier
 
     public void Classify(QuantizeVector q, long[] counts)
     {
-        var f = StandardFormats.Elements[q.Format];
+        var f = q.Format;
         counts[Id("qfmt:" + f.Name)]++;
-        counts[Id("qrm:" + ((RoundingMode)q.Rounding).ShortName())]++;
+        counts[Id("qrm:" + q.Rounding.ShortName())]++;
         uint top = Scale.IsNaN(Scale.MaxCode) ? Scale.MaxCode - 1 : Scale.MaxCode; // E8M0 0xFE, UE4M3 0x7E
         counts[Id("qscale:" + (Scale.IsNaN(q.Scale) ? "nan" : q.Scale == 0 ? "00" : q.Scale == top ? "fe" : "other"))]++;
         bool allZero = true, nan = false, snan = false, inf = false, sub = false, max = false;
@@ -114,16 +114,16 @@ public sealed class QuantizeClassifier
     }
 
     /// <summary>The classes a quantize run over these formats and modes must hit.</summary>
-    public static IReadOnlyList<int> Expected(IReadOnlyList<int> formats, IReadOnlyList<RoundingMode> modes, ScaleCodec? scale = null)
+    public static IReadOnlyList<int> Expected(IReadOnlyList<NumberFormat> formats, IReadOnlyList<RoundingMode> modes, ScaleCodec? scale = null)
     {
         if (scale is { IsPowerOfTwo: false })
         {
             var grid = GridKinds.Select(k => Id("qelem:" + ElementKinds[k])).ToHashSet();
             return Expected(formats, modes).Where(i => !grid.Contains(i)).ToArray();
         }
-        var fm = formats.Select(c => "qfmt:" + StandardFormats.Elements[c].Name).ToHashSet();
+        var fm = formats.Select(f => "qfmt:" + f.Name).ToHashSet();
         var rm = modes.Select(m => "qrm:" + m.ShortName()).ToHashSet();
-        bool anySubnormalCode = formats.Any(c => StandardFormats.Elements[c].Kind == FormatKind.Float);
+        bool anySubnormalCode = formats.Any(f => f.Kind == FormatKind.Float);
         return Enumerable.Range(0, Count).Where(i =>
         {
             var n = Names[i];

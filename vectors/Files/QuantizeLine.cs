@@ -4,10 +4,14 @@ using MxRef.Vectors.Files;
 
 namespace MxRef.Vectors.Files;
 
-/// <summary>One quantization vector: k FP32 inputs, and the expected E8M0 scale and element codes.</summary>
+/// <summary>
+/// One quantization vector: k FP32 inputs, and the expected scale and element codes. The element format and rounding
+/// mode are held as a format and a mode; their hardware codes exist only in the line layout (<see cref="QuantizeLine"/>).
+/// </summary>
 public sealed class QuantizeVector
 {
-    public int Format, Rounding;
+    public NumberFormat Format = StandardFormats.E4M3;
+    public RoundingMode Rounding;
     public uint[] V;
     public byte Scale;
     public byte[] P;
@@ -44,13 +48,14 @@ public static class QuantizeLine
             switch (index)
             {
                 case 0:
-                    q.Format = Digit(tok, field);
-                    if (q.Format >= MxRef.Formats.StandardFormats.Elements.Count)
-                        throw new FieldException(field, $"FMT '{tok}' is not a format code; valid: 0 e4m3, 1 e5m2, 2 e3m2, 3 e2m3, 4 e2m1, 5 int8");
+                    int format = Digit(tok, field);
+                    if (format >= StandardFormats.Elements.Count)
+                        throw new FieldException(field, $"FMT '{tok}' is not a format code; valid: {string.Join(", ", StandardFormats.Elements.Select((f, c) => $"{c} {f.Name}"))}");
+                    q.Format = StandardFormats.Elements[format];
                     break;
                 case 1:
-                    q.Rounding = Digit(tok, field);
-                    if (RoundingModes.FromCode(q.Rounding) is null) throw new FieldException(field, $"RM '{tok}' is not a rounding-mode code; valid: 0 rne, 1 rtz, 2 rdn, 3 rup, 4 rna, 5 rto");
+                    q.Rounding = RoundingModes.FromCode(Digit(tok, field))
+                        ?? throw new FieldException(field, $"RM '{tok}' is not a rounding-mode code; valid: {string.Join(", ", RoundingModes.Deterministic.Select(m => $"{(int)m} {m.ShortName()}"))}");
                     break;
                 case 2:
                     if (tok.Length != 8 * q.K) throw new FieldException(field, $"V has {tok.Length} hex digits; {q.K} FP32 inputs need exactly {8 * q.K}");
@@ -66,7 +71,7 @@ public static class QuantizeLine
                         throw new FieldException(field, $"S '{tok}' must be exactly 2 hex digits");
                     break;
                 default:
-                    DotLine.Unpack(tok, field, StandardFormats.Elements[q.Format], q.P);
+                    DotLine.Unpack(tok, field, q.Format, q.P);
                     break;
             }
         }
@@ -78,11 +83,13 @@ public static class QuantizeLine
     public static string Format(QuantizeVector q)
     {
         var sb = new System.Text.StringBuilder();
-        sb.Append("0123456789abcdef"[q.Format]).Append(' ').Append("0123456789abcdef"[q.Rounding]).Append(' ');
+        int format = StandardFormats.ElementCode(q.Format);
+        if (format < 0 || format > 15) throw new ArgumentException($"{q.Format.Name} has no element format code");
+        sb.Append("0123456789abcdef"[format]).Append(' ').Append("0123456789abcdef"[(int)q.Rounding]).Append(' ');
         for (int i = q.K - 1; i >= 0; i--) sb.Append(q.V[i].ToString("x8"));
         sb.Append(' ').Append(q.Scale.ToString("x2")).Append(' ');
-        Span<char> packed = stackalloc char[DotLine.PackedDigits(StandardFormats.Elements[q.Format], q.K)];
-        DotLine.Pack(q.P, StandardFormats.Elements[q.Format], packed);
+        Span<char> packed = stackalloc char[DotLine.PackedDigits(q.Format, q.K)];
+        DotLine.Pack(q.P, q.Format, packed);
         return sb.Append(packed).ToString();
     }
 

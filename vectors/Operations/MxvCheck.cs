@@ -80,11 +80,11 @@ public static class MxvCheck
             bool same = scale == q.Scale;
             for (int i = 0; i < q.K && same; i++) same = codes[i] == q.P[i];
             if (same || ++differences > maxReport) continue;
-            var f = StandardFormats.Elements[q.Format];
+            var f = q.Format;
             keep(new MxvDifference(reader.LineNumber,
                 $"{path}:{reader.LineNumber}: file S={q.Scale:x2} P=[{string.Join(' ', q.P.Select(c => Codec.Show(f, c)))}], " +
                 $"golden S={scale:x2} P=[{string.Join(' ', codes.Select(c => Codec.Show(f, c)))}]\n" +
-                $"  FMT={f.Name} RM={((RoundingMode)q.Rounding).ShortName()} V=[{string.Join(' ', q.V.Select(x => Codec.Show(StandardFormats.Fp32, x)))}]"));
+                $"  FMT={f.Name} RM={q.Rounding.ShortName()} V=[{string.Join(' ', q.V.Select(x => Codec.Show(StandardFormats.Fp32, x)))}]"));
         }
         return differences;
     }

@@ -43,7 +43,7 @@ public static class MxvStats
         var q = new QuantizeVector(h.Block);
         long n = 0;
         while (reader.ReadNext(q)) { classifier.Classify(q, counts); n++; }
-        return new QuantizeCoverage(counts, n, QuantizeClassifier.Expected(FormatCodes(h.FormatsA), Modes(h.Rounding), scale));
+        return new QuantizeCoverage(counts, n, QuantizeClassifier.Expected(Formats(h.FormatsA), Modes(h.Rounding), scale));
     }
 
     /// <summary>The coverage of a regen file. Throws <see cref="MxvFormatException"/> for a malformed file or another op.</summary>
@@ -70,11 +70,6 @@ public static class MxvStats
     /// <summary>Element formats of a header list (already validated by the header parser); all formats for none.</summary>
     private static NumberFormat[] Formats(IReadOnlyList<string>? names) =>
         names?.Select(n => StandardFormats.TryParse(n)!).ToArray() ?? StandardFormats.Elements.ToArray();
-
-    /// <summary>Element format codes of a header list (already validated by the header parser); all formats for none.</summary>
-    private static int[] FormatCodes(IReadOnlyList<string>? names) =>
-        names?.Select(n => StandardFormats.ElementCode(StandardFormats.TryParse(n)!)).ToArray()
-        ?? Enumerable.Range(0, StandardFormats.Elements.Count).ToArray();
 
     private static RoundingMode[] Modes(IReadOnlyList<string>? names) =>
         names?.Select(n => RoundingModes.TryParse(n)!.Value).ToArray() ?? RoundingModes.Deterministic.ToArray();

@@ -64,7 +64,7 @@ public static class Npy
             var h = ReadHeader(prefix, path);
             if (BitConverter.IsLittleEndian && h.Descr is "<f4" or "=f4" && h.Count <= Array.MaxLength && stream.Length - h.DataOffset == h.Count * 4)
             {
-                var bits = new uint[h.Count];
+                var bits = GC.AllocateUninitializedArray<uint>((int)h.Count); // every element is read from the file next
                 var dest = MemoryMarshal.AsBytes(bits.AsSpan());
                 int fromPrefix = Math.Min(prefix.Length - h.DataOffset, dest.Length);
                 prefix.AsSpan(h.DataOffset, fromPrefix).CopyTo(dest);
@@ -181,12 +181,14 @@ public static class Npy
     }
 
     /// <summary>Writes a uint8 array (descr <c>|u1</c>) of the given shape, atomically.</summary>
-    public static void WriteUInt8(string path, ReadOnlySpan<byte> data, long[] shape)
+    public static void WriteUInt8(string path, ReadOnlySpan<byte> data, long[] shape) => WriteUInt8(path, data.ToArray(), shape);
+
+    /// <summary>Writes a uint8 array (descr <c>|u1</c>) of the given shape, atomically, without copying the data.</summary>
+    public static void WriteUInt8(string path, byte[] data, long[] shape)
     {
         Check(data.Length, shape, path);
         var header = HeaderBytes("|u1", shape);
-        var copy = data.ToArray();
-        AtomicWrite.Bytes(path, s => { s.Write(header); s.Write(copy); });
+        AtomicWrite.Bytes(path, s => { s.Write(header); s.Write(data); });
     }
 
     private static void Check(int length, long[] shape, string path)

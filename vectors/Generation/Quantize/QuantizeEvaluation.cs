@@ -14,7 +14,7 @@ public static class QuantizeEvaluation
     {
         var codes = new uint[q.K];
         Span<byte> scale = stackalloc byte[1];
-        MxQuantizer.Quantize(StandardFormats.Elements[q.Format], q.V, q.K, policy with { Rounding = (RoundingMode)q.Rounding }, scale, codes);
+        MxQuantizer.Quantize(q.Format, q.V, q.K, policy with { Rounding = q.Rounding }, scale, codes);
         return (scale[0], codes);
     }
 

@@ -7,10 +7,11 @@ using MxRef.Vectors.Text;
 
 namespace MxRef.Vectors.Generation.Quantize;
 
-/// <summary>What <see cref="QuantizeVectorGenerator"/> produces: element formats (codes 0..5), deterministic modes, k, policy.</summary>
+/// <summary>What <see cref="QuantizeVectorGenerator"/> produces: element formats, deterministic modes, k, policy.</summary>
 public sealed record QuantizeGeneratorOptions
 {
-    public required IReadOnlyList<int> Formats { get; init; }
+    /// <summary>Element formats of <see cref="StandardFormats.Elements"/> (the line codec writes their codes).</summary>
+    public required IReadOnlyList<NumberFormat> Formats { get; init; }
     public required IReadOnlyList<RoundingMode> Modes { get; init; }
     public int Block { get; init; } = 32;
     /// <summary>Everything but the rounding mode, which is per vector.</summary>
@@ -48,6 +49,8 @@ public sealed class QuantizeVectorGenerator
     {
         if (o.Formats.Count == 0 || o.Modes.Count == 0) throw new ArgumentException("need at least one format and one rounding mode");
         if (o.Modes.Any(m => RoundingModes.FromCode((int)m) is null)) throw new ArgumentException("quantize vectors take the deterministic modes only");
+        if (o.Formats.FirstOrDefault(f => StandardFormats.ElementCode(f) < 0) is { } bad)
+            throw new ArgumentException($"{bad.Name} is not an element format; valid: {string.Join(", ", StandardFormats.Elements.Select(e => e.Name))}");
         if (o.Block is < 1 or > 4096) throw new ArgumentException($"block must be 1..4096, got {o.Block}");
         if (o.ShardCount < 1 || o.ShardIndex < 0 || o.ShardIndex >= o.ShardCount) throw new ArgumentException("shard I/N needs 0 <= I < N");
         Options = o;
@@ -81,7 +84,7 @@ public sealed class QuantizeVectorGenerator
         if (index < _cornerCount)
         {
             int modes = Options.Modes.Count;
-            q.Rounding = (int)Options.Modes[(int)(index % modes)];
+            q.Rounding = Options.Modes[(int)(index % modes)];
             long rest = index / modes;
             int variant = (int)(rest % VariantsPerCell);
             q.Format = Options.Formats[(int)(rest / VariantsPerCell)];
@@ -92,7 +95,7 @@ public sealed class QuantizeVectorGenerator
         {
             var rng = MxRandom.ForStream(Options.Seed, (ulong)(index - _cornerCount));
             q.Format = Options.Formats[rng.NextInt(0, Options.Formats.Count)];
-            q.Rounding = (int)Options.Modes[rng.NextInt(0, Options.Modes.Count)];
+            q.Rounding = Options.Modes[rng.NextInt(0, Options.Modes.Count)];
             RandomBlock(q, ref rng);
         }
         q.SetExpected(Options.Policy);
@@ -100,7 +103,7 @@ public sealed class QuantizeVectorGenerator
 
     private static void Corner(QuantizeVector q, int variant, ref MxRandom rng)
     {
-        var f = StandardFormats.Elements[q.Format];
+        var f = q.Format;
         var e = ElementCodes.For(f);
         int grid = MaxKinds * OffsetKinds * SharedExponents.Length;
         if (variant >= grid) { Special(q, variant - grid, e, ref rng); return; }

@@ -31,8 +31,8 @@ public static class RecipeEvaluation
 
     /// <summary>The block format of a line: the header's format whose element is the line's FMT.</summary>
     public static BlockFormat FormatOf(QuantizeVector q, IReadOnlyList<BlockFormat> formats) =>
-        formats.FirstOrDefault(f => StandardFormats.ElementCode(f.Element) == q.Format && f.BlockSize == q.K)
-        ?? throw new ArgumentException($"FMT {q.Format} is not the element of any of the file's block formats ({string.Join(", ", formats)})");
+        formats.FirstOrDefault(f => f.Element == q.Format && f.BlockSize == q.K)
+        ?? throw new ArgumentException($"FMT {q.Format.Name} is not the element of any of the file's block formats ({string.Join(", ", formats)})");
 
     /// <summary>Sets the vector's expected S and P from the recipe.</summary>
     public static void SetExpected(QuantizeVector q, BlockFormat f, Recipe r)

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using MxRef.Formats;
+using MxRef.Quantization;
+using MxRef.Vectors.Tensors;
+
+namespace MxRef.Bench;
+
+/// <summary>
+/// Quantization and the quantize data path measured in CPU time per element (<c>make bench-quantize-cpu</c>), for a
+/// machine shared with other work: BenchmarkDotNet's wall-clock figures grow with the load, the process's CPU time
+/// (<c>clock_gettime(CLOCK_PROCESS_CPUTIME_ID)</c>, user + system, every thread) much less. Each case is warmed up
+/// until the JIT's tier-1 code runs (one second), then timed in rounds of about 0.2 s of CPU; the median and the
+/// minimum round are printed with the wall-clock median beside them. One op = one element (text: one value).
+/// </summary>
+public static class CpuTimeBench
+{
+    private const int ProcessCpuClock = 2; // CLOCK_PROCESS_CPUTIME_ID (Linux)
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds, Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec ts);
+
+    private static long CpuNanoseconds() =>
+        ClockGetTime(ProcessCpuClock, out var t) == 0 ? t.Seconds * 1_000_000_000 + t.Nanoseconds : throw new InvalidOperationException("clock_gettime failed");
+
+    public static int Run(string[] args)
+    {
+        string filter = args.Length > 0 ? args[0] : "";
+        int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9;
+        Console.WriteLine($"# CPU time per element (process CPU, all threads); {Environment.ProcessorCount} CPUs; rounds {rounds}; uptime: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"{"case",-36} {"cpu ns/elem median",18} {"min",8} {"M/s/core (median)",18} {"wall ns/elem median",20}");
+        foreach (var (name, count, action) in Cases())
+            if (name.Contains(filter, StringComparison.OrdinalIgnoreCase)) Measure(name, count, action, rounds);
+        Console.WriteLine($"# done; uptime: {File.ReadAllText("/proc/loadavg").Trim()}");
+        return 0;
+    }
+
+    private static void Measure(string name, long elements, Action action, int rounds)
+    {
+        var warm = Stopwatch.StartNew();
+        int calls = 0;
+        long cpu0 = CpuNanoseconds();
+        while (warm.ElapsedMilliseconds < 1000 || calls < 3) { action(); calls++; }
+        double perCall = (CpuNanoseconds() - cpu0) / (double)calls;
+        int repeat = Math.Max(1, (int)(2e8 / Math.Max(perCall, 1)));
+        var cpu = new double[rounds];
+        var wall = new double[rounds];
+        for (int r = 0; r < rounds; r++)
+        {
+            long c = CpuNanoseconds();
+            long w = Stopwatch.GetTimestamp();
+            for (int i = 0; i < repeat; i++) action();
+            wall[r] = Stopwatch.GetElapsedTime(w).TotalNanoseconds / (repeat * (double)elements);
+            cpu[r] = (CpuNanoseconds() - c) / (repeat * (double)elements);
+        }
+        Array.Sort(cpu);
+        Array.Sort(wall);
+        double median = cpu[rounds / 2];
+        Console.WriteLine($"{name,-36} {median,18:F2} {cpu[0],8:F2} {1000 / median,18:F0} {wall[rounds / 2],20:F2}");
+    }
+
+    private static IEnumerable<(string Name, long Count, Action Action)> Cases()
+    {
+        // FP32 → MX blocks into preallocated spans (QuantizationBenchmarks' inputs and call).
+        const int N = 32 * 256;
+        var inputs = new uint[N];
+        RecipeBenchmarks.Fill(inputs);
+        var elements = new uint[N];
+        var scales = new byte[N / 16];
+        var micro = new byte[N / 2];
+        foreach (var name in new[] { "e4m3", "e5m2", "e3m2", "e2m3", "e2m1", "int8" })
+        {
+            var f = StandardFormats.TryParse(name)!;
+            yield return ($"MxQuantizer {name}", N, () => MxQuantizer.Quantize(f, inputs, 32, QuantizationPolicy.Default, scales, elements));
+        }
+        foreach (var name in new[] { "mx9", "mx6", "mx4" })
+        {
+            var f = BlockFormat.TryParse(name)!;
+            yield return ($"BdrQuantizer {name}", N, () => BdrQuantizer.Quantize(f, inputs, QuantizationPolicy.Default, scales, micro, elements));
+        }
+
+        // BlockQuantizer per recipe, allocating its result (RecipeBenchmarks' inputs and call).
+        var recipeInputs = new uint[32 * 1024];
+        RecipeBenchmarks.Fill(recipeInputs);
+        foreach (var recipe in Recipe.Named)
+            foreach (var format in recipe.ForNvfp4 ? [BlockFormat.NvFp4] : new[] { BlockFormat.MxFp8E4M3, BlockFormat.TryParse("mxfp4-e2m1")!, BlockFormat.TryParse("mx6")! })
+                if (recipe.Supports(format))
+                    yield return ($"recipe {recipe.Name} {format.Name}", recipeInputs.Length, () => BlockQuantizer.Quantize(format, recipe, recipeInputs));
+
+        // The quantize data path in-process on the 3.2 M-value sample tensor (make bench-quantize-io's input).
+        const int Big = 3_200_000;
+        var dir = Directory.CreateTempSubdirectory("mxref-cpu-bench").FullName;
+        var bits = SampleTensor.Create(Big, 1);
+        string npy = Path.Combine(dir, "x.npy"), txt = Path.Combine(dir, "x.txt");
+        Npy.WriteFp32(npy, bits, [Big / 32, 32]);
+        SampleTensor.WriteText(txt, bits);
+        var options = new QuantizeOptions { RowLength = 32 };
+        yield return ("io npy read", Big, () => Npy.ReadFp32(npy));
+        yield return ("io npy read+quantize(ocp)+write", Big, () =>
+        {
+            var x = Npy.ReadFp32(npy);
+            QuantizedFiles.Write(Path.Combine(dir, "q"), BlockQuantizer.Quantize(BlockFormat.MxFp8E4M3, Recipe.Ocp, x.Bits, options), x.Shape);
+        });
+        yield return ("io npy read+quantize(nvfp4)+write", Big, () =>
+        {
+            var x = Npy.ReadFp32(npy);
+            QuantizedFiles.Write(Path.Combine(dir, "n"), BlockQuantizer.Quantize(BlockFormat.NvFp4, Recipe.Nvfp4Torchao, x.Bits, options), x.Shape);
+        });
+        yield return ("io text read+parse", Big, () => Fp32Text.ReadFile(txt));
+        yield return ("io text read+parse+quantize+write", Big, () =>
+        {
+            var x = Fp32Text.ReadFile(txt);
+            QuantizedFiles.Write(Path.Combine(dir, "t"), BlockQuantizer.Quantize(BlockFormat.MxFp8E4M3, Recipe.Ocp, x), [x.Length]);
+        });
+    }
+}
