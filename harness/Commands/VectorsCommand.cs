@@ -103,8 +103,9 @@ public static class VectorsCommand
         var files = new Argument<string[]>("FILE") { Description = ".mxv files.", Arity = ArgumentArity.OneOrMore };
         var max = new Option<int>("--max-report") { Description = "Differences printed per file (default 20); all are counted.", DefaultValueFactory = _ => 20 };
         var cmd = new Command("check",
-            "Recompute every expected value with the golden model (the header's output format and accumulation model) and\n" +
-            "report the lines that differ, with their fields decoded. Exit 0 all agree, 1 differences, 2 malformed input.") { files, max };
+            "Recompute every expected value with the golden model (the header's output format, accumulation model and\n" +
+            "profile) and report the lines that differ, with their fields decoded and classified (which part differs, which\n" +
+            "single profile knob explains it). Exit 0 all agree, 1 differences, 2 malformed input.") { files, max };
         cmd.SetAction(r =>
         {
             var stdout = r.InvocationConfiguration.Output;
@@ -113,6 +114,7 @@ public static class VectorsCommand
             {
                 var result = ReadOrUsage(() => MxvCheck.File(path, r.GetValue(max), d => stdout.WriteLine(d.Description)));
                 stdout.WriteLine(result.Summary);
+                if (result.Classes.Count > 0) stdout.Write($"{path}: differences by class (the file's value as the actual result):\n{result.ClassTable}");
                 differ |= result.Differences > 0;
             }
             return differ ? Cli.ExitMismatch : Cli.ExitOk;
