@@ -8,9 +8,9 @@ using MxRef.Vectors.Operations;
 namespace MxRef.Harness.Commands;
 
 /// <summary>
-/// <c>mxref vectors gen|stats|check|merge</c>: test-vector files (docs/vector-format.md, docs/vectors.md). Parses
+/// <c>mxref vectors gen|make|stats|check|merge</c>: test-vector files (docs/vector-format.md, docs/vectors.md). Parses
 /// options and prints; the work is the vectors library's (<see cref="GenerationRun"/>, <see cref="QuantizeRun"/>,
-/// <see cref="MxvStats"/>, <see cref="MxvCheck"/>, <see cref="MxvMerge"/>).
+/// <see cref="MxvMake"/>, <see cref="MxvStats"/>, <see cref="MxvCheck"/>, <see cref="MxvMerge"/>).
 /// </summary>
 public static class VectorsCommand
 {
@@ -18,6 +18,7 @@ public static class VectorsCommand
     {
         var cmd = new Command("vectors", "Generate, measure and check .mxv test-vector files (docs/vectors.md, docs/vector-format.md).");
         cmd.Add(Gen());
+        cmd.Add(Make());
         cmd.Add(Stats());
         cmd.Add(Check());
         cmd.Add(Merge());
@@ -68,6 +69,54 @@ public static class VectorsCommand
             long vectors = gen.ShardEnd - gen.ShardStart;
             var report = GenerationRun.Write(gen, gen.Header(command), path, r.GetValue(threads), vectors >= 2_000_000 ? r.InvocationConfiguration.Error : null);
             stdout.Write(r.GetValue(json) ? report.ToJson() + "\n" : $"wrote {vectors} vectors to {path}\n" + report.ToText());
+            return Cli.ExitOk;
+        });
+        return cmd;
+    }
+
+    private static Command Make()
+    {
+        var input = new Argument<string>("INPUT") { Description = "Input lines (a file, or - for standard input; default -).", DefaultValueFactory = _ => "-" };
+        var op = new Option<string>("--op") { Description = "dot (default): lines 'FA FB RM SA A SB B C' as mxref dot reads them; quantize: lines 'FMT RM V'.", DefaultValueFactory = _ => "dot" };
+        var block = new Option<int>("--block", "-k") { Description = "Block size k (default 32; a named --format sets its own unless -k is given).", DefaultValueFactory = _ => 32 };
+        var output = new Option<string>("--out") { Description = "dot: output format of D: fp32 (default), bf16, fp16.", DefaultValueFactory = _ => "fp32" };
+        var acc = new Option<string>("--acc") { Description = "dot: accumulation model: " + MxRef.Dot.AccumulationModel.ValidNames + " (default fused).", DefaultValueFactory = _ => "fused" };
+        var profile = new Option<string?>("--profile") { Description = "dot: implementation profile, name=value,... or a JSON profile file (docs/semantics.md)." };
+        var format = new Option<string?>("--format", "--block-format") { Description = "dot: block format of the operands (e.g. nvfp4); default OCP MX with E8M0 scales. Valid: " + MxRef.Formats.BlockFormat.ValidNames + "." };
+        var policy = new QuantizationPolicyOptionSet(appliesTo: "quantize");
+        var file = new Option<string>("--output", "-o") { Description = "Output .mxv file (written atomically).", Required = true };
+        var cmd = new Command("make",
+            "Directed vectors: read input lines, compute the expected outputs with the golden model (--acc, --profile, --out,\n" +
+            "-k, --format; quantize: the policy options) and write a complete .mxv file with header and trailer. Blank lines\n" +
+            "are skipped; # and // start comments (whole-line comments are kept in the file). Exit 2 names the bad line and field.\n" +
+            "Example: printf '0 0 0 7f 38 7f 40 3f800000  # 1*2+1\\n' | mxref vectors make -k 1 -o one.mxv")
+        {
+            input, op, block, output, acc, profile, format, file,
+        };
+        policy.AddTo(cmd);
+        cmd.SetAction(r =>
+        {
+            var blockFormat = r.GetValue(format) is { } name ? CliParse.BlockFormat(name, "--format") : null;
+            bool kGiven = r.GetResult(block) is { Implicit: false };
+            int k = blockFormat is not null && !kGiven ? blockFormat.BlockSize : r.GetValue(block);
+            if (k is < 1 or > 4096) throw new UsageException($"--block must be 1..4096, got {k}");
+            var outFormat = CliParse.Format(r.GetValue(output)!, "--out");
+            if (!MxRef.Formats.StandardFormats.Outputs.Contains(outFormat)) throw new UsageException($"--out must be one of fp32, bf16, fp16 (got '{r.GetValue(output)}')");
+            var model = MxRef.Dot.AccumulationModel.TryParse(r.GetValue(acc)!) ?? throw new UsageException($"unknown accumulation model '{r.GetValue(acc)}' for --acc; valid: {MxRef.Dot.AccumulationModel.ValidNames}");
+            var o = new MxvMakeOptions
+            {
+                Op = r.GetValue(op)!, Block = k, Output = outFormat, Model = model, Profile = CliParse.Profile(r.GetValue(profile)),
+                BlockFormat = blockFormat, Policy = policy.Bind(r), Command = RecordedCommand(r.Tokens.Select(t => t.Value).ToList()),
+            };
+            if (o.Op is not ("dot" or "quantize")) throw new UsageException($"--op '{o.Op}': valid: dot, quantize");
+            if (blockFormat is { Microexponent: not null }) throw new UsageException($"--format {blockFormat.Name}: a shared-microexponent format has no dot line layout");
+            string path = r.GetValue(input)!;
+            if (path != "-" && !File.Exists(path)) throw new UsageException($"input '{path}' does not exist");
+            var reader = path == "-" ? Console.In : new StreamReader(path);
+            long n;
+            try { n = ReadOrUsage(() => MxvMake.Write(reader, path == "-" ? "<stdin>" : path, r.GetValue(file)!, o)); }
+            finally { if (path != "-") reader.Dispose(); }
+            r.InvocationConfiguration.Output.WriteLine($"wrote {n} {o.Op} vectors to {r.GetValue(file)}");
             return Cli.ExitOk;
         });
         return cmd;

@@ -28,6 +28,8 @@ public sealed class Mismatch
     public string ReproCommand { get; set; } = "";
     /// <summary>The golden model's options for the <c>model</c> line (block, accumulation, profile).</summary>
     public string ModelOptions { get; set; } = "";
+    /// <summary>The model command under the first explaining knob (it prints the design's result), or null.</summary>
+    public string? ExplainedModel { get; set; }
     public string? TraceFile { get; set; }
     public string? TraceNote { get; set; }
 
@@ -57,6 +59,7 @@ public sealed class Mismatch
         sb.Append($"  class     {Diagnosis.Class}; coverage {string.Join(' ', Diagnosis.Coverage)}\n");
         sb.Append($"  re-run    {ReproCommand}\n");
         sb.Append($"  model     {ModelCommand(k)}\n");
+        if (ExplainedModel is not null) sb.Append($"  explains  {ExplainedModel}\n");
         if (TraceFile is not null) sb.Append($"  trace     {TraceFile}{(TraceNote is null ? "" : " (" + TraceNote + ")")}\n");
         return sb.ToString();
     }
@@ -96,6 +99,7 @@ public sealed class Mismatch
         ["brief"] = Brief,
         ["repro"] = ReproCommand,
         ["model"] = ModelCommand(k),
+        ["model_explained"] = ExplainedModel,
         ["trace"] = TraceFile,
     };
 

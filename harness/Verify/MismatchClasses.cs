@@ -102,6 +102,7 @@ public sealed record MismatchClassReport
                 sb.Append($"      example  {(string?)e["brief"]}\n");
                 sb.Append($"      re-run   {(string?)e["repro"]}\n");
                 sb.Append($"      model    {(string?)e["model"]}\n");
+                if ((string?)e["model_explained"] is { } x) sb.Append($"      explains {x}\n");
             }
         }
         return sb.ToString();

@@ -115,6 +115,8 @@ public static class VerifyRun
         {
             m.ReproCommand = $"mxref verify {design} {origins.ReproOptions(m.File, m.Origin)}";
             m.ModelOptions = modelOptions;
+            if (ExplainingProfile(profile, m.Diagnosis) is { } x)
+                m.ExplainedModel = $"echo '{m.ModelLine}' | mxref dot -k {o.K}{(o.Model != MxRef.Dot.AccumulationModel.Fused ? $" --acc {o.Model}" : "")} --profile {x}";
         }
         if (o.Trace && result.Mismatches.Count > 0) Traces(o, spec, result.Mismatches, stderr);
         result.WallSeconds = wall.Elapsed.TotalSeconds;
@@ -131,6 +133,16 @@ public static class VerifyRun
             return Cli.ExitUsage;
         }
         return result.FailingCount > 0 ? Cli.ExitMismatch : Cli.ExitOk;
+    }
+
+    /// <summary>The run's profile with the diagnosis's first explaining knob set (the shortcut at the vector's threshold), or null.</summary>
+    private static MxRef.Dot.ImplementationProfile? ExplainingProfile(MxRef.Dot.ImplementationProfile profile, MxRef.Vectors.Diagnosis.MismatchDiagnosis d)
+    {
+        if (d.Explanations.Count == 0) return null;
+        if (d.Explanations[0] == MxRef.Vectors.Diagnosis.MismatchClassifier.ShortcutSetting)
+            return d.ShortcutDistance is { } distance ? profile with { ShortcutThreshold = distance - 1 } : null;
+        var parts = d.Explanations[0].Split('=', 2);
+        return profile.With(parts[0], parts[1], out _);
     }
 
     /// <summary>The coverage classes a file must hit, from the formats and modes its header lists (all when absent).</summary>
