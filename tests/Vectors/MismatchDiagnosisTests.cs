@@ -168,3 +168,40 @@ public class MismatchDiagnosisTests
         Assert.Null(MismatchClassifier.ValidateClass("shortcut=threshold"));
     }
 }
+
+/// <summary>
+/// The classifier re-runs the model only under knobs that can change a vector's result; every knob it skips must
+/// indeed leave the result as it is (corner and random vectors over every format pair and mode, fused and chunked).
+/// </summary>
+public class DiagnosisRelevanceTests
+{
+    [Theory]
+    [InlineData("fused", "default")]
+    [InlineData("fused", "tininess=on-result,zero-sign=positive+c-passthrough,shortcut=threshold:70,snan-elements=signal")]
+    [InlineData("fused", "flush-inputs=on,flush-c=on,flush-result=on,overflow=saturate,nan-scale=as-number,special-c=passthrough-when-dominant,nan-result=propagate")]
+    [InlineData("chunked:2", "default")]
+    public void ASkippedKnobNeverChangesTheResult(string acc, string profileText)
+    {
+        var model = AccumulationModel.TryParse(acc)!.Value;
+        var profile = ImplementationProfile.TryParse(profileText, out _)!;
+        var gen = new MxRef.Vectors.Generation.DotVectorGenerator(MxRef.Vectors.Generation.DotGeneratorOptions.AllFormatsAndModes(7, 4000) with { Block = 4 });
+        var classifier = new MismatchClassifier(StandardFormats.Fp32, model, profile);
+        var v = new DotVector(4);
+        long skipped = 0;
+        for (long i = 0; i < gen.Total; i += 11)
+        {
+            gen.GenerateInputs(i, v);
+            var expected = v.Evaluate(StandardFormats.Fp32, model, profile);
+            var relevant = classifier.Relevance(v, expected.Bits, (byte)expected.Flags);
+            foreach (var (knob, value) in MismatchClassifier.Settings)
+            {
+                if (value == "threshold" || relevant(knob)) continue;
+                var candidate = profile.With(knob, value, out _)!;
+                skipped++;
+                var r = v.Evaluate(StandardFormats.Fp32, model, candidate);
+                Assert.True(r == expected, $"vector {i}: {knob}={value} was skipped but gives {r.Bits:x8} {r.Flags} instead of {expected.Bits:x8} {expected.Flags}");
+            }
+        }
+        Assert.True(skipped > 3_000, $"only {skipped} skipped evaluations");
+    }
+}
