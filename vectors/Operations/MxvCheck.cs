@@ -52,7 +52,10 @@ public static class MxvCheck
             onDifference?.Invoke(d);
         }
         if (reader.Header.Op == MxvHeader.OpQuantize)
-            return new MxvCheckResult(path, reader.Count, Quantize(reader, path, maxReport, Keep), reported);
+        {
+            long quantizeDifferences = Quantize(reader, path, maxReport, Keep); // before reader.Count: the count is of lines read
+            return new MxvCheckResult(path, reader.Count, quantizeDifferences, reported);
+        }
         var classes = new MismatchTable<MxvDifference>(1);
         long differences = Dot(reader, path, maxReport, Keep, classes);
         return new MxvCheckResult(path, reader.Count, differences, reported) { Classes = classes.Rows };
