@@ -7,6 +7,21 @@ namespace MxRef.Harness;
 /// <summary>Turns option text into model values, with errors that list what is accepted.</summary>
 public static class CliParse
 {
+    /// <summary>
+    /// <c>--profile</c>: an existing file is read as a JSON profile, anything else as <c>name=value,...</c>; both errors
+    /// are usage errors (exit 2) naming the file and field or listing the valid knobs.
+    /// </summary>
+    public static MxRef.Dot.ImplementationProfile Profile(string? text, string option = "--profile")
+    {
+        if (string.IsNullOrWhiteSpace(text)) return MxRef.Dot.ImplementationProfile.Default;
+        if (File.Exists(text))
+        {
+            try { return MxRef.Vectors.Files.ProfileFile.Read(text); }
+            catch (MxRef.Vectors.Files.MxvFormatException e) { throw new UsageException($"{option}: {e.Message}"); }
+        }
+        return MxRef.Dot.ImplementationProfile.TryParse(text, out string? error) ?? throw new UsageException($"{option}: {error}");
+    }
+
     public static NumberFormat Format(string name, string option = "--to") =>
         StandardFormats.TryParse(name) ?? throw new UsageException($"unknown format '{name}' for {option}; valid: {StandardFormats.ValidNames}");
 

@@ -43,7 +43,7 @@ public static class DecodeCommand
         {
             var outFormat = CliParse.Format(r.GetValue(output)!, "--out");
             if (!StandardFormats.Outputs.Contains(outFormat)) throw new UsageException($"--out must be one of fp32, bf16, fp16 (got '{r.GetValue(output)}')");
-            var implementation = DotCommand.ParseProfile(r.GetValue(profile));
+            var implementation = CliParse.Profile(r.GetValue(profile));
             if (MxDecode.CheckProfile(implementation) is { } profileError) throw new UsageException("--profile: " + profileError);
             var blockFormat = r.GetValue(format) is { } name ? CliParse.BlockFormat(name, "--format") : null;
             if (blockFormat is { Microexponent: not null })

@@ -100,18 +100,6 @@ public static class DotCommand
         return Cli.ExitOk;
     }
 
-    /// <summary>
-    /// <c>--profile</c>: an existing file is read as a JSON profile, anything else as <c>name=value,...</c>; both errors
-    /// are usage errors (exit 2) naming the file and field or listing the valid knobs.
-    /// </summary>
-    public static ImplementationProfile ParseProfile(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return ImplementationProfile.Default;
-        if (File.Exists(text))
-        {
-            try { return ProfileFile.Read(text); }
-            catch (MxvFormatException e) { throw new UsageException($"--profile: {e.Message}"); }
-        }
-        return ImplementationProfile.TryParse(text, out string? error) ?? throw new UsageException($"--profile: {error}");
-    }
+    /// <summary><c>--profile</c> text or file (<see cref="CliParse.Profile"/>).</summary>
+    public static ImplementationProfile ParseProfile(string? text) => CliParse.Profile(text);
 }

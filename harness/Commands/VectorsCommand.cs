@@ -12,9 +12,9 @@ using MxRef.Vectors.Operations;
 namespace MxRef.Harness.Commands;
 
 /// <summary>
-/// <c>mxref vectors gen|stats|check|merge</c>: test-vector files (docs/vector-format.md, docs/vectors.md). Parses
+/// <c>mxref vectors gen|make|stats|check|merge</c>: test-vector files (docs/vector-format.md, docs/vectors.md). Parses
 /// options and prints; the work is the vectors library's (<see cref="GenerationRun"/>, <see cref="QuantizeRun"/>,
-/// <see cref="MxvStats"/>, <see cref="MxvCheck"/>, <see cref="MxvMerge"/>).
+/// <see cref="MxvMake"/>, <see cref="MxvStats"/>, <see cref="MxvCheck"/>, <see cref="MxvMerge"/>).
 /// </summary>
 public static class VectorsCommand
 {
@@ -22,6 +22,7 @@ public static class VectorsCommand
     {
         var cmd = new Command("vectors", "Generate, measure and check .mxv test-vector files (docs/vectors.md, docs/vector-format.md).");
         cmd.Add(Gen());
+        cmd.Add(Make());
         cmd.Add(Stats());
         cmd.Add(Check());
         cmd.Add(Merge());
@@ -30,7 +31,7 @@ public static class VectorsCommand
 
     private static Command Gen()
     {
-        var op = new Option<string>("--op") { Description = "Operation: dot (default), quantize (FP32 blocks to MX blocks; --a gives the element formats) regen (DropBack regenerated blocks, docs/dropback.md; --a, -k, --recipe, --max-terms) or decode (a decode unit's blocks: --a, -r, -k, --out, --block-format).", DefaultValueFactory = _ => "dot" };
+        var op = new Option<string>("--op") { Description = "Operation: dot (default), quantize (FP32 blocks to MX blocks; --a gives the element formats) regen (DropBack regenerated blocks, docs/dropback.md; --a, -k, --recipe, --max-terms) or decode (a decode unit's blocks: --a, -r, -k, --out, --block-format, --profile).", DefaultValueFactory = _ => "dot" };
         var maxTerms = new Option<int>("--max-terms") { Description = "regen: the largest number of draws per weight (1: uniform initializers only, default; up to 16: Irwin-Hall too).", DefaultValueFactory = _ => 1 };
         var generator = GeneratorOptionSet.ForFiles();
         var policy = new QuantizationPolicyOptionSet(appliesTo: "quantize");
@@ -102,12 +103,14 @@ public static class VectorsCommand
         var output = CliParse.Format(r.GetValue(generator.Output!)!, "--out");
         if (!StandardFormats.Outputs.Contains(output)) throw new UsageException($"--out must be one of fp32, bf16, fp16 (got '{output.Name}')");
         var (shard, shards) = generator.BindShard(r);
+        var profile = generator.BindProfile(r) ?? MxRef.Dot.ImplementationProfile.Default;
+        if (MxRef.Dot.MxDecode.CheckProfile(profile) is { } profileError) throw new UsageException("--profile: " + profileError);
         DecodeVectorGenerator gen;
         try
         {
             gen = new DecodeVectorGenerator(new DecodeGeneratorOptions
             {
-                Formats = formats, Modes = CliParse.VectorRoundingModes(r.GetValue(generator.Rounding)!), Block = k, Output = output, Scale = scale,
+                Formats = formats, Modes = CliParse.VectorRoundingModes(r.GetValue(generator.Rounding)!), Block = k, Output = output, Scale = scale, Profile = profile,
                 Seed = CliParse.Seed(r.GetValue(generator.Seed)!), Count = r.GetValue(generator.Count), Corners = corners, Random = random,
                 ShardIndex = shard, ShardCount = shards,
             });
@@ -145,6 +148,54 @@ public static class VectorsCommand
         var coverage = RegenRun.Write(gen, gen.Header(RecordedCommand(r.Tokens.Select(t => t.Value).ToList())), path, r.GetValue(threads));
         r.InvocationConfiguration.Output.Write(r.GetValue(json) ? coverage.ToJson() : $"wrote {coverage.Vectors} regen vectors to {path}\n" + coverage.ToText());
         return Cli.ExitOk;
+    }
+
+    private static Command Make()
+    {
+        var input = new Argument<string>("INPUT") { Description = "Input lines (a file, or - for standard input; default -).", DefaultValueFactory = _ => "-" };
+        var op = new Option<string>("--op") { Description = "dot (default): lines 'FA FB RM SA A SB B C' as mxref dot reads them; quantize: lines 'FMT RM V'.", DefaultValueFactory = _ => "dot" };
+        var block = new Option<int>("--block", "-k") { Description = "Block size k (default 32; a named --format sets its own unless -k is given).", DefaultValueFactory = _ => 32 };
+        var output = new Option<string>("--out") { Description = "dot: output format of D: fp32 (default), bf16, fp16.", DefaultValueFactory = _ => "fp32" };
+        var acc = new Option<string>("--acc") { Description = "dot: accumulation model: " + MxRef.Dot.AccumulationModel.ValidNames + " (default fused).", DefaultValueFactory = _ => "fused" };
+        var profile = new Option<string?>("--profile") { Description = "dot: implementation profile, name=value,... or a JSON profile file (docs/semantics.md)." };
+        var format = new Option<string?>("--format", "--block-format") { Description = "dot: block format of the operands (e.g. nvfp4); default OCP MX with E8M0 scales. Valid: " + MxRef.Formats.BlockFormat.ValidNames + "." };
+        var policy = new QuantizationPolicyOptionSet(appliesTo: "quantize");
+        var file = new Option<string>("--output", "-o") { Description = "Output .mxv file (written atomically).", Required = true };
+        var cmd = new Command("make",
+            "Directed vectors: read input lines, compute the expected outputs with the golden model (--acc, --profile, --out,\n" +
+            "-k, --format; quantize: the policy options) and write a complete .mxv file with header and trailer. Blank lines\n" +
+            "are skipped; # and // start comments (whole-line comments are kept in the file). Exit 2 names the bad line and field.\n" +
+            "Example: printf '0 0 0 7f 38 7f 40 3f800000  # 1*2+1\\n' | mxref vectors make -k 1 -o one.mxv")
+        {
+            input, op, block, output, acc, profile, format, file,
+        };
+        policy.AddTo(cmd);
+        cmd.SetAction(r =>
+        {
+            var blockFormat = r.GetValue(format) is { } name ? CliParse.BlockFormat(name, "--format") : null;
+            bool kGiven = r.GetResult(block) is { Implicit: false };
+            int k = blockFormat is not null && !kGiven ? blockFormat.BlockSize : r.GetValue(block);
+            if (k is < 1 or > 4096) throw new UsageException($"--block must be 1..4096, got {k}");
+            var outFormat = CliParse.Format(r.GetValue(output)!, "--out");
+            if (!MxRef.Formats.StandardFormats.Outputs.Contains(outFormat)) throw new UsageException($"--out must be one of fp32, bf16, fp16 (got '{r.GetValue(output)}')");
+            var model = MxRef.Dot.AccumulationModel.TryParse(r.GetValue(acc)!) ?? throw new UsageException($"unknown accumulation model '{r.GetValue(acc)}' for --acc; valid: {MxRef.Dot.AccumulationModel.ValidNames}");
+            var o = new MxvMakeOptions
+            {
+                Op = r.GetValue(op)!, Block = k, Output = outFormat, Model = model, Profile = CliParse.Profile(r.GetValue(profile)),
+                BlockFormat = blockFormat, Policy = policy.Bind(r), Command = RecordedCommand(r.Tokens.Select(t => t.Value).ToList()),
+            };
+            if (o.Op is not ("dot" or "quantize")) throw new UsageException($"--op '{o.Op}': valid: dot, quantize");
+            if (blockFormat is { Microexponent: not null }) throw new UsageException($"--format {blockFormat.Name}: a shared-microexponent format has no dot line layout");
+            string path = r.GetValue(input)!;
+            if (path != "-" && !File.Exists(path)) throw new UsageException($"input '{path}' does not exist");
+            var reader = path == "-" ? Console.In : new StreamReader(path);
+            long n;
+            try { n = ReadOrUsage(() => MxvMake.Write(reader, path == "-" ? "<stdin>" : path, r.GetValue(file)!, o)); }
+            finally { if (path != "-") reader.Dispose(); }
+            r.InvocationConfiguration.Output.WriteLine($"wrote {n} {o.Op} vectors to {r.GetValue(file)}");
+            return Cli.ExitOk;
+        });
+        return cmd;
     }
 
     private static Command Stats()
@@ -190,8 +241,9 @@ public static class VectorsCommand
         var files = new Argument<string[]>("FILE") { Description = ".mxv files.", Arity = ArgumentArity.OneOrMore };
         var max = new Option<int>("--max-report") { Description = "Differences printed per file (default 20); all are counted.", DefaultValueFactory = _ => 20 };
         var cmd = new Command("check",
-            "Recompute every expected value with the golden model (the header's output format and accumulation model) and\n" +
-            "report the lines that differ, with their fields decoded. Exit 0 all agree, 1 differences, 2 malformed input.") { files, max };
+            "Recompute every expected value with the golden model (the header's output format, accumulation model and\n" +
+            "profile) and report the lines that differ, with their fields decoded and classified (which part differs, which\n" +
+            "single profile knob explains it). Exit 0 all agree, 1 differences, 2 malformed input.") { files, max };
         cmd.SetAction(r =>
         {
             var stdout = r.InvocationConfiguration.Output;
@@ -200,6 +252,7 @@ public static class VectorsCommand
             {
                 var result = ReadOrUsage(() => MxvCheck.File(path, r.GetValue(max), d => stdout.WriteLine(d.Description)));
                 stdout.WriteLine(result.Summary);
+                if (result.Classes.Count > 0) stdout.Write($"{path}: differences by class (the file's value as the actual result):\n{result.ClassTable}");
                 differ |= result.Differences > 0;
             }
             return differ ? Cli.ExitMismatch : Cli.ExitOk;

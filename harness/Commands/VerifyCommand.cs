@@ -29,7 +29,11 @@ public static class VerifyCommand
         var index = new Option<long?>("--index") { Description = "Run only generated vector number INDEX of the run (a mismatch's re-run)." };
         var generator = GeneratorOptionSet.ForDesign();
         var jobs = new Option<int>("--jobs", "-j") { Description = "Simulation processes side by side (default 1).", DefaultValueFactory = _ => 1 };
-        var maxMismatches = new Option<int>("--max-mismatches") { Description = "Stop after this many mismatches (default 10).", DefaultValueFactory = _ => 10 };
+        var maxMismatches = new Option<int>("--max-mismatches") { Description = "Mismatches printed in full (default 10); every mismatch is still counted and classified.", DefaultValueFactory = _ => 10 };
+        var stopAfter = new Option<int?>("--stop-after") { Description = "Stop the run after this many mismatches (default: compare every vector)." };
+        var examples = new Option<int>("--examples-per-class") { Description = "Examples kept per mismatch class in the JSON and JUnit reports (default 3).", DefaultValueFactory = _ => 3 };
+        var waive = new Option<string[]>("--waive") { Description = "Accept a mismatch class: CLASS[:reason] (repeatable), e.g. --waive 'zero-sign=c-passthrough:C passes through by design'. Waived classes are reported but do not fail the run." };
+        var waiverFile = new Option<string[]>("--waiver-file") { Description = "A file of waivers, one CLASS[:reason] per line (# comments)." };
         var trace = new Option<bool>("--trace") { Description = "Write a VCD of the cycles around each reported mismatch (GTKWave) into --trace-dir." };
         var traceDir = new Option<string>("--trace-dir") { Description = "Where --trace puts the VCDs (default out/verify).", DefaultValueFactory = _ => "out/verify" };
         var buildDir = new Option<string>("--build-dir") { Description = "Build cache (default out/verilator; one directory per design hash).", DefaultValueFactory = _ => "out/verilator" };
@@ -50,7 +54,7 @@ public static class VerifyCommand
             rtl, filelist, top, param, vflag, vectors, line, index,
         };
         generator.AddTo(cmd);
-        foreach (var o in new Option[] { jobs, maxMismatches, trace, traceDir, buildDir, timeout, junit, report, freeRun }) cmd.Add(o);
+        foreach (var o in new Option[] { jobs, maxMismatches, stopAfter, examples, waive, waiverFile, trace, traceDir, buildDir, timeout, junit, report, freeRun }) cmd.Add(o);
         cmd.Add(codeCoverage);
         cmd.Add(codeCoverageDir);
         var slurm = new VerifySlurmOptions();
@@ -87,7 +91,10 @@ public static class VerifyCommand
             if (r.GetValue(line) is not null && files.Length != 1) throw new UsageException("--line needs exactly one --vectors file");
             if (r.GetValue(index) is not null && files.Length > 0) throw new UsageException("--index selects a generated vector; with --vectors use --line");
             if (r.GetValue(jobs) is < 1 or > 64) throw new UsageException($"--jobs must be 1..64, got {r.GetValue(jobs)}");
-            if (r.GetValue(maxMismatches) < 1) throw new UsageException("--max-mismatches must be at least 1");
+            if (r.GetValue(maxMismatches) < 0) throw new UsageException("--max-mismatches must be at least 0");
+            if (r.GetValue(stopAfter) is < 1) throw new UsageException("--stop-after must be at least 1");
+            if (r.GetValue(examples) is < 1 or > 1000) throw new UsageException("--examples-per-class must be 1..1000");
+            var waivers = Waivers(r.GetValue(waive) ?? [], r.GetValue(waiverFile) ?? []);
             if (r.GetValue(generator.Count) < 0) throw new UsageException("--count must be at least 0");
             if (r.GetValue(timeout) <= 0) throw new UsageException("--timeout must be positive");
             var o = new VerifyOptions
@@ -99,6 +106,7 @@ public static class VerifyCommand
                 K = k,
                 VerilatorFlags = flags,
                 Model = model,
+                Profile = generator.BindProfile(r),
                 VectorFiles = files,
                 Line = r.GetValue(line),
                 Generator = files.Length > 0 ? null : Generated(generator.Bind(r, block: k)),
@@ -107,6 +115,9 @@ public static class VerifyCommand
                 Shard = si,
                 Shards = sn,
                 MaxMismatches = r.GetValue(maxMismatches),
+                StopAfter = r.GetValue(stopAfter),
+                ExamplesPerClass = r.GetValue(examples),
+                Waivers = waivers,
                 Trace = r.GetValue(trace),
                 TraceDir = r.GetValue(traceDir)!,
                 BuildDir = r.GetValue(buildDir)!,
@@ -130,6 +141,24 @@ public static class VerifyCommand
             return VerifyRun.Execute(o, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
         });
         return cmd;
+    }
+
+    /// <summary><c>--waive</c> and <c>--waiver-file</c>: a bad class is a usage error naming the option or file and line.</summary>
+    private static MxRef.Vectors.Diagnosis.WaiverSet Waivers(IEnumerable<string> given, IEnumerable<string> files)
+    {
+        var set = new MxRef.Vectors.Diagnosis.WaiverSet();
+        foreach (var w in given)
+        {
+            try { set.Add(w, "--waive", 0); }
+            catch (MxRef.Vectors.Files.MxvFormatException e) { throw new UsageException($"--waive '{w}': {e.Problem}"); }
+        }
+        foreach (var f in files)
+        {
+            if (!File.Exists(f)) throw new UsageException($"--waiver-file '{f}' does not exist");
+            try { set.AddFile(f); }
+            catch (MxRef.Vectors.Files.MxvFormatException e) { throw new UsageException($"--waiver-file: {e.Message}"); }
+        }
+        return set;
     }
 
     private static GeneratedVectors Generated(DotGeneratorOptions options) => new(options, GeneratorOptionSet.Text(options));

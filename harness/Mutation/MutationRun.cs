@@ -85,7 +85,7 @@ public static class MutationRun
         var run = o with
         {
             Rtl = [netlist], DefaultRtl = false, Parameters = [], VerilatorFlags = [.. o.VerilatorFlags, .. MutantGenerator.NetlistFlags],
-            MaxMismatches = 1, Jobs = jobs, Shard = 0, Shards = 1, Report = null, JUnit = null, Trace = false, FreeRun = null,
+            MaxMismatches = 1, StopAfter = 1, Jobs = jobs, Shard = 0, Shards = 1, Report = null, JUnit = null, Trace = false, FreeRun = null,
         };
         var sw = Stopwatch.StartNew();
         var output = new StringWriter();

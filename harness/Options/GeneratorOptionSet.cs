@@ -16,12 +16,17 @@ public sealed class GeneratorOptionSet
 {
     public Option<string> FormatsA { get; } = new("--a") { Description = "A element formats: comma list of " + ElementNames + " or 'all' (default).", DefaultValueFactory = _ => "all" };
     public Option<string> FormatsB { get; } = new("--b") { Description = "B element formats (as --a).", DefaultValueFactory = _ => "all" };
+    public Option<string?> Pairs { get; } = new("--pairs") { Description = "Format pairs A:B, comma list (e.g. e4m3:e4m3,e5m2:e5m2), instead of the cross product --a x --b." };
     public Option<string> Rounding { get; } = new("--rounding", "-r") { Description = "Rounding modes: comma list of rne,rtz,rdn,rup,rna,rto or 'all' (default).", DefaultValueFactory = _ => "all" };
     /// <summary>Block size k; null where the block is the design's (verify takes it from <c>--param K</c>).</summary>
     public Option<int>? Block { get; }
     /// <summary>Output format of D; null where it is fixed (the RTL's D is FP32).</summary>
     public Option<string>? Output { get; }
     public Option<string> Accumulation { get; } = new("--acc") { Description = "Accumulation model of the golden model: " + AccumulationModel.ValidNames + " (default fused).", DefaultValueFactory = _ => "fused" };
+    public Option<string?> Profile { get; } = new("--profile")
+    {
+        Description = "Implementation profile of the golden model: name=value,... or a JSON profile file (docs/semantics.md, \"Implementation profiles\"). Knobs: " + ImplementationProfile.ValidKnobs + ".",
+    };
     public Option<long> Count { get; } = new("--count", "-n") { Description = "Number of weighted-random vectors (default 100000).", DefaultValueFactory = _ => 100_000 };
     public Option<string> Seed { get; } = new("--seed", "-s") { Description = "Generator seed (decimal or 0x hex, 64 bits; default 1).", DefaultValueFactory = _ => "1" };
     public Option<bool> Corners { get; } = new("--corners") { Description = "Deterministic corner cases of every coverage class, crossed over every format pair and mode (docs/vectors.md)." };
@@ -55,11 +60,13 @@ public sealed class GeneratorOptionSet
     {
         command.Add(FormatsA);
         command.Add(FormatsB);
+        command.Add(Pairs);
         command.Add(Rounding);
         if (Block is not null) command.Add(Block);
         if (Output is not null) command.Add(Output);
         if (BlockFormat is not null) command.Add(BlockFormat);
         command.Add(Accumulation);
+        command.Add(Profile);
         command.Add(Count);
         command.Add(Seed);
         command.Add(Corners);
@@ -71,6 +78,23 @@ public sealed class GeneratorOptionSet
     /// <summary>The accumulation model (also needed when the vectors come from files).</summary>
     public AccumulationModel BindModel(ParseResult r) =>
         AccumulationModel.TryParse(r.GetValue(Accumulation)!) ?? throw new UsageException($"unknown accumulation model '{r.GetValue(Accumulation)}' for --acc; valid: {AccumulationModel.ValidNames}");
+
+    /// <summary>The implementation profile, or null when <c>--profile</c> was not given (a file's header then decides).</summary>
+    public ImplementationProfile? BindProfile(ParseResult r) => r.GetValue(Profile) is { } text ? CliParse.Profile(text) : null;
+
+    /// <summary><c>--pairs A:B,...</c>, or null when not given.</summary>
+    public IReadOnlyList<(NumberFormat A, NumberFormat B)>? BindPairs(ParseResult r)
+    {
+        if (r.GetValue(Pairs) is not { } text) return null;
+        var pairs = new List<(NumberFormat, NumberFormat)>();
+        foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (item.Split(':') is not [var a, var b]) throw new UsageException($"--pairs: '{item}' is not A:B (e.g. e4m3:e4m3)");
+            pairs.Add((CliParse.ElementFormat(a, "--pairs"), CliParse.ElementFormat(b, "--pairs")));
+        }
+        if (pairs.Count == 0) throw new UsageException("--pairs needs at least one A:B pair");
+        return pairs;
+    }
 
     /// <summary>The shard <c>I/N</c> as (index, count).</summary>
     public (int Index, int Count) BindShard(ParseResult r) => CliParse.Shard(r.GetValue(Shard)!);
@@ -92,11 +116,19 @@ public sealed class GeneratorOptionSet
             Block = block ?? (Block is null ? 32 : r.GetValue(Block)),
             Output = Output is null ? StandardFormats.Fp32 : CliParse.Format(r.GetValue(Output)!, "--out"),
             Model = BindModel(r),
+            Profile = BindProfile(r) ?? ImplementationProfile.Default,
             Seed = CliParse.Seed(r.GetValue(Seed)!),
             Count = r.GetValue(Count),
             Corners = corners, Random = random, Exhaustive = exhaustive,
         };
         if (BlockFormat is not null && r.GetValue(BlockFormat) is { } name) options = options.ForBlockFormat(CliParse.BlockFormat(name, "--block-format"));
+        if (BindPairs(r) is { } pairs)
+        {
+            if (r.GetResult(FormatsA) is { Implicit: false } || r.GetResult(FormatsB) is { Implicit: false })
+                throw new UsageException("--pairs replaces --a and --b: give one or the other");
+            if (BlockFormat is not null && r.GetValue(BlockFormat) is not null) throw new UsageException("--pairs and --block-format both fix the formats: give one");
+            options = options.WithPairs(pairs);
+        }
         return options.Validate() is { } problem ? throw new UsageException(problem) : options;
     }
 
@@ -107,6 +139,7 @@ public sealed class GeneratorOptionSet
     public QuantizeGeneratorOptions BindQuantize(ParseResult r, QuantizationPolicy policy)
     {
         if (r.GetValue(Exhaustive)) throw new UsageException("--exhaustive is for --op dot; quantize runs take --corners and --random");
+        if (r.GetValue(Pairs) is not null || r.GetValue(Profile) is not null) throw new UsageException("--pairs and --profile are for --op dot");
         bool corners = r.GetValue(Corners), random = r.GetValue(Random);
         if (!corners && !random) corners = random = true;
         return new QuantizeGeneratorOptions
@@ -127,12 +160,10 @@ public sealed class GeneratorOptionSet
     /// </summary>
     public static string Text(DotGeneratorOptions o)
     {
-        var parts = new List<string>
-        {
-            "--a " + string.Join(',', DotVectorGenerator.FormatNames(o.FormatsA)),
-            "--b " + string.Join(',', DotVectorGenerator.FormatNames(o.FormatsB)),
-            "--rounding " + string.Join(',', DotVectorGenerator.ModeNames(o.Modes)),
-        };
+        var parts = o.Pairs is { } pairs
+            ? new List<string> { "--pairs " + string.Join(',', pairs.Select(p => $"{p.A.Name}:{p.B.Name}")) }
+            : ["--a " + string.Join(',', DotVectorGenerator.FormatNames(o.FormatsA)), "--b " + string.Join(',', DotVectorGenerator.FormatNames(o.FormatsB))];
+        parts.Add("--rounding " + string.Join(',', DotVectorGenerator.ModeNames(o.Modes)));
         if (o.Corners) parts.Add("--corners");
         if (o.Exhaustive) parts.Add("--exhaustive");
         if (o.Random) parts.Add($"--random --count {o.Count}");

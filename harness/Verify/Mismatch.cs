@@ -3,6 +3,8 @@ using MxRef.Formats;
 using MxRef.Rounding;
 using MxRef.Vectors.Text;
 using MxRef.Vectors.Files;
+using MxRef.Vectors.Diagnosis;
+using Newtonsoft.Json.Linq;
 
 namespace MxRef.Harness.Verify;
 
@@ -21,7 +23,13 @@ public sealed class Mismatch
     /// <summary>The binary records of the vectors around it (for the trace re-run) and its position among them.</summary>
     public required byte[] Neighbourhood { get; init; }
     public required int NeighbourIndex { get; init; }
+    /// <summary>Which parts differ, by how much, and which single knob explains it.</summary>
+    public required MismatchDiagnosis Diagnosis { get; init; }
     public string ReproCommand { get; set; } = "";
+    /// <summary>The golden model's options for the <c>model</c> line (block, accumulation, profile).</summary>
+    public string ModelOptions { get; set; } = "";
+    /// <summary>The model command under the first explaining knob (it prints the design's result), or null.</summary>
+    public string? ExplainedModel { get; set; }
     public string? TraceFile { get; set; }
     public string? TraceNote { get; set; }
 
@@ -47,11 +55,53 @@ public sealed class Mismatch
         sb.Append($"  expected  D 0x{ExpectedD:x8} ({Value(ExpectedD)})  flags 0x{ExpectedFlags:x2} ({FlagNames(ExpectedFlags)})\n");
         sb.Append($"  actual    D 0x{ActualD:x8} ({Value(ActualD)})  flags 0x{ActualFlags:x2} ({FlagNames(ActualFlags)})\n");
         sb.Append($"  differs   D bits 0x{ExpectedD ^ ActualD:x8}, flags {FlagNames((byte)(ExpectedFlags ^ ActualFlags))}\n");
+        sb.Append($"  diagnosis {Diagnosis.Summary}\n");
+        sb.Append($"  class     {Diagnosis.Class}; coverage {string.Join(' ', Diagnosis.Coverage)}\n");
         sb.Append($"  re-run    {ReproCommand}\n");
-        sb.Append($"  model     echo '{ModelLine}' | mxref dot -k {k}\n");
+        sb.Append($"  model     {ModelCommand(k)}\n");
+        if (ExplainedModel is not null) sb.Append($"  explains  {ExplainedModel}\n");
         if (TraceFile is not null) sb.Append($"  trace     {TraceFile}{(TraceNote is null ? "" : " (" + TraceNote + ")")}\n");
         return sb.ToString();
     }
+
+    /// <summary>The golden model alone on this vector: <c>echo '…' | mxref dot -k K [--acc …] [--profile …]</c>.</summary>
+    public string ModelCommand(int k) => $"echo '{ModelLine}' | mxref dot -k {k}{ModelOptions}";
+
+    /// <summary>
+    /// One line: where the vector is from, formats and mode, C, expected and actual results (used by the class table).
+    /// </summary>
+    public string Brief =>
+        $"{Source}: {Vector.FormatA.Name} x {Vector.FormatB.Name} {Vector.Rounding.ShortName()}, C 0x{Vector.C:x8}; " +
+        $"expected {ExpectedD:x8} ({Value(ExpectedD)}) {FlagNames(ExpectedFlags)}, actual {ActualD:x8} ({Value(ActualD)}) {FlagNames(ActualFlags)}";
+
+    /// <summary>The record of the JSON report (<c>mismatch_details</c> and the class examples).</summary>
+    public JObject ToJson(int k) => new()
+    {
+        ["number"] = Number,
+        ["source"] = Source,
+        ["file"] = File,
+        ["origin"] = Origin,
+        ["inputs"] = ModelLine,
+        ["format_a"] = Vector.FormatA.Name,
+        ["format_b"] = Vector.FormatB.Name,
+        ["expected"] = $"{ExpectedD:x8} {ExpectedFlags:x2}",
+        ["actual"] = $"{ActualD:x8} {ActualFlags:x2}",
+        ["expected_value"] = Value(ExpectedD),
+        ["actual_value"] = Value(ActualD),
+        ["expected_flags"] = FlagNames(ExpectedFlags),
+        ["actual_flags"] = FlagNames(ActualFlags),
+        ["class"] = Diagnosis.Class,
+        ["differs"] = new JArray(Diagnosis.Parts),
+        ["ulps"] = Diagnosis.Ulps,
+        ["explained_by"] = new JArray(Diagnosis.Explanations),
+        ["shortcut_distance"] = Diagnosis.ShortcutDistance,
+        ["coverage"] = new JArray(Diagnosis.Coverage),
+        ["brief"] = Brief,
+        ["repro"] = ReproCommand,
+        ["model"] = ModelCommand(k),
+        ["model_explained"] = ExplainedModel,
+        ["trace"] = TraceFile,
+    };
 
     /// <summary>Element codes with their values, eight per line.</summary>
     private static void Elements(StringBuilder sb, string name, NumberFormat f, byte[] codes)

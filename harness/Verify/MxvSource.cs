@@ -41,6 +41,26 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
         return h;
     }
 
+    /// <summary>
+    /// The profile the files were made under (their headers' <c>profile</c>): every file must have the same one, and a
+    /// profile given on the command line must be it. Returns the run's profile.
+    /// </summary>
+    public static ImplementationProfile CheckProfile(IReadOnlyList<string> paths, IReadOnlyList<MxvHeader> headers, ImplementationProfile? given)
+    {
+        ImplementationProfile Of(int i)
+        {
+            try { return headers[i].ImplementationProfile; }
+            catch (ArgumentException e) { throw new UsageException($"{paths[i]}:1: profile: {e.Message}"); }
+        }
+        var profile = given ?? Of(0);
+        for (int i = 0; i < paths.Count; i++)
+            if (Of(i) != profile)
+                throw new UsageException(given is null
+                    ? $"{paths[i]}:1: profile: the file was made under profile '{Of(i)}', {paths[0]} under '{profile}'; verify them in separate runs"
+                    : $"{paths[i]}:1: profile: the file was made under profile '{Of(i)}', the run compares with '{profile}'; pass --profile {Of(i)}");
+        return profile;
+    }
+
     public bool Claim(VectorBatch batch)
     {
         try

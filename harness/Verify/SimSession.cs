@@ -158,7 +158,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         {
             source.Materialize(batch, i);
             var v = batch.Vectors[i];
-            var r = MxRef.Vectors.Text.DotEvaluation.Evaluate(v, MxRef.Formats.StandardFormats.Fp32, ctx.Model);
+            var r = ctx.Evaluate(v);
             batch.ExpectedD[i] = r.Bits;
             batch.ExpectedFlags[i] = (byte)r.Flags;
             StreamProtocol.Encode(v, batch.Record(i));

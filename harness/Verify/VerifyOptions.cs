@@ -13,6 +13,8 @@ public sealed record VerifyOptions
     public int K { get; init; } = 32;
     public IReadOnlyList<string> VerilatorFlags { get; init; } = [];
     public AccumulationModel Model { get; init; } = AccumulationModel.Fused;
+    /// <summary>The golden model's implementation profile (docs/semantics.md); with files, their header's when not given.</summary>
+    public ImplementationProfile? Profile { get; init; }
 
     public IReadOnlyList<string> VectorFiles { get; init; } = [];
     public long? Line { get; init; }
@@ -22,7 +24,14 @@ public sealed record VerifyOptions
     public int Jobs { get; init; } = 1;
     public int Shard { get; init; }
     public int Shards { get; init; } = 1;
+    /// <summary>Mismatches printed (and kept in the JSON report) in full; every mismatch is still counted and classified.</summary>
     public int MaxMismatches { get; init; } = 10;
+    /// <summary>Stop the run after this many mismatches (null: compare every vector).</summary>
+    public int? StopAfter { get; init; }
+    /// <summary>Examples kept per mismatch class in the reports.</summary>
+    public int ExamplesPerClass { get; init; } = 3;
+    /// <summary>Accepted mismatch classes: counted and reported, but they do not fail the run.</summary>
+    public MxRef.Vectors.Diagnosis.WaiverSet? Waivers { get; init; }
     public bool Trace { get; init; }
     public string TraceDir { get; init; } = "out/verify";
     public string BuildDir { get; init; } = "out/verilator";

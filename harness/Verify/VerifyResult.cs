@@ -10,7 +10,9 @@ namespace MxRef.Harness.Verify;
 /// <summary>The outcome of a run (or of merged shards): counts, rates, coverage, mismatches; as text, JSON and JUnit XML.</summary>
 public sealed class VerifyResult
 {
-    public const string Format = "mxref-verify-report/1";
+    /// <summary>Version 2 added the mismatch-class table, waivers and the profile.</summary>
+    public const string Format = "mxref-verify-report/2";
+    public static readonly string[] ReadableFormats = ["mxref-verify-report/1", Format];
 
     public required string Regression { get; init; }
     public required string Top { get; init; }
@@ -34,13 +36,22 @@ public sealed class VerifyResult
     public required IReadOnlyList<string> ExpectedCoverage { get; init; }
     public IReadOnlyList<string> NeverHit => ExpectedCoverage.Where(n => Coverage[MxRef.Vectors.Coverage.CoverageClasses.Id(n)] == 0).ToArray();
     public required IReadOnlyList<Mismatch> Mismatches { get; init; }
+    /// <summary>Every mismatch by class (diagnosis, waiver, bounded examples), the largest class first.</summary>
+    public IReadOnlyList<MismatchClassReport> Classes { get; set; } = [];
+    public int ExamplesPerClass { get; init; } = 3;
+    /// <summary>The golden model's implementation profile (canonical text; "default" for the reference).</summary>
+    public string Profile { get; init; } = "default";
+    /// <summary>Mismatches in waived classes: reported, but they do not fail the run.</summary>
+    public long WaivedCount => Classes.Where(c => c.Waived).Sum(c => c.Count);
+    /// <summary>Mismatches that fail the run (a report without a class table counts them all).</summary>
+    public long FailingCount => Classes.Count == 0 ? MismatchCount : MismatchCount - WaivedCount;
     /// <summary>Mismatches as stored in a JSON report (for merged reports, which have no vectors in memory).</summary>
     public IReadOnlyList<JObject> MismatchJson { get; init; } = [];
     public string? Error { get; set; }
     /// <summary>Verilator line and toggle coverage of the RTL (<c>--code-coverage</c>), or null.</summary>
     public CodeCoverageReport? CodeCoverage { get; init; }
 
-    public string Status => Error is not null ? "error" : MismatchCount > 0 ? "fail" : "pass";
+    public string Status => Error is not null ? "error" : FailingCount > 0 ? "fail" : "pass";
     public double Rate => SimSeconds > 0 ? Vectors / SimSeconds : 0;
 
     public string Summary()
@@ -50,7 +61,8 @@ public sealed class VerifyResult
         var missing = NeverHit;
         sb.Append(CultureInfo.InvariantCulture, $"verify summary: {Top} K={K}, latency {Latency} clocks, {(ShardsMerged.Count > 1 ? $"shards {string.Join(',', ShardsMerged)} of {Shards} merged" : $"shard {Shard}/{Shards}")}, {Jobs} simulation process{(Jobs == 1 ? "" : "es")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  vectors      {Vectors:N0}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"  mismatches   {MismatchCount:N0}{(LimitReached ? $" (stopped at --max-mismatches; the first {Mismatches.Count + MismatchJson.Count} reported)" : "")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  mismatches   {MismatchCount:N0}{(WaivedCount > 0 ? $" ({WaivedCount:N0} waived, {FailingCount:N0} failing)" : "")}" +
+            $"{(Classes.Count > 0 ? $" in {Classes.Count} class{(Classes.Count == 1 ? "" : "es")}" : "")}{(LimitReached ? " (stopped at --stop-after: not every vector was compared)" : "")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  rate         {Rate:N0} vectors/s ({SimSeconds:0.00} s streaming, model and comparison included)\n");
         if (Vectors > 0 && BenchCpuSeconds > 0)
             sb.Append(CultureInfo.InvariantCulture,
@@ -58,6 +70,7 @@ public sealed class VerifyResult
         sb.Append(CultureInfo.InvariantCulture, $"  coverage     {expected - missing.Count}/{expected} expected classes hit{(missing.Count > 0 ? "; never hit: " + string.Join(' ', missing.Take(12)) + (missing.Count > 12 ? $" ... and {missing.Count - 12} more (JSON report)" : "") : "")}\n");
         if (CodeCoverage is not null) sb.Append(Verify.CodeCoverage.SummaryLines(CodeCoverage));
         sb.Append(CultureInfo.InvariantCulture, $"  wall time    {WallSeconds:0.0} s\n");
+        sb.Append(MismatchClassReport.Table(Classes));
         sb.Append(Status switch { "pass" => "PASS\n", "fail" => "FAIL\n", _ => $"ERROR: {Error}\n" });
         return sb.ToString();
     }
@@ -69,27 +82,7 @@ public sealed class VerifyResult
         for (int i = 0; i < CoverageTally.Size; i++)
             if (Coverage[i] > 0 || expectedSet.Contains(CoverageTally.Names[i])) cov[CoverageTally.Names[i]] = Coverage[i];
         var mismatches = new JArray(MismatchJson);
-        foreach (var m in Mismatches)
-        {
-            mismatches.Add(new JObject
-            {
-                ["number"] = m.Number,
-                ["source"] = m.Source,
-                ["file"] = m.File,
-                ["origin"] = m.Origin,
-                ["inputs"] = m.ModelLine,
-                ["format_a"] = m.Vector.FormatA.Name,
-                ["format_b"] = m.Vector.FormatB.Name,
-                ["expected"] = $"{m.ExpectedD:x8} {m.ExpectedFlags:x2}",
-                ["actual"] = $"{m.ActualD:x8} {m.ActualFlags:x2}",
-                ["expected_value"] = Mismatch.Value(m.ExpectedD),
-                ["actual_value"] = Mismatch.Value(m.ActualD),
-                ["expected_flags"] = Mismatch.FlagNames(m.ExpectedFlags),
-                ["actual_flags"] = Mismatch.FlagNames(m.ActualFlags),
-                ["repro"] = m.ReproCommand,
-                ["trace"] = m.TraceFile,
-            });
-        }
+        foreach (var m in Mismatches) mismatches.Add(m.ToJson(K));
         var o = new JObject
         {
             ["format"] = Format,
@@ -104,7 +97,10 @@ public sealed class VerifyResult
             ["status"] = Status,
             ["error"] = Error,
             ["vectors"] = Vectors,
+            ["profile"] = Profile,
             ["mismatches"] = MismatchCount,
+            ["mismatches_waived"] = WaivedCount,
+            ["mismatches_failing"] = FailingCount,
             ["limit_reached"] = LimitReached,
             ["sim_seconds"] = Math.Round(SimSeconds, 3),
             ["wall_seconds"] = Math.Round(WallSeconds, 3),
@@ -114,18 +110,24 @@ public sealed class VerifyResult
             ["coverage"] = cov,
             ["coverage_expected"] = new JArray(ExpectedCoverage),
             ["never_hit"] = new JArray(NeverHit),
+            ["examples_per_class"] = ExamplesPerClass,
+            ["mismatch_classes"] = new JArray(Classes.Select(c => c.ToJson())),
             ["mismatch_details"] = mismatches,
         };
         if (CodeCoverage is { } cc) o["code_coverage"] = CodeCoverageJson.ToJson(cc);
         return o.ToString(Formatting.Indented) + "\n";
     }
 
-    /// <summary>One test case per format pair (failed when a detailed mismatch has that pair), plus the run itself.</summary>
+    /// <summary>
+    /// One test case per format pair (failed when a reported mismatch of a failing class has that pair), one per mismatch
+    /// class (failed, or skipped with the waiver's reason), plus the run itself (failed when a class fails).
+    /// </summary>
     public string ToJUnit()
     {
-        var details = MismatchJson.Select(j => ((string?)j["format_a"] ?? "", (string?)j["format_b"] ?? "", (string?)j["source"] ?? "", $"expected {j["expected"]}, actual {j["actual"]}; re-run: {j["repro"]}"))
-            .Concat(Mismatches.Select(m => (m.Vector.FormatA.Name, m.Vector.FormatB.Name, m.Source,
-                $"expected {m.ExpectedD:x8} {m.ExpectedFlags:x2}, actual {m.ActualD:x8} {m.ActualFlags:x2}; re-run: {m.ReproCommand}")))
+        var waived = Classes.Where(c => c.Waived).Select(c => c.Name).ToHashSet();
+        var details = MismatchJson.Concat(Mismatches.Select(m => m.ToJson(K)))
+            .Where(j => !waived.Contains((string?)j["class"] ?? ""))
+            .Select(j => ((string?)j["format_a"] ?? "", (string?)j["format_b"] ?? "", (string?)j["source"] ?? "", $"expected {j["expected"]}, actual {j["actual"]}; class {j["class"]}; re-run: {j["repro"]}"))
             .ToList();
         var sb = new StringBuilder();
         var cases = new List<string>();
@@ -148,12 +150,31 @@ public sealed class VerifyResult
                 }
                 cases.Add(c.Append("    </testcase>\n").ToString());
             }
+        int skipped = 0;
+        foreach (var k in Classes)
+        {
+            var c = new StringBuilder($"    <testcase classname=\"{cls}.mismatch-class\" name=\"{SecurityElement.Escape(k.Name)} ({k.Count} mismatches)\" time=\"0\">\n");
+            string body = SecurityElement.Escape($"{k.Explanation}; differs {string.Join(", ", k.Parts)}\n" +
+                string.Concat(k.Examples.Select(e => $"{e["brief"]}\n  re-run: {e["repro"]}\n  model: {e["model"]}\n")));
+            if (k.Waived)
+            {
+                skipped++;
+                c.Append($"      <skipped message=\"{SecurityElement.Escape($"waived ({k.WaiverSource}): {(k.WaivedBecause!.Length > 0 ? k.WaivedBecause : "no reason given")}")}\"/>\n");
+                c.Append($"      <system-out>{body}</system-out>\n");
+            }
+            else
+            {
+                failures++;
+                c.Append($"      <failure message=\"{SecurityElement.Escape($"{k.Count} mismatches, {k.Explanation}")}\">{body}</failure>\n");
+            }
+            cases.Add(c.Append("    </testcase>\n").ToString());
+        }
         var run = new StringBuilder($"    <testcase classname=\"{cls}\" name=\"regression: {SecurityElement.Escape(Regression)}\" time=\"{SimSeconds.ToString("0.000", CultureInfo.InvariantCulture)}\">\n");
         if (Error is not null) { errors++; run.Append($"      <error message=\"{SecurityElement.Escape(Error)}\"/>\n"); }
-        else if (MismatchCount > 0) { failures++; run.Append($"      <failure message=\"{MismatchCount} mismatches in {Vectors} vectors\"/>\n"); }
+        else if (FailingCount > 0) { failures++; run.Append($"      <failure message=\"{FailingCount} failing mismatches ({WaivedCount} more waived) in {Vectors} vectors\"/>\n"); }
         cases.Add(run.Append("    </testcase>\n").ToString());
         sb.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
-        sb.Append(CultureInfo.InvariantCulture, $"  <testsuite name=\"mxref verify {SecurityElement.Escape(Top)} shard {Shard}/{Shards}\" tests=\"{cases.Count}\" failures=\"{failures}\" errors=\"{errors}\" time=\"{WallSeconds:0.000}\">\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  <testsuite name=\"mxref verify {SecurityElement.Escape(Top)} shard {Shard}/{Shards}\" tests=\"{cases.Count}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{WallSeconds:0.000}\">\n");
         foreach (var c in cases) sb.Append(c);
         sb.Append("  </testsuite>\n</testsuites>\n");
         return sb.ToString();
@@ -171,7 +192,7 @@ public sealed class VerifyResult
         {
             throw new UsageException($"{path}: not a JSON report: {e.Message}");
         }
-        if ((string?)o["format"] != Format) throw new UsageException($"{path}: field format: expected '{Format}', got '{o["format"]}'");
+        if (!ReadableFormats.Contains((string?)o["format"])) throw new UsageException($"{path}: field format: expected '{Format}', got '{o["format"]}'");
         T Field<T>(string name) => o[name] is { } t && t.Type != JTokenType.Null ? t.ToObject<T>()! : throw new UsageException($"{path}: field {name} is missing");
         var cov = new long[CoverageTally.Size];
         var jc = Field<JObject>("coverage");
@@ -200,6 +221,9 @@ public sealed class VerifyResult
             ExpectedCoverage = expectedNames,
             Mismatches = [],
             MismatchJson = Field<JArray>("mismatch_details").OfType<JObject>().ToArray(),
+            Classes = (o["mismatch_classes"] as JArray)?.OfType<JObject>().Select(c => MismatchClassReport.FromJson(c, path)).ToArray() ?? [],
+            Profile = (string?)o["profile"] ?? "default",
+            ExamplesPerClass = (int?)o["examples_per_class"] ?? 3,
             Error = (string?)o["error"],
             CodeCoverage = o["code_coverage"] is JObject cc ? CodeCoverageJson.FromJson(cc, path) : null,
         };
@@ -255,6 +279,9 @@ public sealed class VerifyResult
             ExpectedCoverage = first.R.ExpectedCoverage,
             Mismatches = [],
             MismatchJson = reports.SelectMany(x => x.R.MismatchJson).ToArray(),
+            Classes = MismatchClassReport.Merge(reports.SelectMany(x => x.R.Classes), first.R.ExamplesPerClass),
+            ExamplesPerClass = first.R.ExamplesPerClass,
+            Profile = first.R.Profile,
             Error = errors.Count > 0 ? string.Join("; ", errors) : null,
             CodeCoverage = codeCoverage,
         };

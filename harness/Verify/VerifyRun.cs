@@ -28,6 +28,7 @@ public static class VerifyRun
         if (o.VectorFiles.Count > 0)
         {
             var headers = o.VectorFiles.Select(f => File.Exists(f) ? MxvSource.CheckHeader(f, o.K, o.Model) : throw new UsageException($"vector file '{f}' does not exist")).ToArray();
+            o = o with { Profile = MxvSource.CheckProfile(o.VectorFiles, headers, o.Profile) };
             expected = headers.Select(h => ExpectedOf(h)).Aggregate((x, y) => x.Union(y).ToArray());
             origins = new MxvSource(o.VectorFiles, new RunSlice(0, 1, 0, 1), null);
             open = s => new MxvSource(o.VectorFiles, s, o.Line);
@@ -41,8 +42,12 @@ public static class VerifyRun
             open = s => g.Open(s, o.Index);
             regression = g.Describe();
         }
-        regression = $"{o.Top} K={o.K}{string.Concat(o.Parameters.Where(p => p.Name != "K").Select(p => $" {p.Name}={p.Value}"))} acc={o.Model}; {regression}";
-        var ctx = new RunContext(o.Model, o.MaxMismatches, o.Timeout, origins);
+        var profile = o.Profile ?? MxRef.Dot.ImplementationProfile.Default;
+        if (!profile.IsDefault && o.Model.Kind == MxRef.Dot.AccumulationKind.Fp32Sum)
+            throw new UsageException($"--profile applies to the fused and chunked:N accumulation models, not {o.Model}");
+        regression = $"{o.Top} K={o.K}{string.Concat(o.Parameters.Where(p => p.Name != "K").Select(p => $" {p.Name}={p.Value}"))} acc={o.Model}" +
+                     $"{(profile.IsDefault ? "" : $" profile={profile}")}; {regression}";
+        var ctx = new RunContext(o.Model, o.MaxMismatches, o.Timeout, origins, profile, o.StopAfter, o.ExamplesPerClass);
         int jobs = o.Line is not null || o.Index is not null ? 1 : o.Jobs;
         var sessions = Enumerable.Range(0, jobs)
             .Select(j => new SimSession(build.Executable, () => open(new RunSlice(o.Shard, o.Shards, j, jobs)), ctx, o.K, jobs == 1 ? "simulation" : $"simulation {j + 1}/{jobs}"))
@@ -95,6 +100,8 @@ public static class VerifyRun
             Coverage = Sum(sessions.Select(s => s.Coverage)),
             ExpectedCoverage = expected.Select(id => CoverageTally.Names[id]).ToArray(),
             Mismatches = ctx.Mismatches,
+            Profile = profile.ToString(),
+            ExamplesPerClass = o.ExamplesPerClass,
             CodeCoverage = codeCoverage,
         };
         var error = errors.FirstOrDefault(e => e is not null);
@@ -103,9 +110,18 @@ public static class VerifyRun
         result.Error = error?.Message;
 
         string design = DesignOptions(o);
-        foreach (var m in result.Mismatches) m.ReproCommand = $"mxref verify {design} {origins.ReproOptions(m.File, m.Origin)}";
+        string modelOptions = (o.Model != MxRef.Dot.AccumulationModel.Fused ? $" --acc {o.Model}" : "") + (profile.IsDefault ? "" : $" --profile {profile}");
+        foreach (var m in ctx.AllKept())
+        {
+            m.ReproCommand = $"mxref verify {design} {origins.ReproOptions(m.File, m.Origin)}";
+            m.ModelOptions = modelOptions;
+            if (ExplainingProfile(profile, m.Diagnosis) is { } x)
+                m.ExplainedModel = $"echo '{m.ModelLine}' | mxref dot -k {o.K}{(o.Model != MxRef.Dot.AccumulationModel.Fused ? $" --acc {o.Model}" : "")} --profile {x}";
+        }
         if (o.Trace && result.Mismatches.Count > 0) Traces(o, spec, result.Mismatches, stderr);
         result.WallSeconds = wall.Elapsed.TotalSeconds;
+        // The class rows are made after the repro commands (their examples carry them) and the traces.
+        result.Classes = ctx.Classes.Rows.Select(r => MismatchClassReport.From(r, o.Waivers, o.K)).ToArray();
 
         foreach (var m in result.Mismatches) stdout.Write(m.ToText(o.K));
         stdout.Write(result.Summary());
@@ -116,7 +132,17 @@ public static class VerifyRun
             stderr.WriteLine($"mxref verify: {result.Error}");
             return Cli.ExitUsage;
         }
-        return result.MismatchCount > 0 ? Cli.ExitMismatch : Cli.ExitOk;
+        return result.FailingCount > 0 ? Cli.ExitMismatch : Cli.ExitOk;
+    }
+
+    /// <summary>The run's profile with the diagnosis's first explaining knob set (the shortcut at the vector's threshold), or null.</summary>
+    private static MxRef.Dot.ImplementationProfile? ExplainingProfile(MxRef.Dot.ImplementationProfile profile, MxRef.Vectors.Diagnosis.MismatchDiagnosis d)
+    {
+        if (d.Explanations.Count == 0) return null;
+        if (d.Explanations[0] == MxRef.Vectors.Diagnosis.MismatchClassifier.ShortcutSetting)
+            return d.ShortcutDistance is { } distance ? profile with { ShortcutThreshold = distance - 1 } : null;
+        var parts = d.Explanations[0].Split('=', 2);
+        return profile.With(parts[0], parts[1], out _);
     }
 
     /// <summary>The coverage classes a file must hit, from the formats and modes its header lists (all when absent).</summary>
@@ -126,6 +152,8 @@ public static class VerifyRun
             ? MxRef.Formats.StandardFormats.Elements
             : names.Select(n => MxRef.Formats.StandardFormats.TryParse(n)!).ToArray();
         var modes = h.Rounding is null ? MxRef.Rounding.RoundingModes.Deterministic.ToArray() : h.Rounding.Select(n => MxRef.Rounding.RoundingModes.TryParse(n)!.Value).ToArray();
+        if (h.Pairs is { } pairs)
+            return pairs.Select(p => p.Split(':')).SelectMany(p => MxRef.Vectors.Coverage.CoverageClasses.Expected(Codes([p[0]]), Codes([p[1]]), modes)).Distinct().Order().ToArray();
         return MxRef.Vectors.Coverage.CoverageClasses.Expected(Codes(h.FormatsA), Codes(h.FormatsB), modes);
     }
 
@@ -154,6 +182,7 @@ public static class VerifyRun
         foreach (var (n, v) in o.Parameters) sb.Append($" --param {n}={v}");
         foreach (var f in o.VerilatorFlags) sb.Append($" --verilator-flag={f}");
         if (o.Model != MxRef.Dot.AccumulationModel.Fused) sb.Append($" --acc {o.Model}");
+        if (o.Profile is { IsDefault: false } p) sb.Append($" --profile {p}");
         return sb.ToString();
     }
 

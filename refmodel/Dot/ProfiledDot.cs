@@ -88,6 +88,25 @@ public static class ProfiledDot
     }
 
     /// <summary>
+    /// The shortcut's distance E_C − msb(S) for one block under <paramref name="profile"/>'s input flushes, or null when
+    /// no shortcut can apply (S = 0, C not finite, a NaN or infinite element or a NaN scale). The shortcut with
+    /// threshold N is taken exactly when the distance exceeds N, so a result explained by it names the thresholds
+    /// N &lt; distance (docs/semantics.md, "shortcut").
+    /// </summary>
+    public static int? ShortcutDistance(in BlockPair block, uint c, ImplementationProfile profile)
+    {
+        byte[]? fa = null, fb = null;
+        var p = profile.FlushInputs ? FlushElements(block, out fa, out fb) : block;
+        if (profile.FlushC && (c & Fp32ExponentField) == 0) c &= Fp32Sign;
+        if ((c & Fp32ExponentField) == Fp32ExponentField || p.ScaleIsNaN) return null;
+        var (sum, classes) = MxDot.ProductSum(p);
+        if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0) return null;
+        if (!p.Scales.IsPowerOfTwo) sum = MxDot.ScaledSum(p, sum);
+        GC.KeepAlive(fa); GC.KeepAlive(fb);
+        return sum == Int128.Zero ? null : CExponent(c) - MsbExponent(sum, p.SumExponent);
+    }
+
+    /// <summary>
     /// The shortcut's distance uses E_C = max(exponent field of C, 1) − 127, the exponent of C's binade as the unit's
     /// alignment sees it (−126 for a zero or subnormal C), against the exponent of the exact sum's leading bit.
     /// </summary>

@@ -30,7 +30,8 @@ public sealed partial class BrokenRtlTests
         foreach (var field in new[] { "formats   A", "scales    A", "C         0x", "expected  D 0x", "actual    D 0x", "differs   D bits", "re-run    mxref verify", "model     echo '" })
             Assert.Contains(field, output);
         Assert.Contains(symptom, output);
-        Assert.Contains("stopped at --max-mismatches", output);
+        Assert.Contains("mismatch classes: ", output); // every mismatch counted and classified, only 3 printed in full
+        Assert.Equal(3, Regex.Matches(output, "^MISMATCH ", RegexOptions.Multiline).Count);
 
         // The re-run command reproduces the first mismatch on its own.
         var repro = ReRun().Match(output);
@@ -83,6 +84,46 @@ public sealed partial class BrokenRtlTests
         var (exit, output, err) = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=4", "--free-run", "20000");
         Assert.True(exit == 0, output + err);
         Assert.Matches(@"mxtb free-run: K=4, 20000 vectors in [0-9.]+ s = \d+ vectors/s", output);
+    }
+
+    /// <summary>
+    /// NV on every NaN element: the e5m2 codes with the quiet bit clear are explained by snan-elements=signal, the other
+    /// NaNs are not. Waiving both classes passes the run (JUnit: skipped with the reasons); waiving one still fails;
+    /// a bad waiver file is an input error naming its line.
+    /// </summary>
+    [Fact]
+    public void MismatchesAreClassifiedAndWaived()
+    {
+        var rtl = VerifyFixture.Mutant("nan-element-raises-nv", "mx_dot.sv", "assign s1_nv      = c_snan | any_inv | (pinf & ninf & ~nan_in);", "assign s1_nv      = c_snan | any_inv | (pinf & ninf & ~nan_in) | (|l_nan);");
+        var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "waivers");
+        Directory.CreateDirectory(dir);
+        string[] run = ["--param", "K=4", "--count", "20000", "--max-mismatches", "1"];
+
+        var (exit, output, err) = VerifyFixture.Verify(rtl, [.. run, "--waive", "snan-elements=signal:e5m2 sNaN codes signal, as in our FP16 path"]);
+        Assert.True(exit == 1, output + err);
+        Assert.Matches(@"snan-elements=signal +\d+  WAIVED: e5m2 sNaN codes signal", output);
+        Assert.Matches(@"unexplained/NV-extra +[\d,]+  FAIL", output);
+        Assert.Contains("example  generated vector #", output);
+
+        var waivers = Path.Combine(dir, "waivers.txt");
+        File.WriteAllText(waivers, "# accepted\nsnan-elements=signal: e5m2 sNaN codes signal\nunexplained/NV-extra: NaN inputs raise NV in this unit\n");
+        string report = Path.Combine(dir, "r.json"), junit = Path.Combine(dir, "r.xml");
+        (exit, output, err) = VerifyFixture.Verify(rtl, [.. run, "--waiver-file", waivers, "--report", report, "--junit", junit]);
+        Assert.True(exit == 0, output + err);
+        Assert.Contains("PASS", output);
+        var json = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(report));
+        Assert.Equal(0, (long)json["mismatches_failing"]!);
+        Assert.True((long)json["mismatches_waived"]! > 1000);
+        Assert.All(json["mismatch_classes"]!, c => Assert.InRange(((Newtonsoft.Json.Linq.JArray)c["examples"]!).Count, 1, 3));
+        Assert.True(new FileInfo(report).Length < 100_000, "the report holds a bounded number of examples");
+        var xml = File.ReadAllText(junit);
+        Assert.Contains("<skipped message=\"waived (" + waivers + ":3): NaN inputs raise NV in this unit\"/>", xml);
+        Assert.Contains("failures=\"0\"", xml);
+
+        File.WriteAllText(waivers, "snan-elements=signal\nnan-result=maybe: typo\n");
+        (exit, output, err) = VerifyFixture.Verify(rtl, [.. run, "--waiver-file", waivers]);
+        Assert.True(exit == 2, output + err);
+        Assert.Contains($"{waivers}:2: class: unknown mismatch class 'nan-result=maybe'", err);
     }
 
     [GeneratedRegex(@"re-run    mxref (verify [^\n]*)")]

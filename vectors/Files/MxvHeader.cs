@@ -44,6 +44,8 @@ public sealed record MxvHeader
     public string? Command { get; init; }
     public IReadOnlyList<string>? FormatsA { get; init; }
     public IReadOnlyList<string>? FormatsB { get; init; }
+    /// <summary>The <c>A:B</c> format pairs of a run made with <c>--pairs</c> (instead of formats_a × formats_b), or null.</summary>
+    public IReadOnlyList<string>? Pairs { get; init; }
     public IReadOnlyList<string>? Rounding { get; init; }
     /// <summary>Vector sets in generation order: corners, exhaustive, random.</summary>
     public IReadOnlyList<string>? Sets { get; init; }
@@ -96,6 +98,7 @@ public sealed record MxvHeader
         if (Quantization is not null) o["quantization"] = Quantization;
         if (FormatsA is not null) o["formats_a"] = new JArray(FormatsA);
         if (FormatsB is not null) o["formats_b"] = new JArray(FormatsB);
+        if (Pairs is not null) o["pairs"] = new JArray(Pairs);
         if (Rounding is not null) o["rounding"] = new JArray(Rounding);
         if (Sets is not null) o["sets"] = new JArray(Sets);
         if (Count is not null) o["count"] = Count.Value;
@@ -168,7 +171,7 @@ public sealed record MxvHeader
             Op = op, Block = (int)block, Output = Str("output", "fp32"), Accumulation = Str("acc", "fused"),
             Quantization = o["quantization"] is null ? null : Str("quantization", null), Seed = seed,
             Generator = o["generator"] is null ? null : Str("generator", null), Command = o["command"] is null ? null : Str("command", null),
-            FormatsA = List("formats_a"), FormatsB = List("formats_b"), Rounding = List("rounding"), Sets = List("sets"),
+            FormatsA = List("formats_a"), FormatsB = List("formats_b"), Pairs = List("pairs"), Rounding = List("rounding"), Sets = List("sets"),
             Count = Int("count"), Shard = o["shard"] is null ? null : Str("shard", null),
             Recipe = o["recipe"] is null ? null : Str("recipe", null), BlockFormats = List("block_formats"),
             TensorScale = o["tensor_scale"] is null ? null : Str("tensor_scale", null),
@@ -194,6 +197,9 @@ public sealed record MxvHeader
             foreach (var n in list ?? [])
                 if (StandardFormats.TryParse(n) is not { } ef || StandardFormats.ElementCode(ef) < 0)
                     throw new MxvFormatException(file, 1, $"header.{name}", $"'{n}' is not an MX element format");
+        foreach (var pair in h.Pairs ?? [])
+            if (pair.Split(':') is not [var pa, var pb] || new[] { pa, pb }.Any(n => StandardFormats.TryParse(n) is not { } pf || StandardFormats.ElementCode(pf) < 0))
+                throw new MxvFormatException(file, 1, "header.pairs", $"'{pair}' is not a pair A:B of MX element formats");
         foreach (var n in h.Rounding ?? [])
             if (RoundingModes.TryParse(n) is null) throw new MxvFormatException(file, 1, "header.rounding", $"'{n}' is not a rounding mode");
         return h;

@@ -33,14 +33,16 @@ public static class QuantizeLine
 {
     public static readonly string[] FieldNames = ["FMT", "RM", "V", "S", "P"];
 
-    public static void Parse(ReadOnlySpan<char> line, QuantizeVector q)
+    /// <summary>Parses a line; without <paramref name="withExpected"/>, only the inputs <c>FMT RM V</c> (directed vectors).</summary>
+    public static void Parse(ReadOnlySpan<char> line, QuantizeVector q, bool withExpected = true)
     {
         int pos = 0;
-        for (int index = 0; index < FieldNames.Length; index++)
+        int fields = withExpected ? FieldNames.Length : 3;
+        for (int index = 0; index < fields; index++)
         {
             string field = FieldNames[index];
             while (pos < line.Length && line[pos] == ' ') pos++;
-            if (pos >= line.Length) throw new FieldException(field, $"missing field {field} (expected 5 fields: FMT RM V S P)");
+            if (pos >= line.Length) throw new FieldException(field, withExpected ? $"missing field {field} (expected 5 fields: FMT RM V S P)" : $"missing field {field} (expected 3 fields: FMT RM V)");
             int end = pos;
             while (end < line.Length && line[end] != ' ') end++;
             var tok = line[pos..end];

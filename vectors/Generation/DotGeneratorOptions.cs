@@ -16,6 +16,14 @@ public sealed record DotGeneratorOptions
     public int Block { get; init; } = 32;
     public NumberFormat Output { get; init; } = StandardFormats.Fp32;
     public AccumulationModel Model { get; init; } = AccumulationModel.Fused;
+    /// <summary>The golden model's implementation profile for the expected results (docs/semantics.md).</summary>
+    public ImplementationProfile Profile { get; init; } = ImplementationProfile.Default;
+    /// <summary>
+    /// The (A, B) format pairs to generate, instead of the cross product <see cref="FormatsA"/> × <see cref="FormatsB"/>
+    /// (a unit that takes one format for both operands); null for the cross product. <see cref="WithPairs"/> sets
+    /// FormatsA and FormatsB to the formats the pairs use.
+    /// </summary>
+    public IReadOnlyList<(NumberFormat A, NumberFormat B)>? Pairs { get; init; }
     public ulong Seed { get; init; } = 1;
     /// <summary>Number of weighted-random vectors (used when <see cref="Random"/>).</summary>
     public long Count { get; init; }
@@ -31,6 +39,23 @@ public sealed record DotGeneratorOptions
     public BlockFormat? BlockFormat { get; init; }
 
     public ScaleCodec Scales => ScaleCodec.For(Scale);
+
+    /// <summary>The pairs the run generates: <see cref="Pairs"/>, or every A × B.</summary>
+    public IReadOnlyList<(NumberFormat A, NumberFormat B)> FormatPairs => Pairs ?? FormatsA.SelectMany(a => FormatsB.Select(b => (a, b))).ToArray();
+
+    /// <summary>These options for exactly the given pairs (duplicates dropped, order kept).</summary>
+    public DotGeneratorOptions WithPairs(IReadOnlyList<(NumberFormat A, NumberFormat B)> pairs)
+    {
+        var distinct = pairs.Distinct().ToArray();
+        return this with { Pairs = distinct, FormatsA = distinct.Select(p => p.A).Distinct().ToArray(), FormatsB = distinct.Select(p => p.B).Distinct().ToArray() };
+    }
+
+    /// <summary>
+    /// The coverage classes the run must hit, from <paramref name="expectedFor"/> (A formats, B formats → class ids):
+    /// for the cross product as a whole, for <see cref="Pairs"/> the union over the pairs.
+    /// </summary>
+    public IReadOnlyList<int> ExpectedCoverage(Func<IReadOnlyList<NumberFormat>, IReadOnlyList<NumberFormat>, IReadOnlyList<int>> expectedFor) =>
+        Pairs is null ? expectedFor(FormatsA, FormatsB) : Pairs.SelectMany(p => expectedFor([p.A], [p.B])).Distinct().Order().ToArray();
 
     /// <summary>
     /// These options for one block format: its element on both sides, its block size and scale format (NVFP4: E2M1,
@@ -53,6 +78,9 @@ public sealed record DotGeneratorOptions
     public string? Validate()
     {
         if (FormatsA.Count == 0 || FormatsB.Count == 0) return "--a and --b need at least one format";
+        if (Pairs is { Count: 0 }) return "--pairs needs at least one A:B pair";
+        if (Pairs is not null && Pairs.Any(p => !FormatsA.Contains(p.A) || !FormatsB.Contains(p.B))) return "--pairs: every pair's formats must be among --a and --b";
+        if (!Profile.IsDefault && Model.Kind == AccumulationKind.Fp32Sum) return $"--profile applies to the fused and chunked:N accumulation models, not {Model}";
         if (FormatsA.Concat(FormatsB).Any(f => StandardFormats.ElementCode(f) < 0)) return "the element formats are e4m3, e5m2, e3m2, e2m3, e2m1, int8";
         if (!StandardFormats.Scales.Contains(Scale)) return $"the scale format must be one of {string.Join(", ", StandardFormats.Scales.Select(s => s.Name))}";
         if (BlockFormat is { Microexponent: not null }) return $"{BlockFormat.Name} has microexponents; the dot vectors cover block formats with one scale level";

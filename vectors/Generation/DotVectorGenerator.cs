@@ -32,6 +32,8 @@ public sealed class DotVectorGenerator
     private const ulong CornerStreams = 1UL << 62, RandomStreams = 0;
 
     private readonly (NumberFormat A, NumberFormat B)[] _pairs;
+    /// <summary>With <c>--pairs</c>: each pair's formats as one-element lists, for the random section's draw.</summary>
+    private readonly (IReadOnlyList<NumberFormat> A, IReadOnlyList<NumberFormat> B)[]? _randomPairs;
     private readonly List<SectionPlan> _plans = [];
 
     public DotGeneratorOptions Options { get; }
@@ -47,7 +49,8 @@ public sealed class DotVectorGenerator
     {
         if (options.Validate() is { } problem) throw new ArgumentException(problem);
         Options = options;
-        _pairs = options.FormatsA.SelectMany(a => options.FormatsB.Select(b => (a, b))).ToArray();
+        _pairs = options.FormatPairs.ToArray();
+        if (options.Pairs is not null) _randomPairs = _pairs.Select(p => ((IReadOnlyList<NumberFormat>)[p.A], (IReadOnlyList<NumberFormat>)[p.B])).ToArray();
         long next = 0;
         int modes = options.Modes.Count;
         if (options.Corners)
@@ -95,7 +98,7 @@ public sealed class DotVectorGenerator
     public void Generate(long index, DotVector v)
     {
         GenerateInputs(index, v);
-        var r = v.Evaluate(Options.Output, Options.Model);
+        var r = v.Evaluate(Options.Output, Options.Model, Options.Profile);
         v.D = r.Bits;
         v.Flags = (byte)r.Flags;
     }
@@ -110,7 +113,13 @@ public sealed class DotVectorGenerator
         if (plan.IsRandom)
         {
             var rng = MxRandom.ForStream(Options.Seed, RandomStreams + (ulong)j);
-            WeightedRandom.Build(v, Options.FormatsA, Options.FormatsB, Options.Modes, Options.Output, ref rng);
+            if (_randomPairs is { } pairs)
+            {
+                // --pairs: one draw picks the pair (the cross product draws A and B on their own).
+                var (fa, fb) = pairs[pairs.Length == 1 ? 0 : rng.NextInt(0, pairs.Length)];
+                WeightedRandom.Build(v, fa, fb, Options.Modes, Options.Output, ref rng);
+            }
+            else WeightedRandom.Build(v, Options.FormatsA, Options.FormatsB, Options.Modes, Options.Output, ref rng);
             return;
         }
         // Corner and exhaustive sections: pair-major, then variant, with the rounding mode changing fastest so that
@@ -149,6 +158,8 @@ public sealed class DotVectorGenerator
         return new MxvHeader
         {
             Op = MxvHeader.OpDot, Block = o.Block, Output = o.Output.Name, Accumulation = o.Model.ToString(),
+            Profile = o.Profile.IsDefault ? null : o.Profile.ToString(),
+            Pairs = o.Pairs?.Select(p => $"{p.A.Name}:{p.B.Name}").ToArray(),
             BlockFormat = o.BlockFormat?.Name, Scale = o.Scale == StandardFormats.E8M0 ? null : o.Scale.Name,
             FormatsA = FormatNames(o.FormatsA), FormatsB = FormatNames(o.FormatsB), Rounding = ModeNames(o.Modes), Sets = sets,
             Count = o.Random ? o.Count : null, Seed = o.Seed, Shard = o.ShardCount > 1 ? $"{o.ShardIndex}/{o.ShardCount}" : null,

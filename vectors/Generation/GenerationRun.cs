@@ -19,7 +19,7 @@ public static class GenerationRun
     public static CoverageReport Write(DotVectorGenerator gen, MxvHeader header, string path, int threads = 0, TextWriter? progress = null)
     {
         var o = gen.Options;
-        var report = new CoverageReport(CoverageReport.ExpectedFor(o.FormatsA, o.FormatsB, o.Modes, o.Scales, o.Block, o.Output));
+        var report = new CoverageReport(o.ExpectedCoverage((a, b) => CoverageReport.ExpectedFor(a, b, o.Modes, o.Scales, o.Block, o.Output)));
         threads = threads > 0 ? threads : Environment.ProcessorCount;
         using var writer = MxvWriter.Create(path, header);
         var plan = new BatchPlan(gen);

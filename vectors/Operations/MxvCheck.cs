@@ -2,6 +2,7 @@ using MxRef.Dot;
 using MxRef.Formats;
 using MxRef.Quantization;
 using MxRef.Rounding;
+using MxRef.Vectors.Diagnosis;
 using MxRef.Vectors.Files;
 using MxRef.Vectors.Generation.Quantize;
 using MxRef.Vectors.Generation.Regen;
@@ -12,11 +13,22 @@ namespace MxRef.Vectors.Operations;
 /// <summary>One vector whose expected values differ from the golden model's: its line and every field decoded.</summary>
 public sealed record MxvDifference(long Line, string Description);
 
-/// <summary>The outcome of checking one file: vectors read, how many differ, and the first differences in file order.</summary>
+/// <summary>
+/// The outcome of checking one file: vectors read, how many differ, the first differences in file order, and (dot
+/// files) every difference by class, the file's value taken as the "actual" result (<see cref="MismatchClassifier"/>).
+/// </summary>
 public sealed record MxvCheckResult(string File, long Vectors, long Differences, IReadOnlyList<MxvDifference> Reported)
 {
+    /// <summary>The differences by class, the largest first, each with its first line as the example.</summary>
+    public IReadOnlyList<MismatchClassRow<MxvDifference>> Classes { get; init; } = [];
+
     /// <summary>The one-line summary, e.g. <c>a.mxv: 6472 vectors, 0 differ</c>.</summary>
     public string Summary => $"{File}: {Vectors} vectors, {Differences} differ{(Differences > Reported.Count ? $" (first {Reported.Count} shown)" : "")}";
+
+    /// <summary>One line per class: count, name, explanation, the line of its first example.</summary>
+    public string ClassTable => string.Concat(Classes.Select(c =>
+        $"  {c.Count,10} {c.Name}  ({(c.Explanations.Count > 0 ? "explained by " + string.Join(" or ", c.Explanations) : "explained by no single knob")}; " +
+        $"differs {string.Join(", ", c.Parts)}; first at line {c.Examples.FirstOrDefault()?.Line})\n"));
 }
 
 /// <summary>
@@ -40,28 +52,40 @@ public static class MxvCheck
             reported.Add(d);
             onDifference?.Invoke(d);
         }
-        long differences = reader.Header.Op switch
+        if (reader.Header.Op != MxvHeader.OpDot)
         {
-            MxvHeader.OpQuantize => Quantize(reader, path, maxReport, Keep),
-            MxvHeader.OpRegen => Regen(reader, path, maxReport, Keep),
-            MxvHeader.OpDecode => Decode(reader, path, maxReport, Keep),
-            _ => Dot(reader, path, maxReport, Keep),
-        };
-        return new MxvCheckResult(path, reader.Count, differences, reported);
+            // Evaluated before reader.Count: the count is of the lines read.
+            long other = reader.Header.Op switch
+            {
+                MxvHeader.OpQuantize => Quantize(reader, path, maxReport, Keep),
+                MxvHeader.OpRegen => Regen(reader, path, maxReport, Keep),
+                _ => Decode(reader, path, maxReport, Keep),
+            };
+            return new MxvCheckResult(path, reader.Count, other, reported);
+        }
+        var classes = new MismatchTable<MxvDifference>(1);
+        long differences = Dot(reader, path, maxReport, Keep, classes);
+        return new MxvCheckResult(path, reader.Count, differences, reported) { Classes = classes.Rows };
     }
 
-    private static long Dot(MxvReader reader, string path, int maxReport, Action<MxvDifference> keep)
+    /// <summary>Dot lines under the header's output format, accumulation model and implementation profile.</summary>
+    private static long Dot(MxvReader reader, string path, int maxReport, Action<MxvDifference> keep, MismatchTable<MxvDifference> classes)
     {
         var h = reader.Header;
         var outFormat = h.OutputFormat;
         var model = h.Model;
+        var profile = h.ImplementationProfile;
+        var classifier = new MismatchClassifier(outFormat, model, profile);
         var v = new DotVector(h.Block);
         long differences = 0;
         while (reader.ReadNext(v))
         {
-            var res = v.Evaluate(outFormat, model);
+            var res = v.Evaluate(outFormat, model, profile);
             if (res.Bits == v.D && (byte)res.Flags == v.Flags) continue;
-            if (++differences <= maxReport) keep(new MxvDifference(reader.LineNumber, Describe(path, reader.LineNumber, v, res, outFormat)));
+            var diagnosis = classifier.Diagnose(v, res.Bits, (byte)res.Flags, v.D, v.Flags);
+            var difference = new MxvDifference(reader.LineNumber, Describe(path, reader.LineNumber, v, res, outFormat) + $"\n  {diagnosis.Summary}");
+            if (++differences <= maxReport) keep(difference);
+            classes.Add(diagnosis, reader.LineNumber, () => difference);
         }
         return differences;
     }

@@ -64,7 +64,7 @@ public static class MxvStats
             irwinHall |= r.Terms > 1;
             n++;
         }
-        return new RegenCoverage(counts, n, RegenClassifier.Expected(FormatCodes(h.FormatsA), irwinHall));
+        return new RegenCoverage(counts, n, RegenClassifier.Expected(Formats(h.FormatsA).Select(StandardFormats.ElementCode), irwinHall));
     }
 
     /// <summary>Element formats of a header list (already validated by the header parser); all formats for none.</summary>
