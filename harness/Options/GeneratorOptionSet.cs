@@ -101,6 +101,33 @@ public sealed class GeneratorOptionSet
     }
 
     /// <summary>
+    /// The shared-microexponent dot generator's options when <c>--block-format</c> names MX9/MX6/MX4 or a <c>bdr-…</c>
+    /// shape, else null. <c>--a</c>/<c>--b</c> do not apply (the block format fixes the elements); <c>-k</c> given
+    /// explicitly overrides the format's k1; <c>--exhaustive</c> is refused.
+    /// </summary>
+    public MicroexponentDotOptions? BindMicroexponent(ParseResult r)
+    {
+        if (BlockFormat is null || r.GetValue(BlockFormat) is not { } name) return null;
+        var format = CliParse.BlockFormat(name, "--block-format");
+        if (format.Microexponent is null) return null;
+        if (r.GetValue(Exhaustive)) throw new UsageException($"--exhaustive: {format.Name} vectors have --corners and --random sets");
+        bool corners = r.GetValue(Corners), random = r.GetValue(Random);
+        if (!corners && !random) corners = random = true;
+        var options = new MicroexponentDotOptions
+        {
+            Format = format,
+            Modes = CliParse.VectorRoundingModes(r.GetValue(Rounding)!),
+            Block = Block is not null && r.GetResult(Block) is { Implicit: false } ? r.GetValue(Block) : format.BlockSize,
+            Output = Output is null ? StandardFormats.Fp32 : CliParse.Format(r.GetValue(Output)!, "--out"),
+            Model = BindModel(r),
+            Seed = CliParse.Seed(r.GetValue(Seed)!),
+            Count = r.GetValue(Count),
+            Corners = corners, Random = random,
+        };
+        return options.Validate() is { } problem ? throw new UsageException(problem) : options;
+    }
+
+    /// <summary>
     /// The quantize generator options of the whole run (<c>vectors gen --op quantize</c>): <c>--a</c> gives the element
     /// formats; <c>--b</c>, <c>--out</c> and <c>--acc</c> do not apply and <c>--exhaustive</c> is refused.
     /// </summary>

@@ -39,8 +39,8 @@ public static class MxvCheck
             reported.Add(d);
             onDifference?.Invoke(d);
         }
-        long differences = reader.Header.Op == MxvHeader.OpQuantize
-            ? Quantize(reader, path, maxReport, Keep)
+        long differences = reader.Header.Op == MxvHeader.OpQuantize ? Quantize(reader, path, maxReport, Keep)
+            : reader.Header.MicroexponentFormat is { } f ? MicroexponentDotCheck.Dot(reader, f, path, maxReport, Keep)
             : Dot(reader, path, maxReport, Keep);
         return new MxvCheckResult(path, reader.Count, differences, reported);
     }
