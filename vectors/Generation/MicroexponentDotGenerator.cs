@@ -265,7 +265,8 @@ public sealed class MicroexponentDotGenerator
     }
 
     /// <summary>
-    /// Cancellation: C = −round(Σ) of random blocks (the result is Σ's rounding error), and blocks whose pairs cancel
+    /// Cancellation: C = −round(Σ) of random blocks (the result is Σ's rounding error, or zero), the same C cut to the
+    /// bits above 2^(msb(Σ) − 8) (the result is Σ's low part), and blocks whose pairs cancel
     /// exactly (a_2j+1·b_2j+1 = −a_2j·b_2j, equal microexponents) with C ±0, 1.0 or random.
     /// </summary>
     private void Cancellation(int i, MicroexponentDotVector v, ref MxRandom r)
@@ -276,6 +277,14 @@ public sealed class MicroexponentDotGenerator
         if (i < 64)
         {
             v.C = NegatedSum(v);
+            // Half of them keep only C's bits at and above 2^(msb(Σ) − 8): C + Σ is then Σ's low part, a partial
+            // cancellation (an MX9 sum has at most 20 bits, so −round(Σ) alone cancels it exactly).
+            int msb = SumMsb(v), e = (int)(v.C >> 23 & 0xFF);
+            if (i % 2 == 1 && msb != int.MinValue && e is > 0 and < 255)
+            {
+                int clear = Math.Clamp(msb - 8 - (e - 150), 0, 23);
+                v.C &= ~((1u << clear) - 1);
+            }
             return;
         }
         for (int e = 0; e + 1 < v.K; e += 2)
