@@ -54,8 +54,8 @@ public sealed class MicroexponentDotGenerator
     public const string Version = "mxref-vectors-bdr/1";
     private const ulong CornerStreams = 1UL << 62, RandomStreams = 0;
 
-    private delegate void Builder(MicroexponentDotGenerator g, int variant, MicroexponentDotVector v, ref MxRandom rng);
-    private sealed record Family(string Name, Func<MicroexponentDotGenerator, int> Variants, Builder Build);
+    private delegate void VariantBuilder(MicroexponentDotGenerator g, int variant, MicroexponentDotVector v, ref MxRandom rng);
+    private sealed record Family(string Name, Func<MicroexponentDotGenerator, int> Variants, VariantBuilder Build);
 
     private static readonly Family[] Families =
     [
