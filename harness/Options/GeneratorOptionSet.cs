@@ -40,7 +40,9 @@ public sealed class GeneratorOptionSet
         Output = new Option<string>("--out") { Description = "Output format of D: fp32 (default), bf16, fp16.", DefaultValueFactory = _ => "fp32" };
         BlockFormat = new Option<string?>("--block-format")
         {
-            Description = "Dot vectors of one block format (e.g. nvfp4: e2m1 elements, k = 16, UE4M3 scales); sets --a, --b and -k. Valid: " + Formats.BlockFormat.ValidNames + ".",
+            Description = "Dot vectors of one block format (e.g. nvfp4: e2m1 elements, k = 16, UE4M3 scales); sets --a, --b and -k. " +
+                          "mx9, mx6, mx4 (and bdr-...) write the shared-microexponent line RM SA MA A SB MB B C (docs/vector-format.md), " +
+                          "--corners and --random only. Valid: " + Formats.BlockFormat.ValidNames + ".",
         };
     }
 
