@@ -275,3 +275,55 @@ synth-regen:
 	 regs=$$(awk '/design hierarchy/ {h = 1} h && $$1 ~ /^\$$_(S)?DFF/ {n += $$2} END {print n+0}' $$f.stat); \
 	 depth=$$(sed -n 's/^Longest topological path in \(.*\) (length=\([0-9]*\)).*/\2 \1/p' $$f.ltp | sort -n | tail -1); \
 	 echo "synth-regen: mx_regen K=$(REGEN_SYNTH_K) NT=$(REGEN_SYNTH_NT): $$cells cells, $$regs flip-flops, no latches; deepest module: $$depth"
+# mx_dot_bdr (MX9/MX6/MX4 shared-microexponent blocks, K = 16, one microexponent bit per pair),
+# docs/RTL.md "mx_dot_bdr":
+#
+#   make lint-bdr                verilator --lint-only -Wall on mx_dot_bdr for M = 7, 4, 2 (K = 16)
+#                                and K = 2, 32
+#   make synth-bdr               Yosys generic synthesis of mx_dot_bdr for M = 7, 4, 2 (K = 16): cells,
+#                                flip-flops, no latches (stat files in out/rtl/)
+#   make bdr-tb [BDR_FMT=mx9]    generate corners + BDR_COUNT random vectors of BDR_FMT with out/mxref,
+#                                build the portable bench rtl/tb/mx_dot_bdr_tb.sv under Verilator and
+#                                run it on them (BDR_MXV=file to use another file)
+
+BDR_FMT   ?= mx9
+BDR_COUNT ?= 100000
+BDR_MXV   ?= $(RTL_OUT)/bdr_$(BDR_FMT).mxv
+bdr_m      = $(if $(filter mx9,$(1)),7,$(if $(filter mx6,$(1)),4,2))
+RTL_BDR_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_adder_tree.sv mx_fuse.sv mx_norm.sv \
+                                       mx_round.sv mx_dot_bdr.sv)
+
+.PHONY: lint-bdr synth-bdr bdr-tb
+
+lint-bdr:
+	@$(rtl_need_verilator)
+	@for p in "-GM=7" "-GM=4" "-GM=2" "-GM=2 -GK=2" "-GM=7 -GK=32"; do \
+	  $(VERILATOR) --lint-only -Wall --top-module mx_dot_bdr $$p $(RTL_BDR_SRCS) || exit 1; \
+	done
+	@echo "lint: mx_dot_bdr clean under verilator -Wall for M = 7, 4, 2 (K = 16) and K = 2, 32"
+
+synth-bdr:
+	@$(rtl_need_yosys)
+	@mkdir -p $(RTL_OUT)
+	@for m in 7 4 2; do \
+	  $(YOSYS) -q -l $(RTL_OUT)/synth_bdr_m$$m.log -p "read_verilog -sv $(RTL_BDR_SRCS); chparam -set M $$m mx_dot_bdr; \
+	    synth -flatten -top mx_dot_bdr; check -assert; select -assert-none t:\$$_DLATCH* t:\$$_SR_* t:\$$dlatch* t:\$$sr; \
+	    tee -q -o $(RTL_OUT)/synth_bdr_m$$m.stat stat" || exit 1; \
+	  cells=$$(awk '/Number of cells:/ {print $$4}' $(RTL_OUT)/synth_bdr_m$$m.stat | tail -1); \
+	  regs=$$(awk '$$1 ~ /^\$$_(S)?DFF/ {n += $$2} END {print n+0}' $(RTL_OUT)/synth_bdr_m$$m.stat); \
+	  echo "synth: mx_dot_bdr K=16 M=$$m: $$cells cells, $$regs flip-flops, no latches"; \
+	done
+
+$(RTL_OUT)/bdr_%.mxv: out/mxref
+	@mkdir -p $(RTL_OUT)
+	out/mxref vectors gen --block-format $* --count $(BDR_COUNT) --seed 1 -o $@ > /dev/null
+
+$(RTL_OUT)/tb_bdr_m%/Vmx_dot_bdr_tb: $(RTL_BDR_SRCS) $(RTL_DIR)/tb/mx_dot_bdr_tb.sv
+	@$(rtl_need_verilator)
+	@mkdir -p $(RTL_OUT)
+	$(VERILATOR) --binary -j $(RTL_JOBS) --top-module mx_dot_bdr_tb -GK=16 -GM=$* \
+	  -Mdir $(RTL_OUT)/tb_bdr_m$* -o Vmx_dot_bdr_tb $(RTL_BDR_SRCS) $(RTL_DIR)/tb/mx_dot_bdr_tb.sv \
+	  > $(RTL_OUT)/tb_bdr_m$*.build.log 2>&1 || { tail -40 $(RTL_OUT)/tb_bdr_m$*.build.log; exit 1; }
+
+bdr-tb: $(BDR_MXV) $(RTL_OUT)/tb_bdr_m$(call bdr_m,$(BDR_FMT))/Vmx_dot_bdr_tb
+	$(RTL_OUT)/tb_bdr_m$(call bdr_m,$(BDR_FMT))/Vmx_dot_bdr_tb +mxv=$(BDR_MXV)

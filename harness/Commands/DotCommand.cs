@@ -36,6 +36,12 @@ public static class DotCommand
             "(8 digits). Answers each line with 'D FLAGS': D in the output format (8 digits for fp32, 4 for bf16/fp16),\n" +
             "FLAGS 2 digits (bit 0 NX, 1 UF, 2 OF, 4 NV). Blank lines and lines starting with // are skipped.\n" +
             "With --format nvfp4 the same layout carries UE4M3 scales and 16 E2M1 elements: D = C + sa*sb*sum(a_i*b_i), one rounding.\n" +
+            "With --format mx9|mx6|mx4 (or bdr-K1-D1-K2-D2-M) a line is  RM SA MA A SB MB B C : SA/SB the E8M0 block exponents,\n" +
+            "MA/MB the k/2 one-bit microexponents packed as one hex number (pair j in bit j; 2 digits at k = 16), A/B the k\n" +
+            "sign-magnitude codes packed w = m+1 bits each (sign at bit m; w 8/5/3: 32/20/12 digits at k = 16). Element i is\n" +
+            "(-1)^s * M * 2^(E - tau - (m-1)); D = C + sum(a_i*b_i), exact, one rounding (docs/semantics.md).\n" +
+            "  echo '0 7f 00 00000000000000000000000000000040 7f 00 00000000000000000000000000000040 00000000' | mxref dot --format mx9\n" +
+            "  prints 3f800000 00   (1.0 x 1.0 in element 0)\n" +
             "Example: echo '0 0 0 7f 38 7f 40 3f800000' | mxref dot -k 1   prints   40400000 00   (1.0 x 2.0 + 1.0 = 3.0)")
         {
             output, acc, block, lineBuffered, keepGoing, format, profile,
@@ -49,12 +55,15 @@ public static class DotCommand
             if (!implementation.IsDefault && model.Kind == AccumulationKind.Fp32Sum)
                 throw new UsageException($"--profile applies to the fused and chunked:N accumulation models, not {model}");
             var blockFormat = r.GetValue(format) is { } name ? CliParse.BlockFormat(name, "--format") : null;
-            if (blockFormat is { Microexponent: not null })
-                throw new UsageException($"--format {blockFormat.Name}: a shared-microexponent format has no dot line layout; use an OCP MX or NVFP4 block format");
             bool kGiven = r.GetResult(block) is { Implicit: false };
             int k = blockFormat is not null && !kGiven ? blockFormat.BlockSize : r.GetValue(block);
             if (k is < 1 or > 4096) throw new UsageException($"--block must be 1..4096, got {k}");
             bool flush = r.GetValue(lineBuffered) || !Console.IsInputRedirected;
+            if (blockFormat is { Microexponent: not null })
+            {
+                if (!implementation.IsDefault) throw new UsageException($"--profile applies to the OCP MX and NVFP4 formats, not {blockFormat.Name}");
+                return RunMicroexponent(Console.In, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error, outFormat, model, blockFormat, k, flush, r.GetValue(keepGoing));
+            }
             return Run(Console.In, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error, outFormat, model, k, flush, r.GetValue(keepGoing), blockFormat, implementation);
         });
         return cmd;
@@ -93,6 +102,51 @@ public static class DotCommand
                 continue;
             }
             var res = v.Evaluate(outFormat, model, profile);
+            output.WriteLine(DotLine.FormatResult(res.Bits, (byte)res.Flags, outFormat));
+            if (flush) output.Flush();
+        }
+        output.Flush();
+        return Cli.ExitOk;
+    }
+
+    /// <summary>
+    /// The oracle for a shared-microexponent block format (MX9/MX6/MX4, <c>bdr-…</c>): lines <c>RM SA MA A SB MB B C</c>
+    /// (<see cref="MicroexponentDotLine"/>), answers <c>D FLAGS</c>, errors as for the OCP layout.
+    /// </summary>
+    public static int RunMicroexponent(TextReader input, TextWriter output, TextWriter error, NumberFormat outFormat, AccumulationModel model,
+        BlockFormat format, int k, bool flush, bool keepGoing)
+    {
+        if (MicroexponentDotLine.Unsupported(format) is { } why) throw new UsageException($"--format {why}");
+        int k2 = format.Microexponent!.Size;
+        if (k % k2 != 0) throw new UsageException($"--block {k}: a {format.Name} block holds whole sub-blocks of {k2} elements");
+        if (model.Kind == AccumulationKind.Fp32Sum || (model.Kind == AccumulationKind.Chunked && model.ChunkSize % k2 != 0))
+            throw new UsageException($"--acc {model}: {format.Name} takes fused or chunked:N with N a multiple of {k2}");
+        var v = new MicroexponentDotVector(format, k);
+        long lineNo = 0;
+        string? line;
+        while ((line = input.ReadLine()) is not null)
+        {
+            lineNo++;
+            var span = line.AsSpan().Trim();
+            if (span.IsEmpty || span.StartsWith("//")) continue;
+            try
+            {
+                MicroexponentDotLine.Parse(span, v, withExpected: false, outFormat);
+            }
+            catch (FieldException e)
+            {
+                string message = $"line {lineNo}: field {e.Field}: {e.Message}";
+                if (!keepGoing)
+                {
+                    output.Flush();
+                    error.WriteLine($"mxref dot: {message}");
+                    return Cli.ExitUsage;
+                }
+                output.WriteLine($"ERR {message}");
+                if (flush) output.Flush();
+                continue;
+            }
+            var res = v.Evaluate(outFormat, model);
             output.WriteLine(DotLine.FormatResult(res.Bits, (byte)res.Flags, outFormat));
             if (flush) output.Flush();
         }

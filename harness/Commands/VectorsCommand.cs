@@ -75,6 +75,15 @@ public static class VectorsCommand
                 return Cli.ExitOk;
             }
             if (r.GetValue(op) != "dot") throw new UsageException($"--op '{r.GetValue(op)}': valid: dot, quantize, regen, decode");
+            if (generator.BindMicroexponent(r) is { } bdrOptions)
+            {
+                MicroexponentDotGenerator bdrGen;
+                try { bdrGen = new MicroexponentDotGenerator(bdrOptions with { ShardIndex = shard, ShardCount = shards }); }
+                catch (ArgumentException e) { throw new UsageException(e.Message); }
+                var coverage = MicroexponentDotRun.Write(bdrGen, bdrGen.Header(command), path);
+                stdout.Write(r.GetValue(json) ? coverage.ToJson() + "\n" : $"wrote {bdrGen.ShardEnd - bdrGen.ShardStart} {bdrOptions.Format.Name} vectors to {path}\n" + coverage.ToText());
+                return Cli.ExitOk;
+            }
             var gen = new DotVectorGenerator(generator.Bind(r) with { ShardIndex = shard, ShardCount = shards });
             long vectors = gen.ShardEnd - gen.ShardStart;
             var report = GenerationRun.Write(gen, gen.Header(command), path, r.GetValue(threads), vectors >= 2_000_000 ? r.InvocationConfiguration.Error : null);
@@ -226,6 +235,12 @@ public static class VectorsCommand
                 {
                     var coverage = ReadOrUsage(() => MxvStats.Quantize(path));
                     stdout.Write(asJson ? coverage.ToJson() : $"{path}:\n" + coverage.ToText());
+                    continue;
+                }
+                if (ReadOrUsage(() => MxvReader.ReadHeader(path)).MicroexponentFormat is not null)
+                {
+                    var bdr = ReadOrUsage(() => MicroexponentDotStats.File(path));
+                    stdout.Write(asJson ? bdr.ToJson() + "\n" : $"{path}:\n" + bdr.ToText());
                     continue;
                 }
                 var report = ReadOrUsage(() => MxvStats.Dot(path));

@@ -45,7 +45,9 @@ public sealed class GeneratorOptionSet
         Output = new Option<string>("--out") { Description = "Output format of D: fp32 (default), bf16, fp16.", DefaultValueFactory = _ => "fp32" };
         BlockFormat = new Option<string?>("--block-format")
         {
-            Description = "Dot vectors of one block format (e.g. nvfp4: e2m1 elements, k = 16, UE4M3 scales); sets --a, --b and -k. Valid: " + Formats.BlockFormat.ValidNames + ".",
+            Description = "Dot vectors of one block format (e.g. nvfp4: e2m1 elements, k = 16, UE4M3 scales); sets --a, --b and -k. " +
+                          "mx9, mx6, mx4 (and bdr-...) write the shared-microexponent line RM SA MA A SB MB B C (docs/vector-format.md), " +
+                          "--corners and --random only. Valid: " + Formats.BlockFormat.ValidNames + ".",
         };
     }
 
@@ -129,6 +131,33 @@ public sealed class GeneratorOptionSet
             if (BlockFormat is not null && r.GetValue(BlockFormat) is not null) throw new UsageException("--pairs and --block-format both fix the formats: give one");
             options = options.WithPairs(pairs);
         }
+        return options.Validate() is { } problem ? throw new UsageException(problem) : options;
+    }
+
+    /// <summary>
+    /// The shared-microexponent dot generator's options when <c>--block-format</c> names MX9/MX6/MX4 or a <c>bdr-…</c>
+    /// shape, else null. <c>--a</c>/<c>--b</c> do not apply (the block format fixes the elements); <c>-k</c> given
+    /// explicitly overrides the format's k1; <c>--exhaustive</c> is refused.
+    /// </summary>
+    public MicroexponentDotOptions? BindMicroexponent(ParseResult r)
+    {
+        if (BlockFormat is null || r.GetValue(BlockFormat) is not { } name) return null;
+        var format = CliParse.BlockFormat(name, "--block-format");
+        if (format.Microexponent is null) return null;
+        if (r.GetValue(Exhaustive)) throw new UsageException($"--exhaustive: {format.Name} vectors have --corners and --random sets");
+        bool corners = r.GetValue(Corners), random = r.GetValue(Random);
+        if (!corners && !random) corners = random = true;
+        var options = new MicroexponentDotOptions
+        {
+            Format = format,
+            Modes = CliParse.VectorRoundingModes(r.GetValue(Rounding)!),
+            Block = Block is not null && r.GetResult(Block) is { Implicit: false } ? r.GetValue(Block) : format.BlockSize,
+            Output = Output is null ? StandardFormats.Fp32 : CliParse.Format(r.GetValue(Output)!, "--out"),
+            Model = BindModel(r),
+            Seed = CliParse.Seed(r.GetValue(Seed)!),
+            Count = r.GetValue(Count),
+            Corners = corners, Random = random,
+        };
         return options.Validate() is { } problem ? throw new UsageException(problem) : options;
     }
 

@@ -71,6 +71,13 @@ public sealed record MxvHeader
 
     public ScaleCodec Scales => ScaleCodec.For(ScaleFormat);
 
+    /// <summary>
+    /// The block format of a dot file of shared-microexponent vectors (<c>block_format</c> MX9/MX6/MX4 or a
+    /// <c>bdr-…</c> shape: data lines <c>RM SA MA A SB MB B C D FLAGS</c>, <see cref="MicroexponentDotLine"/>), or null.
+    /// </summary>
+    public BlockFormat? MicroexponentFormat =>
+        Op == OpDot && BlockFormat is not null && MxRef.Formats.BlockFormat.TryParse(BlockFormat) is { Microexponent: not null } f ? f : null;
+
     public AccumulationModel Model => AccumulationModel.TryParse(Accumulation)
         ?? throw new ArgumentException($"accumulation '{Accumulation}' is not one of {AccumulationModel.ValidNames}");
 
@@ -186,6 +193,8 @@ public sealed record MxvHeader
                 throw new MxvFormatException(file, 1, "header.acc", $"acc '{h.Accumulation}' is not one of {AccumulationModel.ValidNames}");
             if (h.BlockFormat is not null && MxRef.Formats.BlockFormat.TryParse(h.BlockFormat) is not { } bf)
                 throw new MxvFormatException(file, 1, "header.block_format", $"block_format '{h.BlockFormat}' is not a block format; valid: {MxRef.Formats.BlockFormat.ValidNames}");
+            if (h.MicroexponentFormat is { } mf && MicroexponentProblem(h, mf) is { } problem)
+                throw new MxvFormatException(file, 1, problem.Field, problem.Message);
             if (h.Profile is not null && ImplementationProfile.TryParse(h.Profile, out string? profileError) is not { } parsedProfile)
                 throw new MxvFormatException(file, 1, "header.profile", profileError!);
             if (op == OpDecode && h.Profile is not null && MxDecode.CheckProfile(h.ImplementationProfile) is { } decodeError)
@@ -203,5 +212,19 @@ public sealed record MxvHeader
         foreach (var n in h.Rounding ?? [])
             if (RoundingModes.TryParse(n) is null) throw new MxvFormatException(file, 1, "header.rounding", $"'{n}' is not a rounding mode");
         return h;
+    }
+
+    /// <summary>What a shared-microexponent dot file's header cannot have: a line layout, block, model or scale that does not fit.</summary>
+    private static (string Field, string Message)? MicroexponentProblem(MxvHeader h, BlockFormat f)
+    {
+        if (MicroexponentDotLine.Unsupported(f) is { } why) return ("header.block_format", why);
+        int k2 = f.Microexponent!.Size;
+        if (h.Block % k2 != 0) return ("header.block", $"block {h.Block} is not a multiple of {f.Name}'s sub-block of {k2}");
+        var model = AccumulationModel.TryParse(h.Accumulation)!.Value;
+        if (model.Kind == AccumulationKind.Fp32Sum || (model.Kind == AccumulationKind.Chunked && model.ChunkSize % k2 != 0))
+            return ("header.acc", $"acc '{h.Accumulation}': {f.Name} vectors take fused or chunked:N with N a multiple of {k2}");
+        if (h.Scale is not null && h.Scale != f.Scale.Name) return ("header.scale", $"scale '{h.Scale}': {f.Name}'s block exponents are {f.Scale.Name}");
+        if (h.Profile is not null) return ("header.profile", $"{f.Name} vectors have no implementation profile");
+        return null;
     }
 }

@@ -54,12 +54,34 @@ public sealed class MxvReader : IDisposable
     public bool ReadNext(DotVector v)
     {
         if (Header.Op != MxvHeader.OpDot) throw new InvalidOperationException($"{File} holds '{Header.Op}' vectors, not dot vectors");
+        if (Header.MicroexponentFormat is { } mf) throw new InvalidOperationException($"{File} holds {mf.Name} dot vectors: read them as {nameof(MicroexponentDotVector)}");
         if (v.K != Header.Block) throw new ArgumentException($"the vector has k = {v.K}; {File} has block {Header.Block}");
         if (!NextDataLine(out var line)) return false;
         try
         {
             v.Scales = _scales;
             DotLine.Parse(line, v, withExpected: true, _output);
+        }
+        catch (FieldException e)
+        {
+            throw new MxvFormatException(File, LineNumber, e.Field, e.Message);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the next shared-microexponent dot vector (a dot file whose header names MX9/MX6/MX4 or a <c>bdr-…</c>
+    /// shape) with its expected D and FLAGS; false at the end, after the trailer is verified.
+    /// </summary>
+    public bool ReadNext(MicroexponentDotVector v)
+    {
+        if (Header.MicroexponentFormat is not { } f)
+            throw new InvalidOperationException($"{File} holds no shared-microexponent dot vectors (its header names no such block_format)");
+        if (v.K != Header.Block || v.Format != f) throw new ArgumentException($"the vector is {v.Format.Name} with k = {v.K}; {File} has {f.Name}, block {Header.Block}");
+        if (!NextDataLine(out var line)) return false;
+        try
+        {
+            MicroexponentDotLine.Parse(line, v, withExpected: true, _output);
         }
         catch (FieldException e)
         {

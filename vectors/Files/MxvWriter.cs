@@ -55,6 +55,15 @@ public sealed class MxvWriter : IDisposable
         WriteDataLines(_line.AsSpan(0, n), 1);
     }
 
+    /// <summary>Writes a shared-microexponent dot vector (the header names its block format) with its expected D and FLAGS.</summary>
+    public void WriteMicroexponentDot(MicroexponentDotVector v)
+    {
+        if (Header.MicroexponentFormat != v.Format || v.K != Header.Block)
+            throw new ArgumentException($"vector is {v.Format.Name} with k = {v.K}; the file is {Header.MicroexponentFormat?.Name ?? "not shared-microexponent"}, block {Header.Block}");
+        var bytes = Encoding.ASCII.GetBytes(MicroexponentDotLine.Format(v, _output) + "\n");
+        WriteDataLines(bytes, 1);
+    }
+
     /// <summary>Writes a quantize vector (header op <c>quantize</c>).</summary>
     public void WriteQuantize(QuantizeVector q)
     {

@@ -63,6 +63,11 @@ public static class MxvCheck
             };
             return new MxvCheckResult(path, reader.Count, other, reported);
         }
+        if (reader.Header.MicroexponentFormat is { } f)
+        {
+            long bdr = MicroexponentDotCheck.Dot(reader, f, path, maxReport, Keep);
+            return new MxvCheckResult(path, reader.Count, bdr, reported);
+        }
         var classes = new MismatchTable<MxvDifference>(1);
         long differences = Dot(reader, path, maxReport, Keep, classes);
         return new MxvCheckResult(path, reader.Count, differences, reported) { Classes = classes.Rows };

@@ -64,8 +64,13 @@ public static class MxvMerge
             var q = new QuantizeVector(h.Block);
             return line => QuantizeLine.Parse(line, q);
         }
-        var v = new DotVector(h.Block);
         var output = h.OutputFormat;
+        if (h.MicroexponentFormat is { } f)
+        {
+            var m = new MicroexponentDotVector(f, h.Block);
+            return line => MicroexponentDotLine.Parse(line, m, withExpected: true, output);
+        }
+        var v = new DotVector(h.Block);
         return line => DotLine.Parse(line, v, withExpected: true, output);
     }
 }

@@ -1,0 +1,232 @@
+// mx_dot_bdr: fused dot product of two shared-microexponent blocks (MX9/MX6/MX4, Rouhani et al.,
+// "With Shared Microexponents, A Little Shifting Goes a Long Way", ISCA 2023, sec. 3), FP32 result:
+//
+//   D = round_FP32( C + sum_{i<K} (-1)^(sa_i ^ sb_i) * Ma_i * Mb_i * 2^(Ea + Eb - ta_(i/2) - tb_(i/2) - 2(M-1)) )
+//
+// one rounding (docs/semantics.md, "Shared-microexponent blocks"). Operands per block: an E8M0 block
+// exponent (0xFF = NaN), K/2 one-bit microexponents (pair j in bit j), K sign-magnitude elements of
+// M+1 bits (sign at bit M). The microexponents only shift each product left by 2 - ta - tb (0..2)
+// in the fixed point -- "a little shifting" -- so the exact sum needs 2M + 2 + clog2(K) + 1 bits
+// (20 + 1 for MX9 at K = 16) where mx_dot needs 64 + clog2(K) + 1.
+// Stages 3-5 are mx_dot's (mx_fuse, mx_norm, mx_round); stages (a register bank *_q after each):
+//   1 element products Ma*Mb, shift 2 - ta - tb, C decode, special cases
+//   2 two's complement + adder tree (mx_adder_tree)
+//   3 fuse C (mx_fuse)   4 normalise (mx_norm)   5 round, pack, flags (mx_round)
+module mx_dot_bdr #(
+  parameter int unsigned K = 16,   // elements per block, a multiple of 2 (k1)
+  parameter int unsigned M = 7     // magnitude bits: 7 MX9, 4 MX6, 2 MX4
+) (
+  input  logic                 clk,
+  input  logic                 rst_n,
+  input  logic                 in_valid,
+  input  logic [2:0]           rm,
+  input  logic [7:0]           scale_a,
+  input  logic [7:0]           scale_b,
+  input  logic [K/2-1:0]       micro_a,
+  input  logic [K/2-1:0]       micro_b,
+  input  logic [(M+1)*K-1:0]   a,
+  input  logic [(M+1)*K-1:0]   b,
+  input  logic [31:0]          c,
+  output logic                 out_valid,
+  output logic [31:0]          d,
+  output logic [4:0]           flags
+);
+  // ------------------------------------------------------------------ parameters
+  localparam int unsigned LATENCY = 5;                     // in_valid -> out_valid, cycles
+  localparam int unsigned EW      = mx_pkg::EXP_W;
+  localparam int unsigned CM      = mx_pkg::CM_W;
+  localparam int unsigned EL      = M + 1;                 // element code width
+  localparam int unsigned PW      = 2 * M + 2;             // |product| << (2 - ta - tb)
+  localparam int unsigned SW      = PW + $clog2(K) + 1;    // exact sum, two's complement
+  localparam int unsigned WW      = mx_pkg::GUARD + SW + 26;
+  localparam int unsigned MW      = WW - 1;
+  localparam int unsigned CLZ_W   = $clog2(CM + 1);
+
+  // sum LSB exponent: (sa - 127) + (sb - 127) - 2(M - 1) - 2
+  localparam logic signed [EW-1:0] K_ES_OFS = EW'(254 + 2 * M);
+  localparam logic signed [EW-1:0] K_EC_OFS = EW'(150);
+
+  // ================================================================== stage 1
+  logic [K-1:0]    l_sign, l_zero;
+  logic [K*PW-1:0] l_mag;
+
+  for (genvar i = 0; i < K; i++) begin : g_lane
+    logic [M-1:0]   ma, mb;
+    logic [2*M-1:0] pm;
+    logic [1:0]     sh;
+    assign ma        = a[EL*i +: M];
+    assign mb        = b[EL*i +: M];
+    assign pm        = ma * mb;
+    assign sh        = 2'd2 - {1'b0, micro_a[i/2]} - {1'b0, micro_b[i/2]};
+    assign l_sign[i] = a[EL*i + M] ^ b[EL*i + M];
+    assign l_zero[i] = (pm == '0);
+    assign l_mag[i*PW +: PW] = {2'b00, pm} << sh;
+  end
+
+  // C (FP32) decode, subnormals normalised: C = (-1)^c_sign * c_mag * 2^c_exp
+  logic                 c_sign, c_nan, c_snan, c_inf, c_zero_pos, c_zero_neg;
+  logic [7:0]           c_bexp;
+  logic [CM-1:0]        c_raw, c_mag;
+  logic [CLZ_W-1:0]     c_lz;
+  logic signed [EW-1:0] c_exp, s_exp;
+
+  assign c_sign     = c[31];
+  assign c_bexp     = c[30:23];
+  assign c_nan      = (c_bexp == 8'hFF) & (c[22:0] != '0);
+  assign c_snan     = c_nan & ~c[22];
+  assign c_inf      = (c_bexp == 8'hFF) & (c[22:0] == '0);
+  assign c_zero_pos = (c == 32'h0000_0000);
+  assign c_zero_neg = (c == 32'h8000_0000);
+  assign c_raw      = {(c_bexp != 8'd0), c[22:0]};
+
+  mx_lzc #(.WIDTH(CM)) u_c_lzc (.x(c_raw), .cnt(c_lz), .x_norm(c_mag));
+
+  assign c_exp = $signed({{(EW-8){1'b0}}, (c_bexp == 8'd0) ? 8'd1 : c_bexp}) - K_EC_OFS
+               - $signed({{(EW-CLZ_W){1'b0}}, c_lz});
+  assign s_exp = $signed({{(EW-9){1'b0}}, {1'b0, scale_a} + {1'b0, scale_b}}) - K_ES_OFS;
+
+  // special cases: the elements are never NaN or infinite, so only a NaN block exponent and a
+  // NaN or infinite C are special (rules 1-3 of the OCP dot product, docs/semantics.md)
+  logic sc_nan, s1_res_nan, s1_nv, all_zero_neg, all_zero_pos, s1_zero_sign;
+
+  assign sc_nan       = (scale_a == 8'hFF) | (scale_b == 8'hFF);
+  assign s1_res_nan   = sc_nan | c_nan;
+  assign s1_nv        = c_snan;
+  assign all_zero_neg = (&(l_zero & l_sign))  & c_zero_neg;
+  assign all_zero_pos = (&(l_zero & ~l_sign)) & c_zero_pos;
+  assign s1_zero_sign = all_zero_neg | ((rm == mx_pkg::RM_RDN) & ~all_zero_pos);
+
+  // stage-1 registers, enabled by the valid bit
+  logic [K-1:0]          p_sign_q;
+  logic [K*PW-1:0]       p_mag_q;
+  logic [CM-1:0]         c_mag_s1_q;
+  logic signed [EW-1:0]  c_exp_s1_q, s_exp_s1_q;
+  logic                  c_sign_s1_q;
+  // side band: {rm, res_nan, nv, res_inf, inf_sign, zero_sign}
+  localparam int unsigned SB_W = 8;
+  logic [SB_W-1:0]       sb_d, sb_s1_q, sb_s2_q, sb_s3_q, sb_s4_q;
+  logic [LATENCY-1:0]    vld_q;
+
+  assign sb_d = {rm, s1_res_nan, s1_nv, c_inf, c_sign, s1_zero_sign};
+
+  always_ff @(posedge clk) begin
+    if (in_valid) begin
+      p_sign_q    <= l_sign;
+      p_mag_q     <= l_mag;
+      c_mag_s1_q  <= c_mag;
+      c_exp_s1_q  <= c_exp;
+      c_sign_s1_q <= c_sign;
+      s_exp_s1_q  <= s_exp;
+      sb_s1_q     <= sb_d;
+    end
+  end
+
+  // ================================================================== stage 2
+  logic [K*SW-1:0] p_fx;
+  logic [SW-1:0]   sum_d, sum_q;
+
+  for (genvar i = 0; i < K; i++) begin : g_align
+    logic [SW-1:0] mag_ext;
+    assign mag_ext = {{(SW-PW){1'b0}}, p_mag_q[i*PW +: PW]};
+    assign p_fx[i*SW +: SW] = p_sign_q[i] ? (~mag_ext + 1'b1) : mag_ext;
+  end
+
+  mx_adder_tree #(.N(K), .W(SW)) u_tree (.in(p_fx), .sum(sum_d));
+
+  logic [CM-1:0]         c_mag_s2_q;
+  logic signed [EW-1:0]  c_exp_s2_q, s_exp_s2_q;
+  logic                  c_sign_s2_q;
+
+  always_ff @(posedge clk) begin
+    if (vld_q[0]) begin
+      sum_q       <= sum_d;
+      c_mag_s2_q  <= c_mag_s1_q;
+      c_exp_s2_q  <= c_exp_s1_q;
+      c_sign_s2_q <= c_sign_s1_q;
+      s_exp_s2_q  <= s_exp_s1_q;
+      sb_s2_q     <= sb_s1_q;
+    end
+  end
+
+  // ================================================================== stage 3
+  logic [WW-1:0]        win_d, win_q;
+  logic signed [EW-1:0] ebase_d, ebase_q;
+
+  mx_fuse #(.SW(SW), .WW(WW)) u_fuse (
+    .s_sum  (sum_q),
+    .es     (s_exp_s2_q),
+    .c_mag  (c_mag_s2_q),
+    .ec     (c_exp_s2_q),
+    .c_sign (c_sign_s2_q),
+    .win    (win_d),
+    .ebase  (ebase_d)
+  );
+
+  always_ff @(posedge clk) begin
+    if (vld_q[1]) begin
+      win_q   <= win_d;
+      ebase_q <= ebase_d;
+      sb_s3_q <= sb_s2_q;
+    end
+  end
+
+  // ================================================================== stage 4
+  logic [MW-1:0]        mn_d, mn_q;
+  logic signed [EW-1:0] emsb_d, emsb_q;
+  logic                 sign_d, sign_q, zero_d, zero_q;
+
+  mx_norm #(.WW(WW), .MW(MW)) u_norm (
+    .win   (win_q),
+    .ebase (ebase_q),
+    .mn    (mn_d),
+    .e_msb (emsb_d),
+    .sign  (sign_d),
+    .zero  (zero_d)
+  );
+
+  always_ff @(posedge clk) begin
+    if (vld_q[2]) begin
+      mn_q    <= mn_d;
+      emsb_q  <= emsb_d;
+      sign_q  <= sign_d;
+      zero_q  <= zero_d;
+      sb_s4_q <= sb_s3_q;
+    end
+  end
+
+  // ================================================================== stage 5
+  logic [31:0] d_d, d_q;
+  logic [4:0]  flags_d, flags_q;
+
+  mx_round #(.MW(MW)) u_round (
+    .mn        (mn_q),
+    .e_msb     (emsb_q),
+    .sign      (sign_q),
+    .zero      (zero_q),
+    .zero_sign (sb_s4_q[0]),
+    .rm        (sb_s4_q[7:5]),
+    .res_nan   (sb_s4_q[4]),
+    .nv        (sb_s4_q[3]),
+    .res_inf   (sb_s4_q[2]),
+    .inf_sign  (sb_s4_q[1]),
+    .d         (d_d),
+    .flags     (flags_d)
+  );
+
+  always_ff @(posedge clk) begin
+    if (vld_q[3]) begin
+      d_q     <= d_d;
+      flags_q <= flags_d;
+    end
+  end
+
+  // ------------------------------------------------------------------ valid pipe
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) vld_q <= '0;
+    else        vld_q <= {vld_q[LATENCY-2:0], in_valid};
+  end
+
+  assign out_valid = vld_q[LATENCY-1];
+  assign d         = d_q;
+  assign flags     = flags_q;
+endmodule

@@ -1,0 +1,174 @@
+// mx_dot_bdr_tb: portable, self-checking testbench for mx_dot_bdr driven by an .mxv vector file of
+// a shared-microexponent block format (header "block_format": "mx9" | "mx6" | "mx4").
+//
+// Plain SystemVerilog ($fopen/$fgets/$sscanf, one vector per clock); under Verilator 5 use --binary.
+// The file is given by +mxv=<file>; K and M must match it: "block" is checked against K, and the
+// header's block_format against M (mx9: 7, mx6: 4, mx4: 2).
+//
+// .mxv data line (docs/vector-format.md):  RM SA MA A SB MB B C D FLAGS  (hex). MA/MB hold the
+// K/2 microexponents (pair j in bit j), A/B the K sign-magnitude codes of M+1 bits (element i at bit
+// i*(M+1)): exactly the port layout of mx_dot_bdr. Lines starting with "//" are comments, except the
+// trailer "// end COUNT CHECKSUM" whose COUNT is checked.
+//
+// Prints each mismatch and a final line  mx_dot_bdr tb: N vectors, M mismatches
+// then ends with $finish (pass) or $fatal (mismatches or a malformed file: non-zero exit).
+module mx_dot_bdr_tb;
+  parameter int    K   = 16;
+  parameter int    M   = 7;
+  parameter string MXV = "mx9.mxv";
+  parameter int    MAX_REPORT = 50;
+
+  localparam int QD = 64;
+  localparam int EL = M + 1;
+
+  logic               clk = 1'b0;
+  logic               rst_n = 1'b0;
+  logic               in_valid = 1'b0;
+  logic [2:0]         rm = '0;
+  logic [7:0]         scale_a = '0, scale_b = '0;
+  logic [K/2-1:0]     micro_a = '0, micro_b = '0;
+  logic [EL*K-1:0]    a = '0, b = '0;
+  logic [31:0]        c = '0;
+  logic               out_valid;
+  logic [31:0]        d;
+  logic [4:0]         flags;
+
+  mx_dot_bdr #(.K(K), .M(M)) dut (
+    .clk, .rst_n, .in_valid, .rm, .scale_a, .scale_b, .micro_a, .micro_b, .a, .b, .c,
+    .out_valid, .d, .flags
+  );
+
+  always #5 clk = ~clk;
+
+  logic [31:0] exp_d   [QD];
+  logic [7:0]  exp_fl  [QD];
+  int          exp_ln  [QD];
+  longint      exp_cyc [QD];
+  string       exp_txt [QD];
+  int          wr_ptr = 0, rd_ptr = 0;
+  int          n_vec = 0, n_checked = 0, n_mis = 0, n_lat_err = 0;
+  longint      cycle = 0;
+
+  always @(posedge clk) cycle <= cycle + 1;
+
+  always @(negedge clk) begin
+    if (out_valid) begin
+      if (rd_ptr == wr_ptr) begin
+        $display("ERROR: out_valid without a vector in flight (cycle %0d)", cycle);
+        n_mis++;
+      end else begin
+        n_checked++;
+        if (cycle - exp_cyc[rd_ptr] != longint'(dut.LATENCY)) n_lat_err++;
+        if (d !== exp_d[rd_ptr] || {3'b000, flags} !== exp_fl[rd_ptr]) begin
+          n_mis++;
+          if (n_mis <= MAX_REPORT)
+            $display("MISMATCH line %0d: %s\n    expected D=%08h FLAGS=%02h, got D=%08h FLAGS=%02h",
+                     exp_ln[rd_ptr], exp_txt[rd_ptr], exp_d[rd_ptr], exp_fl[rd_ptr], d, flags);
+        end
+        rd_ptr = (rd_ptr + 1) % QD;
+      end
+    end
+  end
+
+  // the magnitude bits M of a block format name in the header, or -1
+  function automatic int header_m(input string line);
+    header_m = -1;
+    for (int i = 0; i + 18 < line.len(); i++)
+      if (line.substr(i, i + 15) == "\"block_format\":\"") begin
+        case (line.substr(i + 16, i + 18))
+          "mx9":   header_m = 7;
+          "mx6":   header_m = 4;
+          "mx4":   header_m = 2;
+          default: header_m = -1;
+        endcase
+        break;
+      end
+  endfunction
+
+  initial begin : main
+    string            fname, line, rest;
+    int               fd, lineno, nf, trailer_cnt, hk, hm, rc;
+    logic [31:0]      trailer_crc;
+    logic [3:0]       rmv;
+    logic [7:0]       sa, sb, fl;
+    logic [K/2-1:0]   ma, mb;
+    logic [EL*K-1:0]  pa, pb;
+    logic [31:0]      cv, dv;
+    bit               have_trailer, block_seen;
+
+    have_trailer = 0; block_seen = 0; trailer_cnt = 0; lineno = 0;
+    if (!$value$plusargs("mxv=%s", fname)) fname = MXV;
+    fd = $fopen(fname, "r");
+    if (fd == 0) $fatal(1, "mx_dot_bdr tb: cannot open vector file '%s'", fname);
+
+    repeat (3) @(posedge clk);
+    rst_n = 1'b1;
+    @(negedge clk);
+
+    while (!$feof(fd)) begin
+      line = "";
+      rc = $fgets(line, fd);
+      if (rc == 0) break;
+      lineno++;
+      if (line.len() < 2) continue;
+      if (line.substr(0, 1) == "//") begin
+        if (lineno == 1) begin
+          hm = header_m(line);
+          if (hm != M) $fatal(1, "mx_dot_bdr tb: file '%s' is not an mx9/mx6/mx4 file with M=%0d", fname, M);
+          for (int i = 0; i + 7 < line.len() && !block_seen; i++) begin
+            if (line.substr(i, i + 7) == "\"block\":") begin
+              block_seen = 1;
+              rest = line.substr(i + 8, line.len() - 1);
+              if ($sscanf(rest, "%d", hk) == 1 && hk != K)
+                $fatal(1, "mx_dot_bdr tb: file '%s' has block %0d but the bench was built with K=%0d", fname, hk, K);
+            end
+          end
+        end
+        if ($sscanf(line, "// end %d %h", trailer_cnt, trailer_crc) == 2) have_trailer = 1;
+        continue;
+      end
+      nf = $sscanf(line, "%h %h %h %h %h %h %h %h %h %h", rmv, sa, ma, pa, sb, mb, pb, cv, dv, fl);
+      if (nf != 10) $fatal(1, "mx_dot_bdr tb: %s:%0d: malformed data line: %s", fname, lineno, line);
+      if (rmv[3]) $fatal(1, "mx_dot_bdr tb: %s:%0d: RM must be 0..7: %s", fname, lineno, line);
+
+      rm       = rmv[2:0];
+      scale_a  = sa;
+      scale_b  = sb;
+      micro_a  = ma;
+      micro_b  = mb;
+      a        = pa;
+      b        = pb;
+      c        = cv;
+      in_valid = 1'b1;
+      exp_d[wr_ptr]   = dv;
+      exp_fl[wr_ptr]  = fl;
+      exp_ln[wr_ptr]  = lineno;
+      exp_cyc[wr_ptr] = cycle;
+      exp_txt[wr_ptr] = line.substr(0, line.len() - 2);
+      wr_ptr = (wr_ptr + 1) % QD;
+      n_vec++;
+      @(negedge clk);
+    end
+    $fclose(fd);
+    in_valid = 1'b0;
+    repeat (dut.LATENCY + 4) @(negedge clk);
+
+    if (n_checked != n_vec) begin
+      $display("ERROR: %0d vectors driven but %0d results seen", n_vec, n_checked);
+      n_mis += n_vec - n_checked;
+    end
+    if (n_lat_err != 0) begin
+      $display("ERROR: %0d results did not arrive after LATENCY=%0d cycles", n_lat_err, dut.LATENCY);
+      n_mis += n_lat_err;
+    end
+    if (have_trailer && trailer_cnt != n_vec) begin
+      $display("ERROR: trailer says %0d vectors, file has %0d", trailer_cnt, n_vec);
+      n_mis++;
+    end
+    if (!have_trailer) $display("WARNING: no '// end COUNT CHECKSUM' trailer in %s", fname);
+    $display("mx_dot_bdr tb: %0d vectors, %0d mismatches (K=%0d, M=%0d, LATENCY=%0d, %s)",
+             n_vec, n_mis, K, M, dut.LATENCY, fname);
+    if (n_mis != 0) $fatal(1, "mx_dot_bdr tb: FAILED");
+    $finish;
+  end
+endmodule

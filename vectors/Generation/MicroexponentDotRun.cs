@@ -1,0 +1,35 @@
+using System.Text;
+using MxRef.Vectors.Coverage;
+using MxRef.Vectors.Files;
+
+namespace MxRef.Vectors.Generation;
+
+/// <summary>
+/// Writes a <see cref="MicroexponentDotGenerator"/> shard into an <c>.mxv</c> file, in index order on one thread (the
+/// runs are corner families and at most a few million random vectors); sections start with <c>// class: NAME</c>.
+/// Returns the coverage of what was written.
+/// </summary>
+public static class MicroexponentDotRun
+{
+    public static MicroexponentCoverage Write(MicroexponentDotGenerator gen, MxvHeader header, string path)
+    {
+        var o = gen.Options;
+        var coverage = new MicroexponentCoverage(o.Format, o.Output, o.Modes);
+        using var writer = MxvWriter.Create(path, header);
+        var v = gen.NewVector();
+        foreach (var s in gen.Sections)
+        {
+            long start = Math.Max(s.Start, gen.ShardStart), end = Math.Min(s.End, gen.ShardEnd);
+            if (end <= start) continue;
+            writer.WriteComment("class: " + s.Name);
+            for (long i = start; i < end; i++)
+            {
+                gen.Generate(i, v);
+                coverage.Classify(v);
+                writer.WriteMicroexponentDot(v);
+            }
+        }
+        writer.Commit();
+        return coverage;
+    }
+}
