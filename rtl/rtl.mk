@@ -42,7 +42,10 @@ lint:
 	@for k in 1 2 4 8 16 64; do \
 	  $(VERILATOR) --lint-only -Wall --top-module mx_dot -GK=$$k $(RTL_SRCS) || exit 1; \
 	done
-	@echo "lint: mx_dot clean under verilator -Wall for K = 32, 1, 2, 4, 8, 16, 64"
+	@for sc in 1 2; do for en in 01 10 3F; do \
+	  $(VERILATOR) --lint-only -Wall --top-module mx_dot -GK=16 -GSCALE_EN=2\'d$$sc -GFMT_EN=6\'h$$en $(RTL_SRCS) || exit 1; \
+	done; done
+	@echo "lint: mx_dot clean under verilator -Wall for K = 32, 1, 2, 4, 8, 16, 64 and SCALE_EN = E8M0, UE4M3 builds"
 
 synth:
 	@$(rtl_need_yosys)

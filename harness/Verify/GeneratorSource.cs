@@ -14,7 +14,7 @@ public sealed class GeneratedVectors(DotGeneratorOptions options, string optionT
 
     public long Total => _gen.Total;
     public IVectorOrigins Origins => this;
-    public IReadOnlyList<int> ExpectedCoverage => MxRef.Vectors.Coverage.CoverageReport.ExpectedFor(options.FormatsA, options.FormatsB, options.Modes);
+    public IReadOnlyList<int> ExpectedCoverage => MxRef.Vectors.Coverage.CoverageReport.ExpectedFor(options.FormatsA, options.FormatsB, options.Modes, options.Scales, options.Block, options.Output);
 
     public IVectorSource Open(RunSlice slice, long? onlyIndex)
     {
