@@ -11,8 +11,11 @@
 #   2. Xilinx:  synth_xilinx -flatten -nodsp (LUTs, not DSP blocks, so builds compare); stat
 # Columns: generic cells and flip-flops, ltp (the longest topological path in generic gates, a
 # timing proxy), LUTs and FFs of synth_xilinx, and the generic cells / LUTs relative to the
-# first build (the normalisation row). Logs and stats in OUTDIR/<top>_<label>.*; the table goes
+# first build (the normalisation row). Logs and stats in OUTDIR/<top>_<label>_k<K>.*; the table goes
 # to standard output. Environment: YOSYS (default yosys), RTL_DIR (default rtl).
+# A build whose stats are newer than its sources and were made by the same Yosys command and version
+# (OUTDIR/...cmd) is not synthesised again. SYNTH_TABLE_CACHED_ONLY=1: only such results, a row
+# "not measured" for the others (to assemble a table from runs split over time).
 set -euo pipefail
 out=$1; shift 1
 YOSYS=${YOSYS:-yosys}
@@ -58,11 +61,26 @@ for build in "$@"; do
   fi
   base="$out/${top}_${label//+/_}_k${k:-d}"
   read_cmd="read_verilog -sv $files; $chparam"
-  "$YOSYS" -q -l "$base.log" -p "$read_cmd synth -flatten -top $top; check -assert; \
-    select -assert-none t:\$_DLATCH* t:\$_SR_* t:\$dlatch* t:\$sr; \
-    tee -q -o $base.stat stat; tee -q -o $base.ltp ltp -noff" >/dev/null
-  "$YOSYS" -q -l "$base.xilinx.log" -p "$read_cmd synth_xilinx -flatten -nodsp -top $top; \
-    tee -q -o $base.xilinx.stat stat" >/dev/null
+  key="$("$YOSYS" -V) | $read_cmd"
+  fresh=1
+  for f in "$base.stat" "$base.ltp" "$base.xilinx.stat" "$base.cmd"; do [ -s "$f" ] || fresh=0; done
+  if [ "$fresh" = 1 ]; then
+    [ "$(cat "$base.cmd")" = "$key" ] || fresh=0
+    for f in $files; do [ "$f" -nt "$base.xilinx.stat" ] && fresh=0; done
+  fi
+  if [ "$fresh" = 0 ] && [ "${SYNTH_TABLE_CACHED_ONLY:-0}" = 1 ]; then
+    echo "| $unit | $label | not measured | | | | | | | |"
+    continue
+  fi
+  if [ "$fresh" = 0 ]; then
+    rm -f "$base.cmd"
+    "$YOSYS" -q -l "$base.log" -p "$read_cmd synth -flatten -top $top; check -assert; \
+      select -assert-none t:\$_DLATCH* t:\$_SR_* t:\$dlatch* t:\$sr; \
+      tee -q -o $base.stat stat; tee -q -o $base.ltp ltp -noff" >/dev/null
+    "$YOSYS" -q -l "$base.xilinx.log" -p "$read_cmd synth_xilinx -flatten -nodsp -top $top; \
+      tee -q -o $base.xilinx.stat stat" >/dev/null
+    echo "$key" > "$base.cmd"
+  fi
   cells=$(awk '/Number of cells:/ {n = $4} END {print n}' "$base.stat")
   ffs=$(awk '$1 ~ /^\$_.*DFF/ {n += $2} END {print n+0}' "$base.stat")
   ltp=$(sed -n 's/.*Longest topological path.*length=\([0-9][0-9]*\).*/\1/p' "$base.ltp" | tail -1)

@@ -37,7 +37,7 @@ public sealed class RealRtlTests
     {
         var (exit, output, err) = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=16", "--block-format", "nvfp4", "--count", "3000", "--seed", "5");
         Assert.True(exit == 0, output + err);
-        Assert.Contains("--block-format nvfp4", output);
+        Assert.Contains("--block-format nvfp4", output + err);
         Assert.Contains("mismatches   0", output);
         Assert.Matches(@"coverage     (\d+)/\1 expected classes hit\n", output);
 
