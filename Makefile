@@ -81,8 +81,11 @@ vectors: build
 # The main regression (docs/verify.md): rtl/mx_dot under Verilator against the golden model, on the generator's
 # corner-case set plus VERIFY_COUNT random vectors over every format pair and rounding mode, generated on the fly.
 # Reports: $(OUT)/verify/report.json and junit.xml. Exit status 1 on a mismatch, 2 on a build or input error.
+# Then the same unit built with K = 16 on NVFP4 blocks (UE4M3 scales on its scale_fmt port, e2m1 elements): corners
+# + VERIFY_NVFP4_COUNT random vectors (reports report-nvfp4.json, junit-nvfp4.xml).
 .PHONY: verify
 VERIFY_COUNT ?= 1000000
+VERIFY_NVFP4_COUNT ?= 1000000
 VERIFY_SEED ?= 1
 VERIFY_K ?= 32
 VERIFY_JOBS ?= 1
@@ -93,6 +96,8 @@ verify: build
 	@$(call apt_install,make,make)
 	$(OUT)/mxref verify --top mx_dot --param K=$(VERIFY_K) --corners --random --count $(VERIFY_COUNT) --seed $(VERIFY_SEED) \
 	  --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report.json --junit $(OUT)/verify/junit.xml $(VERIFY_ARGS)
+	$(OUT)/mxref verify --top mx_dot --param K=16 --block-format nvfp4 --corners --random --count $(VERIFY_NVFP4_COUNT) \
+	  --seed $(VERIFY_SEED) --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report-nvfp4.json --junit $(OUT)/verify/junit-nvfp4.xml $(VERIFY_ARGS)
 	@# the mx_quant regression (rtl/rtl.mk verify-quant: corners + 1 M random blocks over the policies, then the
 	@# te / torchao-rceil / torchao-even recipe sets); its last line is the summary, exit status 1 on a mismatch
 	@$(MAKE) --no-print-directory verify-quant-run

@@ -1,6 +1,12 @@
 // mx_dot: OCP MX v1.0 block dot product with FP32 accumulate, one rounding ("fused").
 //
-//   D = round_FP32( C + 2^(scale_a + scale_b - 254) * sum_{i<K} a_i * b_i )
+//   D = round_FP32( C + 2^(scale_a + scale_b - 254) * sum_{i<K} a_i * b_i )     (scale_fmt = E8M0)
+//   D = round_FP32( C + sa * sb * sum_{i<K} a_i * b_i )                           (scale_fmt = UE4M3)
+//
+// scale_fmt = UE4M3 is NVFP4 (e2m1 elements, K = 16 blocks): sa * sb is exact (the scale
+// significands are multiplied into the element magnitudes in mx_mul, the exponents into s_exp),
+// so there is still one rounding. UE4M3 with another element format is a reserved combination:
+// the result is the canonical NaN with NV set.
 //
 // Fully pipelined: one block per clock, fixed latency LATENCY, no back-pressure.
 // Stages (a register bank *_q at the end of each):
@@ -15,7 +21,10 @@ module mx_dot #(
   // FMT_EN (bit f enables format code f) builds a unit for a subset of the element formats, for
   // the area figures of docs/RTL.md: a disabled or reserved code is decoded as the lowest enabled
   // format. The default (all formats) leaves fmt_a/fmt_b untouched.
-  parameter logic [5:0]  FMT_EN = mx_pkg::FMT_EN_ALL
+  parameter logic [5:0]  FMT_EN = mx_pkg::FMT_EN_ALL,
+  // SCALE_EN (bit s enables scale format s: 0 E8M0, 1 UE4M3), for the area figures likewise: with
+  // one format enabled the scale_fmt port is ignored.
+  parameter logic [1:0]  SCALE_EN = mx_pkg::SCALE_EN_ALL
 ) (
   input  logic             clk,
   input  logic             rst_n,
@@ -23,6 +32,7 @@ module mx_dot #(
   input  logic [2:0]       fmt_a,
   input  logic [2:0]       fmt_b,
   input  logic [2:0]       rm,
+  input  logic             scale_fmt,
   input  logic [7:0]       scale_a,
   input  logic [7:0]       scale_b,
   input  logic [8*K-1:0]   a,
@@ -45,7 +55,9 @@ module mx_dot #(
   localparam int unsigned MW      = WW - 1;                  // window magnitude
   localparam int unsigned CLZ_W   = $clog2(CM + 1);
 
-  localparam logic signed [EW-1:0] K_ES_OFS = EW'(254 - mx_pkg::PFX_LSB_EXP); // 286
+  // exponent of the product-sum LSB: xe_a + xe_b - bias_a - bias_b + PFX_LSB_EXP
+  localparam logic signed [EW-1:0] K_ES_OFS   = EW'(254 - mx_pkg::PFX_LSB_EXP); // E8M0: 286
+  localparam logic signed [EW-1:0] K_ES_OFS_U = EW'(20 - mx_pkg::PFX_LSB_EXP);  // UE4M3: 52
   localparam logic signed [EW-1:0] K_EC_OFS = EW'(150);
 
   // ================================================================== stage 1
@@ -59,6 +71,23 @@ module mx_dot #(
     assign fmt_b_e = mx_pkg::fmt_restrict(fmt_b, FMT_EN);
   end
 
+  // block scales: value = sig * 2^(xe - bias)
+  logic                          ue4m3;
+  logic                          sa_nan, sa_zero, sb_nan, sb_zero;
+  logic [mx_pkg::SC_SIG_W-1:0]   sa_sig, sb_sig;
+  logic [7:0]                    sa_xe, sb_xe;
+
+  if (SCALE_EN == mx_pkg::SCALE_EN_ALL) begin : g_scale_all
+    assign ue4m3 = scale_fmt;
+  end else begin : g_scale_one
+    assign ue4m3 = SCALE_EN[1];
+    logic unused_scale_fmt;
+    assign unused_scale_fmt = scale_fmt;
+  end
+
+  assign {sa_nan, sa_zero, sa_sig, sa_xe} = mx_pkg::decode_scale(scale_a, ue4m3);
+  assign {sb_nan, sb_zero, sb_sig, sb_xe} = mx_pkg::decode_scale(scale_b, ue4m3);
+
   logic [K-1:0]          l_sign, l_nan, l_inv, l_pinf, l_ninf, l_zero;
   logic [K*PMAG_W-1:0]   l_mag;
   logic [K*PSH_W-1:0]    l_sh;
@@ -69,6 +98,9 @@ module mx_dot #(
       .b      (b[8*i +: 8]),
       .fmt_a  (fmt_a_e),
       .fmt_b  (fmt_b_e),
+      .ue4m3  (ue4m3),
+      .sig_a  (sa_sig),
+      .sig_b  (sb_sig),
       .p_sign (l_sign[i]),
       .p_mag  (l_mag[i*PMAG_W +: PMAG_W]),
       .p_sh   (l_sh[i*PSH_W +: PSH_W]),
@@ -100,23 +132,29 @@ module mx_dot #(
 
   assign c_exp = $signed({{(EW-8){1'b0}}, (c_bexp == 8'd0) ? 8'd1 : c_bexp}) - K_EC_OFS
                - $signed({{(EW-CLZ_W){1'b0}}, c_lz});
-  // exponent of the product-sum LSB: (sa + sb - 254) - 32
-  assign s_exp = $signed({{(EW-9){1'b0}}, {1'b0, scale_a} + {1'b0, scale_b}}) - K_ES_OFS;
+  // exponent of the product-sum LSB: E8M0 (sa + sb - 254) - 32, UE4M3 (xe_a + xe_b - 20) - 32
+  assign s_exp = $signed({{(EW-9){1'b0}}, {1'b0, sa_xe} + {1'b0, sb_xe}}) - (ue4m3 ? K_ES_OFS_U : K_ES_OFS);
 
   // special cases (see docs/RTL.md, "fused semantics")
-  logic sc_nan, nan_in, any_inv, pinf, ninf, s1_res_nan, s1_nv, s1_res_inf;
+  logic sc_nan, sc_zero, sc_rsv, nan_in, any_inv, pinf, ninf, s1_res_nan, s1_nv, s1_res_inf;
   logic all_zero_neg, all_zero_pos, s1_zero_sign;
+  logic [K-1:0] p_zero;
 
-  assign sc_nan     = (scale_a == 8'hFF) | (scale_b == 8'hFF);
+  assign sc_nan     = sa_nan | sb_nan;
+  // a zero scale (UE4M3 0x00) makes every product a zero of sign sign(a_i) ^ sign(b_i)
+  assign sc_zero    = sa_zero | sb_zero;
+  assign p_zero     = l_zero | {K{sc_zero}};
+  // reserved: UE4M3 scales with an element format other than e2m1 (its products would not fit)
+  assign sc_rsv     = ue4m3 & ((fmt_a_e != mx_pkg::FMT_E2M1) | (fmt_b_e != mx_pkg::FMT_E2M1));
   assign nan_in     = sc_nan | c_nan | (|l_nan);
   assign any_inv    = |l_inv;
   assign pinf       = (|l_pinf) | (c_inf & ~c_sign);
   assign ninf       = (|l_ninf) | (c_inf &  c_sign);
-  assign s1_res_nan = nan_in | any_inv | (pinf & ninf);
-  assign s1_nv      = c_snan | any_inv | (pinf & ninf & ~nan_in);
+  assign s1_res_nan = nan_in | any_inv | (pinf & ninf) | sc_rsv;
+  assign s1_nv      = c_snan | any_inv | (pinf & ninf & ~nan_in) | sc_rsv;
   assign s1_res_inf = pinf | ninf;   // only used when not NaN
-  assign all_zero_neg = (&(l_zero & l_sign))  & c_zero_neg;
-  assign all_zero_pos = (&(l_zero & ~l_sign)) & c_zero_pos;
+  assign all_zero_neg = (&(p_zero & l_sign))  & c_zero_neg;
+  assign all_zero_pos = (&(p_zero & ~l_sign)) & c_zero_pos;
   assign s1_zero_sign = all_zero_neg | ((rm == mx_pkg::RM_RDN) & ~all_zero_pos);
 
   // stage-1 registers

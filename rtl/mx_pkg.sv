@@ -1,4 +1,4 @@
-// mx_pkg: shared codes, widths and functions of the MX v1.0 dot-product unit (mx_dot).
+// mx_pkg: shared codes, widths and functions of the MX units (mx_dot, mx_quant).
 //
 // Plain SystemVerilog accepted by Verilator 5.006 and Yosys 0.23 (read_verilog -sv):
 // no `return` in functions, no struct ports, items referenced as mx_pkg::NAME (Yosys 0.23
@@ -77,6 +77,14 @@ package mx_pkg;
   localparam int unsigned REGEN_LATENCY = PHILOX_ROUNDS + REGEN_INIT_STAGES + QUANT_LATENCY;
   localparam int unsigned REGEN_MAX_TERMS = 16;     // Irwin-Hall draws per weight, at most
   localparam logic [31:0] REGEN_MIN_A = 32'h0100_0000;  // 2^-125: the smallest bound a
+  // ---------------------------------------------------------------- block scale formats (scale_fmt)
+  // The codes are the golden model's scale-format order (StandardFormats.Scales: e8m0, ue4m3).
+  localparam logic SCALE_E8M0  = 1'b0;  // OCP MX v1.0 sec. 5.4: 2^(code - 127), 0xFF = NaN
+  localparam logic SCALE_UE4M3 = 1'b1;  // NVFP4: unsigned E4M3 in bits [6:0] (bit 7 ignored), bias 7,
+                                        // subnormals, 0x00 = zero, 0x7F = NaN, max 448; e2m1 elements only
+  // SCALE_EN bit s enables scale format s (area builds, like FMT_EN)
+  localparam logic [1:0] SCALE_EN_ALL = 2'b11;
+  localparam int unsigned SC_SIG_W = 4;   // scale significand: 1 for E8M0, {E != 0, m[2:0]} for UE4M3
 
   // ---------------------------------------------------------------- flags
   localparam int unsigned FLAG_NX = 0;
@@ -161,6 +169,29 @@ package mx_pkg;
     endcase
     if (nan || inf) mag = '0;  // keep special lanes out of the finite sum
     decode_elem = {nan, inf, zero, s, mag, sh};
+  endfunction
+
+  // Decode one block scale: value = sig * 2^(xe - bias), bias = 127 (E8M0) or 10 (UE4M3: the
+  // three fraction bits are in sig); packed {nan, zero, sig[3:0], xe[7:0]}.
+  //   E8M0 : sig = 1, xe = code, NaN = 0xFF, never zero
+  //   UE4M3: sig = {E != 0, m}, xe = max(E, 1), NaN = 0x7F, zero = 0x00 (bit 7 of the byte ignored)
+  localparam int unsigned SCDEC_W = 2 + SC_SIG_W + 8;
+  function automatic logic [SCDEC_W-1:0] decode_scale(input logic [7:0] code, input logic fmt);
+    logic                nan, zero;
+    logic [SC_SIG_W-1:0] sig;
+    logic [7:0]          xe;
+    if (fmt == SCALE_UE4M3) begin
+      nan  = (code[6:0] == 7'h7F);
+      zero = (code[6:0] == 7'h00);
+      sig  = {(code[6:3] != 4'd0), code[2:0]};
+      xe   = {4'd0, (code[6:3] == 4'd0) ? 4'd1 : code[6:3]};
+    end else begin
+      nan  = (code == 8'hFF);
+      zero = 1'b0;
+      sig  = SC_SIG_W'(1);
+      xe   = code;
+    end
+    decode_scale = {nan, zero, sig, xe};
   endfunction
 
 endpackage

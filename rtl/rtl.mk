@@ -42,7 +42,10 @@ lint:
 	@for k in 1 2 4 8 16 64; do \
 	  $(VERILATOR) --lint-only -Wall --top-module mx_dot -GK=$$k $(RTL_SRCS) || exit 1; \
 	done
-	@echo "lint: mx_dot clean under verilator -Wall for K = 32, 1, 2, 4, 8, 16, 64"
+	@for sc in 1 2; do for en in 01 10 3F; do \
+	  $(VERILATOR) --lint-only -Wall --top-module mx_dot -GK=16 -GSCALE_EN=2\'d$$sc -GFMT_EN=6\'h$$en $(RTL_SRCS) || exit 1; \
+	done; done
+	@echo "lint: mx_dot clean under verilator -Wall for K = 32, 1, 2, 4, 8, 16, 64 and SCALE_EN = E8M0, UE4M3 builds"
 
 synth:
 	@$(rtl_need_yosys)
@@ -159,14 +162,22 @@ verify-quant-run: $(RTL_OUT)/qtb_k$(VERIFY_QUANT_K)/Vmx_quant_tb $(RTL_OUT)/qtb_
 	done; \
 	echo "verify-quant: mx_quant PASSED: $$total blocks ($(words $(VERIFY_QUANT_POLICIES)) policies, $(words $(VERIFY_QUANT_RECIPES)) recipes), 0 mismatches"
 
-# synthesis figures (docs/RTL.md, between the synth-table markers); normalised to the first build
-SYNTH_TABLE_K ?= 32
-SYNTH_TABLE_BUILDS ?= mx_dot:1:e4m3 mx_dot:16:e2m1 mx_dot:32:int8 mx_dot:63:all \
-  mx_quant:1:e4m3 mx_quant:16:e2m1 mx_quant:32:int8 mx_quant:3:e4m3+e5m2 mx_quant:63:all
+# synthesis figures (docs/RTL.md, between the synth-table markers); normalised to the first build.
+# Each build is [?]TOP:LABEL:PARAMS (rtl/synth/synth_table.sh): FMT_EN bit f = element format code f,
+# SCALE_EN bit 0 = E8M0, bit 1 = UE4M3. "?" rows are units that may not exist yet (MX9/MX6/MX4 in
+# rtl/mx_dot_bdr*.sv): a placeholder row until their module is there; set their PARAMS here then.
+SYNTH_TABLE_BUILDS ?= mx_dot:e4m3:K=32,FMT_EN=1,SCALE_EN=1 mx_dot:e2m1:K=32,FMT_EN=16,SCALE_EN=1 \
+  mx_dot:int8:K=32,FMT_EN=32,SCALE_EN=1 mx_dot:all-ocp:K=32,FMT_EN=63,SCALE_EN=1 \
+  mx_dot:all+nvfp4:K=32,FMT_EN=63,SCALE_EN=3 \
+  mx_dot:e4m3:K=16,FMT_EN=1,SCALE_EN=1 mx_dot:e2m1:K=16,FMT_EN=16,SCALE_EN=1 \
+  mx_dot:nvfp4:K=16,FMT_EN=16,SCALE_EN=2 mx_dot:e2m1+nvfp4:K=16,FMT_EN=16,SCALE_EN=3 \
+  ?mx_dot_bdr:mx9:K=16 ?mx_dot_bdr:mx6:K=16 ?mx_dot_bdr:mx4:K=16 \
+  mx_quant:e4m3:K=32,FMT_EN=1 mx_quant:e2m1:K=32,FMT_EN=16 mx_quant:int8:K=32,FMT_EN=32 \
+  mx_quant:e4m3+e5m2:K=32,FMT_EN=3 mx_quant:all:K=32,FMT_EN=63
 synth-table:
 	@$(rtl_need_yosys)
 	@mkdir -p $(RTL_OUT)/synth
-	YOSYS=$(YOSYS) RTL_DIR=$(RTL_DIR) $(RTL_DIR)/synth/synth_table.sh $(RTL_OUT)/synth $(SYNTH_TABLE_K) \
+	YOSYS=$(YOSYS) RTL_DIR=$(RTL_DIR) nice -n 15 $(RTL_DIR)/synth/synth_table.sh $(RTL_OUT)/synth \
 	  $(SYNTH_TABLE_BUILDS) > $(RTL_OUT)/synth/table.md
 	@cat $(RTL_OUT)/synth/table.md
 	@awk -v tf=$(RTL_OUT)/synth/table.md ' \

@@ -109,7 +109,7 @@ public static class VerifyCommand
                 Profile = generator.BindProfile(r),
                 VectorFiles = files,
                 Line = r.GetValue(line),
-                Generator = files.Length > 0 ? null : Generated(generator.Bind(r, block: k)),
+                Generator = files.Length > 0 ? null : Generated(BindForDesign(generator, r, k)),
                 Index = r.GetValue(index),
                 Jobs = r.GetValue(jobs),
                 Shard = si,
@@ -162,6 +162,15 @@ public static class VerifyCommand
     }
 
     private static GeneratedVectors Generated(DotGeneratorOptions options) => new(options, GeneratorOptionSet.Text(options));
+
+    /// <summary>The generator options for a design of block size <paramref name="k"/>; a --block-format must have that k.</summary>
+    private static DotGeneratorOptions BindForDesign(GeneratorOptionSet generator, ParseResult r, int k)
+    {
+        var o = generator.Bind(r, block: k);
+        if (o.Block != k)
+            throw new UsageException($"--block-format {o.BlockFormat?.Name} has blocks of {o.Block} elements but the design's K is {k}: pass --param K={o.Block}");
+        return o;
+    }
 
     private static void ReadFilelist(string path, List<string> sources, List<string> flags)
     {

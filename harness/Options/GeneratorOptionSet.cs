@@ -32,23 +32,24 @@ public sealed class GeneratorOptionSet
     public Option<bool> Corners { get; } = new("--corners") { Description = "Deterministic corner cases of every coverage class, crossed over every format pair and mode (docs/vectors.md)." };
     public Option<bool> Random { get; } = new("--random") { Description = "--count weighted random vectors (TestFloat style). Without --corners, --random or --exhaustive: --corners --random." };
     public Option<bool> Exhaustive { get; } = new("--exhaustive") { Description = "Every code combination of the block (k*(wA+wB) <= 24 bits: k = 1, or 2 with 4/6-bit formats)." };
-    /// <summary>Dot vectors of one block format (sets --a, --b, -k and the scale format); null for a design's run.</summary>
-    public Option<string?>? BlockFormat { get; }
+    /// <summary>Dot vectors of one block format: sets --a, --b, the scale format and (files) -k; a design's K must match.</summary>
+    public Option<string?> BlockFormat { get; }
     public Option<string> Shard { get; } = new("--shard") { Description = "I/N: only part I (0-based) of N disjoint parts of the run, e.g. --shard 3/16 in a job array (default 0/1: all).", DefaultValueFactory = _ => "0/1" };
 
     private static string ElementNames => string.Join(',', StandardFormats.Elements.Select(e => e.Name));
 
     private GeneratorOptionSet(bool fileOptions)
     {
+        BlockFormat = new Option<string?>("--block-format")
+        {
+            Description = "Dot vectors of one block format (e.g. nvfp4: e2m1 elements, k = 16, UE4M3 scales); sets --a, --b and " +
+                          (fileOptions ? "-k" : "the scale format (the design's scale_fmt port; --param K must be the format's k)") +
+                          (fileOptions ? ". mx9, mx6, mx4 (and bdr-...) write the shared-microexponent line RM SA MA A SB MB B C (docs/vector-format.md), --corners and --random only" : "") +
+                          ". Valid: " + Formats.BlockFormat.ValidNames + ".",
+        };
         if (!fileOptions) return;
         Block = new Option<int>("--block", "-k") { Description = "Block size k (default 32).", DefaultValueFactory = _ => 32 };
         Output = new Option<string>("--out") { Description = "Output format of D: fp32 (default), bf16, fp16.", DefaultValueFactory = _ => "fp32" };
-        BlockFormat = new Option<string?>("--block-format")
-        {
-            Description = "Dot vectors of one block format (e.g. nvfp4: e2m1 elements, k = 16, UE4M3 scales); sets --a, --b and -k. " +
-                          "mx9, mx6, mx4 (and bdr-...) write the shared-microexponent line RM SA MA A SB MB B C (docs/vector-format.md), " +
-                          "--corners and --random only. Valid: " + Formats.BlockFormat.ValidNames + ".",
-        };
     }
 
     /// <summary>The set for vector files (<c>vectors gen</c>): every option, <c>--block</c> and <c>--out</c> included.</summary>
@@ -66,7 +67,7 @@ public sealed class GeneratorOptionSet
         command.Add(Rounding);
         if (Block is not null) command.Add(Block);
         if (Output is not null) command.Add(Output);
-        if (BlockFormat is not null) command.Add(BlockFormat);
+        command.Add(BlockFormat);
         command.Add(Accumulation);
         command.Add(Profile);
         command.Add(Count);
@@ -123,7 +124,7 @@ public sealed class GeneratorOptionSet
             Count = r.GetValue(Count),
             Corners = corners, Random = random, Exhaustive = exhaustive,
         };
-        if (BlockFormat is not null && r.GetValue(BlockFormat) is { } name) options = options.ForBlockFormat(CliParse.BlockFormat(name, "--block-format"));
+        if (r.GetValue(BlockFormat) is { } name) options = options.ForBlockFormat(CliParse.BlockFormat(name, "--block-format"));
         if (BindPairs(r) is { } pairs)
         {
             if (r.GetResult(FormatsA) is { Implicit: false } || r.GetResult(FormatsB) is { Implicit: false })
@@ -191,6 +192,8 @@ public sealed class GeneratorOptionSet
     {
         var parts = o.Pairs is { } pairs
             ? new List<string> { "--pairs " + string.Join(',', pairs.Select(p => $"{p.A.Name}:{p.B.Name}")) }
+            : o.BlockFormat is { } f
+            ? new List<string> { "--block-format " + f.Name }
             : ["--a " + string.Join(',', DotVectorGenerator.FormatNames(o.FormatsA)), "--b " + string.Join(',', DotVectorGenerator.FormatNames(o.FormatsB))];
         parts.Add("--rounding " + string.Join(',', DotVectorGenerator.ModeNames(o.Modes)));
         if (o.Corners) parts.Add("--corners");

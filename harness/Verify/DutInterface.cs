@@ -20,6 +20,12 @@ public static partial class DutInterface
         new("out_valid", false, 1), new("d", false, 32), new("flags", false, 5),
     ];
 
+    /// <summary>
+    /// Inputs a design may have beyond <see cref="Expected"/>: the bench drives them when present. <c>scale_fmt</c>
+    /// (1 bit, 0 E8M0, 1 UE4M3) is rtl/mx_dot's block-scale format; a design without it takes E8M0 scales only.
+    /// </summary>
+    public static IReadOnlyList<Port> Optional { get; } = [new("scale_fmt", true, 1)];
+
     [GeneratedRegex(@"VL_(IN|OUT|INOUT)(8|16|64|W)?\(&(\w+),(\d+),(\d+)")]
     private static partial Regex PortLine();
 
@@ -50,7 +56,10 @@ public static partial class DutInterface
                 problems.Add($"port '{want.Name}' of {top} is {got.Width} bits wide, the interface needs {want.Width}" +
                              (want.Name is "a" or "b" ? $" (8·K with K = {k}; pass the design's block size with --param K=...)" : ""));
         }
-        var known = Expected(k).Select(p => p.Name).ToHashSet();
+        foreach (var want in Optional)
+            if (byName.TryGetValue(want.Name, out var got) && (got.Input != want.Input || got.Width != want.Width))
+                problems.Add($"port '{want.Name}' of {top} must be a {want.Width}-bit {(want.Input ? "input" : "output")} (got a {got.Width}-bit {(got.Input ? "input" : "output")})");
+        var known = Expected(k).Concat(Optional).Select(p => p.Name).ToHashSet();
         foreach (var extra in actual.Where(p => !known.Contains(p.Name)))
             if (extra.Input) problems.Add($"module {top} has an extra input '{extra.Name}' that the testbench cannot drive (it would stay 0); tie it off in a wrapper");
         return problems;
@@ -58,5 +67,5 @@ public static partial class DutInterface
 
     public const string Summary =
         "expected interface: input clk, rst_n, in_valid, [2:0] fmt_a, fmt_b, rm, [7:0] scale_a, scale_b, [8*K-1:0] a, b, [31:0] c; " +
-        "output out_valid, [31:0] d, [4:0] flags (docs/verify.md)";
+        "output out_valid, [31:0] d, [4:0] flags; optional input scale_fmt (0 E8M0, 1 UE4M3) (docs/verify.md)";
 }

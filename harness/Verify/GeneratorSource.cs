@@ -14,7 +14,7 @@ public sealed class GeneratedVectors(DotGeneratorOptions options, string optionT
 
     public long Total => _gen.Total;
     public IVectorOrigins Origins => this;
-    public IReadOnlyList<int> ExpectedCoverage => options.ExpectedCoverage((a, b) => MxRef.Vectors.Coverage.CoverageReport.ExpectedFor(a, b, options.Modes));
+    public IReadOnlyList<int> ExpectedCoverage => options.ExpectedCoverage((a, b) => MxRef.Vectors.Coverage.CoverageReport.ExpectedFor(a, b, options.Modes, options.Scales, options.Block, options.Output));
 
     public IVectorSource Open(RunSlice slice, long? onlyIndex)
     {

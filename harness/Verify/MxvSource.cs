@@ -32,8 +32,8 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
             throw new UsageException(e.Message);
         }
         if (h.Op != MxvHeader.OpDot) throw new UsageException($"{path}:1: op: the file holds '{h.Op}' vectors; verify needs dot vectors");
-        if (h.ScaleFormat != StandardFormats.E8M0)
-            throw new UsageException($"{path}:1: scale: the file's scales are {h.ScaleFormat.Name}; the mx_dot interface takes E8M0 scales");
+        if (!StandardFormats.Scales.Contains(h.ScaleFormat))
+            throw new UsageException($"{path}:1: scale: the file's scales are {h.ScaleFormat.Name}; the mx_dot interface takes {string.Join(" or ", StandardFormats.Scales.Select(s => s.Name))} scales (scale_fmt)");
         if (h.Block != k) throw new UsageException($"{path}:1: block: the file has k = {h.Block}, the design is verified with K = {k}; pass --param K={h.Block}");
         if (h.Output != "fp32") throw new UsageException($"{path}:1: out: the file's D is {h.Output}; the mx_dot interface produces fp32");
         if (AccumulationModel.TryParse(h.Accumulation) != model)

@@ -19,20 +19,21 @@ public static class StreamProtocol
     public static int RecordBytes(int k) => 12 + 2 * k;
 
     /// <summary>
-    /// fmt_a fmt_b rm scale_a scale_b 0 0 0 | c | a lanes | b lanes. The port's format and mode codes are the line
-    /// layout's (0 e4m3 … 5 int8, 0 rne … 5 rto); its scales are E8M0 (rtl/mx_dot decodes no other scale format).
+    /// fmt_a fmt_b rm scale_a scale_b scale_fmt 0 0 | c | a lanes | b lanes. The port's format and mode codes are the
+    /// line layout's (0 e4m3 … 5 int8, 0 rne … 5 rto); scale_fmt is the scale format's index in
+    /// <see cref="StandardFormats.Scales"/> (0 E8M0, 1 UE4M3: rtl/mx_dot's scale_fmt port; 0 in every record of an
+    /// E8M0 run, so benches of designs without the port read the records as before).
     /// </summary>
     public static void Encode(DotVector v, Span<byte> record)
     {
         int k = v.K;
-        if (v.Scales != ScaleCodec.E8M0)
-            throw new ArgumentException($"the RTL port carries E8M0 scales; this vector's scales are {v.Scales.Format.Name}");
         record[0] = (byte)DotLine.CodeOf(v.FormatA);
         record[1] = (byte)DotLine.CodeOf(v.FormatB);
         record[2] = (byte)v.Rounding;
         record[3] = v.ScaleA;
         record[4] = v.ScaleB;
-        record[5] = record[6] = record[7] = 0;
+        record[5] = ScaleCode(v.Scales);
+        record[6] = record[7] = 0;
         BinaryPrimitives.WriteUInt32LittleEndian(record[8..], v.C);
         v.A.CopyTo(record[12..]);
         v.B.CopyTo(record[(12 + k)..]);
@@ -45,11 +46,20 @@ public static class StreamProtocol
         v.FormatA = DotLine.FormatOfCode(record[0]) ?? throw new InvalidDataException($"format code {record[0]} in a stream record");
         v.FormatB = DotLine.FormatOfCode(record[1]) ?? throw new InvalidDataException($"format code {record[1]} in a stream record");
         v.Rounding = RoundingModes.FromCode(record[2]) ?? throw new InvalidDataException($"rounding code {record[2]} in a stream record");
-        v.Scales = ScaleCodec.E8M0;
+        v.Scales = record[5] < StandardFormats.Scales.Count ? ScaleCodec.For(StandardFormats.Scales[record[5]])
+            : throw new InvalidDataException($"scale format code {record[5]} in a stream record");
         v.ScaleA = record[3]; v.ScaleB = record[4];
         v.C = BinaryPrimitives.ReadUInt32LittleEndian(record[8..]);
         record.Slice(12, k).CopyTo(v.A);
         record.Slice(12 + k, k).CopyTo(v.B);
+    }
+
+    /// <summary>The scale_fmt code of a scale format: its index in <see cref="StandardFormats.Scales"/>.</summary>
+    public static byte ScaleCode(ScaleCodec scales)
+    {
+        for (int i = 0; i < StandardFormats.Scales.Count; i++)
+            if (StandardFormats.Scales[i] == scales.Format) return (byte)i;
+        throw new ArgumentException($"the RTL port carries e8m0 or ue4m3 scales; this vector's scales are {scales.Format.Name}");
     }
 
     public readonly record struct Hello(int K, int Latency);

@@ -2,7 +2,9 @@
 //
 // Protocol (all integers little-endian; see docs/verify.md):
 //   stdout, once:  "MXTB" u32 version=1, u32 K, u32 latency   (latency measured from out_valid after reset)
-//   stdin:         records of 12 + 2K bytes: fmt_a fmt_b rm scale_a scale_b 0 0 0 | c (u32) | K a-lanes | K b-lanes
+//   stdin:         records of 12 + 2K bytes: fmt_a fmt_b rm scale_a scale_b scale_fmt 0 0 | c (u32) | K a-lanes | K b-lanes
+//                  (scale_fmt 0 E8M0, 1 UE4M3: driven on the design's optional scale_fmt port; a design without
+//                  that port takes E8M0 only, and a record with scale_fmt != 0 stops the bench)
 //   stdout:        per vector, in order, 8 bytes: d (u32) flags (u8) 0 0 0
 // The design is fed back to back while input is available; the clock does not advance while the bench waits for
 // input, so a vector driven at edge e must come out after edge e + latency - 1 (checked for every result).
@@ -106,6 +108,16 @@ void set_lanes(T& port, const uint8_t* lanes) {
     port = T(v);
 }
 
+// The optional scale_fmt input: driven when the Verilated model has it (the first overload is viable only then).
+template <typename D>
+auto set_scale_fmt(D* dut, uint8_t code, int) -> decltype(dut->scale_fmt = code, void()) {
+    dut->scale_fmt = code;
+}
+template <typename D>
+void set_scale_fmt(D*, uint8_t code, long) {
+    if (code != 0) fail("a vector with UE4M3 scales, but the design has no scale_fmt input (it takes E8M0 scales only)");
+}
+
 class Bench {
 public:
     explicit Bench(const char* trace_file) : dut_(new Vdut) {
@@ -159,6 +171,7 @@ public:
         dut_->rm = r[2];
         dut_->scale_a = r[3];
         dut_->scale_b = r[4];
+        set_scale_fmt(dut_, r[5], 0);
         uint32_t c;
         std::memcpy(&c, r + 8, 4);
         dut_->c = c;

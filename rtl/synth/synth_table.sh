@@ -1,31 +1,41 @@
 #!/usr/bin/env bash
-# synth_table.sh OUTDIR K BUILD...  -- Yosys area/depth figures of the MX units as a Markdown table.
+# synth_table.sh OUTDIR BUILD...  -- Yosys area/depth figures of the MX units as a Markdown table.
 #
-# BUILD is TOP:FMT_EN:LABEL (FMT_EN a decimal mask, bit f = format code f). Per build:
+# BUILD is [?]TOP:LABEL:PARAMS, PARAMS a comma list of NAME=VALUE top-level parameters (decimal),
+# e.g. mx_dot:e4m3:K=32,FMT_EN=1,SCALE_EN=1 (FMT_EN bit f = element format code f, SCALE_EN bit s
+# = scale format s, docs/RTL.md). A leading "?" marks a unit that may not exist yet (the MX9/MX6/MX4
+# dot units, rtl/mx_dot_bdr*.sv): when no rtl/ file declares "module TOP", its row says so instead
+# of failing. Sources: mx_dot and mx_quant have fixed lists; any other TOP reads mx_pkg.sv, the
+# mx_dot stage modules and every rtl/TOP*.sv. Per build:
 #   1. generic: synth -flatten; check -assert; no latch cells (fails otherwise); stat; ltp -noff
 #   2. Xilinx:  synth_xilinx -flatten -nodsp (LUTs, not DSP blocks, so builds compare); stat
 # Columns: generic cells and flip-flops, ltp (the longest topological path in generic gates, a
 # timing proxy), LUTs and FFs of synth_xilinx, and the generic cells / LUTs relative to the
-# first build (the normalisation row). Logs and stats in OUTDIR/<top>_<mask>.*; the table goes
+# first build (the normalisation row). Logs and stats in OUTDIR/<top>_<label>_k<K>.*; the table goes
 # to standard output. Environment: YOSYS (default yosys), RTL_DIR (default rtl).
+# A build whose stats are newer than its sources and were made by the same Yosys command and version
+# (OUTDIR/...cmd) is not synthesised again. SYNTH_TABLE_CACHED_ONLY=1: only such results, a row
+# "not measured" for the others (to assemble a table from runs split over time).
 set -euo pipefail
-out=$1; k=$2; shift 2
+out=$1; shift 1
 YOSYS=${YOSYS:-yosys}
 RTL_DIR=${RTL_DIR:-rtl}
 mkdir -p "$out"
 
+dot_stages="mx_lzc.sv mx_mul.sv mx_adder_tree.sv mx_fuse.sv mx_norm.sv mx_round.sv"
 srcs_for() {
   case $1 in
-    mx_dot)   echo mx_pkg.sv mx_lzc.sv mx_mul.sv mx_adder_tree.sv mx_fuse.sv mx_norm.sv mx_round.sv mx_dot.sv ;;
+    mx_dot)   echo mx_pkg.sv $dot_stages mx_dot.sv ;;
     mx_quant) echo mx_pkg.sv mx_lzc.sv mx_max_tree.sv mx_quant_scan.sv mx_quant_scale.sv mx_quant_lane.sv mx_quant.sv ;;
-    *) echo "synth_table.sh: unknown top '$1' (valid: mx_dot, mx_quant)" >&2; exit 2 ;;
+    *)        echo mx_pkg.sv $dot_stages; (cd "$RTL_DIR" && ls "$1"*.sv 2>/dev/null) || true ;;
   esac
 }
 
 latency_of() {
   case $1 in
-    mx_dot)   sed -n 's/.*localparam int unsigned LATENCY *= *\([0-9][0-9]*\).*/\1/p' "$RTL_DIR/mx_dot.sv" ;;
     mx_quant) sed -n 's/.*localparam int unsigned QUANT_LATENCY *= *\([0-9][0-9]*\).*/\1/p' "$RTL_DIR/mx_pkg.sv" ;;
+    mx_dot)   sed -n 's/.*localparam int unsigned LATENCY *= *\([0-9][0-9]*\).*/\1/p' "$RTL_DIR/mx_dot.sv" ;;
+    *)        cat "$RTL_DIR/$1"*.sv 2>/dev/null | sed -n 's/.*localparam int unsigned LATENCY *= *\([0-9][0-9]*\).*/\1/p' | head -1 ;;
   esac
 }
 
@@ -33,15 +43,44 @@ echo "| unit | formats | stages | generic cells | generic FFs | ltp depth | xili
 echo "|---|---|---|---|---|---|---|---|---|---|"
 ref_cells=""; ref_luts=""
 for build in "$@"; do
-  IFS=: read -r top mask label <<< "$build"
+  optional=0
+  case $build in \?*) optional=1; build=${build#\?} ;; esac
+  IFS=: read -r top label params <<< "$build"
+  k=$(echo ",$params," | sed -n 's/.*,K=\([0-9][0-9]*\),.*/\1/p')
+  unit="\`$top\`${k:+ K=$k}"
+  if ! grep -qs "^ *module  *$top\\b" "$RTL_DIR"/*.sv; then
+    [ "$optional" = 1 ] || { echo "synth_table.sh: no module $top in $RTL_DIR" >&2; exit 2; }
+    echo "| $unit | $label | – | – | – | – | – | – | – | – |"
+    continue
+  fi
   files=""; for f in $(srcs_for "$top"); do files="$files $RTL_DIR/$f"; done
-  base="$out/${top}_k${k}_fmt${mask}"
-  read_cmd="read_verilog -sv $files; chparam -set K $k -set FMT_EN $mask $top"
-  "$YOSYS" -q -l "$base.log" -p "$read_cmd; synth -flatten -top $top; check -assert; \
-    select -assert-none t:\$_DLATCH* t:\$_SR_* t:\$dlatch* t:\$sr; \
-    tee -q -o $base.stat stat; tee -q -o $base.ltp ltp -noff" >/dev/null
-  "$YOSYS" -q -l "$base.xilinx.log" -p "$read_cmd; synth_xilinx -flatten -nodsp -top $top; \
-    tee -q -o $base.xilinx.stat stat" >/dev/null
+  chparam=""
+  if [ -n "$params" ]; then
+    chparam="chparam"; for p in ${params//,/ }; do chparam="$chparam -set ${p%%=*} ${p#*=}"; done
+    chparam="$chparam $top;"
+  fi
+  base="$out/${top}_${label//+/_}_k${k:-d}"
+  read_cmd="read_verilog -sv $files; $chparam"
+  key="$("$YOSYS" -V) | $read_cmd"
+  fresh=1
+  for f in "$base.stat" "$base.ltp" "$base.xilinx.stat" "$base.cmd"; do [ -s "$f" ] || fresh=0; done
+  if [ "$fresh" = 1 ]; then
+    [ "$(cat "$base.cmd")" = "$key" ] || fresh=0
+    for f in $files; do [ "$f" -nt "$base.xilinx.stat" ] && fresh=0; done
+  fi
+  if [ "$fresh" = 0 ] && [ "${SYNTH_TABLE_CACHED_ONLY:-0}" = 1 ]; then
+    echo "| $unit | $label | not measured | | | | | | | |"
+    continue
+  fi
+  if [ "$fresh" = 0 ]; then
+    rm -f "$base.cmd"
+    "$YOSYS" -q -l "$base.log" -p "$read_cmd synth -flatten -top $top; check -assert; \
+      select -assert-none t:\$_DLATCH* t:\$_SR_* t:\$dlatch* t:\$sr; \
+      tee -q -o $base.stat stat; tee -q -o $base.ltp ltp -noff" >/dev/null
+    "$YOSYS" -q -l "$base.xilinx.log" -p "$read_cmd synth_xilinx -flatten -nodsp -top $top; \
+      tee -q -o $base.xilinx.stat stat" >/dev/null
+    echo "$key" > "$base.cmd"
+  fi
   cells=$(awk '/Number of cells:/ {n = $4} END {print n}' "$base.stat")
   ffs=$(awk '$1 ~ /^\$_.*DFF/ {n += $2} END {print n+0}' "$base.stat")
   ltp=$(sed -n 's/.*Longest topological path.*length=\([0-9][0-9]*\).*/\1/p' "$base.ltp" | tail -1)
@@ -50,5 +89,5 @@ for build in "$@"; do
   [ -z "$ref_cells" ] && { ref_cells=$cells; ref_luts=$luts; }
   rc=$(awk -v a="$cells" -v b="$ref_cells" 'BEGIN {printf "%.2f", a / b}')
   rl=$(awk -v a="$luts" -v b="$ref_luts" 'BEGIN {printf "%.2f", a / b}')
-  echo "| \`$top\` K=$k | $label | $(latency_of "$top") | $cells | $ffs | $ltp | $luts | $xffs | $rc | $rl |"
+  echo "| $unit | $label | $(latency_of "$top") | $cells | $ffs | $ltp | $luts | $xffs | $rc | $rl |"
 done

@@ -5,6 +5,8 @@
 //   - the vector file is given by the plusarg +mxv=<file> (default: parameter MXV).
 //   - K must match the file: it is checked against the header's "block" field (the block
 //     size k every .mxv header carries, docs/vector-format.md) when present.
+//   - the scale format comes from the header's "scale" field: "ue4m3" (NVFP4 files) drives
+//     scale_fmt = UE4M3, anything else (or no field: E8M0) scale_fmt = E8M0.
 //
 // .mxv data line (op=dot):  FA FB RM SA A SB B C D FLAGS  (hex). A/B pack element i at bit
 // i*w (w = 8,8,6,6,4,8 for formats 0..5, 8 for reserved 6/7); they are unpacked here into
@@ -26,6 +28,7 @@ module mx_dot_tb;
   logic           rst_n = 1'b0;
   logic           in_valid = 1'b0;
   logic [2:0]     fmt_a = '0, fmt_b = '0, rm = '0;
+  logic           scale_fmt = mx_pkg::SCALE_E8M0;
   logic [7:0]     scale_a = '0, scale_b = '0;
   logic [8*K-1:0] a = '0, b = '0;
   logic [31:0]    c = '0;
@@ -34,7 +37,7 @@ module mx_dot_tb;
   logic [4:0]     flags;
 
   mx_dot #(.K(K)) dut (
-    .clk, .rst_n, .in_valid, .fmt_a, .fmt_b, .rm, .scale_a, .scale_b, .a, .b, .c,
+    .clk, .rst_n, .in_valid, .fmt_a, .fmt_b, .rm, .scale_fmt, .scale_a, .scale_b, .a, .b, .c,
     .out_valid, .d, .flags
   );
 
@@ -96,7 +99,7 @@ module mx_dot_tb;
   end
 
   initial begin : main
-    string       fname, line, rest;
+    string       fname, line, rest, scale_name;
     int          fd, lineno, nf, trailer_cnt, hk, rc;
     logic [31:0] trailer_crc;
     logic [3:0]  fa, fb, rmv;
@@ -124,6 +127,8 @@ module mx_dot_tb;
         if (lineno == 1) begin                           // header: check "block" when present
           // the first "block": is the field (the writer puts it second, after "op"); a later one
           // could only be inside a string such as the recorded command
+          for (int i = 0; i + 14 < line.len(); i++)
+            if (line.substr(i, i + 14) == "\"scale\":\"ue4m3\"") scale_fmt = mx_pkg::SCALE_UE4M3;
           for (int i = 0; i + 7 < line.len() && !block_seen; i++) begin
             if (line.substr(i, i + 7) == "\"block\":") begin
               block_seen = 1;
@@ -179,8 +184,9 @@ module mx_dot_tb;
       n_mis++;
     end
     if (!have_trailer) $display("WARNING: no '// end COUNT CHECKSUM' trailer in %s", fname);
-    $display("mx_dot tb: %0d vectors, %0d mismatches (K=%0d, LATENCY=%0d, %s)",
-             n_vec, n_mis, K, dut.LATENCY, fname);
+    scale_name = (scale_fmt == mx_pkg::SCALE_UE4M3) ? "ue4m3" : "e8m0";
+    $display("mx_dot tb: %0d vectors, %0d mismatches (K=%0d, LATENCY=%0d, %s scales, %s)",
+             n_vec, n_mis, K, dut.LATENCY, scale_name, fname);
     if (n_mis != 0) $fatal(1, "mx_dot tb: FAILED");
     $finish;
   end

@@ -98,6 +98,7 @@ public class OptionSetTests
             Assert.Contains(Flat(o.Description!), verify);
         }
         Assert.Contains("--block", gen);
-        Assert.DoesNotContain("--block", verify); // verify's block size is the design's --param K
+        Assert.DoesNotContain("--block <block>", verify); // verify's block size is the design's --param K
+        Assert.Contains("--block-format <block-format>", verify); // a block format's elements and scales (its k must be K)
     }
 }

@@ -31,6 +31,24 @@ public class PortableBenchTests
         Assert.Matches($@"mx_dot tb: \d+ vectors, 0 mismatches \(K={k},", output);
     }
 
+    /// <summary>NVFP4 blocks (header "scale":"ue4m3": the bench drives scale_fmt = UE4M3), K = 16.</summary>
+    [Fact]
+    public void PortableBenchPassesNvfp4Vectors()
+    {
+        string dir = Path.Combine(Repo.Root, "out", "test-rtl");
+        Directory.CreateDirectory(dir);
+        string file = Path.Combine(dir, "nvfp4_corners_random.mxv");
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int gen = MxRef.Harness.Cli.Run(["vectors", "gen", "--block-format", "nvfp4", "--count", "3000", "--seed", "6", "--corners", "--random", "-o", file], o, e);
+        Assert.True(gen == 0, e.ToString());
+        Assert.Contains("never hit: none", o.ToString());
+
+        var (exit, output) = Repo.Run("make", $"-s rtl-tb MXV={file}", TimeSpan.FromMinutes(15));
+        Assert.True(exit == 0, output);
+        Assert.Matches(@"mx_dot tb: \d+ vectors, 0 mismatches \(K=16, LATENCY=5, ue4m3 scales,", output);
+    }
+
     [Fact]
     public void PortableBenchPassesTheCommittedSample()
     {

@@ -28,6 +28,33 @@ public sealed class RealRtlTests
         Assert.Equal("0", xml.Root!.Element("testsuite")!.Attribute("failures")!.Value);
     }
 
+    /// <summary>
+    /// NVFP4 (UE4M3 scales on the scale_fmt port, e2m1, K = 16): generated vectors with every expected class, and an
+    /// nvfp4 .mxv file; a design K other than the format's k is a usage error naming the fix.
+    /// </summary>
+    [Fact]
+    public void MxDotK16PassesNvfp4Vectors()
+    {
+        var (exit, output, err) = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=16", "--block-format", "nvfp4", "--count", "3000", "--seed", "5");
+        Assert.True(exit == 0, output + err);
+        Assert.Contains("--block-format nvfp4", output + err);
+        Assert.Contains("mismatches   0", output);
+        Assert.Matches(@"coverage     (\d+)/\1 expected classes hit\n", output);
+
+        var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "files");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, "nvfp4.mxv");
+        var gen = VerifyFixture.Run("vectors", "gen", "--block-format", "nvfp4", "--random", "--count", "2000", "--seed", "4", "-o", file);
+        Assert.True(gen.Exit == 0, gen.Err);
+        var f = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=16", "--vectors", file);
+        Assert.True(f.Exit == 0, f.Out + f.Err);
+        Assert.Contains("vectors      2,000", f.Out);
+
+        var wrongK = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=32", "--block-format", "nvfp4", "--count", "10");
+        Assert.Equal(2, wrongK.Exit);
+        Assert.Contains("pass --param K=16", wrongK.Err);
+    }
+
     /// <summary>A K = 4 vector file from the generator, read through the .mxv reader.</summary>
     private static string GeneratedFile(string name, int count)
     {
