@@ -25,6 +25,18 @@ public static class ExactSum
 
     public static Sum Add(Int128 x, int ex, Int128 y, int ey)
     {
+        // The common case of a block sum and C of similar magnitude: both terms below 2^62 and, aligned to the lower
+        // exponent, still below 2^62, so their sum is exact in a long and needs no window or sticky bit.
+        if (FitsLong(x) && FitsLong(y))
+        {
+            long a = (long)x, b = (long)y;
+            int low = Math.Min(ex, ey), da = ex - low, db = ey - low;
+            if (BitLength(a) + da <= 62 && BitLength(b) + db <= 62)
+            {
+                long total = (a << da) + (b << db);
+                return total >= 0 ? new Sum(false, (ulong)total, low, false) : new Sum(true, (ulong)-total, low, false);
+            }
+        }
         if (x == Int128.Zero) return Single(y, ey);
         if (y == Int128.Zero) return Single(x, ex);
         int top = Math.Max(ex + BitLength(x) - 1, ey + BitLength(y) - 1);
@@ -51,6 +63,12 @@ public static class ExactSum
         sticky |= v != r << d;
         return r;
     }
+
+    /// <summary>|v| &lt; 2^63.</summary>
+    private static bool FitsLong(Int128 v) => v >= -(Int128)long.MaxValue && v <= long.MaxValue;
+
+    /// <summary>Bit length of |v| (v &gt; long.MinValue).</summary>
+    private static int BitLength(long v) => 64 - BitOperations.LeadingZeroCount((ulong)Math.Abs(v));
 
     private static int BitLength(Int128 v)
     {
