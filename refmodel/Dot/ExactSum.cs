@@ -25,8 +25,11 @@ public static class ExactSum
 
     public static Sum Add(Int128 x, int ex, Int128 y, int ey)
     {
+        if (x == Int128.Zero) return Single(y, ey);
+        if (y == Int128.Zero) return Single(x, ex);
         // The common case of a block sum and C of similar magnitude: both terms below 2^62 and, aligned to the lower
-        // exponent, still below 2^62, so their sum is exact in a long and needs no window or sticky bit.
+        // exponent, still below 2^62, so their sum is exact in a long; it is then placed in the same window as below
+        // (callers such as the coverage classifier read the window), with no bit lost and no sticky.
         if (FitsLong(x) && FitsLong(y))
         {
             long a = (long)x, b = (long)y;
@@ -34,11 +37,11 @@ public static class ExactSum
             if (BitLength(a) + da <= 62 && BitLength(b) + db <= 62)
             {
                 long total = (a << da) + (b << db);
-                return total >= 0 ? new Sum(false, (ulong)total, low, false) : new Sum(true, (ulong)-total, low, false);
+                int window = Math.Max(ex + BitLength(a) - 1, ey + BitLength(b) - 1) - Top;
+                UInt128 magnitude = (UInt128)(ulong)Math.Abs(total) << (low - window);
+                return new Sum(total < 0, magnitude, window, false);
             }
         }
-        if (x == Int128.Zero) return Single(y, ey);
-        if (y == Int128.Zero) return Single(x, ex);
         int top = Math.Max(ex + BitLength(x) - 1, ey + BitLength(y) - 1);
         int w = top - Top;
         bool sticky = false;
