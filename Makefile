@@ -162,7 +162,7 @@ BENCH_FILTER ?=
 bench-quantize-cpu:
 	$(DOTNET) build bench/MxRef.Bench.csproj -c Release --nologo -v quiet
 	cat /proc/loadavg
-	bench/bin/Release/net10.0/MxRef.Bench --cpu-time '$(BENCH_FILTER)' 7
+	bench/bin/Release/net10.0/MxRef.Bench --cpu-cases '$(BENCH_FILTER)' 7
 
 # The default regression with Verilator line + toggle coverage of rtl/ (docs/verify.md, "RTL code coverage"); lcov
 # provides genhtml for the HTML report.

@@ -1,7 +1,9 @@
 using BenchmarkDotNet.Running;
-using MxRef.Bench;
 
-// Run with: make bench  (or: make bench BENCH='*Conversion*'); CPU time per element: make bench-quantize-cpu
-if (args.Length > 0 && args[0] == "--cpu-time") return CpuTimeBench.Run(args[1..]);
-BenchmarkSwitcher.FromAssembly(typeof(ConversionBenchmarks).Assembly).Run(args);
+// Run with: make bench  (or: make bench BENCH='*Conversion*')
+// CPU time of the running thread instead of wall-clock time (for a shared machine): MxRef.Bench --cpu-time '*Dot*'
+// The quantize data-path cases in process CPU time per element: make bench-quantize-cpu (MxRef.Bench --cpu-cases)
+if (args.Length > 0 && args[0] == "--cpu-time") return MxRef.Bench.CpuTimeRunner.Run(args[1..]);
+if (args.Length > 0 && args[0] == "--cpu-cases") return MxRef.Bench.CpuTimeBench.Run(args[1..]);
+BenchmarkSwitcher.FromAssembly(typeof(MxRef.Bench.ConversionBenchmarks).Assembly).Run(args);
 return 0;

@@ -29,6 +29,28 @@ public sealed class ElementTable
     /// <summary>Bit length of the largest |Fixed| (E5M2: 32, E4M3: 25, E2M1: 19, INT8: 17).</summary>
     public int MagnitudeBits { get; }
 
+    /// <summary>
+    /// Fixed split as m·2^sh with m odd (or 0) in a signed byte: <see cref="Significand"/> holds m, <see cref="Shift"/>
+    /// holds sh (at most 31), or <see cref="ShiftSpecial"/> for NaN and Inf (m = 0). Every MX element format splits so
+    /// (its significands have at most 4 bits, INT8's values at most 7 beside the sign; INT8 −128 is −1·2^17): the
+    /// vectorized product sum (<see cref="VectorProductSum"/>) looks both bytes up in registers. Null when a custom
+    /// format does not split.
+    /// </summary>
+    public sbyte[]? Significand { get; }
+    /// <inheritdoc cref="Significand"/>
+    public byte[]? Shift { get; }
+    public const byte ShiftSpecial = 0x80;
+
+    /// <summary><see cref="Significand"/> and <see cref="Shift"/> ready for the vector loop; null without AVX-512 VBMI.</summary>
+    internal VectorProductSum.Tables? Vector { get; }
+
+    /// <summary>
+    /// Each code's value as an FP32 (NaN and ±Inf included), for the <c>fp32-sum</c> model's FPU path; null unless the
+    /// format is an OCP MX element format, whose values are exact in FP32 and whose pairwise products are too (at most
+    /// 4 + 4 significand bits, INT8 8 + 4 or 7 + 7, between 2^−32 and 2^32: FP32 normals).
+    /// </summary>
+    public float[]? Fp32Values { get; }
+
     private ElementTable(NumberFormat f)
     {
         if (f.Bits > 8) throw new ArgumentException($"{f.Name} is not an 8-bit-or-narrower element format");
@@ -53,6 +75,28 @@ public sealed class ElementTable
             Class[code] = cls;
         }
         MagnitudeBits = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Fixed.Max(v => Math.Abs(v)));
+        (Significand, Shift) = Split(Fixed, Class);
+        Vector = VectorProductSum.Tables.For(CodeMask, Significand, Shift);
+        if (StandardFormats.ElementCode(f) >= 0)
+            Fp32Values = Enumerable.Range(0, 256).Select(code => (float)Codec.Decode(f, (uint)code & f.CodeMask).ToDouble()).ToArray();
+    }
+
+    private static (sbyte[]?, byte[]?) Split(long[] fixedValues, byte[] classes)
+    {
+        var m = new sbyte[256];
+        var sh = new byte[256];
+        for (int code = 0; code < 256; code++)
+        {
+            if ((classes[code] & (ClassNaN | ClassInfinity)) != 0) { sh[code] = ShiftSpecial; continue; }
+            long v = fixedValues[code];
+            if (v == 0) continue;
+            int shift = System.Numerics.BitOperations.TrailingZeroCount(v);
+            long odd = v >> shift;
+            if (odd is < sbyte.MinValue or > sbyte.MaxValue || shift > 31) return (null, null);
+            m[code] = (sbyte)odd;
+            sh[code] = (byte)shift;
+        }
+        return (m, sh);
     }
 
     private static readonly ElementTable[] Standard = StandardFormats.Elements.Select(f => new ElementTable(f)).ToArray();

@@ -27,6 +27,21 @@ public static class ExactSum
     {
         if (x == Int128.Zero) return Single(y, ey);
         if (y == Int128.Zero) return Single(x, ex);
+        // The common case of a block sum and C of similar magnitude: both terms below 2^62 and, aligned to the lower
+        // exponent, still below 2^62, so their sum is exact in a long; it is then placed in the same window as below
+        // (callers such as the coverage classifier read the window), with no bit lost and no sticky.
+        if (FitsLong(x) && FitsLong(y))
+        {
+            long a = (long)x, b = (long)y;
+            int low = Math.Min(ex, ey), da = ex - low, db = ey - low;
+            if (BitLength(a) + da <= 62 && BitLength(b) + db <= 62)
+            {
+                long total = (a << da) + (b << db);
+                int window = Math.Max(ex + BitLength(a) - 1, ey + BitLength(b) - 1) - Top;
+                UInt128 magnitude = (UInt128)(ulong)Math.Abs(total) << (low - window);
+                return new Sum(total < 0, magnitude, window, false);
+            }
+        }
         int top = Math.Max(ex + BitLength(x) - 1, ey + BitLength(y) - 1);
         int w = top - Top;
         bool sticky = false;
@@ -51,6 +66,12 @@ public static class ExactSum
         sticky |= v != r << d;
         return r;
     }
+
+    /// <summary>|v| &lt; 2^63.</summary>
+    private static bool FitsLong(Int128 v) => v >= -(Int128)long.MaxValue && v <= long.MaxValue;
+
+    /// <summary>Bit length of |v| (v &gt; long.MinValue).</summary>
+    private static int BitLength(long v) => 64 - BitOperations.LeadingZeroCount((ulong)Math.Abs(v));
 
     private static int BitLength(Int128 v)
     {

@@ -16,6 +16,14 @@ public static class Fp32SumModel
 {
     public static DotResult Dot(in BlockPair p, uint c, RoundingMode mode, NumberFormat output)
     {
+        if (mode == RoundingMode.NearestEven && TryNearestEven(p, c, output, out var fast)) return fast;
+        return ByRoundingCore(p, c, mode, output);
+    }
+
+    /// <summary>The definition step by step through the rounding core, for every mode and case (<see cref="Dot"/> takes
+    /// the FPU path where it gives the same bits).</summary>
+    public static DotResult ByRoundingCore(in BlockPair p, uint c, RoundingMode mode, NumberFormat output)
+    {
         var ctx = new RoundingContext(mode, OverflowPolicy.Ieee);
         var fp32 = StandardFormats.Fp32;
         var flags = ExceptionFlags.None;
@@ -33,6 +41,58 @@ public static class Fp32SumModel
             sum = Fp32Arith.Scale(sum, p.ScaleSignificand, p.SumExponent + 2 * ElementTable.FractionBits, ctx, ref flags);
         uint d = Fp32Arith.Add(sum, c, output, ctx, ref flags);
         return new DotResult(d, flags);
+    }
+
+    /// <summary>
+    /// The same steps under rne on the FPU, whose binary32 multiply and add are IEEE 754 operations rounding to nearest,
+    /// ties to even — the model's definition — for the common case: OCP MX element formats, every element finite, an
+    /// E8M0 scale pair that keeps the sum a normal FP32 (the scaling is then exact), FP32 output. Anything else returns
+    /// false and the caller takes the general path, which also covers every other mode. Flags: a product is exact; an
+    /// addition is inexact iff its rounding error (Knuth's TwoSum, exact without overflow) is non-zero; an inexact
+    /// addition never underflows (sums of FP32 values below 2^−126 are exact), and an overflowing one goes to the
+    /// general path.
+    /// </summary>
+    private static bool TryNearestEven(in BlockPair p, uint c, NumberFormat output, out DotResult result)
+    {
+        result = default;
+        var va = p.TableA.Fp32Values;
+        var vb = p.TableB.Fp32Values;
+        if (va is null || vb is null || !p.Scales.IsPowerOfTwo || p.ScaleIsNaN || !ReferenceEquals(output, StandardFormats.Fp32)) return false;
+        byte ma = p.TableA.CodeMask, mb = p.TableB.CodeMask;
+        var a = p.A;
+        var b = p.B;
+        float sum = va[a[0] & ma] * vb[b[0] & mb];
+        bool inexact = false;
+        for (int i = 1; i < a.Length; i++)
+        {
+            float x = va[a[i] & ma] * vb[b[i] & mb];
+            float s = sum + x;
+            inexact |= TwoSumError(sum, x, s) != 0f;
+            sum = s;
+        }
+        if (!float.IsFinite(sum)) return false; // a NaN or Inf element
+        if (sum != 0f)
+        {
+            double scaled = Math.ScaleB(sum, p.SumExponent + 2 * ElementTable.FractionBits);
+            if (Math.Abs(scaled) is < 1.1754943508222875e-38 or > float.MaxValue) return false; // not a normal FP32: rounds
+            sum = (float)scaled; // exact: 24 bits in the normal range
+        }
+        float cf = BitConverter.UInt32BitsToSingle(c);
+        if (!float.IsFinite(cf)) return false;
+        float d = sum + cf;
+        if (!float.IsFinite(d)) return false; // overflow
+        float error = TwoSumError(sum, cf, d);
+        if (!float.IsFinite(error)) return false; // an intermediate of TwoSum overflowed (C near the largest FP32)
+        inexact |= error != 0f;
+        result = new DotResult(BitConverter.SingleToUInt32Bits(d), inexact ? ExceptionFlags.Inexact : ExceptionFlags.None);
+        return true;
+    }
+
+    /// <summary>x + y − s exactly, for s = RN(x + y) without overflow (Knuth's TwoSum, TAOCP vol. 2 §4.2.2).</summary>
+    private static float TwoSumError(float x, float y, float s)
+    {
+        float yy = s - x;
+        return (x - (s - yy)) + (y - yy);
     }
 
     private static uint Product(in BlockPair p, int i, ref ExceptionFlags flags)

@@ -86,10 +86,19 @@ public static class MxDot
         System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported || System.Runtime.Intrinsics.Arm.ArmBase.Arm64.IsSupported;
 
     /// <summary>
-    /// Σ a_i·b_i and the OR of the elements' class bits, by the cheapest loop that is exact for the pair: plain 64-bit
+    /// Σ a_i·b_i and whether an element is NaN or Inf (the ClassNaN and ClassInfinity bits of <c>Classes</c>; its other
+    /// bits are not meaningful), by the cheapest loop that is exact for the pair: 32 products per step with AVX-512
+    /// (<see cref="VectorProductSum"/>) where the machine has it and no element is NaN or Inf; else plain 64-bit
     /// arithmetic when k products cannot reach 2^63 (every pair without E5M2 at k = 32), else 128-bit sums.
     /// </summary>
     internal static (Int128 Sum, int Classes) ProductSum(in BlockPair p)
+    {
+        if (VectorProductSum.Serves(p) && VectorProductSum.TrySum(p, out var vectorSum)) return (vectorSum, 0);
+        return ScalarProductSum(p);
+    }
+
+    /// <summary>The scalar loops of <see cref="ProductSum"/> (also its reference in the tests), with every class bit.</summary>
+    internal static (Int128 Sum, int Classes) ScalarProductSum(in BlockPair p)
     {
         if (SumBits(p) <= 63) return ProductSum64(p);
         return HardwareWideMultiply || !(p.TableA.FitsIn32Bits && p.TableB.FitsIn32Bits) ? ProductSumWide(p) : ProductSumNarrow(p);

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using MxRef.Formats;
 namespace MxRef.DropBack;
 
@@ -20,26 +21,53 @@ public static class WeightRegenerator
         int head = (int)Math.Min((WeightStream.LanesPerCall - start % WeightStream.LanesPerCall) % WeightStream.LanesPerCall, (uint)fp32.Length);
         if (head > 0) Lanes(seed, layer, init, start, fp32[..head]);
         written += head;
-        if (init.Terms == 1)
+        uint terms = (uint)init.Terms;
+        // Eight whole groups (32 weights) at a time where Philox runs eight calls per instruction sequence.
+        if (Philox4x32.EightWide)
         {
-            for (uint group = (start + (uint)written) / WeightStream.LanesPerCall; fp32.Length - written >= WeightStream.LanesPerCall; group++)
+            const int Eight = 8 * WeightStream.LanesPerCall;
+            Span<long> sums = stackalloc long[Eight]; // sums[8·lane + j]: lane of group j
+            for (; fp32.Length - written >= Eight; written += Eight)
             {
-                var words = WeightStream.Call(seed, layer, group, 0);
-                var four = fp32.Slice(written, WeightStream.LanesPerCall);
-                four[0] = init.FromBits(words.X0 >> 8);
-                four[1] = init.FromBits(words.X1 >> 8);
-                four[2] = init.FromBits(words.X2 >> 8);
-                four[3] = init.FromBits(words.X3 >> 8);
-                written += WeightStream.LanesPerCall;
+                uint group = (start + (uint)written) / WeightStream.LanesPerCall;
+                Vector512<long> s0 = default, s1 = default, s2 = default, s3 = default;
+                for (uint t = 0; t < terms; t++)
+                {
+                    WeightStream.Call8(seed, layer, group, t, out var x0, out var x1, out var x2, out var x3);
+                    s0 += Centered(x0); s1 += Centered(x1); s2 += Centered(x2); s3 += Centered(x3);
+                }
+                s0.CopyTo(sums); s1.CopyTo(sums[8..]); s2.CopyTo(sums[16..]); s3.CopyTo(sums[24..]);
+                var block = fp32.Slice(written, Eight);
+                for (int j = 0; j < 8; j++)
+                    for (int lane = 0; lane < WeightStream.LanesPerCall; lane++)
+                        block[WeightStream.LanesPerCall * j + lane] = init.Value((int)sums[8 * lane + j]);
             }
         }
-        else
+        // Whole groups: one Philox call per draw serves four weights; the sums stay in registers.
+        for (uint group = (start + (uint)written) / WeightStream.LanesPerCall; fp32.Length - written >= WeightStream.LanesPerCall; group++)
         {
-            for (; fp32.Length - written >= WeightStream.LanesPerCall; written += WeightStream.LanesPerCall)
-                Lanes(seed, layer, init, start + (uint)written, fp32.Slice(written, WeightStream.LanesPerCall));
+            int s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (uint t = 0; t < terms; t++)
+            {
+                var words = WeightStream.Call(seed, layer, group, t);
+                s0 += Initializer.Centered(words.X0 >> 8);
+                s1 += Initializer.Centered(words.X1 >> 8);
+                s2 += Initializer.Centered(words.X2 >> 8);
+                s3 += Initializer.Centered(words.X3 >> 8);
+            }
+            var four = fp32.Slice(written, WeightStream.LanesPerCall);
+            four[3] = init.Value(s3);
+            four[2] = init.Value(s2);
+            four[1] = init.Value(s1);
+            four[0] = init.Value(s0);
+            written += WeightStream.LanesPerCall;
         }
         if (written < fp32.Length) Lanes(seed, layer, init, start + (uint)written, fp32[written..]);
     }
+
+    /// <summary><see cref="Initializer.Centered"/> of eight words (the low 32 bits of each lane).</summary>
+    private static Vector512<long> Centered(Vector512<ulong> words) =>
+        ((((words & Vector512.Create(0xFFFF_FFFFUL)) >>> 8) << 1) + Vector512.Create(unchecked(1UL - (1UL << 24)))).AsInt64();
 
     /// <summary>Up to four weights served by one Philox call per draw: indices index .. index + fp32.Length − 1.</summary>
     private static void Lanes(ulong seed, uint layer, Initializer init, uint index, Span<uint> fp32)

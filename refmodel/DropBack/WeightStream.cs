@@ -22,6 +22,12 @@ public static class WeightStream
     /// <summary>The 24 random bits r of (seed, layer, index, draw): the word's top 24 bits.</summary>
     public static uint Bits24(ulong seed, uint layer, uint index, uint draw) => Word(seed, layer, index, draw) >> 8;
 
+    /// <summary>The calls of groups group .. group + 7 (see <see cref="Philox4x32.Generate10x8"/>).</summary>
+    public static void Call8(ulong seed, uint layer, uint group, uint draw,
+        out System.Runtime.Intrinsics.Vector512<ulong> x0, out System.Runtime.Intrinsics.Vector512<ulong> x1,
+        out System.Runtime.Intrinsics.Vector512<ulong> x2, out System.Runtime.Intrinsics.Vector512<ulong> x3) =>
+        Philox4x32.Generate10x8(group, layer, draw, 0, (uint)seed, (uint)(seed >> 32), out x0, out x1, out x2, out x3);
+
     /// <summary>The Philox call that serves weights 4·group .. 4·group + 3 of a layer.</summary>
     public static PhiloxWords Call(ulong seed, uint layer, uint group, uint draw) =>
         Philox4x32.Generate10(group, layer, draw, 0, (uint)seed, (uint)(seed >> 32));

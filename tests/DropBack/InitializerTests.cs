@@ -134,6 +134,19 @@ public class InitializerTests
         return true;
     }
 
+    /// <summary>
+    /// The binary64-then-convert evaluation of w = RN_fp32(S·2^−24·a) equals the rounding core on the exact product,
+    /// for any sum of up to 16 draws and any valid a (subnormal results and the overflow check's Inf included).
+    /// </summary>
+    [Property(MaxTest = 20000)]
+    public bool ValueEqualsTheRoundingCore(int sumBits, uint aBits, byte shift)
+    {
+        uint a = Math.Clamp(aBits & 0x7FFFFFFF, Initializer.MinScale, 0x7F7FFFFFu);
+        var init = Initializer.Uniform(a);
+        int sum = (sumBits % (16 << 24)) >> (shift % 29); // |S| < 16·2^24, all magnitudes
+        return init.Value(sum) == init.ValueByRoundingCore(sum);
+    }
+
     /// <summary>r and 2^24 − 1 − r give opposite weights; every weight is non-zero and strictly inside (−a, a).</summary>
     [Property(MaxTest = 2000)]
     public bool UniformIsSymmetricAndInsideTheBound(uint r, uint aBits)

@@ -1,0 +1,98 @@
+using MxRef.Dot;
+using MxRef.Formats;
+using MxRef.Rounding;
+using Xunit;
+
+namespace MxRef.Tests.Dot;
+
+/// <summary>
+/// The product sum's fast paths (the AVX-512 byte-table loop where the machine has it, the 64- and 128-bit scalar loops
+/// elsewhere) on every product of every element format pair, and on the largest sums.
+/// </summary>
+public class ProductSumTests
+{
+    public static TheoryData<int, int> FormatPairs() => DotOracleTests.FormatPairs();
+
+    /// <summary>
+    /// k = 1, scales 2^0, C = +0: the result is RN_fp32(a·b), and a·b of two finite element values is exact in binary64
+    /// and in FP32 (at most 8 significant bits, between 2^−32 and 2^32), so the FPU gives the expected bits. Every pair
+    /// of finite codes, including codes with bits set above the format's width (they are ignored).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FormatPairs))]
+    public void EveryProductIsExact(int fa, int fb)
+    {
+        var fA = StandardFormats.Elements[fa];
+        var fB = StandardFormats.Elements[fb];
+        var ta = ElementTable.ForCode(fa);
+        var tb = ElementTable.ForCode(fb);
+        var a = new byte[1];
+        var b = new byte[1];
+        for (int x = 0; x < 256; x++)
+        {
+            var da = Codec.Decode(fA, (uint)x & fA.CodeMask);
+            if (!da.IsFinite) continue;
+            for (int y = 0; y < 256; y++)
+            {
+                var db = Codec.Decode(fB, (uint)y & fB.CodeMask);
+                if (!db.IsFinite) continue;
+                a[0] = (byte)x; b[0] = (byte)y;
+                uint got = MxDot.Fused(new BlockPair(ta, a, 127, tb, b, 127), 0, RoundingMode.NearestEven, StandardFormats.Fp32).Bits;
+                uint want = BitConverter.SingleToUInt32Bits((float)(da.ToDouble() * db.ToDouble()) + 0f);
+                if (got != want) Assert.Fail($"{fA.Name} 0x{x:x2} × {fB.Name} 0x{y:x2}: got 0x{got:x8}, want 0x{want:x8}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Blocks of k largest-magnitude elements with a sign pattern, k = 1 .. 100: Σ = (number of + products − number of
+    /// − products) · max_a · max_b, exact in binary64 (at most 7 + 6 + 7 significant bits), so RN_fp32 of it is the FPU's.
+    /// E5M2 × E5M2 products are 2^63.6 in the fixed point: the widest the sum has to carry.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FormatPairs))]
+    public void LargestProductsSumExactly(int fa, int fb)
+    {
+        var fA = StandardFormats.Elements[fa];
+        var fB = StandardFormats.Elements[fb];
+        byte maxA = (byte)fA.MaxFiniteCode, maxB = (byte)fB.MaxFiniteCode;
+        double va = Codec.Decode(fA, maxA).ToDouble(), vb = Codec.Decode(fB, maxB).ToDouble();
+        for (int k = 1; k <= 100; k++)
+        {
+            var a = new byte[k];
+            var b = new byte[k];
+            int net = 0;
+            for (int i = 0; i < k; i++)
+            {
+                bool negative = i % 3 == 1 || i % 7 == 0;
+                a[i] = negative ? (byte)(maxA | fA.NegativeZeroCode) : maxA;
+                if (fA.Kind == FormatKind.Integer && negative) a[i] = (byte)(-(sbyte)maxA);
+                b[i] = maxB;
+                net += negative ? -1 : 1;
+            }
+            var block = new BlockPair(ElementTable.ForCode(fa), a, 127, ElementTable.ForCode(fb), b, 127);
+            uint got = MxDot.Fused(block, 0, RoundingMode.NearestEven, StandardFormats.Fp32).Bits;
+            uint want = BitConverter.SingleToUInt32Bits((float)(net * va * vb) + 0f);
+            Assert.True(got == want, $"{fA.Name} × {fB.Name}, k = {k}: got 0x{got:x8}, want 0x{want:x8}");
+        }
+    }
+}
+
+/// <summary><c>fp32-sum</c>'s FPU path (rne) gives the rounding core's bits and flags.</summary>
+public class Fp32SumFastPathTests
+{
+    [Theory]
+    [MemberData(nameof(DotOracleTests.FormatPairs), MemberType = typeof(DotOracleTests))]
+    public void NearestEvenOnTheFpuIsTheRoundingCore(int fa, int fb)
+    {
+        var rng = new MxRef.Random.MxRandom((ulong)(fa * 8 + fb + 77));
+        foreach (int k in new[] { 1, 2, 7, 32, 64 })
+            for (int i = 0; i < 400; i++)
+            {
+                var t = DotCase.Random(ref rng, fa, fb, (int)RoundingMode.NearestEven, k);
+                var fast = Fp32SumModel.Dot(t.Block, t.C, RoundingMode.NearestEven, StandardFormats.Fp32);
+                var core = Fp32SumModel.ByRoundingCore(t.Block, t.C, RoundingMode.NearestEven, StandardFormats.Fp32);
+                Assert.True(fast == core, $"{t}: FPU {fast}, rounding core {core}");
+            }
+    }
+}
