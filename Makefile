@@ -103,6 +103,8 @@ verify: build
 	@$(MAKE) --no-print-directory verify-quant-run
 	@# the mx_regen regression (rtl/rtl.mk verify-regen: DropBack regenerated blocks, corners + 1 M random)
 	@$(MAKE) --no-print-directory verify-regen-run
+	@# the MX9/MX6/MX4 dot unit mx_dot_bdr (rtl/rtl.mk verify-bdr-run: corners + 1 M random vectors per format)
+	@$(MAKE) --no-print-directory verify-bdr-run
 
 # Mutation grading of the regression (docs/verify.md, "Mutation coverage with Yosys"): MUTANTS Yosys mutants of
 # rtl/mx_dot, each run on the corner set + MUTANT_COUNT random vectors to its first mismatch. Report in

@@ -338,3 +338,17 @@ $(RTL_OUT)/tb_bdr_m%/Vmx_dot_bdr_tb: $(RTL_BDR_SRCS) $(RTL_DIR)/tb/mx_dot_bdr_tb
 
 bdr-tb: $(BDR_MXV) $(RTL_OUT)/tb_bdr_m$(call bdr_m,$(BDR_FMT))/Vmx_dot_bdr_tb
 	$(RTL_OUT)/tb_bdr_m$(call bdr_m,$(BDR_FMT))/Vmx_dot_bdr_tb +mxv=$(BDR_MXV)
+
+# The MX9/MX6/MX4 part of `make verify`: for each format, corners + VERIFY_BDR_COUNT random vectors from out/mxref
+# through the portable bench of mx_dot_bdr (K = 16); the bench exits non-zero on a mismatch.
+VERIFY_BDR_COUNT ?= 1000000
+.PHONY: verify-bdr-run
+verify-bdr-run: $(RTL_OUT)/tb_bdr_m7/Vmx_dot_bdr_tb $(RTL_OUT)/tb_bdr_m4/Vmx_dot_bdr_tb $(RTL_OUT)/tb_bdr_m2/Vmx_dot_bdr_tb
+	@mkdir -p $(RTL_OUT)/verify-bdr
+	@set -o pipefail; for f in mx9 mx6 mx4; do \
+	  m=$$(case $$f in mx9) echo 7;; mx6) echo 4;; *) echo 2;; esac); \
+	  $(OUT)/mxref vectors gen --block-format $$f --corners --random --count $(VERIFY_BDR_COUNT) --seed $(or $(VERIFY_SEED),1) \
+	    -o $(RTL_OUT)/verify-bdr/$$f.mxv > $(RTL_OUT)/verify-bdr/$$f.coverage.txt || exit 2; \
+	  echo "verify-bdr: $$f: $$(sed -n 2p $(RTL_OUT)/verify-bdr/$$f.coverage.txt)"; \
+	  $(RTL_OUT)/tb_bdr_m$$m/Vmx_dot_bdr_tb +mxv=$(RTL_OUT)/verify-bdr/$$f.mxv | grep -v 'Verilog \$$finish' || exit 1; \
+	done
