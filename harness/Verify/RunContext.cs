@@ -13,6 +13,8 @@ public sealed class RunContext(AccumulationModel model, int maxMismatches, TimeS
     public AccumulationModel Model => model;
     public TimeSpan Timeout => timeout;
     public IVectorOrigins Origins => origins;
+    /// <summary>CPU per stage when <c>MXREF_VERIFY_PROFILE=1</c>, else null.</summary>
+    public StageProfile? Profile { get; } = StageProfile.FromEnvironment();
     public bool StopRequested => _stop;
     public long MismatchCount => Interlocked.Read(ref _mismatchCount);
     public bool LimitReached { get; private set; }
