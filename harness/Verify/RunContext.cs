@@ -22,6 +22,8 @@ public sealed class RunContext(AccumulationModel model, int maxMismatches, TimeS
     public ImplementationProfile Profile => _profile;
     public TimeSpan Timeout => timeout;
     public IVectorOrigins Origins => origins;
+    /// <summary>CPU per stage when <c>MXREF_VERIFY_PROFILE=1</c>, else null.</summary>
+    public StageProfile? Stages { get; } = StageProfile.FromEnvironment();
     public bool StopRequested => _stop;
     public long MismatchCount => Interlocked.Read(ref _mismatchCount);
     /// <summary>The run stopped at <c>stopAfter</c> mismatches (not every vector was compared).</summary>

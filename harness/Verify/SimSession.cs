@@ -6,14 +6,15 @@ using System.Text.RegularExpressions;
 namespace MxRef.Harness.Verify;
 
 /// <summary>
-/// One simulation process and the threads that keep it busy: a producer claims vectors and prepares them in parallel
-/// (inputs, golden results, records), a writer streams the records into the bench's stdin in order, and the calling
-/// thread reads the results from its stdout and compares them. A watchdog stops a bench that owes results and has
-/// produced none for the timeout; a crash or hang is reported with the last vector the bench consumed.
+/// One simulation process and the threads that keep it busy: <paramref name="preparers"/> threads claim batches of
+/// vectors in order and prepare them in parallel (inputs, golden results, records, coverage), a writer streams the
+/// records into the bench's stdin in order, and the calling thread reads the results from its stdout and compares them.
+/// The batches circulate in a fixed ring (<see cref="BatchRing"/>), so threads hand over thousands of vectors at a time
+/// and nothing is allocated per batch. A watchdog stops a bench that owes results and has produced none for the
+/// timeout; a crash or hang is reported with the last vector the bench consumed.
 /// </summary>
-public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFactory, RunContext ctx, int k, string label)
+public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFactory, RunContext ctx, int k, string label, int preparers = 1)
 {
-    private const int PoolSize = 8;
 
     public long Vectors { get; private set; }
     public double SimSeconds { get; private set; }
@@ -25,7 +26,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
     private readonly ConcurrentDictionary<long, VectorBatch> _inFlight = new();
     private long _written, _received, _lastProgress;
     private volatile bool _hung, _helloSeen;
-    private Exception? _sourceError, _claimError;
+    private Exception? _sourceError;
 
     public void Run()
     {
@@ -73,20 +74,19 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         _helloSeen = true;
         var clock = Stopwatch.StartNew();
 
-        var pool = new BlockingCollection<VectorBatch>();
-        for (int i = 0; i < PoolSize; i++) pool.Add(new VectorBatch(k));
-        var ordered = new BlockingCollection<Task<VectorBatch>>(PoolSize);
-        var toCompare = new BlockingCollection<VectorBatch>(PoolSize);
-        var producer = new Thread(() => Produce(source, pool, ordered)) { IsBackground = true, Name = label + " producer" };
-        var writer = new Thread(() => Write(stdin, pool, ordered, toCompare)) { IsBackground = true, Name = label + " writer" };
-        producer.Start();
-        writer.Start();
+        var ring = new BatchRing(k, Math.Max(4, 2 * preparers + 2), ctx);
+        var workers = Enumerable.Range(0, preparers)
+            .Select(w => new Thread(() => Prepare(source, ring)) { IsBackground = true, Name = $"{label} prepare {w + 1}" })
+            .Append(new Thread(() => Write(stdin, ring)) { IsBackground = true, Name = label + " writer" })
+            .ToArray();
+        foreach (var t in workers) t.Start();
 
+        long readerCpu0 = ctx.Stages is null ? 0 : StageProfile.ThreadCpuNs();
         bool truncated = false;
         var buffer = new byte[VectorBatch.Capacity * StreamProtocol.ResultBytes];
-        foreach (var batch in toCompare.GetConsumingEnumerable())
+        while (ring.NextWritten() is { } batch)
         {
-            if (!truncated)
+            if (!truncated && batch.Written)
             {
                 try
                 {
@@ -101,15 +101,15 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
             }
             if (truncated) continue; // keep the batches: the failure report looks up the last vector consumed
             _inFlight.TryRemove(batch.FirstSeq, out _);
-            batch.Reset();
-            pool.Add(batch);
+            ring.Release(batch);
         }
-        writer.Join();
-        producer.Join();
+        ctx.Stages?.Lap(StageProfile.Stage.Reader, readerCpu0);
+        ring.Abandon(); // after a crash the preparers may wait for batches the reader kept
+        foreach (var t in workers) t.Join();
         if (!proc.WaitForExit(10_000)) Tools.Terminate(proc);
         proc.WaitForExit();
         SimSeconds = clock.Elapsed.TotalSeconds;
-        if ((_sourceError ?? _claimError) is { } sourceError) throw sourceError;
+        if ((_sourceError ?? ring.ClaimError) is { } sourceError) throw sourceError;
         if (_hung) throw Failure(proc, errTail, $"no result for {ctx.Timeout.TotalSeconds:0} s although {Interlocked.Read(ref _written) - Interlocked.Read(ref _received)} vectors were outstanding: the simulation hung and was stopped");
         if (truncated || proc.ExitCode != 0) throw Failure(proc, errTail, $"the simulation ended after {Interlocked.Read(ref _received)} of {Interlocked.Read(ref _written)} results");
         if (stdout.Read(buffer, 0, 1) != 0) throw new SimFailure($"{label}: the bench wrote more results than vectors");
@@ -121,75 +121,69 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         }
     }
 
-    private void Produce(IVectorSource source, BlockingCollection<VectorBatch> pool, BlockingCollection<Task<VectorBatch>> ordered)
+    /// <summary>A preparing thread: claims the next batch in order, then fills it in parallel with the other preparers.</summary>
+    private void Prepare(IVectorSource source, BatchRing ring)
     {
-        try
+        var profile = ctx.Stages;
+        while (ring.Claim(source) is { } batch)
         {
-            while (!ctx.StopRequested)
+            try
             {
-                // Poll, not Take: after a crash the reader keeps its batches for the report, and the pool may stay empty.
-                if (!pool.TryTake(out var batch, 100)) continue;
-                if (ctx.StopRequested || !source.Claim(batch))
-                {
-                    pool.Add(batch);
-                    break;
-                }
-                ordered.Add(Task.Run(() => Prepare(source, batch)));
+                Prepare(source, batch, profile);
             }
-        }
-        catch (Exception e)
-        {
-            // Reported only if no earlier vector failed: batches already queued are parsed first, so a bad line is
-            // named before the trailer's checksum that the same bad line also breaks.
-            _claimError = e;
-            ctx.Stop();
-        }
-        finally
-        {
-            ordered.CompleteAdding();
+            catch (Exception e)
+            {
+                batch.Error = e;
+            }
+            ring.Prepared(batch);
         }
     }
 
-    /// <summary>Inputs, golden result, binary record and coverage of every vector of the batch (runs on the thread pool).</summary>
-    private VectorBatch Prepare(IVectorSource source, VectorBatch batch)
+    /// <summary>Inputs, golden result, binary record and coverage of every vector of the batch.</summary>
+    private void Prepare(IVectorSource source, VectorBatch batch, StageProfile? profile)
     {
         Array.Clear(batch.Coverage);
-        for (int i = 0; i < batch.Count; i++)
+        long t = profile is null ? 0 : StageProfile.ThreadCpuNs();
+        // Stage by stage over chunks small enough to stay in the cache, so that a profile reads the clock per chunk.
+        for (int from = 0; from < batch.Count; from += Chunk)
         {
-            source.Materialize(batch, i);
-            var v = batch.Vectors[i];
-            var r = ctx.Evaluate(v);
-            batch.ExpectedD[i] = r.Bits;
-            batch.ExpectedFlags[i] = (byte)r.Flags;
-            StreamProtocol.Encode(v, batch.Record(i));
-            CoverageTally.Classify(v, r.Bits, (byte)r.Flags, batch.Coverage);
+            int to = Math.Min(batch.Count, from + Chunk);
+            for (int i = from; i < to; i++) source.Materialize(batch, i);
+            if (profile is not null) t = profile.Lap(StageProfile.Stage.Inputs, t);
+            for (int i = from; i < to; i++)
+            {
+                var r = ctx.Evaluate(batch.Vectors[i]);
+                batch.ExpectedD[i] = r.Bits;
+                batch.ExpectedFlags[i] = (byte)r.Flags;
+            }
+            if (profile is not null) t = profile.Lap(StageProfile.Stage.Model, t);
+            for (int i = from; i < to; i++) CoverageTally.Classify(batch.Vectors[i], batch.ExpectedD[i], batch.ExpectedFlags[i], batch.Coverage);
+            if (profile is not null) t = profile.Lap(StageProfile.Stage.Coverage, t);
+            for (int i = from; i < to; i++) StreamProtocol.Encode(batch.Vectors[i], batch.Record(i));
+            if (profile is not null) t = profile.Lap(StageProfile.Stage.Encode, t);
         }
-        return batch;
     }
 
-    private void Write(Stream stdin, BlockingCollection<VectorBatch> pool, BlockingCollection<Task<VectorBatch>> ordered, BlockingCollection<VectorBatch> toCompare)
+    private const int Chunk = 256;
+
+    private void Write(Stream stdin, BatchRing ring)
     {
+        long cpu0 = ctx.Stages is null ? 0 : StageProfile.ThreadCpuNs();
         long seq = 0;
         bool open = true;
         try
         {
-            foreach (var task in ordered.GetConsumingEnumerable())
+            while (ring.NextPrepared() is { } batch)
             {
-                VectorBatch batch;
-                try
+                if (batch.Error is { } error)
                 {
-                    batch = task.Result;
-                }
-                catch (AggregateException e)
-                {
-                    _sourceError ??= e.InnerException;
+                    // The first failure in stream order is reported: a bad line before the checksum it also breaks.
+                    _sourceError ??= error is AggregateException a ? a.InnerException : error;
                     ctx.Stop();
-                    continue;
                 }
-                if (!open || ctx.StopRequested)
+                if (batch.Error is not null || !open || ctx.StopRequested)
                 {
-                    batch.Reset();
-                    pool.Add(batch);
+                    ring.Written(batch, false);
                     continue;
                 }
                 batch.FirstSeq = seq;
@@ -198,7 +192,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
                 if (Interlocked.Read(ref _written) <= Interlocked.Read(ref _received) + Latency + 1)
                     Interlocked.Exchange(ref _lastProgress, Stopwatch.GetTimestamp()); // the bench was idle until now
                 Interlocked.Add(ref _written, batch.Count);
-                toCompare.Add(batch);
+                ring.Written(batch, true);
                 try
                 {
                     stdin.Write(batch.Records, 0, batch.Count * batch.RecordBytes);
@@ -220,7 +214,8 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
             {
                 // the bench is gone
             }
-            toCompare.CompleteAdding();
+            ring.WriterDone();
+            ctx.Stages?.Lap(StageProfile.Stage.Writer, cpu0);
         }
     }
 

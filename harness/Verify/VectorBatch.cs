@@ -5,11 +5,13 @@ namespace MxRef.Harness.Verify;
 
 /// <summary>
 /// A run of consecutive vectors on their way through the pipeline: claimed by the source (origins), prepared in
-/// parallel (inputs, golden results, binary records, coverage), written to the simulation, compared, then reused.
+/// parallel (inputs, golden results, binary records, coverage), written to the simulation, compared, then reused
+/// (<see cref="BatchRing"/>).
 /// </summary>
 public sealed class VectorBatch
 {
-    public const int Capacity = 2048;
+    /// <summary>Vectors per batch: large enough that the hand-overs between threads cost nothing per vector.</summary>
+    public const int Capacity = 4096;
 
     public readonly DotVector[] Vectors;
     /// <summary>Where each vector came from: a line number of <see cref="File"/>, or a generator index.</summary>
@@ -25,6 +27,10 @@ public sealed class VectorBatch
     public int Count;
     /// <summary>Position of the first vector in this simulation's stream.</summary>
     public long FirstSeq;
+    /// <summary>The batch's place in the stream (0, 1, ...), its state in the ring, and why preparing it failed.</summary>
+    public long Number = -1;
+    public bool Ready, Written;
+    public Exception? Error;
 
     public VectorBatch(int k)
     {
@@ -41,5 +47,7 @@ public sealed class VectorBatch
     {
         Count = 0;
         File = null;
+        Ready = Written = false;
+        Error = null;
     }
 }

@@ -50,7 +50,8 @@ public static class VerifyRun
         var ctx = new RunContext(o.Model, o.MaxMismatches, o.Timeout, origins, profile, o.StopAfter, o.ExamplesPerClass);
         int jobs = o.Line is not null || o.Index is not null ? 1 : o.Jobs;
         var sessions = Enumerable.Range(0, jobs)
-            .Select(j => new SimSession(build.Executable, () => open(new RunSlice(o.Shard, o.Shards, j, jobs)), ctx, o.K, jobs == 1 ? "simulation" : $"simulation {j + 1}/{jobs}"))
+            .Select(j => new SimSession(build.Executable, () => open(new RunSlice(o.Shard, o.Shards, j, jobs)), ctx, o.K, jobs == 1 ? "simulation" : $"simulation {j + 1}/{jobs}",
+                Math.Max(1, Environment.ProcessorCount / jobs)))
             .ToArray();
         stderr.WriteLine($"verify: {regression}; shard {o.Shard}/{o.Shards}, {jobs} simulation process{(jobs == 1 ? "" : "es")}");
 
@@ -71,6 +72,7 @@ public static class VerifyRun
         progress.Change(Timeout.Infinite, Timeout.Infinite);
         double simSeconds = sim.Elapsed.TotalSeconds;
         double harnessCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        if (ctx.Stages is { } stages) stderr.Write(stages.Table(sessions.Sum(s => s.Vectors), harnessCpu));
         CodeCoverageReport? codeCoverage = null;
         if (coverageParts is not null)
         {

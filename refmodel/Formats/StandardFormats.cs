@@ -43,6 +43,7 @@ public static partial class StandardFormats
 
     /// <summary>The MX element formats in the order of their 3-bit format codes (0 e4m3 … 5 int8).</summary>
     public static readonly IReadOnlyList<NumberFormat> Elements = [E4M3, E5M2, E3M2, E2M3, E2M1, Int8];
+    private static readonly NumberFormat[] ElementArray = [.. Elements];
 
     /// <summary>Output formats of the dot product, in the order of their codes (0 fp32, 1 bf16, 2 fp16).</summary>
     public static readonly IReadOnlyList<NumberFormat> Outputs = [Fp32, Bf16, Fp16];
@@ -124,8 +125,13 @@ public static partial class StandardFormats
 
     public static int ElementCode(NumberFormat f)
     {
-        for (int i = 0; i < Elements.Count; i++)
-            if (ReferenceEquals(Elements[i], f) || Elements[i].Name == f.Name) return i;
+        // By reference first: the per-vector callers (model, generator, coverage) hold these very instances, and
+        // comparing names on the way to a later format was most of the verify harness's coverage cost.
+        var elements = ElementArray;
+        for (int i = 0; i < elements.Length; i++)
+            if (ReferenceEquals(elements[i], f)) return i;
+        for (int i = 0; i < elements.Length; i++)
+            if (elements[i].Name == f.Name) return i;
         return -1;
     }
 }

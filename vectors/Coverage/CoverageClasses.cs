@@ -49,6 +49,7 @@ public static class CoverageClasses
     /// <summary>Operand class id base per element format; codes map through <see cref="OperandClass"/>.</summary>
     private static readonly int[] OperandBase;
     private static readonly sbyte[][] OperandOfCode;
+    private static readonly ulong[][] OperandBitsOfCode;
 
     public static IReadOnlyList<string> Names => NameList;
     public static int Count => NameList.Count;
@@ -74,6 +75,13 @@ public static class CoverageClasses
                 .Where(c => (e.Table.Class[c] & (Dot.ElementTable.ClassNaN | Dot.ElementTable.ClassInfinity)) != 0))
                 if (OperandOfCode[f][code] < 0) { OperandOfCode[f][code] = (sbyte)next++; Add([$"op:{Fmt(f)}:{(IsNaNCode(e, code) ? "nan" : "inf")}-0x{code:X2}"]); }
         }
+        // Each format has fewer than 64 operand classes (its corner codes and NaN/Inf encodings; E5M2 has the most).
+        OperandBitsOfCode = OperandOfCode.Select(m => m.Select(i => i switch
+        {
+            < 0 => 0UL,
+            < 64 => 1UL << i,
+            _ => throw new InvalidOperationException("an element format with more than 64 operand classes needs a wider mask"),
+        }).ToArray()).ToArray();
         ScaleBase = Add(Scales.Select(s => "scale:" + s));
         ScaleSumBase = Add(ScaleSums.Select(s => "scale-sum:" + s));
         AccumulatorBase = Add(Accumulators.Select(s => "c:" + s));
@@ -114,7 +122,9 @@ public static class CoverageClasses
 
     public static int Id(string name) => Ids.TryGetValue(name, out int id) ? id : throw new ArgumentException($"no coverage class '{name}'");
 
-    public static int Pair(NumberFormat a, NumberFormat b) => PairBase + ElementCodes.For(a).Index * StandardFormats.Elements.Count + ElementCodes.For(b).Index;
+    public static int Pair(NumberFormat a, NumberFormat b) => Pair(ElementCodes.For(a).Index, ElementCodes.For(b).Index);
+
+    internal static int Pair(int formatCodeA, int formatCodeB) => PairBase + formatCodeA * StandardFormats.Elements.Count + formatCodeB;
     /// <summary>The mode's class (the deterministic modes are numbered in their order in <see cref="RoundingModes.Deterministic"/>).</summary>
     public static int Mode(RoundingMode mode) => ModeBase + (int)mode;
     /// <summary>The operand class id of an element code, or −1 for an unnamed code.</summary>
@@ -123,6 +133,15 @@ public static class CoverageClasses
         int f = ElementCodes.For(format).Index;
         return OperandOfCode[f][code] is var i and >= 0 ? OperandBase[f] + i : -1;
     }
+
+    /// <summary>
+    /// Per code of element format <paramref name="formatCode"/>: its operand class as one bit (bit i: class id
+    /// <see cref="OperandBaseOf"/> + i), 0 for an unnamed code, so that a block's classes are the OR of its codes' masks.
+    /// </summary>
+    internal static ulong[] OperandBits(int formatCode) => OperandBitsOfCode[formatCode];
+
+    /// <summary>The first operand class id of element format <paramref name="formatCode"/>.</summary>
+    internal static int OperandBaseOf(int formatCode) => OperandBase[formatCode];
 
     public static int Boundary(int kind, int magnitude, RoundingMode mode) =>
         BoundaryBase + (kind * BoundaryMagnitudes.Length + magnitude) * RoundingModes.Deterministic.Count + (int)mode;

@@ -17,16 +17,15 @@ public sealed class DotClassifier(NumberFormat output)
     public const int NearBits = 10;
 
     private readonly NumberFormat _o = output;
-    private readonly int[] _seen = new int[CoverageClasses.Count];
-    private int _epoch;
 
     public void Classify(DotVector v, long[] counts)
     {
-        counts[CoverageClasses.Pair(v.FormatA, v.FormatB)]++;
+        var ea = ElementCodes.For(v.FormatA);
+        var eb = ElementCodes.For(v.FormatB);
+        var ta = ea.Table;
+        var tb = eb.Table;
+        counts[CoverageClasses.Pair(ea.Index, eb.Index)]++;
         counts[CoverageClasses.Mode(v.Rounding)]++;
-        var ta = ElementTable.For(v.FormatA);
-        var tb = ElementTable.For(v.FormatB);
-        Operands(v.FormatA, v.A, v.FormatB, v.B, counts);
 
         var scales = v.Scales;
         counts[ScaleId(scales, v.ScaleA)]++;
@@ -39,31 +38,9 @@ public sealed class DotClassifier(NumberFormat output)
         var c = Codec.Decode(StandardFormats.Fp32, v.C);
         counts[CoverageClasses.AccumulatorBase + AccumulatorIndex(c, v.C)]++;
 
-        // Products, exactly, as the golden model forms them.
-        Int128 sum = 0;
-        int classes = 0;
-        bool anyNonZeroProduct = false;
-        // Largest sums: every product near max×max (each factor above half its format's max), all of one sign.
-        long maxA = ta.Fixed[ElementCodes.For(v.FormatA).MaxNormal], maxB = tb.Fixed[ElementCodes.For(v.FormatB).MaxNormal];
-        bool nearMax = true;
-        int productSigns = 0, msbHigh = int.MinValue, msbLow = int.MaxValue;
-        for (int i = 0; i < v.K; i++)
-        {
-            byte a = v.A[i], b = v.B[i];
-            classes |= ta.Class[a] | tb.Class[b];
-            long pa = ta.Fixed[a], pb = tb.Fixed[b];
-            if (pa != 0 && pb != 0)
-            {
-                anyNonZeroProduct = true;
-                ulong m = (ulong)Math.Abs(pa) * (ulong)Math.Abs(pb);
-                int msb = 63 - System.Numerics.BitOperations.LeadingZeroCount(m);
-                msbHigh = Math.Max(msbHigh, msb); msbLow = Math.Min(msbLow, msb);
-            }
-            nearMax &= 2 * Math.Abs(pa) > maxA && 2 * Math.Abs(pb) > maxB;
-            productSigns |= (pa < 0) != (pb < 0) ? 2 : 1;
-            sum += Math.BigMul(pa, pb);
-        }
-        nearMax &= productSigns != 3;
+        // Products, exactly, as the golden model forms them, in one branch-free pass that also collects the element
+        // class bits and the operand classes (as bit masks); what only some vectors need is computed when needed.
+        var (sum, classes) = ProductSum(v, ea, eb, counts);
         bool scaleNaN = scales.IsNaN(v.ScaleA) || scales.IsNaN(v.ScaleB);
         if (scales.IsNaN(v.ScaleA) != scales.IsNaN(v.ScaleB)) counts[CoverageClasses.NanScaleSideBase + (scales.IsNaN(v.ScaleA) ? 0 : 1)]++;
         bool special = (classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || scaleNaN || !c.IsFinite;
@@ -79,20 +56,20 @@ public sealed class DotClassifier(NumberFormat output)
         // sa·sb·Σ exactly: a float scale's significands multiply the integer sum (a zero scale zeroes every product).
         uint scaleSignificand = scales.Significand(v.ScaleA) * scales.Significand(v.ScaleB);
         sum *= scaleSignificand;
-        if (scaleSignificand == 0) anyNonZeroProduct = false;
         int sumExp = scales.Exponent(v.ScaleA) + scales.Exponent(v.ScaleB) - 2 * ElementTable.FractionBits;
         int msbP = sum == 0 ? int.MinValue : sumExp + 127 - (int)UInt128.LeadingZeroCount(Magnitude(sum));
         int msbC = c.IsZero ? int.MinValue : c.Exponent + 63 - System.Numerics.BitOperations.LeadingZeroCount(c.Significand);
         counts[CoverageClasses.AlignBase + AlignIndex(msbC, msbP)]++;
-        if (nearMax && sum != 0) Largest(msbC, msbP, c, sum < 0, v.Rounding, counts);
+        if (sum != 0 && NearMax(v, ea, eb)) Largest(msbC, msbP, c, sum < 0, v.Rounding, counts);
         if (sum != 0 && !c.IsZero && msbC - msbP >= CoverageClasses.DominantMin) Dominant(msbC - msbP, c.Class == ValueClass.Subnormal, counts);
-        if (c.IsZero && sum != 0 && msbHigh - msbLow >= 20) counts[CoverageClasses.DominantZeroC]++;
+        if (c.IsZero && sum != 0 && ProductSpread(v, ta, tb) >= 20) counts[CoverageClasses.DominantZeroC]++;
 
         Int128 cTerm = c.Negative ? -(Int128)c.Significand : (Int128)c.Significand;
         var s = ExactSum.Add(sum, sumExp, cTerm, c.Exponent);
         if (s.IsExactZero)
         {
             bool negativeZero = (v.D >> (_o.Bits - 1)) != 0;
+            bool anyNonZeroProduct = scaleSignificand != 0 && AnyNonZeroProduct(v, ta, tb);
             bool cancel = anyNonZeroProduct || !c.IsZero;
             counts[CoverageClasses.ZeroBase + (cancel ? 2 : 0) + (negativeZero ? 1 : 0)]++;
             counts[CoverageClasses.ResultBase + 9]++; // exact
@@ -183,19 +160,96 @@ public sealed class DotClassifier(NumberFormat output)
         if (positive && negative) counts[sb + 5]++;
     }
 
-    private void Operands(NumberFormat fa, byte[] a, NumberFormat fb, byte[] b, long[] counts)
+    /// <summary>
+    /// Σ a_i·b_i in the elements' common fixed point (in 64 bits when k products cannot reach 2^63, as in the golden
+    /// model), the OR of the elements' class bits, and the operand classes counted once per vector: each code's class
+    /// is a bit of a per-format mask, so the loop has no branch that random codes would mispredict.
+    /// </summary>
+    private static (Int128 Sum, int Classes) ProductSum(DotVector v, ElementCodes ea, ElementCodes eb, long[] counts)
     {
-        // Each class counts once per vector, whatever the number of its elements: a class is marked with the number of
-        // the vector being classified (no clearing of a flag array per vector).
-        int epoch = ++_epoch;
-        var seen = _seen;
-        for (int i = 0; i < a.Length; i++)
+        ElementTable ta = ea.Table, tb = eb.Table;
+        long[] fa = ta.Fixed, fb = tb.Fixed;
+        byte[] ka = ta.Class, kb = tb.Class;
+        ulong[] oa = CoverageClasses.OperandBits(ea.Index), ob = CoverageClasses.OperandBits(eb.Index);
+        byte[] a = v.A, b = v.B;
+        if (b.Length != a.Length) throw new ArgumentException($"block sizes differ: {a.Length} A elements, {b.Length} B elements");
+        int classes = 0;
+        ulong opA = 0, opB = 0;
+        Int128 sum;
+        if (ta.MagnitudeBits + tb.MagnitudeBits + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)a.Length)) <= 63)
         {
-            int ida = CoverageClasses.OperandClass(fa, a[i]);
-            if (ida >= 0 && seen[ida] != epoch) { seen[ida] = epoch; counts[ida]++; }
-            int idb = CoverageClasses.OperandClass(fb, b[i]);
-            if (idb >= 0 && seen[idb] != epoch) { seen[idb] = epoch; counts[idb]++; }
+            long s = 0;
+            for (int i = 0; i < a.Length; i++)
+            {
+                byte x = a[i], y = b[i];
+                classes |= ka[x] | kb[y];
+                opA |= oa[x];
+                opB |= ob[y];
+                s += fa[x] * fb[y];
+            }
+            sum = s;
         }
+        else
+        {
+            sum = 0;
+            for (int i = 0; i < a.Length; i++)
+            {
+                byte x = a[i], y = b[i];
+                classes |= ka[x] | kb[y];
+                opA |= oa[x];
+                opB |= ob[y];
+                sum += Math.BigMul(fa[x], fb[y]);
+            }
+        }
+        // A class of a format that both operands use counts once.
+        if (ea.Index == eb.Index) CountBits(opA | opB, CoverageClasses.OperandBaseOf(ea.Index), counts);
+        else
+        {
+            CountBits(opA, CoverageClasses.OperandBaseOf(ea.Index), counts);
+            CountBits(opB, CoverageClasses.OperandBaseOf(eb.Index), counts);
+        }
+        return (sum, classes);
+    }
+
+    private static void CountBits(ulong bits, int firstId, long[] counts)
+    {
+        for (; bits != 0; bits &= bits - 1) counts[firstId + System.Numerics.BitOperations.TrailingZeroCount(bits)]++;
+    }
+
+    /// <summary>Largest sums: every product near max×max (each factor above half its format's max), all of one sign.</summary>
+    private static bool NearMax(DotVector v, ElementCodes ea, ElementCodes eb)
+    {
+        long[] fa = ea.Table.Fixed, fb = eb.Table.Fixed;
+        long maxA = fa[ea.MaxNormal], maxB = fb[eb.MaxNormal];
+        int productSigns = 0;
+        for (int i = 0; i < v.K; i++)
+        {
+            long pa = fa[v.A[i]], pb = fb[v.B[i]];
+            if (!(2 * Math.Abs(pa) > maxA && 2 * Math.Abs(pb) > maxB)) return false;
+            productSigns |= (pa < 0) != (pb < 0) ? 2 : 1;
+        }
+        return productSigns != 3;
+    }
+
+    /// <summary>msb of the largest minus msb of the smallest non-zero |a_i·b_i| (int.MinValue − int.MaxValue when none is).</summary>
+    private static long ProductSpread(DotVector v, ElementTable ta, ElementTable tb)
+    {
+        int msbHigh = int.MinValue, msbLow = int.MaxValue;
+        for (int i = 0; i < v.K; i++)
+        {
+            long pa = ta.Fixed[v.A[i]], pb = tb.Fixed[v.B[i]];
+            if (pa == 0 || pb == 0) continue;
+            int msb = 63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Abs(pa) * (ulong)Math.Abs(pb));
+            msbHigh = Math.Max(msbHigh, msb); msbLow = Math.Min(msbLow, msb);
+        }
+        return (long)msbHigh - msbLow;
+    }
+
+    private static bool AnyNonZeroProduct(DotVector v, ElementTable ta, ElementTable tb)
+    {
+        for (int i = 0; i < v.K; i++)
+            if (ta.Fixed[v.A[i]] != 0 && tb.Fixed[v.B[i]] != 0) return true;
+        return false;
     }
 
     private static int ScaleId(ScaleCodec scales, byte s) => CoverageClasses.ScaleBase + (

@@ -91,13 +91,15 @@ public static class DotLine
         return v;
     }
 
-    internal static int HexDigit(char ch) => ch switch
+    /// <summary>0–15 for 0-9, a-f, A-F, else −1 (branch-light and inlined: it runs for every digit of a file).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static int HexDigit(char ch)
     {
-        >= '0' and <= '9' => ch - '0',
-        >= 'a' and <= 'f' => ch - 'a' + 10,
-        >= 'A' and <= 'F' => ch - 'A' + 10,
-        _ => -1,
-    };
+        uint digit = (uint)ch - '0';
+        if (digit <= 9) return (int)digit;
+        uint letter = ((uint)ch | 0x20) - 'a'; // 'A'..'F' → 'a'..'f'
+        return letter <= 5 ? (int)letter + 10 : -1;
+    }
 
     /// <summary>Unpacks k w-bit codes from hex digits (least significant digit last).</summary>
     public static void Unpack(ReadOnlySpan<char> tok, string field, NumberFormat format, Span<byte> codes)

@@ -38,7 +38,15 @@ public sealed class ScalePowers
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<ScaleCodec, ScalePowers> Cache = new();
 
-    public static ScalePowers For(ScaleCodec codec) => Cache.GetOrAdd(codec, c => new ScalePowers(c));
+    /// <summary>The last one asked for: a run uses one scale format, and the generator asks for it several times per vector.</summary>
+    private static ScalePowers? _last;
+
+    public static ScalePowers For(ScaleCodec codec)
+    {
+        var last = _last;
+        if (last is not null && ReferenceEquals(last.Codec, codec)) return last;
+        return _last = Cache.GetOrAdd(codec, c => new ScalePowers(c));
+    }
 
     /// <summary>The code of 2^<paramref name="e"/>, e clamped to [<see cref="MinExponent"/>, <see cref="MaxExponent"/>].</summary>
     public byte CodeOf(int e) => _codeOfExponent[Math.Clamp(e, MinExponent, MaxExponent) - MinExponent];

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace MxRef.Harness.Verify;
+
+/// <summary>
+/// Where <c>mxref verify</c>'s own CPU time goes, stage by stage, read from each thread's CPU clock
+/// (<c>CLOCK_THREAD_CPUTIME_ID</c>) rather than the wall clock, so that the figures stay meaningful on a machine whose
+/// cores are shared with other work (docs/PERFORMANCE.md). Off unless <c>MXREF_VERIFY_PROFILE=1</c> (Linux only): the
+/// clock is a system call, read a few times per chunk of vectors, never per vector.
+/// </summary>
+public sealed class StageProfile
+{
+    public const string Variable = "MXREF_VERIFY_PROFILE";
+
+    public enum Stage { Claim, Inputs, Model, Coverage, Encode, Writer, Reader }
+
+    private static readonly string[] Labels =
+    [
+        "claim (file: read lines, CRC-32; generator: indices)",
+        "inputs (generator: draw; file: parse the line)",
+        "golden model (MxDot)",
+        "coverage classification",
+        "encode the binary records",
+        "writer thread (records to the bench's stdin)",
+        "reader thread (results from its stdout, compare)",
+    ];
+
+    private readonly long[] _ns = new long[Labels.Length];
+
+    /// <summary>A profile when <c>MXREF_VERIFY_PROFILE=1</c> on Linux, else null (no clock reads at all).</summary>
+    public static StageProfile? FromEnvironment() =>
+        Environment.GetEnvironmentVariable(Variable) == "1" && OperatingSystem.IsLinux() ? new StageProfile() : null;
+
+    /// <summary>This thread's CPU time in nanoseconds.</summary>
+    public static long ThreadCpuNs()
+    {
+        clock_gettime(ClockThreadCpuTime, out var ts);
+        return ts.Seconds * 1_000_000_000 + ts.Nanoseconds;
+    }
+
+    /// <summary>Charges the thread CPU time since <paramref name="since"/> to <paramref name="stage"/>; returns the new mark.</summary>
+    public long Lap(Stage stage, long since)
+    {
+        long now = ThreadCpuNs();
+        Interlocked.Add(ref _ns[(int)stage], now - since);
+        return now;
+    }
+
+    /// <summary>The table of stages in CPU ns per vector; "other" is the process's CPU not charged to any stage.</summary>
+    public string Table(long vectors, double processCpuSeconds)
+    {
+        if (vectors == 0) return "";
+        var sb = new StringBuilder($"verify profile ({Variable}=1): CPU per vector by stage, from the threads' CPU clocks\n");
+        double charged = 0;
+        for (int s = 0; s < Labels.Length; s++)
+        {
+            double ns = (double)Interlocked.Read(ref _ns[s]) / vectors;
+            charged += ns;
+            sb.Append(CultureInfo.InvariantCulture, $"  {Labels[s],-52} {ns,8:0} ns\n");
+        }
+        double total = 1e9 * processCpuSeconds / vectors;
+        sb.Append(CultureInfo.InvariantCulture, $"  {"other (thread pool, GC, JIT, timers, waits)",-52} {total - charged,8:0} ns\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  {"mxref process total",-52} {total,8:0} ns\n");
+        return sb.ToString();
+    }
+
+    private const int ClockThreadCpuTime = 3; // CLOCK_THREAD_CPUTIME_ID (Linux)
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int clock_gettime(int clock, out TimeSpec ts);
+}
