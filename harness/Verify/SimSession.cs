@@ -99,7 +99,9 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
                     ctx.Stop();
                 }
             }
-            if (truncated) continue; // keep the batches: the failure report looks up the last vector consumed
+            // Keep the unreleased batches (the failure report looks up the last vector consumed) and stop reading: the
+            // ring would hand this same unreleased batch back forever.
+            if (truncated) break;
             _inFlight.TryRemove(batch.FirstSeq, out _);
             ring.Release(batch);
         }
