@@ -46,51 +46,23 @@ public static class MicroexponentDotLine
             switch (index)
             {
                 case 0:
-                    v.Rounding = RoundingModes.FromCode((int)Hex(tok, "RM", 1))
+                    v.Rounding = RoundingModes.FromCode((int)DotLine.Hex(tok, "RM", 1))
                         ?? throw new FieldException("RM", $"RM '{tok}' is not a rounding-mode code; valid: {DotLine.ValidModeCodes}");
                     break;
-                case 1: v.ScaleA = Scale(tok, "SA", codec); break;
+                case 1: v.ScaleA = DotLine.ScaleCode(tok, "SA", codec); break;
                 case 2: UnpackMicro(tok, "MA", f, v.MicroA); break;
                 case 3: Unpack(tok, "A", f.ElementBits, v.A); break;
-                case 4: v.ScaleB = Scale(tok, "SB", codec); break;
+                case 4: v.ScaleB = DotLine.ScaleCode(tok, "SB", codec); break;
                 case 5: UnpackMicro(tok, "MB", f, v.MicroB); break;
                 case 6: Unpack(tok, "B", f.ElementBits, v.B); break;
-                case 7: v.C = (uint)Hex(tok, "C", 8); break;
-                case 8: v.D = (uint)Hex(tok, "D", DotLine.ResultDigits(output)); break;
-                case 9: v.Flags = (byte)Hex(tok, "FLAGS", 2); break;
+                case 7: v.C = (uint)DotLine.Hex(tok, "C", 8); break;
+                case 8: v.D = (uint)DotLine.Hex(tok, "D", DotLine.ResultDigits(output)); break;
+                case 9: v.Flags = (byte)DotLine.Hex(tok, "FLAGS", 2); break;
             }
         }
         while (pos < line.Length && (line[pos] == ' ' || line[pos] == '\t' || line[pos] == '\r')) pos++;
         if (pos < line.Length) throw new FieldException("end", $"unexpected text after the last field: '{line[pos..].ToString()}'");
     }
-
-    private static byte Scale(ReadOnlySpan<char> tok, string field, ScaleCodec codec)
-    {
-        uint code = (uint)Hex(tok, field, 2);
-        if (!codec.IsCode(code)) throw new FieldException(field, $"{field} '{tok}' is not a {codec.Format.Name} scale code (00..{codec.MaxCode:x2})");
-        return (byte)code;
-    }
-
-    private static ulong Hex(ReadOnlySpan<char> tok, string field, int digits)
-    {
-        if (tok.Length != digits) throw new FieldException(field, $"{field} '{tok}' must be exactly {digits} hex digit{(digits == 1 ? "" : "s")}");
-        ulong v = 0;
-        foreach (char ch in tok)
-        {
-            int d = HexDigit(ch);
-            if (d < 0) throw new FieldException(field, $"{field} '{tok}' is not hexadecimal");
-            v = (v << 4) | (uint)d;
-        }
-        return v;
-    }
-
-    private static int HexDigit(char ch) => ch switch
-    {
-        >= '0' and <= '9' => ch - '0',
-        >= 'a' and <= 'f' => ch - 'a' + 10,
-        >= 'A' and <= 'F' => ch - 'A' + 10,
-        _ => -1,
-    };
 
     private static void UnpackMicro(ReadOnlySpan<char> tok, string field, BlockFormat f, Span<byte> micro)
     {
@@ -110,7 +82,7 @@ public static class MicroexponentDotLine
         ulong mask = (1UL << width) - 1;
         for (int i = tok.Length - 1; i >= 0; i--)
         {
-            int d = HexDigit(tok[i]);
+            int d = DotLine.HexDigit(tok[i]);
             if (d < 0) throw new FieldException(field, $"{field} '{tok}' is not hexadecimal");
             buffer |= (ulong)d << bits;
             bits += 4;
