@@ -63,37 +63,13 @@ public static class DecodeCommand
         profile ??= ImplementationProfile.Default;
         var v = new DecodeVector(k) { Scales = blockFormat?.ScaleCodec ?? ScaleCodec.E8M0 };
         var results = new uint[k];
-        long lineNo = 0;
-        string? line;
-        while ((line = input.ReadLine()) is not null)
-        {
-            lineNo++;
-            var span = line.AsSpan().Trim();
-            if (span.IsEmpty || span.StartsWith("//")) continue;
-            try
+        return OracleStream.Run(input, output, error, "mxref decode", flush, keepGoing,
+            line =>
             {
-                DecodeLine.Parse(span, v, withExpected: false, outFormat);
+                DecodeLine.Parse(line, v, withExpected: false, outFormat);
                 if (blockFormat is not null && v.Format != blockFormat.Element)
                     throw new FieldException("F", $"{blockFormat.Name} elements are {blockFormat.Element.Name} (code {DotLine.CodeOf(blockFormat.Element)})");
-            }
-            catch (FieldException e)
-            {
-                string message = $"line {lineNo}: field {e.Field}: {e.Message}";
-                if (!keepGoing)
-                {
-                    output.Flush();
-                    error.WriteLine($"mxref decode: {message}");
-                    return Cli.ExitUsage;
-                }
-                output.WriteLine($"ERR {message}");
-                if (flush) output.Flush();
-                continue;
-            }
-            byte flags = v.Evaluate(outFormat, profile, results);
-            output.WriteLine(DecodeLine.FormatResult(results, flags, outFormat));
-            if (flush) output.Flush();
-        }
-        output.Flush();
-        return Cli.ExitOk;
+            },
+            () => DecodeLine.FormatResult(results, v.Evaluate(outFormat, profile, results), outFormat));
     }
 }

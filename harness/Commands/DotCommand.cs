@@ -74,39 +74,19 @@ public static class DotCommand
     {
         profile ??= ImplementationProfile.Default;
         var v = new DotVector(k) { Scales = blockFormat?.ScaleCodec ?? ScaleCodec.E8M0 };
-        long lineNo = 0;
-        string? line;
-        while ((line = input.ReadLine()) is not null)
-        {
-            lineNo++;
-            var span = line.AsSpan().Trim();
-            if (span.IsEmpty || span.StartsWith("//")) continue;
-            try
+        return OracleStream.Run(input, output, error, "mxref dot", flush, keepGoing,
+            line =>
             {
-                DotLine.Parse(span, v, withExpected: false, outFormat);
+                DotLine.Parse(line, v, withExpected: false, outFormat);
                 if (blockFormat is not null && (v.FormatA != blockFormat.Element || v.FormatB != blockFormat.Element))
                     throw new FieldException(v.FormatA != blockFormat.Element ? "FA" : "FB",
                         $"{blockFormat.Name} elements are {blockFormat.Element.Name} (code {DotLine.CodeOf(blockFormat.Element)})");
-            }
-            catch (FieldException e)
+            },
+            () =>
             {
-                string message = $"line {lineNo}: field {e.Field}: {e.Message}";
-                if (!keepGoing)
-                {
-                    output.Flush();
-                    error.WriteLine($"mxref dot: {message}");
-                    return Cli.ExitUsage;
-                }
-                output.WriteLine($"ERR {message}");
-                if (flush) output.Flush();
-                continue;
-            }
-            var res = v.Evaluate(outFormat, model, profile);
-            output.WriteLine(DotLine.FormatResult(res.Bits, (byte)res.Flags, outFormat));
-            if (flush) output.Flush();
-        }
-        output.Flush();
-        return Cli.ExitOk;
+                var res = v.Evaluate(outFormat, model, profile);
+                return DotLine.FormatResult(res.Bits, (byte)res.Flags, outFormat);
+            });
     }
 
     /// <summary>
@@ -122,36 +102,13 @@ public static class DotCommand
         if (model.Kind == AccumulationKind.Fp32Sum || (model.Kind == AccumulationKind.Chunked && model.ChunkSize % k2 != 0))
             throw new UsageException($"--acc {model}: {format.Name} takes fused or chunked:N with N a multiple of {k2}");
         var v = new MicroexponentDotVector(format, k);
-        long lineNo = 0;
-        string? line;
-        while ((line = input.ReadLine()) is not null)
-        {
-            lineNo++;
-            var span = line.AsSpan().Trim();
-            if (span.IsEmpty || span.StartsWith("//")) continue;
-            try
+        return OracleStream.Run(input, output, error, "mxref dot", flush, keepGoing,
+            line => MicroexponentDotLine.Parse(line, v, withExpected: false, outFormat),
+            () =>
             {
-                MicroexponentDotLine.Parse(span, v, withExpected: false, outFormat);
-            }
-            catch (FieldException e)
-            {
-                string message = $"line {lineNo}: field {e.Field}: {e.Message}";
-                if (!keepGoing)
-                {
-                    output.Flush();
-                    error.WriteLine($"mxref dot: {message}");
-                    return Cli.ExitUsage;
-                }
-                output.WriteLine($"ERR {message}");
-                if (flush) output.Flush();
-                continue;
-            }
-            var res = v.Evaluate(outFormat, model);
-            output.WriteLine(DotLine.FormatResult(res.Bits, (byte)res.Flags, outFormat));
-            if (flush) output.Flush();
-        }
-        output.Flush();
-        return Cli.ExitOk;
+                var res = v.Evaluate(outFormat, model);
+                return DotLine.FormatResult(res.Bits, (byte)res.Flags, outFormat);
+            });
     }
 
     /// <summary><c>--profile</c> text or file (<see cref="CliParse.Profile"/>).</summary>
