@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace MxRef.Harness.Verify;
 
 /// <summary>
-/// The port list a design must have to be verified (issue 6's <c>mx_dot</c> interface), checked against the ports
+/// The port list a design must have to be verified (<c>mx_dot</c>'s interface, docs/verify.md "The design's interface"), checked against the ports
 /// Verilator writes into the generated model header (<c>VL_IN8(&amp;fmt_a,2,0);</c>, <c>VL_INW(&amp;a,255,0,8);</c>), so a
 /// design that differs is told which port differs and how, instead of a C++ compile error in the testbench.
 /// </summary>

@@ -8,7 +8,7 @@ namespace MxRef.Tests.Formats;
 
 public class FormatTableTests
 {
-    // Expected values: OCP MX v1.0 Table 1 (element formats) and Table 2 (E8M0), as quoted in issue 2.
+    // Expected values: OCP MX v1.0 Table 1 (element formats) and Table 2 (E8M0).
     // name, bias, max normal, min normal (exponent), min subnormal (exponent), emax
     [Theory]
     [InlineData("e4m3", 7, 448.0, -6, -9, 8)]

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace MxRef.Tests.Oracle;
 
 /// <summary>
-/// An independent, deliberately simple oracle for the MX block dot product (issue 4's rules, OCP MX v1.0 §6.1):
+/// An independent, deliberately simple oracle for the MX block dot product (OCP MX v1.0 §6.1; docs/semantics.md):
 /// every product and C as exact BigInteger dyadics, the special-value rules written out case by case, one rounding.
 /// Shares no code with refmodel/Dot.
 /// </summary>

@@ -36,7 +36,7 @@ public static class RoundingArbitraries
         select (c, other));
 }
 
-/// <summary>FsCheck properties of the rounding core (issue 2).</summary>
+/// <summary>FsCheck properties of the rounding core (IEEE 754 §4.3; docs/semantics.md, "Rounding").</summary>
 [Properties(Arbitrary = [typeof(RoundingArbitraries)], MaxTest = 3000)]
 public class RoundingProperties
 {

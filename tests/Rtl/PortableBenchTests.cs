@@ -4,7 +4,7 @@ using Xunit;
 namespace MxRef.Tests.Rtl;
 
 /// <summary>
-/// Issue 6: the portable SystemVerilog bench (rtl/tb) under Verilator drives rtl/mx_dot with the generator's corner-case
+/// The portable SystemVerilog bench (rtl/tb) under Verilator drives rtl/mx_dot with the generator's corner-case
 /// set plus random vectors (every coverage class) and must see no mismatch against the golden model's expected values;
 /// the RTL lints clean. Verilator is installed by the make targets when missing.
 /// </summary>
