@@ -31,9 +31,16 @@ help:
 	@echo "make verify-regen rtl/mx_regen vs the DropBack golden model: corners + 1M random blocks, recipes, Irwin-Hall (docs/RTL.md)"
 	@echo "make synth      Yosys: mx_dot checks, then the area/depth table of mx_dot and mx_quant builds into docs/RTL.md"
 
-build:
+# The CLI is published ahead of time (NativeAOT: a native executable that starts in ~0.04 s of CPU and needs no .NET
+# runtime on a Slurm node); AOT=0 publishes the framework-dependent build instead (no C toolchain needed, slower start).
+AOT ?= 1
+build: $(if $(filter 1,$(AOT)),cosim-toolchain)
 	$(DOTNET) build MxRef.sln -c $(CONFIG) --nologo -v quiet
+ifeq ($(AOT),1)
+	$(DOTNET) publish harness/MxRef.Harness.csproj -c $(CONFIG) --nologo -v quiet -p:PublishAot=true -o $(OUT)/cli
+else
 	$(DOTNET) publish harness/MxRef.Harness.csproj -c $(CONFIG) --nologo -v quiet --no-build -o $(OUT)/cli
+endif
 	@mkdir -p $(OUT)
 	@printf '#!/bin/sh\nexec "$$(dirname "$$(readlink -f "$$0")")/cli/mxref" "$$@"\n' > $(OUT)/mxref.tmp && chmod +x $(OUT)/mxref.tmp && mv $(OUT)/mxref.tmp $(OUT)/mxref
 	@echo "built $(OUT)/mxref"

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MxRef.Formats;
 using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 
 namespace MxRef.Harness.Commands;
 
@@ -26,12 +27,12 @@ public static class FormatsCommand
             if (r.GetValue(blocks))
             {
                 var blockRows = BlockFormat.Named.Select(DescribeBlock).ToList();
-                if (r.GetValue(json)) output.WriteLine(JsonConvert.SerializeObject(blockRows, Formatting.Indented));
+                if (r.GetValue(json)) output.WriteLine(new JArray(blockRows.Select(b => b.ToJson())).ToString(Formatting.Indented));
                 else WriteBlockTable(output, blockRows);
                 return Cli.ExitOk;
             }
             var rows = StandardFormats.All.Select(Describe).ToList();
-            if (r.GetValue(json)) output.WriteLine(JsonConvert.SerializeObject(rows, Formatting.Indented));
+            if (r.GetValue(json)) output.WriteLine(new JArray(rows.Select(f => f.ToJson())).ToString(Formatting.Indented));
             else WriteTable(output, rows);
             return Cli.ExitOk;
         });
@@ -40,10 +41,27 @@ public static class FormatsCommand
 
     public sealed record FormatRow(
         string Name, int Bits, int ExponentBits, int MantissaBits, string Bias, int Emax,
-        string MaxNormal, string MinNormal, string MinSubnormal, string Inf, string NaN, string Source);
+        string MaxNormal, string MinNormal, string MinSubnormal, string Inf, string NaN, string Source)
+    {
+        /// <summary>The row as JSON, one property per field under its C# name (written out: the CLI is compiled ahead of time).</summary>
+        public JObject ToJson() => new()
+        {
+            [nameof(Name)] = Name, [nameof(Bits)] = Bits, [nameof(ExponentBits)] = ExponentBits, [nameof(MantissaBits)] = MantissaBits,
+            [nameof(Bias)] = Bias, [nameof(Emax)] = Emax, [nameof(MaxNormal)] = MaxNormal, [nameof(MinNormal)] = MinNormal,
+            [nameof(MinSubnormal)] = MinSubnormal, [nameof(Inf)] = Inf, [nameof(NaN)] = NaN, [nameof(Source)] = Source,
+        };
+    }
 
     public sealed record BlockFormatRow(
-        string Name, string Element, int BlockSize, string Scale, string Microexponent, string TensorScale, double BitsPerElement, string Source);
+        string Name, string Element, int BlockSize, string Scale, string Microexponent, string TensorScale, double BitsPerElement, string Source)
+    {
+        public JObject ToJson() => new()
+        {
+            [nameof(Name)] = Name, [nameof(Element)] = Element, [nameof(BlockSize)] = BlockSize, [nameof(Scale)] = Scale,
+            [nameof(Microexponent)] = Microexponent, [nameof(TensorScale)] = TensorScale, [nameof(BitsPerElement)] = BitsPerElement,
+            [nameof(Source)] = Source,
+        };
+    }
 
     public static BlockFormatRow DescribeBlock(BlockFormat f) => new(
         f.Name, f.Element.Name, f.BlockSize, f.Scale.Name,

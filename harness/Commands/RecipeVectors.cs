@@ -24,7 +24,7 @@ internal static class RecipeVectors
         catch (Exception e) when (e is ArgumentException or NotSupportedException) { throw new UsageException(e.Message); }
         var output = r.InvocationConfiguration.Output;
         if (json)
-            output.WriteLine(new JObject { ["file"] = path, ["recipe"] = recipe.Name, ["vectors"] = file.Count, ["classes"] = JObject.FromObject(file.PerClass) }.ToString(Newtonsoft.Json.Formatting.None));
+            output.WriteLine(new JObject { ["file"] = path, ["recipe"] = recipe.Name, ["vectors"] = file.Count, ["classes"] = new JObject(file.PerClass.Select(p => new JProperty(p.Key, p.Value))) }.ToString(Newtonsoft.Json.Formatting.None));
         else
         {
             output.WriteLine($"wrote {file.Count} quantize vectors ({recipe.Name}: {string.Join(", ", file.Formats)}) to {path}");

@@ -21,7 +21,7 @@ public sealed record ShardReport(int Shard, int Shards, string Status, long Vect
         {
             throw new FormatException($"{path}: not a JSON report: {e.Message}");
         }
-        T Field<T>(string name) => o[name] is { Type: not JTokenType.Null } t ? t.ToObject<T>()! : throw new FormatException($"{path}: field {name} is missing");
+        T Field<T>(string name) => o[name] is { Type: not JTokenType.Null } t ? MxRef.Vectors.Files.JsonFields.As<T>(t) : throw new FormatException($"{path}: field {name} is missing");
         return new ShardReport(Field<int>("shard"), Field<int>("shards"), Field<string>("status"), Field<long>("vectors"), Field<long>("mismatches"), (string?)o["error"]);
     }
 }

@@ -59,7 +59,7 @@ public sealed record SlurmRunState(SlurmJobSpec Spec, IReadOnlyList<SlurmSubmiss
             throw new UsageException($"{path}: not a run state file: {e.Message}");
         }
         if ((string?)o["format"] != Format) throw new UsageException($"{path}: field format: expected '{Format}', got '{o["format"]}'");
-        T Field<T>(string name) => o[name] is { Type: not JTokenType.Null } t ? t.ToObject<T>()! : throw new UsageException($"{path}: field {name} is missing");
+        T Field<T>(string name) => o[name] is { Type: not JTokenType.Null } t ? MxRef.Vectors.Files.JsonFields.As<T>(t) : throw new UsageException($"{path}: field {name} is missing");
         var spec = new SlurmJobSpec
         {
             RunDir = Field<string>("run_dir"),
@@ -76,7 +76,7 @@ public sealed record SlurmRunState(SlurmJobSpec Spec, IReadOnlyList<SlurmSubmiss
             JobName = Field<string>("job_name"),
         };
         var subs = Field<JArray>("submissions").OfType<JObject>()
-            .Select(x => new SlurmSubmission((string?)x["job"] ?? throw new UsageException($"{path}: a submission has no field job"), x["shards"]?.ToObject<int[]>() ?? []))
+            .Select(x => new SlurmSubmission((string?)x["job"] ?? throw new UsageException($"{path}: a submission has no field job"), x["shards"] is { } sh ? MxRef.Vectors.Files.JsonFields.As<int[]>(sh) : []))
             .ToArray();
         return new SlurmRunState(spec, subs);
     }

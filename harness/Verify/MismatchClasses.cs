@@ -67,8 +67,8 @@ public sealed record MismatchClassReport
             Count = (long?)o["count"] ?? throw new UsageException($"{path}: field mismatch_classes.count is missing"),
             WaivedBecause = (bool?)o["waived"] == true ? (string?)o["reason"] ?? "" : null,
             WaiverSource = (string?)o["waiver"],
-            Explanations = o["explained_by"]?.ToObject<string[]>() ?? [],
-            Parts = o["differs"]?.ToObject<string[]>() ?? [],
+            Explanations = o["explained_by"] is { } e ? MxRef.Vectors.Files.JsonFields.As<string[]>(e) : [],
+            Parts = o["differs"] is { } d ? MxRef.Vectors.Files.JsonFields.As<string[]>(d) : [],
             UlpsMin = (long?)o["ulps_min"], UlpsMax = (long?)o["ulps_max"], ShortcutMin = (int?)o["shortcut_distance_min"],
             Examples = (o["examples"] as JArray)?.OfType<JObject>().ToArray() ?? [],
         };

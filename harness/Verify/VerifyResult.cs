@@ -193,7 +193,7 @@ public sealed class VerifyResult
             throw new UsageException($"{path}: not a JSON report: {e.Message}");
         }
         if (!ReadableFormats.Contains((string?)o["format"])) throw new UsageException($"{path}: field format: expected '{Format}', got '{o["format"]}'");
-        T Field<T>(string name) => o[name] is { } t && t.Type != JTokenType.Null ? t.ToObject<T>()! : throw new UsageException($"{path}: field {name} is missing");
+        T Field<T>(string name) => o[name] is { } t && t.Type != JTokenType.Null ? MxRef.Vectors.Files.JsonFields.As<T>(t) : throw new UsageException($"{path}: field {name} is missing");
         var cov = new long[CoverageTally.Size];
         var jc = Field<JObject>("coverage");
         for (int i = 0; i < cov.Length; i++) cov[i] = (long?)jc[CoverageTally.Names[i]] ?? 0;

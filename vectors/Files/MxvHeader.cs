@@ -171,7 +171,7 @@ public sealed record MxvHeader
         if (o["seed"] is { } s)
         {
             if (s.Type != JTokenType.Integer) throw new MxvFormatException(file, 1, "header.seed", "'seed' must be an integer");
-            seed = s.ToObject<ulong>();
+            seed = (ulong)s;
         }
         var h = new MxvHeader
         {
