@@ -15,7 +15,7 @@ public static class VerifyFixture
     public static readonly string Root = FindRoot();
     public static readonly string BuildDir = Path.Combine(Root, "out", "verilator");
 
-    public static IReadOnlyList<string> Rtl => VerifyCommand.DefaultRtl.Select(f => Path.Combine(Root, f)).ToArray();
+    public static IReadOnlyList<string> Rtl => VerifyCommand.FileListSources(Path.Combine(Root, "rtl", "mx_dot.f"));
 
     private static string FindRoot()
     {
