@@ -260,6 +260,8 @@ public sealed class VerifyResult
         {
             if (r.Regression != first.R.Regression)
                 throw new UsageException($"{path}: field regression: '{r.Regression}' is not the regression of {first.Path} ('{first.R.Regression}')");
+            if (r.Unit != first.R.Unit)
+                throw new UsageException($"{path}: field unit: '{r.Unit}' is not the unit of {first.Path} ('{first.R.Unit}')");
             if (r.Shards != first.R.Shards)
                 throw new UsageException($"{path}: field shards: {r.Shards}, but {first.Path} has {first.R.Shards}");
             foreach (int s in r.ShardsMerged)
@@ -268,8 +270,6 @@ public sealed class VerifyResult
         var missing = Enumerable.Range(0, first.R.Shards).Where(s => !seen.ContainsKey(s)).ToArray();
         if (missing.Length > 0 && !allowPartial)
             throw new UsageException($"shards {string.Join(", ", missing)} of {first.R.Shards} have no report (pass --allow-partial to merge anyway)");
-        foreach (var (path, r) in reports)
-            if (r.Unit != first.R.Unit) throw new UsageException($"{path}: field unit: '{r.Unit}' is not the unit of {first.Path} ('{first.R.Unit}')");
         var cov = new long[first.R.CoverageNames.Count];
         foreach (var (_, r) in reports)
             for (int i = 0; i < cov.Length; i++) cov[i] += r.Coverage[i];
