@@ -14,23 +14,14 @@ struct Unit {
     static constexpr int kOutBytes = 8 + mxtb::K;
 
     static void drive(Vdut* dut, const uint8_t* r) {
-        dut->fmt = r[0];
-        dut->rm = r[1];
-        dut->scale_rule = r[2];
-        dut->specials = r[3];
-        dut->int8_full = r[4];
-        dut->flush = r[5];
+        mxtb::drive_policy(dut, r);
         mxtb::set_bits(dut->v, r + 8, 4 * mxtb::K);
     }
-    static void sample(Vdut* dut, uint8_t* out) {
-        std::memset(out, 0, 8);
-        out[0] = uint8_t(dut->scale);
-        out[1] = uint8_t(dut->rsv);
-        mxtb::get_bits(dut->p, out + 8, mxtb::K);
-    }
+    static void sample(Vdut* dut, uint8_t* out) { mxtb::sample_block(dut, out); }
     static void probe(uint8_t*) {}
     static void sanitize(uint8_t* r) {  // valid codes, like real vectors
-        r[0] %= 6; r[1] %= 6; r[2] %= 5; r[3] &= 3; r[4] &= 1; r[5] &= 1; r[6] = r[7] = 0;
+        mxtb::sanitize_policy(r);
+        r[6] = r[7] = 0;
     }
 };
 

@@ -15,12 +15,7 @@ struct Unit {
     static constexpr int kOutBytes = 8 + mxtb::K;
 
     static void drive(Vdut* dut, const uint8_t* r) {
-        dut->fmt = r[0];
-        dut->rm = r[1];
-        dut->scale_rule = r[2];
-        dut->specials = r[3];
-        dut->int8_full = r[4];
-        dut->flush = r[5];
+        mxtb::drive_policy(dut, r);
         dut->init_n = r[6];
         uint64_t seed;
         uint32_t w[3];
@@ -33,19 +28,16 @@ struct Unit {
         mxtb::set_bits(dut->tmask, r + 32, kMaskBytes);
         mxtb::set_bits(dut->tval, r + 32 + kMaskBytes, 4 * mxtb::K);
     }
-    static void sample(Vdut* dut, uint8_t* out) {
-        std::memset(out, 0, 8);
-        out[0] = uint8_t(dut->scale);
-        out[1] = uint8_t(dut->rsv);
-        mxtb::get_bits(dut->p, out + 8, mxtb::K);
-    }
+    static void sample(Vdut* dut, uint8_t* out) { mxtb::sample_block(dut, out); }
     static void probe(uint8_t* r) {
         r[6] = 1;                                   // n = 1: the uniform initializer
         const uint32_t one = 0x3f800000;            // a = 1
         std::memcpy(r + 24, &one, 4);
     }
     static void sanitize(uint8_t* r) {  // valid codes and a valid bound, like real vectors
-        r[0] %= 6; r[1] %= 6; r[2] %= 5; r[3] &= 3; r[4] &= 1; r[5] &= 1; r[6] = 1; r[7] = 0;
+        mxtb::sanitize_policy(r);
+        r[6] = 1;
+        r[7] = 0;
         r[27] = 0x3f;                               // a in [2^-1, 2) or so: a finite, normal bound
     }
 };

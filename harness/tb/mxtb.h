@@ -127,6 +127,29 @@ void get_bits(const T& port, uint8_t* bytes, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) bytes[i] = i < sizeof(uint64_t) ? uint8_t(v >> (8 * i)) : 0;
 }
 
+// The units built around rtl/mx_quant (quantize, regen) share its policy ports and its outputs: bytes 0..5 of their
+// records are fmt rm scale_rule specials int8_full flush, their result is scale rsv 0 0 0 0 0 0 | K element lanes.
+template <typename D>
+void drive_policy(D* dut, const uint8_t* r) {
+    dut->fmt = r[0];
+    dut->rm = r[1];
+    dut->scale_rule = r[2];
+    dut->specials = r[3];
+    dut->int8_full = r[4];
+    dut->flush = r[5];
+}
+template <typename D>
+void sample_block(D* dut, uint8_t* out) {
+    std::memset(out, 0, 8);
+    out[0] = uint8_t(dut->scale);
+    out[1] = uint8_t(dut->rsv);
+    get_bits(dut->p, out + 8, K);
+}
+// Random bytes made valid policy codes (FMT_* 0..5, RM_* 0..5, SR_* 0..4, SP_* 0..3), for --free-run.
+inline void sanitize_policy(uint8_t* r) {
+    r[0] %= 6; r[1] %= 6; r[2] %= 5; r[3] &= 3; r[4] &= 1; r[5] &= 1;
+}
+
 template <typename U>
 class Bench {
 public:

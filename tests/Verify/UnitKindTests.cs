@@ -144,7 +144,7 @@ public sealed class UnitKindTests
         (exit, _, err) = VerifyFixture.Run("verify", "--unit", "quantize", "--b", "e4m3");
         Assert.Equal(2, exit);
         Assert.Contains("--b is for --unit dot, not --unit quantize", err);
-        (exit, _, err) = VerifyFixture.Run("verify", "--unit", "regen", "--max-terms", "4");
+        (exit, _, err) = VerifyFixture.Run(["verify", "--rtl", .. Regen, "--unit", "regen", "--max-terms", "4"]);
         Assert.Equal(2, exit);
         Assert.Contains("--max-terms 4: the design draws at most NT = 1 values per weight; pass --param NT=4", err);
     }
