@@ -29,6 +29,7 @@ help:
 	@echo "make bench-quantize-cpu quantization per format/recipe and the in-process data path, CPU ns per element (docs/PERFORMANCE.md)"
 	@echo "make verify-quant rtl/mx_quant vs the golden quantizer: corners + 1M random blocks over 8 policies (docs/RTL.md)"
 	@echo "make verify-regen rtl/mx_regen vs the DropBack golden model: corners + 1M random blocks, recipes, Irwin-Hall (docs/RTL.md)"
+	@echo "make verify-quant-unit, verify-regen-unit  the same two regressions through mxref verify --unit (docs/verify.md \"Units\")"
 	@echo "make synth      Yosys: mx_dot checks, then the area/depth table of mx_dot and mx_quant builds into docs/RTL.md"
 
 # The CLI is published ahead of time (NativeAOT: a native executable that starts in ~0.04 s of CPU and needs no .NET
@@ -105,13 +106,46 @@ verify: build
 	  --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report.json --junit $(OUT)/verify/junit.xml $(VERIFY_ARGS)
 	$(OUT)/mxref verify --top mx_dot --param K=16 --block-format nvfp4 --corners --random --count $(VERIFY_NVFP4_COUNT) \
 	  --seed $(VERIFY_SEED) --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report-nvfp4.json --junit $(OUT)/verify/junit-nvfp4.xml $(VERIFY_ARGS)
-	@# the mx_quant regression (rtl/rtl.mk verify-quant: corners + 1 M random blocks over the policies, then the
-	@# te / torchao-rceil / torchao-even recipe sets); its last line is the summary, exit status 1 on a mismatch
-	@$(MAKE) --no-print-directory verify-quant-run
-	@# the mx_regen regression (rtl/rtl.mk verify-regen: DropBack regenerated blocks, corners + 1 M random)
-	@$(MAKE) --no-print-directory verify-regen-run
+	@# the quantize unit (rtl/mx_quant) through mxref verify: corners + 1 M random blocks over the policies
+	@$(MAKE) --no-print-directory verify-quant-unit
+	@# its te / torchao-rceil / torchao-even recipe sets still go through the portable bench (rtl/rtl.mk verify-quant-run
+	@# with no policies): mxref verify's quantize unit takes policies, not recipe conformance sets
+	@$(MAKE) --no-print-directory verify-quant-run VERIFY_QUANT_POLICIES=
+	@# the regen unit (rtl/mx_regen, DropBack regenerated blocks) through mxref verify
+	@$(MAKE) --no-print-directory verify-regen-unit
 	@# the MX9/MX6/MX4 dot unit mx_dot_bdr (rtl/rtl.mk verify-bdr-run: corners + 1 M random vectors per format)
 	@$(MAKE) --no-print-directory verify-bdr-run
+
+# The quantize and regen units through mxref verify (docs/verify.md "Units"), the same regressions as rtl/rtl.mk's
+# verify-quant and verify-regen (which drive the portable SystemVerilog benches from .mxv files): one run per policy
+# word of VERIFY_QUANT_POLICIES (corners + VERIFY_QUANT_COUNT random blocks each, K = VERIFY_QUANT_K); mx_regen at
+# K = 32 (ocp, every format: corners + VERIFY_REGEN_COUNT; each recipe:formats of VERIFY_REGEN_RECIPES: corners +
+# VERIFY_REGEN_RECIPE_COUNT) and Irwin-Hall at K = 8, NT = 16 (corners + VERIFY_REGEN_IH_COUNT). Reports in
+# $(OUT)/verify/report-quant-*.json and report-regen-*.json (with JUnit beside them); exit status 1 on a mismatch.
+.PHONY: verify-quant-unit verify-regen-unit
+verify-quant-unit: build
+	@mkdir -p $(OUT)/verify
+	@seed=$(VERIFY_QUANT_SEED); for pol in $(VERIFY_QUANT_POLICIES); do \
+	  opts=$$(echo "$$pol" | sed -e 's/^ocp$$//' -e 's/^/--/' -e 's/+/ --/g' -e 's/=/ /g' -e 's/^--$$//'); \
+	  $(OUT)/mxref verify --unit quantize --param K=$(VERIFY_QUANT_K) --corners --random --count $(VERIFY_QUANT_COUNT) \
+	    --seed $$seed $$opts --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report-quant-$$pol.json \
+	    --junit $(OUT)/verify/junit-quant-$$pol.xml $(VERIFY_ARGS) || exit $$?; \
+	  seed=$$((seed + 1)); \
+	done
+verify-regen-unit: build
+	@mkdir -p $(OUT)/verify
+	$(OUT)/mxref verify --unit regen --param K=32 --corners --random --count $(VERIFY_REGEN_COUNT) --seed $(VERIFY_REGEN_SEED) \
+	  --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report-regen-ocp.json --junit $(OUT)/verify/junit-regen-ocp.xml $(VERIFY_ARGS)
+	@seed=$$(($(VERIFY_REGEN_SEED) + 1)); for rf in $(VERIFY_REGEN_RECIPES); do \
+	  rec=$${rf%%:*}; fm=$${rf#*:}; \
+	  $(OUT)/mxref verify --unit regen --param K=32 --recipe $$rec --a $$fm --corners --random --count $(VERIFY_REGEN_RECIPE_COUNT) \
+	    --seed $$seed --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report-regen-$$rec.json \
+	    --junit $(OUT)/verify/junit-regen-$$rec.xml $(VERIFY_ARGS) || exit $$?; \
+	  seed=$$((seed + 1)); \
+	done
+	$(OUT)/mxref verify --unit regen --param K=8 --param NT=16 --max-terms 16 --corners --random --count $(VERIFY_REGEN_IH_COUNT) \
+	  --seed $(VERIFY_REGEN_SEED) --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report-regen-irwin-hall.json \
+	  --junit $(OUT)/verify/junit-regen-irwin-hall.xml $(VERIFY_ARGS)
 
 # Mutation grading of the regression (docs/verify.md, "Mutation coverage with Yosys"): MUTANTS Yosys mutants of
 # rtl/mx_dot, each run on the corner set + MUTANT_COUNT random vectors to its first mismatch. Report in

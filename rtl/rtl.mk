@@ -16,9 +16,10 @@ VERILATOR  ?= verilator
 YOSYS      ?= yosys
 MXV        ?= $(RTL_DIR)/tb/mx_dot_k32.mxv
 
-# package first, top last
-RTL_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_mul.sv mx_adder_tree.sv \
-                                   mx_fuse.sv mx_norm.sv mx_round.sv mx_dot.sv)
+# The sources of a unit, from its file list rtl/<unit>.f (package first, top last; // comments), which
+# `mxref verify` reads too: one list per unit.
+rtl_filelist = $(addprefix $(RTL_DIR)/,$(shell sed -e 's,//.*,,' -e 's,#.*,,' $(RTL_DIR)/$(1).f))
+RTL_SRCS := $(call rtl_filelist,mx_dot)
 RTL_TB_SRC := $(RTL_DIR)/tb/mx_dot_tb.sv
 
 # block size of the bench: the "k" of the vector file header, else 32
@@ -84,8 +85,7 @@ rtl-tb: $(RTL_OUT)/tb_k$(RTL_TB_K)/Vmx_dot_tb
 #   make synth-table             Yosys generic + synth_xilinx figures of mx_dot and mx_quant builds into
 #                                docs/RTL.md (also run by `make synth` unless RTL_K is given)
 
-RTLQ_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_max_tree.sv mx_quant_scan.sv \
-                                    mx_quant_scale.sv mx_quant_lane.sv mx_quant.sv)
+RTLQ_SRCS := $(call rtl_filelist,mx_quant)
 RTLQ_TB_SRC := $(RTL_DIR)/tb/mx_quant_tb.sv
 QMXV ?= $(RTL_OUT)/quant_corners.mxv
 RTL_QTB_K ?= $(or $(shell sed -n '1s/.*"block" *: *\([0-9][0-9]*\).*/\1/p' '$(QMXV)' 2>/dev/null),32)
@@ -202,9 +202,7 @@ endif
 #                                recipes of VERIFY_REGEN_RECIPES: corners + VERIFY_REGEN_RECIPE_COUNT each;
 #                                Irwin-Hall (NT = 16, K = 8): corners + VERIFY_REGEN_IH_COUNT; 0 mismatches
 
-RTLR_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_max_tree.sv mx_quant_scan.sv mx_quant_scale.sv \
-                                    mx_quant_lane.sv mx_quant.sv mx_regen_round.sv mx_regen_init.sv \
-                                    mx_regen_pack.sv mx_regen.sv)
+RTLR_SRCS := $(call rtl_filelist,mx_regen)
 RTLR_TB_SRC := $(RTL_DIR)/tb/mx_regen_tb.sv
 RMXV ?= $(RTL_OUT)/regen_corners.mxv
 REGEN_TB_NT ?= 1

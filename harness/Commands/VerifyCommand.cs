@@ -10,24 +10,29 @@ namespace MxRef.Harness.Commands;
 /// <summary><c>mxref verify</c>: build RTL with Verilator and compare it with the golden model (docs/verify.md).</summary>
 public static class VerifyCommand
 {
-    /// <summary>The project's own mx_dot, package first, top last (as in rtl/rtl.mk).</summary>
-    public static readonly string[] DefaultRtl =
-        ["rtl/mx_pkg.sv", "rtl/mx_lzc.sv", "rtl/mx_mul.sv", "rtl/mx_adder_tree.sv", "rtl/mx_fuse.sv", "rtl/mx_norm.sv", "rtl/mx_round.sv", "rtl/mx_dot.sv"];
+    /// <summary>The sources of a file list (paths relative to the list resolved); its Verilator options are dropped.</summary>
+    public static IReadOnlyList<string> FileListSources(string path)
+    {
+        var sources = new List<string>();
+        ReadFilelist(path, sources, []);
+        return sources;
+    }
 
     /// <summary><c>verify</c> and its companion <c>report</c> (merging the shards' reports).</summary>
     public static IEnumerable<Command> CreateAll() => [Create(), ReportCommand.Create()];
 
     public static Command Create()
     {
-        var rtl = new Option<string[]>("--rtl") { Description = "RTL source files, package files first (default: the project's rtl/mx_dot and its modules).", AllowMultipleArgumentsPerToken = true };
-        var filelist = new Option<string?>("--filelist") { Description = "A file listing RTL sources, one per line (relative to the list; # comments; lines starting with - or + are Verilator options)." };
-        var top = new Option<string>("--top") { Description = "Top module (default mx_dot).", DefaultValueFactory = _ => "mx_dot" };
+        var rtl = new Option<string[]>("--rtl") { Description = "RTL source files, package files first (default: the unit's file list, rtl/mx_dot.f, rtl/mx_quant.f or rtl/mx_regen.f).", AllowMultipleArgumentsPerToken = true };
+        var filelist = new Option<string?>("--filelist") { Description = "A file listing RTL sources, one per line (paths and +incdir+ relative to the list; # and // comments; other lines starting with - or + are Verilator options)." };
+        var top = new Option<string?>("--top") { Description = "Top module (default: the unit's own design, mx_dot, mx_quant or mx_regen)." };
         var param = new Option<string[]>("--param") { Description = "Top-level parameter NAME=VALUE (repeatable); K sets the block size (default 32).", AllowMultipleArgumentsPerToken = true };
         var vflag = new Option<string[]>("--verilator-flag") { Description = "Extra Verilator option (repeatable), e.g. --verilator-flag=-Wno-fatal." };
         var vectors = new Option<string[]>("--vectors") { Description = ".mxv vector files (instead of generated vectors).", AllowMultipleArgumentsPerToken = true };
         var line = new Option<long?>("--line") { Description = "Run only the data line with this line number of the (single) --vectors file (a mismatch's re-run)." };
         var index = new Option<long?>("--index") { Description = "Run only generated vector number INDEX of the run (a mismatch's re-run)." };
         var generator = GeneratorOptionSet.ForDesign();
+        var units = new VerifyUnits();
         var jobs = new Option<int>("--jobs", "-j") { Description = "Simulation processes side by side (default 1).", DefaultValueFactory = _ => 1 };
         var maxMismatches = new Option<int>("--max-mismatches") { Description = "Mismatches printed in full (default 10); every mismatch is still counted and classified.", DefaultValueFactory = _ => 10 };
         var stopAfter = new Option<int?>("--stop-after") { Description = "Stop the run after this many mismatches (default: compare every vector)." };
@@ -47,12 +52,14 @@ public static class VerifyCommand
         var codeCoverage = new Option<bool>("--code-coverage") { Description = "Build with Verilator line and toggle coverage; write coverage.dat, coverage.info (lcov) and an HTML report (genhtml) into --code-coverage-dir." };
         var codeCoverageDir = new Option<string?>("--code-coverage-dir") { Description = "Where --code-coverage writes (default out/coverage; out/coverage/shard-I with --shard)." };
         var cmd = new Command("verify",
-            "Build MX RTL with Verilator and compare every result with the golden model. The design must have the mx_dot\n" +
-            "interface (docs/RTL.md). Vectors come from --vectors files or are generated (--seed, --count). Exit codes: 0 all\n" +
-            "equal, 1 mismatches, 2 usage, input, build or simulation errors. See docs/verify.md.")
+            "Build MX RTL with Verilator and compare every result with the golden model. The design must have the interface of\n" +
+            "its --unit (dot: mx_dot's, quantize: mx_quant's, regen: mx_regen's; docs/verify.md \"Units\"). Vectors come from\n" +
+            "--vectors files or are generated (--seed, --count). Exit codes: 0 all equal, 1 mismatches, 2 usage, input, build or\n" +
+            "simulation errors. See docs/verify.md.")
         {
             rtl, filelist, top, param, vflag, vectors, line, index,
         };
+        units.AddTo(cmd);
         generator.AddTo(cmd);
         foreach (var o in new Option[] { jobs, maxMismatches, stopAfter, examples, waive, waiverFile, trace, traceDir, buildDir, timeout, junit, report, freeRun }) cmd.Add(o);
         cmd.Add(codeCoverage);
@@ -64,6 +71,8 @@ public static class VerifyCommand
         {
             if (r.GetValue(mutants) is < 1) throw new UsageException($"--mutants must be at least 1, got {r.GetValue(mutants)}");
             if (slurm.Resuming(r)) return slurm.Resume(r);
+            var unit = units.BindKind(r);
+            units.CheckApplies(r, unit, generator);
             var sources = new List<string>(r.GetValue(rtl) ?? []);
             var flags = new List<string>(r.GetValue(vflag) ?? []);
             if (r.GetValue(filelist) is { } fl) ReadFilelist(fl, sources, flags);
@@ -71,8 +80,9 @@ public static class VerifyCommand
             bool defaultRtl = sources.Count == 0;
             if (defaultRtl)
             {
-                if (!File.Exists("rtl/mx_dot.sv")) throw new UsageException("no --rtl or --filelist given and rtl/mx_dot.sv is not in the current directory");
-                sources.AddRange(DefaultRtl);
+                if (!File.Exists(unit.FileList)) throw new UsageException($"no --rtl or --filelist given and {unit.FileList} (the {unit.Name} unit's file list) is not in the current directory");
+                ReadFilelist(unit.FileList, sources, flags);
+                sources = sources.Select(f => Path.GetRelativePath(Directory.GetCurrentDirectory(), f)).ToList();
             }
             var parameters = new List<(string, string)>();
             int k = 32;
@@ -97,11 +107,20 @@ public static class VerifyCommand
             var waivers = Waivers(r.GetValue(waive) ?? [], r.GetValue(waiverFile) ?? []);
             if (r.GetValue(generator.Count) < 0) throw new UsageException("--count must be at least 0");
             if (r.GetValue(timeout) <= 0) throw new UsageException("--timeout must be positive");
+            IUnit? golden = null;
+            IGeneratedVectors? generated = null;
+            if (files.Length == 0)
+            {
+                if (unit == UnitKind.Dot) generated = Generated(BindForDesign(generator, r, k));
+                else (golden, generated) = units.BindGenerated(r, unit, generator, k, parameters);
+            }
             var o = new VerifyOptions
             {
+                Unit = unit,
+                Golden = golden,
                 Rtl = sources,
                 DefaultRtl = defaultRtl,
-                Top = r.GetValue(top)!,
+                Top = r.GetValue(top) ?? unit.DefaultTop,
                 Parameters = parameters,
                 K = k,
                 VerilatorFlags = flags,
@@ -109,7 +128,7 @@ public static class VerifyCommand
                 Profile = generator.BindProfile(r),
                 VectorFiles = files,
                 Line = r.GetValue(line),
-                Generator = files.Length > 0 ? null : Generated(BindForDesign(generator, r, k)),
+                Generator = generated,
                 Index = r.GetValue(index),
                 Jobs = r.GetValue(jobs),
                 Shard = si,
@@ -182,6 +201,12 @@ public static class VerifyCommand
             n++;
             var t = raw.Trim();
             if (t.Length == 0 || t.StartsWith('#') || t.StartsWith("//", StringComparison.Ordinal)) continue;
+            if (t.StartsWith("+incdir+", StringComparison.Ordinal))
+            {
+                // +incdir+A+B: each directory relative to the list, as the sources are.
+                flags.Add("+incdir+" + string.Join('+', t[8..].Split('+', StringSplitOptions.RemoveEmptyEntries).Select(d => Path.IsPathRooted(d) ? d : Path.Combine(dir, d))));
+                continue;
+            }
             if (t[0] is '-' or '+') { flags.Add(t); continue; }
             var full = Path.IsPathRooted(t) ? t : Path.Combine(dir, t);
             if (!File.Exists(full)) throw new UsageException($"{path} line {n}: source '{t}' does not exist");

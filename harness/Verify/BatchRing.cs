@@ -7,9 +7,9 @@ namespace MxRef.Harness.Verify;
 /// of vectors, under one monitor; waits poll the run's stop flag, so a stop elsewhere (another process's crash, the
 /// mismatch limit) never leaves a thread waiting.
 /// </summary>
-public sealed class BatchRing(int k, int size, RunContext ctx)
+public sealed class BatchRing(int size, RunContext ctx)
 {
-    private readonly VectorBatch[] _batches = Enumerable.Range(0, size).Select(_ => new VectorBatch(k)).ToArray();
+    private readonly VectorBatch[] _batches = Enumerable.Range(0, size).Select(_ => ctx.Unit.NewBatch()).ToArray();
     private readonly object _claimLock = new(), _gate = new();
     private long _claimed, _written, _released;
     private long _end = long.MaxValue;

@@ -3,28 +3,25 @@ using System.Text.RegularExpressions;
 namespace MxRef.Harness.Verify;
 
 /// <summary>
-/// The port list a design must have to be verified (<c>mx_dot</c>'s interface, docs/verify.md "The design's interface"), checked against the ports
-/// Verilator writes into the generated model header (<c>VL_IN8(&amp;fmt_a,2,0);</c>, <c>VL_INW(&amp;a,255,0,8);</c>), so a
-/// design that differs is told which port differs and how, instead of a C++ compile error in the testbench.
+/// The port list a design must have to be verified as a unit of some kind (<see cref="UnitKind.Ports"/>; docs/verify.md
+/// "The design's interface" and "Units"), checked against the ports Verilator writes into the generated model header
+/// (<c>VL_IN8(&amp;fmt_a,2,0);</c>, <c>VL_INW(&amp;a,255,0,8);</c>), so a design that differs is told which port differs
+/// and how, instead of a C++ compile error in the testbench.
 /// </summary>
 public static partial class DutInterface
 {
     public sealed record Port(string Name, bool Input, int Width);
 
-    public static IReadOnlyList<Port> Expected(int k) =>
-    [
-        new("clk", true, 1), new("rst_n", true, 1), new("in_valid", true, 1),
-        new("fmt_a", true, 3), new("fmt_b", true, 3), new("rm", true, 3),
-        new("scale_a", true, 8), new("scale_b", true, 8),
-        new("a", true, 8 * k), new("b", true, 8 * k), new("c", true, 32),
-        new("out_valid", false, 1), new("d", false, 32), new("flags", false, 5),
-    ];
+    /// <summary>The dot unit's ports (mx_dot's interface).</summary>
+    public static IReadOnlyList<Port> Expected(int k) => UnitKind.Dot.Ports(k);
 
     /// <summary>
-    /// Inputs a design may have beyond <see cref="Expected"/>: the bench drives them when present. <c>scale_fmt</c>
+    /// Inputs a dot design may have beyond <see cref="Expected"/>: the bench drives them when present. <c>scale_fmt</c>
     /// (1 bit, 0 E8M0, 1 UE4M3) is rtl/mx_dot's block-scale format; a design without it takes E8M0 scales only.
     /// </summary>
-    public static IReadOnlyList<Port> Optional { get; } = [new("scale_fmt", true, 1)];
+    public static IReadOnlyList<Port> Optional => UnitKind.Dot.OptionalPorts;
+
+    public static string Summary => UnitKind.Dot.Summary;
 
     [GeneratedRegex(@"VL_(IN|OUT|INOUT)(8|16|64|W)?\(&(\w+),(\d+),(\d+)")]
     private static partial Regex PortLine();
@@ -41,12 +38,16 @@ public static partial class DutInterface
         return ports;
     }
 
-    /// <summary>Every difference between the design's ports and the interface, one message each (empty: it matches).</summary>
-    public static IReadOnlyList<string> Differences(IReadOnlyList<Port> actual, int k, string top)
+    /// <summary>Every difference between the design's ports and the dot interface, one message each (empty: it matches).</summary>
+    public static IReadOnlyList<string> Differences(IReadOnlyList<Port> actual, int k, string top) => Differences(actual, UnitKind.Dot, k, top);
+
+    /// <summary>Every difference between the design's ports and the interface of <paramref name="kind"/> (empty: it matches).</summary>
+    public static IReadOnlyList<string> Differences(IReadOnlyList<Port> actual, UnitKind kind, int k, string top)
     {
         var problems = new List<string>();
         var byName = actual.ToDictionary(p => p.Name);
-        foreach (var want in Expected(k))
+        var wider = kind.Ports(k + 1).ToDictionary(p => p.Name, p => p.Width);
+        foreach (var want in kind.Ports(k))
         {
             if (!byName.TryGetValue(want.Name, out var got))
                 problems.Add($"module {top} has no {(want.Input ? "input" : "output")} port '{want.Name}' ({want.Width} bit{(want.Width == 1 ? "" : "s")})");
@@ -54,18 +55,22 @@ public static partial class DutInterface
                 problems.Add($"port '{want.Name}' of {top} is an {(got.Input ? "input" : "output")}, the interface needs an {(want.Input ? "input" : "output")}");
             else if (got.Width != want.Width)
                 problems.Add($"port '{want.Name}' of {top} is {got.Width} bits wide, the interface needs {want.Width}" +
-                             (want.Name is "a" or "b" ? $" (8·K with K = {k}; pass the design's block size with --param K=...)" : ""));
+                             (wider[want.Name] != want.Width ? $" ({want.Width / k}·K with K = {k}; pass the design's block size with --param K=...)" : ""));
         }
-        foreach (var want in Optional)
+        foreach (var want in kind.OptionalPorts)
             if (byName.TryGetValue(want.Name, out var got) && (got.Input != want.Input || got.Width != want.Width))
                 problems.Add($"port '{want.Name}' of {top} must be a {want.Width}-bit {(want.Input ? "input" : "output")} (got a {got.Width}-bit {(got.Input ? "input" : "output")})");
-        var known = Expected(k).Concat(Optional).Select(p => p.Name).ToHashSet();
+        var known = kind.Ports(k).Concat(kind.OptionalPorts).Select(p => p.Name).ToHashSet();
         foreach (var extra in actual.Where(p => !known.Contains(p.Name)))
             if (extra.Input) problems.Add($"module {top} has an extra input '{extra.Name}' that the testbench cannot drive (it would stay 0); tie it off in a wrapper");
+        if (problems.Count > 0)
+        {
+            // A design of another kind (the wrong --unit or --top) is told which kind it looks like.
+            var names = actual.Select(p => p.Name).ToHashSet();
+            var like = UnitKind.All.FirstOrDefault(u => u != kind && u.Ports(k).All(p => names.Contains(p.Name)));
+            if (like is not null)
+                problems.Insert(0, $"module {top} has the ports of a {like.Name} unit, not of a {kind.Name} unit: pass --unit {like.Name} (or the --top of a {kind.Name} design, e.g. {kind.DefaultTop})");
+        }
         return problems;
     }
-
-    public const string Summary =
-        "expected interface: input clk, rst_n, in_valid, [2:0] fmt_a, fmt_b, rm, [7:0] scale_a, scale_b, [8*K-1:0] a, b, [31:0] c; " +
-        "output out_valid, [31:0] d, [4:0] flags; optional input scale_fmt (0 E8M0, 1 UE4M3) (docs/verify.md)";
 }

@@ -33,7 +33,7 @@ public sealed record MismatchClassReport
             Name = row.Name, Count = row.Count, Explanations = row.Explanations, Parts = row.Parts.ToArray(),
             UlpsMin = row.UlpsMin, UlpsMax = row.UlpsMax, ShortcutMin = row.ShortcutMin,
             WaivedBecause = w?.Reason, WaiverSource = w?.Source,
-            Examples = row.Examples.Select(m => m.ToJson(k)).ToArray(),
+            Examples = row.Examples.Select(m => m.ToJson()).ToArray(),
         };
     }
 

@@ -6,13 +6,14 @@ using MxRef.Vectors.Text;
 namespace MxRef.Harness.Verify;
 
 /// <summary>
-/// Dot vectors from <c>.mxv</c> files through the issue-5 <see cref="MxvReader"/>: the header is checked against the
-/// design (op, block, output, accumulation), every line as it is read, and the trailer's count and CRC-32 at the end,
+/// Vectors from <c>.mxv</c> files through <see cref="MxvReader"/>: the header is checked against the design (op, block,
+/// output, accumulation: <see cref="CheckHeader"/> for the dot unit, the unit's own check otherwise), every line as the
+/// unit parses it (<see cref="IUnit.Parse"/>, in parallel), and the trailer's count and CRC-32 at the end,
 /// so a truncated or altered file is an input error (exit 2) naming file, line and field. The vector at overall
 /// position p (counted across the files in order) belongs to this process when the slice owns p; <c>--line</c>
 /// selects one line of one file (the re-run of a mismatch).
 /// </summary>
-public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long? onlyLine) : IVectorSource, IVectorOrigins
+public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long? onlyLine, IUnit? unit = null) : IVectorSource, IVectorOrigins
 {
     private int _file = -1;
     private MxvReader? _reader;
@@ -22,6 +23,20 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
     /// <summary>Reads and checks a file's header; throws <see cref="UsageException"/> when it does not fit the run.</summary>
     public static MxvHeader CheckHeader(string path, int k, AccumulationModel model)
     {
+        var h = ReadHeader(path, UnitKind.Dot);
+        if (!StandardFormats.Scales.Contains(h.ScaleFormat))
+            throw new UsageException($"{path}:1: scale: the file's scales are {h.ScaleFormat.Name}; the mx_dot interface takes {string.Join(" or ", StandardFormats.Scales.Select(s => s.Name))} scales (scale_fmt)");
+        if (h.Block != k) throw new UsageException($"{path}:1: block: the file has k = {h.Block}, the design is verified with K = {k}; pass --param K={h.Block}");
+        if (h.Output != "fp32") throw new UsageException($"{path}:1: out: the file's D is {h.Output}; the mx_dot interface produces fp32");
+        if (AccumulationModel.TryParse(h.Accumulation) != model)
+            throw new UsageException($"{path}:1: acc: the file was made for the '{h.Accumulation}' model, the run compares with '{model}'; pass --acc {h.Accumulation}");
+        return h;
+    }
+
+    /// <summary>A file's header, which must be of the unit's op; throws <see cref="UsageException"/> naming the file.</summary>
+    public static MxvHeader ReadHeader(string path, UnitKind unit)
+    {
+        if (!System.IO.File.Exists(path)) throw new UsageException($"vector file '{path}' does not exist");
         MxvHeader h;
         try
         {
@@ -31,13 +46,12 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
         {
             throw new UsageException(e.Message);
         }
-        if (h.Op != MxvHeader.OpDot) throw new UsageException($"{path}:1: op: the file holds '{h.Op}' vectors; verify needs dot vectors");
-        if (!StandardFormats.Scales.Contains(h.ScaleFormat))
-            throw new UsageException($"{path}:1: scale: the file's scales are {h.ScaleFormat.Name}; the mx_dot interface takes {string.Join(" or ", StandardFormats.Scales.Select(s => s.Name))} scales (scale_fmt)");
-        if (h.Block != k) throw new UsageException($"{path}:1: block: the file has k = {h.Block}, the design is verified with K = {k}; pass --param K={h.Block}");
-        if (h.Output != "fp32") throw new UsageException($"{path}:1: out: the file's D is {h.Output}; the mx_dot interface produces fp32");
-        if (AccumulationModel.TryParse(h.Accumulation) != model)
-            throw new UsageException($"{path}:1: acc: the file was made for the '{h.Accumulation}' model, the run compares with '{model}'; pass --acc {h.Accumulation}");
+        if (h.Op != unit.Op)
+        {
+            var other = UnitKind.All.FirstOrDefault(u => u.Op == h.Op);
+            throw new UsageException($"{path}:1: op: the file holds '{h.Op}' vectors; the {unit.Name} unit takes '{unit.Op}' vectors" +
+                                     (other is null ? "" : $" (verify them with --unit {other.Name})"));
+        }
         return h;
     }
 
@@ -112,17 +126,8 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
         }
     }
 
-    public void Materialize(VectorBatch batch, int i)
-    {
-        try
-        {
-            DotLine.Parse(batch.Lines[i], batch.Vectors[i], withExpected: true, StandardFormats.Fp32);
-        }
-        catch (FieldException e)
-        {
-            throw new UsageException($"{batch.File}:{batch.Origin[i]}: {e.Field}: {e.Message}");
-        }
-    }
+    public void Materialize(VectorBatch batch, int i) =>
+        (unit ?? throw new InvalidOperationException("an MxvSource that reads vectors needs its unit")).Parse(batch, i);
 
     public string Describe(string? file, long origin) => $"{file} line {origin}";
 

@@ -1,25 +1,19 @@
-using MxRef.Dot;
 using MxRef.Vectors.Diagnosis;
-using MxRef.Vectors.Text;
 
 namespace MxRef.Harness.Verify;
 
 /// <summary>
-/// State shared by the simulation processes of one run: the golden model (accumulation and profile), every mismatch
-/// counted and classified (the first <c>maxMismatches</c> kept in full, a few examples per class), the optional stop
-/// after <c>stopAfter</c> mismatches, counters, the stop flag.
+/// State shared by the simulation processes of one run: the unit (its golden model, records and mismatch diagnosis),
+/// every mismatch counted and classified (the first <c>maxMismatches</c> kept in full, a few examples per class), the
+/// optional stop after <c>stopAfter</c> mismatches, counters, the stop flag.
 /// </summary>
-public sealed class RunContext(AccumulationModel model, int maxMismatches, TimeSpan timeout, IVectorOrigins origins,
-    ImplementationProfile? profile = null, int? stopAfter = null, int examplesPerClass = 3)
+public sealed class RunContext(IUnit unit, int maxMismatches, TimeSpan timeout, IVectorOrigins origins, int? stopAfter = null, int examplesPerClass = 3)
 {
     private readonly List<Mismatch> _mismatches = [];
     private long _mismatchCount;
     private volatile bool _stop;
-    private readonly ImplementationProfile _profile = profile ?? ImplementationProfile.Default;
-    private readonly MismatchClassifier _classifier = new(MxRef.Formats.StandardFormats.Fp32, model, profile ?? ImplementationProfile.Default);
 
-    public AccumulationModel Model => model;
-    public ImplementationProfile Profile => _profile;
+    public IUnit Unit => unit;
     public TimeSpan Timeout => timeout;
     public IVectorOrigins Origins => origins;
     /// <summary>CPU per stage when <c>MXREF_VERIFY_PROFILE=1</c>, else null.</summary>
@@ -36,9 +30,6 @@ public sealed class RunContext(AccumulationModel model, int maxMismatches, TimeS
 
     public void Stop() => _stop = true;
 
-    /// <summary>The golden result of a vector under the run's model and profile.</summary>
-    public MxRef.Dot.DotResult Evaluate(MxRef.Vectors.Files.DotVector v) => v.Evaluate(MxRef.Formats.StandardFormats.Fp32, model, _profile);
-
     /// <summary>The mismatches kept in full (the first <c>maxMismatches</c> to arrive).</summary>
     public IReadOnlyList<Mismatch> Mismatches
     {
@@ -49,11 +40,11 @@ public sealed class RunContext(AccumulationModel model, int maxMismatches, TimeS
     /// Counts and classifies a mismatch (only mismatches pay for the diagnosis), keeps it in full up to the limit and as
     /// an example of its class when it is among the first of it, and stops the run at <c>stopAfter</c>.
     /// </summary>
-    public void Record(VectorBatch batch, int i, uint d, byte flags)
+    public void Record(VectorBatch batch, int i, ReadOnlySpan<byte> actual)
     {
         long n = Interlocked.Increment(ref _mismatchCount);
-        var copy = batch.Vectors[i].CopyInputs();
-        var diagnosis = _classifier.Diagnose(copy, batch.ExpectedD[i], batch.ExpectedFlags[i], d, flags);
+        var detail = unit.Diagnose(batch, i, actual);
+        var actualCopy = actual.ToArray();
         Mismatch? built = null;
         Mismatch Build()
         {
@@ -66,19 +57,16 @@ public sealed class RunContext(AccumulationModel model, int maxMismatches, TimeS
                 Source = origins.Describe(batch.File, batch.Origin[i]),
                 File = batch.File,
                 Origin = batch.Origin[i],
-                Vector = copy,
-                ExpectedD = batch.ExpectedD[i],
-                ExpectedFlags = batch.ExpectedFlags[i],
-                ActualD = d,
-                ActualFlags = flags,
+                Expected = batch.ExpectedResult(i).ToArray(),
+                Actual = actualCopy,
+                Detail = detail,
                 Neighbourhood = batch.Records.AsSpan(from * batch.RecordBytes, (to - from) * batch.RecordBytes).ToArray(),
                 NeighbourIndex = i - from,
-                Diagnosis = diagnosis,
             };
         }
         if (n <= maxMismatches)
             lock (_mismatches) _mismatches.Add(Build());
-        Classes.Add(diagnosis, n, Build);
+        Classes.Add(detail.Diagnosis, n, Build);
         if (stopAfter is { } limit && n == limit)
         {
             LimitReached = true;

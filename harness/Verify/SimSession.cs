@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
@@ -21,7 +20,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
     public int Latency { get; private set; }
     /// <summary>CPU seconds the bench process used, as it reported them at the end (0 if it did not).</summary>
     public double BenchCpuSeconds { get; private set; }
-    public long[] Coverage { get; } = new long[CoverageTally.Size];
+    public long[] Coverage { get; } = new long[ctx.Unit.CoverageNames.Count];
 
     private readonly ConcurrentDictionary<long, VectorBatch> _inFlight = new();
     private long _written, _received, _lastProgress;
@@ -62,7 +61,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         StreamProtocol.Hello h;
         try
         {
-            h = StreamProtocol.ReadHello(hello);
+            h = StreamProtocol.ReadHello(hello, ctx.Unit.Kind);
         }
         catch (InvalidDataException e)
         {
@@ -74,7 +73,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         _helloSeen = true;
         var clock = Stopwatch.StartNew();
 
-        var ring = new BatchRing(k, Math.Max(4, 2 * preparers + 2), ctx);
+        var ring = new BatchRing(Math.Max(4, 2 * preparers + 2), ctx);
         var workers = Enumerable.Range(0, preparers)
             .Select(w => new Thread(() => Prepare(source, ring)) { IsBackground = true, Name = $"{label} prepare {w + 1}" })
             .Append(new Thread(() => Write(stdin, ring)) { IsBackground = true, Name = label + " writer" })
@@ -83,14 +82,14 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
 
         long readerCpu0 = ctx.Stages is null ? 0 : StageProfile.ThreadCpuNs();
         bool truncated = false;
-        var buffer = new byte[VectorBatch.Capacity * StreamProtocol.ResultBytes];
+        var buffer = new byte[VectorBatch.Capacity * ctx.Unit.ResultBytes];
         while (ring.NextWritten() is { } batch)
         {
             if (!truncated && batch.Written)
             {
                 try
                 {
-                    stdout.ReadExactly(buffer, 0, batch.Count * StreamProtocol.ResultBytes);
+                    stdout.ReadExactly(buffer, 0, batch.Count * batch.ResultBytes);
                     Compare(batch, buffer);
                 }
                 catch (Exception e) when (e is EndOfStreamException or IOException)
@@ -141,10 +140,11 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         }
     }
 
-    /// <summary>Inputs, golden result, binary record and coverage of every vector of the batch.</summary>
+    /// <summary>Inputs, golden result, coverage and binary record of every vector of the batch, chunk by chunk (the unit's steps).</summary>
     private void Prepare(IVectorSource source, VectorBatch batch, StageProfile? profile)
     {
         Array.Clear(batch.Coverage);
+        var unit = ctx.Unit;
         long t = profile is null ? 0 : StageProfile.ThreadCpuNs();
         // Stage by stage over chunks small enough to stay in the cache, so that a profile reads the clock per chunk.
         for (int from = 0; from < batch.Count; from += Chunk)
@@ -152,16 +152,11 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
             int to = Math.Min(batch.Count, from + Chunk);
             for (int i = from; i < to; i++) source.Materialize(batch, i);
             if (profile is not null) t = profile.Lap(StageProfile.Stage.Inputs, t);
-            for (int i = from; i < to; i++)
-            {
-                var r = ctx.Evaluate(batch.Vectors[i]);
-                batch.ExpectedD[i] = r.Bits;
-                batch.ExpectedFlags[i] = (byte)r.Flags;
-            }
+            unit.Evaluate(batch, from, to);
             if (profile is not null) t = profile.Lap(StageProfile.Stage.Model, t);
-            for (int i = from; i < to; i++) CoverageTally.Classify(batch.Vectors[i], batch.ExpectedD[i], batch.ExpectedFlags[i], batch.Coverage);
+            unit.Classify(batch, from, to);
             if (profile is not null) t = profile.Lap(StageProfile.Stage.Coverage, t);
-            for (int i = from; i < to; i++) StreamProtocol.Encode(batch.Vectors[i], batch.Record(i));
+            unit.Encode(batch, from, to);
             if (profile is not null) t = profile.Lap(StageProfile.Stage.Encode, t);
         }
     }
@@ -223,11 +218,22 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
 
     private void Compare(VectorBatch batch, byte[] results)
     {
-        for (int i = 0; i < batch.Count; i++)
+        int size = batch.ResultBytes;
+        if (size == 8)
         {
-            uint d = BinaryPrimitives.ReadUInt32LittleEndian(results.AsSpan(i * StreamProtocol.ResultBytes));
-            byte flags = results[i * StreamProtocol.ResultBytes + 4];
-            if (d != batch.ExpectedD[i] || flags != batch.ExpectedFlags[i]) ctx.Record(batch, i, d, flags);
+            // The dot unit's 8-byte results: one word compare per vector (the hot path of the default run).
+            var got = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(results.AsSpan(0, batch.Count * 8));
+            var want = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(batch.Expected.AsSpan(0, batch.Count * 8));
+            for (int i = 0; i < got.Length; i++)
+                if (got[i] != want[i]) ctx.Record(batch, i, results.AsSpan(i * 8, 8));
+        }
+        else
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                var got = results.AsSpan(i * size, size);
+                if (!got.SequenceEqual(batch.ExpectedResult(i))) ctx.Record(batch, i, got);
+            }
         }
         for (int c = 0; c < Coverage.Length; c++) Coverage[c] += batch.Coverage[c];
         Vectors += batch.Count;

@@ -20,7 +20,7 @@ public sealed class StageProfile
     [
         "claim (file: read lines, CRC-32; generator: indices)",
         "inputs (generator: draw; file: parse the line)",
-        "golden model (MxDot)",
+        "golden model (quantize, regen: part of inputs)",
         "coverage classification",
         "encode the binary records",
         "writer thread (records to the bench's stdin)",

@@ -7,12 +7,12 @@ using MxRef.Vectors.Files;
 namespace MxRef.Harness.Verify;
 
 /// <summary>
-/// The binary records between <c>mxref verify</c> and the testbench (harness/tb/mx_dot_tb.cpp), fixed-size so that
-/// neither side parses anything: 12 + 2K bytes per vector in, 8 bytes per result out, all little-endian.
+/// The binary records between <c>mxref verify</c> and the dot unit's testbench (harness/tb/mx_dot_tb.cpp), fixed-size so
+/// that neither side parses anything: 12 + 2K bytes per vector in, 8 bytes per result out, all little-endian; and the
+/// greeting every unit's bench sends first (harness/tb/mxtb.h).
 /// </summary>
 public static class StreamProtocol
 {
-    public const uint Magic = 0x4254584d; // "MXTB"
     public const uint Version = 1;
     public const int HelloBytes = 16, ResultBytes = 8;
 
@@ -64,12 +64,21 @@ public static class StreamProtocol
 
     public readonly record struct Hello(int K, int Latency);
 
-    public static Hello ReadHello(ReadOnlySpan<byte> h)
+    /// <summary>The greeting of a bench of <paramref name="kind"/>: "MXT" and the unit's letter, version, K, latency.</summary>
+    public static Hello ReadHello(ReadOnlySpan<byte> h, UnitKind kind)
     {
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(h);
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(h[4..]);
-        if (magic != Magic) throw new InvalidDataException($"the testbench did not start with its 'MXTB' greeting (got {magic:x8})");
+        if (magic != kind.Magic)
+        {
+            var other = UnitKind.All.FirstOrDefault(u => u.Magic == magic);
+            throw new InvalidDataException(other is not null
+                ? $"the testbench is a {other.Name} unit's bench, the run drives a {kind.Name} unit"
+                : $"the testbench did not start with its '{Tag(kind.Magic)}' greeting (got {magic:x8})");
+        }
         if (version != Version) throw new InvalidDataException($"testbench protocol version {version}, expected {Version}: rebuild (delete the build cache)");
         return new Hello((int)BinaryPrimitives.ReadUInt32LittleEndian(h[8..]), (int)BinaryPrimitives.ReadUInt32LittleEndian(h[12..]));
     }
+
+    private static string Tag(uint magic) => string.Concat(Enumerable.Range(0, 4).Select(i => (char)((magic >> (8 * i)) & 0xFF)));
 }

@@ -1,27 +1,25 @@
-using MxRef.Vectors.Text;
-using MxRef.Vectors.Files;
-
 namespace MxRef.Harness.Verify;
 
 /// <summary>
 /// A run of consecutive vectors on their way through the pipeline: claimed by the source (origins), prepared in
 /// parallel (inputs, golden results, binary records, coverage), written to the simulation, compared, then reused
-/// (<see cref="BatchRing"/>).
+/// (<see cref="BatchRing"/>). The byte parts (records, expected results) are the unit's stream layout; the vectors
+/// themselves are typed (<see cref="VectorBatch{T}"/>) and only the unit and its sources look at them.
 /// </summary>
-public sealed class VectorBatch
+public abstract class VectorBatch
 {
     /// <summary>Vectors per batch: large enough that the hand-overs between threads cost nothing per vector.</summary>
     public const int Capacity = 4096;
 
-    public readonly DotVector[] Vectors;
     /// <summary>Where each vector came from: a line number of <see cref="File"/>, or a generator index.</summary>
     public readonly long[] Origin = new long[Capacity];
     /// <summary>The text of each vector, for sources that parse in parallel (files).</summary>
     public readonly string[] Lines = new string[Capacity];
+    /// <summary>The binary records sent to the bench, <see cref="RecordBytes"/> each.</summary>
     public readonly byte[] Records;
-    public readonly uint[] ExpectedD = new uint[Capacity];
-    public readonly byte[] ExpectedFlags = new byte[Capacity];
-    public readonly int RecordBytes;
+    /// <summary>The golden model's result records, <see cref="ResultBytes"/> each, as the bench writes results.</summary>
+    public readonly byte[] Expected;
+    public readonly int RecordBytes, ResultBytes;
     public readonly long[] Coverage;
     public string? File;
     public int Count;
@@ -32,16 +30,18 @@ public sealed class VectorBatch
     public bool Ready, Written;
     public Exception? Error;
 
-    public VectorBatch(int k)
+    protected VectorBatch(IUnit unit)
     {
-        Vectors = new DotVector[Capacity];
-        for (int i = 0; i < Capacity; i++) Vectors[i] = new DotVector(k);
-        RecordBytes = StreamProtocol.RecordBytes(k);
+        RecordBytes = unit.RecordBytes;
+        ResultBytes = unit.ResultBytes;
         Records = new byte[Capacity * RecordBytes];
-        Coverage = new long[CoverageTally.Size];
+        Expected = new byte[Capacity * ResultBytes];
+        Coverage = new long[unit.CoverageNames.Count];
     }
 
     public Span<byte> Record(int i) => Records.AsSpan(i * RecordBytes, RecordBytes);
+
+    public Span<byte> ExpectedResult(int i) => Expected.AsSpan(i * ResultBytes, ResultBytes);
 
     public void Reset()
     {
@@ -49,5 +49,17 @@ public sealed class VectorBatch
         File = null;
         Ready = Written = false;
         Error = null;
+    }
+}
+
+/// <summary>A batch of the unit's vector type (<c>DotVector</c>, <c>QuantizeVector</c>, <c>RegenVector</c>).</summary>
+public sealed class VectorBatch<T> : VectorBatch
+{
+    public readonly T[] Vectors;
+
+    public VectorBatch(Unit<T> unit) : base(unit)
+    {
+        Vectors = new T[Capacity];
+        for (int i = 0; i < Capacity; i++) Vectors[i] = unit.NewVector();
     }
 }

@@ -5,6 +5,13 @@ namespace MxRef.Harness.Verify;
 /// <summary>Everything <c>mxref verify</c> was asked to do (see docs/verify.md).</summary>
 public sealed record VerifyOptions
 {
+    /// <summary>The kind of unit the design is (docs/verify.md "Units"): its ports, bench, golden model and coverage.</summary>
+    public UnitKind Unit { get; init; } = UnitKind.Dot;
+    /// <summary>
+    /// The unit configured for a generated run of a kind other than dot (its golden settings: policy, recipe); null for
+    /// the dot unit (made from <see cref="Model"/> and <see cref="Profile"/>) and for files (their headers decide).
+    /// </summary>
+    public IUnit? Golden { get; init; }
     public required IReadOnlyList<string> Rtl { get; init; }
     /// <summary>True when the sources are the project's own rtl/ (the repro command then needs no --rtl).</summary>
     public bool DefaultRtl { get; init; }

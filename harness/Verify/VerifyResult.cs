@@ -16,6 +16,10 @@ public sealed class VerifyResult
 
     public required string Regression { get; init; }
     public required string Top { get; init; }
+    /// <summary>The unit kind (docs/verify.md "Units"); it names the coverage classes.</summary>
+    public string Unit { get; init; } = "dot";
+    /// <summary>The names of the coverage classes <see cref="Coverage"/> counts (the unit's).</summary>
+    public IReadOnlyList<string> CoverageNames { get; init; } = CoverageTally.Names;
     public required int K { get; init; }
     public int Shard { get; init; }
     public int Shards { get; init; } = 1;
@@ -34,7 +38,14 @@ public sealed class VerifyResult
     public required long[] Coverage { get; init; }
     /// <summary>Names of the coverage classes the regression must hit.</summary>
     public required IReadOnlyList<string> ExpectedCoverage { get; init; }
-    public IReadOnlyList<string> NeverHit => ExpectedCoverage.Where(n => Coverage[MxRef.Vectors.Coverage.CoverageClasses.Id(n)] == 0).ToArray();
+    public IReadOnlyList<string> NeverHit => ExpectedCoverage.Where(n => Coverage[IndexOf(n)] == 0).ToArray();
+
+    private int IndexOf(string name)
+    {
+        for (int i = 0; i < CoverageNames.Count; i++)
+            if (CoverageNames[i] == name) return i;
+        throw new ArgumentException($"'{name}' is not a coverage class of the {Unit} unit");
+    }
     public required IReadOnlyList<Mismatch> Mismatches { get; init; }
     /// <summary>Every mismatch by class (diagnosis, waiver, bounded examples), the largest class first.</summary>
     public IReadOnlyList<MismatchClassReport> Classes { get; set; } = [];
@@ -59,7 +70,7 @@ public sealed class VerifyResult
         var sb = new StringBuilder();
         int expected = ExpectedCoverage.Count;
         var missing = NeverHit;
-        sb.Append(CultureInfo.InvariantCulture, $"verify summary: {Top} K={K}, latency {Latency} clocks, {(ShardsMerged.Count > 1 ? $"shards {string.Join(',', ShardsMerged)} of {Shards} merged" : $"shard {Shard}/{Shards}")}, {Jobs} simulation process{(Jobs == 1 ? "" : "es")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"verify summary: {Top}{(Unit == "dot" ? "" : $" ({Unit} unit)")} K={K}, latency {Latency} clocks, {(ShardsMerged.Count > 1 ? $"shards {string.Join(',', ShardsMerged)} of {Shards} merged" : $"shard {Shard}/{Shards}")}, {Jobs} simulation process{(Jobs == 1 ? "" : "es")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  vectors      {Vectors:N0}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  mismatches   {MismatchCount:N0}{(WaivedCount > 0 ? $" ({WaivedCount:N0} waived, {FailingCount:N0} failing)" : "")}" +
             $"{(Classes.Count > 0 ? $" in {Classes.Count} class{(Classes.Count == 1 ? "" : "es")}" : "")}{(LimitReached ? " (stopped at --stop-after: not every vector was compared)" : "")}\n");
@@ -79,15 +90,16 @@ public sealed class VerifyResult
     {
         var cov = new JObject();
         var expectedSet = ExpectedCoverage.ToHashSet();
-        for (int i = 0; i < CoverageTally.Size; i++)
-            if (Coverage[i] > 0 || expectedSet.Contains(CoverageTally.Names[i])) cov[CoverageTally.Names[i]] = Coverage[i];
+        for (int i = 0; i < CoverageNames.Count; i++)
+            if (Coverage[i] > 0 || expectedSet.Contains(CoverageNames[i])) cov[CoverageNames[i]] = Coverage[i];
         var mismatches = new JArray(MismatchJson);
-        foreach (var m in Mismatches) mismatches.Add(m.ToJson(K));
+        foreach (var m in Mismatches) mismatches.Add(m.ToJson());
         var o = new JObject
         {
             ["format"] = Format,
             ["regression"] = Regression,
             ["top"] = Top,
+            ["unit"] = Unit,
             ["k"] = K,
             ["shard"] = Shard,
             ["shards"] = Shards,
@@ -125,7 +137,7 @@ public sealed class VerifyResult
     public string ToJUnit()
     {
         var waived = Classes.Where(c => c.Waived).Select(c => c.Name).ToHashSet();
-        var details = MismatchJson.Concat(Mismatches.Select(m => m.ToJson(K)))
+        var details = MismatchJson.Concat(Mismatches.Select(m => m.ToJson()))
             .Where(j => !waived.Contains((string?)j["class"] ?? ""))
             .Select(j => ((string?)j["format_a"] ?? "", (string?)j["format_b"] ?? "", (string?)j["source"] ?? "", $"expected {j["expected"]}, actual {j["actual"]}; class {j["class"]}; re-run: {j["repro"]}"))
             .ToList();
@@ -133,7 +145,7 @@ public sealed class VerifyResult
         var cases = new List<string>();
         int failures = 0, errors = 0;
         string cls = SecurityElement.Escape($"mxref.verify.{Top}")!;
-        foreach (var a in StandardFormats.Elements)
+        foreach (var a in Unit == "dot" ? StandardFormats.Elements : [])
             foreach (var b in StandardFormats.Elements)
             {
                 string fa = a.Name, fb = b.Name;
@@ -194,16 +206,21 @@ public sealed class VerifyResult
         }
         if (!ReadableFormats.Contains((string?)o["format"])) throw new UsageException($"{path}: field format: expected '{Format}', got '{o["format"]}'");
         T Field<T>(string name) => o[name] is { } t && t.Type != JTokenType.Null ? MxRef.Vectors.Files.JsonFields.As<T>(t) : throw new UsageException($"{path}: field {name} is missing");
-        var cov = new long[CoverageTally.Size];
+        string unitName = (string?)o["unit"] ?? "dot";
+        var names = UnitKind.TryParse(unitName) is { } kind ? kind.CoverageNames
+            : throw new UsageException($"{path}: field unit: unknown unit '{unitName}'; valid: {UnitKind.ValidNames}");
+        var cov = new long[names.Count];
         var jc = Field<JObject>("coverage");
-        for (int i = 0; i < cov.Length; i++) cov[i] = (long?)jc[CoverageTally.Names[i]] ?? 0;
+        for (int i = 0; i < cov.Length; i++) cov[i] = (long?)jc[names[i]] ?? 0;
         var expectedNames = Field<string[]>("coverage_expected");
         foreach (var n in expectedNames)
-            if (!CoverageTally.Names.Contains(n)) throw new UsageException($"{path}: field coverage_expected: unknown class '{n}' (report from another mxref version?)");
+            if (!names.Contains(n)) throw new UsageException($"{path}: field coverage_expected: unknown class '{n}' (report from another mxref version?)");
         return new VerifyResult
         {
             Regression = Field<string>("regression"),
             Top = Field<string>("top"),
+            Unit = unitName,
+            CoverageNames = names,
             K = Field<int>("k"),
             Shard = Field<int>("shard"),
             Shards = Field<int>("shards"),
@@ -243,6 +260,8 @@ public sealed class VerifyResult
         {
             if (r.Regression != first.R.Regression)
                 throw new UsageException($"{path}: field regression: '{r.Regression}' is not the regression of {first.Path} ('{first.R.Regression}')");
+            if (r.Unit != first.R.Unit)
+                throw new UsageException($"{path}: field unit: '{r.Unit}' is not the unit of {first.Path} ('{first.R.Unit}')");
             if (r.Shards != first.R.Shards)
                 throw new UsageException($"{path}: field shards: {r.Shards}, but {first.Path} has {first.R.Shards}");
             foreach (int s in r.ShardsMerged)
@@ -251,7 +270,7 @@ public sealed class VerifyResult
         var missing = Enumerable.Range(0, first.R.Shards).Where(s => !seen.ContainsKey(s)).ToArray();
         if (missing.Length > 0 && !allowPartial)
             throw new UsageException($"shards {string.Join(", ", missing)} of {first.R.Shards} have no report (pass --allow-partial to merge anyway)");
-        var cov = new long[CoverageTally.Size];
+        var cov = new long[first.R.CoverageNames.Count];
         foreach (var (_, r) in reports)
             for (int i = 0; i < cov.Length; i++) cov[i] += r.Coverage[i];
         var errors = reports.Where(x => x.R.Error is not null).Select(x => $"{x.Path}: {x.R.Error}").ToList();
@@ -262,6 +281,8 @@ public sealed class VerifyResult
         {
             Regression = first.R.Regression,
             Top = first.R.Top,
+            Unit = first.R.Unit,
+            CoverageNames = first.R.CoverageNames,
             K = first.R.K,
             Shard = 0,
             Shards = first.R.Shards,

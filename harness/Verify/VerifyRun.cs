@@ -13,7 +13,7 @@ public static class VerifyRun
     public static int Execute(VerifyOptions o, TextWriter stdout, TextWriter stderr)
     {
         var wall = Stopwatch.StartNew();
-        var spec = new BuildSpec(o.Rtl, o.Top, o.Parameters, o.K, false, o.VerilatorFlags);
+        var spec = new BuildSpec(o.Rtl, o.Top, o.Parameters, o.K, false, o.VerilatorFlags) { Unit = o.Unit };
         if (o.CodeCoverageDir is not null) spec = spec with { ExtraFlags = [.. spec.ExtraFlags, .. CodeCoverage.BuildFlags] };
         var build = VerilatorBuild.Build(spec, o.BuildDir, stderr);
         stderr.WriteLine(build.Cached
@@ -25,29 +25,29 @@ public static class VerifyRun
         Func<RunSlice, IVectorSource> open;
         string regression;
         IReadOnlyList<int> expected;
+        IUnit unit;
         if (o.VectorFiles.Count > 0)
         {
-            var headers = o.VectorFiles.Select(f => File.Exists(f) ? MxvSource.CheckHeader(f, o.K, o.Model) : throw new UsageException($"vector file '{f}' does not exist")).ToArray();
-            o = o with { Profile = MxvSource.CheckProfile(o.VectorFiles, headers, o.Profile) };
-            expected = headers.Select(h => ExpectedOf(h)).Aggregate((x, y) => x.Union(y).ToArray());
+            (unit, expected, o) = UnitFiles.Open(o);
+            var fileUnit = unit;
             origins = new MxvSource(o.VectorFiles, new RunSlice(0, 1, 0, 1), null);
-            open = s => new MxvSource(o.VectorFiles, s, o.Line);
+            open = s => new MxvSource(o.VectorFiles, s, o.Line, fileUnit);
             regression = "files " + string.Join(' ', o.VectorFiles);
         }
         else
         {
             var g = o.Generator ?? throw new UsageException("no vectors: give --vectors FILE... or generator options");
+            unit = o.Golden ?? (o.Unit == UnitKind.Dot ? new DotUnit(o.K, o.Model, o.Profile) : throw new UsageException($"the {o.Unit.Name} unit needs its golden settings"));
             origins = g.Origins;
             expected = g.ExpectedCoverage;
             open = s => g.Open(s, o.Index);
             regression = g.Describe();
         }
         var profile = o.Profile ?? MxRef.Dot.ImplementationProfile.Default;
-        if (!profile.IsDefault && o.Model.Kind == MxRef.Dot.AccumulationKind.Fp32Sum)
+        if (unit is DotUnit && !profile.IsDefault && o.Model.Kind == MxRef.Dot.AccumulationKind.Fp32Sum)
             throw new UsageException($"--profile applies to the fused and chunked:N accumulation models, not {o.Model}");
-        regression = $"{o.Top} K={o.K}{string.Concat(o.Parameters.Where(p => p.Name != "K").Select(p => $" {p.Name}={p.Value}"))} acc={o.Model}" +
-                     $"{(profile.IsDefault ? "" : $" profile={profile}")}; {regression}";
-        var ctx = new RunContext(o.Model, o.MaxMismatches, o.Timeout, origins, profile, o.StopAfter, o.ExamplesPerClass);
+        regression = $"{o.Top} K={o.K}{string.Concat(o.Parameters.Where(p => p.Name != "K").Select(p => $" {p.Name}={p.Value}"))} {unit.Settings}; {regression}";
+        var ctx = new RunContext(unit, o.MaxMismatches, o.Timeout, origins, o.StopAfter, o.ExamplesPerClass);
         int jobs = o.Line is not null || o.Index is not null ? 1 : o.Jobs;
         var sessions = Enumerable.Range(0, jobs)
             .Select(j => new SimSession(build.Executable, () => open(new RunSlice(o.Shard, o.Shards, j, jobs)), ctx, o.K, jobs == 1 ? "simulation" : $"simulation {j + 1}/{jobs}",
@@ -88,6 +88,8 @@ public static class VerifyRun
         {
             Regression = regression,
             Top = o.Top,
+            Unit = unit.Kind.Name,
+            CoverageNames = unit.CoverageNames,
             K = o.K,
             Shard = o.Shard,
             Shards = o.Shards,
@@ -100,7 +102,7 @@ public static class VerifyRun
             BenchCpuSeconds = sessions.Sum(s => s.BenchCpuSeconds),
             HarnessCpuSeconds = harnessCpu,
             Coverage = Sum(sessions.Select(s => s.Coverage)),
-            ExpectedCoverage = expected.Select(id => CoverageTally.Names[id]).ToArray(),
+            ExpectedCoverage = expected.Select(id => unit.CoverageNames[id]).ToArray(),
             Mismatches = ctx.Mismatches,
             Profile = profile.ToString(),
             ExamplesPerClass = o.ExamplesPerClass,
@@ -112,20 +114,18 @@ public static class VerifyRun
         result.Error = error?.Message;
 
         string design = DesignOptions(o);
-        string modelOptions = (o.Model != MxRef.Dot.AccumulationModel.Fused ? $" --acc {o.Model}" : "") + (profile.IsDefault ? "" : $" --profile {profile}");
         foreach (var m in ctx.AllKept())
         {
             m.ReproCommand = $"mxref verify {design} {origins.ReproOptions(m.File, m.Origin)}";
-            m.ModelOptions = modelOptions;
-            if (ExplainingProfile(profile, m.Diagnosis) is { } x)
-                m.ExplainedModel = $"echo '{m.ModelLine}' | mxref dot -k {o.K}{(o.Model != MxRef.Dot.AccumulationModel.Fused ? $" --acc {o.Model}" : "")} --profile {x}";
+            m.ModelOptions = unit.Options;
+            unit.Annotate(m);
         }
-        if (o.Trace && result.Mismatches.Count > 0) Traces(o, spec, result.Mismatches, stderr);
+        if (o.Trace && result.Mismatches.Count > 0) Traces(o, spec, unit, result.Mismatches, stderr);
         result.WallSeconds = wall.Elapsed.TotalSeconds;
         // The class rows are made after the repro commands (their examples carry them) and the traces.
         result.Classes = ctx.Classes.Rows.Select(r => MismatchClassReport.From(r, o.Waivers, o.K)).ToArray();
 
-        foreach (var m in result.Mismatches) stdout.Write(m.ToText(o.K));
+        foreach (var m in result.Mismatches) stdout.Write(m.ToText());
         stdout.Write(result.Summary());
         if (o.Report is not null) AtomicFile.WriteAllText(o.Report, result.ToJson());
         if (o.JUnit is not null) AtomicFile.WriteAllText(o.JUnit, result.ToJUnit());
@@ -135,28 +135,6 @@ public static class VerifyRun
             return Cli.ExitUsage;
         }
         return result.FailingCount > 0 ? Cli.ExitMismatch : Cli.ExitOk;
-    }
-
-    /// <summary>The run's profile with the diagnosis's first explaining knob set (the shortcut at the vector's threshold), or null.</summary>
-    private static MxRef.Dot.ImplementationProfile? ExplainingProfile(MxRef.Dot.ImplementationProfile profile, MxRef.Vectors.Diagnosis.MismatchDiagnosis d)
-    {
-        if (d.Explanations.Count == 0) return null;
-        if (d.Explanations[0] == MxRef.Vectors.Diagnosis.MismatchClassifier.ShortcutSetting)
-            return d.ShortcutDistance is { } distance ? profile with { ShortcutThreshold = distance - 1 } : null;
-        var parts = d.Explanations[0].Split('=', 2);
-        return profile.With(parts[0], parts[1], out _);
-    }
-
-    /// <summary>The coverage classes a file must hit, from the formats and modes its header lists (all when absent).</summary>
-    private static IReadOnlyList<int> ExpectedOf(MxRef.Vectors.Files.MxvHeader h)
-    {
-        IReadOnlyList<MxRef.Formats.NumberFormat> Codes(IReadOnlyList<string>? names) => names is null
-            ? MxRef.Formats.StandardFormats.Elements
-            : names.Select(n => MxRef.Formats.StandardFormats.TryParse(n)!).ToArray();
-        var modes = h.Rounding is null ? MxRef.Rounding.RoundingModes.Deterministic.ToArray() : h.Rounding.Select(n => MxRef.Rounding.RoundingModes.TryParse(n)!.Value).ToArray();
-        if (h.Pairs is { } pairs)
-            return pairs.Select(p => p.Split(':')).SelectMany(p => MxRef.Vectors.Coverage.CoverageClasses.Expected(Codes([p[0]]), Codes([p[1]]), modes)).Distinct().Order().ToArray();
-        return MxRef.Vectors.Coverage.CoverageClasses.Expected(Codes(h.FormatsA), Codes(h.FormatsB), modes);
     }
 
     private static int FreeRun(string exe, long n, TextWriter stdout)
@@ -169,7 +147,7 @@ public static class VerifyRun
 
     private static long[] Sum(IEnumerable<long[]> counts)
     {
-        var total = new long[CoverageTally.Size];
+        var total = new long[counts.First().Length];
         foreach (var c in counts)
             for (int i = 0; i < total.Length; i++) total[i] += c[i];
         return total;
@@ -180,6 +158,7 @@ public static class VerifyRun
     {
         var sb = new StringBuilder();
         if (!o.DefaultRtl) sb.Append("--rtl ").Append(string.Join(' ', o.Rtl)).Append(' ');
+        if (o.Unit != UnitKind.Dot) sb.Append($"--unit {o.Unit.Name} ");
         sb.Append($"--top {o.Top}");
         foreach (var (n, v) in o.Parameters) sb.Append($" --param {n}={v}");
         foreach (var f in o.VerilatorFlags) sb.Append($" --verilator-flag={f}");
@@ -189,7 +168,7 @@ public static class VerifyRun
     }
 
     /// <summary>Re-runs the vectors around each mismatch on the trace build of the bench and keeps the VCDs.</summary>
-    private static void Traces(VerifyOptions o, BuildSpec spec, IReadOnlyList<Mismatch> mismatches, TextWriter log)
+    private static void Traces(VerifyOptions o, BuildSpec spec, IUnit unit, IReadOnlyList<Mismatch> mismatches, TextWriter log)
     {
         var build = VerilatorBuild.Build(spec with { Trace = true }, o.BuildDir, log);
         Directory.CreateDirectory(o.TraceDir);
@@ -216,16 +195,15 @@ public static class VerifyRun
                 continue;
             }
             File.Move(partial, vcd, overwrite: true);
-            var hello = StreamProtocol.ReadHello(bytes);
+            var hello = StreamProtocol.ReadHello(bytes, unit.Kind);
             long t0 = long.Parse(match.Groups[1].Value);
             long tIn = t0 + 10 * m.NeighbourIndex, tOut = t0 + 10 * (m.NeighbourIndex + hello.Latency - 1);
-            int at = StreamProtocol.HelloBytes + m.NeighbourIndex * StreamProtocol.ResultBytes;
-            uint d = BitConverter.ToUInt32(bytes, at);
-            byte flags = bytes[at + 4];
-            bool reproduced = d == m.ActualD && flags == m.ActualFlags;
+            int at = StreamProtocol.HelloBytes + m.NeighbourIndex * unit.ResultBytes;
+            var got = bytes.AsSpan(at, Math.Min(unit.ResultBytes, Math.Max(0, bytes.Length - at)));
+            bool reproduced = got.SequenceEqual(m.Actual);
             m.TraceFile = vcd;
             m.TraceNote = $"vector sampled at the rising edge at time {tIn}, result on d/flags after the edge at {tOut}; " +
-                          (reproduced ? "mismatch reproduced" : $"NOT reproduced in isolation (got {d:x8} {flags:x2}): the design depends on earlier vectors");
+                          (reproduced ? "mismatch reproduced" : $"NOT reproduced in isolation (got {Convert.ToHexString(got).ToLowerInvariant()}): the design depends on earlier vectors");
         }
     }
 }

@@ -4,10 +4,15 @@ using System.Text;
 namespace MxRef.Harness.Verify;
 
 /// <summary>What to build: the design's sources, its top module and parameters, and the bench variant.</summary>
-public sealed record BuildSpec(IReadOnlyList<string> Sources, string Top, IReadOnlyList<(string Name, string Value)> Parameters, int K, bool Trace, IReadOnlyList<string> ExtraFlags);
+public sealed record BuildSpec(IReadOnlyList<string> Sources, string Top, IReadOnlyList<(string Name, string Value)> Parameters, int K, bool Trace, IReadOnlyList<string> ExtraFlags)
+{
+    /// <summary>The kind of unit the design is: its ports and its bench (the dot unit unless said otherwise).</summary>
+    public UnitKind Unit { get; init; } = UnitKind.Dot;
+}
 
 /// <summary>
-/// Builds the Verilated design with our testbench (<c>harness/tb/mx_dot_tb.cpp</c>, embedded in the CLI) and caches the
+/// Builds the Verilated design with the unit's testbench (<c>harness/tb/&lt;unit&gt;_tb.cpp</c> and the shared
+/// <c>harness/tb/mxtb.h</c>, embedded in the CLI) and caches the
 /// binary under <c>BUILD_DIR/&lt;hash&gt;/</c>: the hash covers the Verilator version, the flags, the testbench, the
 /// parameters and every source file's path and contents, so an unchanged design starts at once and any change rebuilds.
 /// A build goes to a temporary directory that is renamed into place when it succeeds (no half-built cache entries,
@@ -16,15 +21,18 @@ public sealed record BuildSpec(IReadOnlyList<string> Sources, string Top, IReadO
 public static class VerilatorBuild
 {
     public const string Binary = "mxtb";
-    public const string TestbenchResource = "MxRef.Harness.tb.mx_dot_tb.cpp";
-
     /// <summary>The Verilator flags of the issue, plus -O2 for the C++ compile (Verilator's default is -Os).</summary>
     public static readonly string[] Flags = ["--cc", "--exe", "--build", "-O3", "--x-assign", "fast", "--x-initial", "fast", "--noassert"];
 
-    public static string Testbench()
+    /// <summary>The part of every bench that does not depend on the unit (protocol, clocking, main).</summary>
+    public const string SharedHeader = "mxtb.h";
+
+    /// <summary>The text of an embedded bench file (<c>harness/tb/NAME</c>).</summary>
+    public static string Testbench(string name)
     {
-        using var s = typeof(VerilatorBuild).Assembly.GetManifestResourceStream(TestbenchResource)
-            ?? throw new InvalidOperationException($"the testbench resource {TestbenchResource} is missing from the build");
+        string resource = "MxRef.Harness.tb." + name;
+        using var s = typeof(VerilatorBuild).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"the testbench resource {resource} is missing from the build");
         using var r = new StreamReader(s);
         return r.ReadToEnd();
     }
@@ -42,9 +50,10 @@ public static class VerilatorBuild
         foreach (var src in spec.Sources)
             if (!File.Exists(src)) throw new UsageException($"RTL source '{src}' does not exist");
         var version = Tools.Run(verilator, ["--version"]).Output.Trim();
-        var tb = Testbench();
+        var tb = Testbench(spec.Unit.Testbench);
+        var header = Testbench(SharedHeader);
         var args = Arguments(spec, "__DIR__");
-        string hash = Hash(version, tb, args, spec);
+        string hash = Hash(version, tb + header, args, spec);
         string dir = Path.GetFullPath(Path.Combine(buildRoot, hash));
         string exe = Path.Combine(dir, Binary);
         var started = DateTime.UtcNow;
@@ -53,18 +62,19 @@ public static class VerilatorBuild
         string tmp = dir + $".tmp-{Environment.ProcessId}";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
         Directory.CreateDirectory(tmp);
-        File.WriteAllText(Path.Combine(tmp, "mx_dot_tb.cpp"), tb);
+        File.WriteAllText(Path.Combine(tmp, spec.Unit.Testbench), tb);
+        File.WriteAllText(Path.Combine(tmp, SharedHeader), header);
         var realArgs = Arguments(spec, tmp);
         File.WriteAllText(Path.Combine(tmp, "command.txt"), verilator + " " + string.Join(' ', realArgs.Select(Quote)) + "\n");
-        log.WriteLine($"verify: building {spec.Top} (K={spec.K}{(spec.Trace ? ", trace" : "")}) with {version} in {dir} ...");
+        log.WriteLine($"verify: building {spec.Top} ({(spec.Unit == UnitKind.Dot ? "" : spec.Unit.Name + " unit, ")}K={spec.K}{(spec.Trace ? ", trace" : "")}) with {version} in {dir} ...");
         var (exit, output) = Tools.Run(verilator, realArgs, tmp);
         File.WriteAllText(Path.Combine(tmp, "build.log"), output);
-        var header = Path.Combine(tmp, "Vdut.h");
-        if (File.Exists(header))
+        var model = Path.Combine(tmp, "Vdut.h");
+        if (File.Exists(model))
         {
-            var diffs = DutInterface.Differences(DutInterface.ReadHeader(header), spec.K, spec.Top);
+            var diffs = DutInterface.Differences(DutInterface.ReadHeader(model), spec.Unit, spec.K, spec.Top);
             if (diffs.Count > 0)
-                throw new UsageException($"the design does not match the interface mxref verify drives:\n  {string.Join("\n  ", diffs)}\n{DutInterface.Summary}");
+                throw new UsageException($"the design does not match the {spec.Unit.Name} unit's interface mxref verify drives:\n  {string.Join("\n  ", diffs)}\n{spec.Unit.Summary}");
         }
         if (exit != 0 || !File.Exists(Path.Combine(tmp, Binary)))
         {
@@ -90,7 +100,7 @@ public static class VerilatorBuild
         if (spec.Trace) a.AddRange(["--trace", "-CFLAGS", "-DMXTB_TRACE=1"]);
         a.AddRange(spec.ExtraFlags);
         a.AddRange(spec.Sources.Select(Path.GetFullPath));
-        a.Add(Path.Combine(dir, "mx_dot_tb.cpp"));
+        a.Add(Path.Combine(dir, spec.Unit.Testbench));
         return a;
     }
 

@@ -1,112 +1,14 @@
-// mxref verify testbench: drives a Verilated MX dot-product unit with binary vector records, one per clock.
+// mxref verify testbench of the dot unit (mx_dot's interface, docs/verify.md "The design's interface"): one vector
+// record per clock through harness/tb/mxtb.h (protocol, clocking, latency check, crash reports).
 //
-// Protocol (all integers little-endian; see docs/verify.md):
-//   stdout, once:  "MXTB" u32 version=1, u32 K, u32 latency   (latency measured from out_valid after reset)
-//   stdin:         records of 12 + 2K bytes: fmt_a fmt_b rm scale_a scale_b scale_fmt 0 0 | c (u32) | K a-lanes | K b-lanes
-//                  (scale_fmt 0 E8M0, 1 UE4M3: driven on the design's optional scale_fmt port; a design without
-//                  that port takes E8M0 only, and a record with scale_fmt != 0 stops the bench)
-//   stdout:        per vector, in order, 8 bytes: d (u32) flags (u8) 0 0 0
-// The design is fed back to back while input is available; the clock does not advance while the bench waits for
-// input, so a vector driven at edge e must come out after edge e + latency - 1 (checked for every result).
-// Exit codes: 0 done, 3 protocol or interface error (message on stderr), 128+signal on a crash.
+//   greeting magic "MXTB"
+//   stdin:   records of 12 + 2K bytes: fmt_a fmt_b rm scale_a scale_b scale_fmt 0 0 | c (u32) | K a-lanes | K b-lanes
+//            (scale_fmt 0 E8M0, 1 UE4M3: driven on the design's optional scale_fmt port; a design without
+//            that port takes E8M0 only, and a record with scale_fmt != 0 stops the bench)
+//   stdout:  per vector, in order, 8 bytes: d (u32) flags (u8) 0 0 0
 //
 // Build (done by `mxref verify`): verilator --cc --exe --build --prefix Vdut -CFLAGS -DMXTB_K=<K> ... mx_dot_tb.cpp
-// Options: --free-run N (raw simulation rate: N vectors from an internal table, no I/O)
-//          --trace FILE.vcd (only in a build with --trace -CFLAGS -DMXTB_TRACE=1)
-// Coverage build (--coverage-line --coverage-toggle, mxref verify --code-coverage): on a normal exit the counts go to
-// $MXTB_COVERAGE_DIR/cov-<pid>.dat (one file per process, merged by verilator_coverage afterwards).
-#include "Vdut.h"
-#include "verilated.h"
-#if MXTB_TRACE
-#include "verilated_vcd_c.h"
-#endif
-#if VM_COVERAGE
-#include "verilated_cov.h"
-#endif
-
-#include <chrono>
-#include <cerrno>
-#include <csignal>
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <type_traits>
-#include <unistd.h>
-#include <vector>
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "the record layout (and set_lanes) assume a little-endian host"
-#endif
-
-#ifndef MXTB_K
-#error "compile with -DMXTB_K=<block size>"
-#endif
-
-namespace {
-
-constexpr int K = MXTB_K;
-constexpr int kInBytes = 12 + 2 * K;
-constexpr int kOutBytes = 8;
-constexpr int kMaxLatency = 1024;
-
-// Vectors driven so far; read by the signal handler, so a crash or a kill names the last vector consumed.
-volatile sig_atomic_t g_driven_lo = 0;
-uint64_t g_driven = 0;
-
-void put_decimal(char*& p, uint64_t v) {
-    char tmp[24];
-    int n = 0;
-    do { tmp[n++] = char('0' + v % 10); v /= 10; } while (v != 0);
-    while (n > 0) *p++ = tmp[--n];
-}
-
-// Async-signal-safe: only write() and _exit().
-void on_signal(int sig) {
-    char msg[160];
-    char* p = msg;
-    const char* head = "mxtb: stopped by signal ";
-    for (const char* s = head; *s; ++s) *p++ = *s;
-    put_decimal(p, uint64_t(sig));
-    const char* mid = " after driving ";
-    for (const char* s = mid; *s; ++s) *p++ = *s;
-    put_decimal(p, g_driven);
-    const char* tail = " vectors\n";
-    for (const char* s = tail; *s; ++s) *p++ = *s;
-    ssize_t ignored = write(2, msg, size_t(p - msg));
-    (void)ignored;
-    _exit(128 + sig);
-}
-
-// CPU seconds of this process (user + system): rates on a shared machine are judged by CPU, not wall time.
-double cpu_seconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
-[[noreturn]] void fail(const char* what) {
-    std::fprintf(stderr, "mxtb: %s (after driving %llu vectors)\n", what, (unsigned long long)g_driven);
-    std::exit(3);
-}
-
-// The a/b ports are VlWide for K > 8 and plain integers below; lanes are bytes, lane i at bits [8i, 8i+8).
-template <std::size_t N>
-void set_lanes(VlWide<N>& port, const uint8_t* lanes) {
-    static_assert(N * 4 >= std::size_t(K), "port a/b narrower than 8*K bits");
-    // Lane i is byte i of the little-endian word array: one copy on a little-endian host (x86, Arm).
-    uint32_t words[N] = {0};
-    std::memcpy(words, lanes, K);
-    for (std::size_t w = 0; w < N; ++w) port[w] = words[w];
-}
-template <typename T, typename = std::enable_if_t<std::is_integral<T>::value>>
-void set_lanes(T& port, const uint8_t* lanes) {
-    uint64_t v = 0;
-    for (int i = 0; i < K; ++i) v |= uint64_t(lanes[i]) << (8 * i);
-    port = T(v);
-}
+#include "mxtb.h"
 
 // The optional scale_fmt input: driven when the Verilated model has it (the first overload is viable only then).
 template <typename D>
@@ -115,290 +17,37 @@ auto set_scale_fmt(D* dut, uint8_t code, int) -> decltype(dut->scale_fmt = code,
 }
 template <typename D>
 void set_scale_fmt(D*, uint8_t code, long) {
-    if (code != 0) fail("a vector with UE4M3 scales, but the design has no scale_fmt input (it takes E8M0 scales only)");
+    if (code != 0) mxtb::fail("a vector with UE4M3 scales, but the design has no scale_fmt input (it takes E8M0 scales only)");
 }
 
-class Bench {
-public:
-    explicit Bench(const char* trace_file) : dut_(new Vdut) {
-#if MXTB_TRACE
-        if (trace_file != nullptr) {
-            Verilated::traceEverOn(true);
-            vcd_ = new VerilatedVcdC;
-            dut_->trace(vcd_, 99);
-            vcd_->open(trace_file);
-        }
-#else
-        if (trace_file != nullptr) fail("--trace needs the trace build of the bench (mxref verify --trace builds it)");
-#endif
-    }
-    ~Bench() {
-#if MXTB_TRACE
-        if (vcd_ != nullptr) vcd_->close();
-#endif
-        dut_->final();
-        delete dut_;
-    }
+struct Unit {
+    static constexpr uint32_t kMagic = 0x4254584d;  // "MXTB"
+    static constexpr int kInBytes = 12 + 2 * mxtb::K;
+    static constexpr int kOutBytes = 8;
 
-    void reset() {
-        dut_->in_valid = 0;
-        dut_->rst_n = 0;
-        edge();
-        edge();
-        dut_->rst_n = 1;
-        edge();
-    }
-
-    // One clock: inputs are already set; rising edge, sample outputs, falling edge.
-    void edge() {
-        dut_->clk = 1;
-        dut_->eval();
-        dump();
-        out_valid_ = dut_->out_valid;
-        d_ = dut_->d;
-        flags_ = dut_->flags;
-        dut_->clk = 0;
-        dut_->eval();
-        dump();
-        ++cycle_;
-        if (Verilated::gotFinish()) fail("the design called $finish");
-    }
-
-    void drive(const uint8_t* r) {
-        dut_->in_valid = 1;
-        dut_->fmt_a = r[0];
-        dut_->fmt_b = r[1];
-        dut_->rm = r[2];
-        dut_->scale_a = r[3];
-        dut_->scale_b = r[4];
-        set_scale_fmt(dut_, r[5], 0);
+    static void drive(Vdut* dut, const uint8_t* r) {
+        dut->fmt_a = r[0];
+        dut->fmt_b = r[1];
+        dut->rm = r[2];
+        dut->scale_a = r[3];
+        dut->scale_b = r[4];
+        set_scale_fmt(dut, r[5], 0);
         uint32_t c;
         std::memcpy(&c, r + 8, 4);
-        dut_->c = c;
-        set_lanes(dut_->a, r + 12);
-        set_lanes(dut_->b, r + 12 + K);
+        dut->c = c;
+        mxtb::set_bits(dut->a, r + 12, mxtb::K);
+        mxtb::set_bits(dut->b, r + 12 + mxtb::K, mxtb::K);
     }
-    void idle() { dut_->in_valid = 0; }
-
-    // Latency: edges from the one that samples in_valid to the one after which out_valid is 1.
-    int measure_latency() {
-        uint8_t probe[kInBytes] = {0};
-        probe[3] = probe[4] = 0x7f;
-        drive(probe);
-        edge();
-        idle();
-        for (int n = 1; n <= kMaxLatency; ++n) {
-            if (out_valid_) {
-                for (int extra = 0; extra < 4; ++extra) {  // a second pulse would mean out_valid is not in_valid delayed
-                    edge();
-                    if (out_valid_) fail("out_valid stayed high after a single in_valid pulse: not a fixed-latency pipe");
-                }
-                return n;
-            }
-            edge();
-        }
-        fail("out_valid never rose within 1024 clocks of in_valid: the design's valid path does not match the interface");
+    static void sample(Vdut* dut, uint8_t* out) {
+        uint32_t d = dut->d;
+        std::memcpy(out, &d, 4);
+        out[4] = uint8_t(dut->flags);
+        out[5] = out[6] = out[7] = 0;
     }
-
-    bool out_valid() const { return out_valid_ != 0; }
-    uint32_t d() const { return d_; }
-    uint8_t flags() const { return flags_; }
-    uint64_t cycle() const { return cycle_; }
-    bool tracing() const {
-#if MXTB_TRACE
-        return vcd_ != nullptr;
-#else
-        return false;
-#endif
-    }
-
-private:
-    void dump() {
-#if MXTB_TRACE
-        if (vcd_ != nullptr) vcd_->dump(vluint64_t(time_));
-        time_ += 5;
-#endif
-    }
-
-    Vdut* dut_;
-#if MXTB_TRACE
-    VerilatedVcdC* vcd_ = nullptr;
-    uint64_t time_ = 0;
-#endif
-    uint64_t cycle_ = 0;
-    uint8_t out_valid_ = 0;
-    uint32_t d_ = 0;
-    uint8_t flags_ = 0;
-};
-
-// Results go to a private copy of stdout; fd 1 itself is pointed at stderr in main(), so $display and Verilator's
-// own messages from the design cannot corrupt the binary result stream.
-int g_out_fd = 1;
-
-void write_all(const uint8_t* p, size_t n) {
-    while (n > 0) {
-        ssize_t w = write(g_out_fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            std::exit(3);  // the reader went away (EPIPE): nothing useful left to do
-        }
-        p += w;
-        n -= size_t(w);
-    }
-}
-
-class Output {
-public:
-    void result(uint32_t d, uint8_t flags) {
-        uint8_t* p = buf_.data() + used_;
-        std::memcpy(p, &d, 4);
-        p[4] = flags;
-        p[5] = p[6] = p[7] = 0;
-        used_ += kOutBytes;
-        if (used_ == buf_.size()) flush();
-    }
-    void raw(const void* p, size_t n) {
-        flush();
-        write_all(static_cast<const uint8_t*>(p), n);
-    }
-    void flush() {
-        write_all(buf_.data(), used_);
-        used_ = 0;
-    }
-
-private:
-    std::vector<uint8_t> buf_ = std::vector<uint8_t>(kOutBytes * 8192);
-    size_t used_ = 0;
-};
-
-int stream(Bench& bench, int latency) {
-#ifdef F_SETPIPE_SZ
-    // Bigger pipes (1 MiB, ~13000 records) let the writer run further ahead, so the bench waits less often; best effort.
-    fcntl(0, F_SETPIPE_SZ, 1 << 20);
-    fcntl(g_out_fd, F_SETPIPE_SZ, 1 << 20);
-#endif
-    Output out;
-    uint32_t hello[4] = {0x4254584d /* "MXTB" */, 1, uint32_t(K), uint32_t(latency)};
-    out.raw(hello, sizeof hello);
-    std::vector<uint8_t> in(size_t(kInBytes) * 16384);
-    size_t have = 0;
-    uint64_t results = 0;
-    const uint64_t first_edge = bench.cycle();  // edge index of the first streamed vector
-    if (bench.tracing())  // each clock is 10 time units, rising edge first: mxref verify locates the mismatch with this
-        std::fprintf(stderr, "mxtb: first streamed vector sampled at VCD time %llu\n", (unsigned long long)(10 * first_edge));
-    auto collect = [&]() {
-        if (!bench.out_valid()) return;
-        uint64_t due = first_edge + results + uint64_t(latency) - 1;  // the edge after which result #results is due
-        if (bench.cycle() - 1 != due) {
-            char msg[200];
-            std::snprintf(msg, sizeof msg, "result %llu came %lld clocks off its latency of %d (out_valid not in_valid delayed by LATENCY)",
-                          (unsigned long long)results, (long long)(bench.cycle() - 1) - (long long)due, latency);
-            fail(msg);
-        }
-        out.result(bench.d(), bench.flags());
-        ++results;
-    };
-    for (;;) {
-        out.flush();  // before a read that may block: results never wait in our buffer while we wait for input
-        ssize_t n = read(0, in.data() + have, in.size() - have);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            fail("reading standard input failed");
-        }
-        if (n == 0) break;
-        have += size_t(n);
-        size_t records = have / kInBytes;
-        for (size_t i = 0; i < records; ++i) {
-            bench.drive(in.data() + i * kInBytes);
-            ++g_driven;  // before the edge: a crash inside it names this vector as the last one consumed
-            bench.edge();
-            collect();
-        }
-        size_t used = records * kInBytes;
-        std::memmove(in.data(), in.data() + used, have - used);
-        have -= used;
-    }
-    if (have != 0) fail("standard input ended inside a record (truncated stream)");
-    bench.idle();
-    for (int n = 0; results < g_driven && n <= latency; ++n) {
-        bench.edge();
-        collect();
-    }
-    if (results != g_driven) fail("the pipeline did not drain: fewer results than vectors");
-    out.flush();
-    std::fprintf(stderr, "mxtb: streamed %llu vectors, cpu %.3f s\n", (unsigned long long)results, cpu_seconds());
-    return 0;
-}
-
-// Raw simulation rate: vectors from a fixed pseudo-random table, outputs only counted.
-int free_run(Bench& bench, uint64_t count) {
-    const int table = 4096;
-    std::vector<uint8_t> recs(size_t(table) * kInBytes);
-    uint64_t x = 0x9E3779B97F4A7C15ull;
-    for (auto& byte : recs) {
-        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-        byte = uint8_t(x >> 24);
-    }
-    for (int i = 0; i < table; ++i) {  // valid format and rounding codes, like real vectors
-        uint8_t* r = recs.data() + size_t(i) * kInBytes;
+    static void probe(uint8_t* r) { r[3] = r[4] = 0x7f; }
+    static void sanitize(uint8_t* r) {  // valid format and rounding codes, like real vectors
         r[0] %= 6; r[1] %= 6; r[2] %= 6; r[5] = r[6] = r[7] = 0;
     }
-    uint64_t results = 0, sum = 0;
-    auto t0 = std::chrono::steady_clock::now();
-    double c0 = cpu_seconds();
-    for (uint64_t i = 0; i < count; ++i) {
-        bench.drive(recs.data() + size_t(i % table) * kInBytes);
-        bench.edge();
-        ++g_driven;
-        if (bench.out_valid()) { ++results; sum += bench.d() ^ bench.flags(); }
-    }
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    double cpu = cpu_seconds() - c0;
-    std::fprintf(stderr, "mxtb free-run: K=%d, %llu vectors in %.3f s = %.0f vectors/s wall; cpu %.3f s = %.0f vectors/cpu-s (%llu results, checksum %llx)\n", K,
-                 (unsigned long long)count, s, double(count) / s, cpu, double(count) / cpu, (unsigned long long)results, (unsigned long long)sum);
-    return 0;
-}
+};
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    Verilated::commandArgs(argc, argv);
-    g_out_fd = dup(1);
-    if (g_out_fd < 0 || dup2(2, 1) < 0) {
-        std::perror("mxtb: redirecting stdout");
-        return 3;
-    }
-    const char* trace_file = nullptr;
-    uint64_t free_count = 0;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--trace") == 0 && i + 1 < argc) trace_file = argv[++i];
-        else if (std::strcmp(argv[i], "--free-run") == 0 && i + 1 < argc) free_count = std::strtoull(argv[++i], nullptr, 10);
-        else if (argv[i][0] != '+') {
-            std::fprintf(stderr, "mxtb: unknown argument '%s'; usage: mxtb [--free-run N] [--trace FILE.vcd] < records\n", argv[i]);
-            return 3;
-        }
-    }
-    for (int sig : {SIGTERM, SIGINT, SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL}) std::signal(sig, on_signal);
-    std::signal(SIGPIPE, SIG_IGN);
-    int rc;
-    {
-        Bench bench(trace_file);
-        bench.reset();
-        int latency = bench.measure_latency();
-        bench.reset();
-        rc = free_count > 0 ? free_run(bench, free_count) : stream(bench, latency);
-    }
-#if VM_COVERAGE
-    // Written after final(): the counts of every edge the design saw. Each process writes its own file because the
-    // simulation processes of one run (and the shards of a job array) run side by side.
-    if (rc == 0) {
-        const char* dir = std::getenv("MXTB_COVERAGE_DIR");
-        if (dir != nullptr && dir[0] != '\0') {
-            char path[4096];
-            std::snprintf(path, sizeof path, "%s/cov-%ld.dat", dir, long(getpid()));
-            VerilatedCov::write(path);
-        }
-    }
-#endif
-    return rc;
-}
+int main(int argc, char** argv) { return mxtb::run_main<Unit>(argc, argv); }

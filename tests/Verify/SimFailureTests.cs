@@ -49,7 +49,7 @@ public sealed class SimFailureTests
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var options = new DotGeneratorOptions { FormatsA = [StandardFormats.Elements[0]], FormatsB = [StandardFormats.Elements[1]], Modes = [RoundingMode.NearestEven], Block = 4, Random = true, Count = 100_000 };
         var gen = new GeneratedVectors(options, GeneratedVectors.OptionText(options));
-        var ctx = new RunContext(AccumulationModel.Fused, 10, TimeSpan.FromSeconds(1), gen);
+        var ctx = new RunContext(new DotUnit(4, AccumulationModel.Fused), 10, TimeSpan.FromSeconds(1), gen);
         var session = new SimSession(script, () => gen.Open(new RunSlice(0, 1, 0, 1), null), ctx, 4, "simulation");
         var started = DateTime.UtcNow;
         var e = Assert.Throws<SimFailure>(session.Run);

@@ -15,7 +15,10 @@ public static class VerifyFixture
     public static readonly string Root = FindRoot();
     public static readonly string BuildDir = Path.Combine(Root, "out", "verilator");
 
-    public static IReadOnlyList<string> Rtl => VerifyCommand.DefaultRtl.Select(f => Path.Combine(Root, f)).ToArray();
+    public static IReadOnlyList<string> Rtl => UnitRtl("mx_dot");
+
+    /// <summary>The sources of a unit's file list, rtl/NAME.f (mx_dot, mx_quant, mx_regen).</summary>
+    public static IReadOnlyList<string> UnitRtl(string name) => VerifyCommand.FileListSources(Path.Combine(Root, "rtl", name + ".f"));
 
     private static string FindRoot()
     {
@@ -48,13 +51,16 @@ public static class VerifyFixture
     /// <paramref name="file"/>. The pattern must occur exactly once: if the RTL changes so that it no longer does, the
     /// test fails here instead of verifying an unbroken copy and passing for the wrong reason.
     /// </summary>
-    public static IReadOnlyList<string> Mutant(string name, string file, string find, string replace)
+    public static IReadOnlyList<string> Mutant(string name, string file, string find, string replace) => Mutant(name, file, find, replace, Rtl);
+
+    /// <summary>As <see cref="Mutant(string, string, string, string)"/> for the sources of another unit (its file list).</summary>
+    public static IReadOnlyList<string> Mutant(string name, string file, string find, string replace, IReadOnlyList<string> rtl)
     {
         var dir = Path.Combine(Root, "out", "verify-tests", name);
         if (Directory.Exists(dir)) Directory.Delete(dir, true);
         Directory.CreateDirectory(dir);
         var copies = new List<string>();
-        foreach (var src in Rtl)
+        foreach (var src in rtl)
         {
             var dst = Path.Combine(dir, Path.GetFileName(src));
             var text = File.ReadAllText(src);

@@ -1,0 +1,127 @@
+using System.Buffers.Binary;
+using System.Text;
+using MxRef.Dot;
+using MxRef.Formats;
+using MxRef.Rounding;
+using MxRef.Vectors.Diagnosis;
+using MxRef.Vectors.Files;
+using MxRef.Vectors.Text;
+using Newtonsoft.Json.Linq;
+
+namespace MxRef.Harness.Verify;
+
+/// <summary>
+/// The dot unit (mx_dot's interface): D = C + scale_a·scale_b·Σ a_i·b_i rounded once to FP32, with flags. Records as
+/// <see cref="StreamProtocol"/>, golden model <see cref="MxDot"/> under the run's accumulation model and profile,
+/// coverage by <see cref="CoverageTally"/>, mismatches diagnosed by <see cref="MismatchClassifier"/> (which knob
+/// explains them).
+/// </summary>
+public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfile? profile = null) : Unit<DotVector>(UnitKind.Dot, k)
+{
+    private readonly ImplementationProfile _profile = profile ?? ImplementationProfile.Default;
+    private readonly MismatchClassifier _classifier = new(StandardFormats.Fp32, model, profile ?? ImplementationProfile.Default);
+
+    public AccumulationModel Model => model;
+    public ImplementationProfile Profile => _profile;
+    public override int RecordBytes => StreamProtocol.RecordBytes(K);
+    public override int ResultBytes => StreamProtocol.ResultBytes;
+    public override string Settings => $"acc={model}{(_profile.IsDefault ? "" : $" profile={_profile}")}";
+    /// <summary>The dot unit is the default: its repro commands name only the model options.</summary>
+    public override string Options => (model != AccumulationModel.Fused ? $" --acc {model}" : "") + (_profile.IsDefault ? "" : $" --profile {_profile}");
+
+    public override DotVector NewVector() => new(K);
+
+    protected override void Evaluate(DotVector v, Span<byte> expected)
+    {
+        var r = v.Evaluate(StandardFormats.Fp32, model, _profile);
+        BinaryPrimitives.WriteUInt64LittleEndian(expected, r.Bits | ((ulong)(byte)r.Flags << 32));
+    }
+
+    protected override void Classify(DotVector v, ReadOnlySpan<byte> expected, long[] counts) =>
+        CoverageTally.Classify(v, BinaryPrimitives.ReadUInt32LittleEndian(expected), expected[4], counts);
+
+    protected override void Encode(DotVector v, Span<byte> record) => StreamProtocol.Encode(v, record);
+
+    protected override void Parse(string line, DotVector v) => DotLine.Parse(line, v, withExpected: true, StandardFormats.Fp32);
+
+    protected override MismatchDetail Diagnose(DotVector v, ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual)
+    {
+        var copy = v.CopyInputs();
+        uint ed = BinaryPrimitives.ReadUInt32LittleEndian(expected), ad = BinaryPrimitives.ReadUInt32LittleEndian(actual);
+        return new DotMismatch
+        {
+            K = K, Vector = copy, ExpectedD = ed, ExpectedFlags = expected[4], ActualD = ad, ActualFlags = actual[4],
+            Diagnosis = _classifier.Diagnose(copy, ed, expected[4], ad, actual[4]),
+        };
+    }
+
+    /// <summary>The model command under the diagnosis's first explaining knob (it prints the design's result).</summary>
+    public override void Annotate(Mismatch m)
+    {
+        if (m.Detail is not DotMismatch d || ExplainingProfile(d.Diagnosis) is not { } x) return;
+        m.ExplainedModel = $"echo '{d.ModelLine}' | mxref dot -k {K}{(model != AccumulationModel.Fused ? $" --acc {model}" : "")} --profile {x}";
+    }
+
+    /// <summary>The run's profile with the diagnosis's first explaining knob set (the shortcut at the vector's threshold), or null.</summary>
+    private ImplementationProfile? ExplainingProfile(MismatchDiagnosis d)
+    {
+        if (d.Explanations.Count == 0) return null;
+        if (d.Explanations[0] == MismatchClassifier.ShortcutSetting)
+            return d.ShortcutDistance is { } distance ? _profile with { ShortcutThreshold = distance - 1 } : null;
+        var parts = d.Explanations[0].Split('=', 2);
+        return _profile.With(parts[0], parts[1], out _);
+    }
+}
+
+/// <summary>A dot mismatch: the vector decoded (formats, scales, elements, C), expected and actual D and flags.</summary>
+public sealed class DotMismatch : MismatchDetail
+{
+    public required int K { get; init; }
+    public required DotVector Vector { get; init; }
+    public required uint ExpectedD { get; init; }
+    public required byte ExpectedFlags { get; init; }
+    public required uint ActualD { get; init; }
+    public required byte ActualFlags { get; init; }
+
+    public string ModelLine => DotLine.FormatInputs(Vector);
+
+    public static string Value(uint fp32) => Codec.Show(StandardFormats.Fp32, fp32);
+
+    public static string FlagNames(byte flags) =>
+        flags == 0 ? "none" : string.Join('|', new[] { (1, "NX"), (2, "UF"), (4, "OF"), (8, "bit3"), (16, "NV") }.Where(f => (flags & f.Item1) != 0).Select(f => f.Item2));
+
+    public override void AppendText(StringBuilder sb)
+    {
+        var v = Vector;
+        sb.Append($"  formats   A {v.FormatA.Name}, B {v.FormatB.Name}; rounding {v.Rounding.ShortName()}\n");
+        sb.Append($"  scales    A 0x{v.ScaleA:x2} ({v.Scales.Show(v.ScaleA)}), B 0x{v.ScaleB:x2} ({v.Scales.Show(v.ScaleB)}); {v.Scales.Format.Name}\n");
+        Mismatch.Codes(sb, "A", v.FormatA, v.A);
+        Mismatch.Codes(sb, "B", v.FormatB, v.B);
+        sb.Append($"  C         0x{v.C:x8} ({Value(v.C)})\n");
+        sb.Append($"  expected  D 0x{ExpectedD:x8} ({Value(ExpectedD)})  flags 0x{ExpectedFlags:x2} ({FlagNames(ExpectedFlags)})\n");
+        sb.Append($"  actual    D 0x{ActualD:x8} ({Value(ActualD)})  flags 0x{ActualFlags:x2} ({FlagNames(ActualFlags)})\n");
+        sb.Append($"  differs   D bits 0x{ExpectedD ^ ActualD:x8}, flags {FlagNames((byte)(ExpectedFlags ^ ActualFlags))}\n");
+    }
+
+    public override string Brief =>
+        $"{Vector.FormatA.Name} x {Vector.FormatB.Name} {Vector.Rounding.ShortName()}, C 0x{Vector.C:x8}; " +
+        $"expected {ExpectedD:x8} ({Value(ExpectedD)}) {FlagNames(ExpectedFlags)}, actual {ActualD:x8} ({Value(ActualD)}) {FlagNames(ActualFlags)}";
+
+    /// <summary>The golden model alone on this vector: <c>echo '…' | mxref dot -k K [--acc …] [--profile …]</c>.</summary>
+    public override string ModelCommand(string modelOptions) => $"echo '{ModelLine}' | mxref dot -k {K}{modelOptions}";
+
+    public override void AddJson(JObject o)
+    {
+        o["inputs"] = ModelLine;
+        o["format_a"] = Vector.FormatA.Name;
+        o["format_b"] = Vector.FormatB.Name;
+        o["expected"] = $"{ExpectedD:x8} {ExpectedFlags:x2}";
+        o["actual"] = $"{ActualD:x8} {ActualFlags:x2}";
+        o["expected_value"] = Value(ExpectedD);
+        o["actual_value"] = Value(ActualD);
+        o["expected_flags"] = FlagNames(ExpectedFlags);
+        o["actual_flags"] = FlagNames(ActualFlags);
+        o["ulps"] = Diagnosis.Ulps;
+        o["shortcut_distance"] = Diagnosis.ShortcutDistance;
+    }
+}

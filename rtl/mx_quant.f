@@ -1,0 +1,9 @@
+// mx_quant: its sources, package first, top last. Read by rtl/rtl.mk (lint, synth, the portable bench) and by
+// mxref verify (--filelist, and the default of --unit quantize); paths are relative to this file.
+mx_pkg.sv
+mx_lzc.sv
+mx_max_tree.sv
+mx_quant_scan.sv
+mx_quant_scale.sv
+mx_quant_lane.sv
+mx_quant.sv
