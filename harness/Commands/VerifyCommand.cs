@@ -19,6 +19,7 @@ public static class VerifyCommand
 
     public static Command Create()
     {
+        var dut = new Option<string?>("--dut") { Description = "A description file (JSON) of a unit with its own interface: ports, reset, lanes, codes, flags, latency, handshake, beats. The bench is generated from it, no wrapper (docs/verify.md, \"Verifying your own unit\"); module, parameters and K come from it." };
         var rtl = new Option<string[]>("--rtl") { Description = "RTL source files, package files first (default: the project's rtl/mx_dot and its modules).", AllowMultipleArgumentsPerToken = true };
         var filelist = new Option<string?>("--filelist") { Description = "A file listing RTL sources, one per line (relative to the list; # comments; lines starting with - or + are Verilator options)." };
         var top = new Option<string>("--top") { Description = "Top module (default mx_dot).", DefaultValueFactory = _ => "mx_dot" };
@@ -51,7 +52,7 @@ public static class VerifyCommand
             "interface (docs/RTL.md). Vectors come from --vectors files or are generated (--seed, --count). Exit codes: 0 all\n" +
             "equal, 1 mismatches, 2 usage, input, build or simulation errors. See docs/verify.md.")
         {
-            rtl, filelist, top, param, vflag, vectors, line, index,
+            rtl, filelist, dut, top, param, vflag, vectors, line, index,
         };
         generator.AddTo(cmd);
         foreach (var o in new Option[] { jobs, maxMismatches, stopAfter, examples, waive, waiverFile, trace, traceDir, buildDir, timeout, junit, report, freeRun }) cmd.Add(o);
@@ -86,6 +87,16 @@ public static class VerifyCommand
                 parameters.Add((name, value));
             }
             var model = generator.BindModel(r);
+            var description = r.GetValue(dut) is { } dutFile ? Verify.Description.DutDescription.Read(dutFile) : null;
+            if (description is not null)
+            {
+                if (r.GetResult(top) is { Implicit: false } || parameters.Count > 0)
+                    throw new UsageException($"--dut {description.File}: the module and its parameters come from the description ('module', 'parameters'); drop --top and --param");
+                if (r.GetValue(mutants) is not null) throw new UsageException("--dut does not combine with --mutants yet");
+                k = description.K;
+                parameters = [.. description.Parameters];
+                model = Verify.Description.DescribedRun.Model(description, model, r.GetResult(generator.Accumulation) is { Implicit: false });
+            }
             var (si, sn) = generator.BindShard(r);
             var files = r.GetValue(vectors) ?? [];
             if (r.GetValue(line) is not null && files.Length != 1) throw new UsageException("--line needs exactly one --vectors file");
@@ -101,7 +112,8 @@ public static class VerifyCommand
             {
                 Rtl = sources,
                 DefaultRtl = defaultRtl,
-                Top = r.GetValue(top)!,
+                Top = description?.Module ?? r.GetValue(top)!,
+                Dut = description,
                 Parameters = parameters,
                 K = k,
                 VerilatorFlags = flags,
@@ -109,7 +121,7 @@ public static class VerifyCommand
                 Profile = generator.BindProfile(r),
                 VectorFiles = files,
                 Line = r.GetValue(line),
-                Generator = files.Length > 0 ? null : Generated(BindForDesign(generator, r, k)),
+                Generator = files.Length > 0 ? null : Generated(BindForDesign(generator, r, k, description, model)),
                 Index = r.GetValue(index),
                 Jobs = r.GetValue(jobs),
                 Shard = si,
@@ -164,12 +176,14 @@ public static class VerifyCommand
     private static GeneratedVectors Generated(DotGeneratorOptions options) => new(options, GeneratorOptionSet.Text(options));
 
     /// <summary>The generator options for a design of block size <paramref name="k"/>; a --block-format must have that k.</summary>
-    private static DotGeneratorOptions BindForDesign(GeneratorOptionSet generator, ParseResult r, int k)
+    private static DotGeneratorOptions BindForDesign(GeneratorOptionSet generator, ParseResult r, int k, Verify.Description.DutDescription? description, MxRef.Dot.AccumulationModel model)
     {
         var o = generator.Bind(r, block: k);
         if (o.Block != k)
             throw new UsageException($"--block-format {o.BlockFormat?.Name} has blocks of {o.Block} elements but the design's K is {k}: pass --param K={o.Block}");
-        return o;
+        if (description is null) return o;
+        Verify.Description.DescribedRun.CheckGenerator(description, o);
+        return o with { Model = model };
     }
 
     private static void ReadFilelist(string path, List<string> sources, List<string> flags)

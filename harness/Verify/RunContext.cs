@@ -10,13 +10,18 @@ namespace MxRef.Harness.Verify;
 /// after <c>stopAfter</c> mismatches, counters, the stop flag.
 /// </summary>
 public sealed class RunContext(AccumulationModel model, int maxMismatches, TimeSpan timeout, IVectorOrigins origins,
-    ImplementationProfile? profile = null, int? stopAfter = null, int examplesPerClass = 3)
+    ImplementationProfile? profile = null, int? stopAfter = null, int examplesPerClass = 3, byte flagMask = RunContext.AllFlags)
 {
+    /// <summary>Every flag bit of the protocol's flags byte (NX UF OF bit3 NV).</summary>
+    public const byte AllFlags = 0x1F;
     private readonly List<Mismatch> _mismatches = [];
     private long _mismatchCount;
     private volatile bool _stop;
     private readonly ImplementationProfile _profile = profile ?? ImplementationProfile.Default;
-    private readonly MismatchClassifier _classifier = new(MxRef.Formats.StandardFormats.Fp32, model, profile ?? ImplementationProfile.Default);
+    private readonly MismatchClassifier _classifier = new(MxRef.Formats.StandardFormats.Fp32, model, profile ?? ImplementationProfile.Default, flagMask);
+
+    /// <summary>The flag bits the design reports (a described unit may lack some); the others are not compared.</summary>
+    public byte FlagMask => flagMask;
 
     public AccumulationModel Model => model;
     public ImplementationProfile Profile => _profile;
@@ -53,7 +58,7 @@ public sealed class RunContext(AccumulationModel model, int maxMismatches, TimeS
     {
         long n = Interlocked.Increment(ref _mismatchCount);
         var copy = batch.Vectors[i].CopyInputs();
-        var diagnosis = _classifier.Diagnose(copy, batch.ExpectedD[i], batch.ExpectedFlags[i], d, flags);
+        var diagnosis = _classifier.Diagnose(copy, batch.ExpectedD[i], (byte)(batch.ExpectedFlags[i] & flagMask), d, flags);
         Mismatch? built = null;
         Mismatch Build()
         {
@@ -68,7 +73,7 @@ public sealed class RunContext(AccumulationModel model, int maxMismatches, TimeS
                 Origin = batch.Origin[i],
                 Vector = copy,
                 ExpectedD = batch.ExpectedD[i],
-                ExpectedFlags = batch.ExpectedFlags[i],
+                ExpectedFlags = (byte)(batch.ExpectedFlags[i] & flagMask),
                 ActualD = d,
                 ActualFlags = flags,
                 Neighbourhood = batch.Records.AsSpan(from * batch.RecordBytes, (to - from) * batch.RecordBytes).ToArray(),

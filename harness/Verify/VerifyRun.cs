@@ -13,7 +13,7 @@ public static class VerifyRun
     public static int Execute(VerifyOptions o, TextWriter stdout, TextWriter stderr)
     {
         var wall = Stopwatch.StartNew();
-        var spec = new BuildSpec(o.Rtl, o.Top, o.Parameters, o.K, false, o.VerilatorFlags);
+        var spec = new BuildSpec(o.Rtl, o.Top, o.Parameters, o.K, false, o.VerilatorFlags, o.Dut is null ? null : new Description.DescribedBench(o.Dut));
         if (o.CodeCoverageDir is not null) spec = spec with { ExtraFlags = [.. spec.ExtraFlags, .. CodeCoverage.BuildFlags] };
         var build = VerilatorBuild.Build(spec, o.BuildDir, stderr);
         stderr.WriteLine(build.Cached
@@ -47,7 +47,7 @@ public static class VerifyRun
             throw new UsageException($"--profile applies to the fused and chunked:N accumulation models, not {o.Model}");
         regression = $"{o.Top} K={o.K}{string.Concat(o.Parameters.Where(p => p.Name != "K").Select(p => $" {p.Name}={p.Value}"))} acc={o.Model}" +
                      $"{(profile.IsDefault ? "" : $" profile={profile}")}; {regression}";
-        var ctx = new RunContext(o.Model, o.MaxMismatches, o.Timeout, origins, profile, o.StopAfter, o.ExamplesPerClass);
+        var ctx = new RunContext(o.Model, o.MaxMismatches, o.Timeout, origins, profile, o.StopAfter, o.ExamplesPerClass, o.Dut?.FlagMask ?? RunContext.AllFlags);
         int jobs = o.Line is not null || o.Index is not null ? 1 : o.Jobs;
         var sessions = Enumerable.Range(0, jobs)
             .Select(j => new SimSession(build.Executable, () => open(new RunSlice(o.Shard, o.Shards, j, jobs)), ctx, o.K, jobs == 1 ? "simulation" : $"simulation {j + 1}/{jobs}",
@@ -105,6 +105,7 @@ public static class VerifyRun
             Profile = profile.ToString(),
             ExamplesPerClass = o.ExamplesPerClass,
             CodeCoverage = codeCoverage,
+            Described = o.Dut is null ? null : Description.DescribedRun.Summary(o.Dut, o.Model),
         };
         var error = errors.FirstOrDefault(e => e is not null);
         if (error is UsageException) throw error;
@@ -180,8 +181,12 @@ public static class VerifyRun
     {
         var sb = new StringBuilder();
         if (!o.DefaultRtl) sb.Append("--rtl ").Append(string.Join(' ', o.Rtl)).Append(' ');
-        sb.Append($"--top {o.Top}");
-        foreach (var (n, v) in o.Parameters) sb.Append($" --param {n}={v}");
+        if (o.Dut is not null) sb.Append($"--dut {o.Dut.File}"); // module, parameters and K come from the description
+        else
+        {
+            sb.Append($"--top {o.Top}");
+            foreach (var (n, v) in o.Parameters) sb.Append($" --param {n}={v}");
+        }
         foreach (var f in o.VerilatorFlags) sb.Append($" --verilator-flag={f}");
         if (o.Model != MxRef.Dot.AccumulationModel.Fused) sb.Append($" --acc {o.Model}");
         if (o.Profile is { IsDefault: false } p) sb.Append($" --profile {p}");

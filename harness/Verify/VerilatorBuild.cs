@@ -3,8 +3,23 @@ using System.Text;
 
 namespace MxRef.Harness.Verify;
 
-/// <summary>What to build: the design's sources, its top module and parameters, and the bench variant.</summary>
-public sealed record BuildSpec(IReadOnlyList<string> Sources, string Top, IReadOnlyList<(string Name, string Value)> Parameters, int K, bool Trace, IReadOnlyList<string> ExtraFlags);
+/// <summary>
+/// What to build: the design's sources, its top module and parameters, and the bench variant. <paramref name="Bench"/>
+/// replaces the mx_dot bench (a bench generated from a DUT description); null: <c>harness/tb/mx_dot_tb.cpp</c>.
+/// </summary>
+public sealed record BuildSpec(IReadOnlyList<string> Sources, string Top, IReadOnlyList<(string Name, string Value)> Parameters, int K, bool Trace, IReadOnlyList<string> ExtraFlags,
+    ITestbench? Bench = null);
+
+/// <summary>A C++ bench other than mx_dot's: its file name and text (both in the build hash) and its port check.</summary>
+public interface ITestbench
+{
+    string FileName { get; }
+    string Text { get; }
+    /// <summary>How the Verilated ports differ from what the bench drives, one message each (empty: they match).</summary>
+    IReadOnlyList<string> PortProblems(IReadOnlyList<DutInterface.Port> ports);
+    /// <summary>Names the interface the bench expects, for the error message.</summary>
+    string Interface { get; }
+}
 
 /// <summary>
 /// Builds the Verilated design with our testbench (<c>harness/tb/mx_dot_tb.cpp</c>, embedded in the CLI) and caches the
@@ -42,7 +57,7 @@ public static class VerilatorBuild
         foreach (var src in spec.Sources)
             if (!File.Exists(src)) throw new UsageException($"RTL source '{src}' does not exist");
         var version = Tools.Run(verilator, ["--version"]).Output.Trim();
-        var tb = Testbench();
+        var tb = spec.Bench?.Text ?? Testbench();
         var args = Arguments(spec, "__DIR__");
         string hash = Hash(version, tb, args, spec);
         string dir = Path.GetFullPath(Path.Combine(buildRoot, hash));
@@ -53,7 +68,7 @@ public static class VerilatorBuild
         string tmp = dir + $".tmp-{Environment.ProcessId}";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
         Directory.CreateDirectory(tmp);
-        File.WriteAllText(Path.Combine(tmp, "mx_dot_tb.cpp"), tb);
+        File.WriteAllText(Path.Combine(tmp, BenchFile(spec)), tb);
         var realArgs = Arguments(spec, tmp);
         File.WriteAllText(Path.Combine(tmp, "command.txt"), verilator + " " + string.Join(' ', realArgs.Select(Quote)) + "\n");
         log.WriteLine($"verify: building {spec.Top} (K={spec.K}{(spec.Trace ? ", trace" : "")}) with {version} in {dir} ...");
@@ -62,9 +77,10 @@ public static class VerilatorBuild
         var header = Path.Combine(tmp, "Vdut.h");
         if (File.Exists(header))
         {
-            var diffs = DutInterface.Differences(DutInterface.ReadHeader(header), spec.K, spec.Top);
+            var ports = DutInterface.ReadHeader(header);
+            var diffs = spec.Bench?.PortProblems(ports) ?? DutInterface.Differences(ports, spec.K, spec.Top);
             if (diffs.Count > 0)
-                throw new UsageException($"the design does not match the interface mxref verify drives:\n  {string.Join("\n  ", diffs)}\n{DutInterface.Summary}");
+                throw new UsageException($"the design does not match the interface mxref verify drives:\n  {string.Join("\n  ", diffs)}\n{spec.Bench?.Interface ?? DutInterface.Summary}");
         }
         if (exit != 0 || !File.Exists(Path.Combine(tmp, Binary)))
         {
@@ -90,9 +106,11 @@ public static class VerilatorBuild
         if (spec.Trace) a.AddRange(["--trace", "-CFLAGS", "-DMXTB_TRACE=1"]);
         a.AddRange(spec.ExtraFlags);
         a.AddRange(spec.Sources.Select(Path.GetFullPath));
-        a.Add(Path.Combine(dir, "mx_dot_tb.cpp"));
+        a.Add(Path.Combine(dir, BenchFile(spec)));
         return a;
     }
+
+    private static string BenchFile(BuildSpec spec) => spec.Bench?.FileName ?? "mx_dot_tb.cpp";
 
     private static string Hash(string version, string tb, List<string> args, BuildSpec spec)
     {
