@@ -20,6 +20,8 @@ public static class VerifyCommand
     public static Command Create()
     {
         var dut = new Option<string?>("--dut") { Description = "A description file (JSON) of a unit with its own interface: ports, reset, lanes, codes, flags, latency, handshake, beats. The bench is generated from it, no wrapper (docs/verify.md, \"Verifying your own unit\"); module, parameters and K come from it." };
+        var stallRate = new Option<double?>("--stall-rate") { Description = "With --dut: probability per clock of an input stall and of output back-pressure, in [0, 1) (default: the description's handshake.stall_rate)." };
+        var stallSeed = new Option<int?>("--stall-seed") { Description = "With --dut: seed of the stall pattern (default: the description's handshake.seed)." };
         var rtl = new Option<string[]>("--rtl") { Description = "RTL source files, package files first (default: the project's rtl/mx_dot and its modules).", AllowMultipleArgumentsPerToken = true };
         var filelist = new Option<string?>("--filelist") { Description = "A file listing RTL sources, one per line (relative to the list; # comments; lines starting with - or + are Verilator options)." };
         var top = new Option<string>("--top") { Description = "Top module (default mx_dot).", DefaultValueFactory = _ => "mx_dot" };
@@ -52,7 +54,7 @@ public static class VerifyCommand
             "interface (docs/RTL.md). Vectors come from --vectors files or are generated (--seed, --count). Exit codes: 0 all\n" +
             "equal, 1 mismatches, 2 usage, input, build or simulation errors. See docs/verify.md.")
         {
-            rtl, filelist, dut, top, param, vflag, vectors, line, index,
+            rtl, filelist, dut, stallRate, stallSeed, top, param, vflag, vectors, line, index,
         };
         generator.AddTo(cmd);
         foreach (var o in new Option[] { jobs, maxMismatches, stopAfter, examples, waive, waiverFile, trace, traceDir, buildDir, timeout, junit, report, freeRun }) cmd.Add(o);
@@ -88,6 +90,18 @@ public static class VerifyCommand
             }
             var model = generator.BindModel(r);
             var description = r.GetValue(dut) is { } dutFile ? Verify.Description.DutDescription.Read(dutFile) : null;
+            if (description is null && (r.GetValue(stallRate) is not null || r.GetValue(stallSeed) is not null))
+                throw new UsageException("--stall-rate and --stall-seed need --dut (the handshake is described there)");
+            if (description is not null && r.GetValue(stallRate) is { } rate)
+            {
+                if (rate is < 0 or >= 1 || double.IsNaN(rate)) throw new UsageException($"--stall-rate {rate.ToString(CultureInfo.InvariantCulture)}: must be in [0, 1)");
+                description = description with { StallRate = rate, StallFromCommandLine = true };
+            }
+            if (description is not null && r.GetValue(stallSeed) is { } seed)
+            {
+                if (seed < 0) throw new UsageException($"--stall-seed {seed}: must be at least 0");
+                description = description with { StallSeed = (ulong)seed, StallFromCommandLine = true };
+            }
             if (description is not null)
             {
                 if (r.GetResult(top) is { Implicit: false } || parameters.Count > 0)
@@ -182,6 +196,12 @@ public static class VerifyCommand
         if (o.Block != k)
             throw new UsageException($"--block-format {o.BlockFormat?.Name} has blocks of {o.Block} elements but the design's K is {k}: pass --param K={o.Block}");
         if (description is null) return o;
+        // The unit's formats and modes (its codes) are the default; formats or modes asked for must be among them.
+        bool Given(Option option) => r.GetResult(option) is { Implicit: false };
+        var formats = description.SupportedFormats.ToArray();
+        if (!Given(generator.FormatsA) && !Given(generator.Pairs) && !(generator.BlockFormat is { } bf && Given(bf))) o = o with { FormatsA = formats };
+        if (!Given(generator.FormatsB) && !Given(generator.Pairs) && !(generator.BlockFormat is { } bf2 && Given(bf2))) o = o with { FormatsB = formats };
+        if (!Given(generator.Rounding)) o = o with { Modes = description.SupportedModes.ToArray() };
         Verify.Description.DescribedRun.CheckGenerator(description, o);
         return o with { Model = model };
     }

@@ -181,7 +181,8 @@ public static class VerifyRun
     {
         var sb = new StringBuilder();
         if (!o.DefaultRtl) sb.Append("--rtl ").Append(string.Join(' ', o.Rtl)).Append(' ');
-        if (o.Dut is not null) sb.Append($"--dut {o.Dut.File}"); // module, parameters and K come from the description
+        if (o.Dut is not null) // module, parameters and K come from the description
+            sb.Append($"--dut {o.Dut.File}").Append(o.Dut.StallFromCommandLine ? FormattableString.Invariant($" --stall-rate {o.Dut.StallRate} --stall-seed {o.Dut.StallSeed}") : "");
         else
         {
             sb.Append($"--top {o.Top}");

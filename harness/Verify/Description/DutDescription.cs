@@ -42,6 +42,8 @@ public sealed record DutDescription
     public required int? Latency { get; init; }
     public required double StallRate { get; init; }
     public required ulong StallSeed { get; init; }
+    /// <summary>The stall rate or seed was set on the command line (<c>--stall-rate</c>, <c>--stall-seed</c>), not by the file.</summary>
+    public bool StallFromCommandLine { get; init; }
 
     public required string InValid { get; init; }
     public required string? InReady { get; init; }
