@@ -44,6 +44,21 @@ public sealed class DescriptionFileTests
     }
 
     [Fact]
+    public void AnOutputFormatPortIsDrivenWithTheUnitsCodes()
+    {
+        var j = ExampleJson();
+        j["inputs"]!["output_format"] = new JObject { ["port"] = "req_out_fmt", ["codes"] = new JObject { ["fp32"] = 2, ["bf16"] = 0 } };
+        var d = DutDescription.Parse(j.ToString(), "unit.json");
+        Assert.Equal([2, 0, -1], d.OutputCodes);
+        Assert.Contains(d.Ports, p => p is { Name: "req_out_fmt", Input: true, Width: 2, AtLeast: true });
+        var config = DescribedBench.Config(d);
+        Assert.Contains("constexpr int OUTPUT_CODE[3] = {2, 0, -1};", config);
+        Assert.Contains("d->req_out_fmt = of;", config);
+        j["inputs"]!["output_format"]!["codes"] = new JObject { ["bf16"] = 0 };
+        Assert.Contains("the codes must include fp32", ErrorOf(j));
+    }
+
+    [Fact]
     public void MalformedJsonNamesTheFileAndLine()
     {
         var e = Assert.Throws<UsageException>(() => DutDescription.Parse("{\n  \"module\": \"x\",\n  \"clock\": \n}", "unit.json"));
@@ -137,6 +152,19 @@ public sealed class DescribedUnitRtlTests
             Assert.True(c.Split('|').Any(k => k is "zero-sign=positive" or "overflow=saturate"), $"class {c} is not explained by the unit's knobs:\n{output}");
         Assert.Contains(classes, c => c.Split('|').Contains("zero-sign=positive"));
         Assert.Contains(classes, c => c.Split('|').Contains("overflow=saturate"));
+    }
+
+    [Fact]
+    public void MxDotDescribedAsTwoBeatsMatchesTheChainedModel()
+    {
+        // rtl/mx_dot with K = 4 fed blocks of 8 as two beats: fixed latency 5 checked on every result, input stalls
+        // at rate 0.3, no ready ports; the chained beats must equal --acc chunked:4 bit for bit, flags included.
+        var description = Path.Combine(VerifyFixture.Root, "examples", "mx_dot", "mx_dot_2beats.json");
+        var (exit, output, err) = VerifyFixture.Run(["verify", "--dut", description, "--rtl", .. VerifyFixture.Rtl, "--build-dir", VerifyFixture.BuildDir, "--count", "5000"]);
+        Assert.True(exit == 0, output + err);
+        Assert.Contains("mismatches   0", output);
+        Assert.Contains("latency 5 clocks", output);
+        Assert.Contains("2 beats of 4 lanes chained through C (chunked:4), fixed latency 5, no ready ports, stall rate 0.3 (seed 7); all flags compared", output);
     }
 
     [Fact]
