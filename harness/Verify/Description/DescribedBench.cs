@@ -32,7 +32,7 @@ public sealed class DescribedBench(DutDescription dut) : ITestbench
 
     public IReadOnlyList<string> PortProblems(IReadOnlyList<DutInterface.Port> ports) => dut.Differences(ports);
 
-    public string Interface => $"the ports named in {dut.File} (docs/verify.md, \"Verifying your own unit: the description file\")";
+    public string Interface => $"expected interface: the ports named in {dut.File} (docs/verify.md, \"Verifying your own unit: the description file\")";
 
     /// <summary>The generated CONFIG block of the bench.</summary>
     public static string Config(DutDescription d)
