@@ -108,8 +108,8 @@ module foreign_dot #(
   assign unused_flags = ^{dot_flags[mx_pkg::FLAG_UF], dot_flags[3]};
 
   // ------------------------------------------------------------------ response queue
-  logic [31:0]   q_sum    [DEPTH];
-  logic [2:0]    q_status [DEPTH];
+  logic [31:0]   q_sum    [0:DEPTH-1];
+  logic [2:0]    q_status [0:DEPTH-1];
   logic [PW-1:0] wr_q, rd_q;
   logic [PW:0]   fill_q;
 
