@@ -99,6 +99,33 @@ public sealed class DescriptionFileTests
     }
 
     [Fact]
+    public void BadCommandLinesStopBeforeAnyBuild()
+    {
+        var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "dut-cli");
+        Directory.CreateDirectory(dir);
+        var badProfile = Path.Combine(dir, "bad.profile.json");
+        File.WriteAllText(badProfile, "{ \"zero-sign\": \"positive\",\n  \"overflow-mode\": \"saturate\" }");
+        var cases = new (string[] Args, string Message)[]
+        {
+            (["--profile", badProfile], "unknown profile knob 'overflow-mode'"),
+            (["--top", "other"], "drop --top and --param"),
+            (["--acc", "fused"], "leave --acc out or give --acc chunked:4"),
+            (["--a", "e2m1"], "field 'codes.formats' gives the unit no code for e2m1"),
+            (["--stall-rate", "1"], "--stall-rate 1: must be in [0, 1)"),
+        };
+        foreach (var (args, message) in cases)
+        {
+            var o = new StringWriter();
+            var e = new StringWriter();
+            int exit = Cli.Run(["verify", "--dut", Example, "--filelist", Path.ChangeExtension(Example, ".f"), "--build-dir", Path.Combine(dir, "never-built"), .. args], o, e);
+            Assert.True(exit == 2, $"{string.Join(' ', args)}: exit {exit}\n{o}{e}");
+            Assert.Contains(message, e.ToString());
+            if (args[0] == "--profile") Assert.Contains(badProfile, e.ToString());
+        }
+        Assert.False(Directory.Exists(Path.Combine(dir, "never-built")));
+    }
+
+    [Fact]
     public void PortsAreCheckedAgainstTheDesignNamingTheField()
     {
         var d = DutDescription.Read(Example);
