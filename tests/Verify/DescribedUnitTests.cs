@@ -115,12 +115,10 @@ public sealed class DescriptionFileTests
         };
         foreach (var (args, message) in cases)
         {
-            var o = new StringWriter();
-            var e = new StringWriter();
-            int exit = Cli.Run(["verify", "--dut", Example, "--filelist", Path.ChangeExtension(Example, ".f"), "--build-dir", Path.Combine(dir, "never-built"), .. args], o, e);
+            var (exit, o, e) = VerifyFixture.Run(["verify", "--dut", Example, "--filelist", Path.ChangeExtension(Example, ".f"), "--build-dir", Path.Combine(dir, "never-built"), .. args]);
             Assert.True(exit == 2, $"{string.Join(' ', args)}: exit {exit}\n{o}{e}");
-            Assert.Contains(message, e.ToString());
-            if (args[0] == "--profile") Assert.Contains(badProfile, e.ToString());
+            Assert.Contains(message, e);
+            if (args[0] == "--profile") Assert.Contains(badProfile, e);
         }
         Assert.False(Directory.Exists(Path.Combine(dir, "never-built")));
     }
