@@ -23,6 +23,9 @@ public static class VerifyCommand
 
     public static Command Create()
     {
+        var dut = new Option<string?>("--dut") { Description = "A description file (JSON) of a dot-product unit with its own interface: ports, reset, lanes, codes, flags, latency, handshake, beats. The bench is generated from it, no wrapper (docs/verify.md, \"Verifying your own unit\"); module, parameters and K come from it." };
+        var stallRate = new Option<double?>("--stall-rate") { Description = "With --dut: probability per clock of an input stall and of output back-pressure, in [0, 1) (default: the description's handshake.stall_rate)." };
+        var stallSeed = new Option<int?>("--stall-seed") { Description = "With --dut: seed of the stall pattern (default: the description's handshake.seed)." };
         var rtl = new Option<string[]>("--rtl") { Description = "RTL source files, package files first (default: the unit's file list, rtl/mx_dot.f, rtl/mx_quant.f or rtl/mx_regen.f).", AllowMultipleArgumentsPerToken = true };
         var filelist = new Option<string?>("--filelist") { Description = "A file listing RTL sources, one per line (paths and +incdir+ relative to the list; # and // comments; other lines starting with - or + are Verilator options)." };
         var top = new Option<string?>("--top") { Description = "Top module (default: the unit's own design, mx_dot, mx_quant or mx_regen)." };
@@ -57,7 +60,7 @@ public static class VerifyCommand
             "--vectors files or are generated (--seed, --count). Exit codes: 0 all equal, 1 mismatches, 2 usage, input, build or\n" +
             "simulation errors. See docs/verify.md.")
         {
-            rtl, filelist, top, param, vflag, vectors, line, index,
+            rtl, filelist, dut, stallRate, stallSeed, top, param, vflag, vectors, line, index,
         };
         units.AddTo(cmd);
         generator.AddTo(cmd);
@@ -96,6 +99,29 @@ public static class VerifyCommand
                 parameters.Add((name, value));
             }
             var model = generator.BindModel(r);
+            var description = r.GetValue(dut) is { } dutFile ? Verify.Description.DutDescription.Read(dutFile) : null;
+            if (description is null && (r.GetValue(stallRate) is not null || r.GetValue(stallSeed) is not null))
+                throw new UsageException("--stall-rate and --stall-seed need --dut (the handshake is described there)");
+            if (description is not null && r.GetValue(stallRate) is { } rate)
+            {
+                if (rate is < 0 or >= 1 || double.IsNaN(rate)) throw new UsageException($"--stall-rate {rate.ToString(CultureInfo.InvariantCulture)}: must be in [0, 1)");
+                description = description with { StallRate = rate, StallFromCommandLine = true };
+            }
+            if (description is not null && r.GetValue(stallSeed) is { } seed)
+            {
+                if (seed < 0) throw new UsageException($"--stall-seed {seed}: must be at least 0");
+                description = description with { StallSeed = (ulong)seed, StallFromCommandLine = true };
+            }
+            if (description is not null)
+            {
+                if (unit != UnitKind.Dot) throw new UsageException($"--dut describes a dot-product unit; it does not combine with --unit {unit.Name}");
+                if (r.GetValue(top) is not null || parameters.Count > 0)
+                    throw new UsageException($"--dut {description.File}: the module and its parameters come from the description ('module', 'parameters'); drop --top and --param");
+                if (r.GetValue(mutants) is not null) throw new UsageException("--dut does not combine with --mutants yet");
+                k = description.K;
+                parameters = [.. description.Parameters];
+                model = Verify.Description.DescribedRun.Model(description, model, r.GetResult(generator.Accumulation) is { Implicit: false });
+            }
             var (si, sn) = generator.BindShard(r);
             var files = r.GetValue(vectors) ?? [];
             if (r.GetValue(line) is not null && files.Length != 1) throw new UsageException("--line needs exactly one --vectors file");
@@ -111,7 +137,7 @@ public static class VerifyCommand
             IGeneratedVectors? generated = null;
             if (files.Length == 0)
             {
-                if (unit == UnitKind.Dot) generated = Generated(BindForDesign(generator, r, k));
+                if (unit == UnitKind.Dot) generated = Generated(BindForDesign(generator, r, k, description, model));
                 else (golden, generated) = units.BindGenerated(r, unit, generator, k, parameters);
             }
             var o = new VerifyOptions
@@ -120,7 +146,8 @@ public static class VerifyCommand
                 Golden = golden,
                 Rtl = sources,
                 DefaultRtl = defaultRtl,
-                Top = r.GetValue(top) ?? unit.DefaultTop,
+                Top = description?.Module ?? r.GetValue(top) ?? unit.DefaultTop,
+                Dut = description,
                 Parameters = parameters,
                 K = k,
                 VerilatorFlags = flags,
@@ -183,12 +210,20 @@ public static class VerifyCommand
     private static GeneratedVectors Generated(DotGeneratorOptions options) => new(options, GeneratorOptionSet.Text(options));
 
     /// <summary>The generator options for a design of block size <paramref name="k"/>; a --block-format must have that k.</summary>
-    private static DotGeneratorOptions BindForDesign(GeneratorOptionSet generator, ParseResult r, int k)
+    private static DotGeneratorOptions BindForDesign(GeneratorOptionSet generator, ParseResult r, int k, Verify.Description.DutDescription? description, MxRef.Dot.AccumulationModel model)
     {
         var o = generator.Bind(r, block: k);
         if (o.Block != k)
             throw new UsageException($"--block-format {o.BlockFormat?.Name} has blocks of {o.Block} elements but the design's K is {k}: pass --param K={o.Block}");
-        return o;
+        if (description is null) return o;
+        // The unit's formats and modes (its codes) are the default; formats or modes asked for must be among them.
+        bool Given(Option option) => r.GetResult(option) is { Implicit: false };
+        var formats = description.SupportedFormats.ToArray();
+        if (!Given(generator.FormatsA) && !Given(generator.Pairs) && !(generator.BlockFormat is { } bf && Given(bf))) o = o with { FormatsA = formats };
+        if (!Given(generator.FormatsB) && !Given(generator.Pairs) && !(generator.BlockFormat is { } bf2 && Given(bf2))) o = o with { FormatsB = formats };
+        if (!Given(generator.Rounding)) o = o with { Modes = description.SupportedModes.ToArray() };
+        Verify.Description.DescribedRun.CheckGenerator(description, o);
+        return o with { Model = model };
     }
 
     private static void ReadFilelist(string path, List<string> sources, List<string> flags)

@@ -19,6 +19,8 @@ public sealed record VerifyOptions
     public IReadOnlyList<(string Name, string Value)> Parameters { get; init; } = [];
     public int K { get; init; } = 32;
     public IReadOnlyList<string> VerilatorFlags { get; init; } = [];
+    /// <summary>The unit's description file (<c>--dut</c>): the bench is generated from it; null: the mx_dot interface.</summary>
+    public Description.DutDescription? Dut { get; init; }
     public AccumulationModel Model { get; init; } = AccumulationModel.Fused;
     /// <summary>The golden model's implementation profile (docs/semantics.md); with files, their header's when not given.</summary>
     public ImplementationProfile? Profile { get; init; }

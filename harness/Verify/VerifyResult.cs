@@ -27,6 +27,8 @@ public sealed class VerifyResult
     public IReadOnlyList<int> ShardsMerged { get; init; } = [];
     public int Jobs { get; init; } = 1;
     public int Latency { get; init; }
+    /// <summary>How a described unit (<c>--dut</c>) is driven and compared, one line; null for the mx_dot interface.</summary>
+    public string? Described { get; init; }
     public long Vectors { get; init; }
     public long MismatchCount { get; init; }
     public bool LimitReached { get; init; }
@@ -71,6 +73,7 @@ public sealed class VerifyResult
         int expected = ExpectedCoverage.Count;
         var missing = NeverHit;
         sb.Append(CultureInfo.InvariantCulture, $"verify summary: {Top}{(Unit == "dot" ? "" : $" ({Unit} unit)")} K={K}, latency {Latency} clocks, {(ShardsMerged.Count > 1 ? $"shards {string.Join(',', ShardsMerged)} of {Shards} merged" : $"shard {Shard}/{Shards}")}, {Jobs} simulation process{(Jobs == 1 ? "" : "es")}\n");
+        if (Described is not null) sb.Append(CultureInfo.InvariantCulture, $"  unit         {Described}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  vectors      {Vectors:N0}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  mismatches   {MismatchCount:N0}{(WaivedCount > 0 ? $" ({WaivedCount:N0} waived, {FailingCount:N0} failing)" : "")}" +
             $"{(Classes.Count > 0 ? $" in {Classes.Count} class{(Classes.Count == 1 ? "" : "es")}" : "")}{(LimitReached ? " (stopped at --stop-after: not every vector was compared)" : "")}\n");
@@ -106,6 +109,7 @@ public sealed class VerifyResult
             ["shards_merged"] = new JArray(ShardsMerged.Count > 0 ? ShardsMerged : [Shard]),
             ["jobs"] = Jobs,
             ["latency"] = Latency,
+            ["described"] = Described,
             ["status"] = Status,
             ["error"] = Error,
             ["vectors"] = Vectors,

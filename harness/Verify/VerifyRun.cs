@@ -13,7 +13,11 @@ public static class VerifyRun
     public static int Execute(VerifyOptions o, TextWriter stdout, TextWriter stderr)
     {
         var wall = Stopwatch.StartNew();
-        var spec = new BuildSpec(o.Rtl, o.Top, o.Parameters, o.K, false, o.VerilatorFlags) { Unit = o.Unit };
+        var spec = new BuildSpec(o.Rtl, o.Top, o.Parameters, o.K, false, o.VerilatorFlags)
+        {
+            Unit = o.Unit,
+            Bench = o.Dut is null ? null : new Description.DescribedBench(o.Dut),
+        };
         if (o.CodeCoverageDir is not null) spec = spec with { ExtraFlags = [.. spec.ExtraFlags, .. CodeCoverage.BuildFlags] };
         var build = VerilatorBuild.Build(spec, o.BuildDir, stderr);
         stderr.WriteLine(build.Cached
@@ -37,7 +41,7 @@ public static class VerifyRun
         else
         {
             var g = o.Generator ?? throw new UsageException("no vectors: give --vectors FILE... or generator options");
-            unit = o.Golden ?? (o.Unit == UnitKind.Dot ? new DotUnit(o.K, o.Model, o.Profile) : throw new UsageException($"the {o.Unit.Name} unit needs its golden settings"));
+            unit = o.Golden ?? (o.Unit == UnitKind.Dot ? new DotUnit(o.K, o.Model, o.Profile, o.Dut?.FlagMask ?? DotUnit.AllFlags) : throw new UsageException($"the {o.Unit.Name} unit needs its golden settings"));
             origins = g.Origins;
             expected = g.ExpectedCoverage;
             open = s => g.Open(s, o.Index);
@@ -107,6 +111,7 @@ public static class VerifyRun
             Profile = profile.ToString(),
             ExamplesPerClass = o.ExamplesPerClass,
             CodeCoverage = codeCoverage,
+            Described = o.Dut is null ? null : Description.DescribedRun.Summary(o.Dut, o.Model),
         };
         var error = errors.FirstOrDefault(e => e is not null);
         if (error is UsageException) throw error;
@@ -159,8 +164,13 @@ public static class VerifyRun
         var sb = new StringBuilder();
         if (!o.DefaultRtl) sb.Append("--rtl ").Append(string.Join(' ', o.Rtl)).Append(' ');
         if (o.Unit != UnitKind.Dot) sb.Append($"--unit {o.Unit.Name} ");
-        sb.Append($"--top {o.Top}");
-        foreach (var (n, v) in o.Parameters) sb.Append($" --param {n}={v}");
+        if (o.Dut is not null) // module, parameters and K come from the description
+            sb.Append($"--dut {o.Dut.File}").Append(o.Dut.StallFromCommandLine ? FormattableString.Invariant($" --stall-rate {o.Dut.StallRate} --stall-seed {o.Dut.StallSeed}") : "");
+        else
+        {
+            sb.Append($"--top {o.Top}");
+            foreach (var (n, v) in o.Parameters) sb.Append($" --param {n}={v}");
+        }
         foreach (var f in o.VerilatorFlags) sb.Append($" --verilator-flag={f}");
         if (o.Model != MxRef.Dot.AccumulationModel.Fused) sb.Append($" --acc {o.Model}");
         if (o.Profile is { IsDefault: false } p) sb.Append($" --profile {p}");

@@ -3,11 +3,28 @@ using System.Text;
 
 namespace MxRef.Harness.Verify;
 
-/// <summary>What to build: the design's sources, its top module and parameters, and the bench variant.</summary>
+/// <summary>
+/// What to build: the design's sources, its top module and parameters, and the bench variant: the unit kind's own bench
+/// (<see cref="Unit"/>), or <see cref="Bench"/>, a bench generated from a DUT description.
+/// </summary>
 public sealed record BuildSpec(IReadOnlyList<string> Sources, string Top, IReadOnlyList<(string Name, string Value)> Parameters, int K, bool Trace, IReadOnlyList<string> ExtraFlags)
 {
     /// <summary>The kind of unit the design is: its ports and its bench (the dot unit unless said otherwise).</summary>
     public UnitKind Unit { get; init; } = UnitKind.Dot;
+
+    /// <summary>A bench generated from a DUT description (<c>--dut</c>), instead of the unit's own; null: the unit's.</summary>
+    public ITestbench? Bench { get; init; }
+}
+
+/// <summary>A C++ bench other than a unit kind's own: its file name and text (both in the build hash) and its port check.</summary>
+public interface ITestbench
+{
+    string FileName { get; }
+    string Text { get; }
+    /// <summary>How the Verilated ports differ from what the bench drives, one message each (empty: they match).</summary>
+    IReadOnlyList<string> PortProblems(IReadOnlyList<DutInterface.Port> ports);
+    /// <summary>Names the interface the bench expects, for the error message.</summary>
+    string Interface { get; }
 }
 
 /// <summary>
@@ -50,7 +67,7 @@ public static class VerilatorBuild
         foreach (var src in spec.Sources)
             if (!File.Exists(src)) throw new UsageException($"RTL source '{src}' does not exist");
         var version = Tools.Run(verilator, ["--version"]).Output.Trim();
-        var tb = Testbench(spec.Unit.Testbench);
+        var tb = spec.Bench?.Text ?? Testbench(spec.Unit.Testbench);
         var header = Testbench(SharedHeader);
         var args = Arguments(spec, "__DIR__");
         string hash = Hash(version, tb + header, args, spec);
@@ -62,7 +79,7 @@ public static class VerilatorBuild
         string tmp = dir + $".tmp-{Environment.ProcessId}";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
         Directory.CreateDirectory(tmp);
-        File.WriteAllText(Path.Combine(tmp, spec.Unit.Testbench), tb);
+        File.WriteAllText(Path.Combine(tmp, BenchFile(spec)), tb);
         File.WriteAllText(Path.Combine(tmp, SharedHeader), header);
         var realArgs = Arguments(spec, tmp);
         File.WriteAllText(Path.Combine(tmp, "command.txt"), verilator + " " + string.Join(' ', realArgs.Select(Quote)) + "\n");
@@ -72,9 +89,10 @@ public static class VerilatorBuild
         var model = Path.Combine(tmp, "Vdut.h");
         if (File.Exists(model))
         {
-            var diffs = DutInterface.Differences(DutInterface.ReadHeader(model), spec.Unit, spec.K, spec.Top);
+            var ports = DutInterface.ReadHeader(model);
+            var diffs = spec.Bench?.PortProblems(ports) ?? DutInterface.Differences(ports, spec.Unit, spec.K, spec.Top);
             if (diffs.Count > 0)
-                throw new UsageException($"the design does not match the {spec.Unit.Name} unit's interface mxref verify drives:\n  {string.Join("\n  ", diffs)}\n{spec.Unit.Summary}");
+                throw new UsageException($"the design does not match the {(spec.Bench is null ? spec.Unit.Name + " unit's " : "")}interface mxref verify drives:\n  {string.Join("\n  ", diffs)}\n{spec.Bench?.Interface ?? spec.Unit.Summary}");
         }
         if (exit != 0 || !File.Exists(Path.Combine(tmp, Binary)))
         {
@@ -100,9 +118,11 @@ public static class VerilatorBuild
         if (spec.Trace) a.AddRange(["--trace", "-CFLAGS", "-DMXTB_TRACE=1"]);
         a.AddRange(spec.ExtraFlags);
         a.AddRange(spec.Sources.Select(Path.GetFullPath));
-        a.Add(Path.Combine(dir, spec.Unit.Testbench));
+        a.Add(Path.Combine(dir, BenchFile(spec)));
         return a;
     }
+
+    private static string BenchFile(BuildSpec spec) => spec.Bench?.FileName ?? spec.Unit.Testbench;
 
     private static string Hash(string version, string tb, List<string> args, BuildSpec spec)
     {

@@ -83,10 +83,15 @@ public sealed class MismatchClassifier
     /// <summary>The run's profile with one knob changed, for every setting that differs from the run's own.</summary>
     private readonly (int Order, string Name, ImplementationProfile Profile)[] _candidates;
     private readonly ThreadLocal<DotClassifier> _coverage;
+    /// <summary>The flag bits the design reports: a candidate's other flag bits are not compared.</summary>
+    private readonly byte _flagMask;
 
-    public MismatchClassifier(NumberFormat output, AccumulationModel model, ImplementationProfile profile)
+    /// <param name="flagMask">The flag bits the design reports (a unit without some flag outputs): the expected and
+    /// actual flags given to <see cref="Diagnose"/> carry only these, and each candidate is compared on them alone.</param>
+    public MismatchClassifier(NumberFormat output, AccumulationModel model, ImplementationProfile profile, byte flagMask = 0x1F)
     {
         _output = output;
+        _flagMask = flagMask;
         _model = model;
         _profile = profile;
         _coverage = new ThreadLocal<DotClassifier>(() => new DotClassifier(output));
@@ -104,12 +109,14 @@ public sealed class MismatchClassifier
     {
         var parts = Parts(_output, expectedD, expectedFlags, actualD, actualFlags);
         var explanations = new List<(int Order, string Name)>();
-        var relevant = Relevance(v, expectedD, expectedFlags);
+        // The knobs' conditions and the coverage classes read the model's own flags, masked or not.
+        byte modelFlags = _flagMask == 0x1F ? expectedFlags : (byte)v.Evaluate(_output, _model, _profile).Flags;
+        var relevant = Relevance(v, expectedD, modelFlags);
         foreach (var (order, name, candidate) in _candidates)
         {
             if (!relevant(name[..name.IndexOf('=')])) continue;
             var r = v.Evaluate(_output, _model, candidate);
-            if (r.Bits == actualD && (byte)r.Flags == actualFlags) explanations.Add((order, name));
+            if (r.Bits == actualD && ((byte)r.Flags & _flagMask) == actualFlags) explanations.Add((order, name));
         }
         int? shortcut = _candidates.Length == 0 ? null : Shortcut(v, actualD, actualFlags);
         if (shortcut is not null) explanations.Add((ShortcutOrder, ShortcutSetting));
@@ -121,7 +128,7 @@ public sealed class MismatchClassifier
             Ulps = Ulps(_output, expectedD, actualD),
             Explanations = names,
             ShortcutDistance = shortcut,
-            Coverage = CoverageOf(v, expectedD, expectedFlags),
+            Coverage = CoverageOf(v, expectedD, modelFlags),
         };
     }
 
@@ -183,7 +190,7 @@ public sealed class MismatchClassifier
         if (ProfiledDot.ShortcutDistance(block, v.C, _profile) is not { } d || d - 1 < MinShortcutThreshold) return null;
         if (_profile.ShortcutThreshold is > 0 and var own && own < d) return null; // the run's own shortcut already applies
         var r = v.Evaluate(_output, _model, _profile with { ShortcutThreshold = d - 1 });
-        return r.Bits == actualD && (byte)r.Flags == actualFlags ? d : null;
+        return r.Bits == actualD && ((byte)r.Flags & _flagMask) == actualFlags ? d : null;
     }
 
     /// <summary>The parts of (expected, actual) that differ, in <see cref="PartNames"/> order.</summary>

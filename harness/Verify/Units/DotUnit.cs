@@ -16,10 +16,15 @@ namespace MxRef.Harness.Verify;
 /// coverage by <see cref="CoverageTally"/>, mismatches diagnosed by <see cref="MismatchClassifier"/> (which knob
 /// explains them).
 /// </summary>
-public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfile? profile = null) : Unit<DotVector>(UnitKind.Dot, k)
+public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfile? profile = null, byte flagMask = DotUnit.AllFlags) : Unit<DotVector>(UnitKind.Dot, k)
 {
+    /// <summary>Every flag bit of the protocol's flags byte (NX UF OF bit3 NV).</summary>
+    public const byte AllFlags = 0x1F;
     private readonly ImplementationProfile _profile = profile ?? ImplementationProfile.Default;
-    private readonly MismatchClassifier _classifier = new(StandardFormats.Fp32, model, profile ?? ImplementationProfile.Default);
+    private readonly MismatchClassifier _classifier = new(StandardFormats.Fp32, model, profile ?? ImplementationProfile.Default, flagMask);
+
+    /// <summary>The flag bits the design reports (a described unit may lack some): the others are expected as 0, not compared.</summary>
+    public byte FlagMask => flagMask;
 
     public AccumulationModel Model => model;
     public ImplementationProfile Profile => _profile;
@@ -34,7 +39,7 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
     protected override void Evaluate(DotVector v, Span<byte> expected)
     {
         var r = v.Evaluate(StandardFormats.Fp32, model, _profile);
-        BinaryPrimitives.WriteUInt64LittleEndian(expected, r.Bits | ((ulong)(byte)r.Flags << 32));
+        BinaryPrimitives.WriteUInt64LittleEndian(expected, r.Bits | ((ulong)((byte)r.Flags & flagMask) << 32));
     }
 
     protected override void Classify(DotVector v, ReadOnlySpan<byte> expected, long[] counts) =>

@@ -22,7 +22,7 @@ public static class UnitFiles
             var headers = o.VectorFiles.Select(f => MxvSource.CheckHeader(f, o.K, o.Model)).ToArray();
             o = o with { Profile = MxvSource.CheckProfile(o.VectorFiles, headers, o.Profile) };
             var expected = headers.Select(ExpectedOfDot).Aggregate((x, y) => x.Union(y).ToArray());
-            return (new DotUnit(o.K, o.Model, o.Profile), expected, o);
+            return (new DotUnit(o.K, o.Model, o.Profile, o.Dut?.FlagMask ?? DotUnit.AllFlags), expected, o);
         }
         var hs = o.VectorFiles.Select(f => (File: f, Header: MxvSource.ReadHeader(f, o.Unit))).ToArray();
         foreach (var (f, h) in hs)

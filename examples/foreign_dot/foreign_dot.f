@@ -1,0 +1,10 @@
+# foreign_dot and the rtl/ stages it reuses (package first, top last)
+../../rtl/mx_pkg.sv
+../../rtl/mx_lzc.sv
+../../rtl/mx_mul.sv
+../../rtl/mx_adder_tree.sv
+../../rtl/mx_fuse.sv
+../../rtl/mx_norm.sv
+../../rtl/mx_round.sv
+../../rtl/mx_dot.sv
+foreign_dot.sv
