@@ -89,9 +89,10 @@ public static class MxDot
     /// Σ a_i·b_i and whether an element is NaN or Inf (the ClassNaN and ClassInfinity bits of <c>Classes</c>; its other
     /// bits are not meaningful), by the cheapest loop that is exact for the pair: 32 products per step with AVX-512
     /// (<see cref="VectorProductSum"/>) where the machine has it and no element is NaN or Inf; else plain 64-bit
-    /// arithmetic when k products cannot reach 2^63 (every pair without E5M2 at k = 32), else 128-bit sums.
+    /// arithmetic when k products cannot reach 2^63 (every pair without E5M2 at k = 32), else 128-bit sums. Public for
+    /// the coverage classifier, which forms the same exact sum again.
     /// </summary>
-    internal static (Int128 Sum, int Classes) ProductSum(in BlockPair p)
+    public static (Int128 Sum, int Classes) ProductSum(in BlockPair p)
     {
         if (VectorProductSum.Serves(p) && VectorProductSum.TrySum(p, out var vectorSum)) return (vectorSum, 0);
         return ScalarProductSum(p);

@@ -63,9 +63,8 @@ public struct MxRandom
         if (n == 0) throw new ArgumentOutOfRangeException(nameof(n));
         while (true)
         {
-            UInt128 m = (UInt128)NextUInt64() * n;
-            ulong low = (ulong)m;
-            if (low >= n || low >= (0 - n) % n) return (ulong)(m >> 64);
+            ulong high = Math.BigMul(NextUInt64(), n, out ulong low); // one 64 × 64 → 128-bit multiply
+            if (low >= n || low >= (0 - n) % n) return high;
         }
     }
 

@@ -8,6 +8,24 @@ namespace MxRef.Tests.Formats;
 
 public class FormatTableTests
 {
+    /// <summary>The element format codes of OCP MX v1.0's hardware interface as the project numbers them
+    /// (docs/vector-format.md: 0 e4m3 … 5 int8), found for the instances themselves and for equal copies.</summary>
+    [Theory]
+    [InlineData("e4m3", 0)]
+    [InlineData("e5m2", 1)]
+    [InlineData("e3m2", 2)]
+    [InlineData("e2m3", 3)]
+    [InlineData("e2m1", 4)]
+    [InlineData("int8", 5)]
+    public void ElementCodesFollowTheFormatCodeOrder(string name, int code)
+    {
+        var f = StandardFormats.TryParse(name)!;
+        Assert.Equal(code, StandardFormats.ElementCode(f));
+        Assert.Same(StandardFormats.Elements[code], f);
+        Assert.Equal(code, StandardFormats.ElementCode(f with { }));
+        Assert.Equal(-1, StandardFormats.ElementCode(StandardFormats.Fp32));
+    }
+
     // Expected values: OCP MX v1.0 Table 1 (element formats) and Table 2 (E8M0).
     // name, bias, max normal, min normal (exponent), min subnormal (exponent), emax
     [Theory]

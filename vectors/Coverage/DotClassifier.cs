@@ -161,45 +161,21 @@ public sealed class DotClassifier(NumberFormat output)
     }
 
     /// <summary>
-    /// Σ a_i·b_i in the elements' common fixed point (in 64 bits when k products cannot reach 2^63, as in the golden
-    /// model), the OR of the elements' class bits, and the operand classes counted once per vector: each code's class
-    /// is a bit of a per-format mask, so the loop has no branch that random codes would mispredict.
+    /// Σ a_i·b_i in the elements' common fixed point (the golden model's own exact product sum, vectorized where the
+    /// machine allows), whether an element is NaN or Inf (the ClassNaN and ClassInfinity bits of <c>Classes</c>), and
+    /// the operand classes counted once per vector: each code's class is a bit of a per-format mask, so the loop has no
+    /// branch that random codes would mispredict.
     /// </summary>
     private static (Int128 Sum, int Classes) ProductSum(DotVector v, ElementCodes ea, ElementCodes eb, long[] counts)
     {
-        ElementTable ta = ea.Table, tb = eb.Table;
-        long[] fa = ta.Fixed, fb = tb.Fixed;
-        byte[] ka = ta.Class, kb = tb.Class;
-        ulong[] oa = CoverageClasses.OperandBits(ea.Index), ob = CoverageClasses.OperandBits(eb.Index);
         byte[] a = v.A, b = v.B;
-        if (b.Length != a.Length) throw new ArgumentException($"block sizes differ: {a.Length} A elements, {b.Length} B elements");
-        int classes = 0;
+        var (sum, classes) = MxDot.ProductSum(new BlockPair(ea.Table, a, v.ScaleA, eb.Table, b, v.ScaleB, v.Scales));
+        ulong[] oa = CoverageClasses.OperandBits(ea.Index), ob = CoverageClasses.OperandBits(eb.Index);
         ulong opA = 0, opB = 0;
-        Int128 sum;
-        if (ta.MagnitudeBits + tb.MagnitudeBits + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)a.Length)) <= 63)
+        for (int i = 0; i < a.Length; i++)
         {
-            long s = 0;
-            for (int i = 0; i < a.Length; i++)
-            {
-                byte x = a[i], y = b[i];
-                classes |= ka[x] | kb[y];
-                opA |= oa[x];
-                opB |= ob[y];
-                s += fa[x] * fb[y];
-            }
-            sum = s;
-        }
-        else
-        {
-            sum = 0;
-            for (int i = 0; i < a.Length; i++)
-            {
-                byte x = a[i], y = b[i];
-                classes |= ka[x] | kb[y];
-                opA |= oa[x];
-                opB |= ob[y];
-                sum += Math.BigMul(fa[x], fb[y]);
-            }
+            opA |= oa[a[i]];
+            opB |= ob[b[i]];
         }
         // A class of a format that both operands use counts once.
         if (ea.Index == eb.Index) CountBits(opA | opB, CoverageClasses.OperandBaseOf(ea.Index), counts);

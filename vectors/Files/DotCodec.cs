@@ -35,6 +35,95 @@ public static class DotLine
     /// <summary>Parses a line (without comments) into <paramref name="v"/>; throws <see cref="FieldException"/>.</summary>
     public static void Parse(ReadOnlySpan<char> line, DotVector v, bool withExpected, NumberFormat output)
     {
+        // Lines as the generator writes them (single spaces, exact field widths, ASCII) take the byte fast path; any
+        // other line, valid or not, the general one below, which also words the errors.
+        if (line.Length <= MaxFastLine)
+        {
+            Span<byte> bytes = stackalloc byte[line.Length];
+            if (System.Text.Ascii.FromUtf16(line, bytes, out _) == System.Buffers.OperationStatus.Done
+                && TryParseCanonical(bytes, v, withExpected, output)) return;
+        }
+        ParseGeneral(line, v, withExpected, output);
+    }
+
+    /// <summary>As <see cref="Parse(ReadOnlySpan{char}, DotVector, bool, NumberFormat)"/>, from the bytes of an ASCII line.</summary>
+    public static void Parse(ReadOnlySpan<byte> line, DotVector v, bool withExpected, NumberFormat output)
+    {
+        if (!TryParseCanonical(line, v, withExpected, output)) ParseGeneral(System.Text.Encoding.Latin1.GetString(line), v, withExpected, output);
+    }
+
+    /// <summary>Longest line the char overload narrows on the stack (k = 256 int8 elements: 1,064 bytes).</summary>
+    private const int MaxFastLine = 1100;
+
+    /// <summary>
+    /// The generator's layout only — <c>FA FB RM SA A SB B C</c> [<c>D FLAGS</c>], each field exactly its width, one
+    /// space between fields, nothing around them — parsed at fixed offsets with branch-free hex; false for anything else
+    /// (the vector may then be partly written).
+    /// </summary>
+    private static bool TryParseCanonical(ReadOnlySpan<byte> line, DotVector v, bool withExpected, NumberFormat output)
+    {
+        if (line.Length < 6 || line[1] != ' ' || line[3] != ' ' || line[5] != ' ') return false;
+        long fa = HexBytes.TryValue(line[..1]), fb = HexBytes.TryValue(line.Slice(2, 1)), rm = HexBytes.TryValue(line.Slice(4, 1));
+        if ((ulong)fa >= (ulong)StandardFormats.Elements.Count || (ulong)fb >= (ulong)StandardFormats.Elements.Count || (ulong)rm > 5) return false;
+        NumberFormat formatA = StandardFormats.Elements[(int)fa], formatB = StandardFormats.Elements[(int)fb];
+        int k = v.K, da = PackedDigits(formatA, k), db = PackedDigits(formatB, k);
+        // Field offsets: SA at 6, A at 9, SB after A, B after SB, then C (8), D and FLAGS.
+        int a = 9, sb = a + da + 1, b = sb + 3, c = b + db + 1, end = c + 8;
+        int d = end + 1, flags = d + ResultDigits(output) + 1;
+        if (line.Length != (withExpected ? flags + 2 : end)) return false;
+        if (line[8] != ' ' || line[sb - 1] != ' ' || line[sb + 2] != ' ' || line[c - 1] != ' ') return false;
+        if (withExpected && (line[end] != ' ' || line[flags - 1] != ' ')) return false;
+        long scaleA = HexBytes.TryValue(line.Slice(6, 2)), scaleB = HexBytes.TryValue(line.Slice(sb, 2)), cBits = HexBytes.TryValue(line.Slice(c, 8));
+        if (scaleA < 0 || scaleB < 0 || cBits < 0 || !v.Scales.IsCode((uint)scaleA) || !v.Scales.IsCode((uint)scaleB)) return false;
+        long dBits = 0, flagBits = 0;
+        if (withExpected)
+        {
+            dBits = HexBytes.TryValue(line[d..(flags - 1)]);
+            flagBits = HexBytes.TryValue(line.Slice(flags, 2));
+            if (dBits < 0 || flagBits < 0) return false;
+        }
+        if (!TryUnpack(line.Slice(a, da), formatA, v.A) || !TryUnpack(line.Slice(b, db), formatB, v.B)) return false;
+        v.FormatA = formatA; v.FormatB = formatB; v.Rounding = (RoundingMode)rm;
+        v.ScaleA = (byte)scaleA; v.ScaleB = (byte)scaleB; v.C = (uint)cBits;
+        if (withExpected) { v.D = (uint)dBits; v.Flags = (byte)flagBits; }
+        return true;
+    }
+
+    /// <summary><see cref="Unpack"/> from ASCII digits, false on a non-digit or bits above element k − 1.</summary>
+    private static bool TryUnpack(ReadOnlySpan<byte> hex, NumberFormat format, Span<byte> codes)
+    {
+        Span<byte> nibbles = hex.Length <= 512 ? stackalloc byte[hex.Length] : new byte[hex.Length];
+        if (!HexBytes.TryDecode(hex, nibbles)) return false;
+        int w = ElementWidth(format), k = codes.Length, last = nibbles.Length - 1;
+        if (w == 8)
+        {
+            for (int e = 0; e < k; e++) codes[e] = (byte)(nibbles[last - 2 * e - 1] << 4 | nibbles[last - 2 * e]);
+            return true;
+        }
+        if (w == 4)
+        {
+            for (int e = 0; e < k; e++) codes[e] = nibbles[last - e];
+            return true;
+        }
+        ulong buffer = 0;
+        int bits = 0, element = 0;
+        uint mask = (1u << w) - 1;
+        for (int i = last; i >= 0; i--)
+        {
+            buffer |= (ulong)nibbles[i] << bits;
+            bits += 4;
+            while (bits >= w && element < k)
+            {
+                codes[element++] = (byte)(buffer & mask);
+                buffer >>= w;
+                bits -= w;
+            }
+        }
+        return buffer == 0;
+    }
+
+    private static void ParseGeneral(ReadOnlySpan<char> line, DotVector v, bool withExpected, NumberFormat output)
+    {
         int pos = 0, index = 0;
         int expectedFields = withExpected ? 10 : 8;
         for (; index < expectedFields; index++)
@@ -216,6 +305,7 @@ public static class MxvLine
     {
         int w = DotLine.ElementWidth(format);
         int digits = DotLine.PackedDigits(format, codes.Length);
+        if ((w == 8 || w == 4) && HexBytes.TryWriteReversed(codes, w, dest[p..])) return p + digits;
         if (w == 8)
         {
             for (int i = codes.Length - 1; i >= 0; i--)

@@ -13,10 +13,14 @@ namespace MxRef.Vectors.Files;
 /// </summary>
 public sealed class MxvReader : IDisposable
 {
-    private readonly StreamReader _reader;
+    private readonly FileStream _stream;
     private readonly NumberFormat _output;
     private readonly ScaleCodec _scales;
-    private byte[] _bytes = new byte[256];
+    // The file's bytes are read in large blocks; lines are found with a vectorized search for '\n' and checked, checksummed
+    // and parsed as spans of this buffer (no string per line unless the caller asks for one).
+    private byte[] _buffer = new byte[1 << 20];
+    private int _start, _end; // unread bytes: _buffer[_start.._end)
+    private bool _endOfFile;
     private uint _crc;
     private bool _done;
 
@@ -30,9 +34,17 @@ public sealed class MxvReader : IDisposable
     private MxvReader(string path)
     {
         File = path;
-        _reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: false, 1 << 20);
+        _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         LineNumber = 1;
-        Header = MxvHeader.Parse(_reader.ReadLine(), path);
+        try
+        {
+            Header = MxvHeader.Parse(NextLine(out var first) ? Utf8.GetString(first) : null, path);
+        }
+        catch
+        {
+            _stream.Dispose();
+            throw;
+        }
         _output = Header.Op == MxvHeader.OpDot ? Header.OutputFormat : StandardFormats.Fp32;
         _scales = Header.Op == MxvHeader.OpDot ? Header.Scales : ScaleCodec.E8M0;
     }
@@ -56,7 +68,7 @@ public sealed class MxvReader : IDisposable
         if (Header.Op != MxvHeader.OpDot) throw new InvalidOperationException($"{File} holds '{Header.Op}' vectors, not dot vectors");
         if (Header.MicroexponentFormat is { } mf) throw new InvalidOperationException($"{File} holds {mf.Name} dot vectors: read them as {nameof(MicroexponentDotVector)}");
         if (v.K != Header.Block) throw new ArgumentException($"the vector has k = {v.K}; {File} has block {Header.Block}");
-        if (!NextDataLine(out var line)) return false;
+        if (!NextDataBytes(out var line)) return false;
         try
         {
             v.Scales = _scales;
@@ -156,20 +168,31 @@ public sealed class MxvReader : IDisposable
     /// <summary>The next data line (checksummed), skipping comments and blank lines; false after a valid trailer.</summary>
     public bool NextDataLine(out string line)
     {
-        line = "";
+        if (!NextDataBytes(out var bytes)) { line = ""; return false; }
+        line = Encoding.ASCII.GetString(bytes); // checked: printable ASCII
+        return true;
+    }
+
+    /// <summary>
+    /// The next data line as its ASCII bytes (checksummed, printable), skipping comments and blank lines; false after a
+    /// valid trailer. The span is valid until the next call; <see cref="DotLine.Parse(ReadOnlySpan{byte}, DotVector, bool, NumberFormat)"/>
+    /// parses it without a string.
+    /// </summary>
+    public bool NextDataBytes(out ReadOnlySpan<byte> line)
+    {
+        line = default;
         if (_done) return false;
         while (true)
         {
-            var s = _reader.ReadLine();
             LineNumber++;
-            if (s is null)
+            if (!NextLine(out var s))
                 throw new MxvFormatException(File, LineNumber, "trailer", $"file ends after {Count} data lines without the trailer '// end COUNT CRC32': truncated");
             if (s.Length == 0) continue;
-            if (s.StartsWith("//", StringComparison.Ordinal))
+            if (s.StartsWith("//"u8))
             {
-                if (s.StartsWith("// end", StringComparison.Ordinal))
+                if (s.StartsWith("// end"u8))
                 {
-                    CheckTrailer(s);
+                    CheckTrailer(Utf8.GetString(s));
                     _done = true;
                     return false;
                 }
@@ -182,23 +205,57 @@ public sealed class MxvReader : IDisposable
         }
     }
 
-    private void Checksum(string s)
+    private static readonly UTF8Encoding Utf8 = new(false, throwOnInvalidBytes: false);
+
+    /// <summary>
+    /// The next line without its terminator ('\n' or "\r\n"), as a span of the buffer valid until the next call; false at
+    /// the end of the file.
+    /// </summary>
+    private bool NextLine(out ReadOnlySpan<byte> line)
     {
-        int n = s.Length + 1;
-        if (_bytes.Length < n) _bytes = new byte[Math.Max(n, 2 * _bytes.Length)];
-        // Printable ASCII (and tabs) checked and narrowed to bytes a vector at a time; this runs in order on one thread.
-        for (int i = s.AsSpan().IndexOfAnyExceptInRange(' ', '~'); i >= 0; i = NextOutside(s, i + 1))
+        int searched = 0;
+        while (true)
         {
-            char ch = s[i];
-            if (ch != '\t')
-                throw new MxvFormatException(File, LineNumber, "line", $"character U+{(int)ch:X4} at column {i + 1}: data lines are printable ASCII");
+            int nl = _buffer.AsSpan(_start + searched, _end - _start - searched).IndexOf((byte)'\n');
+            if (nl >= 0 || (_endOfFile && _start < _end))
+            {
+                int length = nl >= 0 ? searched + nl : _end - _start;
+                line = _buffer.AsSpan(_start, length);
+                _start += nl >= 0 ? length + 1 : length;
+                if (line.Length > 0 && line[^1] == '\r') line = line[..^1];
+                return true;
+            }
+            if (_endOfFile) { line = default; return false; }
+            searched = _end - _start;
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, searched);
+                _start = 0;
+                _end = searched;
+            }
+            if (_end == _buffer.Length) Array.Resize(ref _buffer, 2 * _buffer.Length); // a line longer than the buffer
+            int n = _stream.Read(_buffer, _end, _buffer.Length - _end);
+            if (n == 0) _endOfFile = true;
+            else _end += n;
         }
-        System.Text.Ascii.FromUtf16(s, _bytes, out _);
-        _bytes[s.Length] = (byte)'\n';
-        _crc = Crc32.Update(_crc, _bytes.AsSpan(0, n));
     }
 
-    private static int NextOutside(string s, int from) => s.AsSpan(from).IndexOfAnyExceptInRange(' ', '~') is var j and >= 0 ? from + j : -1;
+    private void Checksum(ReadOnlySpan<byte> s)
+    {
+        // Printable ASCII (and tabs) checked a vector at a time; this runs in order on one thread.
+        for (int i = s.IndexOfAnyExceptInRange((byte)' ', (byte)'~'); i >= 0; i = NextOutside(s, i + 1))
+        {
+            byte ch = s[i];
+            if (ch != '\t')
+                throw new MxvFormatException(File, LineNumber, "line", ch < 0x80
+                    ? $"character U+{ch:X4} at column {i + 1}: data lines are printable ASCII"
+                    : $"byte 0x{ch:X2} (not ASCII) at column {i + 1}: data lines are printable ASCII");
+        }
+        _crc = Crc32.Update(_crc, s);
+        _crc = Crc32.Update(_crc, "\n"u8);
+    }
+
+    private static int NextOutside(ReadOnlySpan<byte> s, int from) => s[from..].IndexOfAnyExceptInRange((byte)' ', (byte)'~') is var j and >= 0 ? from + j : -1;
 
     private void CheckTrailer(string s)
     {
@@ -213,14 +270,13 @@ public sealed class MxvReader : IDisposable
             throw new MxvFormatException(File, LineNumber, "trailer.COUNT", $"the trailer announces {count} data lines but the file has {Count}: lines lost or added");
         if (crc != _crc)
             throw new MxvFormatException(File, LineNumber, "trailer.CHECKSUM", $"CRC-32 of the data lines is {_crc:x8}, the trailer says {crc:x8}: the file was altered or corrupted");
-        string? rest;
-        while ((rest = _reader.ReadLine()) is not null)
+        while (NextLine(out var rest))
         {
             LineNumber++;
-            if (rest.Trim().Length != 0)
+            if (Utf8.GetString(rest).Trim().Length != 0)
                 throw new MxvFormatException(File, LineNumber, "trailer", "text after the trailer '// end ...': the trailer must be the last line");
         }
     }
 
-    public void Dispose() => _reader.Dispose();
+    public void Dispose() => _stream.Dispose();
 }

@@ -62,17 +62,22 @@ public static class WeightedRandom
     private static void Fill(byte[] codes, ElementCodes e, ref MxRandom rng, int keepOutOf16)
     {
         var table = WeightedCodes(e);
-        int bitsPer = keepOutOf16 >= 16 ? 12 : 16;
-        ulong word = 0;
-        int left = 0;
-        for (int i = 0; i < codes.Length; i++)
+        int n = codes.Length;
+        if (keepOutOf16 >= 16)
         {
-            if (left < bitsPer) { word = rng.NextUInt64(); left = 64; }
-            byte code = table[(int)(word & (TableSize - 1))];
-            if (bitsPer == 16 && (int)((word >> 12) & 15) >= keepOutOf16) code = e.Zero;
-            codes[i] = code;
-            word >>= bitsPer;
-            left -= bitsPer;
+            for (int i = 0; i < n;)
+            {
+                ulong word = rng.NextUInt64(); // five 12-bit table indices; the top 4 bits go unused
+                for (int end = Math.Min(n, i + 5); i < end; i++, word >>= 12) codes[i] = table[(int)(word & (TableSize - 1))];
+            }
+            return;
+        }
+        byte zero = e.Zero;
+        for (int i = 0; i < n;)
+        {
+            ulong word = rng.NextUInt64(); // four 16-bit draws: a table index, then 4 bits for keep-or-zero
+            for (int end = Math.Min(n, i + 4); i < end; i++, word >>= 16)
+                codes[i] = (int)((word >> 12) & 15) >= keepOutOf16 ? zero : table[(int)(word & (TableSize - 1))];
         }
     }
 
