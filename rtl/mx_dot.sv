@@ -8,7 +8,9 @@
 // so there is still one rounding. UE4M3 with another element format is a reserved combination:
 // the result is the canonical NaN with NV set.
 //
-// Fully pipelined: one block per clock, fixed latency LATENCY, no back-pressure.
+// Fully pipelined: one block per clock, fixed latency mx_pkg::DOT_LATENCY (5), no back-pressure.
+// Only the valid pipe is reset; each data register bank loads only when its stage holds a valid
+// block (clock-enable flops: the data path does not toggle on idle cycles, clock-gating friendly).
 // Stages (a register bank *_q at the end of each):
 //   1 decode + exact products (mx_mul), C decode, special-case detection
 //   2 alignment of the products into SW-bit fixed point (LSB 2^-32) + adder tree
@@ -43,7 +45,7 @@ module mx_dot #(
   output logic [4:0]       flags
 );
   // ------------------------------------------------------------------ parameters
-  localparam int unsigned LATENCY = 5;                     // in_valid -> out_valid, cycles
+  localparam int unsigned LATENCY = mx_pkg::DOT_LATENCY;   // in_valid -> out_valid, cycles
   localparam int unsigned PMAG_W  = mx_pkg::PMAG_W;
   localparam int unsigned PSH_W   = mx_pkg::PSH_W;
   localparam int unsigned PFX_W   = mx_pkg::PFX_W;         // 64
@@ -59,6 +61,14 @@ module mx_dot #(
   localparam logic signed [EW-1:0] K_ES_OFS   = EW'(254 - mx_pkg::PFX_LSB_EXP); // E8M0: 286
   localparam logic signed [EW-1:0] K_ES_OFS_U = EW'(20 - mx_pkg::PFX_LSB_EXP);  // UE4M3: 52
   localparam logic signed [EW-1:0] K_EC_OFS = EW'(150);
+
+  // ------------------------------------------------------------------ valid pipe
+  // vld_q[s]: stage s+2 holds a valid block (in_valid for stage 1); it enables that stage's registers
+  logic [LATENCY-1:0] vld_q;
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) vld_q <= '0;
+    else        vld_q <= {vld_q[LATENCY-2:0], in_valid};
+  end
 
   // ================================================================== stage 1
   logic [2:0] fmt_a_e, fmt_b_e;
@@ -171,14 +181,16 @@ module mx_dot #(
   assign sb_d = {rm, s1_res_nan, s1_nv, s1_res_inf, ninf, s1_zero_sign};
 
   always_ff @(posedge clk) begin
-    p_sign_q  <= l_sign;
-    p_mag_q   <= l_mag;
-    p_sh_q    <= l_sh;
-    c_mag_s1_q  <= c_mag;
-    c_exp_s1_q  <= c_exp;
-    c_sign_s1_q <= c_sign;
-    s_exp_s1_q  <= s_exp;
-    sb_s1_q     <= sb_d;
+    if (in_valid) begin
+      p_sign_q    <= l_sign;
+      p_mag_q     <= l_mag;
+      p_sh_q      <= l_sh;
+      c_mag_s1_q  <= c_mag;
+      c_exp_s1_q  <= c_exp;
+      c_sign_s1_q <= c_sign;
+      s_exp_s1_q  <= s_exp;
+      sb_s1_q     <= sb_d;
+    end
   end
 
   // ================================================================== stage 2
@@ -200,12 +212,14 @@ module mx_dot #(
   logic                  c_sign_s2_q;
 
   always_ff @(posedge clk) begin
-    sum_q     <= sum_d;
-    c_mag_s2_q  <= c_mag_s1_q;
-    c_exp_s2_q  <= c_exp_s1_q;
-    c_sign_s2_q <= c_sign_s1_q;
-    s_exp_s2_q  <= s_exp_s1_q;
-    sb_s2_q     <= sb_s1_q;
+    if (vld_q[0]) begin
+      sum_q       <= sum_d;
+      c_mag_s2_q  <= c_mag_s1_q;
+      c_exp_s2_q  <= c_exp_s1_q;
+      c_sign_s2_q <= c_sign_s1_q;
+      s_exp_s2_q  <= s_exp_s1_q;
+      sb_s2_q     <= sb_s1_q;
+    end
   end
 
   // ================================================================== stage 3
@@ -223,9 +237,11 @@ module mx_dot #(
   );
 
   always_ff @(posedge clk) begin
-    win_q   <= win_d;
-    ebase_q <= ebase_d;
-    sb_s3_q   <= sb_s2_q;
+    if (vld_q[1]) begin
+      win_q   <= win_d;
+      ebase_q <= ebase_d;
+      sb_s3_q <= sb_s2_q;
+    end
   end
 
   // ================================================================== stage 4
@@ -243,11 +259,13 @@ module mx_dot #(
   );
 
   always_ff @(posedge clk) begin
-    mn_q   <= mn_d;
-    emsb_q <= emsb_d;
-    sign_q <= sign_d;
-    zero_q <= zero_d;
-    sb_s4_q  <= sb_s3_q;
+    if (vld_q[2]) begin
+      mn_q    <= mn_d;
+      emsb_q  <= emsb_d;
+      sign_q  <= sign_d;
+      zero_q  <= zero_d;
+      sb_s4_q <= sb_s3_q;
+    end
   end
 
   // ================================================================== stage 5
@@ -270,15 +288,10 @@ module mx_dot #(
   );
 
   always_ff @(posedge clk) begin
-    d_q     <= d_d;
-    flags_q <= flags_d;
-  end
-
-  // ------------------------------------------------------------------ valid pipe
-  logic [LATENCY-1:0] vld_q;
-  always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) vld_q <= '0;
-    else        vld_q <= {vld_q[LATENCY-2:0], in_valid};
+    if (vld_q[3]) begin
+      d_q     <= d_d;
+      flags_q <= flags_d;
+    end
   end
 
   assign out_valid = vld_q[LATENCY-1];

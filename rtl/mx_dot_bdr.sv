@@ -32,7 +32,7 @@ module mx_dot_bdr #(
   output logic [4:0]           flags
 );
   // ------------------------------------------------------------------ parameters
-  localparam int unsigned LATENCY = 5;                     // in_valid -> out_valid, cycles
+  localparam int unsigned LATENCY = mx_pkg::DOT_LATENCY;   // in_valid -> out_valid, cycles
   localparam int unsigned EW      = mx_pkg::EXP_W;
   localparam int unsigned CM      = mx_pkg::CM_W;
   localparam int unsigned EL      = M + 1;                 // element code width

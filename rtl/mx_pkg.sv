@@ -1,4 +1,5 @@
-// mx_pkg: shared codes, widths and functions of the MX units (mx_dot, mx_quant).
+// mx_pkg: shared codes, widths, pipeline depths and functions of the MX units (mx_dot, mx_dot_bdr,
+// mx_quant, mx_regen).
 //
 // Plain SystemVerilog accepted by Verilator 5.006 and Yosys 0.23 (read_verilog -sv):
 // no `return` in functions, no struct ports, items referenced as mx_pkg::NAME (Yosys 0.23
@@ -42,6 +43,11 @@ package mx_pkg;
   localparam logic [1:0] SP_SATURATE  = 2'd2;  // gfloat sat=True: Inf -> shared_exp 127, +-max finite
   localparam logic [1:0] SP_FINITE    = 2'd3;  // TransformerEngine MXFP8: never a NaN scale; NaN lanes
                                                // -> NaN code, Inf -> +-max finite and shared_exp 127
+
+  // ---------------------------------------------------------------- mx_dot, mx_dot_bdr: pipeline
+  // in_valid -> out_valid of the fused dot units, cycles: products | adder tree | fuse C |
+  // normalise | round (one register bank per stage, the last one drives d and flags)
+  localparam int unsigned DOT_LATENCY = 5;
 
   // ---------------------------------------------------------------- mx_quant: pipeline
   // in_valid -> out_valid of mx_quant, cycles: scan | shared exponent | element rounding

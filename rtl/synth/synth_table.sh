@@ -34,7 +34,7 @@ srcs_for() {
 latency_of() {
   case $1 in
     mx_quant) sed -n 's/.*localparam int unsigned QUANT_LATENCY *= *\([0-9][0-9]*\).*/\1/p' "$RTL_DIR/mx_pkg.sv" ;;
-    mx_dot)   sed -n 's/.*localparam int unsigned LATENCY *= *\([0-9][0-9]*\).*/\1/p' "$RTL_DIR/mx_dot.sv" ;;
+    mx_dot|mx_dot_bdr) sed -n 's/.*localparam int unsigned DOT_LATENCY *= *\([0-9][0-9]*\).*/\1/p' "$RTL_DIR/mx_pkg.sv" ;;
     *)        cat "$RTL_DIR/$1"*.sv 2>/dev/null | sed -n 's/.*localparam int unsigned LATENCY *= *\([0-9][0-9]*\).*/\1/p' | head -1 ;;
   esac
 }
