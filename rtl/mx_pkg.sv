@@ -48,6 +48,12 @@ package mx_pkg;
   // in_valid -> out_valid of the fused dot units, cycles: products | adder tree | fuse C |
   // normalise | round (one register bank per stage, the last one drives d and flags)
   localparam int unsigned DOT_LATENCY = 5;
+  // sideband carried down their pipe beside the data: {rm[2:0], res_nan, nv, res_inf, inf_sign, zero_sign}
+  localparam int unsigned DOT_SB_W = 8;
+
+  // ---------------------------------------------------------------- mx_tree operators (OP)
+  localparam logic TREE_ADD = 1'b0;   // two's-complement sum (the exact product sums)
+  localparam logic TREE_MAX = 1'b1;   // unsigned maximum (mx_quant's largest exponent field)
 
   // ---------------------------------------------------------------- mx_quant: pipeline
   // in_valid -> out_valid of mx_quant, cycles: scan | shared exponent | element rounding

@@ -17,9 +17,11 @@ YOSYS      ?= yosys
 MXV        ?= $(RTL_DIR)/tb/mx_dot_k32.mxv
 
 # package first, top last
-RTL_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_mul.sv mx_adder_tree.sv \
-                                   mx_fuse.sv mx_norm.sv mx_round.sv mx_dot.sv)
+RTL_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_mul.sv mx_tree.sv mx_cdec.sv \
+                                   mx_fuse.sv mx_norm.sv mx_round.sv mx_dot_back.sv mx_dot.sv)
 RTL_TB_SRC := $(RTL_DIR)/tb/mx_dot_tb.sv
+# the functions every portable bench includes (header, unpacking, recipes, end-of-file checks)
+RTL_TB_COMMON := $(RTL_DIR)/tb/mx_tb_common.svh
 
 # block size of the bench: the "k" of the vector file header, else 32
 RTL_TB_K ?= $(or $(shell sed -n '1s/.*"\(block\|k\)" *: *\([0-9][0-9]*\).*/\2/p' '$(MXV)' 2>/dev/null),32)
@@ -57,10 +59,10 @@ synth:
 	 echo "synth: mx_dot K=$(RTL_K): $$cells cells, $$regs flip-flops, no latches, $$lat pipeline stages (LATENCY $$lat)"; \
 	 echo "synth: cell breakdown in $(RTL_OUT)/synth_k$(RTL_K).stat, full log in $(RTL_OUT)/synth_k$(RTL_K).log"
 
-$(RTL_OUT)/tb_k%/Vmx_dot_tb: $(RTL_SRCS) $(RTL_TB_SRC)
+$(RTL_OUT)/tb_k%/Vmx_dot_tb: $(RTL_SRCS) $(RTL_TB_SRC) $(RTL_TB_COMMON)
 	@$(rtl_need_verilator)
 	@mkdir -p $(RTL_OUT)
-	$(VERILATOR) --binary -j $(RTL_JOBS) --top-module mx_dot_tb -GK=$* \
+	$(VERILATOR) --binary -j $(RTL_JOBS) -I$(RTL_DIR)/tb --top-module mx_dot_tb -GK=$* \
 	  -Mdir $(RTL_OUT)/tb_k$* -o Vmx_dot_tb $(RTL_SRCS) $(RTL_TB_SRC) > $(RTL_OUT)/tb_k$*.build.log 2>&1 \
 	  || { tail -40 $(RTL_OUT)/tb_k$*.build.log; exit 1; }
 
@@ -84,7 +86,7 @@ rtl-tb: $(RTL_OUT)/tb_k$(RTL_TB_K)/Vmx_dot_tb
 #   make synth-table             Yosys generic + synth_xilinx figures of mx_dot and mx_quant builds into
 #                                docs/RTL.md (also run by `make synth` unless RTL_K is given)
 
-RTLQ_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_max_tree.sv mx_quant_scan.sv \
+RTLQ_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_tree.sv mx_quant_scan.sv \
                                     mx_quant_scale.sv mx_quant_lane.sv mx_quant.sv)
 RTLQ_TB_SRC := $(RTL_DIR)/tb/mx_quant_tb.sv
 QMXV ?= $(RTL_OUT)/quant_corners.mxv
@@ -105,10 +107,10 @@ lint-quant:
 	done
 	@echo "lint: mx_quant clean under verilator -Wall for K = 32, 1, 2, 4, 8, 16, 64 and FMT_EN subsets (mx_dot too)"
 
-$(RTL_OUT)/qtb_k%/Vmx_quant_tb: $(RTLQ_SRCS) $(RTLQ_TB_SRC)
+$(RTL_OUT)/qtb_k%/Vmx_quant_tb: $(RTLQ_SRCS) $(RTLQ_TB_SRC) $(RTL_TB_COMMON)
 	@$(rtl_need_verilator)
 	@mkdir -p $(RTL_OUT)
-	$(VERILATOR) --binary -j $(RTL_JOBS) --top-module mx_quant_tb -GK=$* \
+	$(VERILATOR) --binary -j $(RTL_JOBS) -I$(RTL_DIR)/tb --top-module mx_quant_tb -GK=$* \
 	  -Mdir $(RTL_OUT)/qtb_k$* -o Vmx_quant_tb $(RTLQ_SRCS) $(RTLQ_TB_SRC) > $(RTL_OUT)/qtb_k$*.build.log 2>&1 \
 	  || { tail -40 $(RTL_OUT)/qtb_k$*.build.log; exit 1; }
 
@@ -202,7 +204,7 @@ endif
 #                                recipes of VERIFY_REGEN_RECIPES: corners + VERIFY_REGEN_RECIPE_COUNT each;
 #                                Irwin-Hall (NT = 16, K = 8): corners + VERIFY_REGEN_IH_COUNT; 0 mismatches
 
-RTLR_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_max_tree.sv mx_quant_scan.sv mx_quant_scale.sv \
+RTLR_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_tree.sv mx_quant_scan.sv mx_quant_scale.sv \
                                     mx_quant_lane.sv mx_quant.sv mx_regen_round.sv mx_regen_init.sv \
                                     mx_regen_pack.sv mx_regen.sv)
 RTLR_TB_SRC := $(RTL_DIR)/tb/mx_regen_tb.sv
@@ -222,10 +224,10 @@ lint-regen:
 	@echo "lint: mx_regen clean under verilator -Wall for K = 32, 4, 8, 64 and NT = 1, 4, 16"
 
 # stem K_nNT, e.g. out/rtl/rtb_k32_n1/Vmx_regen_tb
-$(RTL_OUT)/rtb_k%/Vmx_regen_tb: $(RTLR_SRCS) $(RTLR_TB_SRC)
+$(RTL_OUT)/rtb_k%/Vmx_regen_tb: $(RTLR_SRCS) $(RTLR_TB_SRC) $(RTL_TB_COMMON)
 	@$(rtl_need_verilator)
 	@mkdir -p $(RTL_OUT)
-	$(VERILATOR) --binary -j $(RTL_JOBS) --top-module mx_regen_tb -GK=$(word 1,$(subst _n, ,$*)) \
+	$(VERILATOR) --binary -j $(RTL_JOBS) -I$(RTL_DIR)/tb --top-module mx_regen_tb -GK=$(word 1,$(subst _n, ,$*)) \
 	  -GNT=$(word 2,$(subst _n, ,$*)) -Mdir $(RTL_OUT)/rtb_k$* -o Vmx_regen_tb $(RTLR_SRCS) $(RTLR_TB_SRC) \
 	  > $(RTL_OUT)/rtb_k$*.build.log 2>&1 || { tail -40 $(RTL_OUT)/rtb_k$*.build.log; exit 1; }
 
@@ -301,8 +303,8 @@ BDR_FMT   ?= mx9
 BDR_COUNT ?= 100000
 BDR_MXV   ?= $(RTL_OUT)/bdr_$(BDR_FMT).mxv
 bdr_m      = $(if $(filter mx9,$(1)),7,$(if $(filter mx6,$(1)),4,2))
-RTL_BDR_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_adder_tree.sv mx_fuse.sv mx_norm.sv \
-                                       mx_round.sv mx_dot_bdr.sv)
+RTL_BDR_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_tree.sv mx_cdec.sv mx_fuse.sv mx_norm.sv \
+                                       mx_round.sv mx_dot_back.sv mx_dot_bdr.sv)
 
 .PHONY: lint-bdr synth-bdr bdr-tb
 
@@ -329,10 +331,10 @@ $(RTL_OUT)/bdr_%.mxv: out/mxref
 	@mkdir -p $(RTL_OUT)
 	out/mxref vectors gen --block-format $* --count $(BDR_COUNT) --seed 1 -o $@ > /dev/null
 
-$(RTL_OUT)/tb_bdr_m%/Vmx_dot_bdr_tb: $(RTL_BDR_SRCS) $(RTL_DIR)/tb/mx_dot_bdr_tb.sv
+$(RTL_OUT)/tb_bdr_m%/Vmx_dot_bdr_tb: $(RTL_BDR_SRCS) $(RTL_DIR)/tb/mx_dot_bdr_tb.sv $(RTL_TB_COMMON)
 	@$(rtl_need_verilator)
 	@mkdir -p $(RTL_OUT)
-	$(VERILATOR) --binary -j $(RTL_JOBS) --top-module mx_dot_bdr_tb -GK=16 -GM=$* \
+	$(VERILATOR) --binary -j $(RTL_JOBS) -I$(RTL_DIR)/tb --top-module mx_dot_bdr_tb -GK=16 -GM=$* \
 	  -Mdir $(RTL_OUT)/tb_bdr_m$* -o Vmx_dot_bdr_tb $(RTL_BDR_SRCS) $(RTL_DIR)/tb/mx_dot_bdr_tb.sv \
 	  > $(RTL_OUT)/tb_bdr_m$*.build.log 2>&1 || { tail -40 $(RTL_OUT)/tb_bdr_m$*.build.log; exit 1; }
 

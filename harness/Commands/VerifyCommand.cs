@@ -12,7 +12,8 @@ public static class VerifyCommand
 {
     /// <summary>The project's own mx_dot, package first, top last (as in rtl/rtl.mk).</summary>
     public static readonly string[] DefaultRtl =
-        ["rtl/mx_pkg.sv", "rtl/mx_lzc.sv", "rtl/mx_mul.sv", "rtl/mx_adder_tree.sv", "rtl/mx_fuse.sv", "rtl/mx_norm.sv", "rtl/mx_round.sv", "rtl/mx_dot.sv"];
+        ["rtl/mx_pkg.sv", "rtl/mx_lzc.sv", "rtl/mx_mul.sv", "rtl/mx_tree.sv", "rtl/mx_cdec.sv", "rtl/mx_fuse.sv", "rtl/mx_norm.sv", "rtl/mx_round.sv",
+         "rtl/mx_dot_back.sv", "rtl/mx_dot.sv"];
 
     /// <summary><c>verify</c> and its companion <c>report</c> (merging the shards' reports).</summary>
     public static IEnumerable<Command> CreateAll() => [Create(), ReportCommand.Create()];

@@ -22,11 +22,11 @@ YOSYS=${YOSYS:-yosys}
 RTL_DIR=${RTL_DIR:-rtl}
 mkdir -p "$out"
 
-dot_stages="mx_lzc.sv mx_mul.sv mx_adder_tree.sv mx_fuse.sv mx_norm.sv mx_round.sv"
+dot_stages="mx_lzc.sv mx_mul.sv mx_tree.sv mx_cdec.sv mx_fuse.sv mx_norm.sv mx_round.sv mx_dot_back.sv"
 srcs_for() {
   case $1 in
     mx_dot)   echo mx_pkg.sv $dot_stages mx_dot.sv ;;
-    mx_quant) echo mx_pkg.sv mx_lzc.sv mx_max_tree.sv mx_quant_scan.sv mx_quant_scale.sv mx_quant_lane.sv mx_quant.sv ;;
+    mx_quant) echo mx_pkg.sv mx_lzc.sv mx_tree.sv mx_quant_scan.sv mx_quant_scale.sv mx_quant_lane.sv mx_quant.sv ;;
     *)        echo mx_pkg.sv $dot_stages; (cd "$RTL_DIR" && ls "$1"*.sv 2>/dev/null) || true ;;
   esac
 }
