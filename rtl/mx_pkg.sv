@@ -58,6 +58,11 @@ package mx_pkg;
   // ---------------------------------------------------------------- mx_quant: pipeline
   // in_valid -> out_valid of mx_quant, cycles: scan | shared exponent | element rounding
   localparam int unsigned QUANT_LATENCY = 3;
+  // input lane formats (in_fmt): FP32 lanes, or BF16 in the low 16 bits of each 32-bit lane
+  localparam logic IN_FP32 = 1'b0;
+  localparam logic IN_BF16 = 1'b1;
+  // IN_FMT_EN bit i enables input format i (area builds, like FMT_EN)
+  localparam logic [1:0] IN_FMT_EN_ALL = 2'b11;
   // every format enabled (FMT_EN bit f enables format code f)
   localparam logic [5:0] FMT_EN_ALL = 6'b11_1111;
 

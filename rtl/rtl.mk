@@ -105,7 +105,10 @@ lint-quant:
 	  $(VERILATOR) --lint-only -Wall --top-module mx_quant -GFMT_EN=6\'h$$en $(RTLQ_SRCS) || exit 1; \
 	  $(VERILATOR) --lint-only -Wall --top-module mx_dot -GFMT_EN=6\'h$$en $(RTL_SRCS) || exit 1; \
 	done
-	@echo "lint: mx_quant clean under verilator -Wall for K = 32, 1, 2, 4, 8, 16, 64 and FMT_EN subsets (mx_dot too)"
+	@for in in 1 2; do \
+	  $(VERILATOR) --lint-only -Wall --top-module mx_quant -GIN_FMT_EN=2\'d$$in $(RTLQ_SRCS) || exit 1; \
+	done
+	@echo "lint: mx_quant clean under verilator -Wall for K = 32, 1, 2, 4, 8, 16, 64, FMT_EN subsets (mx_dot too) and the FP32-only, BF16-only builds"
 
 $(RTL_OUT)/qtb_k%/Vmx_quant_tb: $(RTLQ_SRCS) $(RTLQ_TB_SRC) $(RTL_TB_COMMON)
 	@$(rtl_need_verilator)
@@ -121,6 +124,21 @@ $(RTL_OUT)/quant_corners.mxv:
 
 quant-tb: $(QMXV) $(RTL_OUT)/qtb_k$(RTL_QTB_K)/Vmx_quant_tb
 	$(RTL_OUT)/qtb_k$(RTL_QTB_K)/Vmx_quant_tb +mxv=$(QMXV)
+
+# BF16 input lanes (in_fmt = 1): the FP32 corners + QBF16_COUNT random blocks of `vectors gen --op quantize`
+# with every lane cut to its top 16 bits (a BF16 value, exact in FP32), their expected scale and codes
+# recomputed by the golden model (`vectors make --op quantize`), driven as BF16 lanes (bench +bf16: the
+# top half in the lane's low 16 bits, junk above). 0 mismatches or the bench fails.
+QBF16_COUNT ?= 2000
+.PHONY: quant-bf16-tb
+quant-bf16-tb: $(RTL_OUT)/qtb_k32/Vmx_quant_tb
+	@test -x $(OUT)/mxref || $(MAKE) --no-print-directory build
+	@mkdir -p $(RTL_OUT)
+	$(OUT)/mxref vectors gen --op quantize --corners --random --count $(QBF16_COUNT) -o $(RTL_OUT)/quant_fp32.mxv > /dev/null
+	grep -v '^//' $(RTL_OUT)/quant_fp32.mxv \
+	  | awk '{ o = ""; for (i = 1; i <= length($$3); i += 8) o = o substr($$3, i, 4) "0000"; print $$1, $$2, o }' \
+	  | $(OUT)/mxref vectors make --op quantize -k 32 -o $(RTL_OUT)/quant_bf16.mxv > /dev/null
+	$(RTL_OUT)/qtb_k32/Vmx_quant_tb +mxv=$(RTL_OUT)/quant_bf16.mxv +bf16
 
 # Each policy word: "ocp" (the defaults) or items joined by "+", an item being a `vectors gen`
 # option without its dashes and with "=" for its value.

@@ -24,6 +24,10 @@
 // the formats; lines of the other formats are then skipped (and counted). Lines starting with "//" are comments,
 // except the trailer "// end COUNT CHECKSUM" whose COUNT is checked.
 //
+// Input lanes: in_fmt = FP32 by default. With the plusarg +bf16 every block is driven as BF16 lanes
+// (in_fmt = BF16, the top half of each FP32 lane in its low 16 bits, junk in its upper 16 bits);
+// the file must then hold BF16-exact inputs (low 16 bits of every lane 0, e.g. `make quant-bf16-tb`).
+//
 // Prints each mismatch (line number, expected vs actual) and a final line
 //   mx_quant tb: N vectors, M mismatches (...)
 // then ends with $finish (pass) or $fatal (mismatches or a malformed file: non-zero exit).
@@ -40,6 +44,7 @@ module mx_quant_tb;
   logic            rst_n = 1'b0;
   logic            in_valid = 1'b0;
   logic [32*K-1:0] v = '0;
+  logic            in_fmt = mx_pkg::IN_FP32;
   logic [2:0]      fmt = '0, rm = '0, scale_rule = '0;
   logic [1:0]      specials = '0;
   logic            int8_full = 1'b0, flush = 1'b0;
@@ -48,7 +53,7 @@ module mx_quant_tb;
   logic [8*K-1:0]  p;
 
   mx_quant #(.K(K), .FMT_EN(FMT_EN)) dut (
-    .clk, .rst_n, .in_valid, .v, .fmt, .rm, .scale_rule, .specials, .int8_full, .flush,
+    .clk, .rst_n, .in_valid, .v, .in_fmt, .fmt, .rm, .scale_rule, .specials, .int8_full, .flush,
     .out_valid, .scale, .p, .rsv
   );
 
@@ -100,10 +105,11 @@ module mx_quant_tb;
     logic [7:0]     s;
     logic [32*K-1:0] vv;
     logic [8*K-1:0] pp;
-    bit             have_trailer;
+    bit             have_trailer, bf16;
 
     have_trailer = 0; trailer_cnt = 0; lineno = 0; policy = ""; rm_fixed = 0; rm_recipe = mx_pkg::RM_RNE;
     if (!$value$plusargs("mxv=%s", fname)) fname = MXV;
+    bf16 = $test$plusargs("bf16");
     fd = $fopen(fname, "r");
     if (fd == 0) $fatal(1, "mx_quant tb: cannot open vector file '%s'", fname);
 
@@ -154,7 +160,15 @@ module mx_quant_tb;
       // drive one block (inputs change on the falling edge)
       fmt      = f[2:0];
       rm       = rm_fixed ? rm_recipe : r[2:0];
-      v        = vv;
+      if (bf16) begin                                    // BF16 lanes: the top half, junk above
+        in_fmt = mx_pkg::IN_BF16;
+        for (int i = 0; i < K; i++) begin
+          if (vv[32*i +: 16] != 16'h0000)
+            $fatal(1, "mx_quant tb: %s:%0d: lane %0d (%08h) is not a BF16 value (+bf16)", fname, lineno, i, vv[32*i +: 32]);
+          v[32*i +: 32] = {16'($urandom), vv[32*i + 16 +: 16]};
+        end
+      end else
+        v = vv;
       in_valid = 1'b1;
       exp_s[wr_ptr]   = s;
       exp_p[wr_ptr]   = unpack_lanes(pp, f, 1'b0);
@@ -172,8 +186,9 @@ module mx_quant_tb;
     n_mis += end_checks(n_vec, n_checked, n_lat_err, mx_pkg::QUANT_LATENCY, n_vec + n_skip, have_trailer,
                         trailer_cnt, fname);
     if (n_skip != 0) $display("note: %0d vectors of formats outside FMT_EN=%b skipped", n_skip, FMT_EN);
-    $display("mx_quant tb: %0d vectors, %0d mismatches (K=%0d, LATENCY=%0d, rule=%0d specials=%0d int8_full=%0d flush=%0d, %s)",
-             n_vec, n_mis, K, mx_pkg::QUANT_LATENCY, scale_rule, specials, int8_full, flush, fname);
+    $display("mx_quant tb: %0d vectors, %0d mismatches (K=%0d, LATENCY=%0d, rule=%0d specials=%0d int8_full=%0d flush=%0d, %s lanes, %s)",
+             n_vec, n_mis, K, mx_pkg::QUANT_LATENCY, scale_rule, specials, int8_full, flush,
+             bf16 ? "bf16" : "fp32", fname);
     if (n_mis != 0) $fatal(1, "mx_quant tb: FAILED");
     $finish;
   end
