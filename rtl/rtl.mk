@@ -184,14 +184,14 @@ verify-quant-run: $(RTL_OUT)/qtb_k$(VERIFY_QUANT_K)/Vmx_quant_tb $(RTL_OUT)/qtb_
 
 # synthesis figures (docs/RTL.md, between the synth-table markers); normalised to the first build.
 # Each build is [?]TOP:LABEL:PARAMS (rtl/synth/synth_table.sh): FMT_EN bit f = element format code f,
-# SCALE_EN bit 0 = E8M0, bit 1 = UE4M3. "?" rows are units that may not exist yet (MX9/MX6/MX4 in
-# rtl/mx_dot_bdr*.sv): a placeholder row until their module is there; set their PARAMS here then.
+# SCALE_EN bit 0 = E8M0, bit 1 = UE4M3; mx_dot_bdr: M = magnitude bits (7 MX9, 4 MX6, 2 MX4). A "?" row
+# is a unit that may not exist yet (a placeholder row until its module is there).
 SYNTH_TABLE_BUILDS ?= mx_dot:e4m3:K=32,FMT_EN=1,SCALE_EN=1 mx_dot:e2m1:K=32,FMT_EN=16,SCALE_EN=1 \
   mx_dot:int8:K=32,FMT_EN=32,SCALE_EN=1 mx_dot:all-ocp:K=32,FMT_EN=63,SCALE_EN=1 \
   mx_dot:all+nvfp4:K=32,FMT_EN=63,SCALE_EN=3 \
   mx_dot:e4m3:K=16,FMT_EN=1,SCALE_EN=1 mx_dot:e2m1:K=16,FMT_EN=16,SCALE_EN=1 \
   mx_dot:nvfp4:K=16,FMT_EN=16,SCALE_EN=2 mx_dot:e2m1+nvfp4:K=16,FMT_EN=16,SCALE_EN=3 \
-  ?mx_dot_bdr:mx9:K=16 ?mx_dot_bdr:mx6:K=16 ?mx_dot_bdr:mx4:K=16 \
+  mx_dot_bdr:mx9:K=16,M=7 mx_dot_bdr:mx6:K=16,M=4 mx_dot_bdr:mx4:K=16,M=2 \
   mx_quant:e4m3:K=32,FMT_EN=1 mx_quant:e2m1:K=32,FMT_EN=16 mx_quant:int8:K=32,FMT_EN=32 \
   mx_quant:e4m3+e5m2:K=32,FMT_EN=3 mx_quant:all:K=32,FMT_EN=63
 synth-table:
