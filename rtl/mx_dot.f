@@ -3,8 +3,10 @@
 mx_pkg.sv
 mx_lzc.sv
 mx_mul.sv
-mx_adder_tree.sv
+mx_tree.sv
+mx_cdec.sv
 mx_fuse.sv
 mx_norm.sv
 mx_round.sv
+mx_dot_back.sv
 mx_dot.sv

@@ -8,13 +8,16 @@
 // so there is still one rounding. UE4M3 with another element format is a reserved combination:
 // the result is the canonical NaN with NV set.
 //
-// Fully pipelined: one block per clock, fixed latency LATENCY, no back-pressure.
+// Fully pipelined: one block per clock, fixed latency mx_pkg::DOT_LATENCY (5), no back-pressure.
+// Only the valid pipe is reset; each data register bank loads only when its stage holds a valid
+// block (clock-enable flops: the data path does not toggle on idle cycles, clock-gating friendly).
 // Stages (a register bank *_q at the end of each):
-//   1 decode + exact products (mx_mul), C decode, special-case detection
-//   2 alignment of the products into SW-bit fixed point (LSB 2^-32) + adder tree
+//   1 decode + exact products (mx_mul), C decode (mx_cdec), special-case detection
+//   2 alignment of the products into SW-bit fixed point (LSB 2^-32) + adder tree (mx_tree)
 //   3 fuse C (mx_fuse: window of WW bits, guard/round/sticky jam)
 //   4 normalise (mx_norm: |sum|, leading-zero count, left shift)
 //   5 round, pack, flags (mx_round)
+// Stages 3-5, the C pipeline and the valid pipe are mx_dot_back, shared with mx_dot_bdr.
 // See docs/RTL.md for the width derivation and the treatment of reserved codes.
 module mx_dot #(
   parameter int unsigned K      = 32,
@@ -43,7 +46,6 @@ module mx_dot #(
   output logic [4:0]       flags
 );
   // ------------------------------------------------------------------ parameters
-  localparam int unsigned LATENCY = 5;                     // in_valid -> out_valid, cycles
   localparam int unsigned PMAG_W  = mx_pkg::PMAG_W;
   localparam int unsigned PSH_W   = mx_pkg::PSH_W;
   localparam int unsigned PFX_W   = mx_pkg::PFX_W;         // 64
@@ -51,14 +53,10 @@ module mx_dot #(
   localparam int unsigned CM      = mx_pkg::CM_W;
   // exact product sum: 64 magnitude bits per product, clog2(K) carry bits, 1 sign bit
   localparam int unsigned SW      = PFX_W + $clog2(K) + 1;
-  localparam int unsigned WW      = mx_pkg::GUARD + SW + 26; // fuse window
-  localparam int unsigned MW      = WW - 1;                  // window magnitude
-  localparam int unsigned CLZ_W   = $clog2(CM + 1);
 
   // exponent of the product-sum LSB: xe_a + xe_b - bias_a - bias_b + PFX_LSB_EXP
   localparam logic signed [EW-1:0] K_ES_OFS   = EW'(254 - mx_pkg::PFX_LSB_EXP); // E8M0: 286
   localparam logic signed [EW-1:0] K_ES_OFS_U = EW'(20 - mx_pkg::PFX_LSB_EXP);  // UE4M3: 52
-  localparam logic signed [EW-1:0] K_EC_OFS = EW'(150);
 
   // ================================================================== stage 1
   logic [2:0] fmt_a_e, fmt_b_e;
@@ -114,24 +112,13 @@ module mx_dot #(
 
   // C (FP32) decode, subnormals normalised: C = (-1)^c_sign * c_mag * 2^c_exp
   logic                 c_sign, c_nan, c_snan, c_inf, c_zero_pos, c_zero_neg;
-  logic [7:0]           c_bexp;
-  logic [CM-1:0]        c_raw, c_mag;
-  logic [CLZ_W-1:0]     c_lz;
+  logic [CM-1:0]        c_mag;
   logic signed [EW-1:0] c_exp, s_exp;
 
-  assign c_sign     = c[31];
-  assign c_bexp     = c[30:23];
-  assign c_nan      = (c_bexp == 8'hFF) & (c[22:0] != '0);
-  assign c_snan     = c_nan & ~c[22];
-  assign c_inf      = (c_bexp == 8'hFF) & (c[22:0] == '0);
-  assign c_zero_pos = (c == 32'h0000_0000);
-  assign c_zero_neg = (c == 32'h8000_0000);
-  assign c_raw      = {(c_bexp != 8'd0), c[22:0]};
-
-  mx_lzc #(.WIDTH(CM)) u_c_lzc (.x(c_raw), .cnt(c_lz), .x_norm(c_mag));
-
-  assign c_exp = $signed({{(EW-8){1'b0}}, (c_bexp == 8'd0) ? 8'd1 : c_bexp}) - K_EC_OFS
-               - $signed({{(EW-CLZ_W){1'b0}}, c_lz});
+  mx_cdec u_cdec (
+    .c (c), .sign (c_sign), .nan (c_nan), .snan (c_snan), .inf (c_inf),
+    .zero_pos (c_zero_pos), .zero_neg (c_zero_neg), .mag (c_mag), .exp (c_exp)
+  );
   // exponent of the product-sum LSB: E8M0 (sa + sb - 254) - 32, UE4M3 (xe_a + xe_b - 20) - 32
   assign s_exp = $signed({{(EW-9){1'b0}}, {1'b0, sa_xe} + {1'b0, sb_xe}}) - (ue4m3 ? K_ES_OFS_U : K_ES_OFS);
 
@@ -157,33 +144,26 @@ module mx_dot #(
   assign all_zero_pos = (&(p_zero & ~l_sign)) & c_zero_pos;
   assign s1_zero_sign = all_zero_neg | ((rm == mx_pkg::RM_RDN) & ~all_zero_pos);
 
-  // stage-1 registers
+  // stage-1 registers (C, s_exp and the sideband are registered in mx_dot_back)
   logic [K-1:0]          p_sign_q;
   logic [K*PMAG_W-1:0]   p_mag_q;
   logic [K*PSH_W-1:0]    p_sh_q;
-  logic [CM-1:0]         c_mag_s1_q;
-  logic signed [EW-1:0]  c_exp_s1_q, s_exp_s1_q;
-  logic                  c_sign_s1_q;
   // side band carried down the pipe: {rm, res_nan, nv, res_inf, inf_sign, zero_sign}
-  localparam int unsigned SB_W = 8;
-  logic [SB_W-1:0]       sb_d, sb_s1_q, sb_s2_q, sb_s3_q, sb_s4_q;
+  logic [mx_pkg::DOT_SB_W-1:0] sb_d;
 
   assign sb_d = {rm, s1_res_nan, s1_nv, s1_res_inf, ninf, s1_zero_sign};
 
   always_ff @(posedge clk) begin
-    p_sign_q  <= l_sign;
-    p_mag_q   <= l_mag;
-    p_sh_q    <= l_sh;
-    c_mag_s1_q  <= c_mag;
-    c_exp_s1_q  <= c_exp;
-    c_sign_s1_q <= c_sign;
-    s_exp_s1_q  <= s_exp;
-    sb_s1_q     <= sb_d;
+    if (in_valid) begin
+      p_sign_q <= l_sign;
+      p_mag_q  <= l_mag;
+      p_sh_q   <= l_sh;
+    end
   end
 
   // ================================================================== stage 2
   logic [K*SW-1:0] p_fx;
-  logic [SW-1:0]   sum_d, sum_q;
+  logic [SW-1:0]   sum_d;
 
   for (genvar i = 0; i < K; i++) begin : g_align
     logic [PFX_W-1:0] mag_fx;
@@ -193,95 +173,13 @@ module mx_dot #(
     assign p_fx[i*SW +: SW] = p_sign_q[i] ? (~mag_ext + 1'b1) : mag_ext;
   end
 
-  mx_adder_tree #(.N(K), .W(SW)) u_tree (.in(p_fx), .sum(sum_d));
+  mx_tree #(.N(K), .W(SW), .OP(mx_pkg::TREE_ADD)) u_tree (.in(p_fx), .out(sum_d));
 
-  logic [CM-1:0]         c_mag_s2_q;
-  logic signed [EW-1:0]  c_exp_s2_q, s_exp_s2_q;
-  logic                  c_sign_s2_q;
-
-  always_ff @(posedge clk) begin
-    sum_q     <= sum_d;
-    c_mag_s2_q  <= c_mag_s1_q;
-    c_exp_s2_q  <= c_exp_s1_q;
-    c_sign_s2_q <= c_sign_s1_q;
-    s_exp_s2_q  <= s_exp_s1_q;
-    sb_s2_q     <= sb_s1_q;
-  end
-
-  // ================================================================== stage 3
-  logic [WW-1:0]        win_d, win_q;
-  logic signed [EW-1:0] ebase_d, ebase_q;
-
-  mx_fuse #(.SW(SW), .WW(WW)) u_fuse (
-    .s_sum  (sum_q),
-    .es     (s_exp_s2_q),
-    .c_mag  (c_mag_s2_q),
-    .ec     (c_exp_s2_q),
-    .c_sign (c_sign_s2_q),
-    .win    (win_d),
-    .ebase  (ebase_d)
+  // ================================================================== stages 3-5
+  mx_dot_back #(.SW(SW)) u_back (
+    .clk, .rst_n, .in_valid,
+    .c_mag (c_mag), .c_exp (c_exp), .c_sign (c_sign), .s_exp (s_exp), .sb (sb_d),
+    .sum   (sum_d),
+    .out_valid, .d, .flags
   );
-
-  always_ff @(posedge clk) begin
-    win_q   <= win_d;
-    ebase_q <= ebase_d;
-    sb_s3_q   <= sb_s2_q;
-  end
-
-  // ================================================================== stage 4
-  logic [MW-1:0]        mn_d, mn_q;
-  logic signed [EW-1:0] emsb_d, emsb_q;
-  logic                 sign_d, sign_q, zero_d, zero_q;
-
-  mx_norm #(.WW(WW), .MW(MW)) u_norm (
-    .win   (win_q),
-    .ebase (ebase_q),
-    .mn    (mn_d),
-    .e_msb (emsb_d),
-    .sign  (sign_d),
-    .zero  (zero_d)
-  );
-
-  always_ff @(posedge clk) begin
-    mn_q   <= mn_d;
-    emsb_q <= emsb_d;
-    sign_q <= sign_d;
-    zero_q <= zero_d;
-    sb_s4_q  <= sb_s3_q;
-  end
-
-  // ================================================================== stage 5
-  logic [31:0] d_d, d_q;
-  logic [4:0]  flags_d, flags_q;
-
-  mx_round #(.MW(MW)) u_round (
-    .mn        (mn_q),
-    .e_msb     (emsb_q),
-    .sign      (sign_q),
-    .zero      (zero_q),
-    .zero_sign (sb_s4_q[0]),
-    .rm        (sb_s4_q[7:5]),
-    .res_nan   (sb_s4_q[4]),
-    .nv        (sb_s4_q[3]),
-    .res_inf   (sb_s4_q[2]),
-    .inf_sign  (sb_s4_q[1]),
-    .d         (d_d),
-    .flags     (flags_d)
-  );
-
-  always_ff @(posedge clk) begin
-    d_q     <= d_d;
-    flags_q <= flags_d;
-  end
-
-  // ------------------------------------------------------------------ valid pipe
-  logic [LATENCY-1:0] vld_q;
-  always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) vld_q <= '0;
-    else        vld_q <= {vld_q[LATENCY-2:0], in_valid};
-  end
-
-  assign out_valid = vld_q[LATENCY-1];
-  assign d         = d_q;
-  assign flags     = flags_q;
 endmodule

@@ -8,9 +8,10 @@
 // M+1 bits (sign at bit M). The microexponents only shift each product left by 2 - ta - tb (0..2)
 // in the fixed point -- "a little shifting" -- so the exact sum needs 2M + 2 + clog2(K) + 1 bits
 // (20 + 1 for MX9 at K = 16) where mx_dot needs 64 + clog2(K) + 1.
-// Stages 3-5 are mx_dot's (mx_fuse, mx_norm, mx_round); stages (a register bank *_q after each):
-//   1 element products Ma*Mb, shift 2 - ta - tb, C decode, special cases
-//   2 two's complement + adder tree (mx_adder_tree)
+// Stages 3-5 are mx_dot's (mx_dot_back: mx_fuse, mx_norm, mx_round); stages (a register bank
+// *_q after each, loaded only when the stage holds a valid block):
+//   1 element products Ma*Mb, shift 2 - ta - tb, C decode (mx_cdec), special cases
+//   2 two's complement + adder tree (mx_tree)
 //   3 fuse C (mx_fuse)   4 normalise (mx_norm)   5 round, pack, flags (mx_round)
 module mx_dot_bdr #(
   parameter int unsigned K = 16,   // elements per block, a multiple of 2 (k1)
@@ -32,19 +33,14 @@ module mx_dot_bdr #(
   output logic [4:0]           flags
 );
   // ------------------------------------------------------------------ parameters
-  localparam int unsigned LATENCY = 5;                     // in_valid -> out_valid, cycles
   localparam int unsigned EW      = mx_pkg::EXP_W;
   localparam int unsigned CM      = mx_pkg::CM_W;
   localparam int unsigned EL      = M + 1;                 // element code width
   localparam int unsigned PW      = 2 * M + 2;             // |product| << (2 - ta - tb)
   localparam int unsigned SW      = PW + $clog2(K) + 1;    // exact sum, two's complement
-  localparam int unsigned WW      = mx_pkg::GUARD + SW + 26;
-  localparam int unsigned MW      = WW - 1;
-  localparam int unsigned CLZ_W   = $clog2(CM + 1);
 
   // sum LSB exponent: (sa - 127) + (sb - 127) - 2(M - 1) - 2
   localparam logic signed [EW-1:0] K_ES_OFS = EW'(254 + 2 * M);
-  localparam logic signed [EW-1:0] K_EC_OFS = EW'(150);
 
   // ================================================================== stage 1
   logic [K-1:0]    l_sign, l_zero;
@@ -65,24 +61,13 @@ module mx_dot_bdr #(
 
   // C (FP32) decode, subnormals normalised: C = (-1)^c_sign * c_mag * 2^c_exp
   logic                 c_sign, c_nan, c_snan, c_inf, c_zero_pos, c_zero_neg;
-  logic [7:0]           c_bexp;
-  logic [CM-1:0]        c_raw, c_mag;
-  logic [CLZ_W-1:0]     c_lz;
+  logic [CM-1:0]        c_mag;
   logic signed [EW-1:0] c_exp, s_exp;
 
-  assign c_sign     = c[31];
-  assign c_bexp     = c[30:23];
-  assign c_nan      = (c_bexp == 8'hFF) & (c[22:0] != '0);
-  assign c_snan     = c_nan & ~c[22];
-  assign c_inf      = (c_bexp == 8'hFF) & (c[22:0] == '0);
-  assign c_zero_pos = (c == 32'h0000_0000);
-  assign c_zero_neg = (c == 32'h8000_0000);
-  assign c_raw      = {(c_bexp != 8'd0), c[22:0]};
-
-  mx_lzc #(.WIDTH(CM)) u_c_lzc (.x(c_raw), .cnt(c_lz), .x_norm(c_mag));
-
-  assign c_exp = $signed({{(EW-8){1'b0}}, (c_bexp == 8'd0) ? 8'd1 : c_bexp}) - K_EC_OFS
-               - $signed({{(EW-CLZ_W){1'b0}}, c_lz});
+  mx_cdec u_cdec (
+    .c (c), .sign (c_sign), .nan (c_nan), .snan (c_snan), .inf (c_inf),
+    .zero_pos (c_zero_pos), .zero_neg (c_zero_neg), .mag (c_mag), .exp (c_exp)
+  );
   assign s_exp = $signed({{(EW-9){1'b0}}, {1'b0, scale_a} + {1'b0, scale_b}}) - K_ES_OFS;
 
   // special cases: the elements are never NaN or infinite, so only a NaN block exponent and a
@@ -96,34 +81,24 @@ module mx_dot_bdr #(
   assign all_zero_pos = (&(l_zero & ~l_sign)) & c_zero_pos;
   assign s1_zero_sign = all_zero_neg | ((rm == mx_pkg::RM_RDN) & ~all_zero_pos);
 
-  // stage-1 registers, enabled by the valid bit
+  // stage-1 registers, enabled by the valid bit (C, s_exp and the sideband: in mx_dot_back)
   logic [K-1:0]          p_sign_q;
   logic [K*PW-1:0]       p_mag_q;
-  logic [CM-1:0]         c_mag_s1_q;
-  logic signed [EW-1:0]  c_exp_s1_q, s_exp_s1_q;
-  logic                  c_sign_s1_q;
   // side band: {rm, res_nan, nv, res_inf, inf_sign, zero_sign}
-  localparam int unsigned SB_W = 8;
-  logic [SB_W-1:0]       sb_d, sb_s1_q, sb_s2_q, sb_s3_q, sb_s4_q;
-  logic [LATENCY-1:0]    vld_q;
+  logic [mx_pkg::DOT_SB_W-1:0] sb_d;
 
   assign sb_d = {rm, s1_res_nan, s1_nv, c_inf, c_sign, s1_zero_sign};
 
   always_ff @(posedge clk) begin
     if (in_valid) begin
-      p_sign_q    <= l_sign;
-      p_mag_q     <= l_mag;
-      c_mag_s1_q  <= c_mag;
-      c_exp_s1_q  <= c_exp;
-      c_sign_s1_q <= c_sign;
-      s_exp_s1_q  <= s_exp;
-      sb_s1_q     <= sb_d;
+      p_sign_q <= l_sign;
+      p_mag_q  <= l_mag;
     end
   end
 
   // ================================================================== stage 2
   logic [K*SW-1:0] p_fx;
-  logic [SW-1:0]   sum_d, sum_q;
+  logic [SW-1:0]   sum_d;
 
   for (genvar i = 0; i < K; i++) begin : g_align
     logic [SW-1:0] mag_ext;
@@ -131,102 +106,13 @@ module mx_dot_bdr #(
     assign p_fx[i*SW +: SW] = p_sign_q[i] ? (~mag_ext + 1'b1) : mag_ext;
   end
 
-  mx_adder_tree #(.N(K), .W(SW)) u_tree (.in(p_fx), .sum(sum_d));
+  mx_tree #(.N(K), .W(SW), .OP(mx_pkg::TREE_ADD)) u_tree (.in(p_fx), .out(sum_d));
 
-  logic [CM-1:0]         c_mag_s2_q;
-  logic signed [EW-1:0]  c_exp_s2_q, s_exp_s2_q;
-  logic                  c_sign_s2_q;
-
-  always_ff @(posedge clk) begin
-    if (vld_q[0]) begin
-      sum_q       <= sum_d;
-      c_mag_s2_q  <= c_mag_s1_q;
-      c_exp_s2_q  <= c_exp_s1_q;
-      c_sign_s2_q <= c_sign_s1_q;
-      s_exp_s2_q  <= s_exp_s1_q;
-      sb_s2_q     <= sb_s1_q;
-    end
-  end
-
-  // ================================================================== stage 3
-  logic [WW-1:0]        win_d, win_q;
-  logic signed [EW-1:0] ebase_d, ebase_q;
-
-  mx_fuse #(.SW(SW), .WW(WW)) u_fuse (
-    .s_sum  (sum_q),
-    .es     (s_exp_s2_q),
-    .c_mag  (c_mag_s2_q),
-    .ec     (c_exp_s2_q),
-    .c_sign (c_sign_s2_q),
-    .win    (win_d),
-    .ebase  (ebase_d)
+  // ================================================================== stages 3-5
+  mx_dot_back #(.SW(SW)) u_back (
+    .clk, .rst_n, .in_valid,
+    .c_mag (c_mag), .c_exp (c_exp), .c_sign (c_sign), .s_exp (s_exp), .sb (sb_d),
+    .sum   (sum_d),
+    .out_valid, .d, .flags
   );
-
-  always_ff @(posedge clk) begin
-    if (vld_q[1]) begin
-      win_q   <= win_d;
-      ebase_q <= ebase_d;
-      sb_s3_q <= sb_s2_q;
-    end
-  end
-
-  // ================================================================== stage 4
-  logic [MW-1:0]        mn_d, mn_q;
-  logic signed [EW-1:0] emsb_d, emsb_q;
-  logic                 sign_d, sign_q, zero_d, zero_q;
-
-  mx_norm #(.WW(WW), .MW(MW)) u_norm (
-    .win   (win_q),
-    .ebase (ebase_q),
-    .mn    (mn_d),
-    .e_msb (emsb_d),
-    .sign  (sign_d),
-    .zero  (zero_d)
-  );
-
-  always_ff @(posedge clk) begin
-    if (vld_q[2]) begin
-      mn_q    <= mn_d;
-      emsb_q  <= emsb_d;
-      sign_q  <= sign_d;
-      zero_q  <= zero_d;
-      sb_s4_q <= sb_s3_q;
-    end
-  end
-
-  // ================================================================== stage 5
-  logic [31:0] d_d, d_q;
-  logic [4:0]  flags_d, flags_q;
-
-  mx_round #(.MW(MW)) u_round (
-    .mn        (mn_q),
-    .e_msb     (emsb_q),
-    .sign      (sign_q),
-    .zero      (zero_q),
-    .zero_sign (sb_s4_q[0]),
-    .rm        (sb_s4_q[7:5]),
-    .res_nan   (sb_s4_q[4]),
-    .nv        (sb_s4_q[3]),
-    .res_inf   (sb_s4_q[2]),
-    .inf_sign  (sb_s4_q[1]),
-    .d         (d_d),
-    .flags     (flags_d)
-  );
-
-  always_ff @(posedge clk) begin
-    if (vld_q[3]) begin
-      d_q     <= d_d;
-      flags_q <= flags_d;
-    end
-  end
-
-  // ------------------------------------------------------------------ valid pipe
-  always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) vld_q <= '0;
-    else        vld_q <= {vld_q[LATENCY-2:0], in_valid};
-  end
-
-  assign out_valid = vld_q[LATENCY-1];
-  assign d         = d_q;
-  assign flags     = flags_q;
 endmodule

@@ -1,4 +1,5 @@
-// mx_pkg: shared codes, widths and functions of the MX units (mx_dot, mx_quant).
+// mx_pkg: shared codes, widths, pipeline depths and functions of the MX units (mx_dot, mx_dot_bdr,
+// mx_quant, mx_regen).
 //
 // Plain SystemVerilog accepted by Verilator 5.006 and Yosys 0.23 (read_verilog -sv):
 // no `return` in functions, no struct ports, items referenced as mx_pkg::NAME (Yosys 0.23
@@ -43,9 +44,25 @@ package mx_pkg;
   localparam logic [1:0] SP_FINITE    = 2'd3;  // TransformerEngine MXFP8: never a NaN scale; NaN lanes
                                                // -> NaN code, Inf -> +-max finite and shared_exp 127
 
+  // ---------------------------------------------------------------- mx_dot, mx_dot_bdr: pipeline
+  // in_valid -> out_valid of the fused dot units, cycles: products | adder tree | fuse C |
+  // normalise | round (one register bank per stage, the last one drives d and flags)
+  localparam int unsigned DOT_LATENCY = 5;
+  // sideband carried down their pipe beside the data: {rm[2:0], res_nan, nv, res_inf, inf_sign, zero_sign}
+  localparam int unsigned DOT_SB_W = 8;
+
+  // ---------------------------------------------------------------- mx_tree operators (OP)
+  localparam logic TREE_ADD = 1'b0;   // two's-complement sum (the exact product sums)
+  localparam logic TREE_MAX = 1'b1;   // unsigned maximum (mx_quant's largest exponent field)
+
   // ---------------------------------------------------------------- mx_quant: pipeline
   // in_valid -> out_valid of mx_quant, cycles: scan | shared exponent | element rounding
   localparam int unsigned QUANT_LATENCY = 3;
+  // input lane formats (in_fmt): FP32 lanes, or BF16 in the low 16 bits of each 32-bit lane
+  localparam logic IN_FP32 = 1'b0;
+  localparam logic IN_BF16 = 1'b1;
+  // IN_FMT_EN bit i enables input format i (area builds, like FMT_EN)
+  localparam logic [1:0] IN_FMT_EN_ALL = 2'b11;
   // every format enabled (FMT_EN bit f enables format code f)
   localparam logic [5:0] FMT_EN_ALL = 6'b11_1111;
 

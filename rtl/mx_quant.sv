@@ -6,7 +6,9 @@
 //                shared_exp + 127 (0x00 for an all-zero block)
 //   P_i        = v_i / 2^shared_exp rounded once (mode rm), saturating at +-max normal
 // with the specials policies nan-scale / preserve / saturate / finite (TE), MXINT8 symmetric or full range,
-// and FP32 subnormal inputs kept (or flushed to signed zeros).
+// and FP32 subnormal inputs kept (or flushed to signed zeros). BF16 input lanes (in_fmt) are
+// widened to FP32 exactly in front of stage 1 (BF16 is FP32's top half), so they are quantized as
+// the FP32 values they are.
 //
 // Fully pipelined, fixed latency mx_pkg::QUANT_LATENCY (3), no back-pressure. Stages:
 //   1 scan   (mx_quant_scan):  largest finite exponent field, OR of subnormal fractions, NaN / Inf
@@ -19,12 +21,16 @@
 // rsv. See docs/RTL.md for the interface, reserved codes and the synthesis figures.
 module mx_quant #(
   parameter int unsigned K      = 32,
-  parameter logic [5:0]  FMT_EN = mx_pkg::FMT_EN_ALL
+  parameter logic [5:0]  FMT_EN = mx_pkg::FMT_EN_ALL,
+  // IN_FMT_EN (bit 0 FP32, bit 1 BF16) builds the unit for one input format (area figures): the
+  // in_fmt port is then ignored. The default takes both, chosen per block by in_fmt.
+  parameter logic [1:0]  IN_FMT_EN = mx_pkg::IN_FMT_EN_ALL
 ) (
   input  logic            clk,
   input  logic            rst_n,
   input  logic            in_valid,
-  input  logic [32*K-1:0] v,           // FP32 lane i in v[32*i +: 32]
+  input  logic [32*K-1:0] v,           // FP32 lane i in v[32*i +: 32] (BF16: in v[32*i +: 16])
+  input  logic            in_fmt,      // IN_*: 0 FP32 lanes, 1 BF16 in the low 16 bits of each lane
   input  logic [2:0]      fmt,         // FMT_*: 0 e4m3 .. 5 int8 (6, 7 reserved)
   input  logic [2:0]      rm,          // RM_*: 0 rne .. 5 rto (6, 7 reserved: rne)
   input  logic [2:0]      scale_rule,  // SR_*: 0 floor, 1 ceil, 2 rceil, 3 te, 4 even (5..7 reserved: floor)
@@ -54,6 +60,26 @@ module mx_quant #(
   logic rsv_d;
   assign rsv_d = !(fmt_ok && rule_ok && sp_ok && rm <= mx_pkg::RM_RTO);
 
+  // ------------------------------------------------------------------ input lanes
+  // A BF16 value is the top half of the FP32 value it denotes (same sign, exponent field and
+  // leading 7 fraction bits), so {bf16, 16'h0} widens it exactly; the upper 16 bits of a BF16 lane
+  // are ignored. Everything downstream is the FP32 datapath (a 2:1 multiplexer per upper lane bit
+  // and an AND per lower lane bit).
+  logic            bf16;
+  logic [32*K-1:0] v_in;
+
+  if (IN_FMT_EN == mx_pkg::IN_FMT_EN_ALL) begin : g_in_all
+    assign bf16 = (in_fmt == mx_pkg::IN_BF16);
+  end else begin : g_in_one
+    assign bf16 = IN_FMT_EN[mx_pkg::IN_BF16];
+    logic unused_in_fmt;
+    assign unused_in_fmt = in_fmt;
+  end
+
+  for (genvar i = 0; i < K; i++) begin : g_in
+    assign v_in[32*i +: 32] = bf16 ? {v[32*i +: 16], 16'h0000} : v[32*i +: 32];
+  end
+
   // ------------------------------------------------------------------ valid pipe
   logic [LATENCY-1:0] vld_q;
   always_ff @(posedge clk or negedge rst_n) begin
@@ -68,7 +94,7 @@ module mx_quant #(
 
   logic [31*K-1:0] mag;                 // |v_i| as bits
   for (genvar i = 0; i < K; i++) begin : g_mag
-    assign mag[31*i +: 31] = v[32*i +: 31];
+    assign mag[31*i +: 31] = v_in[32*i +: 31];
   end
 
   mx_quant_scan #(.K(K)) u_scan (
@@ -86,7 +112,7 @@ module mx_quant #(
 
   always_ff @(posedge clk) begin
     if (in_valid) begin
-      v_s1_q   <= v;
+      v_s1_q      <= v_in;
       emx_s1_q    <= emx_d;
       sub_or_s1_q <= sub_or_d;
       nan_s1_q <= nan_d;

@@ -33,7 +33,7 @@ module mx_quant_scan #(
     assign f_sub[23*i +: 23] = (be == 8'd0 && !flush) ? fr : 23'd0;
   end
 
-  mx_max_tree #(.N(K), .W(8)) u_max (.in(e_fin), .max(emx));
+  mx_tree #(.N(K), .W(8), .OP(mx_pkg::TREE_MAX)) u_max (.in(e_fin), .out(emx));
 
   always_comb begin
     sub_or = '0;

@@ -2,7 +2,7 @@
 // mxref verify (--filelist, and the default of --unit regen); paths are relative to this file.
 mx_pkg.sv
 mx_lzc.sv
-mx_max_tree.sv
+mx_tree.sv
 mx_quant_scan.sv
 mx_quant_scale.sv
 mx_quant_lane.sv

@@ -197,10 +197,12 @@ module mx_regen #(
 
   // ================================================================== mx_quant (3 stages)
   logic rsv_q;
-  mx_quant #(.K(K), .FMT_EN(FMT_EN)) u_quant (
+  // the regenerated weights are FP32: a build without the BF16 input lanes
+  mx_quant #(.K(K), .FMT_EN(FMT_EN), .IN_FMT_EN(2'b01)) u_quant (   // IN_FMT_EN bit 0: FP32 only
     .clk, .rst_n,
     .in_valid   (vld_q[R+1]),
     .v          (w_q),
+    .in_fmt     (mx_pkg::IN_FP32),
     .fmt        (cfg_q[12:10]),
     .rm         (cfg_q[9:7]),
     .scale_rule (cfg_q[6:4]),

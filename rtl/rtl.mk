@@ -21,6 +21,8 @@ MXV        ?= $(RTL_DIR)/tb/mx_dot_k32.mxv
 rtl_filelist = $(addprefix $(RTL_DIR)/,$(shell sed -e 's,//.*,,' -e 's,#.*,,' $(RTL_DIR)/$(1).f))
 RTL_SRCS := $(call rtl_filelist,mx_dot)
 RTL_TB_SRC := $(RTL_DIR)/tb/mx_dot_tb.sv
+# the functions every portable bench includes (header, unpacking, recipes, end-of-file checks)
+RTL_TB_COMMON := $(RTL_DIR)/tb/mx_tb_common.svh
 
 # block size of the bench: the "k" of the vector file header, else 32
 RTL_TB_K ?= $(or $(shell sed -n '1s/.*"\(block\|k\)" *: *\([0-9][0-9]*\).*/\2/p' '$(MXV)' 2>/dev/null),32)
@@ -54,14 +56,14 @@ synth:
 	$(YOSYS) -q -l $(RTL_OUT)/synth_k$(RTL_K).log -p '$(RTL_YOSYS_SCRIPT)'
 	@cells=$$(awk '/Number of cells:/ {print $$4}' $(RTL_OUT)/synth_k$(RTL_K).stat | tail -1); \
 	 regs=$$(awk '$$1 ~ /^\$$_(S)?DFF/ {n += $$2} END {print n+0}' $(RTL_OUT)/synth_k$(RTL_K).stat); \
-	 lat=$$(sed -n 's/.*localparam int unsigned LATENCY *= *\([0-9][0-9]*\).*/\1/p' $(RTL_DIR)/mx_dot.sv); \
+	 lat=$$(sed -n 's/.*localparam int unsigned DOT_LATENCY *= *\([0-9][0-9]*\).*/\1/p' $(RTL_DIR)/mx_pkg.sv); \
 	 echo "synth: mx_dot K=$(RTL_K): $$cells cells, $$regs flip-flops, no latches, $$lat pipeline stages (LATENCY $$lat)"; \
 	 echo "synth: cell breakdown in $(RTL_OUT)/synth_k$(RTL_K).stat, full log in $(RTL_OUT)/synth_k$(RTL_K).log"
 
-$(RTL_OUT)/tb_k%/Vmx_dot_tb: $(RTL_SRCS) $(RTL_TB_SRC)
+$(RTL_OUT)/tb_k%/Vmx_dot_tb: $(RTL_SRCS) $(RTL_TB_SRC) $(RTL_TB_COMMON)
 	@$(rtl_need_verilator)
 	@mkdir -p $(RTL_OUT)
-	$(VERILATOR) --binary -j $(RTL_JOBS) --top-module mx_dot_tb -GK=$* \
+	$(VERILATOR) --binary -j $(RTL_JOBS) -I$(RTL_DIR)/tb --top-module mx_dot_tb -GK=$* \
 	  -Mdir $(RTL_OUT)/tb_k$* -o Vmx_dot_tb $(RTL_SRCS) $(RTL_TB_SRC) > $(RTL_OUT)/tb_k$*.build.log 2>&1 \
 	  || { tail -40 $(RTL_OUT)/tb_k$*.build.log; exit 1; }
 
@@ -103,12 +105,15 @@ lint-quant:
 	  $(VERILATOR) --lint-only -Wall --top-module mx_quant -GFMT_EN=6\'h$$en $(RTLQ_SRCS) || exit 1; \
 	  $(VERILATOR) --lint-only -Wall --top-module mx_dot -GFMT_EN=6\'h$$en $(RTL_SRCS) || exit 1; \
 	done
-	@echo "lint: mx_quant clean under verilator -Wall for K = 32, 1, 2, 4, 8, 16, 64 and FMT_EN subsets (mx_dot too)"
+	@for in in 1 2; do \
+	  $(VERILATOR) --lint-only -Wall --top-module mx_quant -GIN_FMT_EN=2\'d$$in $(RTLQ_SRCS) || exit 1; \
+	done
+	@echo "lint: mx_quant clean under verilator -Wall for K = 32, 1, 2, 4, 8, 16, 64, FMT_EN subsets (mx_dot too) and the FP32-only, BF16-only builds"
 
-$(RTL_OUT)/qtb_k%/Vmx_quant_tb: $(RTLQ_SRCS) $(RTLQ_TB_SRC)
+$(RTL_OUT)/qtb_k%/Vmx_quant_tb: $(RTLQ_SRCS) $(RTLQ_TB_SRC) $(RTL_TB_COMMON)
 	@$(rtl_need_verilator)
 	@mkdir -p $(RTL_OUT)
-	$(VERILATOR) --binary -j $(RTL_JOBS) --top-module mx_quant_tb -GK=$* \
+	$(VERILATOR) --binary -j $(RTL_JOBS) -I$(RTL_DIR)/tb --top-module mx_quant_tb -GK=$* \
 	  -Mdir $(RTL_OUT)/qtb_k$* -o Vmx_quant_tb $(RTLQ_SRCS) $(RTLQ_TB_SRC) > $(RTL_OUT)/qtb_k$*.build.log 2>&1 \
 	  || { tail -40 $(RTL_OUT)/qtb_k$*.build.log; exit 1; }
 
@@ -119,6 +124,21 @@ $(RTL_OUT)/quant_corners.mxv:
 
 quant-tb: $(QMXV) $(RTL_OUT)/qtb_k$(RTL_QTB_K)/Vmx_quant_tb
 	$(RTL_OUT)/qtb_k$(RTL_QTB_K)/Vmx_quant_tb +mxv=$(QMXV)
+
+# BF16 input lanes (in_fmt = 1): the FP32 corners + QBF16_COUNT random blocks of `vectors gen --op quantize`
+# with every lane cut to its top 16 bits (a BF16 value, exact in FP32), their expected scale and codes
+# recomputed by the golden model (`vectors make --op quantize`), driven as BF16 lanes (bench +bf16: the
+# top half in the lane's low 16 bits, junk above). 0 mismatches or the bench fails.
+QBF16_COUNT ?= 2000
+.PHONY: quant-bf16-tb
+quant-bf16-tb: $(RTL_OUT)/qtb_k32/Vmx_quant_tb
+	@test -x $(OUT)/mxref || $(MAKE) --no-print-directory build
+	@mkdir -p $(RTL_OUT)
+	$(OUT)/mxref vectors gen --op quantize --corners --random --count $(QBF16_COUNT) -o $(RTL_OUT)/quant_fp32.mxv > /dev/null
+	grep -v '^//' $(RTL_OUT)/quant_fp32.mxv \
+	  | awk '{ o = ""; for (i = 1; i <= length($$3); i += 8) o = o substr($$3, i, 4) "0000"; print $$1, $$2, o }' \
+	  | $(OUT)/mxref vectors make --op quantize -k 32 -o $(RTL_OUT)/quant_bf16.mxv > /dev/null
+	$(RTL_OUT)/qtb_k32/Vmx_quant_tb +mxv=$(RTL_OUT)/quant_bf16.mxv +bf16
 
 # Each policy word: "ocp" (the defaults) or items joined by "+", an item being a `vectors gen`
 # option without its dashes and with "=" for its value.
@@ -164,14 +184,14 @@ verify-quant-run: $(RTL_OUT)/qtb_k$(VERIFY_QUANT_K)/Vmx_quant_tb $(RTL_OUT)/qtb_
 
 # synthesis figures (docs/RTL.md, between the synth-table markers); normalised to the first build.
 # Each build is [?]TOP:LABEL:PARAMS (rtl/synth/synth_table.sh): FMT_EN bit f = element format code f,
-# SCALE_EN bit 0 = E8M0, bit 1 = UE4M3. "?" rows are units that may not exist yet (MX9/MX6/MX4 in
-# rtl/mx_dot_bdr*.sv): a placeholder row until their module is there; set their PARAMS here then.
+# SCALE_EN bit 0 = E8M0, bit 1 = UE4M3; mx_dot_bdr: M = magnitude bits (7 MX9, 4 MX6, 2 MX4). A "?" row
+# is a unit that may not exist yet (a placeholder row until its module is there).
 SYNTH_TABLE_BUILDS ?= mx_dot:e4m3:K=32,FMT_EN=1,SCALE_EN=1 mx_dot:e2m1:K=32,FMT_EN=16,SCALE_EN=1 \
   mx_dot:int8:K=32,FMT_EN=32,SCALE_EN=1 mx_dot:all-ocp:K=32,FMT_EN=63,SCALE_EN=1 \
   mx_dot:all+nvfp4:K=32,FMT_EN=63,SCALE_EN=3 \
   mx_dot:e4m3:K=16,FMT_EN=1,SCALE_EN=1 mx_dot:e2m1:K=16,FMT_EN=16,SCALE_EN=1 \
   mx_dot:nvfp4:K=16,FMT_EN=16,SCALE_EN=2 mx_dot:e2m1+nvfp4:K=16,FMT_EN=16,SCALE_EN=3 \
-  ?mx_dot_bdr:mx9:K=16 ?mx_dot_bdr:mx6:K=16 ?mx_dot_bdr:mx4:K=16 \
+  mx_dot_bdr:mx9:K=16,M=7 mx_dot_bdr:mx6:K=16,M=4 mx_dot_bdr:mx4:K=16,M=2 \
   mx_quant:e4m3:K=32,FMT_EN=1 mx_quant:e2m1:K=32,FMT_EN=16 mx_quant:int8:K=32,FMT_EN=32 \
   mx_quant:e4m3+e5m2:K=32,FMT_EN=3 mx_quant:all:K=32,FMT_EN=63
 synth-table:
@@ -220,10 +240,10 @@ lint-regen:
 	@echo "lint: mx_regen clean under verilator -Wall for K = 32, 4, 8, 64 and NT = 1, 4, 16"
 
 # stem K_nNT, e.g. out/rtl/rtb_k32_n1/Vmx_regen_tb
-$(RTL_OUT)/rtb_k%/Vmx_regen_tb: $(RTLR_SRCS) $(RTLR_TB_SRC)
+$(RTL_OUT)/rtb_k%/Vmx_regen_tb: $(RTLR_SRCS) $(RTLR_TB_SRC) $(RTL_TB_COMMON)
 	@$(rtl_need_verilator)
 	@mkdir -p $(RTL_OUT)
-	$(VERILATOR) --binary -j $(RTL_JOBS) --top-module mx_regen_tb -GK=$(word 1,$(subst _n, ,$*)) \
+	$(VERILATOR) --binary -j $(RTL_JOBS) -I$(RTL_DIR)/tb --top-module mx_regen_tb -GK=$(word 1,$(subst _n, ,$*)) \
 	  -GNT=$(word 2,$(subst _n, ,$*)) -Mdir $(RTL_OUT)/rtb_k$* -o Vmx_regen_tb $(RTLR_SRCS) $(RTLR_TB_SRC) \
 	  > $(RTL_OUT)/rtb_k$*.build.log 2>&1 || { tail -40 $(RTL_OUT)/rtb_k$*.build.log; exit 1; }
 
@@ -299,8 +319,8 @@ BDR_FMT   ?= mx9
 BDR_COUNT ?= 100000
 BDR_MXV   ?= $(RTL_OUT)/bdr_$(BDR_FMT).mxv
 bdr_m      = $(if $(filter mx9,$(1)),7,$(if $(filter mx6,$(1)),4,2))
-RTL_BDR_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_adder_tree.sv mx_fuse.sv mx_norm.sv \
-                                       mx_round.sv mx_dot_bdr.sv)
+RTL_BDR_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_tree.sv mx_cdec.sv mx_fuse.sv mx_norm.sv \
+                                       mx_round.sv mx_dot_back.sv mx_dot_bdr.sv)
 
 .PHONY: lint-bdr synth-bdr bdr-tb
 
@@ -327,10 +347,10 @@ $(RTL_OUT)/bdr_%.mxv: out/mxref
 	@mkdir -p $(RTL_OUT)
 	out/mxref vectors gen --block-format $* --count $(BDR_COUNT) --seed 1 -o $@ > /dev/null
 
-$(RTL_OUT)/tb_bdr_m%/Vmx_dot_bdr_tb: $(RTL_BDR_SRCS) $(RTL_DIR)/tb/mx_dot_bdr_tb.sv
+$(RTL_OUT)/tb_bdr_m%/Vmx_dot_bdr_tb: $(RTL_BDR_SRCS) $(RTL_DIR)/tb/mx_dot_bdr_tb.sv $(RTL_TB_COMMON)
 	@$(rtl_need_verilator)
 	@mkdir -p $(RTL_OUT)
-	$(VERILATOR) --binary -j $(RTL_JOBS) --top-module mx_dot_bdr_tb -GK=16 -GM=$* \
+	$(VERILATOR) --binary -j $(RTL_JOBS) -I$(RTL_DIR)/tb --top-module mx_dot_bdr_tb -GK=16 -GM=$* \
 	  -Mdir $(RTL_OUT)/tb_bdr_m$* -o Vmx_dot_bdr_tb $(RTL_BDR_SRCS) $(RTL_DIR)/tb/mx_dot_bdr_tb.sv \
 	  > $(RTL_OUT)/tb_bdr_m$*.build.log 2>&1 || { tail -40 $(RTL_OUT)/tb_bdr_m$*.build.log; exit 1; }
 

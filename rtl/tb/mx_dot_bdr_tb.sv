@@ -51,6 +51,8 @@ module mx_dot_bdr_tb;
 
   always @(posedge clk) cycle <= cycle + 1;
 
+  `include "mx_tb_common.svh"
+
   always @(negedge clk) begin
     if (out_valid) begin
       if (rd_ptr == wr_ptr) begin
@@ -58,7 +60,7 @@ module mx_dot_bdr_tb;
         n_mis++;
       end else begin
         n_checked++;
-        if (cycle - exp_cyc[rd_ptr] != longint'(dut.LATENCY)) n_lat_err++;
+        if (cycle - exp_cyc[rd_ptr] != longint'(mx_pkg::DOT_LATENCY)) n_lat_err++;
         if (d !== exp_d[rd_ptr] || {3'b000, flags} !== exp_fl[rd_ptr]) begin
           n_mis++;
           if (n_mis <= MAX_REPORT)
@@ -86,17 +88,17 @@ module mx_dot_bdr_tb;
   endfunction
 
   initial begin : main
-    string            fname, line, rest;
-    int               fd, lineno, nf, trailer_cnt, hk, hm, rc;
+    string            fname, line;
+    int               fd, lineno, nf, trailer_cnt, hm, rc;
     logic [31:0]      trailer_crc;
     logic [3:0]       rmv;
     logic [7:0]       sa, sb, fl;
     logic [K/2-1:0]   ma, mb;
     logic [EL*K-1:0]  pa, pb;
     logic [31:0]      cv, dv;
-    bit               have_trailer, block_seen;
+    bit               have_trailer;
 
-    have_trailer = 0; block_seen = 0; trailer_cnt = 0; lineno = 0;
+    have_trailer = 0; trailer_cnt = 0; lineno = 0;
     if (!$value$plusargs("mxv=%s", fname)) fname = MXV;
     fd = $fopen(fname, "r");
     if (fd == 0) $fatal(1, "mx_dot_bdr tb: cannot open vector file '%s'", fname);
@@ -115,14 +117,7 @@ module mx_dot_bdr_tb;
         if (lineno == 1) begin
           hm = header_m(line);
           if (hm != M) $fatal(1, "mx_dot_bdr tb: file '%s' is not an mx9/mx6/mx4 file with M=%0d", fname, M);
-          for (int i = 0; i + 7 < line.len() && !block_seen; i++) begin
-            if (line.substr(i, i + 7) == "\"block\":") begin
-              block_seen = 1;
-              rest = line.substr(i + 8, line.len() - 1);
-              if ($sscanf(rest, "%d", hk) == 1 && hk != K)
-                $fatal(1, "mx_dot_bdr tb: file '%s' has block %0d but the bench was built with K=%0d", fname, hk, K);
-            end
-          end
+          check_block("mx_dot_bdr", fname, line);
         end
         if ($sscanf(line, "// end %d %h", trailer_cnt, trailer_crc) == 2) have_trailer = 1;
         continue;
@@ -151,23 +146,11 @@ module mx_dot_bdr_tb;
     end
     $fclose(fd);
     in_valid = 1'b0;
-    repeat (dut.LATENCY + 4) @(negedge clk);
+    repeat (mx_pkg::DOT_LATENCY + 4) @(negedge clk);
 
-    if (n_checked != n_vec) begin
-      $display("ERROR: %0d vectors driven but %0d results seen", n_vec, n_checked);
-      n_mis += n_vec - n_checked;
-    end
-    if (n_lat_err != 0) begin
-      $display("ERROR: %0d results did not arrive after LATENCY=%0d cycles", n_lat_err, dut.LATENCY);
-      n_mis += n_lat_err;
-    end
-    if (have_trailer && trailer_cnt != n_vec) begin
-      $display("ERROR: trailer says %0d vectors, file has %0d", trailer_cnt, n_vec);
-      n_mis++;
-    end
-    if (!have_trailer) $display("WARNING: no '// end COUNT CHECKSUM' trailer in %s", fname);
+    n_mis += end_checks(n_vec, n_checked, n_lat_err, mx_pkg::DOT_LATENCY, n_vec, have_trailer, trailer_cnt, fname);
     $display("mx_dot_bdr tb: %0d vectors, %0d mismatches (K=%0d, M=%0d, LATENCY=%0d, %s)",
-             n_vec, n_mis, K, M, dut.LATENCY, fname);
+             n_vec, n_mis, K, M, mx_pkg::DOT_LATENCY, fname);
     if (n_mis != 0) $fatal(1, "mx_dot_bdr tb: FAILED");
     $finish;
   end

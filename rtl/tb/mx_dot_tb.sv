@@ -55,28 +55,7 @@ module mx_dot_tb;
 
   always @(posedge clk) cycle <= cycle + 1;
 
-  function automatic int fmt_width(input logic [2:0] f);
-    case (f)
-      3'd2, 3'd3: fmt_width = 6;
-      3'd4:       fmt_width = 4;
-      default:    fmt_width = 8;
-    endcase
-  endfunction
-
-  // w-bit packing -> 8-bit byte lanes, junk in the unused upper bits
-  function automatic logic [8*K-1:0] unpack(input logic [8*K-1:0] p, input logic [2:0] f);
-    int          w;
-    logic [7:0]  junk, m;
-    logic [8*K-1:0] r;
-    w = fmt_width(f);
-    m = 8'hFF >> (8 - w);
-    r = '0;
-    for (int i = 0; i < K; i++) begin
-      junk = 8'($urandom);
-      r[8*i +: 8] = (8'(p >> (i * w)) & m) | (junk & ~m);
-    end
-    unpack = r;
-  endfunction
+  `include "mx_tb_common.svh"
 
   // compare outputs on the falling edge (outputs change on the rising edge)
   always @(negedge clk) begin
@@ -86,7 +65,7 @@ module mx_dot_tb;
         n_mis++;
       end else begin
         n_checked++;
-        if (cycle - exp_cyc[rd_ptr] != longint'(dut.LATENCY)) n_lat_err++;
+        if (cycle - exp_cyc[rd_ptr] != longint'(mx_pkg::DOT_LATENCY)) n_lat_err++;
         if (d !== exp_d[rd_ptr] || {3'b000, flags} !== exp_fl[rd_ptr]) begin
           n_mis++;
           if (n_mis <= MAX_REPORT)
@@ -99,16 +78,16 @@ module mx_dot_tb;
   end
 
   initial begin : main
-    string       fname, line, rest, scale_name;
-    int          fd, lineno, nf, trailer_cnt, hk, rc;
+    string       fname, line, scale_name;
+    int          fd, lineno, nf, trailer_cnt, rc;
     logic [31:0] trailer_crc;
     logic [3:0]  fa, fb, rmv;
     logic [7:0]  sa, sb, fl;
     logic [8*K-1:0] pa, pb;
     logic [31:0] cv, dv;
-    bit          have_trailer, block_seen;
+    bit          have_trailer;
 
-    have_trailer = 0; block_seen = 0; trailer_cnt = 0; lineno = 0;
+    have_trailer = 0; trailer_cnt = 0; lineno = 0;
     if (!$value$plusargs("mxv=%s", fname)) fname = MXV;
     fd = $fopen(fname, "r");
     if (fd == 0) $fatal(1, "mx_dot tb: cannot open vector file '%s'", fname);
@@ -124,20 +103,9 @@ module mx_dot_tb;
       lineno++;
       if (line.len() < 2) continue;                      // empty line
       if (line.substr(0, 1) == "//") begin
-        if (lineno == 1) begin                           // header: check "block" when present
-          // the first "block": is the field (the writer puts it second, after "op"); a later one
-          // could only be inside a string such as the recorded command
-          for (int i = 0; i + 14 < line.len(); i++)
-            if (line.substr(i, i + 14) == "\"scale\":\"ue4m3\"") scale_fmt = mx_pkg::SCALE_UE4M3;
-          for (int i = 0; i + 7 < line.len() && !block_seen; i++) begin
-            if (line.substr(i, i + 7) == "\"block\":") begin
-              block_seen = 1;
-              rest = line.substr(i + 8, line.len() - 1);
-              if ($sscanf(rest, "%d", hk) == 1 && hk != K)
-                $fatal(1, "mx_dot tb: file '%s' has block %0d but the bench was built with K=%0d",
-                       fname, hk, K);
-            end
-          end
+        if (lineno == 1) begin                           // header: "block" (when present), "scale"
+          check_block("mx_dot", fname, line);
+          if (has(line, "\"scale\":\"ue4m3\"")) scale_fmt = mx_pkg::SCALE_UE4M3;
         end
         if ($sscanf(line, "// end %d %h", trailer_cnt, trailer_crc) == 2) have_trailer = 1;
         continue;
@@ -153,8 +121,8 @@ module mx_dot_tb;
       rm       = rmv[2:0];
       scale_a  = sa;
       scale_b  = sb;
-      a        = unpack(pa, fa[2:0]);
-      b        = unpack(pb, fb[2:0]);
+      a        = unpack_lanes(pa, {1'b0, fa[2:0]}, 1'b1);
+      b        = unpack_lanes(pb, {1'b0, fb[2:0]}, 1'b1);
       c        = cv;
       in_valid = 1'b1;
       exp_d[wr_ptr]   = dv;
@@ -169,24 +137,12 @@ module mx_dot_tb;
     $fclose(fd);
     in_valid = 1'b0;
     a = '0; b = '0;
-    repeat (dut.LATENCY + 4) @(negedge clk);
+    repeat (mx_pkg::DOT_LATENCY + 4) @(negedge clk);
 
-    if (n_checked != n_vec) begin
-      $display("ERROR: %0d vectors driven but %0d results seen", n_vec, n_checked);
-      n_mis += n_vec - n_checked;
-    end
-    if (n_lat_err != 0) begin
-      $display("ERROR: %0d results did not arrive after LATENCY=%0d cycles", n_lat_err, dut.LATENCY);
-      n_mis += n_lat_err;
-    end
-    if (have_trailer && trailer_cnt != n_vec) begin
-      $display("ERROR: trailer says %0d vectors, file has %0d", trailer_cnt, n_vec);
-      n_mis++;
-    end
-    if (!have_trailer) $display("WARNING: no '// end COUNT CHECKSUM' trailer in %s", fname);
+    n_mis += end_checks(n_vec, n_checked, n_lat_err, mx_pkg::DOT_LATENCY, n_vec, have_trailer, trailer_cnt, fname);
     scale_name = (scale_fmt == mx_pkg::SCALE_UE4M3) ? "ue4m3" : "e8m0";
     $display("mx_dot tb: %0d vectors, %0d mismatches (K=%0d, LATENCY=%0d, %s scales, %s)",
-             n_vec, n_mis, K, dut.LATENCY, scale_name, fname);
+             n_vec, n_mis, K, mx_pkg::DOT_LATENCY, scale_name, fname);
     if (n_mis != 0) $fatal(1, "mx_dot tb: FAILED");
     $finish;
   end

@@ -24,6 +24,10 @@
 // the formats; lines of the other formats are then skipped (and counted). Lines starting with "//" are comments,
 // except the trailer "// end COUNT CHECKSUM" whose COUNT is checked.
 //
+// Input lanes: in_fmt = FP32 by default. With the plusarg +bf16 every block is driven as BF16 lanes
+// (in_fmt = BF16, the top half of each FP32 lane in its low 16 bits, junk in its upper 16 bits);
+// the file must then hold BF16-exact inputs (low 16 bits of every lane 0, e.g. `make quant-bf16-tb`).
+//
 // Prints each mismatch (line number, expected vs actual) and a final line
 //   mx_quant tb: N vectors, M mismatches (...)
 // then ends with $finish (pass) or $fatal (mismatches or a malformed file: non-zero exit).
@@ -40,6 +44,7 @@ module mx_quant_tb;
   logic            rst_n = 1'b0;
   logic            in_valid = 1'b0;
   logic [32*K-1:0] v = '0;
+  logic            in_fmt = mx_pkg::IN_FP32;
   logic [2:0]      fmt = '0, rm = '0, scale_rule = '0;
   logic [1:0]      specials = '0;
   logic            int8_full = 1'b0, flush = 1'b0;
@@ -48,7 +53,7 @@ module mx_quant_tb;
   logic [8*K-1:0]  p;
 
   mx_quant #(.K(K), .FMT_EN(FMT_EN)) dut (
-    .clk, .rst_n, .in_valid, .v, .fmt, .rm, .scale_rule, .specials, .int8_full, .flush,
+    .clk, .rst_n, .in_valid, .v, .in_fmt, .fmt, .rm, .scale_rule, .specials, .int8_full, .flush,
     .out_valid, .scale, .p, .rsv
   );
 
@@ -64,32 +69,7 @@ module mx_quant_tb;
 
   always @(posedge clk) cycle <= cycle + 1;
 
-  function automatic int fmt_width(input logic [3:0] f);
-    case (f)
-      4'd2, 4'd3: fmt_width = 6;
-      4'd4:       fmt_width = 4;
-      default:    fmt_width = 8;
-    endcase
-  endfunction
-
-  // w-bit packing -> 8-bit byte lanes, upper lane bits 0
-  function automatic logic [8*K-1:0] unpack(input logic [8*K-1:0] pk, input logic [3:0] f);
-    int             w;
-    logic [7:0]     m;
-    logic [8*K-1:0] r;
-    w = fmt_width(f);
-    m = 8'hFF >> (8 - w);
-    r = '0;
-    for (int i = 0; i < K; i++) r[8*i +: 8] = 8'(pk >> (i * w)) & m;
-    unpack = r;
-  endfunction
-
-  // does the header line contain s?
-  function automatic bit has(input string line, input string s);
-    has = 0;
-    for (int i = 0; i + s.len() <= line.len(); i++)
-      if (line.substr(i, i + s.len() - 1) == s) has = 1;
-  endfunction
+  `include "mx_tb_common.svh"
 
   // compare outputs on the falling edge (outputs change on the rising edge)
   always @(negedge clk) begin
@@ -116,19 +96,20 @@ module mx_quant_tb;
   end
 
   initial begin : main
-    string          fname, line, rest, policy;
+    string          fname, line, policy;
     bit             rm_fixed;           // a recipe file: rm comes from the recipe, not the lines
     logic [2:0]     rm_recipe;
-    int             fd, lineno, nf, trailer_cnt, hk, rc;
+    int             fd, lineno, nf, trailer_cnt, rc;
     logic [31:0]    trailer_crc;
     logic [3:0]     f, r;
     logic [7:0]     s;
     logic [32*K-1:0] vv;
     logic [8*K-1:0] pp;
-    bit             have_trailer;
+    bit             have_trailer, bf16;
 
     have_trailer = 0; trailer_cnt = 0; lineno = 0; policy = ""; rm_fixed = 0; rm_recipe = mx_pkg::RM_RNE;
     if (!$value$plusargs("mxv=%s", fname)) fname = MXV;
+    bf16 = $test$plusargs("bf16");
     fd = $fopen(fname, "r");
     if (fd == 0) $fatal(1, "mx_quant tb: cannot open vector file '%s'", fname);
 
@@ -146,14 +127,7 @@ module mx_quant_tb;
         if (lineno == 1) begin                           // header: op, block, policy
           if (!has(line, "\"op\":\"quantize\""))
             $fatal(1, "mx_quant tb: %s is not an op=quantize vector file", fname);
-          for (int i = 0; i + 7 < line.len(); i++) begin
-            if (line.substr(i, i + 7) == "\"block\":") begin
-              rest = line.substr(i + 8, line.len() - 1);
-              if ($sscanf(rest, "%d", hk) == 1 && hk != K)
-                $fatal(1, "mx_quant tb: file '%s' has block=%0d but the bench was built with K=%0d",
-                       fname, hk, K);
-            end
-          end
+          check_block("mx_quant", fname, line);
           scale_rule = has(line, "scale-rule=ceil")  ? mx_pkg::SR_CEIL
                      : has(line, "scale-rule=rceil") ? mx_pkg::SR_RCEIL
                      : has(line, "scale-rule=te")    ? mx_pkg::SR_TE
@@ -166,21 +140,8 @@ module mx_quant_tb;
               && !has(line, "scale-rule=rceil") && !has(line, "scale-rule=te") && !has(line, "scale-rule=even"))
             $fatal(1, "mx_quant tb: %s: scale rule not supported by this bench", fname);
           if (has(line, "\"recipe\":\"")) begin            // a recipe conformance file
-            rm_fixed = 1; specials = mx_pkg::SP_NAN_SCALE; int8_full = 1'b0; flush = 1'b0;
-            if      (has(line, "\"recipe\":\"ocp\""))           scale_rule = mx_pkg::SR_FLOOR;
-            else if (has(line, "\"recipe\":\"exact-ceil\""))    scale_rule = mx_pkg::SR_CEIL;
-            else if (has(line, "\"recipe\":\"microxcaling\"")) begin
-              scale_rule = mx_pkg::SR_FLOOR; rm_recipe = mx_pkg::RM_RNA;
-            end else if (has(line, "\"recipe\":\"gfloat\"")) begin
-              scale_rule = mx_pkg::SR_FLOOR; specials = mx_pkg::SP_SATURATE; int8_full = 1'b1;
-            end else if (has(line, "\"recipe\":\"torchao-floor\"")) scale_rule = mx_pkg::SR_FLOOR;
-            else if (has(line, "\"recipe\":\"torchao-rceil\"")) scale_rule = mx_pkg::SR_RCEIL;
-            else if (has(line, "\"recipe\":\"torchao-even\"") || has(line, "\"recipe\":\"amd-quark-even\""))
-              scale_rule = mx_pkg::SR_EVEN;
-            else if (has(line, "\"recipe\":\"te\"")) begin
-              scale_rule = mx_pkg::SR_TE; specials = mx_pkg::SP_FINITE;
-            end else
-              $fatal(1, "mx_quant tb: %s: recipe not supported by mx_quant (supported: ocp exact-ceil microxcaling gfloat torchao-floor torchao-rceil torchao-even amd-quark-even te)", fname);
+            rm_fixed = 1; flush = 1'b0;
+            recipe_ports("mx_quant", fname, line, scale_rule, specials, int8_full, rm_recipe);
           end
         end
         if ($sscanf(line, "// end %d %h", trailer_cnt, trailer_crc) == 2) have_trailer = 1;
@@ -199,10 +160,18 @@ module mx_quant_tb;
       // drive one block (inputs change on the falling edge)
       fmt      = f[2:0];
       rm       = rm_fixed ? rm_recipe : r[2:0];
-      v        = vv;
+      if (bf16) begin                                    // BF16 lanes: the top half, junk above
+        in_fmt = mx_pkg::IN_BF16;
+        for (int i = 0; i < K; i++) begin
+          if (vv[32*i +: 16] != 16'h0000)
+            $fatal(1, "mx_quant tb: %s:%0d: lane %0d (%08h) is not a BF16 value (+bf16)", fname, lineno, i, vv[32*i +: 32]);
+          v[32*i +: 32] = {16'($urandom), vv[32*i + 16 +: 16]};
+        end
+      end else
+        v = vv;
       in_valid = 1'b1;
       exp_s[wr_ptr]   = s;
-      exp_p[wr_ptr]   = unpack(pp, f);
+      exp_p[wr_ptr]   = unpack_lanes(pp, f, 1'b0);
       exp_ln[wr_ptr]  = lineno;
       exp_cyc[wr_ptr] = cycle;
       wr_ptr = (wr_ptr + 1) % QD;
@@ -214,23 +183,12 @@ module mx_quant_tb;
     v = '0;
     repeat (mx_pkg::QUANT_LATENCY + 4) @(negedge clk);
 
-    if (n_checked != n_vec) begin
-      $display("ERROR: %0d vectors driven but %0d results seen", n_vec, n_checked);
-      n_mis += n_vec - n_checked;
-    end
-    if (n_lat_err != 0) begin
-      $display("ERROR: %0d results did not arrive after QUANT_LATENCY=%0d cycles", n_lat_err,
-               mx_pkg::QUANT_LATENCY);
-      n_mis += n_lat_err;
-    end
-    if (have_trailer && trailer_cnt != n_vec + n_skip) begin
-      $display("ERROR: trailer says %0d vectors, file has %0d", trailer_cnt, n_vec + n_skip);
-      n_mis++;
-    end
-    if (!have_trailer) $display("WARNING: no '// end COUNT CHECKSUM' trailer in %s", fname);
+    n_mis += end_checks(n_vec, n_checked, n_lat_err, mx_pkg::QUANT_LATENCY, n_vec + n_skip, have_trailer,
+                        trailer_cnt, fname);
     if (n_skip != 0) $display("note: %0d vectors of formats outside FMT_EN=%b skipped", n_skip, FMT_EN);
-    $display("mx_quant tb: %0d vectors, %0d mismatches (K=%0d, LATENCY=%0d, rule=%0d specials=%0d int8_full=%0d flush=%0d, %s)",
-             n_vec, n_mis, K, mx_pkg::QUANT_LATENCY, scale_rule, specials, int8_full, flush, fname);
+    $display("mx_quant tb: %0d vectors, %0d mismatches (K=%0d, LATENCY=%0d, rule=%0d specials=%0d int8_full=%0d flush=%0d, %s lanes, %s)",
+             n_vec, n_mis, K, mx_pkg::QUANT_LATENCY, scale_rule, specials, int8_full, flush,
+             bf16 ? "bf16" : "fp32", fname);
     if (n_mis != 0) $fatal(1, "mx_quant tb: FAILED");
     $finish;
   end

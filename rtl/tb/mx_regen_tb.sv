@@ -62,32 +62,7 @@ module mx_regen_tb;
 
   always @(posedge clk) cycle <= cycle + 1;
 
-  function automatic int fmt_width(input logic [3:0] f);
-    case (f)
-      4'd2, 4'd3: fmt_width = 6;
-      4'd4:       fmt_width = 4;
-      default:    fmt_width = 8;
-    endcase
-  endfunction
-
-  // w-bit packing -> 8-bit byte lanes, upper lane bits 0
-  function automatic logic [8*K-1:0] unpack(input logic [8*K-1:0] pk, input logic [3:0] f);
-    int             w;
-    logic [7:0]     m;
-    logic [8*K-1:0] r;
-    w = fmt_width(f);
-    m = 8'hFF >> (8 - w);
-    r = '0;
-    for (int i = 0; i < K; i++) r[8*i +: 8] = 8'(pk >> (i * w)) & m;
-    unpack = r;
-  endfunction
-
-  // does the header line contain s?
-  function automatic bit has(input string line, input string s);
-    has = 0;
-    for (int i = 0; i + s.len() <= line.len(); i++)
-      if (line.substr(i, i + s.len() - 1) == s) has = 1;
-  endfunction
+  `include "mx_tb_common.svh"
 
   // compare outputs on the falling edge (outputs change on the rising edge)
   always @(negedge clk) begin
@@ -114,9 +89,9 @@ module mx_regen_tb;
   end
 
   initial begin : main
-    string           fname, line, rest;
+    string           fname, line;
     logic [2:0]      rm_recipe;
-    int              fd, lineno, nf, trailer_cnt, hk, rc;
+    int              fd, lineno, nf, trailer_cnt, rc;
     logic [31:0]     trailer_crc;
     logic [3:0]      f;
     logic [63:0]     sd;
@@ -146,29 +121,9 @@ module mx_regen_tb;
         if (lineno == 1) begin                           // header: op, block, recipe
           if (!has(line, "\"op\":\"regen\""))
             $fatal(1, "mx_regen tb: %s is not an op=regen vector file", fname);
-          for (int i = 0; i + 7 < line.len(); i++) begin
-            if (line.substr(i, i + 7) == "\"block\":") begin
-              rest = line.substr(i + 8, line.len() - 1);
-              if ($sscanf(rest, "%d", hk) == 1 && hk != K)
-                $fatal(1, "mx_regen tb: file '%s' has block=%0d but the bench was built with K=%0d",
-                       fname, hk, K);
-            end
-          end
-          specials = mx_pkg::SP_NAN_SCALE; int8_full = 1'b0; flush = 1'b0;
-          if      (has(line, "\"recipe\":\"ocp\""))           scale_rule = mx_pkg::SR_FLOOR;
-          else if (has(line, "\"recipe\":\"exact-ceil\""))    scale_rule = mx_pkg::SR_CEIL;
-          else if (has(line, "\"recipe\":\"microxcaling\"")) begin
-            scale_rule = mx_pkg::SR_FLOOR; rm_recipe = mx_pkg::RM_RNA;
-          end else if (has(line, "\"recipe\":\"gfloat\"")) begin
-            scale_rule = mx_pkg::SR_FLOOR; specials = mx_pkg::SP_SATURATE; int8_full = 1'b1;
-          end else if (has(line, "\"recipe\":\"torchao-floor\"")) scale_rule = mx_pkg::SR_FLOOR;
-          else if (has(line, "\"recipe\":\"torchao-rceil\"")) scale_rule = mx_pkg::SR_RCEIL;
-          else if (has(line, "\"recipe\":\"torchao-even\"") || has(line, "\"recipe\":\"amd-quark-even\""))
-            scale_rule = mx_pkg::SR_EVEN;
-          else if (has(line, "\"recipe\":\"te\"")) begin
-            scale_rule = mx_pkg::SR_TE; specials = mx_pkg::SP_FINITE;
-          end else
-            $fatal(1, "mx_regen tb: %s: recipe not supported by mx_quant (supported: ocp exact-ceil microxcaling gfloat torchao-floor torchao-rceil torchao-even amd-quark-even te)", fname);
+          check_block("mx_regen", fname, line);
+          flush = 1'b0;
+          recipe_ports("mx_regen", fname, line, scale_rule, specials, int8_full, rm_recipe);
           rm = rm_recipe;
         end
         if ($sscanf(line, "// end %d %h", trailer_cnt, trailer_crc) == 2) have_trailer = 1;
@@ -195,7 +150,7 @@ module mx_regen_tb;
       tval     = tt;
       in_valid = 1'b1;
       exp_s[wr_ptr]   = s;
-      exp_p[wr_ptr]   = unpack(pp, f);
+      exp_p[wr_ptr]   = unpack_lanes(pp, f, 1'b0);
       exp_ln[wr_ptr]  = lineno;
       exp_cyc[wr_ptr] = cycle;
       wr_ptr = (wr_ptr + 1) % QD;
@@ -206,20 +161,8 @@ module mx_regen_tb;
     in_valid = 1'b0;
     repeat (mx_pkg::REGEN_LATENCY + 4) @(negedge clk);
 
-    if (n_checked != n_vec) begin
-      $display("ERROR: %0d vectors driven but %0d results seen", n_vec, n_checked);
-      n_mis += n_vec - n_checked;
-    end
-    if (n_lat_err != 0) begin
-      $display("ERROR: %0d results did not arrive after REGEN_LATENCY=%0d cycles", n_lat_err,
-               mx_pkg::REGEN_LATENCY);
-      n_mis += n_lat_err;
-    end
-    if (have_trailer && trailer_cnt != n_vec + n_skip) begin
-      $display("ERROR: trailer says %0d vectors, file has %0d", trailer_cnt, n_vec + n_skip);
-      n_mis++;
-    end
-    if (!have_trailer) $display("WARNING: no '// end COUNT CHECKSUM' trailer in %s", fname);
+    n_mis += end_checks(n_vec, n_checked, n_lat_err, mx_pkg::REGEN_LATENCY, n_vec + n_skip, have_trailer,
+                        trailer_cnt, fname);
     if (n_skip != 0) $display("note: %0d vectors with N > NT=%0d or a format outside FMT_EN=%b skipped", n_skip, NT, FMT_EN);
     $display("mx_regen tb: %0d vectors, %0d mismatches (K=%0d, NT=%0d, LATENCY=%0d, rule=%0d specials=%0d int8_full=%0d rm=%0d, %s)",
              n_vec, n_mis, K, NT, mx_pkg::REGEN_LATENCY, scale_rule, specials, int8_full, rm, fname);
