@@ -26,6 +26,8 @@ public static class BdrCorners
     {
         if (format.Microexponent is null) throw new ArgumentException($"{format.Name} has no microexponents");
         var b = new Builder(format, seed);
+        // The classes that do not depend on the element grid are the recipe set's own blocks (RecipeCorners).
+        var shared = RecipeCorners.For(format, seed).ToDictionary(c => c.Name, c => c.Blocks);
         return
         [
             new("block-exponent", "amax at, one FP32 ulp below and above 2^E, negative, and below 2^-127 (E clamps)", b.BlockExponent()),
@@ -33,10 +35,10 @@ public static class BdrCorners
             new("element-ties", "elements on midpoints of their sub-block's grid and one FP32 ulp either side, at shift 0 and the largest shift", b.ElementTies()),
             new("saturation", "sub-block maxima just below the next binade: they round up out of the sub-block's range and saturate", b.Saturation()),
             new("to-zero", "tiny values of both signs under a large amax, and values at half the smallest magnitude", b.ToZero()),
-            new("specials", "+Inf, -Inf, quiet and signalling NaN, all +0, all -0, mixed signed zeros", b.Specials()),
+            new("specials", "+Inf, -Inf, quiet and signalling NaN, all +0, all -0, mixed signed zeros", [.. shared["inf-nan"], .. b.SignedZeros()]),
             new("fp32-subnormal", "FP32 subnormals alone and under a normal amax (the flush option)", b.Subnormals()),
-            new("fp32-extremes", "amax at FP32 max, 2^127 and the top binade", b.Extremes()),
-            new("random", "blocks spanning a few binades around a random exponent", b.Random()),
+            new("fp32-extremes", "amax at FP32 max, 2^127 and the top binade", shared["fp32-extremes"]),
+            new("random", "blocks spanning a few binades around a random exponent", shared["random"]),
         ];
     }
 
@@ -186,25 +188,7 @@ public static class BdrCorners
             return r;
         }
 
-        public List<uint[]> Specials()
-        {
-            var r = new List<uint[]>();
-            foreach (uint[] specials in new uint[][]
-            {
-                [0x7F800000], [0xFF800000], [0x7FC00000], [0x7FA00000], [0xFFC00000], [0x7F800000, 0xFF800000], [0x7F800000, 0x7FC00000],
-            })
-            {
-                var b = Around(0x3F800000);
-                for (int i = 0; i < specials.Length; i++) b[(i * 5 + 1) % _k] = specials[i];
-                r.Add(b);
-            }
-            r.Add(Fill(i => i == 0 ? 0x7F800000u : 0u));
-            r.Add(Fill(_ => 0x7FC00000u));
-            r.Add(Fill(_ => 0u));
-            r.Add(Fill(_ => 0x80000000u));
-            r.Add(Fill(i => i % 3 == 0 ? 0x80000000u : 0u));
-            return r;
-        }
+        public List<uint[]> SignedZeros() => [Fill(_ => 0u), Fill(_ => 0x80000000u), Fill(i => i % 3 == 0 ? 0x80000000u : 0u)];
 
         public List<uint[]> Subnormals()
         {
@@ -219,22 +203,6 @@ public static class BdrCorners
             var mixed = Fill(_ => (uint)_rng.NextBelow(0x00800000) | Sign());
             mixed[0] = 0x0A000000;
             r.Add(mixed);
-            return r;
-        }
-
-        public List<uint[]> Extremes() =>
-        [
-            Around(0x7F7FFFFF), Around(0xFF7FFFFF), Around(0x7F000000), Around(0x7F400000), Fill(_ => 0x7F7FFFFFu),
-        ];
-
-        public List<uint[]> Random()
-        {
-            var r = new List<uint[]>();
-            for (int n = 0; n < 16; n++)
-            {
-                int top = _rng.NextInt(1, 254);
-                r.Add(Fill(_ => (uint)(_rng.NextUInt64() & 0x807FFFFF) | ((uint)Math.Max(0, top - _rng.NextInt(0, 6)) << 23)));
-            }
             return r;
         }
 
