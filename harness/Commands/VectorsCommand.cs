@@ -31,7 +31,7 @@ public static class VectorsCommand
 
     private static Command Gen()
     {
-        var op = new Option<string>("--op") { Description = "Operation: dot (default), quantize (FP32 blocks to MX blocks; --a gives the element formats) regen (DropBack regenerated blocks, docs/dropback.md; --a, -k, --recipe, --max-terms) or decode (a decode unit's blocks: --a, -r, -k, --out, --block-format, --profile).", DefaultValueFactory = _ => "dot" };
+        var op = new Option<string>("--op") { Description = "Operation: dot (default), quantize (FP32 blocks to MX blocks; --a gives the element formats) regen (DropBack regenerated blocks, docs/dropback.md; --a, -k, --recipe, --max-terms) decode (a decode unit's blocks: --a, -r, -k, --out, --block-format, --profile) or quantize-bdr (FP32 blocks to MX9/MX6/MX4 blocks with microexponents: --block-format, -r, the policy options, or --recipe ocp).", DefaultValueFactory = _ => "dot" };
         var maxTerms = new Option<int>("--max-terms") { Description = "regen: the largest number of draws per weight (1: uniform initializers only, default; up to 16: Irwin-Hall too).", DefaultValueFactory = _ => 1 };
         var generator = GeneratorOptionSet.ForFiles();
         var policy = new QuantizationPolicyOptionSet(appliesTo: "quantize");
@@ -57,6 +57,8 @@ public static class VectorsCommand
                 return Regen(r, generator, recipe, maxTerms, threads, json, file);
             if (r.GetValue(op) == "decode")
                 return Decode(r, generator, json, file);
+            if (r.GetValue(op) == MxvHeader.OpQuantizeBdr)
+                return QuantizeBdr(r, generator, policy, recipe, json, file);
             if (r.GetValue(op) == "quantize" && r.GetValue(recipe) is { } recipeName)
                 return RecipeVectors.Generate(r, recipeName, r.GetValue(generator.Seed)!, r.GetValue(file)!, r.GetValue(json),
                     r.GetValue(generator.Random) ? r.GetValue(generator.Count) : 0);
@@ -74,7 +76,7 @@ public static class VectorsCommand
                 stdout.Write(r.GetValue(json) ? coverage.ToJson() : $"wrote {coverage.Vectors} quantize vectors to {path}\n" + coverage.ToText());
                 return Cli.ExitOk;
             }
-            if (r.GetValue(op) != "dot") throw new UsageException($"--op '{r.GetValue(op)}': valid: dot, quantize, regen, decode");
+            if (r.GetValue(op) != "dot") throw new UsageException($"--op '{r.GetValue(op)}': valid: {string.Join(", ", MxvHeader.Ops)}");
             if (generator.BindMicroexponent(r) is { } bdrOptions)
             {
                 MicroexponentDotGenerator bdrGen;
@@ -128,6 +130,55 @@ public static class VectorsCommand
         var path = r.GetValue(file)!;
         var coverage = DecodeRun.Write(gen, gen.Header(RecordedCommand(r.Tokens.Select(t => t.Value).ToList())), path);
         r.InvocationConfiguration.Output.Write(r.GetValue(json) ? coverage.ToJson() : $"wrote {coverage.Vectors} decode vectors to {path}\n" + coverage.ToText());
+        return Cli.ExitOk;
+    }
+
+    /// <summary>
+    /// <c>vectors gen --op quantize-bdr</c>: shared-microexponent quantize vectors of one block format
+    /// (vectors/Generation/Quantize/BdrQuantizeGenerator); with <c>--recipe</c>, that recipe's conformance file.
+    /// </summary>
+    private static int QuantizeBdr(ParseResult r, GeneratorOptionSet generator, QuantizationPolicyOptionSet policy, Option<string?> recipe, Option<bool> json, Option<string> file)
+    {
+        if (r.GetValue(generator.Exhaustive)) throw new UsageException("--exhaustive is for --op dot; quantize-bdr runs take --corners and --random");
+        if (generator.BlockFormat is null || r.GetValue(generator.BlockFormat) is not { } name)
+            throw new UsageException("--op quantize-bdr needs --block-format: mx9, mx6, mx4 or bdr-K1-D1-K2-D2-M");
+        var format = CliParse.BlockFormat(name, "--block-format");
+        if (BdrQuantizeLine.Unsupported(format) is { } why) throw new UsageException($"--block-format {format.Name}: {why}");
+        var path = r.GetValue(file)!;
+        var stdout = r.InvocationConfiguration.Output;
+        long count = r.GetValue(generator.Count);
+        if (r.GetValue(recipe) is { } recipeName)
+        {
+            var named = RecipesCommand.Parse(recipeName);
+            if (named.WhyNot(format) is { } not) throw new UsageException(not);
+            long random = r.GetValue(generator.Random) ? count : 0;
+            ConformanceFile written;
+            try
+            {
+                written = ConformanceSet.WriteBdr(path, named, format, CliParse.Seed(r.GetValue(generator.Seed)!),
+                    $"mxref vectors gen --op quantize-bdr --block-format {format.Name} --recipe {named.Name} --seed {r.GetValue(generator.Seed)}" + (random > 0 ? $" --random --count {random}" : ""), random);
+            }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
+            stdout.WriteLine($"wrote {written.Count} quantize-bdr vectors ({named.Name}: {format.Name}) to {path}");
+            foreach (var (cls, n) in written.PerClass) stdout.WriteLine($"  {cls,-20} {n}");
+            return Cli.ExitOk;
+        }
+        bool corners = r.GetValue(generator.Corners), randomSet = r.GetValue(generator.Random);
+        if (!corners && !randomSet) corners = randomSet = true;
+        var (shard, shards) = generator.BindShard(r);
+        BdrQuantizeGenerator gen;
+        try
+        {
+            gen = new BdrQuantizeGenerator(new BdrQuantizeGeneratorOptions
+            {
+                Format = format, Modes = CliParse.VectorRoundingModes(r.GetValue(generator.Rounding)!), Policy = policy.Bind(r),
+                Seed = CliParse.Seed(r.GetValue(generator.Seed)!), Count = count, Corners = corners, Random = randomSet,
+                ShardIndex = shard, ShardCount = shards,
+            });
+        }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        var coverage = BdrQuantizeRun.Write(gen, gen.Header(RecordedCommand(r.Tokens.Select(t => t.Value).ToList())), path);
+        stdout.Write(r.GetValue(json) ? coverage.ToJson() : $"wrote {coverage.Vectors} quantize-bdr vectors ({format.Name}) to {path}\n" + coverage.ToText());
         return Cli.ExitOk;
     }
 
@@ -223,6 +274,12 @@ public static class VectorsCommand
                 {
                     var decode = ReadOrUsage(() => DecodeRun.Stats(path));
                     stdout.Write(asJson ? decode.ToJson() : $"{path}:\n" + decode.ToText());
+                    continue;
+                }
+                if (fileOp == MxvHeader.OpQuantizeBdr)
+                {
+                    var bdrQuantize = ReadOrUsage(() => BdrQuantizeRun.Stats(path));
+                    stdout.Write(asJson ? bdrQuantize.ToJson() : $"{path}:\n" + bdrQuantize.ToText());
                     continue;
                 }
                 if (fileOp == MxvHeader.OpRegen)

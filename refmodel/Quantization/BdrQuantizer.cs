@@ -35,19 +35,12 @@ public static class BdrQuantizer
     public static void Quantize(BlockFormat format, ReadOnlySpan<uint> fp32, QuantizationPolicy policy,
         Span<byte> scales, Span<byte> microexponents, Span<uint> elements, ReadOnlySpan<uint> randomBits = default)
     {
-        if (format.Microexponent is null || !format.ScaleCodec.IsPowerOfTwo)
-            throw new ArgumentException($"{format.Name} is not a shared-microexponent format", nameof(format));
-        if (policy.ScaleRule != ScaleRule.Floor)
-            throw new ArgumentException("shared-microexponent formats use the floor rule only", nameof(policy));
-        policy.Validate();
+        var (ctx, table, codec) = Prepare(format, policy);
         int k = format.BlockSize;
         int blocks = MxQuantizer.BlockCount(fp32.Length, k);
         if (scales.Length < blocks || microexponents.Length < blocks * format.SubBlocks || elements.Length < blocks * k)
             throw new ArgumentException("output spans too short for the number of blocks");
-        var ctx = policy.ElementContext() with { IntegerFullRange = false };
         var stochastic = new StochasticBits(policy, randomBits, fp32.Length, k);
-        var table = RoundingTable.For(format.Element, ctx); // null under sr
-        var codec = format.ScaleCodec; // looked up once: the codec cache is keyed by the format's fields
         for (int b = 0; b < blocks; b++)
         {
             int start = b * k, count = Math.Min(k, fp32.Length - start);
@@ -55,6 +48,45 @@ public static class BdrQuantizer
             scales[b] = QuantizeBlock(format, codec, policy, ctx, table, fp32.Slice(start, count),
                 microexponents.Slice(b * format.SubBlocks, format.SubBlocks), elements.Slice(start, k), random);
         }
+    }
+
+    /// <summary>
+    /// As above into byte codes (elements of at most 8 bits: MX9/MX6/MX4), as <see cref="BlockQuantizer"/> stores them:
+    /// each block's codes go through a block-sized buffer that stays in L1, not a tensor-sized one.
+    /// </summary>
+    public static void Quantize(BlockFormat format, ReadOnlySpan<uint> fp32, QuantizationPolicy policy,
+        Span<byte> scales, Span<byte> microexponents, Span<byte> elements, ReadOnlySpan<uint> randomBits = default)
+    {
+        var (ctx, table, codec) = Prepare(format, policy);
+        if (format.ElementBits > 8) throw new ArgumentException($"{format.Name}: {format.ElementBits}-bit codes do not fit a byte");
+        int k = format.BlockSize;
+        int blocks = MxQuantizer.BlockCount(fp32.Length, k);
+        if (scales.Length < blocks || microexponents.Length < blocks * format.SubBlocks || elements.Length < blocks * k)
+            throw new ArgumentException("output spans too short for the number of blocks");
+        var stochastic = new StochasticBits(policy, randomBits, fp32.Length, k);
+        Span<uint> codes = k <= 256 ? stackalloc uint[k] : new uint[k];
+        for (int b = 0; b < blocks; b++)
+        {
+            int start = b * k, count = Math.Min(k, fp32.Length - start);
+            var random = stochastic.ForBlock(start, count);
+            scales[b] = QuantizeBlock(format, codec, policy, ctx, table, fp32.Slice(start, count),
+                microexponents.Slice(b * format.SubBlocks, format.SubBlocks), codes, random);
+            var target = elements.Slice(start, k);
+            for (int i = 0; i < k; i++) target[i] = (byte)codes[i];
+        }
+    }
+
+    /// <summary>The checks and the per-call lookups both overloads share.</summary>
+    private static (RoundingContext Ctx, RoundingTable? Table, ScaleCodec Codec) Prepare(BlockFormat format, QuantizationPolicy policy)
+    {
+        if (format.Microexponent is null || !format.ScaleCodec.IsPowerOfTwo)
+            throw new ArgumentException($"{format.Name} is not a shared-microexponent format", nameof(format));
+        if (policy.ScaleRule != ScaleRule.Floor)
+            throw new ArgumentException("shared-microexponent formats use the floor rule only", nameof(policy));
+        policy.Validate();
+        var ctx = policy.ElementContext() with { IntegerFullRange = false };
+        // null under sr; the scale codec looked up once: its cache is keyed by the format's fields
+        return (ctx, RoundingTable.For(format.Element, ctx), format.ScaleCodec);
     }
 
     private static byte QuantizeBlock(BlockFormat f, ScaleCodec codec, QuantizationPolicy policy, RoundingContext ctx, RoundingTable? table, ReadOnlySpan<uint> x,
@@ -74,6 +106,7 @@ public static class BdrQuantizer
         var element = f.Element;
         int k2 = f.Microexponent!.Size, maxShift = f.Microexponent.MaxShift;
         uint signBit = 1u << f.MagnitudeBits, magnitudeMask = signBit - 1;
+        bool blockRows = table is { HasBlockView: true };
         for (int j = 0; j < f.SubBlocks; j++)
         {
             int lo = j * k2, hi = Math.Min(lo + k2, x.Length);
@@ -83,6 +116,8 @@ public static class BdrQuantizer
             int tau = subMax == 0 ? maxShift : Math.Clamp(e - BlockScan.FloorLog2(subMax), 0, maxShift);
             micro[j] = (byte)tau;
             int shift = e - tau;
+            // The table's rows for this sub-block's shift (one shift, add and load per FP32 normal input).
+            var rows = blockRows ? table!.RowsFor(shift) : default;
             for (int i = lo; i < hi; i++)
             {
                 uint b = x[i];
@@ -95,7 +130,7 @@ public static class BdrQuantizer
                 }
                 uint twos;
                 if ((b & BlockScan.AbsMask) >= BlockScan.MinNormalBits && table is not null)
-                    twos = table.Round(b, shift); // normal input: the core's result, memoized (see RoundingTable)
+                    twos = blockRows ? rows.Round(b) : table.Round(b, shift); // normal input: the core's result, memoized (see RoundingTable)
                 else
                 {
                     var (sig, exp) = BlockScan.Split(b, flush);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using MxRef.Formats;
 using MxRef.Random;
 using MxRef.Rounding;
@@ -107,23 +106,12 @@ public static class BlockQuantizer
             for (int i = 0; i < drawn.Length; i++) drawn[i] = (uint)rng.NextBits(policy.StochasticWidth);
             random = drawn;
         }
-        uint[] codes = ArrayPool<uint>.Shared.Rent(runBlocks * k);
-        try
+        for (int r = 0; r < runs; r++)
         {
-            for (int r = 0; r < runs; r++)
-            {
-                var run = fp32.Slice(r * runLength, runLength);
-                var runRandom = random.IsEmpty ? default : random.Slice(r * runLength, runLength);
-                var runCodes = codes.AsSpan(0, runBlocks * k);
-                BdrQuantizer.Quantize(format, run, policy, scales.AsSpan(r * runBlocks, runBlocks),
-                    micro.AsSpan(r * runBlocks * format.SubBlocks, runBlocks * format.SubBlocks), runCodes, runRandom);
-                var target = elements.AsSpan(r * runBlocks * k, runBlocks * k);
-                for (int i = 0; i < target.Length; i++) target[i] = (byte)runCodes[i];
-            }
-        }
-        finally
-        {
-            ArrayPool<uint>.Shared.Return(codes);
+            var run = fp32.Slice(r * runLength, runLength);
+            var runRandom = random.IsEmpty ? default : random.Slice(r * runLength, runLength);
+            BdrQuantizer.Quantize(format, run, policy, scales.AsSpan(r * runBlocks, runBlocks),
+                micro.AsSpan(r * runBlocks * format.SubBlocks, runBlocks * format.SubBlocks), elements.AsSpan(r * runBlocks * k, runBlocks * k), runRandom);
         }
     }
 

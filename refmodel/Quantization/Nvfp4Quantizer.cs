@@ -182,27 +182,56 @@ internal sealed class Nvfp4Quantizer
             var (a, aExp) = BlockScan.Split(amaxBits, false);
             code = Quotient(ScaleFormat, false, a, aExp, ts * maxSig, tsExp + maxExp, Up);
         }
-        ulong den = ts * Codec.Significand(code);
-        int denExp = tsExp + Codec.Exponent(code);
+        if (code == 0) // an all-zero block: every value is ±0
+        {
+            for (int i = 0; i < x.Length; i++) codes[i] = (byte)(x[i] >> 28 & 8);
+            return 0;
+        }
+        // |code| = the number of bounds |v| reaches (see CudnnBounds); the E2M1 sign is bit 3, the FP32 sign bit 31.
+        var u = CudnnBounds(code, ts, tsExp);
+        uint u0 = u[0], u1 = u[1], u2 = u[2], u3 = u[3], u4 = u[4], u5 = u[5], u6 = u[6];
         for (int i = 0; i < x.Length; i++)
         {
-            uint b = x[i];
-            bool negative = (int)b < 0;
-            if ((b & AbsMask) == InfinityBits)
-            {
-                codes[i] = (byte)RoundingCore.MaxFiniteCode(Element, negative, Rne);
-                continue;
-            }
-            if (den == 0) // an all-zero block: every value is ±0
-            {
-                codes[i] = (byte)(negative ? Element.NegativeZeroCode : 0u);
-                continue;
-            }
-            var (v, vExp) = BlockScan.Split(b, false);
-            codes[i] = (byte)ElementQuotient(negative, v, vExp, den, denExp);
+            uint b = x[i], a = b & AbsMask;
+            uint m = (a >= u0 ? 1u : 0) + (a >= u1 ? 1u : 0) + (a >= u2 ? 1u : 0) + (a >= u3 ? 1u : 0)
+                   + (a >= u4 ? 1u : 0) + (a >= u5 ? 1u : 0) + (a >= u6 ? 1u : 0);
+            codes[i] = (byte)(m | (b >> 28 & 8));
         }
         return (byte)code;
     }
+
+    /// <summary>
+    /// The E2M1 code of an exact quotient v / D (D = tensor scale × block scale) rounded to nearest even and saturated
+    /// depends only on where |v| lies among the seven midpoints between the magnitudes 0, 0.5, 1, 1.5, 2, 3, 4, 6 — the
+    /// products D·{1/4, 3/4, 5/4, 7/4, 5/2, 7/2, 5}. Since every input is an FP32 value and FP32 bit patterns of
+    /// non-negative values order like the values, midpoint j becomes a bound u_j on |v|'s bits with |code| = #{j :
+    /// |v| ≥ u_j}: u_j = the FP32 pattern of D·mid_j rounded up when that is inexact (|v| ≥ it ⇔ |v| &gt; the
+    /// midpoint), and on an exact midpoint the pattern itself when the tie goes up to the even magnitude code j + 1 (j
+    /// odd), its successor when it stays at j (j even). ±Inf reaches every bound (saturates to ±6). Each bound is
+    /// the rounding core's result, computed once per scale code and tensor (at most 127 × 7 roundings).
+    /// </summary>
+    private ReadOnlySpan<uint> CudnnBounds(uint code, ulong ts, int tsExp)
+    {
+        _cudnnBounds ??= new uint[128 * 8];
+        var u = _cudnnBounds.AsSpan((int)code * 8, 8);
+        if (u[7] != 0) return u;
+        ulong den = ts * Codec.Significand(code);
+        int denExp = tsExp + Codec.Exponent(code);
+        for (int j = 0; j < 7; j++)
+        {
+            var (c, e) = Midpoints[j];
+            var r = RoundingCore.Round(StandardFormats.Fp32, false, den * c, denExp + e, false, UpIeee);
+            bool exact = (r.Flags & ExceptionFlags.Inexact) == 0;
+            u[j] = exact && (j & 1) == 0 ? r.Code + 1 : r.Code;
+        }
+        u[7] = 1; // filled
+        return u;
+    }
+
+    /// <summary>The midpoints between consecutive E2M1 magnitudes as c·2^e: 1/4, 3/4, 5/4, 7/4, 5/2, 7/2, 5 (OCP MX v1.0 Table 2's E2M1 values).</summary>
+    private static readonly (ulong C, int E)[] Midpoints = [(1, -2), (3, -2), (5, -2), (7, -2), (5, -1), (7, -1), (5, 0)];
+    private static readonly RoundingContext UpIeee = new(RoundingMode.Up, OverflowPolicy.Ieee);
+    private uint[]? _cudnnBounds;
 
     /// <summary>
     /// (num·2^numExp) / (den·2^denExp) rounded once: an integer quotient of num shifted left, the remainder as sticky.
@@ -223,25 +252,6 @@ internal sealed class Nvfp4Quantizer
         UInt128 q = n / den;
         bool sticky = n % den != 0;
         return RoundingCore.RoundWide(f, negative, q, numExp - 64 - denExp, sticky, ctx).Code;
-    }
-
-    /// <summary>
-    /// <see cref="Quotient"/> into E2M1 through the memoized core: the quotient, normalized to a 24-bit significand with
-    /// the remainder and lower bits as one sticky bit, is an FP32 normal pattern with the same sign, binade, key and
-    /// sticky bits, which is all the table's entry depends on. A quotient outside the FP32 normal range goes to the core.
-    /// </summary>
-    private static uint ElementQuotient(bool negative, ulong num, int numExp, ulong den, int denExp)
-    {
-        if (num == 0 || den >= 1UL << 32 || Table is not { HasBlockView: true }) return Quotient(Element, negative, num, numExp, den, denExp, Rne);
-        int shift = System.Numerics.BitOperations.LeadingZeroCount(num) - 1;
-        ulong n = num << shift, q = n / den;
-        int msb = 63 - System.Numerics.BitOperations.LeadingZeroCount(q); // ≥ 34 (see Quotient)
-        int e = numExp - shift - denExp + msb;
-        if (e is < -126 or > 127) return Quotient(Element, negative, num, numExp, den, denExp, Rne);
-        ulong below = q & ((1UL << (msb - 23)) - 1);
-        uint bits = (negative ? 0x80000000u : 0) | (uint)(e + BlockScan.Fp32Bias) << 23 | (uint)(q >> (msb - 23)) & 0x7FFFFF
-            | (below != 0 || n - q * den != 0 ? 1u : 0u);
-        return Table.RowsFor(0).Round(bits);
     }
 
     /// <summary><c>torch.clamp</c>: a NaN stays NaN.</summary>

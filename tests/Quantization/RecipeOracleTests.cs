@@ -142,5 +142,42 @@ public class RecipeOracleTests
         }
     }
 
+    /// <summary>
+    /// nvfp4-cudnn on its element rounding boundaries: per tensor scale t and block scale code c, the block's amax is
+    /// 6·t·S_c (so the scale is c) and the other values lie on the midpoints between E2M1 magnitudes times t·S_c (OCP
+    /// MX v1.0 Table 2's E2M1 values 0, 0.5, 1, 1.5, 2, 3, 4, 6) and one FP32 ulp either side, with both signs: the
+    /// ties of the exact quotient and their neighbours, checked against the oracle's exact division.
+    /// </summary>
+    [Fact]
+    public void CudnnElementsOnTheirRoundingBoundariesAgreeWithTheOracle()
+    {
+        var recipe = Recipe.Nvfp4Cudnn;
+        double[] midpoints = [0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5];
+        var rng = new MxRandom(0xCD22);
+        foreach (uint ts in new uint[] { 0x3F800000, 0x3E400000, 0x3F9E0000, 0x3EAAAAAB, 0x2F800000, 0x4B7FFFFF, 0x00800000 })
+            for (uint c = 1; c < 0x7F; c += 3)
+            {
+                var sc = Codec.Decode(StandardFormats.UE4M3, c);
+                double d = BitConverter.UInt32BitsToSingle(ts) * Math.ScaleB(sc.Significand, sc.Exponent);
+                var block = new uint[16];
+                block[0] = BitConverter.SingleToUInt32Bits((float)(6 * d));
+                for (int i = 1; i < 16; i++)
+                {
+                    uint t = BitConverter.SingleToUInt32Bits((float)(midpoints[rng.NextInt(0, 7)] * d));
+                    block[i] = (uint)(t + rng.NextInt(-1, 2)) | (rng.NextBool() ? 0x80000000u : 0);
+                }
+                var q = BlockQuantizer.Quantize(BlockFormat.NvFp4, recipe, block, new QuantizeOptions { TensorScale = ts });
+                var amax = RecipeOracle.Amax(block, nanPropagates: true);
+                var (scale, elements) = RecipeOracle.Nvfp4Block("nvfp4-cudnn", RecipeOracle.F(ts), amax, block);
+                var gotScale = FormatTableTests.ToOracle(Codec.Decode(StandardFormats.UE4M3, q.Scales[0]));
+                Assert.True(scale.SameAs(gotScale), $"ts {ts:x8} c {c:x2} [{Hex(block)}]: model scale 0x{q.Scales[0]:x2}, oracle {scale}");
+                for (int i = 0; i < 16; i++)
+                {
+                    var got = FormatTableTests.ToOracle(Codec.Decode(StandardFormats.E2M1, q.Elements[i]));
+                    Assert.True(elements[i].SameAs(got), $"ts {ts:x8} c {c:x2} element {i} 0x{block[i]:x8}: model {got}, oracle {elements[i]}");
+                }
+            }
+    }
+
     private static string Hex(uint[] block) => string.Join(" ", block.Select(b => b.ToString("x8")));
 }

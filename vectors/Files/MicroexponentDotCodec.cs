@@ -64,7 +64,8 @@ public static class MicroexponentDotLine
         if (pos < line.Length) throw new FieldException("end", $"unexpected text after the last field: '{line[pos..].ToString()}'");
     }
 
-    private static void UnpackMicro(ReadOnlySpan<char> tok, string field, BlockFormat f, Span<byte> micro)
+    /// <summary>Unpacks the k/k2 microexponents of d2 bits each (also the M field of quantize-bdr lines).</summary>
+    public static void UnpackMicro(ReadOnlySpan<char> tok, string field, BlockFormat f, Span<byte> micro)
     {
         Span<uint> wide = stackalloc uint[micro.Length];
         Unpack(tok, field, f.Microexponent!.Bits, wide);
@@ -118,7 +119,8 @@ public static class MicroexponentDotLine
         sb.Append(dest);
     }
 
-    private static void PackMicro(ReadOnlySpan<byte> micro, int width, StringBuilder sb)
+    /// <summary>Packs microexponents as <see cref="UnpackMicro"/> reads them.</summary>
+    public static void PackMicro(ReadOnlySpan<byte> micro, int width, StringBuilder sb)
     {
         Span<uint> wide = stackalloc uint[micro.Length];
         for (int j = 0; j < micro.Length; j++) wide[j] = micro[j];

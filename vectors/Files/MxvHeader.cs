@@ -14,9 +14,12 @@ namespace MxRef.Vectors.Files;
 public sealed record MxvHeader
 {
     public const string Magic = "// mxref-vectors 1 ";
-    public const string OpDot = "dot", OpQuantize = "quantize", OpRegen = "regen", OpDecode = "decode";
+    public const string OpDot = "dot", OpQuantize = "quantize", OpRegen = "regen", OpDecode = "decode", OpQuantizeBdr = "quantize-bdr";
 
-    /// <summary><c>dot</c>, <c>quantize</c>, <c>regen</c> or <c>decode</c>.</summary>
+    /// <summary>Every op a header may name.</summary>
+    public static readonly IReadOnlyList<string> Ops = [OpDot, OpQuantize, OpRegen, OpDecode, OpQuantizeBdr];
+
+    /// <summary><c>dot</c>, <c>quantize</c>, <c>regen</c>, <c>decode</c> or <c>quantize-bdr</c>.</summary>
     public string Op { get; init; } = OpDot;
     /// <summary>Block size k (elements per operand).</summary>
     public int Block { get; init; } = 32;
@@ -78,6 +81,13 @@ public sealed record MxvHeader
     public BlockFormat? MicroexponentFormat =>
         Op == OpDot && BlockFormat is not null && MxRef.Formats.BlockFormat.TryParse(BlockFormat) is { Microexponent: not null } f ? f : null;
 
+    /// <summary>
+    /// The block format of a <c>quantize-bdr</c> file (its <c>block_format</c>: MX9/MX6/MX4 or a <c>bdr-…</c> shape; data
+    /// lines <c>RM V S M P</c>, <see cref="BdrQuantizeLine"/>), or null for another op.
+    /// </summary>
+    public BlockFormat? BdrQuantizeFormat =>
+        Op == OpQuantizeBdr && BlockFormat is not null && MxRef.Formats.BlockFormat.TryParse(BlockFormat) is { Microexponent: not null } f ? f : null;
+
     public AccumulationModel Model => AccumulationModel.TryParse(Accumulation)
         ?? throw new ArgumentException($"accumulation '{Accumulation}' is not one of {AccumulationModel.ValidNames}");
 
@@ -102,6 +112,7 @@ public sealed record MxvHeader
             if (Scale is not null) o["scale"] = Scale;
             if (Profile is not null) o["profile"] = Profile;
         }
+        if (Op == OpQuantizeBdr && BlockFormat is not null) o["block_format"] = BlockFormat;
         if (Quantization is not null) o["quantization"] = Quantization;
         if (FormatsA is not null) o["formats_a"] = new JArray(FormatsA);
         if (FormatsB is not null) o["formats_b"] = new JArray(FormatsB);
@@ -164,7 +175,7 @@ public sealed record MxvHeader
         }
 
         var op = Str("op", null);
-        if (op != OpDot && op != OpQuantize && op != OpRegen && op != OpDecode) throw new MxvFormatException(file, 1, "header.op", $"op '{op}' is not 'dot', 'quantize', 'regen' or 'decode'");
+        if (!Ops.Contains(op)) throw new MxvFormatException(file, 1, "header.op", $"op '{op}' is not one of {string.Join(", ", Ops.Select(x => $"'{x}'"))}");
         var block = Int("block") ?? throw new MxvFormatException(file, 1, "header.block", "missing required field 'block'");
         if (block is < 1 or > 4096) throw new MxvFormatException(file, 1, "header.block", $"block {block} is outside 1..4096");
         ulong? seed = null;
@@ -202,6 +213,8 @@ public sealed record MxvHeader
             if (h.Scale is not null && !StandardFormats.Scales.Any(s => s.Name == h.Scale))
                 throw new MxvFormatException(file, 1, "header.scale", $"scale '{h.Scale}' is not a scale format; valid: {string.Join(", ", StandardFormats.Scales.Select(s => s.Name))}");
         }
+        if (op == OpQuantizeBdr && BdrQuantizeProblem(h) is { } bdrProblem)
+            throw new MxvFormatException(file, 1, bdrProblem.Field, bdrProblem.Message);
         foreach (var (name, list) in new[] { ("formats_a", h.FormatsA), ("formats_b", h.FormatsB) })
             foreach (var n in list ?? [])
                 if (StandardFormats.TryParse(n) is not { } ef || StandardFormats.ElementCode(ef) < 0)
@@ -212,6 +225,17 @@ public sealed record MxvHeader
         foreach (var n in h.Rounding ?? [])
             if (RoundingModes.TryParse(n) is null) throw new MxvFormatException(file, 1, "header.rounding", $"'{n}' is not a rounding mode");
         return h;
+    }
+
+    /// <summary>What a quantize-bdr header must have: a shared-microexponent block_format with a line layout, block = its k1.</summary>
+    private static (string Field, string Message)? BdrQuantizeProblem(MxvHeader h)
+    {
+        if (h.BlockFormat is null) return ("header.block_format", "a quantize-bdr file needs 'block_format' (mx9, mx6, mx4 or bdr-K1-D1-K2-D2-M)");
+        if (MxRef.Formats.BlockFormat.TryParse(h.BlockFormat) is not { } f)
+            return ("header.block_format", $"block_format '{h.BlockFormat}' is not a block format; valid: {MxRef.Formats.BlockFormat.ValidNames}");
+        if (BdrQuantizeLine.Unsupported(f) is { } why) return ("header.block_format", why);
+        if (h.Block != f.BlockSize) return ("header.block", $"block {h.Block}: a quantize-bdr line is one {f.Name} block of {f.BlockSize} values");
+        return null;
     }
 
     /// <summary>What a shared-microexponent dot file's header cannot have: a line layout, block, model or scale that does not fit.</summary>

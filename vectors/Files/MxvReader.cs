@@ -137,6 +137,23 @@ public sealed class MxvReader : IDisposable
         return true;
     }
 
+    /// <summary>Reads the next shared-microexponent quantize vector (header op <c>quantize-bdr</c>); false at the end, after the trailer is verified.</summary>
+    public bool ReadNext(BdrQuantizeVector q)
+    {
+        if (Header.BdrQuantizeFormat is not { } f) throw new InvalidOperationException($"{File} holds '{Header.Op}' vectors, not quantize-bdr vectors");
+        if (q.Format != f) throw new ArgumentException($"the vector is {q.Format.Name}; {File} has {f.Name}");
+        if (!NextDataLine(out var line)) return false;
+        try
+        {
+            BdrQuantizeLine.Parse(line, q);
+        }
+        catch (FieldException e)
+        {
+            throw new MxvFormatException(File, LineNumber, e.Field, e.Message);
+        }
+        return true;
+    }
+
     /// <summary>Reads the next regen vector (header op <c>regen</c>); false at the end, after the trailer is verified.</summary>
     public bool ReadNext(RegenVector r)
     {

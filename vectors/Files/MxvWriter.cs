@@ -73,6 +73,14 @@ public sealed class MxvWriter : IDisposable
         WriteDataLines(bytes, 1);
     }
 
+    /// <summary>Writes a shared-microexponent quantize vector (header op <c>quantize-bdr</c>, whose block format it is of).</summary>
+    public void WriteBdrQuantize(BdrQuantizeVector q)
+    {
+        if (Header.BdrQuantizeFormat != q.Format)
+            throw new ArgumentException($"vector is {q.Format.Name}; the file is {(Header.Op == MxvHeader.OpQuantizeBdr ? Header.BlockFormat : "not quantize-bdr")}");
+        WriteDataLines(Encoding.ASCII.GetBytes(BdrQuantizeLine.Format(q) + "\n"), 1);
+    }
+
     /// <summary>Writes a decode vector with its expected results (header op <c>decode</c>).</summary>
     public void WriteDecode(DecodeVector v)
     {

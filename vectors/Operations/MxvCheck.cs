@@ -59,6 +59,7 @@ public static class MxvCheck
             {
                 MxvHeader.OpQuantize => Quantize(reader, path, maxReport, Keep),
                 MxvHeader.OpRegen => Regen(reader, path, maxReport, Keep),
+                MxvHeader.OpQuantizeBdr => BdrQuantizeRun.Check(reader, path, maxReport, Keep),
                 _ => Decode(reader, path, maxReport, Keep),
             };
             return new MxvCheckResult(path, reader.Count, other, reported);

@@ -59,6 +59,11 @@ public static class MxvMerge
             var r = new RegenVector(h.Block);
             return line => RegenLine.Parse(line, r);
         }
+        if (h.BdrQuantizeFormat is { } bdr)
+        {
+            var b = new BdrQuantizeVector(bdr);
+            return line => BdrQuantizeLine.Parse(line, b);
+        }
         if (h.Op == MxvHeader.OpQuantize)
         {
             var q = new QuantizeVector(h.Block);

@@ -28,6 +28,41 @@ public static class ConformanceSet
         BlockFormat.MxFp8E4M3, BlockFormat.MxFp8E5M2, BlockFormat.MxFp6E3M2, BlockFormat.MxFp6E2M3, BlockFormat.MxFp4E2M1, BlockFormat.MxInt8, BlockFormat.NvFp4,
     ];
 
+    /// <summary>
+    /// The shared-microexponent formats: their blocks carry microexponents, which a quantize line has no field for, so
+    /// each gets a <c>quantize-bdr</c> file of its own per recipe that applies (<c>RECIPE-FORMAT.mxv</c>, <see cref="WriteBdr"/>).
+    /// </summary>
+    public static readonly IReadOnlyList<BlockFormat> BdrFormats = [BlockFormat.Mx9, BlockFormat.Mx6, BlockFormat.Mx4];
+
+    /// <summary>
+    /// Writes the quantize-bdr conformance file of <paramref name="recipe"/> on <paramref name="format"/>: the
+    /// <see cref="BdrCorners"/> classes (line <c>RM V S M P</c>, RM 0), and with <paramref name="random"/> &gt; 0 that many
+    /// random blocks after them.
+    /// </summary>
+    public static ConformanceFile WriteBdr(string path, Recipe recipe, BlockFormat format, ulong seed = 1, string? command = null, long random = 0)
+    {
+        var gen = new BdrQuantizeGenerator(new BdrQuantizeGeneratorOptions
+        {
+            Format = format, Modes = [RoundingMode.NearestEven], Recipe = recipe, Seed = seed, Corners = true, Random = random > 0, Count = random,
+        });
+        var perClass = new Dictionary<string, long>();
+        using var writer = MxvWriter.Create(path, gen.Header(command));
+        var q = new BdrQuantizeVector(format);
+        foreach (var section in gen.Sections)
+        {
+            string name = section.Name[(section.Name.IndexOf('/') + 1)..];
+            writer.WriteComment($"class: {name} ({format.Name})");
+            perClass[name] = section.Count;
+            for (long i = section.Start; i < section.End; i++)
+            {
+                gen.Generate(i, q);
+                writer.WriteBdrQuantize(q);
+            }
+        }
+        writer.Commit();
+        return new ConformanceFile(recipe, path, [format], writer.Count, perClass);
+    }
+
     /// <summary>Writes the file of <paramref name="recipe"/>; formats: the supported ones of <see cref="Formats"/> (those with the most common k).</summary>
     /// <remarks>
     /// <paramref name="random"/> &gt; 0 appends a <c>// class: random-blocks</c> section of that many weighted-random blocks
@@ -102,6 +137,9 @@ public static class ConformanceSet
             try
             {
                 files.Add(Write(Path.Combine(dir, r.Name + ".mxv"), r, seed, $"mxref vectors gen --op quantize --recipe {r.Name} --seed {seed}"));
+                foreach (var f in BdrFormats.Where(r.Supports))
+                    files.Add(WriteBdr(Path.Combine(dir, $"{r.Name}-{f.Name}.mxv"), r, f, seed,
+                        $"mxref vectors gen --op quantize-bdr --block-format {f.Name} --recipe {r.Name} --seed {seed}"));
             }
             catch (NotSupportedException e)
             {
@@ -129,13 +167,12 @@ public static class ConformanceSet
         foreach (var f in files)
             sb.AppendLine($"| `{f.Recipe.Name}` | {f.Recipe.Source} | {string.Join(", ", f.Formats.Select(x => x.Name))} | {f.Count} | " +
                           string.Join(", ", f.PerClass.Where(p => p.Value > 0).Select(p => $"{p.Key} {p.Value}")) + " |");
-        var shared = BlockFormat.Named.Where(b => b.HasMicroexponents).ToList();
-        if (shared.Count > 0)
+        if (files.Any(f => f.Formats.Any(b => b.HasMicroexponents)))
         {
             sb.AppendLine();
-            sb.AppendLine($"Not in the set: the shared-microexponent formats {string.Join(", ", shared.Select(b => b.Name))} (recipes that apply: " +
-                          string.Join(", ", Recipe.Named.Where(r => shared.Any(r.Supports)).Select(r => $"`{r.Name}`")) +
-                          "), because a quantize line has no field for their microexponents; `mxref recipes diff` and `mxref quantize` cover them.");
+            sb.AppendLine("The shared-microexponent files (`RECIPE-FORMAT.mxv`, header op `quantize-bdr`) hold one block of k1 FP32 inputs per line");
+            sb.AppendLine("`RM V S M P`: the inputs `V`, the block exponent `S`, the k1/k2 microexponents `M` and the sign-magnitude element");
+            sb.AppendLine("codes `P`, packed as the `MA`/`A` fields of a shared-microexponent dot line (docs/vector-format.md).");
         }
         return sb.ToString();
     }

@@ -162,17 +162,20 @@ public sealed class QuantizeVectorGenerator
     /// A weighted random block: a base exponent (anywhere in FP32, near 1, or at the extremes), elements up to ~30
     /// binades below it with patterned significands, some zeros, rarely a NaN, Inf or FP32 subnormal.
     /// </summary>
-    internal static void RandomBlock(QuantizeVector q, ref MxRandom rng)
+    internal static void RandomBlock(QuantizeVector q, ref MxRandom rng) => RandomBlock(q.V, ref rng);
+
+    /// <summary>As above, into any k FP32 inputs (the quantize-bdr generator's random blocks).</summary>
+    internal static void RandomBlock(Span<uint> v, ref MxRandom rng)
     {
         ulong sel = rng.NextBelow(100);
         int baseExp = sel < 60 ? rng.NextInt(-130, 128) : sel < 80 ? rng.NextInt(-10, 11) : sel < 90 ? rng.NextInt(-149, -118) : rng.NextInt(110, 128);
         int spread = rng.NextBool() ? 4 : 30;
         bool special = rng.NextBelow(25) == 0;
-        for (int i = 0; i < q.K; i++)
+        for (int i = 0; i < v.Length; i++)
         {
             ulong r = rng.NextUInt64();
             uint sign = (r >> 63) != 0 ? 0x80000000u : 0;
-            if ((r & 15) == 0) { q.V[i] = sign; continue; } // zeros
+            if ((r & 15) == 0) { v[i] = sign; continue; } // zeros
             int exp = Math.Max(-149, baseExp - (int)((r >> 4) % (ulong)(spread + 1)));
             uint sig = (uint)((r >> 20) % 5) switch
             {
@@ -182,10 +185,10 @@ public sealed class QuantizeVectorGenerator
                 3 => (0x7FFFFFu << (int)((r >> 24) % 23)) & 0x7FFFFF,
                 _ => (uint)(r >> 32) & 0x7FFFFF,
             };
-            q.V[i] = sign | (exp < -126 ? (sig | 0x800000) >> Math.Min(24, -126 - exp) : ((uint)(exp + 127) << 23) | sig);
+            v[i] = sign | (exp < -126 ? (sig | 0x800000) >> Math.Min(24, -126 - exp) : ((uint)(exp + 127) << 23) | sig);
         }
         if (special)
-            q.V[rng.NextInt(0, q.K)] = rng.NextInt(0, 4) switch { 0 => 0x7FC00000, 1 => 0x7F800000, 2 => 0xFF800000, _ => 0x7FA00000 };
+            v[rng.NextInt(0, v.Length)] = rng.NextInt(0, 4) switch { 0 => 0x7FC00000, 1 => 0x7F800000, 2 => 0xFF800000, _ => 0x7FA00000 };
     }
 
     private static uint? Fp32(bool negative, ulong sig, int exp) => Fp32Values.Encode(StandardFormats.Fp32, negative, sig, exp);
