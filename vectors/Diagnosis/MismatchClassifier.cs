@@ -20,12 +20,32 @@ public sealed record MismatchDiagnosis
     public required IReadOnlyList<string> Parts { get; init; }
     /// <summary>ord(actual) − ord(expected) in ulps of the output (±0 are one point; null when either is NaN).</summary>
     public long? Ulps { get; init; }
-    /// <summary>Knob settings (<c>tininess=on-result</c>, <c>shortcut=threshold</c>, …) that each explain the result alone.</summary>
+    /// <summary>
+    /// Knob settings (<c>tininess=on-result</c>, <c>shortcut=threshold</c>, …) that each explain the result alone; when
+    /// none does, the pairs of settings that explain it together (<c>tininess=on-result + zero-sign=positive</c>).
+    /// </summary>
     public required IReadOnlyList<string> Explanations { get; init; }
     /// <summary>E_C − msb(S) when the shortcut explains the result (every threshold N below it does).</summary>
     public int? ShortcutDistance { get; init; }
-    /// <summary>The input's coverage classes (operand-code classes left out), from the golden result.</summary>
-    public required IReadOnlyList<string> Coverage { get; init; }
+    /// <summary>
+    /// The input's coverage classes (operand-code classes left out), from the golden result. Computed on first use: a
+    /// run reads it only for the mismatches it reports, and classifying every mismatch's coverage was a third of the
+    /// diagnosis's cost when half the vectors mismatch (docs/PERFORMANCE.md, "Mismatch classification").
+    /// </summary>
+    public IReadOnlyList<string> Coverage
+    {
+        get => _coverage ??= _coverageOf?.Invoke() ?? [];
+        init => _coverage = value;
+    }
+
+    private IReadOnlyList<string>? _coverage;
+    private readonly Func<IReadOnlyList<string>>? _coverageOf;
+
+    /// <summary>Supplies <see cref="Coverage"/> when it is first read.</summary>
+    public Func<IReadOnlyList<string>> CoverageOf { init => _coverageOf = value; }
+
+    /// <summary>True when the explanations are pairs of settings (no single setting explains the result).</summary>
+    public bool ExplainedByPair => Explanations.Count > 0 && Explanations[0].Contains(MismatchClassifier.PairJoiner, StringComparison.Ordinal);
 
     public bool Explained => Explanations.Count > 0;
 
@@ -40,13 +60,15 @@ public sealed record MismatchDiagnosis
     /// <summary>One line: differing parts, distance, explanation.</summary>
     public string Summary =>
         $"differs {string.Join(", ", Parts)}{(Distance.Length > 0 ? $"; {Distance}" : "")}; " +
-        (Explained ? $"explained by {string.Join(" or ", Explanations)}{(ShortcutDistance is { } d ? $" (distance {d}: threshold:N with N < {d})" : "")}" : "explained by no single knob");
+        (Explained ? $"explained by {string.Join(" or ", Explanations)}{(ShortcutDistance is { } d ? $" (distance {d}: threshold:N with N < {d})" : "")}" : "explained by no single knob or pair");
 }
 
 /// <summary>
 /// Classifies mismatches by re-running the golden model under each single-knob profile (docs/semantics.md,
-/// "Implementation profiles"), each knob set on top of the run's own profile. Only mismatches pay for this: about 20
-/// model evaluations and one coverage classification per call. Thread-safe.
+/// "Implementation profiles"), each knob set on top of the run's own profile, and — only for a mismatch no single knob
+/// explains — under each pair of settings of two different knobs, since one real unit has several behaviours at once.
+/// Only mismatches pay for this: a few model evaluations per relevant knob (about 20 at most for one knob each, a few
+/// dozen pairs at most), and nothing for knobs that cannot change the vector's result. Thread-safe.
 /// </summary>
 public sealed class MismatchClassifier
 {
@@ -59,6 +81,8 @@ public sealed class MismatchClassifier
 
     public const string UnexplainedPrefix = "unexplained/";
     public const string ShortcutSetting = "shortcut=threshold";
+    /// <summary>Joins the two settings of a pair explanation (a knob value may itself contain '+').</summary>
+    public const string PairJoiner = " + ";
 
     /// <summary>
     /// Every single-knob setting tried, in the order explanations are listed (the simpler zero-sign values first);
@@ -77,11 +101,17 @@ public sealed class MismatchClassifier
         ("nan-result", "canonical"), ("nan-result", "propagate"),
     ];
 
+    /// <summary>A setting tried on top of the run's profile (the shortcut's profile is made per vector).</summary>
+    private sealed record Candidate(int Order, string Knob, string Name, ImplementationProfile Profile);
+
     private readonly NumberFormat _output;
     private readonly AccumulationModel _model;
     private readonly ImplementationProfile _profile;
-    /// <summary>The run's profile with one knob changed, for every setting that differs from the run's own.</summary>
-    private readonly (int Order, string Name, ImplementationProfile Profile)[] _candidates;
+    /// <summary>The run's profile with one knob changed, for every setting that differs from the run's own (shortcut excluded).</summary>
+    private readonly Candidate[] _candidates;
+    /// <summary>The run's profile with two knobs changed, composed once: [i, j] for candidates i &lt; j of different knobs.</summary>
+    private readonly ImplementationProfile?[,] _pairs;
+    private readonly bool _shortcut;
     private readonly ThreadLocal<DotClassifier> _coverage;
 
     public MismatchClassifier(NumberFormat output, AccumulationModel model, ImplementationProfile profile)
@@ -91,10 +121,22 @@ public sealed class MismatchClassifier
         _profile = profile;
         _coverage = new ThreadLocal<DotClassifier>(() => new DotClassifier(output));
         // fp32-sum takes only the default profile: its mismatches are classified by their parts alone.
-        _candidates = model.Kind == AccumulationKind.Fp32Sum ? [] : Settings
-            .Select((s, i) => (Order: i, Name: $"{s.Knob}={s.Value}", Profile: s.Value == "threshold" ? profile : profile.With(s.Knob, s.Value, out _)!))
+        bool profiled = model.Kind != AccumulationKind.Fp32Sum;
+        _shortcut = profiled;
+        _candidates = !profiled ? [] : Settings
+            .Select((s, i) => (s, i))
+            .Where(x => x.s.Value != "threshold")
+            .Select(x => new Candidate(x.i, x.s.Knob, $"{x.s.Knob}={x.s.Value}", profile.With(x.s.Knob, x.s.Value, out _)!))
             .Where(c => c.Profile != profile)
             .ToArray();
+        _pairs = new ImplementationProfile?[_candidates.Length, _candidates.Length];
+        for (int i = 0; i < _candidates.Length; i++)
+            for (int j = i + 1; j < _candidates.Length; j++)
+                if (_candidates[i].Knob != _candidates[j].Knob)
+                {
+                    var (_, value) = Settings[_candidates[j].Order];
+                    _pairs[i, j] = _candidates[i].Profile.With(_candidates[j].Knob, value, out _);
+                }
     }
 
     public NumberFormat Output => _output;
@@ -103,17 +145,27 @@ public sealed class MismatchClassifier
     public MismatchDiagnosis Diagnose(DotVector v, uint expectedD, byte expectedFlags, uint actualD, byte actualFlags)
     {
         var parts = Parts(_output, expectedD, expectedFlags, actualD, actualFlags);
-        var explanations = new List<(int Order, string Name)>();
-        var relevant = Relevance(v, expectedD, expectedFlags);
-        foreach (var (order, name, candidate) in _candidates)
+        var inputs = new InputConditions(v, _model);
+        var explanations = new List<(int Order, int Second, string Name)>();
+        // Each relevant single candidate's result, kept for the pairs: a second knob is judged on the first one's result.
+        Span<int> tried = stackalloc int[_candidates.Length];
+        var results = new DotResult[_candidates.Length];
+        int count = 0;
+        for (int i = 0; i < _candidates.Length; i++)
         {
-            if (!relevant(name[..name.IndexOf('=')])) continue;
-            var r = v.Evaluate(_output, _model, candidate);
-            if (r.Bits == actualD && (byte)r.Flags == actualFlags) explanations.Add((order, name));
+            var candidate = _candidates[i];
+            if (!Relevant(candidate.Knob, inputs, expectedD, expectedFlags)) continue;
+            var r = v.Evaluate(_output, _model, candidate.Profile);
+            if (r.Bits == actualD && (byte)r.Flags == actualFlags) explanations.Add((candidate.Order, -1, candidate.Name));
+            tried[count++] = i;
+            results[i] = r;
         }
-        int? shortcut = _candidates.Length == 0 ? null : Shortcut(v, actualD, actualFlags);
-        if (shortcut is not null) explanations.Add((ShortcutOrder, ShortcutSetting));
-        var names = explanations.OrderBy(e => e.Order).Select(e => e.Name).ToArray();
+        int? shortcut = _shortcut ? Shortcut(v, _profile, actualD, actualFlags) : null;
+        if (shortcut is not null) explanations.Add((ShortcutOrder, -1, ShortcutSetting));
+        if (explanations.Count == 0 && _candidates.Length > 0)
+            shortcut = Pairs(v, inputs, tried[..count], results, actualD, actualFlags, explanations);
+        var names = explanations.OrderBy(e => e.Order).ThenBy(e => e.Second).Select(e => e.Name).ToArray();
+        var copy = v.CopyInputs();
         return new MismatchDiagnosis
         {
             Class = names.Length > 0 ? string.Join('|', names) : UnexplainedPrefix + string.Join('+', parts),
@@ -121,8 +173,43 @@ public sealed class MismatchClassifier
             Ulps = Ulps(_output, expectedD, actualD),
             Explanations = names,
             ShortcutDistance = shortcut,
-            Coverage = CoverageOf(v, expectedD, expectedFlags),
+            CoverageOf = () => CoverageOf(copy, expectedD, expectedFlags),
         };
+    }
+
+    /// <summary>
+    /// The pairs of settings of two different knobs under which the model gives the design's result. A pair (A, B) is
+    /// tried when A can change the expected result and B can change A's result, or the other way round (the
+    /// relevance rules of <see cref="Relevance"/>, applied to the intermediate result), so an exact zero that
+    /// flush-inputs makes is open to zero-sign. The shortcut pairs with each relevant setting at that setting's own
+    /// distance. Returns the shortcut distance when a shortcut pair explains the result.
+    /// </summary>
+    private int? Pairs(DotVector v, in InputConditions inputs, ReadOnlySpan<int> tried, DotResult[] results,
+        uint actualD, byte actualFlags, List<(int Order, int Second, string Name)> explanations)
+    {
+        int? shortcut = null;
+        for (int i = 0; i < _candidates.Length; i++)
+        {
+            bool iTried = tried.Contains(i);
+            for (int j = i + 1; j < _candidates.Length; j++)
+            {
+                if (_pairs[i, j] is not { } pair) continue;
+                bool jTried = tried.Contains(j);
+                bool open = (iTried && Relevant(_candidates[j].Knob, inputs, results[i].Bits, (byte)results[i].Flags))
+                         || (jTried && Relevant(_candidates[i].Knob, inputs, results[j].Bits, (byte)results[j].Flags));
+                if (!open) continue;
+                var r = v.Evaluate(_output, _model, pair);
+                if (r.Bits == actualD && (byte)r.Flags == actualFlags)
+                    explanations.Add((_candidates[i].Order, _candidates[j].Order, _candidates[i].Name + PairJoiner + _candidates[j].Name));
+            }
+            if (iTried && _shortcut && _candidates[i].Knob != "shortcut" && Shortcut(v, _candidates[i].Profile, actualD, actualFlags) is { } d)
+            {
+                var (first, second) = ShortcutOrder < _candidates[i].Order ? (ShortcutSetting, _candidates[i].Name) : (_candidates[i].Name, ShortcutSetting);
+                explanations.Add((Math.Min(ShortcutOrder, _candidates[i].Order), Math.Max(ShortcutOrder, _candidates[i].Order), first + PairJoiner + second));
+                shortcut ??= d;
+            }
+        }
+        return shortcut;
     }
 
     /// <summary>
@@ -136,24 +223,39 @@ public sealed class MismatchClassifier
     /// </summary>
     public Func<string, bool> Relevance(DotVector v, uint expectedD, byte expectedFlags)
     {
-        var e = Codec.Decode(_output, expectedD);
-        uint magnitude = expectedD & ~_output.NegativeZeroCode;
-        uint minNormal = 1u << _output.MantissaBits;
-        var c = Codec.Decode(StandardFormats.Fp32, v.C);
+        var inputs = new InputConditions(v, _model);
+        return knob => Relevant(knob, inputs, expectedD, expectedFlags);
+    }
+
+    /// <summary>What the relevance rules read from a vector's inputs, computed once per mismatch.</summary>
+    private readonly struct InputConditions(DotVector v, AccumulationModel model)
+    {
+        public readonly bool SignalingElement = HasSignalingElement(v);
+        public readonly bool NaNScale = v.Scales.IsNaN(v.ScaleA) || v.Scales.IsNaN(v.ScaleB);
+        public readonly ValueClass C = Codec.Decode(StandardFormats.Fp32, v.C).Class;
+        public readonly bool CFinite = Codec.Decode(StandardFormats.Fp32, v.C).IsFinite;
         // chunked:n: each step's C is the running sum, whose intermediate values (subnormal, infinite, tiny with UF)
         // the final result does not show; only the conditions on the inputs hold there.
-        bool chunked = _model.Kind == AccumulationKind.Chunked;
-        return knob => knob switch
+        public readonly bool Chunked = model.Kind == AccumulationKind.Chunked;
+    }
+
+    private bool Relevant(string knob, in InputConditions inputs, uint d, byte flags)
+    {
+        switch (knob)
         {
-            "snan-elements" => HasSignalingElement(v),
-            "nan-scale" => v.Scales.IsNaN(v.ScaleA) || v.Scales.IsNaN(v.ScaleB),
-            _ when chunked => true,
-            "special-c" => !c.IsFinite,
-            "flush-c" => c.Class == ValueClass.Subnormal,
+            case "snan-elements": return inputs.SignalingElement;
+            case "nan-scale": return inputs.NaNScale;
+        }
+        if (inputs.Chunked) return true;
+        var e = Codec.Decode(_output, d);
+        return knob switch
+        {
+            "special-c" => !inputs.CFinite,
+            "flush-c" => inputs.C == ValueClass.Subnormal,
             "nan-result" => e.IsNaN,
-            "overflow" => (expectedFlags & (byte)ExceptionFlags.Overflow) != 0,
+            "overflow" => (flags & (byte)ExceptionFlags.Overflow) != 0,
             "zero-sign" => e.IsZero,
-            "tininess" or "flush-result" => !e.IsNaN && ((expectedFlags & (byte)ExceptionFlags.Underflow) != 0 || magnitude <= minNormal),
+            "tininess" or "flush-result" => !e.IsNaN && ((flags & (byte)ExceptionFlags.Underflow) != 0 || (d & ~_output.NegativeZeroCode) <= 1u << _output.MantissaBits),
             _ => true,
         };
     }
@@ -174,16 +276,39 @@ public sealed class MismatchClassifier
     public int MinShortcutThreshold => _output.MantissaBits + 4;
 
     /// <summary>
-    /// shortcut=threshold:(d − 1) with d the vector's distance (every threshold below d gives the same result): d when
-    /// that explains the result, else null.
+    /// shortcut=threshold:(d − 1) on top of <paramref name="profile"/>, with d the vector's distance under it (every
+    /// threshold below d gives the same result): d when that explains the result, else null.
     /// </summary>
-    private int? Shortcut(DotVector v, uint actualD, byte actualFlags)
+    private int? Shortcut(DotVector v, ImplementationProfile profile, uint actualD, byte actualFlags)
     {
         var block = new BlockPair(ElementTable.For(v.FormatA), v.A, v.ScaleA, ElementTable.For(v.FormatB), v.B, v.ScaleB, v.Scales);
-        if (ProfiledDot.ShortcutDistance(block, v.C, _profile) is not { } d || d - 1 < MinShortcutThreshold) return null;
-        if (_profile.ShortcutThreshold is > 0 and var own && own < d) return null; // the run's own shortcut already applies
-        var r = v.Evaluate(_output, _model, _profile with { ShortcutThreshold = d - 1 });
+        if (ProfiledDot.ShortcutDistance(block, v.C, profile) is not { } d || d - 1 < MinShortcutThreshold) return null;
+        if (profile.ShortcutThreshold is > 0 and var own && own < d) return null; // the profile's own shortcut already applies
+        var r = v.Evaluate(_output, _model, profile with { ShortcutThreshold = d - 1 });
         return r.Bits == actualD && (byte)r.Flags == actualFlags ? d : null;
+    }
+
+    /// <summary>
+    /// The profile an explanation names, on top of the run's <paramref name="profile"/>: one setting, or a pair joined by
+    /// <see cref="PairJoiner"/>; <c>shortcut=threshold</c> at the diagnosis's distance. Null for a text that is not an
+    /// explanation (or a shortcut without its distance).
+    /// </summary>
+    public static ImplementationProfile? ProfileOf(string explanation, ImplementationProfile profile, int? shortcutDistance)
+    {
+        ImplementationProfile? p = profile;
+        foreach (var setting in explanation.Split(PairJoiner))
+        {
+            if (setting == ShortcutSetting)
+            {
+                if (shortcutDistance is not { } d) return null;
+                p = p with { ShortcutThreshold = d - 1 };
+                continue;
+            }
+            var kv = setting.Split('=', 2);
+            p = kv.Length == 2 ? p.With(kv[0], kv[1], out _) : null;
+            if (p is null) return null;
+        }
+        return p;
     }
 
     /// <summary>The parts of (expected, actual) that differ, in <see cref="PartNames"/> order.</summary>
@@ -241,8 +366,8 @@ public sealed class MismatchClassifier
     [ThreadStatic] private static long[]? t_counts;
 
     /// <summary>
-    /// Checks a class name as a waiver gives it: knob settings (<c>knob=value</c>, <c>shortcut=threshold</c>) joined by
-    /// '|', or <c>unexplained/PART+PART</c>. Returns an error naming the valid forms, or null.
+    /// Checks a class name as a waiver gives it: knob settings (<c>knob=value</c>, <c>shortcut=threshold</c>) or pairs
+    /// of them (<c>tininess=on-result + zero-sign=positive</c>) joined by '|', or <c>unexplained/PART+PART</c>. Returns an error naming the valid forms, or null.
     /// </summary>
     public static string? ValidateClass(string name)
     {
@@ -254,9 +379,15 @@ public sealed class MismatchClassifier
             return null;
         }
         foreach (var term in name.Split('|'))
-            if (!Settings.Any(s => $"{s.Knob}={s.Value}" == term))
-                return $"unknown mismatch class '{term}'; a class is a knob setting ({string.Join(", ", Settings.Select(s => $"{s.Knob}={s.Value}").Distinct())}), " +
-                       $"several joined by '|', or {UnexplainedPrefix}PART+PART (parts: {string.Join(", ", PartNames)})";
+        {
+            var settings = term.Split(PairJoiner);
+            foreach (var setting in settings)
+                if (!Settings.Any(s => $"{s.Knob}={s.Value}" == setting))
+                    return $"unknown mismatch class '{setting}'; a class is a knob setting ({string.Join(", ", Settings.Select(s => $"{s.Knob}={s.Value}").Distinct())}), " +
+                           $"a pair of settings of two knobs joined by '{PairJoiner}', several of these joined by '|', or {UnexplainedPrefix}PART+PART (parts: {string.Join(", ", PartNames)})";
+            if (settings.Length > 2 || (settings.Length == 2 && settings[0].Split('=')[0] == settings[1].Split('=')[0]))
+                return $"'{term}' is not a pair of settings of two different knobs joined by '{PairJoiner}'";
+        }
         return null;
     }
 }
