@@ -102,7 +102,17 @@ public sealed class MismatchClassifier
     ];
 
     /// <summary>A setting tried on top of the run's profile (the shortcut's profile is made per vector).</summary>
-    private sealed record Candidate(int Order, string Knob, string Name, ImplementationProfile Profile);
+    private sealed record Candidate(int Order, Knob Knob, string Name, ImplementationProfile Profile);
+
+    /// <summary>The knobs the relevance rules tell apart (the rest are always relevant).</summary>
+    private enum Knob { Other, Tininess, ZeroSign, Shortcut, SignalingElements, FlushInputs, FlushC, FlushResult, Overflow, NanScale, SpecialC, NanResult }
+
+    private static Knob KnobOf(string name) => name switch
+    {
+        "tininess" => Knob.Tininess, "zero-sign" => Knob.ZeroSign, "shortcut" => Knob.Shortcut, "snan-elements" => Knob.SignalingElements,
+        "flush-inputs" => Knob.FlushInputs, "flush-c" => Knob.FlushC, "flush-result" => Knob.FlushResult, "overflow" => Knob.Overflow,
+        "nan-scale" => Knob.NanScale, "special-c" => Knob.SpecialC, "nan-result" => Knob.NanResult, _ => Knob.Other,
+    };
 
     private readonly NumberFormat _output;
     private readonly AccumulationModel _model;
@@ -126,7 +136,7 @@ public sealed class MismatchClassifier
         _candidates = !profiled ? [] : Settings
             .Select((s, i) => (s, i))
             .Where(x => x.s.Value != "threshold")
-            .Select(x => new Candidate(x.i, x.s.Knob, $"{x.s.Knob}={x.s.Value}", profile.With(x.s.Knob, x.s.Value, out _)!))
+            .Select(x => new Candidate(x.i, KnobOf(x.s.Knob), $"{x.s.Knob}={x.s.Value}", profile.With(x.s.Knob, x.s.Value, out _)!))
             .Where(c => c.Profile != profile)
             .ToArray();
         _pairs = new ImplementationProfile?[_candidates.Length, _candidates.Length];
@@ -134,8 +144,8 @@ public sealed class MismatchClassifier
             for (int j = i + 1; j < _candidates.Length; j++)
                 if (_candidates[i].Knob != _candidates[j].Knob)
                 {
-                    var (_, value) = Settings[_candidates[j].Order];
-                    _pairs[i, j] = _candidates[i].Profile.With(_candidates[j].Knob, value, out _);
+                    var (knob, value) = Settings[_candidates[j].Order];
+                    _pairs[i, j] = _candidates[i].Profile.With(knob, value, out _);
                 }
     }
 
@@ -144,31 +154,32 @@ public sealed class MismatchClassifier
     /// <summary>Diagnoses vector <paramref name="v"/> (its inputs) whose golden result is expected, the design's actual.</summary>
     public MismatchDiagnosis Diagnose(DotVector v, uint expectedD, byte expectedFlags, uint actualD, byte actualFlags)
     {
-        var parts = Parts(_output, expectedD, expectedFlags, actualD, actualFlags);
+        var (parts, unexplained) = PartSetOf(PartMask(_output, expectedD, expectedFlags, actualD, actualFlags));
         var inputs = new InputConditions(v, _model);
-        var explanations = new List<(int Order, int Second, string Name)>();
+        List<(int Order, int Second, string Name)>? explanations = null;
         // Each relevant single candidate's result, kept for the pairs: a second knob is judged on the first one's result.
-        Span<int> tried = stackalloc int[_candidates.Length];
-        var results = new DotResult[_candidates.Length];
-        int count = 0;
-        for (int i = 0; i < _candidates.Length; i++)
+        int n = _candidates.Length;
+        Span<bool> tried = stackalloc bool[n];
+        Span<DotResult> results = stackalloc DotResult[n];
+        for (int i = 0; i < n; i++)
         {
             var candidate = _candidates[i];
             if (!Relevant(candidate.Knob, inputs, expectedD, expectedFlags)) continue;
             var r = v.Evaluate(_output, _model, candidate.Profile);
-            if (r.Bits == actualD && (byte)r.Flags == actualFlags) explanations.Add((candidate.Order, -1, candidate.Name));
-            tried[count++] = i;
+            if (r.Bits == actualD && (byte)r.Flags == actualFlags) (explanations ??= []).Add((candidate.Order, -1, candidate.Name));
+            tried[i] = true;
             results[i] = r;
         }
-        int? shortcut = _shortcut ? Shortcut(v, _profile, actualD, actualFlags) : null;
-        if (shortcut is not null) explanations.Add((ShortcutOrder, -1, ShortcutSetting));
-        if (explanations.Count == 0 && _candidates.Length > 0)
-            shortcut = Pairs(v, inputs, tried[..count], results, actualD, actualFlags, explanations);
-        var names = explanations.OrderBy(e => e.Order).ThenBy(e => e.Second).Select(e => e.Name).ToArray();
+        var distances = new ShortcutDistances(v, inputs.SubnormalElement);
+        int? shortcut = _shortcut ? Shortcut(v, _profile, ref distances, actualD, actualFlags) : null;
+        if (shortcut is not null) (explanations ??= []).Add((ShortcutOrder, -1, ShortcutSetting));
+        if (explanations is null && n > 0)
+            shortcut = Pairs(v, inputs, tried, results, ref distances, actualD, actualFlags, ref explanations);
+        string[] names = explanations is null ? [] : explanations.OrderBy(e => e.Order).ThenBy(e => e.Second).Select(e => e.Name).ToArray();
         var copy = v.CopyInputs();
         return new MismatchDiagnosis
         {
-            Class = names.Length > 0 ? string.Join('|', names) : UnexplainedPrefix + string.Join('+', parts),
+            Class = names.Length > 0 ? string.Join('|', names) : unexplained,
             Parts = parts,
             Ulps = Ulps(_output, expectedD, actualD),
             Explanations = names,
@@ -184,28 +195,29 @@ public sealed class MismatchClassifier
     /// flush-inputs makes is open to zero-sign. The shortcut pairs with each relevant setting at that setting's own
     /// distance. Returns the shortcut distance when a shortcut pair explains the result.
     /// </summary>
-    private int? Pairs(DotVector v, in InputConditions inputs, ReadOnlySpan<int> tried, DotResult[] results,
-        uint actualD, byte actualFlags, List<(int Order, int Second, string Name)> explanations)
+    private int? Pairs(DotVector v, in InputConditions inputs, ReadOnlySpan<bool> tried, ReadOnlySpan<DotResult> results, ref ShortcutDistances distances,
+        uint actualD, byte actualFlags, ref List<(int Order, int Second, string Name)>? explanations)
     {
         int? shortcut = null;
-        for (int i = 0; i < _candidates.Length; i++)
+        int n = _candidates.Length;
+        for (int i = 0; i < n; i++)
         {
-            bool iTried = tried.Contains(i);
-            for (int j = i + 1; j < _candidates.Length; j++)
+            if (!tried[i]) continue;
+            var first = _candidates[i];
+            for (int j = 0; j < n; j++)
             {
-                if (_pairs[i, j] is not { } pair) continue;
-                bool jTried = tried.Contains(j);
-                bool open = (iTried && Relevant(_candidates[j].Knob, inputs, results[i].Bits, (byte)results[i].Flags))
-                         || (jTried && Relevant(_candidates[i].Knob, inputs, results[j].Bits, (byte)results[j].Flags));
-                if (!open) continue;
+                // (i, j) with both tried is opened from the lower index first; from the higher one only if that did not.
+                var (lo, hi) = i < j ? (i, j) : (j, i);
+                if (_pairs[lo, hi] is not { } pair || !Relevant(_candidates[j].Knob, inputs, results[i].Bits, (byte)results[i].Flags)) continue;
+                if (j < i && tried[j] && Relevant(first.Knob, inputs, results[j].Bits, (byte)results[j].Flags)) continue;
                 var r = v.Evaluate(_output, _model, pair);
                 if (r.Bits == actualD && (byte)r.Flags == actualFlags)
-                    explanations.Add((_candidates[i].Order, _candidates[j].Order, _candidates[i].Name + PairJoiner + _candidates[j].Name));
+                    (explanations ??= []).Add((_candidates[lo].Order, _candidates[hi].Order, _candidates[lo].Name + PairJoiner + _candidates[hi].Name));
             }
-            if (iTried && _shortcut && _candidates[i].Knob != "shortcut" && Shortcut(v, _candidates[i].Profile, actualD, actualFlags) is { } d)
+            if (_shortcut && first.Knob != Knob.Shortcut && Shortcut(v, first.Profile, ref distances, actualD, actualFlags) is { } d)
             {
-                var (first, second) = ShortcutOrder < _candidates[i].Order ? (ShortcutSetting, _candidates[i].Name) : (_candidates[i].Name, ShortcutSetting);
-                explanations.Add((Math.Min(ShortcutOrder, _candidates[i].Order), Math.Max(ShortcutOrder, _candidates[i].Order), first + PairJoiner + second));
+                var (a, b) = ShortcutOrder < first.Order ? (ShortcutSetting, first.Name) : (first.Name, ShortcutSetting);
+                (explanations ??= []).Add((Math.Min(ShortcutOrder, first.Order), Math.Max(ShortcutOrder, first.Order), a + PairJoiner + b));
                 shortcut ??= d;
             }
         }
@@ -214,23 +226,26 @@ public sealed class MismatchClassifier
 
     /// <summary>
     /// Which knobs can change this vector's result at all, from the rules of docs/semantics.md, so that a mismatch
-    /// re-runs the model only under those: snan-elements needs a signalling element code, nan-scale a NaN scale code,
-    /// special-c a NaN or infinite C, flush-c a subnormal C; nan-result changes only NaN results, overflow only
-    /// results that overflow (OF), zero-sign only zero results (with S = 0 both IEEE and passthrough give C
-    /// otherwise), tininess and flush-result only results with UF or at most the smallest normal magnitude. A knob
-    /// outside its condition gives the expected result, which is not the design's (the vector mismatches). Under
-    /// chunked:n only the input conditions (signalling elements, NaN scales) are used.
+    /// re-runs the model only under those: snan-elements needs a signalling element code, flush-inputs a nonzero
+    /// subnormal element code, nan-scale a NaN scale code, special-c a NaN or infinite C, flush-c a subnormal C;
+    /// nan-result changes only NaN results, overflow only results that overflow (OF), zero-sign only zero results (with
+    /// S = 0 both IEEE and passthrough give C otherwise), tininess and flush-result only results with UF or at most the
+    /// smallest normal magnitude. A knob outside its condition gives the expected result, which is not the design's (the
+    /// vector mismatches). Under chunked:n only the input conditions (signalling elements, subnormal elements, NaN
+    /// scales) are used.
     /// </summary>
     public Func<string, bool> Relevance(DotVector v, uint expectedD, byte expectedFlags)
     {
         var inputs = new InputConditions(v, _model);
-        return knob => Relevant(knob, inputs, expectedD, expectedFlags);
+        return knob => Relevant(KnobOf(knob), inputs, expectedD, expectedFlags);
     }
 
     /// <summary>What the relevance rules read from a vector's inputs, computed once per mismatch.</summary>
     private readonly struct InputConditions(DotVector v, AccumulationModel model)
     {
         public readonly bool SignalingElement = HasSignalingElement(v);
+        /// <summary>flush-inputs changes only a nonzero subnormal element code (docs/semantics.md, "flush-inputs").</summary>
+        public readonly bool SubnormalElement = HasSubnormal(v.FormatA, v.A) || HasSubnormal(v.FormatB, v.B);
         public readonly bool NaNScale = v.Scales.IsNaN(v.ScaleA) || v.Scales.IsNaN(v.ScaleB);
         public readonly ValueClass C = Codec.Decode(StandardFormats.Fp32, v.C).Class;
         public readonly bool CFinite = Codec.Decode(StandardFormats.Fp32, v.C).IsFinite;
@@ -239,25 +254,40 @@ public sealed class MismatchClassifier
         public readonly bool Chunked = model.Kind == AccumulationKind.Chunked;
     }
 
-    private bool Relevant(string knob, in InputConditions inputs, uint d, byte flags)
+    private bool Relevant(Knob knob, in InputConditions inputs, uint d, byte flags)
     {
         switch (knob)
         {
-            case "snan-elements": return inputs.SignalingElement;
-            case "nan-scale": return inputs.NaNScale;
+            case Knob.SignalingElements: return inputs.SignalingElement;
+            case Knob.NanScale: return inputs.NaNScale;
+            case Knob.FlushInputs: return inputs.SubnormalElement;
         }
         if (inputs.Chunked) return true;
+        switch (knob)
+        {
+            case Knob.SpecialC: return !inputs.CFinite;
+            case Knob.FlushC: return inputs.C == ValueClass.Subnormal;
+            case Knob.Overflow: return (flags & (byte)ExceptionFlags.Overflow) != 0;
+            case Knob.NanResult or Knob.ZeroSign or Knob.Tininess or Knob.FlushResult: break;
+            default: return true;
+        }
         var e = Codec.Decode(_output, d);
         return knob switch
         {
-            "special-c" => !inputs.CFinite,
-            "flush-c" => inputs.C == ValueClass.Subnormal,
-            "nan-result" => e.IsNaN,
-            "overflow" => (flags & (byte)ExceptionFlags.Overflow) != 0,
-            "zero-sign" => e.IsZero,
-            "tininess" or "flush-result" => !e.IsNaN && ((flags & (byte)ExceptionFlags.Underflow) != 0 || (d & ~_output.NegativeZeroCode) <= 1u << _output.MantissaBits),
-            _ => true,
+            Knob.NanResult => e.IsNaN,
+            Knob.ZeroSign => e.IsZero,
+            _ => !e.IsNaN && ((flags & (byte)ExceptionFlags.Underflow) != 0 || (d & ~_output.NegativeZeroCode) <= 1u << _output.MantissaBits),
         };
+    }
+
+    /// <summary>A code with a zero exponent field and a nonzero fraction (INT8 has none).</summary>
+    private static bool HasSubnormal(NumberFormat f, byte[] codes)
+    {
+        if (f.Kind != FormatKind.Float) return false;
+        uint exponentMask = ((1u << f.ExponentBits) - 1) << f.MantissaBits, fractionMask = (1u << f.MantissaBits) - 1;
+        foreach (byte c in codes)
+            if ((c & exponentMask) == 0 && (c & fractionMask) != 0) return true;
+        return false;
     }
 
     private static bool HasSignalingElement(DotVector v)
@@ -279,13 +309,36 @@ public sealed class MismatchClassifier
     /// shortcut=threshold:(d − 1) on top of <paramref name="profile"/>, with d the vector's distance under it (every
     /// threshold below d gives the same result): d when that explains the result, else null.
     /// </summary>
-    private int? Shortcut(DotVector v, ImplementationProfile profile, uint actualD, byte actualFlags)
+    private int? Shortcut(DotVector v, ImplementationProfile profile, ref ShortcutDistances distances, uint actualD, byte actualFlags)
     {
-        var block = new BlockPair(ElementTable.For(v.FormatA), v.A, v.ScaleA, ElementTable.For(v.FormatB), v.B, v.ScaleB, v.Scales);
-        if (ProfiledDot.ShortcutDistance(block, v.C, profile) is not { } d || d - 1 < MinShortcutThreshold) return null;
+        if (distances.Of(profile) is not { } d || d - 1 < MinShortcutThreshold) return null;
         if (profile.ShortcutThreshold is > 0 and var own && own < d) return null; // the profile's own shortcut already applies
         var r = v.Evaluate(_output, _model, profile with { ShortcutThreshold = d - 1 });
         return r.Bits == actualD && (byte)r.Flags == actualFlags ? d : null;
+    }
+
+    /// <summary>
+    /// A vector's shortcut distance under each combination of the two knobs it depends on (flush-inputs, flush-c),
+    /// computed on first use: the pair search asks for it once per relevant setting, and an exact product sum per ask
+    /// was most of the search's cost.
+    /// </summary>
+    private struct ShortcutDistances(DotVector v, bool subnormalElement)
+    {
+        private int? _d0, _d1, _d2, _d3;
+        private int _known;
+
+        public int? Of(ImplementationProfile profile)
+        {
+            int i = (profile.FlushInputs && subnormalElement ? 1 : 0) | (profile.FlushC ? 2 : 0);
+            if ((_known & (1 << i)) == 0)
+            {
+                var block = new BlockPair(ElementTable.For(v.FormatA), v.A, v.ScaleA, ElementTable.For(v.FormatB), v.B, v.ScaleB, v.Scales);
+                int? d = ProfiledDot.ShortcutDistance(block, v.C, profile);
+                switch (i) { case 0: _d0 = d; break; case 1: _d1 = d; break; case 2: _d2 = d; break; default: _d3 = d; break; }
+                _known |= 1 << i;
+            }
+            return i switch { 0 => _d0, 1 => _d1, 2 => _d2, _ => _d3 };
+        }
     }
 
     /// <summary>
@@ -312,25 +365,45 @@ public sealed class MismatchClassifier
     }
 
     /// <summary>The parts of (expected, actual) that differ, in <see cref="PartNames"/> order.</summary>
-    public static IReadOnlyList<string> Parts(NumberFormat output, uint expectedD, byte expectedFlags, uint actualD, byte actualFlags)
+    public static IReadOnlyList<string> Parts(NumberFormat output, uint expectedD, byte expectedFlags, uint actualD, byte actualFlags) =>
+        PartSetOf(PartMask(output, expectedD, expectedFlags, actualD, actualFlags)).Parts;
+
+    /// <summary>The differing parts as bits of <see cref="PartNames"/>' order.</summary>
+    private static int PartMask(NumberFormat output, uint expectedD, byte expectedFlags, uint actualD, byte actualFlags)
     {
-        var parts = new List<string>();
+        int mask = 0;
         bool nanE = Codec.Decode(output, expectedD).IsNaN, nanA = Codec.Decode(output, actualD).IsNaN;
         uint sign = output.NegativeZeroCode;
         if (nanE || nanA)
         {
-            if (nanE != nanA) parts.Add("nan");
-            else if (expectedD != actualD) parts.Add("nan-bits");
+            if (nanE != nanA) mask |= 1 << 2;
+            else if (expectedD != actualD) mask |= 1 << 3;
         }
         else
         {
-            if ((expectedD & ~sign) != (actualD & ~sign)) parts.Add("value");
-            if ((expectedD & sign) != (actualD & sign)) parts.Add("sign");
+            if ((expectedD & ~sign) != (actualD & ~sign)) mask |= 1 << 0;
+            if ((expectedD & sign) != (actualD & sign)) mask |= 1 << 1;
         }
-        foreach (var (bit, name) in FlagBits)
-            if (((expectedFlags ^ actualFlags) & bit) != 0) parts.Add(name + ((actualFlags & bit) != 0 ? "-extra" : "-missing"));
-        return parts;
+        for (int f = 0; f < FlagBits.Count; f++)
+            if (((expectedFlags ^ actualFlags) & FlagBits[f].Bit) != 0) mask |= 1 << (4 + 2 * f + ((actualFlags & FlagBits[f].Bit) != 0 ? 1 : 0));
+        return mask;
     }
+
+    /// <summary>
+    /// A set of differing parts with its <c>unexplained/…</c> class, made on first use and kept (one per mask, 2^14 at
+    /// most): a run where half the vectors mismatch would otherwise build the same few lists and strings every time.
+    /// </summary>
+    private static PartSet PartSetOf(int mask)
+    {
+        // A race makes two equal entries, and either is kept: no lock on the hot path.
+        if (PartSets[mask] is { } known) return known;
+        IReadOnlyList<string> parts = PartNames.Where((_, i) => (mask & (1 << i)) != 0).ToArray();
+        return PartSets[mask] = new PartSet(parts, UnexplainedPrefix + string.Join('+', parts));
+    }
+
+    private sealed record PartSet(IReadOnlyList<string> Parts, string Unexplained);
+
+    private static readonly PartSet?[] PartSets = new PartSet?[1 << 14];
 
     /// <summary>Signed distance in ulps: codes ordered as the values they encode (−0 and +0 at the same point).</summary>
     public static long? Ulps(NumberFormat output, uint expectedD, uint actualD)
