@@ -81,31 +81,23 @@ public class MismatchClassifierBenchmarks
     /// classification's figure over this one is the number of evaluations a diagnosis is worth.
     /// </summary>
     [Benchmark(OperationsPerInvoke = Vectors)]
-    public long OneModelEvaluationPerMismatch()
-    {
-        long sum = 0;
-        for (int i = 0; i < _vectors.Length; i++)
-        {
-            var v = _vectors[i];
-            if (_actualD[i] == v.D && _actualFlags[i] == v.Flags) continue;
-            sum += v.Evaluate(StandardFormats.Fp32, AccumulationModel.Fused, ImplementationProfile.Default).Bits;
-        }
-        return sum;
-    }
+    public long OneModelEvaluationPerMismatch() => EvaluateMismatches(ImplementationProfile.Default);
 
     /// <summary>As above under a one-knob profile (<c>tininess=on-result</c>): the path every re-run of a diagnosis takes.</summary>
     [Benchmark(OperationsPerInvoke = Vectors)]
-    public long OneProfiledEvaluationPerMismatch()
+    public long OneProfiledEvaluationPerMismatch() => EvaluateMismatches(OnResult);
+
+    private static readonly ImplementationProfile OnResult = ImplementationProfile.Default with { Tininess = MxRef.Rounding.Tininess.OnResult };
+
+    private long EvaluateMismatches(ImplementationProfile profile)
     {
         long sum = 0;
         for (int i = 0; i < _vectors.Length; i++)
         {
             var v = _vectors[i];
             if (_actualD[i] == v.D && _actualFlags[i] == v.Flags) continue;
-            sum += v.Evaluate(StandardFormats.Fp32, AccumulationModel.Fused, OnResult).Bits;
+            sum += v.Evaluate(StandardFormats.Fp32, AccumulationModel.Fused, profile).Bits;
         }
         return sum;
     }
-
-    private static readonly ImplementationProfile OnResult = ImplementationProfile.Default with { Tininess = MxRef.Rounding.Tininess.OnResult };
 }

@@ -25,18 +25,8 @@ public static unsafe class DotExports
 
     [UnmanagedCallersOnly(EntryPoint = "mxref_dot_scaled")]
     public static int MxrefDotScaled(int scaleFmt, int fmtA, int fmtB, int rm, int k, byte scaleA, byte* a, byte scaleB, byte* b, uint c,
-        int outFmt, int accModel, int chunk, uint* d, byte* flags)
-    {
-        try
-        {
-            if (Arguments.Scale(scaleFmt) is not { } scales) return Status.Format;
-            return DotCall.Block(scales, fmtA, fmtB, rm, k, Arguments.MaxBlockSize, scaleA, a, scaleB, b, c, outFmt, accModel, chunk, null, d, flags);
-        }
-        catch (Exception)
-        {
-            return Status.Internal;
-        }
-    }
+        int outFmt, int accModel, int chunk, uint* d, byte* flags) =>
+        Scaled(scaleFmt, fmtA, fmtB, rm, k, scaleA, a, scaleB, b, c, outFmt, accModel, chunk, null, d, flags);
 
     /// <summary>
     /// mxref_dot_scaled under an implementation profile, the text <c>mxref dot --profile</c> takes (NULL or "": the
@@ -44,6 +34,11 @@ public static unsafe class DotExports
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "mxref_dot_profiled")]
     public static int MxrefDotProfiled(int scaleFmt, int fmtA, int fmtB, int rm, int k, byte scaleA, byte* a, byte scaleB, byte* b, uint c,
+        int outFmt, int accModel, int chunk, byte* profile, uint* d, byte* flags) =>
+        Scaled(scaleFmt, fmtA, fmtB, rm, k, scaleA, a, scaleB, b, c, outFmt, accModel, chunk, profile, d, flags);
+
+    /// <summary>mxref_dot_scaled and mxref_dot_profiled: the scale format code checked, then <see cref="DotCall"/>.</summary>
+    private static int Scaled(int scaleFmt, int fmtA, int fmtB, int rm, int k, byte scaleA, byte* a, byte scaleB, byte* b, uint c,
         int outFmt, int accModel, int chunk, byte* profile, uint* d, byte* flags)
     {
         try

@@ -13,7 +13,8 @@
  *     bits above the format's width are ignored, as the RTL's byte lanes do.
  *   - FP32 values (the accumulator C, the FP32 result, encode inputs) are passed as their IEEE 754 bit patterns.
  *   - Exception flags: bit 0 NX (inexact), 1 UF (underflow, tininess after rounding), 2 OF (overflow), 4 NV (invalid).
- *   - Thread safety: every function is reentrant and keeps no state between calls.
+ *   - Thread safety: every function is reentrant and keeps no state between calls that changes a result (the
+ *     profile functions remember the last profile text parsed on each thread, and mxref_profile_message's text).
  *   - The library starts its runtime on the first call (a few milliseconds, once per process).
  */
 #ifndef MXREF_H
