@@ -67,15 +67,9 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
         m.ExplainedModel = $"echo '{d.ModelLine}' | mxref dot -k {K}{(model != AccumulationModel.Fused ? $" --acc {model}" : "")} --profile {x}";
     }
 
-    /// <summary>The run's profile with the diagnosis's first explaining knob set (the shortcut at the vector's threshold), or null.</summary>
-    private ImplementationProfile? ExplainingProfile(MismatchDiagnosis d)
-    {
-        if (d.Explanations.Count == 0) return null;
-        if (d.Explanations[0] == MismatchClassifier.ShortcutSetting)
-            return d.ShortcutDistance is { } distance ? _profile with { ShortcutThreshold = distance - 1 } : null;
-        var parts = d.Explanations[0].Split('=', 2);
-        return _profile.With(parts[0], parts[1], out _);
-    }
+    /// <summary>The run's profile with the diagnosis's first explanation applied (a knob, a pair of knobs, or the shortcut at the vector's threshold), or null.</summary>
+    private ImplementationProfile? ExplainingProfile(MismatchDiagnosis d) =>
+        d.Explanations.Count == 0 ? null : MismatchClassifier.ProfileOf(d.Explanations[0], _profile, d.ShortcutDistance);
 }
 
 /// <summary>A dot mismatch: the vector decoded (formats, scales, elements, C), expected and actual D and flags.</summary>

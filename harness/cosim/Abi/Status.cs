@@ -18,6 +18,7 @@ internal static class Status
     public const int Argument = -8;
     public const int Name = -9;
     public const int Length = -10;
+    public const int Profile = -11;
     public const int Internal = -100;
 
     /// <summary>The text mxref_error_string returns; keep in step with mxref.h.</summary>
@@ -34,6 +35,7 @@ internal static class Status
         Argument => "argument out of range",
         Name => "unknown block format or recipe name, or a recipe that does not apply to the block format (mxref formats, mxref recipes list)",
         Length => "the recipe rejects this length: a row that is not a whole number of blocks (torchao), or an option the recipe does not take",
+        Profile => "malformed implementation profile: an unknown knob or value, or a non-default profile with the fp32-sum model (mxref_profile_message names the problem)",
         Internal => "internal error in the golden model (please report it with the arguments)",
         _ => "unknown status code",
     };

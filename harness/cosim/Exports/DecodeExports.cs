@@ -25,13 +25,9 @@ public static unsafe class DecodeExports
             var span = new ReadOnlySpan<byte>(codes, k);
             foreach (byte c in span)
                 if (c > element.CodeMask) return Status.Code;
-            var implementation = ImplementationProfile.Default;
-            if (profile != null)
-            {
-                var parsed = ImplementationProfile.TryParse(Marshal.PtrToStringUTF8((nint)profile) ?? "", out _);
-                if (parsed is null || MxDecode.CheckProfile(parsed) is not null) return Status.Argument;
-                implementation = parsed;
-            }
+            // A bad profile stays MXREF_E_ARGUMENT here, as in 1.3.0 (the dot product's MXREF_E_PROFILE came later).
+            if (ProfileArgument.Parse(profile, out _) is not { } implementation || MxDecode.CheckProfile(implementation) is not null)
+                return Status.Argument;
             *flags = (byte)MxDecode.Block(element, span, scales, scale, Arguments.Output(outFmt), (RoundingMode)rm, implementation,
                 new Span<uint>(results, k));
             return Status.Ok;

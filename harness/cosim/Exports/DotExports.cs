@@ -25,16 +25,62 @@ public static unsafe class DotExports
 
     [UnmanagedCallersOnly(EntryPoint = "mxref_dot_scaled")]
     public static int MxrefDotScaled(int scaleFmt, int fmtA, int fmtB, int rm, int k, byte scaleA, byte* a, byte scaleB, byte* b, uint c,
-        int outFmt, int accModel, int chunk, uint* d, byte* flags)
+        int outFmt, int accModel, int chunk, uint* d, byte* flags) =>
+        Scaled(scaleFmt, fmtA, fmtB, rm, k, scaleA, a, scaleB, b, c, outFmt, accModel, chunk, null, d, flags);
+
+    /// <summary>
+    /// mxref_dot_scaled under an implementation profile, the text <c>mxref dot --profile</c> takes (NULL or "": the
+    /// reference, exactly mxref_dot_scaled).
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "mxref_dot_profiled")]
+    public static int MxrefDotProfiled(int scaleFmt, int fmtA, int fmtB, int rm, int k, byte scaleA, byte* a, byte scaleB, byte* b, uint c,
+        int outFmt, int accModel, int chunk, byte* profile, uint* d, byte* flags) =>
+        Scaled(scaleFmt, fmtA, fmtB, rm, k, scaleA, a, scaleB, b, c, outFmt, accModel, chunk, profile, d, flags);
+
+    /// <summary>mxref_dot_scaled and mxref_dot_profiled: the scale format code checked, then <see cref="DotCall"/>.</summary>
+    private static int Scaled(int scaleFmt, int fmtA, int fmtB, int rm, int k, byte scaleA, byte* a, byte scaleB, byte* b, uint c,
+        int outFmt, int accModel, int chunk, byte* profile, uint* d, byte* flags)
     {
         try
         {
             if (Arguments.Scale(scaleFmt) is not { } scales) return Status.Format;
-            return DotCall.Block(scales, fmtA, fmtB, rm, k, Arguments.MaxBlockSize, scaleA, a, scaleB, b, c, outFmt, accModel, chunk, d, flags);
+            return DotCall.Block(scales, fmtA, fmtB, rm, k, Arguments.MaxBlockSize, scaleA, a, scaleB, b, c, outFmt, accModel, chunk, profile, d, flags);
         }
         catch (Exception)
         {
             return Status.Internal;
+        }
+    }
+
+    /// <summary>MXREF_OK when <paramref name="profile"/> parses (NULL and "" are the reference), else MXREF_E_PROFILE.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "mxref_profile_check")]
+    public static int MxrefProfileCheck(byte* profile)
+    {
+        try
+        {
+            return ProfileArgument.Parse(profile, out _) is null ? Status.Profile : Status.Ok;
+        }
+        catch (Exception)
+        {
+            return Status.Internal;
+        }
+    }
+
+    /// <summary>
+    /// The canonical text of a valid profile (<c>default</c>, <c>tininess=on-result,zero-sign=positive</c>), or the
+    /// parser's error naming the bad knob or value and the valid ones; in a per-thread buffer (never NULL).
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "mxref_profile_message")]
+    public static byte* MxrefProfileMessage(byte* profile)
+    {
+        try
+        {
+            var parsed = ProfileArgument.Parse(profile, out string? error);
+            return ProfileArgument.ThreadMessage(parsed?.ToString() ?? error ?? "malformed profile");
+        }
+        catch (Exception)
+        {
+            return ProfileArgument.ThreadMessage(Status.Message(Status.Internal));
         }
     }
 
@@ -46,7 +92,7 @@ public static unsafe class DotExports
         {
             var f = BlockFormat.NvFp4;
             int element = StandardFormats.ElementCode(f.Element);
-            return DotCall.Block(f.ScaleCodec, element, element, rm, f.BlockSize, f.BlockSize, scaleA, a, scaleB, b, c, 0, 0, 0, d, flags);
+            return DotCall.Block(f.ScaleCodec, element, element, rm, f.BlockSize, f.BlockSize, scaleA, a, scaleB, b, c, 0, 0, 0, null, d, flags);
         }
         catch (Exception)
         {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using MxRef.Cosim.Abi;
+using MxRef.Formats;
 
 namespace MxRef.Cosim.Exports;
 
@@ -36,6 +37,22 @@ public static unsafe class DpiExports
         try
         {
             return DotCall.Block(fmtA, fmtB, rm, k, MaxDpiBlockSize, scaleA, (byte*)a, scaleB, (byte*)b, c, outFmt, accModel, chunk, d, flags);
+        }
+        catch (Exception)
+        {
+            return Status.Internal;
+        }
+    }
+
+    /// <summary>mxref_dpi_dot under an implementation profile (an SV <c>input string</c>; "" is the reference).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "mxref_dpi_dot_profiled")]
+    public static int MxrefDpiDotProfiled(int fmtA, int fmtB, int rm, int k, byte scaleA, uint* a, byte scaleB, uint* b, uint c,
+        int outFmt, int accModel, int chunk, byte* profile, uint* d, byte* flags)
+    {
+        try
+        {
+            return DotCall.Block(ScaleCodec.E8M0, fmtA, fmtB, rm, k, MaxDpiBlockSize, scaleA, (byte*)a, scaleB, (byte*)b, c, outFmt, accModel, chunk,
+                profile, d, flags);
         }
         catch (Exception)
         {

@@ -10,14 +10,14 @@ public static unsafe class VersionExports
     /// MAJOR·10000 + MINOR·100 + PATCH, equal to MXREF_VERSION in mxref.h. MAJOR changes when a signature or a code
     /// changes meaning; MINOR when functions are added. A caller compiled against an older header checks MAJOR.
     /// </summary>
-    public const int Version = 1_02_00;
-    public const string VersionText = "1.3.0";
+    public const int Version = 1_04_00;
+    public const string VersionText = "1.4.0";
 
     private static readonly byte* VersionString = NativeText.Allocate($"libmxref {VersionText} (MxRef golden model, OCP MX v1.0)");
 
     private static readonly int[] KnownStatuses =
         [Status.Ok, Status.NullPointer, Status.Format, Status.Rounding, Status.BlockSize, Status.OutputFormat,
-         Status.Accumulation, Status.Code, Status.Argument, Status.Name, Status.Length, Status.Internal];
+         Status.Accumulation, Status.Code, Status.Argument, Status.Name, Status.Length, Status.Profile, Status.Internal];
 
     // One string per status, allocated up front so that mxref_error_string never allocates on a hot error path.
     private static readonly nint[] StatusText = KnownStatuses.Select(s => (nint)NativeText.Allocate(Status.Message(s))).ToArray();

@@ -13,7 +13,8 @@
  *     bits above the format's width are ignored, as the RTL's byte lanes do.
  *   - FP32 values (the accumulator C, the FP32 result, encode inputs) are passed as their IEEE 754 bit patterns.
  *   - Exception flags: bit 0 NX (inexact), 1 UF (underflow, tininess after rounding), 2 OF (overflow), 4 NV (invalid).
- *   - Thread safety: every function is reentrant and keeps no state between calls.
+ *   - Thread safety: every function is reentrant and keeps no state between calls that changes a result (the
+ *     profile functions remember the last profile text parsed on each thread, and mxref_profile_message's text).
  *   - The library starts its runtime on the first call (a few milliseconds, once per process).
  */
 #ifndef MXREF_H
@@ -27,7 +28,7 @@ extern "C" {
 
 /* MAJOR*10000 + MINOR*100 + PATCH. MAJOR changes when a signature or a code changes meaning, MINOR when functions are
  * added. Check at start-up: mxref_version() / 10000 == MXREF_VERSION / 10000. */
-#define MXREF_VERSION 10300
+#define MXREF_VERSION 10400
 
 /* ---- Return codes ------------------------------------------------------------------------------------------------ */
 #define MXREF_OK                0
@@ -41,6 +42,7 @@ extern "C" {
 #define MXREF_E_ARGUMENT       -8   /* another argument out of range (a 0/1 switch, stochastic width, policy field) */
 #define MXREF_E_NAME           -9   /* unknown block format or recipe name, or a recipe not for that block format   */
 #define MXREF_E_LENGTH        -10   /* a length the recipe rejects (torchao: a row not a whole number of blocks)    */
+#define MXREF_E_PROFILE       -11   /* a bad implementation profile for the dot product (mxref_profile_message says why) */
 #define MXREF_E_INTERNAL     -100   /* unexpected failure inside the model: a bug, please report it with the inputs  */
 
 /* ---- Codes ------------------------------------------------------------------------------------------------------- */
@@ -134,6 +136,32 @@ int mxref_dot_scaled(int scale_fmt, int fmt_a, int fmt_b, int rm, int k,
                      uint32_t c, int out_fmt, int acc_model, int chunk,
                      uint32_t *d, uint8_t *flags);
 
+/* ---- Implementation profiles (docs/semantics.md, "Implementation profiles") ------------------------------------- */
+/* A profile names the behaviours a real MX unit has where the reference differs: "name=value,..." exactly as
+ * `mxref dot --profile` takes it, e.g. "tininess=on-result,zero-sign=positive,shortcut=threshold:27". Knobs:
+ * tininess (after-rounding, before-rounding, on-result), zero-sign (ieee, positive, c-passthrough,
+ * positive+c-passthrough), shortcut (none, threshold:N), snan-elements (quiet, signal), flush-inputs, flush-c,
+ * flush-result (off, on), overflow (ieee, saturate), nan-scale (nan, as-number), special-c (ieee,
+ * passthrough-when-dominant), nan-result (canonical, propagate). NULL, "" and "default" are the reference.
+ * A bench passes the same string with every call: the last profile parsed on each thread is remembered, so a repeated
+ * string is not parsed again. */
+
+/* mxref_dot_scaled under a profile: the same result as `mxref dot -k K --out OUT --acc ACC --profile PROFILE`.
+ * A malformed profile, or a non-default one with MXREF_ACC_FP32_SUM, is MXREF_E_PROFILE (the other arguments are
+ * checked first, in mxref_dot's order). profile NULL gives exactly mxref_dot_scaled. */
+int mxref_dot_profiled(int scale_fmt, int fmt_a, int fmt_b, int rm, int k,
+                       uint8_t scale_a, const uint8_t *a, uint8_t scale_b, const uint8_t *b,
+                       uint32_t c, int out_fmt, int acc_model, int chunk, const char *profile,
+                       uint32_t *d, uint8_t *flags);
+
+/* MXREF_OK when the profile text is valid, else MXREF_E_PROFILE. */
+int mxref_profile_check(const char *profile);
+
+/* The canonical text of a valid profile ("default", "tininess=on-result,zero-sign=positive"), or the parser's message
+ * for a bad one, e.g. "unknown profile knob 'tininess2'; valid knobs: tininess = after-rounding, ...". The string
+ * lives in a per-thread buffer, valid until this thread's next mxref_profile_message call; never free it. */
+const char *mxref_profile_message(const char *profile);
+
 /* One NVFP4 block pair (NVIDIA: 16 E2M1 elements, a UE4M3 scale each): mxref_dot_scaled(MXREF_SCALE_UE4M3,
  * MXREF_FMT_E2M1, MXREF_FMT_E2M1, rm, 16, ..., MXREF_OUT_FP32, MXREF_ACC_FUSED, 0, d, flags). a, b: 16 codes each. */
 int mxref_dot_nvfp4(int rm, uint8_t scale_a, const uint8_t *a, uint8_t scale_b, const uint8_t *b, uint32_t c,
@@ -217,6 +245,12 @@ int mxref_dpi_dot(int fmt_a, int fmt_b, int rm, int k,
                   uint8_t scale_a, const uint32_t *a, uint8_t scale_b, const uint32_t *b,
                   uint32_t c, int out_fmt, int acc_model, int chunk,
                   uint32_t *d, uint8_t *flags);
+
+/* mxref_dpi_dot under an implementation profile (SV `input string`; "" is the reference); as mxref_dot_profiled. */
+int mxref_dpi_dot_profiled(int fmt_a, int fmt_b, int rm, int k,
+                           uint8_t scale_a, const uint32_t *a, uint8_t scale_b, const uint32_t *b,
+                           uint32_t c, int out_fmt, int acc_model, int chunk, const char *profile,
+                           uint32_t *d, uint8_t *flags);
 
 /* One block of 32 FP32 values (bit [1023:0], value i in bits [32i+31:32i]) -> scale and 32 element codes written as
  * byte lanes into elements (output bit [255:0], 8 words), under the OCP default policy with rounding rm (0..5). */

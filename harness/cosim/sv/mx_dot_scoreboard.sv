@@ -7,6 +7,8 @@
 // and FLAGS, so the predictions themselves can be replayed through `mxref dot` (tests/Cosim does).
 //
 // Plusargs: +n=<transactions> (default 3000)  +seed=<n> (default 1)  +dump=<file>
+//           +profile=<name=value,...>  predictions under an implementation profile (mxref_dpi_dot_profiled), for an RTL
+//           whose unit has those behaviours (docs/semantics.md, "Implementation profiles"); default the reference
 // Output: a report per failing transaction (the first 20), laid out like `mxref verify`'s (mx_dot_report.sv), then a
 // summary ending in PASS or FAIL.
 // The port `failed` tells the C++ main (scoreboard_main.cpp) the verdict for its exit status.
@@ -51,6 +53,7 @@ module mx_dot_scoreboard (
   longint unsigned cycle = 0, last_sent_cycle = 0;
   longint unsigned rng = 64'h9E37_79B9_7F4A_7C15;
   int          dump_fd = 0;
+  string       profile = "";
   longint unsigned seed = 1;
   logic        done = 1'b0;
 
@@ -178,9 +181,17 @@ module mx_dot_scoreboard (
   function automatic txn_t predict(txn_t t);
     int unsigned dd;
     byte unsigned ff;
-    int status = mxref_dpi_dot32(int'(t.fmt_a), int'(t.fmt_b), int'(t.rm), t.scale_a, t.a, t.scale_b, t.b, t.c, dd, ff);
+    bit [8*MXREF_DPI_MAX_K-1:0] wide_a = '0, wide_b = '0;
+    int status;
+    if (profile == "") status = mxref_dpi_dot32(int'(t.fmt_a), int'(t.fmt_b), int'(t.rm), t.scale_a, t.a, t.scale_b, t.b, t.c, dd, ff);
+    else begin
+      wide_a[8*K-1:0] = t.a;
+      wide_b[8*K-1:0] = t.b;
+      status = mxref_dpi_dot_profiled(int'(t.fmt_a), int'(t.fmt_b), int'(t.rm), K, t.scale_a, wide_a, t.scale_b, wide_b, t.c,
+                                      MXREF_OUT_FP32, MXREF_ACC_FUSED, 0, profile, dd, ff);
+    end
     if (status != MXREF_OK)
-      $fatal(1, "scoreboard: mxref_dpi_dot32 returned %0d (%s) for transaction %0d", status, mxref_error_string(status), t.id);
+      $fatal(1, "scoreboard: the golden model returned %0d (%s) for transaction %0d", status, mxref_error_string(status), t.id);
     t.d = dd;
     t.flags = ff;
     return t;
@@ -199,7 +210,11 @@ module mx_dot_scoreboard (
     end
     if (mxref_version() / 10000 != MXREF_VERSION / 10000)
       $fatal(1, "scoreboard: %s does not match mxref_dpi.sv (MXREF_VERSION %0d)", mxref_version_string(), MXREF_VERSION);
-    $display("scoreboard: %s; rtl/mx_dot K=%0d; %0d random transactions, seed %0d", mxref_version_string(), K, n_txn, seed);
+    void'($value$plusargs("profile=%s", profile));
+    if (profile != "" && mxref_profile_check(profile) != MXREF_OK)
+      $fatal(1, "scoreboard: +profile=%s: %s", profile, mxref_profile_message(profile));
+    $display("scoreboard: %s; rtl/mx_dot K=%0d; %0d random transactions, seed %0d%s", mxref_version_string(), K, n_txn, seed,
+             profile == "" ? "" : $sformatf("; profile %s", mxref_profile_message(profile)));
   end
 
   always @(posedge clk) begin

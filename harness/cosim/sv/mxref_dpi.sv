@@ -11,7 +11,7 @@ package mxref_dpi;
 
   // A bench uses a few of these constants; the rest are there for the next one.
   /* verilator lint_off UNUSEDPARAM */
-  localparam int MXREF_VERSION = 10300;  // MAJOR*10000 + MINOR*100 + PATCH of the mxref.h this package matches
+  localparam int MXREF_VERSION = 10400;  // MAJOR*10000 + MINOR*100 + PATCH of the mxref.h this package matches
 
   localparam int MXREF_OK              = 0;
   localparam int MXREF_E_NULL          = -1;
@@ -22,6 +22,9 @@ package mxref_dpi;
   localparam int MXREF_E_ACCUMULATION  = -6;
   localparam int MXREF_E_CODE          = -7;
   localparam int MXREF_E_ARGUMENT      = -8;
+  localparam int MXREF_E_NAME          = -9;
+  localparam int MXREF_E_LENGTH        = -10;
+  localparam int MXREF_E_PROFILE       = -11;
   localparam int MXREF_E_INTERNAL      = -100;
 
   localparam int MXREF_OUT_FP32 = 0, MXREF_OUT_BF16 = 1, MXREF_OUT_FP16 = 2;
@@ -65,6 +68,30 @@ package mxref_dpi;
     input  int              chunk,
     output int unsigned     d,
     output byte unsigned    flags);
+
+  // mxref_dpi_dot under an implementation profile: "name=value,..." as `mxref dot --profile` takes it, e.g.
+  // "tininess=on-result,zero-sign=positive" ("" is the reference). A bad profile is MXREF_E_PROFILE; check it once at
+  // start-up with mxref_profile_check and print mxref_profile_message, which names the bad knob and the valid ones.
+  import "DPI-C" function int mxref_dpi_dot_profiled(
+    input  int              fmt_a,
+    input  int              fmt_b,
+    input  int              rm,
+    input  int              k,
+    input  byte unsigned    scale_a,
+    input  bit [8*256-1:0]  a,
+    input  byte unsigned    scale_b,
+    input  bit [8*256-1:0]  b,
+    input  int unsigned     c,
+    input  int              out_fmt,
+    input  int              acc_model,
+    input  int              chunk,
+    input  string           profile,
+    output int unsigned     d,
+    output byte unsigned    flags);
+
+  // MXREF_OK or MXREF_E_PROFILE; the message is the profile's canonical text, or what is wrong with it.
+  import "DPI-C" function int mxref_profile_check(input string profile);
+  import "DPI-C" function string mxref_profile_message(input string profile);
 
   // ---- Elements
   // FP32 bits -> element code, rounded once; saturate 1 clamps overflow to +-max finite, 0 follows IEEE overflow.

@@ -271,6 +271,35 @@ static void decode(void)
     expect("decode_block: UE4M3 0x80", mxref_decode_block(MXREF_SCALE_UE4M3, 4, MXREF_RNE, 1, 0x80, codes, MXREF_OUT_FP32, NULL, out, &f), MXREF_E_CODE);
 }
 
+static void profiles(void)
+{
+    uint8_t negzero[1] = {0x80}, zero[1] = {0x00}; /* e4m3 -0 and +0 */
+    uint32_t words[64] = {0}, d = 0xdeadbeefu, d2 = 0;
+    uint8_t f = 0xee, f2 = 0;
+    /* All products -0 and C = -0: IEEE 754 §6.3 gives -0; zero-sign=positive makes every exact zero +0. */
+    expect("dot_profiled: NULL is the reference", mxref_dot_profiled(MXREF_SCALE_E8M0, 0, 0, MXREF_RNE, 1, 0x7f, negzero, 0x7f, zero, 0x80000000u, 0, 0, 0, NULL, &d, &f), MXREF_OK);
+    expect("dot_profiled: -0 under IEEE", (long)d, 0x80000000L);
+    expect("dot_profiled: zero-sign=positive", mxref_dot_profiled(MXREF_SCALE_E8M0, 0, 0, MXREF_RNE, 1, 0x7f, negzero, 0x7f, zero, 0x80000000u, 0, 0, 0, "zero-sign=positive", &d, &f), MXREF_OK);
+    expect("dot_profiled: +0 under zero-sign=positive", (long)d, 0L);
+    words[0] = 0x80;
+    expect("dpi_dot_profiled agrees", mxref_dpi_dot_profiled(0, 0, MXREF_RNE, 1, 0x7f, words, 0x7f, words + 32, 0x80000000u, 0, 0, 0, "zero-sign=positive", &d2, &f2), MXREF_OK);
+    expect("dpi_dot_profiled: +0", (long)(d2 ^ d) | (f2 ^ f), 0);
+    d = 0xdeadbeefu;
+    expect("dot_profiled: unknown knob", mxref_dot_profiled(MXREF_SCALE_E8M0, 0, 0, MXREF_RNE, 1, 0x7f, zero, 0x7f, zero, 0, 0, 0, 0, "tininess2=on-result", &d, &f), MXREF_E_PROFILE);
+    expect("dot_profiled: d untouched", (long)d, 0xdeadbeefL);
+    expect("dot_profiled: unknown value", mxref_dot_profiled(MXREF_SCALE_E8M0, 0, 0, MXREF_RNE, 1, 0x7f, zero, 0x7f, zero, 0, 0, 0, 0, "tininess=later", &d, &f), MXREF_E_PROFILE);
+    expect("dot_profiled: a profile with fp32-sum", mxref_dot_profiled(MXREF_SCALE_E8M0, 0, 0, MXREF_RNE, 1, 0x7f, zero, 0x7f, zero, 0, 0, MXREF_ACC_FP32_SUM, 0, "overflow=saturate", &d, &f), MXREF_E_PROFILE);
+    expect("dot_profiled: the default with fp32-sum", mxref_dot_profiled(MXREF_SCALE_E8M0, 0, 0, MXREF_RNE, 1, 0x7f, zero, 0x7f, zero, 0, 0, MXREF_ACC_FP32_SUM, 0, "default", &d, &f), MXREF_OK);
+    expect("dot_profiled: the format is checked first", mxref_dot_profiled(MXREF_SCALE_E8M0, 7, 0, MXREF_RNE, 1, 0x7f, zero, 0x7f, zero, 0, 0, 0, 0, "bad", &d, &f), MXREF_E_FORMAT);
+    expect("profile_check: valid", mxref_profile_check("zero-sign=positive, tininess=on-result"), MXREF_OK);
+    expect("profile_check: NULL", mxref_profile_check(NULL), MXREF_OK);
+    expect("profile_check: not name=value", mxref_profile_check("saturate"), MXREF_E_PROFILE);
+    expect("profile_message: canonical order", strcmp(mxref_profile_message("zero-sign=positive, tininess=on-result"), "tininess=on-result,zero-sign=positive"), 0);
+    expect("profile_message: names the knob", strstr(mxref_profile_message("tininess2=on-result"), "unknown profile knob 'tininess2'") != NULL, 1);
+    expect("profile_message: lists the values", strstr(mxref_profile_message("overflow=clamp"), "valid: ieee, saturate") != NULL, 1);
+    expect("error_string: MXREF_E_PROFILE", strstr(mxref_error_string(MXREF_E_PROFILE), "profile") != NULL, 1);
+}
+
 int main(void)
 {
     for (int i = 0; i < 32; i++) {
@@ -284,6 +313,7 @@ int main(void)
     quantization();
     nvfp4();
     decode();
+    profiles();
     printf("abi_checks: %d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -3,7 +3,8 @@
  * lines. It shows the whole C ABI path a C/C++ testbench takes (unpack lanes, call mxref_dot, check the status),
  * and the tests run it on the same input as `mxref dot` and require identical output.
  *
- * Usage: dot_stream [-k K] [--out fp32|bf16|fp16] [--acc fused|chunked:N|fp32-sum] < lines
+ * Usage: dot_stream [-k K] [--out fp32|bf16|fp16] [--acc fused|chunked:N|fp32-sum] [--profile name=value,...] < lines
+ * With --profile every line goes through mxref_dot_profiled (the same profile text as `mxref dot --profile`).
  * Input lines (as `mxref dot`): FA FB RM SA A SB B C — hex fields; A and B are the k element codes packed into one
  * hex number, element i in bits [i*w, i*w+w) for a w-bit format, exactly ceil(k*w/4) digits. Blank lines and lines
  * starting with // are skipped. Output: "D FLAGS" per line (D 8 hex digits for fp32, 4 for bf16/fp16).
@@ -68,7 +69,7 @@ static void unpack(const char *tok, int fmt, int k, uint8_t *codes, long line, c
     if (buffer != 0) fail(line, name); /* bits above element k-1 */
 }
 
-static int parse_options(int argc, char **argv, int *k, int *out_fmt, int *acc, int *chunk)
+static int parse_options(int argc, char **argv, int *k, int *out_fmt, int *acc, int *chunk, const char **profile)
 {
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -84,6 +85,8 @@ static int parse_options(int argc, char **argv, int *k, int *out_fmt, int *acc, 
             else if (strcmp(value, "fp32-sum") == 0) *acc = MXREF_ACC_FP32_SUM;
             else if (strncmp(value, "chunked:", 8) == 0) { *acc = MXREF_ACC_CHUNKED; *chunk = atoi(value + 8); }
             else return -1;
+        } else if (strcmp(arg, "--profile") == 0 && value) {
+            *profile = value;
         } else {
             return -1;
         }
@@ -95,8 +98,13 @@ static int parse_options(int argc, char **argv, int *k, int *out_fmt, int *acc, 
 int main(int argc, char **argv)
 {
     int k = 32, out_fmt = MXREF_OUT_FP32, acc = MXREF_ACC_FUSED, chunk = 0;
-    if (parse_options(argc, argv, &k, &out_fmt, &acc, &chunk) != 0) {
-        fprintf(stderr, "usage: dot_stream [-k K] [--out fp32|bf16|fp16] [--acc fused|chunked:N|fp32-sum] < lines\n");
+    const char *profile = NULL;
+    if (parse_options(argc, argv, &k, &out_fmt, &acc, &chunk, &profile) != 0) {
+        fprintf(stderr, "usage: dot_stream [-k K] [--out fp32|bf16|fp16] [--acc fused|chunked:N|fp32-sum] [--profile name=value,...] < lines\n");
+        return 2;
+    }
+    if (profile != NULL && mxref_profile_check(profile) != MXREF_OK) {
+        fprintf(stderr, "dot_stream: --profile %s: %s\n", profile, mxref_profile_message(profile));
         return 2;
     }
     static char text[MAX_LINE];
@@ -124,7 +132,10 @@ int main(int argc, char **argv)
         unpack(field[6], fb, k, b, line, "B");
         uint32_t c = hex_field(field[7], 8, line, "C"), d;
         uint8_t flags;
-        int status = mxref_dot(fa, fb, rm, k, sa, a, sb, b, c, out_fmt, acc, chunk, &d, &flags);
+        int status = profile == NULL
+            ? mxref_dot(fa, fb, rm, k, sa, a, sb, b, c, out_fmt, acc, chunk, &d, &flags)
+            : mxref_dot_profiled(MXREF_SCALE_E8M0, fa, fb, rm, k, sa, a, sb, b, c, out_fmt, acc, chunk, profile, &d, &flags);
+        if (status == MXREF_E_PROFILE) fail(line, mxref_profile_message(profile));
         if (status != MXREF_OK) fail(line, mxref_error_string(status));
         printf("%0*x %02x\n", d_digits, d, flags);
     }

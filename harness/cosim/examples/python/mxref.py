@@ -10,6 +10,10 @@ Codes are rtl/mx_dot's: formats 0 e4m3, 1 e5m2, 2 e3m2, 3 e2m3, 4 e2m1, 5 int8 (
 rounding 0 rne, 1 rtz, 2 rdn, 3 rup, 4 rna, 5 rto; outputs 0 fp32, 1 bf16, 2 fp16; accumulation 0 fused,
 1 chunked (chunk = n), 2 fp32-sum; flags bit 0 NX, 1 UF, 2 OF, 4 NV. FP32 values travel as bit patterns (ints).
 A non-zero status from the library raises MxRefError with the library's message.
+
+Implementation profiles (docs/semantics.md): dot(..., profile="tininess=on-result,zero-sign=positive") computes what a
+unit with those behaviours gives, exactly as `mxref dot --profile` does; a bad profile raises MxRefError with status
+E_PROFILE and a message naming the bad knob or value and the valid ones.
 """
 
 import ctypes
@@ -20,7 +24,7 @@ try:  # NumPy is optional: with it, the *_recipe methods take and return arrays;
 except ImportError:  # pragma: no cover - depends on the environment
     _np = None
 
-VERSION = 10300  # MXREF_VERSION of the mxref.h this binding follows
+VERSION = 10400  # MXREF_VERSION of the mxref.h this binding follows
 
 E4M3, E5M2, E3M2, E2M3, E2M1, INT8, E8M0 = range(7)
 RNE, RTZ, RDN, RUP, RNA, RTO = range(6)
@@ -30,6 +34,8 @@ SPECIALS_NAN_SCALE, SPECIALS_PRESERVE, SPECIALS_SATURATE = range(3)
 OUT_FP32, OUT_BF16, OUT_FP16 = range(3)
 ACC_FUSED, ACC_CHUNKED, ACC_FP32_SUM = range(3)
 FLAG_NX, FLAG_UF, FLAG_OF, FLAG_NV = 0x01, 0x02, 0x04, 0x10
+SCALE_E8M0, SCALE_UE4M3 = range(2)
+E_PROFILE = -11  # MXREF_E_PROFILE: a bad implementation profile
 
 ELEMENT_BITS = (8, 8, 6, 6, 4, 8)  # code width of each element format
 MX9, MX6, MX4 = range(3)  # shared-microexponent formats: blocks of 16, one microexponent per pair
@@ -95,6 +101,12 @@ class MxRef:
         lib.mxref_quantize_recipe.argtypes = [_str, _str, _int, _int, _pu32, _pu32, _pu8, _pu8, _pu8, _pu32]
         lib.mxref_dequantize_recipe.restype = _int
         lib.mxref_dequantize_recipe.argtypes = [_str, _str, _int, _int, _u32, _pu8, _pu8, _pu8, _pu32]
+        lib.mxref_dot_profiled.restype = _int
+        lib.mxref_dot_profiled.argtypes = [_int, _int, _int, _int, _int, _u8, _pu8, _u8, _pu8, _u32, _int, _int, _int, _str, _pu32, _pu8]
+        lib.mxref_profile_check.restype = _int
+        lib.mxref_profile_check.argtypes = [_str]
+        lib.mxref_profile_message.restype = _str
+        lib.mxref_profile_message.argtypes = [_str]
         lib.mxref_decode_block.restype = _int
         lib.mxref_decode_block.argtypes = [_int, _int, _int, _int, _u8, _pu8, _int, _str, _pu32, _pu8]
         if lib.mxref_version() // 10000 != VERSION // 10000:
@@ -104,19 +116,42 @@ class MxRef:
     def version_string(self):
         return self._lib.mxref_version_string().decode()
 
-    def _check(self, function, status):
+    def _check(self, function, status, profile=None):
         if status != 0:
-            raise MxRefError(function, status, self._lib.mxref_error_string(status).decode())
+            message = self._lib.mxref_error_string(status).decode()
+            if status == E_PROFILE and profile is not None:
+                message = f"profile {profile.decode()!r}: {self._lib.mxref_profile_message(profile).decode()}"
+            raise MxRefError(function, status, message)
 
-    def dot(self, fmt_a, fmt_b, rm, scale_a, a, scale_b, b, c, out_fmt=OUT_FP32, acc_model=ACC_FUSED, chunk=0):
-        """One block: a, b are sequences of k element codes (or bytes). Returns (d, flags)."""
+    def dot(self, fmt_a, fmt_b, rm, scale_a, a, scale_b, b, c, out_fmt=OUT_FP32, acc_model=ACC_FUSED, chunk=0,
+            profile=None, scale_fmt=SCALE_E8M0):
+        """One block: a, b are sequences of k element codes (or bytes). Returns (d, flags).
+
+        profile: None for the reference, else "name=value,..." as `mxref dot --profile` takes it (mxref_dot_profiled).
+        scale_fmt: SCALE_E8M0 (OCP MX) or SCALE_UE4M3 (NVFP4's block scale)."""
         k = len(a)
         if len(b) != k:
             raise ValueError(f"a has {k} elements, b has {len(b)}")
         buf_a, buf_b = (_u8 * k).from_buffer_copy(bytes(a)), (_u8 * k).from_buffer_copy(bytes(b))
-        self._check("mxref_dot", self._lib.mxref_dot(fmt_a, fmt_b, rm, k, scale_a, buf_a, scale_b, buf_b, c,
-                                                     out_fmt, acc_model, chunk, self._d, self._flags))
+        if profile is None and scale_fmt == SCALE_E8M0:
+            self._check("mxref_dot", self._lib.mxref_dot(fmt_a, fmt_b, rm, k, scale_a, buf_a, scale_b, buf_b, c,
+                                                         out_fmt, acc_model, chunk, self._d, self._flags))
+        else:
+            text = profile.encode() if profile is not None else None
+            self._check("mxref_dot_profiled", self._lib.mxref_dot_profiled(
+                scale_fmt, fmt_a, fmt_b, rm, k, scale_a, buf_a, scale_b, buf_b, c, out_fmt, acc_model, chunk, text,
+                self._d, self._flags), profile=text)
         return self._d.value, self._flags.value
+
+    def profile_message(self, profile):
+        """The canonical text of a valid profile ("tininess=on-result,zero-sign=positive"), else what is wrong with it."""
+        return self._lib.mxref_profile_message(profile.encode()).decode()
+
+    def check_profile(self, profile):
+        """Raises MxRefError (status E_PROFILE, the parser's message) unless the profile is valid; returns its canonical text."""
+        text = profile.encode()
+        self._check("mxref_profile_check", self._lib.mxref_profile_check(text), profile=text)
+        return self.profile_message(profile)
 
     def encode(self, fmt, fp32, rm=RNE, saturate=True):
         """FP32 bits -> (element code, flags)."""
@@ -272,3 +307,10 @@ def pack_lanes(codes, fmt):
     for i, code in enumerate(codes):
         value |= (code & ((1 << w) - 1)) << (i * w)
     return format(value, "0{}x".format((len(codes) * w + 3) // 4))
+
+
+def unpack_lanes(text, fmt, k):
+    """The inverse of pack_lanes: k element codes from `mxref dot`'s packed hex field."""
+    w = ELEMENT_BITS[fmt]
+    bits = int(text, 16)
+    return [(bits >> (i * w)) & ((1 << w) - 1) for i in range(k)]
