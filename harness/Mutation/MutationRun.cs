@@ -36,7 +36,7 @@ public static class MutationRun
 
         var baseline = RunOne(o, set, 0);
         if (baseline.Outcome != MutantOutcome.Survived)
-            throw new UsageException($"the regression does not pass on Yosys's netlist with no mutation selected ({set.Netlist}), so it cannot grade mutants: {baseline.Detail}");
+            throw new UsageException($"the regression does not pass on the unmutated netlist Yosys wrote ({set.Netlist} with no mutation selected), so it cannot grade mutants: {baseline.Detail}");
         stderr.WriteLine($"mutants: the unmutated netlist passes the regression in {baseline.Seconds:0.0} s (including the one Verilator build)");
 
         var results = new List<MutantResult>(set.Mutants.Count);
