@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using MxRef.Harness.Verify;
 
 namespace MxRef.Harness.Mutation;
@@ -34,7 +36,11 @@ public static class MutationRun
             Path.Combine(o.BuildDir, "mutants")), stderr);
         stderr.WriteLine($"mutants: Yosys listed {set.All.Count} mutations (asked for {m.Count}); this shard {o.Shard}/{o.Shards} runs {set.Mutants.Count} of them, one at a time, {o.Jobs} simulation process{(o.Jobs == 1 ? "" : "es")} each");
 
-        var baseline = RunOne(o, set, 0);
+        // Runs of other regressions on the same mutants (another --count, say) share the netlist, not the logs.
+        var logs = Path.Combine(set.Directory, "logs-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(RegressionText(o) + $" K={o.K}")))[..12].ToLowerInvariant());
+        Directory.CreateDirectory(logs);
+        stderr.WriteLine($"mutants: each run's full mxref verify output goes to {logs}/mutant_NNNN.log (0000: no mutation)");
+        var baseline = RunOne(o, set, 0, logs);
         if (baseline.Outcome != MutantOutcome.Survived)
             throw new UsageException($"the regression does not pass on the unmutated netlist Yosys wrote ({set.Netlist} with no mutation selected), so it cannot grade mutants: {baseline.Detail}");
         stderr.WriteLine($"mutants: the unmutated netlist passes the regression in {baseline.Seconds:0.0} s (including the one Verilator build)");
@@ -43,7 +49,7 @@ public static class MutationRun
         int killed = 0, survived = 0;
         foreach (var mut in set.Mutants)
         {
-            var r = RunOne(o, set, mut.Number) with { Mutation = mut };
+            var r = RunOne(o, set, mut.Number, logs) with { Mutation = mut };
             results.Add(r);
             if (r.Outcome == MutantOutcome.Killed) killed++;
             if (r.Outcome == MutantOutcome.Survived) survived++;
@@ -69,7 +75,7 @@ public static class MutationRun
     }
 
     /// <summary>The regression on the netlist with mutant <paramref name="number"/> selected (0: none), stopped at its first mismatch.</summary>
-    public static MutantResult RunOne(VerifyOptions o, MutantSet set, int number)
+    public static MutantResult RunOne(VerifyOptions o, MutantSet set, int number, string logDirectory)
     {
         var placeholder = new YosysMutation { Number = number, Mode = "none", Module = o.Top, Cell = "", Command = "mutate -mode none" };
         var run = o with
@@ -88,7 +94,7 @@ public static class MutationRun
             {
                 int exit = VerifyRun.Execute(run, output, log);
                 var text = output.ToString();
-                AtomicFile.WriteAllText(Path.Combine(set.Directory, $"mutant_{number:D4}.log"), log + text); // the mismatch report in full
+                AtomicFile.WriteAllText(Path.Combine(logDirectory, $"mutant_{number:D4}.log"), log + text); // the mismatch report in full
                 return exit switch
                 {
                     Cli.ExitOk => new MutantResult(placeholder, MutantOutcome.Survived, "", sw.Elapsed.TotalSeconds),
