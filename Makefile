@@ -148,14 +148,16 @@ verify-regen-unit: build
 	  --junit $(OUT)/verify/junit-regen-irwin-hall.xml $(VERIFY_ARGS)
 
 # Mutation grading of the regression (docs/verify.md, "Mutation coverage with Yosys"): MUTANTS Yosys mutants of
-# rtl/mx_dot, each run on the corner set + MUTANT_COUNT random vectors to its first mismatch. Report in
-# $(OUT)/mutants/report.json. Exit status 2 when Yosys's unmutated netlist already fails the regression.
+# rtl/mx_dot in ONE netlist (each selected at run time, so one Verilator build serves all), each run on the corner set
+# + MUTANT_COUNT random vectors to its first mismatch, one after the other with MUTANT_JOBS simulation processes each.
+# MUTANT_COUNT=1000000 grades the K = 32 regression of make verify itself. Report in $(OUT)/mutants/report.json.
+# Exit status 2 when Yosys's unmutated netlist already fails the regression.
 .PHONY: mutants
 MUTANTS ?= 200
 MUTANT_SEED ?= 1
 MUTANT_K ?= $(VERIFY_K)
 MUTANT_COUNT ?= 20000
-MUTANT_JOBS ?= 2
+MUTANT_JOBS ?= $(VERIFY_JOBS)
 MUTANT_ARGS ?=
 mutants: build tools
 	@$(call apt_install,make,make)

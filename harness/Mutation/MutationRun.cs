@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text;
 using MxRef.Harness.Verify;
 
 namespace MxRef.Harness.Mutation;
@@ -15,12 +16,17 @@ public sealed record MutationOptions
 }
 
 /// <summary>
-/// Grades a regression by mutation: the unmutated netlist must pass it (else the flow, not the regression, is broken),
-/// then every mutant of this shard runs it to its first mismatch (killed), to the end (survived), or fails to build or
-/// hangs (not simulatable). <c>--jobs</c> mutants run side by side, each in one simulation process.
+/// Grades a regression by mutation: one Verilator build of the netlist that holds every mutation (see
+/// <see cref="MutantGenerator"/>), then the regression on it with no mutation selected (it must pass, else the flow,
+/// not the regression, is broken), then once per mutant of this shard with that mutant selected: to its first mismatch
+/// (killed), to the end (survived), or until it hangs (not simulatable). The mutants run one after the other, each
+/// with the run's <c>--jobs</c> simulation processes; the number goes to the bench through its environment
+/// (<see cref="MutantGenerator.SelectVariable"/>), which the simulation processes inherit.
 /// </summary>
 public static class MutationRun
 {
+    private static readonly Lock Selecting = new();
+
     public static int Execute(MutationOptions m, TextWriter stdout, TextWriter stderr)
     {
         var wall = Stopwatch.StartNew();
@@ -28,37 +34,27 @@ public static class MutationRun
         if (m.Count < 1) throw new UsageException($"--mutants must be at least 1, got {m.Count}");
         var set = MutantGenerator.Generate(new MutantGenerator.Setup(o.Rtl, o.Top, o.Parameters, m.Count, m.Seed, o.Shard, o.Shards,
             Path.Combine(o.BuildDir, "mutants")), stderr);
-        stderr.WriteLine($"mutants: Yosys listed {set.All.Count} mutations (asked for {m.Count}); this shard {o.Shard}/{o.Shards} runs {set.Mutants.Count} of them, {o.Jobs} at a time");
+        stderr.WriteLine($"mutants: Yosys listed {set.All.Count} mutations (asked for {m.Count}); this shard {o.Shard}/{o.Shards} runs {set.Mutants.Count} of them, one at a time, {o.Jobs} simulation process{(o.Jobs == 1 ? "" : "es")} each");
 
-        var baseline = RunOne(o, set.Baseline, o.Jobs);
+        // Runs of other regressions on the same mutants (another --count, say) share the netlist, not the logs.
+        var logs = Path.Combine(set.Directory, "logs-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(RegressionText(o) + $" K={o.K}")))[..12].ToLowerInvariant());
+        Directory.CreateDirectory(logs);
+        stderr.WriteLine($"mutants: each run's full mxref verify output goes to {logs}/mutant_NNNN.log (0000: no mutation)");
+        var baseline = RunOne(o, set, 0, logs);
         if (baseline.Outcome != MutantOutcome.Survived)
-            throw new UsageException($"the regression does not pass on the unmutated netlist Yosys wrote ({set.Baseline}), so it cannot grade mutants: {baseline.Detail}");
-        stderr.WriteLine($"mutants: the unmutated netlist passes the regression in {baseline.Seconds:0.0} s");
+            throw new UsageException($"the regression does not pass on the unmutated netlist Yosys wrote ({set.Netlist} with no mutation selected), so it cannot grade mutants: {baseline.Detail}");
+        stderr.WriteLine($"mutants: the unmutated netlist passes the regression in {baseline.Seconds:0.0} s (including the one Verilator build)");
 
-        // Identical netlists (two mutations Yosys wrote the same way) are simulated once.
-        var groups = set.Mutants.GroupBy(x => FileHash(x.File)).Select(g => g.ToArray()).ToArray();
-        var results = new MutantResult?[set.Mutants.Count];
-        var index = set.Mutants.Select((x, i) => (x.Mutation.Number, i)).ToDictionary(p => p.Number, p => p.i);
-        int next = -1, done = 0, killed = 0, survived = 0;
-        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(o.Jobs, groups.Length))).Select(_ => new Thread(() =>
+        var results = new List<MutantResult>(set.Mutants.Count);
+        int killed = 0, survived = 0;
+        foreach (var mut in set.Mutants)
         {
-            for (int g; (g = Interlocked.Increment(ref next)) < groups.Length;)
-            {
-                var first = groups[g][0];
-                var r = RunOne(o, first.File, 1);
-                foreach (var (mut, _) in groups[g])
-                {
-                    var detail = mut == first.Mutation ? r.Detail : $"same netlist as mutant {first.Mutation.Number}: {r.Detail}";
-                    results[index[mut.Number]] = r with { Mutation = mut, Detail = detail };
-                }
-                int d = Interlocked.Add(ref done, groups[g].Length);
-                if (r.Outcome == MutantOutcome.Killed) Interlocked.Add(ref killed, groups[g].Length);
-                if (r.Outcome == MutantOutcome.Survived) Interlocked.Add(ref survived, groups[g].Length);
-                lock (stderr) stderr.WriteLine($"mutants: {d}/{set.Mutants.Count} done ({killed} killed, {survived} survived), mutant {first.Mutation.Number} {MutantResult.Name(r.Outcome)} in {r.Seconds:0.0} s, {wall.Elapsed.TotalSeconds:0} s");
-            }
-        })).ToArray();
-        foreach (var t in workers) t.Start();
-        foreach (var t in workers) t.Join();
+            var r = RunOne(o, set, mut.Number, logs) with { Mutation = mut };
+            results.Add(r);
+            if (r.Outcome == MutantOutcome.Killed) killed++;
+            if (r.Outcome == MutantOutcome.Survived) survived++;
+            stderr.WriteLine($"mutants: {results.Count}/{set.Mutants.Count} done ({killed} killed, {survived} survived), mutant {mut.Number} {MutantResult.Name(r.Outcome)} in {r.Seconds:0.0} s, {wall.Elapsed.TotalSeconds:0} s");
+        }
 
         var report = new MutationReport
         {
@@ -69,7 +65,7 @@ public static class MutationRun
             Seed = m.Seed,
             Shard = o.Shard,
             Shards = o.Shards,
-            Results = results.Select(r => r!).ToArray(),
+            Results = results,
             BaselineSeconds = baseline.Seconds,
         };
         report.WallSeconds = wall.Elapsed.TotalSeconds;
@@ -78,36 +74,46 @@ public static class MutationRun
         return Cli.ExitOk;
     }
 
-    /// <summary>The regression on one netlist, stopped at its first mismatch.</summary>
-    public static MutantResult RunOne(VerifyOptions o, string netlist, int jobs)
+    /// <summary>The regression on the netlist with mutant <paramref name="number"/> selected (0: none), stopped at its first mismatch.</summary>
+    public static MutantResult RunOne(VerifyOptions o, MutantSet set, int number, string logDirectory)
     {
-        var placeholder = new YosysMutation { Number = 0, Mode = "none", Module = o.Top, Cell = "", Command = "mutate -mode none" };
+        var placeholder = new YosysMutation { Number = number, Mode = "none", Module = o.Top, Cell = "", Command = "mutate -mode none" };
         var run = o with
         {
-            Rtl = [netlist], DefaultRtl = false, Parameters = [], VerilatorFlags = [.. o.VerilatorFlags, .. MutantGenerator.NetlistFlags],
-            MaxMismatches = 1, StopAfter = 1, Jobs = jobs, Shard = 0, Shards = 1, Report = null, JUnit = null, Trace = false, FreeRun = null,
+            Rtl = set.Sources, DefaultRtl = false, Parameters = [], VerilatorFlags = [.. o.VerilatorFlags, .. MutantGenerator.NetlistFlags],
+            MaxMismatches = 1, StopAfter = 1, Shard = 0, Shards = 1, Report = null, JUnit = null, Trace = false, FreeRun = null, CodeCoverageDir = null,
         };
         var sw = Stopwatch.StartNew();
         var output = new StringWriter();
         var log = new StringWriter();
-        try
+        // The simulation processes inherit the variable when they start; one mutant runs at a time in this process.
+        lock (Selecting)
         {
-            int exit = VerifyRun.Execute(run, output, log);
-            var text = output.ToString();
-            AtomicFile.WriteAllText(netlist + ".log", log + text); // the mismatch report in full, next to the netlist
-            return exit switch
+            Environment.SetEnvironmentVariable(MutantGenerator.SelectVariable, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            try
             {
-                Cli.ExitOk => new MutantResult(placeholder, MutantOutcome.Survived, "", sw.Elapsed.TotalSeconds),
-                Cli.ExitMismatch => new MutantResult(placeholder, MutantOutcome.Killed, FirstMismatch(text), sw.Elapsed.TotalSeconds),
-                // A hang says nothing about the vectors; a bench that refuses the design (its valid no longer a
-                // fixed-latency pipe, a crash) has seen the fault.
-                _ when Hung(log + text) => new MutantResult(placeholder, MutantOutcome.NotSimulatable, "simulation hung: " + Tail(log.ToString() + text), sw.Elapsed.TotalSeconds),
-                _ => new MutantResult(placeholder, MutantOutcome.Killed, "the bench refused the design: " + Tail(log.ToString() + text), sw.Elapsed.TotalSeconds),
-            };
-        }
-        catch (Exception e) when (e is UsageException or AggregateException or IOException)
-        {
-            return new MutantResult(placeholder, MutantOutcome.NotSimulatable, "build failed: " + Tail(e.Message), sw.Elapsed.TotalSeconds);
+                int exit = VerifyRun.Execute(run, output, log);
+                var text = output.ToString();
+                AtomicFile.WriteAllText(Path.Combine(logDirectory, $"mutant_{number:D4}.log"), log + text); // the mismatch report in full
+                return exit switch
+                {
+                    Cli.ExitOk => new MutantResult(placeholder, MutantOutcome.Survived, "", sw.Elapsed.TotalSeconds),
+                    Cli.ExitMismatch => new MutantResult(placeholder, MutantOutcome.Killed, FirstMismatch(text), sw.Elapsed.TotalSeconds),
+                    // A hang says nothing about the vectors; a bench that refuses the design (its valid no longer a
+                    // fixed-latency pipe, a crash) has seen the fault.
+                    _ when Hung(log + text) => new MutantResult(placeholder, MutantOutcome.NotSimulatable, "simulation hung: " + Tail(log.ToString() + text), sw.Elapsed.TotalSeconds),
+                    _ => new MutantResult(placeholder, MutantOutcome.Killed, "the bench refused the design: " + Tail(log.ToString() + text), sw.Elapsed.TotalSeconds),
+                };
+            }
+            catch (Exception e) when (e is UsageException or AggregateException or IOException)
+            {
+                if (number == 0) throw; // the one build of the netlist failed: nothing can be graded
+                return new MutantResult(placeholder, MutantOutcome.NotSimulatable, "run failed: " + Tail(e.Message), sw.Elapsed.TotalSeconds);
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable(MutantGenerator.SelectVariable, null);
+            }
         }
     }
 
@@ -126,10 +132,4 @@ public static class MutationRun
 
     private static string RegressionText(VerifyOptions o) =>
         o.VectorFiles.Count > 0 ? "files " + string.Join(' ', o.VectorFiles) : o.Generator?.Describe() ?? "";
-
-    private static string FileHash(string path)
-    {
-        using var s = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(s));
-    }
 }
