@@ -157,12 +157,15 @@ public sealed class VerifyResult
                 if (n == 0) continue;
                 var bad = details.Where(d => d.Item1 == fa && d.Item2 == fb).ToList();
                 var c = new StringBuilder($"    <testcase classname=\"{cls}\" name=\"{fa} x {fb} ({n} vectors)\" time=\"0\">\n");
+                // A pair case lists the reported mismatches of its pair but never fails: the class cases and the
+                // regression case carry the verdict, so one mismatch is not counted as a failure three times, and a
+                // pair's verdict would depend on which examples happened to be kept.
                 if (bad.Count > 0)
                 {
-                    failures++;
-                    c.Append($"      <failure message=\"{bad.Count} mismatching vectors of this pair among the reported ones\">");
+                    c.Append("      <system-out>");
+                    c.Append(SecurityElement.Escape($"{bad.Count} reported mismatching vectors of this pair:\n"));
                     foreach (var d in bad) c.Append(SecurityElement.Escape($"{d.Item3}: {d.Item4}\n"));
-                    c.Append("</failure>\n");
+                    c.Append("</system-out>\n");
                 }
                 cases.Add(c.Append("    </testcase>\n").ToString());
             }
