@@ -8,6 +8,13 @@
 //   stdout:  per block, in order, 8 + K bytes: scale rsv 0 0 0 0 0 0 | K element lanes (code in the low bits)
 #include "mxtb.h"
 
+// The optional in_fmt input (rtl/mx_quant's BF16 lanes): held at 0, FP32 lanes, when the Verilated model has it (the
+// first overload is viable only then).
+template <class D>
+auto set_fp32_lanes(D* dut, int) -> decltype(dut->in_fmt = 0, void()) { dut->in_fmt = 0; }
+template <class D>
+void set_fp32_lanes(D*, long) {}
+
 struct Unit {
     static constexpr uint32_t kMagic = 0x5154584d;  // "MXTQ"
     static constexpr int kInBytes = 8 + 4 * mxtb::K;
@@ -15,6 +22,7 @@ struct Unit {
 
     static void drive(Vdut* dut, const uint8_t* r) {
         mxtb::drive_policy(dut, r);
+        set_fp32_lanes(dut, 0);
         mxtb::set_bits(dut->v, r + 8, 4 * mxtb::K);
     }
     static void sample(Vdut* dut, uint8_t* out) { mxtb::sample_block(dut, out); }

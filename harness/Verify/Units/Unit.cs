@@ -53,9 +53,12 @@ public sealed record UnitKind
     {
         Name = "quantize", DefaultTop = "mx_quant", FileList = "rtl/mx_quant.f", Op = "quantize", Testbench = "mx_quant_tb.cpp", Magic = 0x5154584d, // "MXTQ"
         Ports = k => [.. Common, new("v", true, 32 * k), .. Policy, .. Block(k)],
+        // rtl/mx_quant's input-format port (0 FP32 lanes, 1 BF16): the bench drives it with 0, since the quantize
+        // records carry FP32 values (a BF16 value is one of them, widened).
+        OptionalPorts = [new("in_fmt", true, 1)],
         CoverageNames = MxRef.Vectors.Coverage.QuantizeClassifier.Names,
         Summary = "expected interface: input clk, rst_n, in_valid, [32*K-1:0] v, [2:0] fmt, rm, scale_rule, [1:0] specials, int8_full, flush; " +
-                  "output out_valid, [7:0] scale, [8*K-1:0] p, rsv (rtl/mx_quant.sv, docs/verify.md \"Units\")",
+                  "output out_valid, [7:0] scale, [8*K-1:0] p, rsv; optional input in_fmt (0 FP32 lanes, driven 0) (rtl/mx_quant.sv, docs/verify.md \"Units\")",
     };
 
     /// <summary>rtl/mx_regen: DropBack regeneration, a block index and its tracked lanes in, the quantized block out.</summary>
