@@ -119,6 +119,20 @@ package mx_pkg;
   // decoded element, packed: {nan, inf, zero, sign, mag[7:0], sh[4:0]}
   localparam int unsigned DEC_W = 4 + EL_MAG_W + EL_SH_W;
 
+  // ---------------------------------------------------------------- mx_decode: MX block -> FP32/BF16/FP16
+  // output formats (out_fmt); the golden model's order (StandardFormats.Outputs: fp32, bf16, fp16)
+  localparam logic [1:0] OUT_FP32 = 2'd0;
+  localparam logic [1:0] OUT_BF16 = 2'd1;   // in the low 16 bits of a 32-bit result lane
+  localparam logic [1:0] OUT_FP16 = 2'd2;   // in the low 16 bits of a 32-bit result lane
+  // code 3 is reserved and behaves exactly like OUT_FP32
+  // in_valid -> out_valid of mx_decode, cycles: element and scale decode | normalise, round, pack
+  localparam int unsigned DECODE_LATENCY = 2;
+  // decoded lane as stage 1 registers it: {nan, inf, zero, sign, mag[7:0], esum[8:0]}, where the
+  // finite value is (-1)^sign * mag * 2^(esum - DEC_ESUM_BIAS), esum = sh + scale code
+  localparam int unsigned DEC_ESUM_W = 9;          // sh <= 29, scale code <= 254: esum <= 283
+  localparam int DEC_ESUM_BIAS = 127 - EL_LSB_EXP;  // 143: E8M0 bias and the element quantum 2^-16
+  localparam int unsigned DEC_LANE_W = 4 + EL_MAG_W + DEC_ESUM_W;
+
   // ---------------------------------------------------------------- products
   // product = (-1)^sign * pmag * 2^(psh - 32), pmag < 2^16, psh <= 58.
   // Fixed-point product magnitude pmag << psh has LSB 2^-32 and is < 2^64

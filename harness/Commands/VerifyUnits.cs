@@ -20,11 +20,12 @@ public sealed class VerifyUnits
     public Option<string> Unit { get; } = new("--unit")
     {
         Description = $"The kind of unit the design is: {UnitKind.ValidNames} (default dot). Each has its interface, bench, golden model and coverage (docs/verify.md \"Units\"); " +
-                      "quantize is rtl/mx_quant (--a, --rounding and the policy options), regen rtl/mx_regen (--a, --recipe, --max-terms).",
+                      "quantize is rtl/mx_quant (--a, --rounding and the policy options), regen rtl/mx_regen (--a, --recipe, --max-terms), decode rtl/mx_decode (--a, --rounding, --out, --profile).",
         DefaultValueFactory = _ => "dot",
     };
     public QuantizationPolicyOptionSet Policy { get; } = new(appliesTo: "--unit quantize");
     public Option<string?> Recipe { get; } = new("--recipe") { Description = "--unit regen: the recipe that quantizes the regenerated blocks (default ocp; mxref recipes list)." };
+    public Option<string> Outputs { get; } = new("--out") { Description = "--unit decode: output formats, comma list of fp32, bf16, fp16 or 'all' (default); generated blocks take them in turn on the design's out_fmt port.", DefaultValueFactory = _ => "all" };
     public Option<int> MaxTerms { get; } = new("--max-terms") { Description = "--unit regen: the largest number of draws per weight in generated blocks (1, default: uniform initializers; up to the design's NT).", DefaultValueFactory = _ => 1 };
 
     public void AddTo(Command cmd)
@@ -33,6 +34,7 @@ public sealed class VerifyUnits
         Policy.AddTo(cmd);
         cmd.Add(Recipe);
         cmd.Add(MaxTerms);
+        cmd.Add(Outputs);
     }
 
     public UnitKind BindKind(ParseResult r) =>
@@ -52,9 +54,11 @@ public sealed class VerifyUnits
             Refuse(Recipe, "regen");
             Refuse(MaxTerms, "regen");
         }
+        if (kind != UnitKind.Decode) Refuse(Outputs, "decode");
         if (kind != UnitKind.Dot)
-            foreach (var o in new Option[] { generator.FormatsB, generator.Pairs, generator.BlockFormat!, generator.Accumulation, generator.Profile, generator.Exhaustive })
+            foreach (var o in new Option[] { generator.FormatsB, generator.Pairs, generator.BlockFormat!, generator.Accumulation, generator.Exhaustive })
                 Refuse(o, "dot");
+        if (kind != UnitKind.Dot && kind != UnitKind.Decode) Refuse(generator.Profile, "dot or --unit decode");
         if (kind == UnitKind.Regen) Refuse(generator.Rounding, "dot or --unit quantize (the regen unit's rounding is its recipe's)");
     }
 
@@ -105,7 +109,28 @@ public sealed class VerifyUnits
                 RegenClassifier.Expected(formats.Select(f => StandardFormats.ElementCode(f.Element)), maxTerms > 1), "blocks");
             return (unit, vectors);
         }
+        if (kind == UnitKind.Decode) return BindDecode(r, generator, k, sets, seed);
         throw new UsageException($"the {kind.Name} unit has no generator in mxref verify");
+    }
+
+    /// <summary>The decode unit's generated run: --a, --rounding, --out, --profile (<see cref="DecodeUnit.Generated"/>).</summary>
+    private (IUnit Unit, IGeneratedVectors Vectors) BindDecode(ParseResult r, GeneratorOptionSet generator, int k, string sets, ulong seed)
+    {
+        var text = r.GetValue(Outputs)!;
+        var outputs = text == "all" ? StandardFormats.Outputs : text.Split(',').Select(n => CliParse.Format(n, "--out")).ToArray();
+        foreach (var o in outputs)
+            if (!StandardFormats.Outputs.Contains(o)) throw new UsageException($"--out: {o.Name} is not an output format of the decode unit; valid: fp32, bf16, fp16");
+        var profile = generator.BindProfile(r) ?? MxRef.Dot.ImplementationProfile.Default;
+        var formats = CliParse.ElementFormats(r.GetValue(generator.FormatsA)!, "--a");
+        var template = new MxRef.Vectors.Generation.Decode.DecodeGeneratorOptions
+        {
+            Formats = formats, Modes = CliParse.VectorRoundingModes(r.GetValue(generator.Rounding)!), Profile = profile, Seed = seed,
+            Count = r.GetValue(generator.Count), Corners = sets.Contains("--corners"), Random = sets.Contains("--random"),
+        };
+        string options = $"--a {string.Join(',', DotVectorGenerator.FormatNames(template.Formats))} --rounding {string.Join(',', DotVectorGenerator.ModeNames(template.Modes))}" +
+                         $" --out {string.Join(',', outputs.Select(o => o.Name))}{(profile.IsDefault ? "" : $" --profile {profile}")}{sets} --seed {seed}";
+        try { return DecodeUnit.Generated(k, template, outputs, options); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
     }
 
     private static string SectionOf(IReadOnlyList<VectorSection> sections, long index) =>

@@ -83,7 +83,10 @@ public sealed record UnitKind
 
     private static DutInterface.Port[] Block(int k) => [new("out_valid", false, 1), new("scale", false, 8), new("p", false, 8 * k), new("rsv", false, 1)];
 
-    public static IReadOnlyList<UnitKind> All { get; } = [Dot, Quantize, Regen];
+    /// <summary>rtl/mx_decode: K MX elements and an E8M0 scale in, K FP32/BF16/FP16 values out (<see cref="DecodeUnit"/>).</summary>
+    public static readonly UnitKind Decode = DecodeUnit.Definition;
+
+    public static IReadOnlyList<UnitKind> All { get; } = [Dot, Quantize, Regen, Decode];
 
     public static string ValidNames => string.Join(", ", All.Select(u => u.Name));
 

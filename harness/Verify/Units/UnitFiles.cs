@@ -62,6 +62,7 @@ public static class UnitFiles
             var expected = RegenClassifier.Expected(formats.Select(x => StandardFormats.ElementCode(x.Element)), irwinHall: false);
             return (new RegenUnit(o.K, first.Recipe, formats), expected, o);
         }
+        if (o.Unit == UnitKind.Decode) return DecodeUnit.FromFiles(o, hs);
         throw new UsageException($"the {o.Unit.Name} unit has no file reader");
     }
 
