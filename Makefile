@@ -30,6 +30,7 @@ help:
 	@echo "make verify-quant rtl/mx_quant vs the golden quantizer: corners + 1M random blocks over 8 policies (docs/RTL.md)"
 	@echo "make verify-regen rtl/mx_regen vs the DropBack golden model: corners + 1M random blocks, recipes, Irwin-Hall (docs/RTL.md)"
 	@echo "make verify-quant-unit, verify-regen-unit  the same two regressions through mxref verify --unit (docs/verify.md \"Units\")"
+	@echo "make verify-decode-unit  rtl/mx_decode vs the golden decoder: corners + 1.28 M random elements (docs/verify.md \"Units\")"
 	@echo "make synth      Yosys: mx_dot checks, then the area/depth table of mx_dot and mx_quant builds into docs/RTL.md"
 
 # The CLI is published ahead of time (NativeAOT: a native executable that starts in ~0.04 s of CPU and needs no .NET
@@ -113,6 +114,8 @@ verify: build
 	@$(MAKE) --no-print-directory verify-quant-run VERIFY_QUANT_POLICIES=
 	@# the regen unit (rtl/mx_regen, DropBack regenerated blocks) through mxref verify
 	@$(MAKE) --no-print-directory verify-regen-unit
+	@# the decode unit (rtl/mx_decode: MX block -> FP32/BF16/FP16) through mxref verify
+	@$(MAKE) --no-print-directory verify-decode-unit
 	@# the MX9/MX6/MX4 dot unit mx_dot_bdr (rtl/rtl.mk verify-bdr-run: corners + 1 M random vectors per format)
 	@$(MAKE) --no-print-directory verify-bdr-run
 
@@ -146,6 +149,18 @@ verify-regen-unit: build
 	$(OUT)/mxref verify --unit regen --param K=8 --param NT=16 --max-terms 16 --corners --random --count $(VERIFY_REGEN_IH_COUNT) \
 	  --seed $(VERIFY_REGEN_SEED) --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report-regen-irwin-hall.json \
 	  --junit $(OUT)/verify/junit-regen-irwin-hall.xml $(VERIFY_ARGS)
+
+# The decode unit (rtl/mx_decode, docs/verify.md "Units") through mxref verify: K = 32, every element format, rounding
+# mode and output format (fp32, bf16, fp16 block by block on out_fmt): the decode corner set (every code under the
+# scales at both ends of each output's range, the unit scale and the NaN scale) + VERIFY_DECODE_COUNT random blocks
+# (40,000 x 32 = 1.28 M random elements). Reports $(OUT)/verify/report-decode.json, junit-decode.xml; exit 1 on a mismatch.
+VERIFY_DECODE_COUNT ?= 40000
+VERIFY_DECODE_SEED ?= 1
+.PHONY: verify-decode-unit
+verify-decode-unit: build
+	@mkdir -p $(OUT)/verify
+	$(OUT)/mxref verify --unit decode --param K=32 --corners --random --count $(VERIFY_DECODE_COUNT) --seed $(VERIFY_DECODE_SEED) \
+	  --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report-decode.json --junit $(OUT)/verify/junit-decode.xml $(VERIFY_ARGS)
 
 # Mutation grading of the regression (docs/verify.md, "Mutation coverage with Yosys"): MUTANTS Yosys mutants of
 # rtl/mx_dot in ONE netlist (each selected at run time, so one Verilator build serves all), each run on the corner set

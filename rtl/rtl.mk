@@ -193,7 +193,8 @@ SYNTH_TABLE_BUILDS ?= mx_dot:e4m3:K=32,FMT_EN=1,SCALE_EN=1 mx_dot:e2m1:K=32,FMT_
   mx_dot:nvfp4:K=16,FMT_EN=16,SCALE_EN=2 mx_dot:e2m1+nvfp4:K=16,FMT_EN=16,SCALE_EN=3 \
   mx_dot_bdr:mx9:K=16,M=7 mx_dot_bdr:mx6:K=16,M=4 mx_dot_bdr:mx4:K=16,M=2 \
   mx_quant:e4m3:K=32,FMT_EN=1 mx_quant:e2m1:K=32,FMT_EN=16 mx_quant:int8:K=32,FMT_EN=32 \
-  mx_quant:e4m3+e5m2:K=32,FMT_EN=3 mx_quant:all:K=32,FMT_EN=63
+  mx_quant:e4m3+e5m2:K=32,FMT_EN=3 mx_quant:all:K=32,FMT_EN=63 \
+  mx_decode:all:K=32,FMT_EN=63
 synth-table:
 	@$(rtl_need_yosys)
 	@mkdir -p $(RTL_OUT)/synth
@@ -370,3 +371,21 @@ verify-bdr-run: $(RTL_OUT)/tb_bdr_m7/Vmx_dot_bdr_tb $(RTL_OUT)/tb_bdr_m4/Vmx_dot
 	  echo "verify-bdr: $$f: $$(sed -n 2p $(RTL_OUT)/verify-bdr/$$f.coverage.txt)"; \
 	  $(RTL_OUT)/tb_bdr_m$$m/Vmx_dot_bdr_tb +mxv=$(RTL_OUT)/verify-bdr/$$f.mxv | grep -v 'Verilog \$$finish' || exit 1; \
 	done
+
+# ------------------------------------------------------------------------------------------------
+# mx_decode (MX block -> FP32/BF16/FP16 values), docs/RTL.md "mx_decode": verified through
+# `mxref verify --unit decode` (make verify-decode-unit in the top-level Makefile).
+#   make lint-decode             verilator --lint-only -Wall on mx_decode (K = 32, 1, 2, 4, 16, 64 and
+#                                single-format FMT_EN builds)
+RTLD_SRCS := $(call rtl_filelist,mx_decode)
+.PHONY: lint-decode
+lint: lint-decode
+lint-decode:
+	@$(rtl_need_verilator)
+	@for k in 32 1 2 4 16 64; do \
+	  $(VERILATOR) --lint-only -Wall --top-module mx_decode -GK=$$k $(RTLD_SRCS) || exit 1; \
+	done
+	@for en in 01 02 04 08 10 20; do \
+	  $(VERILATOR) --lint-only -Wall --top-module mx_decode -GFMT_EN=6\'h$$en $(RTLD_SRCS) || exit 1; \
+	done
+	@echo "lint: mx_decode clean under verilator -Wall for K = 32, 1, 2, 4, 16, 64 and each single-format FMT_EN"

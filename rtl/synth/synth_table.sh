@@ -29,6 +29,7 @@ srcs_for() {
     mx_quant) echo mx_pkg.sv mx_lzc.sv mx_tree.sv mx_quant_scan.sv mx_quant_scale.sv mx_quant_lane.sv mx_quant.sv ;;
     mx_regen) echo mx_pkg.sv mx_lzc.sv mx_tree.sv mx_quant_scan.sv mx_quant_scale.sv mx_quant_lane.sv mx_quant.sv \
                    mx_regen_round.sv mx_regen_init.sv mx_regen_pack.sv mx_regen.sv ;;
+    mx_decode) echo mx_pkg.sv mx_lzc.sv mx_decode_lane.sv mx_decode.sv ;;
     *)        echo mx_pkg.sv $dot_stages; (cd "$RTL_DIR" && ls "$1"*.sv 2>/dev/null) || true ;;
   esac
 }
@@ -38,6 +39,7 @@ latency_of() {
     mx_quant) sed -n 's/.*localparam int unsigned QUANT_LATENCY *= *\([0-9][0-9]*\).*/\1/p' "$RTL_DIR/mx_pkg.sv" ;;
     mx_regen) sed -n 's/.*localparam int unsigned \(PHILOX_ROUNDS\|REGEN_INIT_STAGES\|QUANT_LATENCY\) *= *\([0-9][0-9]*\).*/\2/p' \
                 "$RTL_DIR/mx_pkg.sv" | awk '{n += $1} END {print n}' ;;
+    mx_decode) sed -n 's/.*localparam int unsigned DECODE_LATENCY *= *\([0-9][0-9]*\).*/\1/p' "$RTL_DIR/mx_pkg.sv" ;;
     mx_dot|mx_dot_bdr) sed -n 's/.*localparam int unsigned DOT_LATENCY *= *\([0-9][0-9]*\).*/\1/p' "$RTL_DIR/mx_pkg.sv" ;;
     *)        cat "$RTL_DIR/$1"*.sv 2>/dev/null | sed -n 's/.*localparam int unsigned LATENCY *= *\([0-9][0-9]*\).*/\1/p' | head -1 ;;
   esac

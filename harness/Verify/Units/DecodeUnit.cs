@@ -118,13 +118,13 @@ public sealed class DecodeUnit(int k, ImplementationProfile profile, IReadOnlyLi
         foreach (int i in lanes)
         {
             uint ad = Lane(a, i);
-            if (ad >> b.Output.Bits != 0) parts.Add("value"); // bits above a 16-bit result
+            if (!Fits(b.Output, ad)) parts.Add("value"); // bits above a 16-bit result
             else parts.UnionWith(MismatchClassifier.Parts(b.Output, Lane(e, i), 0, ad, 0));
         }
         parts.UnionWith(MismatchClassifier.Parts(b.Output, 0, e[0], 0, a[0]));
         var ordered = MismatchClassifier.PartNames.Where(parts.Contains).ToArray();
         var explanations = Explanations(b, a);
-        long? ulps = lanes.Length > 0 && Lane(a, lanes[0]) >> b.Output.Bits == 0 ? MismatchClassifier.Ulps(b.Output, Lane(e, lanes[0]), Lane(a, lanes[0])) : null;
+        long? ulps = lanes.Length > 0 && Fits(b.Output, Lane(a, lanes[0])) ? MismatchClassifier.Ulps(b.Output, Lane(e, lanes[0]), Lane(a, lanes[0])) : null;
         return new DecodeMismatch
         {
             Block = copy, Expected = e, Actual = a, Lanes = lanes, Profile = profile,
@@ -161,6 +161,9 @@ public sealed class DecodeUnit(int k, ImplementationProfile profile, IReadOnlyLi
         var (knob, value) = (d.Diagnosis.Explanations[0].Split('=')[0], d.Diagnosis.Explanations[0].Split('=', 2)[1]);
         m.ExplainedModel = d.ModelCommandUnder(profile.With(knob, value, out _)!);
     }
+
+    /// <summary>Whether a result lane holds a code of the output format (no bits above a 16-bit result).</summary>
+    internal static bool Fits(NumberFormat output, uint code) => output.Bits >= 32 || code >> output.Bits == 0;
 
     internal static uint Lane(byte[] result, int i) => BinaryPrimitives.ReadUInt32LittleEndian(result.AsSpan(8 + 4 * i));
 
@@ -255,9 +258,11 @@ public sealed class DecodeMismatch : MismatchDetail
         }
     }
 
-    private string Value(uint code) => code >> Output.Bits == 0 ? Codec.Show(Output, code) : "(bits above the format's width)";
+    private string Value(uint code) => DecodeUnit.Fits(Output, code) ? Codec.Show(Output, code) : "(bits above the format's width)";
 
-    private string Code(uint code) => code.ToString(code >> Output.Bits == 0 ? "x" + Output.Bits / 4 : "x8");
+    private string Code(uint code) => code.ToString(DecodeUnit.Fits(Output, code) ? "x" + Output.Bits / 4 : "x8");
+
+    private string LanesDiffer => Lanes.Length == 1 ? "1 lane differs" : $"{Lanes.Length} lanes differ";
 
     public override void AppendText(StringBuilder sb)
     {
@@ -280,7 +285,7 @@ public sealed class DecodeMismatch : MismatchDetail
         get
         {
             string lane = Lanes.Length == 0 ? "" : $"; lane {Lanes[0]} A {V.A[Lanes[0]]:x2} expected {Code(DecodeUnit.Lane(Expected, Lanes[0]))} actual {Code(DecodeUnit.Lane(Actual, Lanes[0]))}";
-            return $"{V.Format.Name} -> {Output.Name} {V.Rounding.ShortName()}, scale 0x{V.Scale:x2}; {Lanes.Length} lanes differ{lane}; " +
+            return $"{V.Format.Name} -> {Output.Name} {V.Rounding.ShortName()}, scale 0x{V.Scale:x2}; {LanesDiffer}{lane}; " +
                    $"flags expected {DotMismatch.FlagNames(Expected[0])}, actual {DotMismatch.FlagNames(Actual[0])}";
         }
     }
