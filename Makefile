@@ -114,10 +114,10 @@ verify: build
 	@$(MAKE) --no-print-directory verify-quant-run VERIFY_QUANT_POLICIES=
 	@# the regen unit (rtl/mx_regen, DropBack regenerated blocks) through mxref verify
 	@$(MAKE) --no-print-directory verify-regen-unit
-	@# the decode unit (rtl/mx_decode: MX block -> FP32/BF16/FP16) through mxref verify
-	@$(MAKE) --no-print-directory verify-decode-unit
 	@# the MX9/MX6/MX4 dot unit mx_dot_bdr (rtl/rtl.mk verify-bdr-run: corners + 1 M random vectors per format)
 	@$(MAKE) --no-print-directory verify-bdr-run
+	@# the decode unit (rtl/mx_decode: MX block -> FP32/BF16/FP16) through mxref verify
+	@$(MAKE) --no-print-directory verify-decode-unit
 
 # The quantize and regen units through mxref verify (docs/verify.md "Units"), the same regressions as rtl/rtl.mk's
 # verify-quant and verify-regen (which drive the portable SystemVerilog benches from .mxv files): one run per policy
