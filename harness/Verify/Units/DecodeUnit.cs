@@ -98,7 +98,12 @@ public sealed class DecodeUnit(int k, ImplementationProfile profile, IReadOnlyLi
     }
 
     /// <summary>mx_pkg::OUT_*: the output format's index in <see cref="StandardFormats.Outputs"/> (0 fp32, 1 bf16, 2 fp16).</summary>
-    public static int OutputCode(NumberFormat output) => StandardFormats.Outputs.ToList().IndexOf(output);
+    public static int OutputCode(NumberFormat output)
+    {
+        for (int i = 0; i < StandardFormats.Outputs.Count; i++)
+            if (StandardFormats.Outputs[i] == output) return i;
+        throw new ArgumentException($"{output.Name} is not an output format of the decode unit");
+    }
 
     protected override void Parse(string line, DecodeBlock b)
     {
