@@ -128,7 +128,7 @@ public sealed class VerifyUnits
             Count = r.GetValue(generator.Count), Corners = sets.Contains("--corners"), Random = sets.Contains("--random"),
         };
         string options = $"--a {string.Join(',', DotVectorGenerator.FormatNames(template.Formats))} --rounding {string.Join(',', DotVectorGenerator.ModeNames(template.Modes))}" +
-                         $" --out {string.Join(',', outputs.Select(o => o.Name))}{(profile.IsDefault ? "" : $" --profile {profile}")}{sets} --seed {seed}";
+                         $" --out {string.Join(',', outputs.Select(o => o.Name))}{sets} --seed {seed}";  // --profile: with the design's options
         try { return DecodeUnit.Generated(k, template, outputs, options); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
     }

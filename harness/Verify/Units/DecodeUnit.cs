@@ -236,7 +236,7 @@ public sealed class DecodeUnit(int k, ImplementationProfile profile, IReadOnlyLi
                 x.Header.Rounding?.Select(n => RoundingModes.TryParse(n)!.Value) ?? RoundingModes.Deterministic,
                 h0.OutputFormat, StandardFormats.E8M0))
             .Distinct().Order().ToArray();
-        return (new DecodeUnit(o.K, h0.ImplementationProfile, [h0.OutputFormat]), expected, o);
+        return (new DecodeUnit(o.K, h0.ImplementationProfile, [h0.OutputFormat]), expected, o with { Profile = h0.ImplementationProfile });
     }
 }
 
