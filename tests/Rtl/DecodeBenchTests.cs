@@ -72,6 +72,11 @@ public class DecodeBenchTests
         Assert.Contains("| mxref decode -k 4 --out ", output);
         Assert.Contains("--profile flush-result=on", output);
         Assert.Matches(@"  flush-result=on +[\d,]+  FAIL", output);
+        // A team that accepts the flushing waives its class: counted and reported, but the run passes.
+        var (waived, waivedOut, waivedErr) = VerifyFixture.Verify(rtl, "--unit", "decode", "--param", "K=4", "--corners", "--random", "--count", "1000",
+            "--seed", "4", "--max-mismatches", "0", "--waive", "flush-result=on:subnormal results flushed by design");
+        Assert.True(waived == 0, waivedOut + waivedErr);
+        Assert.Contains("WAIVED", waivedOut);
     }
 
     [Fact]
