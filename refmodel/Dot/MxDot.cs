@@ -39,10 +39,27 @@ public static class MxDot
     /// <summary>The reference semantics: exact sum, one rounding (docs/semantics.md, "fused").</summary>
     public static DotResult Fused(in BlockPair p, uint c, RoundingMode mode, NumberFormat output)
     {
+        var (sum, classes) = ProductSum(p);
+        if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) == 0 && p.Scales.IsPowerOfTwo && !p.ScaleIsNaN
+            && TryFusedNear(sum, p.SumExponent, c, mode, output, out var near))
+            return near;
+        return FusedGeneral(p, sum, classes, c, mode, output);
+    }
+
+    /// <summary>
+    /// <see cref="Fused"/> without its common-case shortcut: every block through the special-value rules, ExactSum's
+    /// 128-bit window and <see cref="RoundingCore.RoundWide"/>. Public so that the tests can hold the shortcut to it.
+    /// </summary>
+    public static DotResult FusedGeneral(in BlockPair p, uint c, RoundingMode mode, NumberFormat output)
+    {
+        var (sum, classes) = ProductSum(p);
+        return FusedGeneral(p, sum, classes, c, mode, output);
+    }
+
+    private static DotResult FusedGeneral(in BlockPair p, Int128 sum, int classes, uint c, RoundingMode mode, NumberFormat output)
+    {
         // Products: exact in the common fixed point (2^-32 per product), summed exactly in 128 bits (|Σ| < 2^71 for k ≤ 64,
         // and < 2^(63.7 + log2 k) in general).
-        var (sum, classes) = ProductSum(p);
-
         var cv = Codec.Decode(StandardFormats.Fp32, c);
         if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || p.ScaleIsNaN || !cv.IsFinite)
         {
@@ -64,6 +81,46 @@ public static class MxDot
         var rounded = s.RoundTo(output, ctx);
         return new DotResult(rounded.Code, rounded.Flags);
     }
+
+    /// <summary>
+    /// The common case of <see cref="Fused"/>, with the same result: finite elements, a power-of-two scale that is not
+    /// NaN, a finite C, and the product sum and C both within 62 bits once aligned to the lower of their two last-bit
+    /// exponents. Their sum is then exact in a long and goes straight to the rounding core with no sticky bit — the
+    /// same exact value the general path places in ExactSum's 128-bit window. False (the caller takes the general path)
+    /// for a NaN or Inf C, an exact zero result (its sign follows rule 4) and terms too far apart.
+    /// </summary>
+    private static bool TryFusedNear(Int128 productSum, int sumExponent, uint c, RoundingMode mode, NumberFormat output, out DotResult result)
+    {
+        result = default;
+        int cField = (int)(c >> 23) & 0xFF; // FP32 (IEEE 754 binary32): 8 exponent bits, 23 fraction bits, bias 127
+        if (cField == 0xFF || productSum > Fp32Near.MaxTerm || productSum < -Fp32Near.MaxTerm) return false;
+        long s = (long)productSum;
+        long cSig = (c & 0x7FFFFF) | (cField != 0 ? 0x800000L : 0L);
+        int cExponent = Math.Max(cField, 1) - 150;
+        if ((int)c < 0) cSig = -cSig;
+        long total;
+        int exponent;
+        if (cSig == 0) { total = s; exponent = sumExponent; }
+        else if (s == 0) { total = cSig; exponent = cExponent; }
+        else
+        {
+            exponent = Math.Min(sumExponent, cExponent);
+            int ds = sumExponent - exponent, dc = cExponent - exponent;
+            if (BitLength(s) + ds > 62 || 24 + dc > 62) return false;
+            total = (s << ds) + (cSig << dc);
+        }
+        if (total == 0) return false;
+        var rounded = RoundingCore.Round(output, total < 0, (ulong)Math.Abs(total), exponent, false, new RoundingContext(mode, OverflowPolicy.Ieee));
+        result = new DotResult(rounded.Code, rounded.Flags);
+        return true;
+    }
+
+    private static class Fp32Near
+    {
+        public static readonly Int128 MaxTerm = (Int128)(1L << 62) - 1;
+    }
+
+    private static int BitLength(long v) => 64 - BitOperations.LeadingZeroCount((ulong)Math.Abs(v));
 
     /// <summary>
     /// Σ·(significand of sa)·(significand of sb), exact. |Σ| &lt; 2^(bits of the largest |a_i·b_i| + ceil(log2 k)) and
