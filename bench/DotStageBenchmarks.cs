@@ -49,6 +49,30 @@ public class DotStageBenchmarks
         return acc;
     }
 
+    /// <summary>The whole fused dot, for comparison with the stages in the same run.</summary>
+    [Benchmark(OperationsPerInvoke = Blocks)]
+    public uint Fused()
+    {
+        uint acc = 0;
+        for (int j = 0; j < Blocks; j++)
+            acc += MxDot.Fused(new BlockPair(_ta, _a.AsSpan(j * K, K), _sa[j], _tb, _b.AsSpan(j * K, K), _sb[j]), _c[j], RoundingMode.NearestEven, StandardFormats.Fp32).Bits;
+        return acc;
+    }
+
+    /// <summary>The product sum, then one rounding of it (C left out): the two stages without the glue between them.</summary>
+    [Benchmark(OperationsPerInvoke = Blocks)]
+    public uint ProductSumAndRound()
+    {
+        uint acc = 0;
+        var ctx = new RoundingContext(RoundingMode.NearestEven, OverflowPolicy.Ieee);
+        for (int j = 0; j < Blocks; j++)
+        {
+            long s = (long)MxDot.ProductSum(new BlockPair(_ta, _a.AsSpan(j * K, K), _sa[j], _tb, _b.AsSpan(j * K, K), _sb[j])).Sum;
+            acc += RoundingCore.Round(StandardFormats.Fp32, s < 0, (ulong)Math.Abs(s), _sa[j] + _sb[j] - 254 - 32, false, ctx).Code;
+        }
+        return acc;
+    }
+
     [Benchmark(OperationsPerInvoke = Blocks)]
     public long DecodeC()
     {

@@ -138,6 +138,18 @@ public static class MxDot
     private static int SumBits(in BlockPair p) =>
         p.TableA.MagnitudeBits + p.TableB.MagnitudeBits + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)p.Length));
 
+    /// <summary>
+    /// The product-sum loop this process takes and the instruction sets it detected, for <c>mxref --version</c>: a
+    /// NativeAOT executable decides them when it is compiled (its instruction-set target), the JIT on the machine.
+    /// </summary>
+    public static string Implementation =>
+        $"product sum: {(VectorProductSum.IsSupported ? "AVX-512 VBMI byte tables, 32 products per step" : "scalar, 64-bit integers (128-bit where k products can reach 2^63)")}; " +
+        $"Vector256 {Accelerated(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)}, Vector512 {Accelerated(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)}, " +
+        $"AVX2 {Accelerated(System.Runtime.Intrinsics.X86.Avx2.IsSupported)}, AVX-512 VBMI {Accelerated(System.Runtime.Intrinsics.X86.Avx512Vbmi.IsSupported)}, " +
+        $"BMI2 {Accelerated(System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported)}";
+
+    private static string Accelerated(bool yes) => yes ? "yes" : "no";
+
     /// <summary>True where a 64 × 64 → 128-bit multiply is one instruction (x64 with BMI2's mulx, Arm64's umulh).</summary>
     private static readonly bool HardwareWideMultiply =
         System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported || System.Runtime.Intrinsics.Arm.ArmBase.Arm64.IsSupported;
