@@ -26,6 +26,7 @@ help:
 	@echo "make bench-cosim  calls/s of the DPI-C dot product (docs/PERFORMANCE.md)"
 	@echo "make conformance  one quantize .mxv per recipe + README table in $(OUT)/conformance (docs/quantization.md)"
 	@echo "make bench-quantize-io  end-to-end mxref quantize on a 3.2 M-element .npy and its text (docs/PERFORMANCE.md)"
+	@echo "make bench-speed  block dot CPU ns for all 36 format pairs (fused, fp32-sum) and vectors gen rate of 2M vectors (docs/PERFORMANCE.md)"
 	@echo "make bench-quantize-cpu quantization per format/recipe and the in-process data path, CPU ns per element (docs/PERFORMANCE.md)"
 	@echo "make verify-quant rtl/mx_quant vs the golden quantizer: corners + 1M random blocks over 8 policies (docs/RTL.md)"
 	@echo "make verify-regen rtl/mx_regen vs the DropBack golden model: corners + 1M random blocks, recipes, Irwin-Hall (docs/RTL.md)"
@@ -214,6 +215,12 @@ bench-quantize-io: build
 	@for input in x.npy x.txt; do for run in 1 2 3; do \
 	  TIMEFORMAT="$$input: %R s elapsed, %U s user, %S s system"; \
 	  time $(OUT)/mxref quantize --format mxfp8-e4m3 --recipe ocp -i $(BENCH_IO_DIR)/$$input -o $(BENCH_IO_DIR)/q; done; done
+
+# Golden-model block dot for every format pair (fused, fp32-sum; CPU ns per block) and `mxref vectors gen` of 2 M random
+# vectors (wall, CPU, vectors/s), with the load average: docs/PERFORMANCE.md, "Golden-model dot and generation speed".
+.PHONY: bench-speed
+bench-speed: build
+	scripts/bench-speed.sh $(BENCH_SPEED_COUNT)
 
 # Quantization per format and recipe, and the quantize data path in-process, in CPU time per element (bench/CpuTimeBench.cs;
 # for a shared machine, where BenchmarkDotNet's wall-clock figures follow the load). BENCH_FILTER selects cases by name.

@@ -5,7 +5,8 @@ using BenchmarkDotNet.Attributes;
 namespace MxRef.Bench;
 
 /// <summary>
-/// A CPU-time runner for the same benchmark classes BenchmarkDotNet runs: <c>MxRef.Bench --cpu-time FILTER</c>.
+/// A CPU-time runner for the same benchmark classes BenchmarkDotNet runs: <c>MxRef.Bench --cpu-time [--quick] FILTER [NAME=VALUE …]</c>
+/// (each NAME=VALUE keeps only the parameter combinations with that value, e.g. <c>Model=fused</c>).
 /// BenchmarkDotNet measures wall-clock time, which on a machine shared with other jobs says more about the load than
 /// about the code; this runner measures the CPU time of the calling thread (Linux CLOCK_THREAD_CPUTIME_ID) around each
 /// measured batch, so a figure is the cost of an operation while the thread ran. Every combination of the class's
@@ -16,13 +17,18 @@ namespace MxRef.Bench;
 /// </summary>
 public static class CpuTimeRunner
 {
-    private const int Rounds = 7;
-    private const double BatchSeconds = 0.3;
+    private static int Rounds = 7;
+    private static double BatchSeconds = 0.3;
 
-    public static int Run(string[] filters)
+    public static int Run(string[] arguments)
     {
+        // --quick: 5 batches of about 0.1 s (for sweeps of many cases); NAME=VALUE arguments select parameter values
+        // (Model=fused); the others match class names.
+        if (arguments.Contains("--quick")) { Rounds = 5; BatchSeconds = 0.1; arguments = arguments.Where(a => a != "--quick").ToArray(); }
+        var filters = arguments.Where(a => !a.Contains('=')).ToArray();
+        var parameterFilters = arguments.Where(a => a.Contains('=')).ToArray();
         var types = typeof(CpuTimeRunner).Assembly.GetTypes()
-            .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null))
+            .Where(t => !t.IsAbstract && t.GetMethods().Any(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null))
             .Where(t => filters.Length == 0 || filters.Any(f => Matches(t.Name, f)))
             .OrderBy(t => t.Name).ToList();
         if (types.Count == 0)
@@ -33,7 +39,7 @@ public static class CpuTimeRunner
         Console.WriteLine("| benchmark | parameters | ns / op (fastest) | ns / op (median) | M ops / s (fastest) |");
         Console.WriteLine("|---|---|---:|---:|---:|");
         foreach (var type in types)
-            foreach (var assignment in Combinations(type))
+            foreach (var assignment in Combinations(type).Where(a => parameterFilters.All(f => a.Any(x => $"{x.Property.Name}={x.Value}" == f))))
                 foreach (var method in type.GetMethods().Where(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null))
                 {
                     var instance = Activator.CreateInstance(type)!;
@@ -54,8 +60,13 @@ public static class CpuTimeRunner
     {
         IEnumerable<List<(PropertyInfo, object?)>> result = [[]];
         foreach (var p in type.GetProperties())
-            if (p.GetCustomAttribute<ParamsAttribute>() is { } attribute)
-                result = result.SelectMany(list => attribute.Values.Select(v => new List<(PropertyInfo, object?)>(list) { (p, v) })).ToList();
+        {
+            object?[]? values = p.GetCustomAttribute<ParamsAttribute>()?.Values;
+            if (p.GetCustomAttribute<ParamsSourceAttribute>() is { } source)
+                values = ((System.Collections.IEnumerable)type.GetProperty(source.Name, BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!).Cast<object?>().ToArray();
+            if (values is null) continue;
+            result = result.SelectMany(list => values.Select(v => new List<(PropertyInfo, object?)>(list) { (p, v) })).ToList();
+        }
         return result;
     }
 

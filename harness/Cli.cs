@@ -26,6 +26,7 @@ public static class Cli
         root.Add(DropbackCommand.Create());
         root.Add(DequantizeCommand.Create());
         root.Add(RecipesCommand.Create());
+        foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new VersionAction();
         return root;
     }
 
@@ -55,6 +56,24 @@ public static class Cli
         {
             stderr.WriteLine($"mxref: {e.Message}");
             return ExitUsage;
+        }
+    }
+
+    /// <summary>
+    /// <c>mxref --version</c>: the version, then which golden-model loops this executable runs (the native CLI's
+    /// instruction sets are fixed when it is compiled; docs/PERFORMANCE.md, "The published CLI's instruction set").
+    /// </summary>
+    private sealed class VersionAction : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var assembly = typeof(Cli).Assembly;
+            string version = assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+                .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+            output.WriteLine(version);
+            output.WriteLine($"golden model: {MxRef.Dot.MxDot.Implementation}");
+            return ExitOk;
         }
     }
 

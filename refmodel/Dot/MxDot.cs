@@ -39,10 +39,27 @@ public static class MxDot
     /// <summary>The reference semantics: exact sum, one rounding (docs/semantics.md, "fused").</summary>
     public static DotResult Fused(in BlockPair p, uint c, RoundingMode mode, NumberFormat output)
     {
+        var (sum, classes) = ProductSum(p);
+        if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) == 0 && p.Scales.IsPowerOfTwo && !p.ScaleIsNaN
+            && TryFusedNear(sum, p.SumExponent, c, mode, output, out var near))
+            return near;
+        return FusedGeneral(p, sum, classes, c, mode, output);
+    }
+
+    /// <summary>
+    /// <see cref="Fused"/> without its common-case shortcut: every block through the special-value rules, ExactSum's
+    /// 128-bit window and <see cref="RoundingCore.RoundWide"/>. Public so that the tests can hold the shortcut to it.
+    /// </summary>
+    public static DotResult FusedGeneral(in BlockPair p, uint c, RoundingMode mode, NumberFormat output)
+    {
+        var (sum, classes) = ProductSum(p);
+        return FusedGeneral(p, sum, classes, c, mode, output);
+    }
+
+    private static DotResult FusedGeneral(in BlockPair p, Int128 sum, int classes, uint c, RoundingMode mode, NumberFormat output)
+    {
         // Products: exact in the common fixed point (2^-32 per product), summed exactly in 128 bits (|Σ| < 2^71 for k ≤ 64,
         // and < 2^(63.7 + log2 k) in general).
-        var (sum, classes) = ProductSum(p);
-
         var cv = Codec.Decode(StandardFormats.Fp32, c);
         if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || p.ScaleIsNaN || !cv.IsFinite)
         {
@@ -66,6 +83,46 @@ public static class MxDot
     }
 
     /// <summary>
+    /// The common case of <see cref="Fused"/>, with the same result: finite elements, a power-of-two scale that is not
+    /// NaN, a finite C, and the product sum and C both within 62 bits once aligned to the lower of their two last-bit
+    /// exponents. Their sum is then exact in a long and goes straight to the rounding core with no sticky bit — the
+    /// same exact value the general path places in ExactSum's 128-bit window. False (the caller takes the general path)
+    /// for a NaN or Inf C, an exact zero result (its sign follows rule 4) and terms too far apart.
+    /// </summary>
+    private static bool TryFusedNear(Int128 productSum, int sumExponent, uint c, RoundingMode mode, NumberFormat output, out DotResult result)
+    {
+        result = default;
+        int cField = (int)(c >> 23) & 0xFF; // FP32 (IEEE 754 binary32): 8 exponent bits, 23 fraction bits, bias 127
+        if (cField == 0xFF || productSum > Fp32Near.MaxTerm || productSum < -Fp32Near.MaxTerm) return false;
+        long s = (long)productSum;
+        long cSig = (c & 0x7FFFFF) | (cField != 0 ? 0x800000L : 0L);
+        int cExponent = Math.Max(cField, 1) - 150;
+        if ((int)c < 0) cSig = -cSig;
+        long total;
+        int exponent;
+        if (cSig == 0) { total = s; exponent = sumExponent; }
+        else if (s == 0) { total = cSig; exponent = cExponent; }
+        else
+        {
+            exponent = Math.Min(sumExponent, cExponent);
+            int ds = sumExponent - exponent, dc = cExponent - exponent;
+            if (BitLength(s) + ds > 62 || 24 + dc > 62) return false;
+            total = (s << ds) + (cSig << dc);
+        }
+        if (total == 0) return false;
+        var rounded = RoundingCore.Round(output, total < 0, (ulong)Math.Abs(total), exponent, false, new RoundingContext(mode, OverflowPolicy.Ieee));
+        result = new DotResult(rounded.Code, rounded.Flags);
+        return true;
+    }
+
+    private static class Fp32Near
+    {
+        public static readonly Int128 MaxTerm = (Int128)(1L << 62) - 1;
+    }
+
+    private static int BitLength(long v) => 64 - BitOperations.LeadingZeroCount((ulong)Math.Abs(v));
+
+    /// <summary>
     /// Σ·(significand of sa)·(significand of sb), exact. |Σ| &lt; 2^(bits of the largest |a_i·b_i| + ceil(log2 k)) and
     /// each significand has <see cref="ScaleCodec.SignificandBits"/> bits; the product must stay below ExactSum's 2^100
     /// (NVFP4: 19 + 19 + 4 + 4 + 4 = 50 bits at k = 16).
@@ -80,6 +137,18 @@ public static class MxDot
     /// <summary>Bit length bound of the exact product sum Σ a_i·b_i in the fixed point.</summary>
     private static int SumBits(in BlockPair p) =>
         p.TableA.MagnitudeBits + p.TableB.MagnitudeBits + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)p.Length));
+
+    /// <summary>
+    /// The product-sum loop this process takes and the instruction sets it detected, for <c>mxref --version</c>: a
+    /// NativeAOT executable decides them when it is compiled (its instruction-set target), the JIT on the machine.
+    /// </summary>
+    public static string Implementation =>
+        $"product sum: {(VectorProductSum.IsSupported ? "AVX-512 VBMI byte tables, 32 products per step" : "scalar, 64-bit integers (128-bit where k products can reach 2^63)")}; " +
+        $"Vector256 {Accelerated(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)}, Vector512 {Accelerated(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)}, " +
+        $"AVX2 {Accelerated(System.Runtime.Intrinsics.X86.Avx2.IsSupported)}, AVX-512 VBMI {Accelerated(System.Runtime.Intrinsics.X86.Avx512Vbmi.IsSupported)}, " +
+        $"BMI2 {Accelerated(System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported)}";
+
+    private static string Accelerated(bool yes) => yes ? "yes" : "no";
 
     /// <summary>True where a 64 × 64 → 128-bit multiply is one instruction (x64 with BMI2's mulx, Arm64's umulh).</summary>
     private static readonly bool HardwareWideMultiply =

@@ -16,6 +16,16 @@ public class ConvertAndFormatsCommandTests
         foreach (var name in new[] { "e5m2", "e3m2", "e2m3", "int8", "e8m0", "fp32", "bf16", "fp16" }) Assert.Contains(name, output);
     }
 
+    /// <summary>--version names the product-sum loop this process runs (docs/PERFORMANCE.md: the native CLI's instruction set).</summary>
+    [Fact]
+    public void VersionNamesTheGoldenModelLoop()
+    {
+        var (exit, output, _) = CliRunner.Run("--version");
+        Assert.Equal(0, exit);
+        Assert.Matches(@"^\d+\.\d+\.\d+", output);
+        Assert.Matches(@"golden model: product sum: (AVX-512|scalar).*Vector256 (yes|no), Vector512 (yes|no)", output);
+    }
+
     [Fact]
     public void FormatsJsonIsAnArrayOfRows()
     {

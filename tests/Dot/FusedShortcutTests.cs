@@ -1,0 +1,49 @@
+using MxRef.Dot;
+using MxRef.Formats;
+using MxRef.Random;
+using MxRef.Rounding;
+using Xunit;
+
+namespace MxRef.Tests.Dot;
+
+/// <summary>
+/// <c>fused</c>'s common-case shortcut (exact sum in a long, straight to the rounding core) gives the general path's
+/// bits and flags (ExactSum's window, RoundWide, the special-value rules) on random blocks of every element format
+/// pair, every rounding mode and output format, k = 1 … 64, and on blocks whose C cancels the product sum. The
+/// general path itself is held to the independent oracle in DotOracleTests.
+/// </summary>
+public class FusedShortcutTests
+{
+    private static readonly RoundingMode[] Modes =
+        [RoundingMode.NearestEven, RoundingMode.NearestAway, RoundingMode.TowardZero, RoundingMode.Down, RoundingMode.Up, RoundingMode.ToOdd];
+
+    private static readonly NumberFormat[] Outputs = [StandardFormats.Fp32, StandardFormats.Bf16, StandardFormats.Fp16];
+
+    [Theory]
+    [MemberData(nameof(DotOracleTests.FormatPairs), MemberType = typeof(DotOracleTests))]
+    public void ShortcutIsTheGeneralPath(int fa, int fb)
+    {
+        var rng = new MxRandom((ulong)(fa * 8 + fb + 1601));
+        foreach (int k in new[] { 1, 3, 8, 32, 33, 64 })
+            for (int i = 0; i < 300; i++)
+            {
+                var mode = Modes[i % Modes.Length];
+                var output = Outputs[i / Modes.Length % Outputs.Length];
+                var t = DotCase.Random(ref rng, fa, fb, (int)mode, k);
+                Check(t, t.C, mode, output);
+                // C = −RN(Σ) and its neighbours: total cancellation (an exact zero, whose sign the general path decides)
+                // and near-cancellation (a result far below both terms).
+                uint near = MxDot.FusedGeneral(t.Block, 0, RoundingMode.NearestEven, StandardFormats.Fp32).Bits ^ 0x80000000;
+                if ((near & 0x7F800000) != 0x7F800000)
+                    foreach (int d in new[] { -1, 0, 1 })
+                        Check(t, (uint)(near + d), mode, output);
+            }
+    }
+
+    private static void Check(DotCase t, uint c, RoundingMode mode, NumberFormat output)
+    {
+        var got = MxDot.Fused(t.Block, c, mode, output);
+        var want = MxDot.FusedGeneral(t.Block, c, mode, output);
+        if (got != want) Assert.Fail($"{t with { C = c }} {mode} → {output.Name}: shortcut {got}, general path {want}");
+    }
+}
