@@ -83,7 +83,7 @@ public sealed record UnitKind
 
     private static DutInterface.Port[] Block(int k) => [new("out_valid", false, 1), new("scale", false, 8), new("p", false, 8 * k), new("rsv", false, 1)];
 
-    public static IReadOnlyList<UnitKind> All { get; } = [Dot, Quantize, Regen];
+    public static IReadOnlyList<UnitKind> All { get; } = [Dot, Quantize, Regen, BdrDotUnit.DotBdr];
 
     public static string ValidNames => string.Join(", ", All.Select(u => u.Name));
 
