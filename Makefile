@@ -166,7 +166,7 @@ verify-bdr-unit: build
 
 # Raw and end-to-end rates of every unit's verify bench (docs/PERFORMANCE.md): per unit, the Verilated bench alone
 # (`mxref verify --free-run RATE_COUNT`: records from the bench's internal table, no I/O, no comparison), then the
-# same design end to end (RATE_COUNT generated random vectors: generation, golden model, coverage, stream, compare),
+# same design end to end (the corners + RATE_COUNT random vectors: generation, golden model, coverage, stream, compare),
 # each after the load average. The builds are the ones make verify uses (cached in out/verilator).
 .PHONY: bench-verify-rates
 RATE_COUNT ?= 1000000
@@ -174,11 +174,11 @@ RATE_UNITS ?= dot:--param_K=32 nvfp4:--param_K=16_--block-format_nvfp4 quantize:
   regen:--unit_regen_--param_K=32 mx9:--unit_dot-bdr_--block-format_mx9_--param_K=16_--param_M=7 \
   mx6:--unit_dot-bdr_--block-format_mx6_--param_K=16_--param_M=4 mx4:--unit_dot-bdr_--block-format_mx4_--param_K=16_--param_M=2
 bench-verify-rates: build
-	@for u in $(RATE_UNITS); do name=$${u%%:*}; opts=$$(echo "$${u#*:}" | tr _ ' '); \
+	@set -o pipefail; for u in $(RATE_UNITS); do name=$${u%%:*}; opts=$$(echo "$${u#*:}" | tr _ ' '); \
 	  echo "== $$name raw: load $$(cut -d' ' -f1-3 /proc/loadavg): $(OUT)/mxref verify $$opts --free-run $(RATE_COUNT)"; \
 	  $(OUT)/mxref verify $$opts --free-run $(RATE_COUNT) 2>&1 | grep -E 'free-run|error|mxref:' || exit 1; \
-	  echo "== $$name end to end: load $$(cut -d' ' -f1-3 /proc/loadavg): $(OUT)/mxref verify $$opts --random --count $(RATE_COUNT) --seed 1"; \
-	  $(OUT)/mxref verify $$opts --random --count $(RATE_COUNT) --seed 1 2>&1 | grep -E '^  (vectors|mismatches|rate|cpu) |^(PASS|FAIL)|mxref:' || exit 1; \
+	  echo "== $$name end to end: load $$(cut -d' ' -f1-3 /proc/loadavg): $(OUT)/mxref verify $$opts --corners --random --count $(RATE_COUNT) --seed 1"; \
+	  $(OUT)/mxref verify $$opts --corners --random --count $(RATE_COUNT) --seed 1 2>&1 | grep -E '^  (vectors|mismatches|rate|cpu) |^(PASS|FAIL)|mxref:' || exit 1; \
 	done
 
 # Mutation grading of the regression (docs/verify.md, "Mutation coverage with Yosys"): MUTANTS Yosys mutants of
