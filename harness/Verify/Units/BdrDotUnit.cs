@@ -175,10 +175,7 @@ public sealed class BdrDotMismatch : MismatchDetail
         sb.Append($"  micro     A {Bits(v.MicroA)}, B {Bits(v.MicroB)} (pair 0 first)\n");
         Codes(sb, "A", v.A);
         Codes(sb, "B", v.B);
-        sb.Append($"  C         0x{v.C:x8} ({DotMismatch.Value(v.C)})\n");
-        sb.Append($"  expected  D 0x{ExpectedD:x8} ({DotMismatch.Value(ExpectedD)})  flags 0x{ExpectedFlags:x2} ({DotMismatch.FlagNames(ExpectedFlags)})\n");
-        sb.Append($"  actual    D 0x{ActualD:x8} ({DotMismatch.Value(ActualD)})  flags 0x{ActualFlags:x2} ({DotMismatch.FlagNames(ActualFlags)})\n");
-        sb.Append($"  differs   D bits 0x{ExpectedD ^ ActualD:x8}, flags {DotMismatch.FlagNames((byte)(ExpectedFlags ^ ActualFlags))}\n");
+        DotMismatch.AppendResults(sb, v.C, ExpectedD, ExpectedFlags, ActualD, ActualFlags);
     }
 
     public override string Brief =>
@@ -193,13 +190,7 @@ public sealed class BdrDotMismatch : MismatchDetail
         o["inputs"] = ModelLine;
         o["format_a"] = Vector.Format.Name;
         o["format_b"] = Vector.Format.Name;
-        o["expected"] = $"{ExpectedD:x8} {ExpectedFlags:x2}";
-        o["actual"] = $"{ActualD:x8} {ActualFlags:x2}";
-        o["expected_value"] = DotMismatch.Value(ExpectedD);
-        o["actual_value"] = DotMismatch.Value(ActualD);
-        o["expected_flags"] = DotMismatch.FlagNames(ExpectedFlags);
-        o["actual_flags"] = DotMismatch.FlagNames(ActualFlags);
-        o["ulps"] = Diagnosis.Ulps;
+        DotMismatch.AddResultJson(o, ExpectedD, ExpectedFlags, ActualD, ActualFlags, Diagnosis.Ulps);
     }
 }
 
