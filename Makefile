@@ -32,6 +32,8 @@ help:
 	@echo "make verify-regen rtl/mx_regen vs the DropBack golden model: corners + 1M random blocks, recipes, Irwin-Hall (docs/RTL.md)"
 	@echo "make verify-quant-unit, verify-regen-unit  the same two regressions through mxref verify --unit (docs/verify.md \"Units\")"
 	@echo "make verify-decode-unit  rtl/mx_decode vs the golden decoder: corners + 1.28 M random elements (docs/verify.md \"Units\")"
+	@echo "make verify-bdr-unit  the MX9/MX6/MX4 dot unit through mxref verify --unit dot-bdr: corners + 1M random per format (docs/verify.md)"
+	@echo "make bench-verify-rates  raw (--free-run) and end-to-end mxref verify rates of every unit (docs/PERFORMANCE.md)"
 	@echo "make synth      Yosys: mx_dot checks, then the area/depth table of mx_dot and mx_quant builds into docs/RTL.md"
 
 # The CLI is published ahead of time (NativeAOT: a native executable that starts in ~0.04 s of CPU and needs no .NET
@@ -115,10 +117,10 @@ verify: build
 	@$(MAKE) --no-print-directory verify-quant-run VERIFY_QUANT_POLICIES=
 	@# the regen unit (rtl/mx_regen, DropBack regenerated blocks) through mxref verify
 	@$(MAKE) --no-print-directory verify-regen-unit
-	@# the MX9/MX6/MX4 dot unit mx_dot_bdr (rtl/rtl.mk verify-bdr-run: corners + 1 M random vectors per format)
-	@$(MAKE) --no-print-directory verify-bdr-run
 	@# the decode unit (rtl/mx_decode: MX block -> FP32/BF16/FP16) through mxref verify
 	@$(MAKE) --no-print-directory verify-decode-unit
+	@# the MX9/MX6/MX4 dot unit mx_dot_bdr through mxref verify --unit dot-bdr (corners + 1 M random vectors per format)
+	@$(MAKE) --no-print-directory verify-bdr-unit
 
 # The quantize and regen units through mxref verify (docs/verify.md "Units"), the same regressions as rtl/rtl.mk's
 # verify-quant and verify-regen (which drive the portable SystemVerilog benches from .mxv files): one run per policy
@@ -162,6 +164,37 @@ verify-decode-unit: build
 	@mkdir -p $(OUT)/verify
 	$(OUT)/mxref verify --unit decode --param K=32 --corners --random --count $(VERIFY_DECODE_COUNT) --seed $(VERIFY_DECODE_SEED) \
 	  --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report-decode.json --junit $(OUT)/verify/junit-decode.xml $(VERIFY_ARGS)
+# The MX9/MX6/MX4 dot unit (rtl/mx_dot_bdr, in its byte-lane wrapper mx_dot_bdr_lanes) through mxref verify --unit
+# dot-bdr (docs/verify.md "Units"): for each format, corners + VERIFY_BDR_COUNT random vectors at K = 16 with the
+# format's M (7, 4, 2). Reports in $(OUT)/verify/report-bdr-<format>.json (JUnit beside them); exit status 1 on a
+# mismatch. rtl/rtl.mk's verify-bdr-run runs the same vectors through the portable bench (rtl/tb/mx_dot_bdr_tb.sv).
+.PHONY: verify-bdr-unit
+VERIFY_BDR_FORMATS ?= mx9:7 mx6:4 mx4:2
+verify-bdr-unit: build
+	@mkdir -p $(OUT)/verify
+	@for fm in $(VERIFY_BDR_FORMATS); do f=$${fm%%:*}; m=$${fm#*:}; \
+	  echo "$(OUT)/mxref verify --unit dot-bdr --block-format $$f --param K=16 --param M=$$m --corners --random --count $(VERIFY_BDR_COUNT) --seed $(VERIFY_SEED) ..."; \
+	  $(OUT)/mxref verify --unit dot-bdr --block-format $$f --param K=16 --param M=$$m --corners --random --count $(VERIFY_BDR_COUNT) \
+	    --seed $(VERIFY_SEED) --jobs $(VERIFY_JOBS) --report $(OUT)/verify/report-bdr-$$f.json --junit $(OUT)/verify/junit-bdr-$$f.xml \
+	    $(VERIFY_ARGS) || exit $$?; \
+	done
+
+# Raw and end-to-end rates of every unit's verify bench (docs/PERFORMANCE.md): per unit, the Verilated bench alone
+# (`mxref verify --free-run RATE_COUNT`: records from the bench's internal table, no I/O, no comparison), then the
+# same design end to end (the corners + RATE_COUNT random vectors: generation, golden model, coverage, stream, compare),
+# each after the load average. The builds are the ones make verify uses (cached in out/verilator).
+.PHONY: bench-verify-rates
+RATE_COUNT ?= 1000000
+RATE_UNITS ?= dot:--param_K=32 nvfp4:--param_K=16_--block-format_nvfp4 quantize:--unit_quantize_--param_K=32 \
+  regen:--unit_regen_--param_K=32 mx9:--unit_dot-bdr_--block-format_mx9_--param_K=16_--param_M=7 \
+  mx6:--unit_dot-bdr_--block-format_mx6_--param_K=16_--param_M=4 mx4:--unit_dot-bdr_--block-format_mx4_--param_K=16_--param_M=2
+bench-verify-rates: build
+	@set -o pipefail; for u in $(RATE_UNITS); do name=$${u%%:*}; opts=$$(echo "$${u#*:}" | tr _ ' '); \
+	  echo "== $$name raw: load $$(cut -d' ' -f1-3 /proc/loadavg): $(OUT)/mxref verify $$opts --free-run $(RATE_COUNT)"; \
+	  $(OUT)/mxref verify $$opts --free-run $(RATE_COUNT) 2>&1 | grep -E 'free-run|error|mxref:' || exit 1; \
+	  echo "== $$name end to end: load $$(cut -d' ' -f1-3 /proc/loadavg): $(OUT)/mxref verify $$opts --corners --random --count $(RATE_COUNT) --seed 1"; \
+	  $(OUT)/mxref verify $$opts --corners --random --count $(RATE_COUNT) --seed 1 2>&1 | grep -E '^  (vectors|mismatches|rate|cpu) |^(PASS|FAIL)|mxref:' || exit 1; \
+	done
 
 # Mutation grading of the regression (docs/verify.md, "Mutation coverage with Yosys"): MUTANTS Yosys mutants of
 # rtl/mx_dot in ONE netlist (each selected at run time, so one Verilator build serves all), each run on the corner set

@@ -8,5 +8,6 @@ mx_cdec.sv
 mx_fuse.sv
 mx_norm.sv
 mx_round.sv
+mx_dot_sum.sv
 mx_dot_back.sv
 mx_dot.sv

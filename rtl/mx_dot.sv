@@ -14,6 +14,7 @@
 // Stages (a register bank *_q at the end of each):
 //   1 decode + exact products (mx_mul), C decode (mx_cdec), special-case detection
 //   2 alignment of the products into SW-bit fixed point (LSB 2^-32) + adder tree (mx_tree)
+// The stage-1 product registers and stage 2 are mx_dot_sum, shared with mx_dot_bdr.
 //   3 fuse C (mx_fuse: window of WW bits, guard/round/sticky jam)
 //   4 normalise (mx_norm: |sum|, leading-zero count, left shift)
 //   5 round, pack, flags (mx_round)
@@ -144,36 +145,19 @@ module mx_dot #(
   assign all_zero_pos = (&(p_zero & ~l_sign)) & c_zero_pos;
   assign s1_zero_sign = all_zero_neg | ((rm == mx_pkg::RM_RDN) & ~all_zero_pos);
 
-  // stage-1 registers (C, s_exp and the sideband are registered in mx_dot_back)
-  logic [K-1:0]          p_sign_q;
-  logic [K*PMAG_W-1:0]   p_mag_q;
-  logic [K*PSH_W-1:0]    p_sh_q;
   // side band carried down the pipe: {rm, res_nan, nv, res_inf, inf_sign, zero_sign}
   logic [mx_pkg::DOT_SB_W-1:0] sb_d;
 
   assign sb_d = {rm, s1_res_nan, s1_nv, s1_res_inf, ninf, s1_zero_sign};
 
-  always_ff @(posedge clk) begin
-    if (in_valid) begin
-      p_sign_q <= l_sign;
-      p_mag_q  <= l_mag;
-      p_sh_q   <= l_sh;
-    end
-  end
+  // ================================================================== stage-1 registers, stage 2
+  // the product registers, alignment into SW-bit fixed point (LSB 2^-32) and the adder tree; C,
+  // s_exp and the sideband are registered in mx_dot_back
+  logic [SW-1:0] sum_d;
 
-  // ================================================================== stage 2
-  logic [K*SW-1:0] p_fx;
-  logic [SW-1:0]   sum_d;
-
-  for (genvar i = 0; i < K; i++) begin : g_align
-    logic [PFX_W-1:0] mag_fx;
-    logic [SW-1:0]    mag_ext;
-    assign mag_fx  = {{(PFX_W-PMAG_W){1'b0}}, p_mag_q[i*PMAG_W +: PMAG_W]} << p_sh_q[i*PSH_W +: PSH_W];
-    assign mag_ext = {{(SW-PFX_W){1'b0}}, mag_fx};
-    assign p_fx[i*SW +: SW] = p_sign_q[i] ? (~mag_ext + 1'b1) : mag_ext;
-  end
-
-  mx_tree #(.N(K), .W(SW), .OP(mx_pkg::TREE_ADD)) u_tree (.in(p_fx), .out(sum_d));
+  mx_dot_sum #(.K(K), .MW(PMAG_W), .SHW(PSH_W), .FW(PFX_W), .SW(SW)) u_sum (
+    .clk, .in_valid, .sign (l_sign), .mag (l_mag), .sh (l_sh), .sum (sum_d)
+  );
 
   // ================================================================== stages 3-5
   mx_dot_back #(.SW(SW)) u_back (

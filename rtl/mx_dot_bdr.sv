@@ -10,8 +10,9 @@
 // (20 + 1 for MX9 at K = 16) where mx_dot needs 64 + clog2(K) + 1.
 // Stages 3-5 are mx_dot's (mx_dot_back: mx_fuse, mx_norm, mx_round); stages (a register bank
 // *_q after each, loaded only when the stage holds a valid block):
-//   1 element products Ma*Mb, shift 2 - ta - tb, C decode (mx_cdec), special cases
-//   2 two's complement + adder tree (mx_tree)
+//   1 element products Ma*Mb and their shifts 2 - ta - tb, C decode (mx_cdec), special cases
+//   2 shift, two's complement + adder tree (mx_dot_sum, shared with mx_dot: its stage-1
+//     register bank and stage 2)
 //   3 fuse C (mx_fuse)   4 normalise (mx_norm)   5 round, pack, flags (mx_round)
 module mx_dot_bdr #(
   parameter int unsigned K = 16,   // elements per block, a multiple of 2 (k1)
@@ -36,7 +37,8 @@ module mx_dot_bdr #(
   localparam int unsigned EW      = mx_pkg::EXP_W;
   localparam int unsigned CM      = mx_pkg::CM_W;
   localparam int unsigned EL      = M + 1;                 // element code width
-  localparam int unsigned PW      = 2 * M + 2;             // |product| << (2 - ta - tb)
+  localparam int unsigned PM      = 2 * M;                 // |product| = Ma * Mb
+  localparam int unsigned PW      = PM + 2;                // |product| << (2 - ta - tb)
   localparam int unsigned SW      = PW + $clog2(K) + 1;    // exact sum, two's complement
 
   // sum LSB exponent: (sa - 127) + (sb - 127) - 2(M - 1) - 2
@@ -44,19 +46,20 @@ module mx_dot_bdr #(
 
   // ================================================================== stage 1
   logic [K-1:0]    l_sign, l_zero;
-  logic [K*PW-1:0] l_mag;
+  logic [K*PM-1:0] l_mag;
+  logic [K*2-1:0]  l_sh;
 
   for (genvar i = 0; i < K; i++) begin : g_lane
     logic [M-1:0]   ma, mb;
-    logic [2*M-1:0] pm;
-    logic [1:0]     sh;
+    logic [PM-1:0]  pm;
     assign ma        = a[EL*i +: M];
     assign mb        = b[EL*i +: M];
     assign pm        = ma * mb;
-    assign sh        = 2'd2 - {1'b0, micro_a[i/2]} - {1'b0, micro_b[i/2]};
     assign l_sign[i] = a[EL*i + M] ^ b[EL*i + M];
     assign l_zero[i] = (pm == '0);
-    assign l_mag[i*PW +: PW] = {2'b00, pm} << sh;
+    assign l_mag[i*PM +: PM] = pm;
+    // the microexponents shift the product left by 2 - ta - tb (0..2) in the fixed point (in stage 2)
+    assign l_sh[i*2 +: 2]    = 2'd2 - {1'b0, micro_a[i/2]} - {1'b0, micro_b[i/2]};
   end
 
   // C (FP32) decode, subnormals normalised: C = (-1)^c_sign * c_mag * 2^c_exp
@@ -81,32 +84,19 @@ module mx_dot_bdr #(
   assign all_zero_pos = (&(l_zero & ~l_sign)) & c_zero_pos;
   assign s1_zero_sign = all_zero_neg | ((rm == mx_pkg::RM_RDN) & ~all_zero_pos);
 
-  // stage-1 registers, enabled by the valid bit (C, s_exp and the sideband: in mx_dot_back)
-  logic [K-1:0]          p_sign_q;
-  logic [K*PW-1:0]       p_mag_q;
   // side band: {rm, res_nan, nv, res_inf, inf_sign, zero_sign}
   logic [mx_pkg::DOT_SB_W-1:0] sb_d;
 
   assign sb_d = {rm, s1_res_nan, s1_nv, c_inf, c_sign, s1_zero_sign};
 
-  always_ff @(posedge clk) begin
-    if (in_valid) begin
-      p_sign_q <= l_sign;
-      p_mag_q  <= l_mag;
-    end
-  end
+  // ================================================================== stage-1 registers, stage 2
+  // the product registers (enabled by the valid bit), shift, two's complement and the adder tree;
+  // C, s_exp and the sideband are registered in mx_dot_back
+  logic [SW-1:0] sum_d;
 
-  // ================================================================== stage 2
-  logic [K*SW-1:0] p_fx;
-  logic [SW-1:0]   sum_d;
-
-  for (genvar i = 0; i < K; i++) begin : g_align
-    logic [SW-1:0] mag_ext;
-    assign mag_ext = {{(SW-PW){1'b0}}, p_mag_q[i*PW +: PW]};
-    assign p_fx[i*SW +: SW] = p_sign_q[i] ? (~mag_ext + 1'b1) : mag_ext;
-  end
-
-  mx_tree #(.N(K), .W(SW), .OP(mx_pkg::TREE_ADD)) u_tree (.in(p_fx), .out(sum_d));
+  mx_dot_sum #(.K(K), .MW(PM), .SHW(2), .FW(PW), .SW(SW)) u_sum (
+    .clk, .in_valid, .sign (l_sign), .mag (l_mag), .sh (l_sh), .sum (sum_d)
+  );
 
   // ================================================================== stages 3-5
   mx_dot_back #(.SW(SW)) u_back (

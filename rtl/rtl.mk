@@ -320,8 +320,7 @@ BDR_FMT   ?= mx9
 BDR_COUNT ?= 100000
 BDR_MXV   ?= $(RTL_OUT)/bdr_$(BDR_FMT).mxv
 bdr_m      = $(if $(filter mx9,$(1)),7,$(if $(filter mx6,$(1)),4,2))
-RTL_BDR_SRCS := $(addprefix $(RTL_DIR)/,mx_pkg.sv mx_lzc.sv mx_tree.sv mx_cdec.sv mx_fuse.sv mx_norm.sv \
-                                       mx_round.sv mx_dot_back.sv mx_dot_bdr.sv)
+RTL_BDR_SRCS := $(call rtl_filelist,mx_dot_bdr)
 
 .PHONY: lint-bdr synth-bdr bdr-tb
 

@@ -20,7 +20,7 @@ public sealed class VerifyUnits
     public Option<string> Unit { get; } = new("--unit")
     {
         Description = $"The kind of unit the design is: {UnitKind.ValidNames} (default dot). Each has its interface, bench, golden model and coverage (docs/verify.md \"Units\"); " +
-                      "quantize is rtl/mx_quant (--a, --rounding and the policy options), regen rtl/mx_regen (--a, --recipe, --max-terms), decode rtl/mx_decode (--a, --rounding, --out, --profile).",
+                      "quantize is rtl/mx_quant (--a, --rounding and the policy options), regen rtl/mx_regen (--a, --recipe, --max-terms), decode rtl/mx_decode (--a, --rounding, --out, --profile), dot-bdr rtl/mx_dot_bdr (MX9/MX6/MX4: --block-format, --rounding, --param M=).",
         DefaultValueFactory = _ => "dot",
     };
     public QuantizationPolicyOptionSet Policy { get; } = new(appliesTo: "--unit quantize");
@@ -56,9 +56,11 @@ public sealed class VerifyUnits
         }
         if (kind != UnitKind.Decode) Refuse(Outputs, "decode");
         if (kind != UnitKind.Dot)
-            foreach (var o in new Option[] { generator.FormatsB, generator.Pairs, generator.BlockFormat!, generator.Accumulation, generator.Exhaustive })
+            foreach (var o in new Option[] { generator.FormatsB, generator.Pairs, generator.Accumulation, generator.Exhaustive })
                 Refuse(o, "dot");
         if (kind != UnitKind.Dot && kind != UnitKind.Decode) Refuse(generator.Profile, "dot or --unit decode");
+        if (kind != UnitKind.Dot && kind != BdrDotUnit.DotBdr) Refuse(generator.BlockFormat!, "dot or --unit dot-bdr");
+        if (kind == BdrDotUnit.DotBdr) Refuse(generator.FormatsA, "dot, quantize, regen or decode (the dot-bdr unit's elements are its --block-format's)");
         if (kind == UnitKind.Regen) Refuse(generator.Rounding, "dot or --unit quantize (the regen unit's rounding is its recipe's)");
     }
 
@@ -70,6 +72,7 @@ public sealed class VerifyUnits
         if (!corners && !random) corners = random = true;
         var sets = (corners ? " --corners" : "") + (random ? $" --random --count {r.GetValue(generator.Count)}" : "");
         ulong seed = CliParse.Seed(r.GetValue(generator.Seed)!);
+        if (kind == BdrDotUnit.DotBdr) return VerifyBdrDot.BindGenerated(r, generator, k, parameters, sets, seed);
         if (kind == UnitKind.Quantize)
         {
             var policy = Policy.Bind(r);
@@ -133,6 +136,6 @@ public sealed class VerifyUnits
         catch (ArgumentException e) { throw new UsageException(e.Message); }
     }
 
-    private static string SectionOf(IReadOnlyList<VectorSection> sections, long index) =>
+    internal static string SectionOf(IReadOnlyList<VectorSection> sections, long index) =>
         sections.FirstOrDefault(s => index >= s.Start && index < s.End)?.Name ?? "?";
 }

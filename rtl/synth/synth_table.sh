@@ -5,8 +5,7 @@
 # e.g. mx_dot:e4m3:K=32,FMT_EN=1,SCALE_EN=1 (FMT_EN bit f = element format code f, SCALE_EN bit s
 # = scale format s, docs/RTL.md). A leading "?" marks a unit that may not exist yet (the MX9/MX6/MX4
 # dot units, rtl/mx_dot_bdr*.sv): when no rtl/ file declares "module TOP", its row says so instead
-# of failing. Sources: mx_dot, mx_quant and mx_regen have fixed lists; any other TOP reads mx_pkg.sv, the
-# mx_dot stage modules and every rtl/TOP*.sv. Per build:
+# of failing. Sources: see srcs_for below. Per build:
 #   1. generic: synth -flatten; check -assert; no latch cells (fails otherwise); stat; ltp -noff
 #   2. Xilinx:  synth_xilinx -flatten -nodsp (LUTs, not DSP blocks, so builds compare); stat
 # Columns: generic cells and flip-flops, ltp (the longest topological path in generic gates, a
@@ -22,16 +21,15 @@ YOSYS=${YOSYS:-yosys}
 RTL_DIR=${RTL_DIR:-rtl}
 mkdir -p "$out"
 
-dot_stages="mx_lzc.sv mx_mul.sv mx_tree.sv mx_cdec.sv mx_fuse.sv mx_norm.sv mx_round.sv mx_dot_back.sv"
+# Sources: a unit's file list rtl/<top>.f (mx_dot, mx_dot_bdr, mx_quant, mx_regen: package first, top last) when
+# there is one, else mx_pkg.sv, the mx_dot stage modules and every rtl/TOP*.sv.
+dot_stages="mx_lzc.sv mx_mul.sv mx_tree.sv mx_cdec.sv mx_fuse.sv mx_norm.sv mx_round.sv mx_dot_sum.sv mx_dot_back.sv"
 srcs_for() {
-  case $1 in
-    mx_dot)   echo mx_pkg.sv $dot_stages mx_dot.sv ;;
-    mx_quant) echo mx_pkg.sv mx_lzc.sv mx_tree.sv mx_quant_scan.sv mx_quant_scale.sv mx_quant_lane.sv mx_quant.sv ;;
-    mx_regen) echo mx_pkg.sv mx_lzc.sv mx_tree.sv mx_quant_scan.sv mx_quant_scale.sv mx_quant_lane.sv mx_quant.sv \
-                   mx_regen_round.sv mx_regen_init.sv mx_regen_pack.sv mx_regen.sv ;;
-    mx_decode) echo mx_pkg.sv mx_lzc.sv mx_decode_lane.sv mx_decode.sv ;;
-    *)        echo mx_pkg.sv $dot_stages; (cd "$RTL_DIR" && ls "$1"*.sv 2>/dev/null) || true ;;
-  esac
+  if [ -f "$RTL_DIR/$1.f" ]; then
+    sed -e 's,//.*,,' -e 's,#.*,,' "$RTL_DIR/$1.f" | awk 'NF {print $1}' | tr '\n' ' '
+  else
+    echo mx_pkg.sv $dot_stages; (cd "$RTL_DIR" && ls "$1"*.sv 2>/dev/null) || true
+  fi
 }
 
 latency_of() {

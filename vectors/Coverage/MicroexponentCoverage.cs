@@ -31,6 +31,7 @@ public sealed class MicroexponentCoverage
     private readonly List<string> _names = [];
     private readonly Dictionary<string, int> _ids = [];
     private readonly long[] _counts;
+    private long[] _target;
 
     public BlockFormat Format { get; }
     public NumberFormat Output { get; }
@@ -57,6 +58,7 @@ public sealed class MicroexponentCoverage
         foreach (var s in Boundaries)
             foreach (var m in RoundingModes.Deterministic) Add($"rb:{s}:{m.ShortName()}");
         _counts = new long[_names.Count];
+        _target = _counts;
     }
 
     private void Add(string name) { _ids[name] = _names.Count; _names.Add(name); }
@@ -81,7 +83,18 @@ public sealed class MicroexponentCoverage
 
     public IReadOnlyList<string> Missing => Expected.Where(n => _counts[_ids[n]] == 0).ToArray();
 
-    private void Hit(string name) => _counts[_ids[name]]++;
+    private void Hit(string name) => _target[_ids[name]]++;
+
+    /// <summary>
+    /// Counts the classes of one vector into <paramref name="counts"/> (indexed as <see cref="Names"/>) instead of this
+    /// object's totals: mxref verify keeps a count array per batch. Not thread-safe: one instance per thread.
+    /// </summary>
+    public void Classify(MicroexponentDotVector v, long[] counts)
+    {
+        _target = counts;
+        try { Classify(v); }
+        finally { _target = _counts; }
+    }
 
     /// <summary>Counts the classes of one vector (its inputs and expected D/FLAGS).</summary>
     public void Classify(MicroexponentDotVector v)

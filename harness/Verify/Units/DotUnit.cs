@@ -96,15 +96,33 @@ public sealed class DotMismatch : MismatchDetail
         sb.Append($"  scales    A 0x{v.ScaleA:x2} ({v.Scales.Show(v.ScaleA)}), B 0x{v.ScaleB:x2} ({v.Scales.Show(v.ScaleB)}); {v.Scales.Format.Name}\n");
         Mismatch.Codes(sb, "A", v.FormatA, v.A);
         Mismatch.Codes(sb, "B", v.FormatB, v.B);
-        sb.Append($"  C         0x{v.C:x8} ({Value(v.C)})\n");
-        sb.Append($"  expected  D 0x{ExpectedD:x8} ({Value(ExpectedD)})  flags 0x{ExpectedFlags:x2} ({FlagNames(ExpectedFlags)})\n");
-        sb.Append($"  actual    D 0x{ActualD:x8} ({Value(ActualD)})  flags 0x{ActualFlags:x2} ({FlagNames(ActualFlags)})\n");
-        sb.Append($"  differs   D bits 0x{ExpectedD ^ ActualD:x8}, flags {FlagNames((byte)(ExpectedFlags ^ ActualFlags))}\n");
+        AppendResults(sb, v.C, ExpectedD, ExpectedFlags, ActualD, ActualFlags);
+    }
+
+    /// <summary>The C, expected, actual and differs lines of a dot-product mismatch (FP32 C and D, the five flags).</summary>
+    public static void AppendResults(StringBuilder sb, uint c, uint expectedD, byte expectedFlags, uint actualD, byte actualFlags)
+    {
+        sb.Append($"  C         0x{c:x8} ({Value(c)})\n");
+        sb.Append($"  expected  D 0x{expectedD:x8} ({Value(expectedD)})  flags 0x{expectedFlags:x2} ({FlagNames(expectedFlags)})\n");
+        sb.Append($"  actual    D 0x{actualD:x8} ({Value(actualD)})  flags 0x{actualFlags:x2} ({FlagNames(actualFlags)})\n");
+        sb.Append($"  differs   D bits 0x{expectedD ^ actualD:x8}, flags {FlagNames((byte)(expectedFlags ^ actualFlags))}\n");
     }
 
     public override string Brief =>
         $"{Vector.FormatA.Name} x {Vector.FormatB.Name} {Vector.Rounding.ShortName()}, C 0x{Vector.C:x8}; " +
         $"expected {ExpectedD:x8} ({Value(ExpectedD)}) {FlagNames(ExpectedFlags)}, actual {ActualD:x8} ({Value(ActualD)}) {FlagNames(ActualFlags)}";
+
+    /// <summary>The expected and actual results of a dot-product mismatch as JSON record fields.</summary>
+    public static void AddResultJson(JObject o, uint expectedD, byte expectedFlags, uint actualD, byte actualFlags, long? ulps)
+    {
+        o["expected"] = $"{expectedD:x8} {expectedFlags:x2}";
+        o["actual"] = $"{actualD:x8} {actualFlags:x2}";
+        o["expected_value"] = Value(expectedD);
+        o["actual_value"] = Value(actualD);
+        o["expected_flags"] = FlagNames(expectedFlags);
+        o["actual_flags"] = FlagNames(actualFlags);
+        o["ulps"] = ulps;
+    }
 
     /// <summary>The golden model alone on this vector: <c>echo '…' | mxref dot -k K [--acc …] [--profile …]</c>.</summary>
     public override string ModelCommand(string modelOptions) => $"echo '{ModelLine}' | mxref dot -k {K}{modelOptions}";
@@ -114,13 +132,7 @@ public sealed class DotMismatch : MismatchDetail
         o["inputs"] = ModelLine;
         o["format_a"] = Vector.FormatA.Name;
         o["format_b"] = Vector.FormatB.Name;
-        o["expected"] = $"{ExpectedD:x8} {ExpectedFlags:x2}";
-        o["actual"] = $"{ActualD:x8} {ActualFlags:x2}";
-        o["expected_value"] = Value(ExpectedD);
-        o["actual_value"] = Value(ActualD);
-        o["expected_flags"] = FlagNames(ExpectedFlags);
-        o["actual_flags"] = FlagNames(ActualFlags);
-        o["ulps"] = Diagnosis.Ulps;
+        AddResultJson(o, ExpectedD, ExpectedFlags, ActualD, ActualFlags, Diagnosis.Ulps);
         o["shortcut_distance"] = Diagnosis.ShortcutDistance;
     }
 }

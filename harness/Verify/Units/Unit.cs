@@ -86,7 +86,7 @@ public sealed record UnitKind
     /// <summary>rtl/mx_decode: K MX elements and an E8M0 scale in, K FP32/BF16/FP16 values out (<see cref="DecodeUnit"/>).</summary>
     public static readonly UnitKind Decode = DecodeUnit.Definition;
 
-    public static IReadOnlyList<UnitKind> All { get; } = [Dot, Quantize, Regen, Decode];
+    public static IReadOnlyList<UnitKind> All { get; } = [Dot, Quantize, Regen, Decode, BdrDotUnit.DotBdr];
 
     public static string ValidNames => string.Join(", ", All.Select(u => u.Name));
 

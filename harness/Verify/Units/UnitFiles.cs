@@ -24,6 +24,7 @@ public static class UnitFiles
             var expected = headers.Select(ExpectedOfDot).Aggregate((x, y) => x.Union(y).ToArray());
             return (new DotUnit(o.K, o.Model, o.Profile, o.Dut?.FlagMask ?? DotUnit.AllFlags), expected, o);
         }
+        if (o.Unit == BdrDotUnit.DotBdr) return BdrDotFiles.Open(o);
         var hs = o.VectorFiles.Select(f => (File: f, Header: MxvSource.ReadHeader(f, o.Unit))).ToArray();
         foreach (var (f, h) in hs)
             if (h.Block != o.K) throw new UsageException($"{f}:1: block: the file has k = {h.Block}, the design is verified with K = {o.K}; pass --param K={h.Block}");
