@@ -69,8 +69,9 @@ public static class VerilatorBuild
         var version = Tools.Run(verilator, ["--version"]).Output.Trim();
         var tb = spec.Bench?.Text ?? Testbench(spec.Unit.Testbench);
         var header = Testbench(SharedHeader);
+        var pkg = MxPkg.CppHeader(); // rtl/mx_pkg.sv's codes and widths for the bench (#include "mx_pkg.h")
         var args = Arguments(spec, "__DIR__");
-        string hash = Hash(version, tb + header, args, spec);
+        string hash = Hash(version, tb + header + pkg, args, spec);
         string dir = Path.GetFullPath(Path.Combine(buildRoot, hash));
         string exe = Path.Combine(dir, Binary);
         var started = DateTime.UtcNow;
@@ -81,6 +82,7 @@ public static class VerilatorBuild
         Directory.CreateDirectory(tmp);
         File.WriteAllText(Path.Combine(tmp, BenchFile(spec)), tb);
         File.WriteAllText(Path.Combine(tmp, SharedHeader), header);
+        File.WriteAllText(Path.Combine(tmp, MxPkg.HeaderFile), pkg);
         var realArgs = Arguments(spec, tmp);
         File.WriteAllText(Path.Combine(tmp, "command.txt"), verilator + " " + string.Join(' ', realArgs.Select(Quote)) + "\n");
         log.WriteLine($"verify: building {spec.Top} ({(spec.Unit == UnitKind.Dot ? "" : spec.Unit.Name + " unit, ")}K={spec.K}{(spec.Trace ? ", trace" : "")}) with {version} in {dir} ...");

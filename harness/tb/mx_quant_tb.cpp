@@ -11,7 +11,7 @@
 // The optional in_fmt input (rtl/mx_quant's BF16 lanes): held at 0, FP32 lanes, when the Verilated model has it (the
 // first overload is viable only then).
 template <class D>
-auto set_fp32_lanes(D* dut, int) -> decltype(dut->in_fmt = 0, void()) { dut->in_fmt = 0; }
+auto set_fp32_lanes(D* dut, int) -> decltype(dut->in_fmt = 0, void()) { dut->in_fmt = mx_pkg::IN_FP32; }
 template <class D>
 void set_fp32_lanes(D*, long) {}
 
