@@ -27,7 +27,7 @@ void set_scale_fmt(D*, uint8_t code, long) {
     if (code != mx_pkg::SCALE_E8M0) mxtb::fail("a vector with UE4M3 scales, but the design has no scale_fmt input (it takes E8M0 scales only)");
 }
 
-struct Unit {
+struct Unit : mxtb::StdPorts {
     static constexpr uint32_t kMagic = 0x4254584d;  // "MXTB"
     static constexpr int kInBytes = 12 + 2 * mxtb::K;
     static constexpr int kOutBytes = 8;

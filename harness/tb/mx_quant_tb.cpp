@@ -15,7 +15,7 @@ auto set_fp32_lanes(D* dut, int) -> decltype(dut->in_fmt = 0, void()) { dut->in_
 template <class D>
 void set_fp32_lanes(D*, long) {}
 
-struct Unit {
+struct Unit : mxtb::StdPorts {
     static constexpr uint32_t kMagic = 0x5154584d;  // "MXTQ"
     static constexpr int kInBytes = 8 + 4 * mxtb::K;
     static constexpr int kOutBytes = 8 + mxtb::K;

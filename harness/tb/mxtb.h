@@ -3,7 +3,7 @@
 // includes this file, defines a struct Unit and ends with
 //   int main(int argc, char** argv) { return mxtb::run_main<Unit>(argc, argv); }
 //
-//   struct Unit {
+//   struct Unit : mxtb::StdPorts {           // clk, rst_n (active low), in_valid, out_valid: mx_dot's control ports
 //       static constexpr uint32_t kMagic;     // the greeting, "MXT" + a unit letter (docs/verify.md, "Units")
 //       static constexpr int kInBytes;        // bytes of one vector record on stdin
 //       static constexpr int kOutBytes;       // bytes of one result record on stdout
@@ -12,6 +12,11 @@
 //       static void probe(uint8_t* record);                // a valid record for the latency measurement (zeroed)
 //       static void sanitize(uint8_t* record);             // make random bytes a valid record (free-run)
 //   };
+// A unit with other control ports (a described unit, harness/tb/described_tb.cpp) gives its own set_clock, set_reset,
+// set_in_valid, out_valid, set_out_ready, tie_off and kResetCycles instead of StdPorts', and a unit that is not one
+// vector per clock with a fixed latency (valid/ready, beats) passes its own driver: run_main<Unit, Driver>, where the
+// driver has latency(Bench&), stream(Bench&, latency) and free_run(Bench&, count, latency) (FixedPipe below is the
+// default).
 //
 // Protocol (all integers little-endian):
 //   stdout, once:  u32 magic, u32 version=1, u32 K, u32 latency   (latency measured from out_valid after reset)
@@ -128,6 +133,33 @@ void get_bits(const T& port, uint8_t* bytes, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) bytes[i] = i < sizeof(uint64_t) ? uint8_t(v >> (8 * i)) : 0;
 }
 
+// Sets `bits` bits of a port at bit offset `at` (lane packing of a described unit: any lane width and order).
+template <std::size_t N>
+void put_bits(VlWide<N>& port, int at, int bits, uint32_t v) {
+    for (int i = 0; i < bits; ++i) {
+        int b = at + i;
+        uint32_t m = 1u << (b % 32);
+        port[std::size_t(b / 32)] = (v >> i & 1u) ? (port[std::size_t(b / 32)] | m) : (port[std::size_t(b / 32)] & ~m);
+    }
+}
+template <typename T, typename = std::enable_if_t<std::is_integral<T>::value>>
+void put_bits(T& port, int at, int bits, uint32_t v) {
+    uint64_t mask = ((uint64_t(1) << bits) - 1) << at;
+    port = T((uint64_t(port) & ~mask) | ((uint64_t(v) << at) & mask));
+}
+
+// The control ports of the project's units (mx_dot's interface): clk, rst_n active low held 2 clocks, in_valid,
+// out_valid, no ready. Templates, so that a design without these names compiles as long as its Unit gives its own.
+struct StdPorts {
+    static constexpr int kResetCycles = 2;
+    template <typename D> static void set_clock(D* d, uint8_t v) { d->clk = v; }
+    template <typename D> static void set_reset(D* d, bool active) { d->rst_n = active ? 0 : 1; }
+    template <typename D> static void set_in_valid(D* d, uint8_t v) { d->in_valid = v; }
+    template <typename D> static bool out_valid(D* d) { return d->out_valid != 0; }
+    template <typename D> static void set_out_ready(D*, uint8_t) {}
+    template <typename D> static void tie_off(D*) {}
+};
+
 // The units built around rtl/mx_quant (quantize, regen) share its policy ports and its outputs: bytes 0..5 of their
 // records are fmt rm scale_rule specials int8_full flush, their result is scale rsv 0 0 0 0 0 0 | K element lanes.
 template <typename D>
@@ -156,6 +188,7 @@ template <typename U>
 class Bench {
 public:
     explicit Bench(const char* trace_file) : dut_(new Vdut) {
+        U::tie_off(dut_);
 #if MXTB_TRACE
         if (trace_file != nullptr) {
             Verilated::traceEverOn(true);
@@ -175,34 +208,46 @@ public:
         delete dut_;
     }
 
+    // Reset held for the unit's kResetCycles clocks with no input valid and no output ready, then one clock.
     void reset() {
-        dut_->in_valid = 0;
-        dut_->rst_n = 0;
-        edge();
-        edge();
-        dut_->rst_n = 1;
+        U::set_in_valid(dut_, 0);
+        U::set_out_ready(dut_, 0);
+        U::set_reset(dut_, true);
+        for (int i = 0; i < U::kResetCycles; ++i) edge();
+        U::set_reset(dut_, false);
         edge();
     }
 
-    // One clock: inputs are already set; rising edge, sample outputs, falling edge.
-    void edge() {
-        dut_->clk = 1;
+    // One clock: inputs are already set; rising edge, sample outputs (`sample`: for the fixed-latency stream, which
+    // reads results after the edge), falling edge.
+    void edge(bool sample = true) {
+        U::set_clock(dut_, 1);
         dut_->eval();
         dump();
-        out_valid_ = dut_->out_valid;
-        if (out_valid_) U::sample(dut_, result_);
-        dut_->clk = 0;
+        if (sample) {
+            out_valid_ = U::out_valid(dut_);
+            if (out_valid_) U::sample(dut_, result_);
+        }
+        U::set_clock(dut_, 0);
         dut_->eval();
         dump();
         ++cycle_;
         if (Verilated::gotFinish()) fail("the design called $finish");
     }
 
+    // Settles the combinational outputs for the inputs set so far, the clock low (a handshake reads ready and valid
+    // here, before the edge that transfers).
+    void settle() {
+        U::set_clock(dut_, 0);
+        dut_->eval();
+    }
+
     void drive(const uint8_t* r) {
-        dut_->in_valid = 1;
+        U::set_in_valid(dut_, 1);
         U::drive(dut_, r);
     }
-    void idle() { dut_->in_valid = 0; }
+    void idle() { U::set_in_valid(dut_, 0); }
+    Vdut* dut() { return dut_; }
 
     // Latency: edges from the one that samples in_valid to the one after which out_valid is 1.
     int measure_latency() {
@@ -381,7 +426,15 @@ int free_run(Bench<U>& bench, uint64_t count) {
     return 0;
 }
 
+// The default driver: one vector per clock into a fixed-latency pipeline (mx_dot, mx_quant, mx_regen).
 template <typename U>
+struct FixedPipe {
+    static int latency(Bench<U>& bench) { return bench.measure_latency(); }
+    static int stream(Bench<U>& bench, int latency) { return mxtb::stream(bench, latency); }
+    static int free_run(Bench<U>& bench, uint64_t count, int) { return mxtb::free_run(bench, count); }
+};
+
+template <typename U, typename Driver = FixedPipe<U>>
 int run_main(int argc, char** argv) {
     Verilated::commandArgs(argc, argv);
     g_out_fd = dup(1);
@@ -405,9 +458,9 @@ int run_main(int argc, char** argv) {
     {
         Bench<U> bench(trace_file);
         bench.reset();
-        int latency = bench.measure_latency();
+        int latency = Driver::latency(bench);
         bench.reset();
-        rc = free_count > 0 ? free_run(bench, free_count) : stream(bench, latency);
+        rc = free_count > 0 ? Driver::free_run(bench, free_count, latency) : Driver::stream(bench, latency);
     }
 #if VM_COVERAGE
     // Written after final(): the counts of every edge the design saw. Each process writes its own file because the

@@ -5,7 +5,7 @@ using MxRef.Harness.Verify.Description;
 using MxRef.Quantization;
 using MxRef.Rounding;
 using MxRef.Vectors.Diagnosis;
-using MxRef.Vectors.Text;
+using MxRef.Vectors.Files;
 using Xunit;
 
 namespace MxRef.Tests.Verify;
