@@ -18,6 +18,9 @@ package mx_pkg;
   localparam logic [2:0] FMT_E2M1 = 3'd4;
   localparam logic [2:0] FMT_INT8 = 3'd5;
   // codes 6 and 7 are reserved and decoded exactly like FMT_E4M3
+  localparam int unsigned FMT_COUNT = 6;   // the defined codes are 0 .. FMT_COUNT-1
+  // a and b: one element code per LANE_W-bit lane, in its low bits (the upper bits are ignored)
+  localparam int unsigned LANE_W = 8;
 
   // ---------------------------------------------------------------- rounding modes (rm)
   localparam logic [2:0] RM_RNE = 3'd0;
@@ -27,6 +30,7 @@ package mx_pkg;
   localparam logic [2:0] RM_RNA = 3'd4;
   localparam logic [2:0] RM_RTO = 3'd5;
   // codes 6 and 7 are reserved and behave exactly like RM_RNE
+  localparam int unsigned RM_COUNT = 6;    // the defined codes are 0 .. RM_COUNT-1
 
   // ---------------------------------------------------------------- mx_quant: scale rules (scale_rule)
   // How the shared exponent is chosen from the block maximum (docs/quantization.md, docs/RTL.md).
@@ -108,6 +112,7 @@ package mx_pkg;
   localparam int unsigned FLAG_UF = 1;
   localparam int unsigned FLAG_OF = 2;
   localparam int unsigned FLAG_NV = 4;
+  localparam int unsigned FLAGS_W = FLAG_NV + 1;   // width of the flags port (bit 3 is always 0)
 
   // ---------------------------------------------------------------- element decode
   // Every finite element is  (-1)^sign * mag * 2^(sh - 16)  with
@@ -147,6 +152,16 @@ package mx_pkg;
   localparam int unsigned GUARD = 28;   // window bits below the product-sum LSB (see docs/RTL.md)
   localparam int unsigned CM_W  = 24;   // FP32 significand incl. hidden bit
   /* verilator lint_on UNUSEDPARAM */
+
+  // Bits of an element code of format fmt: its width when packed in an .mxv line (docs/vector-format.md)
+  // and the low bits of its lane that the unit reads. The reserved codes 6, 7 read like FMT_E4M3.
+  function automatic logic [3:0] elem_bits(input logic [2:0] fmt);
+    case (fmt)
+      FMT_E3M2, FMT_E2M3: elem_bits = 4'd6;
+      FMT_E2M1:           elem_bits = 4'd4;
+      default:            elem_bits = 4'd8;
+    endcase
+  endfunction
 
   // Decode one element code (its code in the low bits of the byte lane).
   function automatic logic [DEC_W-1:0] decode_elem(input logic [7:0] code, input logic [2:0] fmt);

@@ -22,7 +22,7 @@ rtl_filelist = $(addprefix $(RTL_DIR)/,$(shell sed -e 's,//.*,,' -e 's,#.*,,' $(
 RTL_SRCS := $(call rtl_filelist,mx_dot)
 RTL_TB_SRC := $(RTL_DIR)/tb/mx_dot_tb.sv
 # the functions every portable bench includes (header, unpacking, recipes, end-of-file checks)
-RTL_TB_COMMON := $(RTL_DIR)/tb/mx_tb_common.svh $(RTL_DIR)/tb/mx_tb_block_check.svh
+RTL_TB_COMMON := $(RTL_DIR)/tb/mx_tb_common.svh $(RTL_DIR)/tb/mx_tb_block_check.svh $(RTL_DIR)/tb/mx_tb_dot_check.svh
 
 # block size of the bench: the "k" of the vector file header, else 32
 RTL_TB_K ?= $(or $(shell sed -n '1s/.*"\(block\|k\)" *: *\([0-9][0-9]*\).*/\2/p' '$(MXV)' 2>/dev/null),32)

@@ -117,7 +117,6 @@ public static class VerifyCommand
                 if (unit != UnitKind.Dot) throw new UsageException($"--dut describes a dot-product unit; it does not combine with --unit {unit.Name}");
                 if (r.GetValue(top) is not null || parameters.Count > 0)
                     throw new UsageException($"--dut {description.File}: the module and its parameters come from the description ('module', 'parameters'); drop --top and --param");
-                if (r.GetValue(mutants) is not null) throw new UsageException("--dut does not combine with --mutants yet");
                 k = description.K;
                 parameters = [.. description.Parameters];
                 model = Verify.Description.DescribedRun.Model(description, model, r.GetResult(generator.Accumulation) is { Implicit: false });

@@ -50,7 +50,7 @@ public static class VerifyRun
         var profile = o.Profile ?? MxRef.Dot.ImplementationProfile.Default;
         if (unit is DotUnit && !profile.IsDefault && o.Model.Kind == MxRef.Dot.AccumulationKind.Fp32Sum)
             throw new UsageException($"--profile applies to the fused and chunked:N accumulation models, not {o.Model}");
-        regression = $"{o.Top} K={o.K}{string.Concat(o.Parameters.Where(p => p.Name != "K").Select(p => $" {p.Name}={p.Value}"))} {unit.Settings}; {regression}";
+        regression = $"{(o.Dut is null ? $"{o.Top} K={o.K}{string.Concat(o.Parameters.Where(p => p.Name != "K").Select(p => $" {p.Name}={p.Value}"))}" : Description.DescribedRun.Design(o.Dut))} {unit.Settings}; {regression}";
         var ctx = new RunContext(unit, o.MaxMismatches, o.Timeout, origins, o.StopAfter, o.ExamplesPerClass);
         int jobs = o.Line is not null || o.Index is not null ? 1 : o.Jobs;
         var sessions = Enumerable.Range(0, jobs)

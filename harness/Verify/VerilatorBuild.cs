@@ -69,8 +69,9 @@ public static class VerilatorBuild
         var version = Tools.Run(verilator, ["--version"]).Output.Trim();
         var tb = spec.Bench?.Text ?? Testbench(spec.Unit.Testbench);
         var header = Testbench(SharedHeader);
+        var pkg = MxPkg.CppHeader(); // rtl/mx_pkg.sv's codes and widths for the bench (#include "mx_pkg.h")
         var args = Arguments(spec, "__DIR__");
-        string hash = Hash(version, tb + header, args, spec);
+        string hash = Hash(version, tb + header + pkg, args, spec);
         string dir = Path.GetFullPath(Path.Combine(buildRoot, hash));
         string exe = Path.Combine(dir, Binary);
         var started = DateTime.UtcNow;
@@ -81,19 +82,18 @@ public static class VerilatorBuild
         Directory.CreateDirectory(tmp);
         File.WriteAllText(Path.Combine(tmp, BenchFile(spec)), tb);
         File.WriteAllText(Path.Combine(tmp, SharedHeader), header);
+        File.WriteAllText(Path.Combine(tmp, MxPkg.HeaderFile), pkg);
         var realArgs = Arguments(spec, tmp);
         File.WriteAllText(Path.Combine(tmp, "command.txt"), verilator + " " + string.Join(' ', realArgs.Select(Quote)) + "\n");
         log.WriteLine($"verify: building {spec.Top} ({(spec.Unit == UnitKind.Dot ? "" : spec.Unit.Name + " unit, ")}K={spec.K}{(spec.Trace ? ", trace" : "")}) with {version} in {dir} ...");
+        // The ports are checked before the C++ compile (Verilator's XML pass), and again from the generated header.
+        var precheck = Path.Combine(tmp, "ports");
+        if (PortPrecheck.Ports(verilator, spec, precheck) is { } early) CheckPorts(spec, early);
+        Directory.Delete(precheck, true);
         var (exit, output) = Tools.Run(verilator, realArgs, tmp);
         File.WriteAllText(Path.Combine(tmp, "build.log"), output);
         var model = Path.Combine(tmp, "Vdut.h");
-        if (File.Exists(model))
-        {
-            var ports = DutInterface.ReadHeader(model);
-            var diffs = spec.Bench?.PortProblems(ports) ?? DutInterface.Differences(ports, spec.Unit, spec.K, spec.Top);
-            if (diffs.Count > 0)
-                throw new UsageException($"the design does not match the {(spec.Bench is null ? spec.Unit.Name + " unit's " : "")}interface mxref verify drives:\n  {string.Join("\n  ", diffs)}\n{spec.Bench?.Interface ?? spec.Unit.Summary}");
-        }
+        if (File.Exists(model)) CheckPorts(spec, DutInterface.ReadHeader(model));
         if (exit != 0 || !File.Exists(Path.Combine(tmp, Binary)))
         {
             throw new UsageException($"the Verilator build failed (exit {exit}); its output (full log: {Path.Combine(tmp, "build.log")}):\n" +
@@ -108,6 +108,13 @@ public static class VerilatorBuild
             Directory.Delete(tmp, true); // another process built the same design first
         }
         return new Result(exe, dir, false, DateTime.UtcNow - started);
+    }
+
+    private static void CheckPorts(BuildSpec spec, IReadOnlyList<DutInterface.Port> ports)
+    {
+        var diffs = spec.Bench?.PortProblems(ports) ?? DutInterface.Differences(ports, spec.Unit, spec.K, spec.Top);
+        if (diffs.Count > 0)
+            throw new UsageException($"the design does not match the {(spec.Bench is null ? spec.Unit.Name + " unit's " : "")}interface mxref verify drives:\n  {string.Join("\n  ", diffs)}\n{spec.Bench?.Interface ?? spec.Unit.Summary}");
     }
 
     private static List<string> Arguments(BuildSpec spec, string dir)

@@ -7,8 +7,15 @@
 //            that port takes E8M0 only, and a record with scale_fmt != 0 stops the bench)
 //   stdout:  per vector, in order, 8 bytes: d (u32) flags (u8) 0 0 0
 //
+// The port codes, lane width and flag bits are rtl/mx_pkg.sv's (mx_pkg.h, generated from it by mxref verify: the one
+// definition the RTL, rtl/tb/mx_dot_tb.sv and the DPI scoreboard use), and the record's bytes carry them unchanged.
+//
 // Build (done by `mxref verify`): verilator --cc --exe --build --prefix Vdut -CFLAGS -DMXTB_K=<K> ... mx_dot_tb.cpp
 #include "mxtb.h"
+
+// The record has one byte per lane and the flags byte is the flags port: both hold only while mx_pkg says so.
+static_assert(mx_pkg::LANE_W == 8, "the stream record carries one byte per element lane");
+static_assert(mx_pkg::FLAGS_W <= 8, "the result record's flags byte holds the flags port");
 
 // The optional scale_fmt input: driven when the Verilated model has it (the first overload is viable only then).
 template <typename D>
@@ -17,10 +24,10 @@ auto set_scale_fmt(D* dut, uint8_t code, int) -> decltype(dut->scale_fmt = code,
 }
 template <typename D>
 void set_scale_fmt(D*, uint8_t code, long) {
-    if (code != 0) mxtb::fail("a vector with UE4M3 scales, but the design has no scale_fmt input (it takes E8M0 scales only)");
+    if (code != mx_pkg::SCALE_E8M0) mxtb::fail("a vector with UE4M3 scales, but the design has no scale_fmt input (it takes E8M0 scales only)");
 }
 
-struct Unit {
+struct Unit : mxtb::StdPorts {
     static constexpr uint32_t kMagic = 0x4254584d;  // "MXTB"
     static constexpr int kInBytes = 12 + 2 * mxtb::K;
     static constexpr int kOutBytes = 8;
@@ -46,7 +53,8 @@ struct Unit {
     }
     static void probe(uint8_t* r) { r[3] = r[4] = 0x7f; }
     static void sanitize(uint8_t* r) {  // valid format and rounding codes, like real vectors
-        r[0] %= 6; r[1] %= 6; r[2] %= 6; r[5] = r[6] = r[7] = 0;
+        r[0] %= mx_pkg::FMT_COUNT; r[1] %= mx_pkg::FMT_COUNT; r[2] %= mx_pkg::RM_COUNT;
+        r[5] = mx_pkg::SCALE_E8M0; r[6] = r[7] = 0;
     }
 };
 

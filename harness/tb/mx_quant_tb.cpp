@@ -11,11 +11,11 @@
 // The optional in_fmt input (rtl/mx_quant's BF16 lanes): held at 0, FP32 lanes, when the Verilated model has it (the
 // first overload is viable only then).
 template <class D>
-auto set_fp32_lanes(D* dut, int) -> decltype(dut->in_fmt = 0, void()) { dut->in_fmt = 0; }
+auto set_fp32_lanes(D* dut, int) -> decltype(dut->in_fmt = 0, void()) { dut->in_fmt = mx_pkg::IN_FP32; }
 template <class D>
 void set_fp32_lanes(D*, long) {}
 
-struct Unit {
+struct Unit : mxtb::StdPorts {
     static constexpr uint32_t kMagic = 0x5154584d;  // "MXTQ"
     static constexpr int kInBytes = 8 + 4 * mxtb::K;
     static constexpr int kOutBytes = 8 + mxtb::K;

@@ -8,7 +8,7 @@
 //   stdout:  per block, in order, 8 + K bytes: scale rsv 0 0 0 0 0 0 | K element lanes (code in the low bits)
 #include "mxtb.h"
 
-struct Unit {
+struct Unit : mxtb::StdPorts {
     static constexpr int kMaskBytes = 8 * ((mxtb::K + 63) / 64);
     static constexpr uint32_t kMagic = 0x5254584d;  // "MXTR"
     static constexpr int kInBytes = 32 + kMaskBytes + 4 * mxtb::K;

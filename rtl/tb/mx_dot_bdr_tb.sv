@@ -31,7 +31,7 @@ module mx_dot_bdr_tb;
   logic [31:0]        c = '0;
   logic               out_valid;
   logic [31:0]        d;
-  logic [4:0]         flags;
+  logic [mx_pkg::FLAGS_W-1:0] flags;
 
   mx_dot_bdr #(.K(K), .M(M)) dut (
     .clk, .rst_n, .in_valid, .rm, .scale_a, .scale_b, .micro_a, .micro_b, .a, .b, .c,
@@ -40,37 +40,8 @@ module mx_dot_bdr_tb;
 
   always #5 clk = ~clk;
 
-  logic [31:0] exp_d   [QD];
-  logic [7:0]  exp_fl  [QD];
-  int          exp_ln  [QD];
-  longint      exp_cyc [QD];
-  string       exp_txt [QD];
-  int          wr_ptr = 0, rd_ptr = 0;
-  int          n_vec = 0, n_checked = 0, n_mis = 0, n_lat_err = 0;
-  longint      cycle = 0;
-
-  always @(posedge clk) cycle <= cycle + 1;
-
   `include "mx_tb_common.svh"
-
-  always @(negedge clk) begin
-    if (out_valid) begin
-      if (rd_ptr == wr_ptr) begin
-        $display("ERROR: out_valid without a vector in flight (cycle %0d)", cycle);
-        n_mis++;
-      end else begin
-        n_checked++;
-        if (cycle - exp_cyc[rd_ptr] != longint'(mx_pkg::DOT_LATENCY)) n_lat_err++;
-        if (d !== exp_d[rd_ptr] || {3'b000, flags} !== exp_fl[rd_ptr]) begin
-          n_mis++;
-          if (n_mis <= MAX_REPORT)
-            $display("MISMATCH line %0d: %s\n    expected D=%08h FLAGS=%02h, got D=%08h FLAGS=%02h",
-                     exp_ln[rd_ptr], exp_txt[rd_ptr], exp_d[rd_ptr], exp_fl[rd_ptr], d, flags);
-        end
-        rd_ptr = (rd_ptr + 1) % QD;
-      end
-    end
-  end
+  `include "mx_tb_dot_check.svh"
 
   // the magnitude bits M of a block format name in the header, or -1
   function automatic int header_m(input string line);
@@ -135,13 +106,7 @@ module mx_dot_bdr_tb;
       b        = pb;
       c        = cv;
       in_valid = 1'b1;
-      exp_d[wr_ptr]   = dv;
-      exp_fl[wr_ptr]  = fl;
-      exp_ln[wr_ptr]  = lineno;
-      exp_cyc[wr_ptr] = cycle;
-      exp_txt[wr_ptr] = line.substr(0, line.len() - 2);
-      wr_ptr = (wr_ptr + 1) % QD;
-      n_vec++;
+      expect_result(dv, fl, lineno, line);
       @(negedge clk);
     end
     $fclose(fd);

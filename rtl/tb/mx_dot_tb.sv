@@ -30,11 +30,13 @@ module mx_dot_tb;
   logic [2:0]     fmt_a = '0, fmt_b = '0, rm = '0;
   logic           scale_fmt = mx_pkg::SCALE_E8M0;
   logic [7:0]     scale_a = '0, scale_b = '0;
-  logic [8*K-1:0] a = '0, b = '0;
+  // port widths and codes from rtl/mx_pkg.sv, the one definition of mx_dot's interface (the C++ bench of mxref
+  // verify and the DPI scoreboard use it too)
+  logic [mx_pkg::LANE_W*K-1:0] a = '0, b = '0;
   logic [31:0]    c = '0;
   logic           out_valid;
   logic [31:0]    d;
-  logic [4:0]     flags;
+  logic [mx_pkg::FLAGS_W-1:0] flags;
 
   mx_dot #(.K(K)) dut (
     .clk, .rst_n, .in_valid, .fmt_a, .fmt_b, .rm, .scale_fmt, .scale_a, .scale_b, .a, .b, .c,
@@ -43,39 +45,8 @@ module mx_dot_tb;
 
   always #5 clk = ~clk;
 
-  // expected results of the vectors in flight
-  logic [31:0] exp_d   [QD];
-  logic [7:0]  exp_fl  [QD];
-  int          exp_ln  [QD];
-  longint      exp_cyc [QD];
-  string       exp_txt [QD];
-  int          wr_ptr = 0, rd_ptr = 0;
-  int          n_vec = 0, n_checked = 0, n_mis = 0, n_lat_err = 0;
-  longint      cycle = 0;
-
-  always @(posedge clk) cycle <= cycle + 1;
-
   `include "mx_tb_common.svh"
-
-  // compare outputs on the falling edge (outputs change on the rising edge)
-  always @(negedge clk) begin
-    if (out_valid) begin
-      if (rd_ptr == wr_ptr) begin
-        $display("ERROR: out_valid without a vector in flight (cycle %0d)", cycle);
-        n_mis++;
-      end else begin
-        n_checked++;
-        if (cycle - exp_cyc[rd_ptr] != longint'(mx_pkg::DOT_LATENCY)) n_lat_err++;
-        if (d !== exp_d[rd_ptr] || {3'b000, flags} !== exp_fl[rd_ptr]) begin
-          n_mis++;
-          if (n_mis <= MAX_REPORT)
-            $display("MISMATCH line %0d: %s\n    expected D=%08h FLAGS=%02h, got D=%08h FLAGS=%02h",
-                     exp_ln[rd_ptr], exp_txt[rd_ptr], exp_d[rd_ptr], exp_fl[rd_ptr], d, flags);
-        end
-        rd_ptr = (rd_ptr + 1) % QD;
-      end
-    end
-  end
+  `include "mx_tb_dot_check.svh"
 
   initial begin : main
     string       fname, line, scale_name;
@@ -83,7 +54,7 @@ module mx_dot_tb;
     logic [31:0] trailer_crc;
     logic [3:0]  fa, fb, rmv;
     logic [7:0]  sa, sb, fl;
-    logic [8*K-1:0] pa, pb;
+    logic [mx_pkg::LANE_W*K-1:0] pa, pb;
     logic [31:0] cv, dv;
     bit          have_trailer;
 
@@ -125,13 +96,7 @@ module mx_dot_tb;
       b        = unpack_lanes(pb, {1'b0, fb[2:0]}, 1'b1);
       c        = cv;
       in_valid = 1'b1;
-      exp_d[wr_ptr]   = dv;
-      exp_fl[wr_ptr]  = fl;
-      exp_ln[wr_ptr]  = lineno;
-      exp_cyc[wr_ptr] = cycle;                           // cycle in which the vector is applied
-      exp_txt[wr_ptr] = line.substr(0, line.len() - 2);  // without the newline
-      wr_ptr = (wr_ptr + 1) % QD;
-      n_vec++;
+      expect_result(dv, fl, lineno, line);
       @(negedge clk);
     end
     $fclose(fd);

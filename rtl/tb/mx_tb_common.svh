@@ -35,13 +35,10 @@
       $fatal(1, "%s tb: file '%s' has block %0d but the bench was built with K=%0d", tb, fname, hk, K);
   endfunction
 
-  // packed element width of a format code
+  // packed element width of a format code (mx_pkg's, so the benches and the units agree; the file's
+  // 4-bit field has no codes above 7)
   function automatic int fmt_width(input logic [3:0] f);
-    case (f)
-      4'd2, 4'd3: fmt_width = 6;
-      4'd4:       fmt_width = 4;
-      default:    fmt_width = 8;
-    endcase
+    fmt_width = int'(mx_pkg::elem_bits(f[2:0]));
   endfunction
 
   // w-bit packing -> 8-bit byte lanes; the unused upper lane bits are pseudo-random junk when

@@ -189,6 +189,8 @@ public sealed class DescribedUnitRtlTests
         Assert.True(exit == 0, output + err);
         Assert.Contains("mismatches   0", output);
         Assert.Contains("latency 5 clocks", output);
+        // the regression line names the block size k and the module's own K (4, not the block's 8)
+        Assert.Contains("verify: mx_dot k=8 K=4 acc=chunked:4;", err);
         Assert.Contains("2 beats of 4 lanes chained through C (chunked:4), fixed latency 5, no ready ports, stall rate 0.3 (seed 7); all flags compared", output);
     }
 
@@ -207,5 +209,25 @@ public sealed class DescribedUnitRtlTests
         Assert.Contains($"{bad}: field 'inputs.c': module foreign_dot has no port 'req_accumulator'", err);
         Assert.Contains($"{bad}: field 'outputs.flags.port': port 'rsp_status' of foreign_dot is 3 bits wide, the description needs at least 6", err);
         Assert.Contains("has an input 'req_acc' that the description does not name", err);
+        // stopped by the XML pass, before Verilator's C++ output and the compile: no model header was written
+        var builds = Directory.GetDirectories(VerifyFixture.BuildDir, $"*.tmp-{Environment.ProcessId}")
+            .Where(t => File.Exists(Path.Combine(t, "ports", "Vdut.xml"))).ToArray();
+        Assert.NotEmpty(builds);
+        Assert.All(builds, t => Assert.False(File.Exists(Path.Combine(t, "Vdut.h")), $"{t} has a Vdut.h: the full build ran"));
+    }
+
+    [Fact]
+    [Trait("Category", "Long")]
+    public void MutantsOfADescribedUnitAreGradedThroughItsBench()
+    {
+        // Yosys's mutants of the foreign unit, each behind the same ports (the netlist's wrapper), driven by the bench
+        // generated from the description: handshake, beats and codes as for the unit itself.
+        var report = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "foreign-dot-mutants.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(report)!);
+        var (exit, output, err) = Verify(Description, "--profile", Path.Combine(Dir, "foreign_dot.profile.json"), "--count", "2000",
+                                         "--mutants", "3", "--mutant-report", report);
+        Assert.True(exit == 0, output + err);
+        var mutants = (JArray)JObject.Parse(File.ReadAllText(report))["mutants"]!;
+        Assert.Equal(3, mutants.Count);
     }
 }

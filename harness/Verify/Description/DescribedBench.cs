@@ -57,14 +57,17 @@ public sealed class DescribedBench(DutDescription dut) : ITestbench
         sb.AppendLine($"constexpr int FORMAT_CODE[8] = {Table(d.FormatCodes, 8)};  // by mxref's code (e4m3 e5m2 e3m2 e2m3 e2m1 int8)");
         sb.AppendLine($"constexpr int ROUNDING_CODE[8] = {Table(d.RoundingCodes, 8)};  // rne rtz rdn rup rna rto");
         sb.AppendLine($"constexpr int OUTPUT_CODE[3] = {Table(d.OutputCodes, 3)};  // fp32 bf16 fp16");
-        sb.AppendLine($"inline void set_clock(Vdut* d, uint8_t v) {{ d->{d.Clock} = v; }}");
-        sb.AppendLine($"inline void set_reset(Vdut* d, uint8_t v) {{ d->{d.Reset} = v; }}");
-        sb.AppendLine($"inline void set_in_valid(Vdut* d, uint8_t v) {{ d->{d.InValid} = v; }}");
-        sb.AppendLine(d.InReady is null ? "inline bool in_ready(Vdut*) { return true; }" : $"inline bool in_ready(Vdut* d) {{ return d->{d.InReady} != 0; }}");
-        sb.AppendLine(d.OutReady is null ? "inline void set_out_ready(Vdut*, uint8_t) {}" : $"inline void set_out_ready(Vdut* d, uint8_t v) {{ d->{d.OutReady} = v; }}");
-        sb.AppendLine($"inline bool out_valid(Vdut* d) {{ return d->{d.OutValid} != 0; }}");
-        sb.AppendLine($"inline uint32_t d_value(Vdut* d) {{ return uint32_t(d->{d.D}); }}");
-        sb.Append("inline uint8_t flags_value(Vdut* d) {");
+        // The unit's ports, as mxtb.h's Bench reaches them (the StdPorts interface) plus the operands and results.
+        sb.AppendLine("struct Ports {");
+        sb.AppendLine("    static constexpr int kResetCycles = RESET_CYCLES;");
+        sb.AppendLine($"    static void set_clock(Vdut* d, uint8_t v) {{ d->{d.Clock} = v; }}");
+        sb.AppendLine($"    static void set_reset(Vdut* d, bool active) {{ d->{d.Reset} = active == RESET_ACTIVE_HIGH ? 1 : 0; }}");
+        sb.AppendLine($"    static void set_in_valid(Vdut* d, uint8_t v) {{ d->{d.InValid} = v; }}");
+        sb.AppendLine(d.InReady is null ? "    static bool in_ready(Vdut*) { return true; }" : $"    static bool in_ready(Vdut* d) {{ return d->{d.InReady} != 0; }}");
+        sb.AppendLine(d.OutReady is null ? "    static void set_out_ready(Vdut*, uint8_t) {}" : $"    static void set_out_ready(Vdut* d, uint8_t v) {{ d->{d.OutReady} = v; }}");
+        sb.AppendLine($"    static bool out_valid(Vdut* d) {{ return d->{d.OutValid} != 0; }}");
+        sb.AppendLine($"    static uint32_t d_value(Vdut* d) {{ return uint32_t(d->{d.D}); }}");
+        sb.Append("    static uint8_t flags_value(Vdut* d) {");
         if (d.Flags is null) sb.AppendLine(" (void)d; return 0; }  // the unit has no flag outputs");
         else
         {
@@ -72,21 +75,22 @@ public sealed class DescribedBench(DutDescription dut) : ITestbench
             foreach (var (unitBit, bit) in d.FlagBits) sb.Append($" if ((f >> {unitBit}) & 1) r |= {bit};");
             sb.AppendLine(" return r; }");
         }
-        sb.Append("inline void tie_off(Vdut* d) {");
+        sb.Append("    static void tie_off(Vdut* d) {");
         if (d.TieOffs.Count == 0) sb.Append(" (void)d;");
         foreach (var (port, value) in d.TieOffs) sb.Append($" d->{port} = {value}u;");
         sb.AppendLine(" }");
-        sb.AppendLine("inline void set_operands(Vdut* d, uint32_t fa, uint32_t fb, uint32_t rm, uint8_t sa, uint8_t sb, uint8_t sf, uint32_t of, uint32_t c,");
-        sb.AppendLine("                         const uint8_t* a, const uint8_t* b) {");
-        sb.AppendLine($"    d->{d.FormatA} = fa; d->{d.FormatB} = fb; d->{d.Rounding} = rm; d->{d.ScaleA} = sa; d->{d.ScaleB} = sb; d->{d.C} = c;");
-        sb.AppendLine(d.ScaleFormat is null ? "    (void)sf;" : $"    d->{d.ScaleFormat} = sf;");
-        sb.AppendLine(d.OutputFormat is null ? "    (void)of;" : $"    d->{d.OutputFormat} = of;");
-        sb.AppendLine("    for (int i = 0; i < L; ++i) {");
-        sb.AppendLine("        int at = (MSB_FIRST ? L - 1 - i : i) * LANE_BITS;");
-        sb.AppendLine($"        put_bits(d->{d.A}, at, LANE_BITS, a[i]);");
-        sb.AppendLine($"        put_bits(d->{d.B}, at, LANE_BITS, b[i]);");
+        sb.AppendLine("    static void set_operands(Vdut* d, uint32_t fa, uint32_t fb, uint32_t rm, uint8_t sa, uint8_t sb, uint8_t sf, uint32_t of, uint32_t c,");
+        sb.AppendLine("                             const uint8_t* a, const uint8_t* b) {");
+        sb.AppendLine($"        d->{d.FormatA} = fa; d->{d.FormatB} = fb; d->{d.Rounding} = rm; d->{d.ScaleA} = sa; d->{d.ScaleB} = sb; d->{d.C} = c;");
+        sb.AppendLine(d.ScaleFormat is null ? "        (void)sf;" : $"        d->{d.ScaleFormat} = sf;");
+        sb.AppendLine(d.OutputFormat is null ? "        (void)of;" : $"        d->{d.OutputFormat} = of;");
+        sb.AppendLine("        for (int i = 0; i < L; ++i) {");
+        sb.AppendLine("            int at = (MSB_FIRST ? L - 1 - i : i) * LANE_BITS;");
+        sb.AppendLine($"            mxtb::put_bits(d->{d.A}, at, LANE_BITS, a[i]);");
+        sb.AppendLine($"            mxtb::put_bits(d->{d.B}, at, LANE_BITS, b[i]);");
+        sb.AppendLine("        }");
         sb.AppendLine("    }");
-        sb.AppendLine("}");
+        sb.AppendLine("};");
         sb.AppendLine("}  // namespace");
         return sb.ToString();
     }

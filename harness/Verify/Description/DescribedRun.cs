@@ -42,6 +42,14 @@ public static class DescribedRun
             throw new UsageException($"{d.File}: the run uses {g.Scale.Name} scales but the description names no inputs.scale_format port (the unit takes E8M0 only)");
     }
 
+    /// <summary>
+    /// The design as the regression line names it: the module, its block size (the vectors' k, which a described unit
+    /// may take in several beats) and every parameter of the description, K included — a module's K need not be k
+    /// (examples/mx_dot/mx_dot_2beats.json builds mx_dot with K = 4 for blocks of 8).
+    /// </summary>
+    public static string Design(DutDescription d) =>
+        $"{d.Module} k={d.K}{string.Concat(d.Parameters.Select(p => $" {p.Name}={p.Value}"))}";
+
     /// <summary>One line for the summary: file, beats, latency, handshake, the flags compared.</summary>
     public static string Summary(DutDescription d, AccumulationModel model)
     {

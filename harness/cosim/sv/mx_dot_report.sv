@@ -1,6 +1,9 @@
 // mx_dot_report — the text of rtl/mx_dot transactions for mx_dot_scoreboard.sv: the `mxref dot` line layout
 // (vectors/Text/DotLine.cs) and a mismatch report laid out like `mxref verify`'s, with every element decoded to its
 // value by the golden model (mxref_decode through DPI-C), so a failure reads the same whichever tool found it.
+// Codes, lane width and flag bits are rtl/mx_pkg.sv's (FMT_*, RM_*, LANE_W, FLAG_*), the one definition of mx_dot's
+// ports that the portable bench (rtl/tb/mx_dot_tb.sv) and mxref verify's C++ bench (harness/tb, via the generated
+// mx_pkg.h) use too.
 package mx_dot_report;
   import mxref_dpi::*;
 
@@ -10,7 +13,7 @@ package mx_dot_report;
   typedef struct packed {
     logic [2:0]     fmt_a, fmt_b, rm;
     logic [7:0]     scale_a, scale_b;
-    logic [8*K-1:0] a, b;
+    logic [mx_pkg::LANE_W*K-1:0] a, b;
     logic [31:0]    c;
     logic [31:0]    d;       // golden result
     logic [7:0]     flags;   // golden flags
@@ -18,44 +21,40 @@ package mx_dot_report;
   } txn_t;
 
   function automatic int element_bits(logic [2:0] fmt);
-    case (fmt)
-      3'd2, 3'd3: return 6;   // e3m2, e2m3
-      3'd4:       return 4;   // e2m1
-      default:    return 8;   // e4m3, e5m2, int8
-    endcase
+    return int'(mx_pkg::elem_bits(fmt));
   endfunction
 
   function automatic string format_name(logic [2:0] fmt);
     case (fmt)
-      3'd0: return "e4m3";
-      3'd1: return "e5m2";
-      3'd2: return "e3m2";
-      3'd3: return "e2m3";
-      3'd4: return "e2m1";
-      3'd5: return "int8";
+      mx_pkg::FMT_E4M3: return "e4m3";
+      mx_pkg::FMT_E5M2: return "e5m2";
+      mx_pkg::FMT_E3M2: return "e3m2";
+      mx_pkg::FMT_E2M3: return "e2m3";
+      mx_pkg::FMT_E2M1: return "e2m1";
+      mx_pkg::FMT_INT8: return "int8";
       default: return "?";
     endcase
   endfunction
 
   function automatic string rounding_name(logic [2:0] rm);
     case (rm)
-      3'd0: return "rne";
-      3'd1: return "rtz";
-      3'd2: return "rdn";
-      3'd3: return "rup";
-      3'd4: return "rna";
-      3'd5: return "rto";
+      mx_pkg::RM_RNE: return "rne";
+      mx_pkg::RM_RTZ: return "rtz";
+      mx_pkg::RM_RDN: return "rdn";
+      mx_pkg::RM_RUP: return "rup";
+      mx_pkg::RM_RNA: return "rna";
+      mx_pkg::RM_RTO: return "rto";
       default: return "?";
     endcase
   endfunction
 
   // Element i occupies bits [i*w +: w] of one hex number of exactly ceil(K*w/4) digits.
-  function automatic string packed_lanes(logic [8*K-1:0] lanes, logic [2:0] fmt);
+  function automatic string packed_lanes(logic [mx_pkg::LANE_W*K-1:0] lanes, logic [2:0] fmt);
     int w = element_bits(fmt);
-    logic [8*K-1:0] p = '0;
+    logic [mx_pkg::LANE_W*K-1:0] p = '0;
     string s = "";
     for (int i = 0; i < K; i++)
-      for (int j = 0; j < w; j++) p[i*w + j] = lanes[8*i + j];
+      for (int j = 0; j < w; j++) p[i*w + j] = lanes[mx_pkg::LANE_W*i + j];
     for (int digit = (K*w + 3) / 4 - 1; digit >= 0; digit--) s = {s, $sformatf("%h", p[4*digit +: 4])};
     return s;
   endfunction
@@ -90,11 +89,11 @@ package mx_dot_report;
   function automatic string flag_names(logic [7:0] flags);
     string s = "";
     if (flags == 0) return "none";
-    if (flags[0]) s = {s, "|NX"};
-    if (flags[1]) s = {s, "|UF"};
-    if (flags[2]) s = {s, "|OF"};
+    if (flags[mx_pkg::FLAG_NX]) s = {s, "|NX"};
+    if (flags[mx_pkg::FLAG_UF]) s = {s, "|UF"};
+    if (flags[mx_pkg::FLAG_OF]) s = {s, "|OF"};
     if (flags[3]) s = {s, "|bit3"};
-    if (flags[4]) s = {s, "|NV"};
+    if (flags[mx_pkg::FLAG_NV]) s = {s, "|NV"};
     return s.substr(1, s.len() - 1);
   endfunction
 
@@ -103,11 +102,11 @@ package mx_dot_report;
   endfunction
 
   // "  A         [ 0] 38=1 39=1.125 ..." eight codes per line, each with its value.
-  function automatic string element_text(string name, logic [2:0] fmt, logic [8*K-1:0] lanes);
+  function automatic string element_text(string name, logic [2:0] fmt, logic [mx_pkg::LANE_W*K-1:0] lanes);
     string s = "";
     for (int i = 0; i < K; i++) begin
       int unsigned fp32;
-      logic [7:0] code = lanes[8*i +: 8];
+      logic [7:0] code = 8'(lanes[mx_pkg::LANE_W*i +: mx_pkg::LANE_W]);
       if (mxref_decode(int'(fmt), 32'(code), fp32) != MXREF_OK) fp32 = 32'h7fc0_0000;
       if (i % 8 == 0) s = {s, i == 0 ? $sformatf("  %-9s ", name) : "\n            ", $sformatf("[%2d]", i)};
       s = {s, $sformatf(" %h=%s", code, value_text(fp32))};

@@ -26,6 +26,7 @@ module mx_dot_scoreboard (
   /* verilator lint_off BLKSEQ */
 
   localparam int K = mx_dot_report::K;
+  localparam int LW = mx_pkg::LANE_W;  // bits per element lane of a and b
   localparam int SHOWN = 20;          // mismatch reports printed before going quiet
   localparam int RESET_CYCLES = 4;
   localparam int DRAIN_CYCLES = 1000; // after the last transaction: outputs still owed are missing after this long
@@ -33,13 +34,14 @@ module mx_dot_scoreboard (
   // ---------------------------------------------------------------- the DUT
   logic             rst_n = 1'b0;
   logic             in_valid = 1'b0;
+  // port widths and codes: rtl/mx_pkg.sv (LANE_W, FLAGS_W, FMT_*, RM_*), shared with the other benches of mx_dot
   logic [2:0]       fmt_a = '0, fmt_b = '0, rm = '0;
   logic [7:0]       scale_a = '0, scale_b = '0;
-  logic [8*K-1:0]   a = '0, b = '0;
+  logic [mx_pkg::LANE_W*K-1:0] a = '0, b = '0;
   logic [31:0]      c = '0;
   logic             out_valid;
   logic [31:0]      d;
-  logic [4:0]       flags;
+  logic [mx_pkg::FLAGS_W-1:0] flags;
 
   mx_dot #(.K(K)) dut (
     .clk, .rst_n, .in_valid, .fmt_a, .fmt_b, .rm, .scale_a, .scale_b, .a, .b, .c,
@@ -99,8 +101,8 @@ module mx_dot_scoreboard (
   // a 32-element e5m2 block would almost always hold one, and the interesting arithmetic would go untested.
   function automatic logic [7:0] finite_code(logic [2:0] fmt, logic [7:0] code);
     case (fmt)
-      3'd0:    return code[6:0] == 7'h7F ? code ^ 8'h01 : code;    // e4m3 S.1111.111 is NaN
-      3'd1:    return code[6:2] == 5'h1F ? code ^ 8'h04 : code;    // e5m2 S.11111.xx is Inf/NaN
+      mx_pkg::FMT_E4M3: return code[6:0] == 7'h7F ? code ^ 8'h01 : code;    // e4m3 S.1111.111 is NaN
+      mx_pkg::FMT_E5M2: return code[6:2] == 5'h1F ? code ^ 8'h04 : code;    // e5m2 S.11111.xx is Inf/NaN
       default: return code;                                        // the other formats have no specials
     endcase
   endfunction
@@ -122,9 +124,9 @@ module mx_dot_scoreboard (
     endcase
     t = '0;
     t.id = id;
-    t.fmt_a = 3'(pick(6));
-    t.fmt_b = shape == CANCEL ? t.fmt_a : 3'(pick(6));
-    t.rm = 3'(pick(6));
+    t.fmt_a = 3'(pick(mx_pkg::FMT_COUNT));
+    t.fmt_b = shape == CANCEL ? t.fmt_a : 3'(pick(mx_pkg::FMT_COUNT));
+    t.rm = 3'(pick(mx_pkg::RM_COUNT));
     t.scale_a = random_scale();
     t.scale_b = random_scale();
     t.c = random_c();
@@ -145,13 +147,13 @@ module mx_dot_scoreboard (
       // The driver keeps the bits above the format's width zero, as a real producer of packed lanes does.
       ea &= 8'((1 << wa) - 1);
       eb &= 8'((1 << wb) - 1);
-      t.a[8*i +: 8] = specials ? ea : finite_code(t.fmt_a, ea);
-      t.b[8*i +: 8] = specials ? eb : finite_code(t.fmt_b, eb);
+      t.a[LW*i +: 8] = specials ? ea : finite_code(t.fmt_a, ea);
+      t.b[LW*i +: 8] = specials ? eb : finite_code(t.fmt_b, eb);
       if (shape == CANCEL && i % 2 == 1) begin
         // Element i repeats element i-1 of A; B's is negated (sign bit for floats, two's complement for int8).
-        t.a[8*i +: 8] = t.a[8*(i-1) +: 8];
-        t.b[8*i +: 8] = t.fmt_b == 3'd5 ? 8'(-t.b[8*(i-1) +: 8])
-                                        : t.b[8*(i-1) +: 8] ^ 8'(1 << (wb - 1));
+        t.a[LW*i +: 8] = t.a[LW*(i-1) +: 8];
+        t.b[LW*i +: 8] = t.fmt_b == mx_pkg::FMT_INT8 ? 8'(-t.b[LW*(i-1) +: 8])
+                                                    : t.b[LW*(i-1) +: 8] ^ 8'(1 << (wb - 1));
       end
     end
     if (shape == QUANTIZED) begin
@@ -244,10 +246,10 @@ module mx_dot_scoreboard (
       end else begin
         t = predicted.pop_front();
         checked++;
-        if (d !== t.d || {3'b0, flags} !== t.flags) begin
+        if (d !== t.d || 8'(flags) !== t.flags) begin
           mismatches++;
           if (mismatches <= SHOWN)
-            $display("%s", mismatch_text(mismatches, t, d, {3'b0, flags},
+            $display("%s", mismatch_text(mismatches, t, d, 8'(flags),
                      $sformatf("make cosim-scoreboard COSIM_N=%0d COSIM_SEED=%0d", n_txn, seed)));
         end
       end
