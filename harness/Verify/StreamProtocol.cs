@@ -57,6 +57,8 @@ public static class StreamProtocol
     /// <summary>The scale_fmt code of a scale format: its index in <see cref="StandardFormats.Scales"/>.</summary>
     public static byte ScaleCode(ScaleCodec scales)
     {
+        // By reference first: every vector's codec holds one of these very formats (record equality compares fields).
+        if (ReferenceEquals(scales.Format, StandardFormats.Scales[0])) return 0;
         for (int i = 0; i < StandardFormats.Scales.Count; i++)
             if (StandardFormats.Scales[i] == scales.Format) return (byte)i;
         throw new ArgumentException($"the RTL port carries e8m0 or ue4m3 scales; this vector's scales are {scales.Format.Name}");
