@@ -7,7 +7,8 @@
 # and prints, for 2 and 3, mxref's CPU per vector (user + sys of the mxref process, from the run's own summary), the
 # bench's CPU per vector, the wall rate and the rate as a share of the raw one. CPU per vector is the figure that stays
 # meaningful when the machine is shared; the wall rates and the share are only meaningful on a quiet machine (the
-# `uptime` load is printed beside them). MXREF=path/to/mxref compares another build (A/B in one window); RUNS=n repeats.
+# `uptime` load is printed beside them). MXREF=path/to/mxref compares another build (A/B in one window); RUNS=n repeats;
+# MXREF_VERIFY_PROFILE=1 adds each run's table of CPU per vector by stage.
 set -euo pipefail
 MXREF=${MXREF:-out/mxref}
 COUNT=${COUNT:-1000000}
@@ -31,6 +32,7 @@ run() { # label, options...
   local label=$1; shift
   local out
   out=$("$MXREF" verify "${common[@]}" "$@" 2>&1) || { echo "$out" | tail -20 >&2; exit 1; }
+  [ "${MXREF_VERIFY_PROFILE:-}" = 1 ] && echo "$out" | sed -n '/verify profile/,/mxref process total/p'
   echo "$out" | awk -v label="$label" -v raw="$raw_rate" -v load="$(uptime | sed 's/.*average: //')" '
     /^  rate/ { rate = $2; gsub(",", "", rate) }
     /^  cpu/ { for (i = 1; i <= NF; i++) { if ($i == "simulation") sim = $(i+3); if ($i == "mxref") mx = $(i+3) }

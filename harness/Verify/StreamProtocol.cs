@@ -27,8 +27,8 @@ public static class StreamProtocol
     public static void Encode(DotVector v, Span<byte> record)
     {
         int k = v.K;
-        record[0] = (byte)DotLine.CodeOf(v.FormatA);
-        record[1] = (byte)DotLine.CodeOf(v.FormatB);
+        record[0] = (byte)v.FormatCodeA;
+        record[1] = (byte)v.FormatCodeB;
         record[2] = (byte)v.Rounding;
         record[3] = v.ScaleA;
         record[4] = v.ScaleB;
