@@ -27,6 +27,7 @@ help:
 	@echo "make conformance  one quantize .mxv per recipe + README table in $(OUT)/conformance (docs/quantization.md)"
 	@echo "make bench-quantize-io  end-to-end mxref quantize on a 3.2 M-element .npy and its text (docs/PERFORMANCE.md)"
 	@echo "make bench-speed  block dot CPU ns for all 36 format pairs (fused, fp32-sum) and vectors gen rate of 2M vectors (docs/PERFORMANCE.md)"
+	@echo "make bench-verify mxref verify's CPU ns/vector (generated, .mxv) and end-to-end vs raw Verilated rate, mx_dot K=32 (docs/PERFORMANCE.md)"
 	@echo "make bench-quantize-cpu quantization per format/recipe and the in-process data path, CPU ns per element (docs/PERFORMANCE.md)"
 	@echo "make verify-quant rtl/mx_quant vs the golden quantizer: corners + 1M random blocks over 8 policies (docs/RTL.md)"
 	@echo "make verify-regen rtl/mx_regen vs the DropBack golden model: corners + 1M random blocks, recipes, Irwin-Hall (docs/RTL.md)"
@@ -263,6 +264,16 @@ bench-quantize-cpu:
 	$(DOTNET) build bench/MxRef.Bench.csproj -c Release --nologo -v quiet
 	cat /proc/loadavg
 	bench/bin/Release/net10.0/MxRef.Bench --cpu-cases '$(BENCH_FILTER)' 7
+
+# mxref verify's own CPU per vector (generated and .mxv input) and the end-to-end rate as a share of the raw Verilated
+# rate, mx_dot K = 32 (docs/PERFORMANCE.md, "Verification harness: per-vector path"). BENCH_VERIFY_COUNT vectors per
+# run; MXREF=path compares another build in the same window; stage table: MXREF_VERIFY_PROFILE=1 make bench-verify.
+.PHONY: bench-verify
+BENCH_VERIFY_COUNT ?= 1000000
+bench-verify: build
+	@$(call apt_install,verilator,verilator)
+	@$(call apt_install,g++,g++)
+	COUNT=$(BENCH_VERIFY_COUNT) bench/verify-cpu.sh
 
 # The default regression with Verilator line + toggle coverage of rtl/ (docs/verify.md, "RTL code coverage"); lcov
 # provides genhtml for the HTML report.

@@ -22,6 +22,9 @@ public static class CoverageTally
     {
         v.D = d;
         v.Flags = flags;
-        (t_classifier ??= new DotClassifier(StandardFormats.Fp32)).Classify(v, counts);
+        Classifier.Classify(v, counts);
     }
+
+    /// <summary>This thread's classifier (FP32 results), for loops that classify many vectors.</summary>
+    public static DotClassifier Classifier => t_classifier ??= new DotClassifier(StandardFormats.Fp32);
 }

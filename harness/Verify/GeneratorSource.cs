@@ -37,7 +37,11 @@ public class IndexedVectors<T>(long total, Action<long, T> generate, Func<long, 
             return batch.Count > 0;
         }
 
-        public void Materialize(VectorBatch batch, int i) => generate(batch.Origin[i], ((VectorBatch<T>)batch).Vectors[i]);
+        public void Materialize(VectorBatch batch, int from, int to)
+        {
+            var vectors = ((VectorBatch<T>)batch).Vectors;
+            for (int i = from; i < to; i++) generate(batch.Origin[i], vectors[i]);
+        }
 
         public void Dispose()
         {

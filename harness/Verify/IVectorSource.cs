@@ -10,8 +10,8 @@ public interface IVectorSource : IDisposable
     /// <summary>Claims the next vectors into an empty batch; false when there are none left.</summary>
     bool Claim(VectorBatch batch);
 
-    /// <summary>Fills vector <paramref name="i"/>'s inputs from its origin, if <see cref="Claim"/> did not. Thread-safe.</summary>
-    void Materialize(VectorBatch batch, int i);
+    /// <summary>Fills the inputs of vectors [<paramref name="from"/>, <paramref name="to"/>) from their origins, if <see cref="Claim"/> did not. Thread-safe.</summary>
+    void Materialize(VectorBatch batch, int from, int to);
 }
 
 /// <summary>How a vector is named to the user and selected again on its own (the repro command).</summary>

@@ -93,11 +93,13 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
                 while (batch.Count < VectorBatch.Capacity)
                 {
                     // Only the framing (trailer count, CRC-32) is checked here, in order; the lines are parsed in
-                    // parallel by Materialize, which keeps one thread's text parsing from limiting the simulation.
-                    string line;
+                    // parallel by Materialize, which keeps one thread's text parsing from limiting the simulation. A
+                    // line's bytes are copied into the batch's one text buffer (no string per line).
+                    bool more;
+                    ReadOnlySpan<byte> line;
                     try
                     {
-                        if (!_reader.NextDataLine(out line)) line = null!;
+                        more = _reader.NextDataBytes(out line);
                     }
                     catch (MxvFormatException e) when (batch.Count > 0)
                     {
@@ -106,7 +108,7 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
                         _pending = e;
                         return true;
                     }
-                    if (line is null)
+                    if (!more)
                     {
                         _reader.Dispose();
                         _reader = null;
@@ -114,8 +116,7 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
                     }
                     long position = _position++;
                     if (onlyLine is { } want ? _reader.LineNumber != want : !slice.Owns(position)) continue;
-                    batch.Lines[batch.Count] = line;
-                    batch.Origin[batch.Count++] = _reader.LineNumber;
+                    batch.AddLine(line, _reader.LineNumber);
                 }
                 if (batch.Count == VectorBatch.Capacity) return true;
             }
@@ -126,8 +127,8 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
         }
     }
 
-    public void Materialize(VectorBatch batch, int i) =>
-        (unit ?? throw new InvalidOperationException("an MxvSource that reads vectors needs its unit")).Parse(batch, i);
+    public void Materialize(VectorBatch batch, int from, int to) =>
+        (unit ?? throw new InvalidOperationException("an MxvSource that reads vectors needs its unit")).Parse(batch, from, to);
 
     public string Describe(string? file, long origin) => $"{file} line {origin}";
 

@@ -150,7 +150,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         for (int from = 0; from < batch.Count; from += Chunk)
         {
             int to = Math.Min(batch.Count, from + Chunk);
-            for (int i = from; i < to; i++) source.Materialize(batch, i);
+            source.Materialize(batch, from, to);
             if (profile is not null) t = profile.Lap(StageProfile.Stage.Inputs, t);
             unit.Evaluate(batch, from, to);
             if (profile is not null) t = profile.Lap(StageProfile.Stage.Model, t);

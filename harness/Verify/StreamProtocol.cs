@@ -27,8 +27,8 @@ public static class StreamProtocol
     public static void Encode(DotVector v, Span<byte> record)
     {
         int k = v.K;
-        record[0] = (byte)DotLine.CodeOf(v.FormatA);
-        record[1] = (byte)DotLine.CodeOf(v.FormatB);
+        record[0] = (byte)v.FormatCodeA;
+        record[1] = (byte)v.FormatCodeB;
         record[2] = (byte)v.Rounding;
         record[3] = v.ScaleA;
         record[4] = v.ScaleB;
@@ -57,6 +57,8 @@ public static class StreamProtocol
     /// <summary>The scale_fmt code of a scale format: its index in <see cref="StandardFormats.Scales"/>.</summary>
     public static byte ScaleCode(ScaleCodec scales)
     {
+        // By reference first: every vector's codec holds one of these very formats (record equality compares fields).
+        if (ReferenceEquals(scales.Format, StandardFormats.Scales[0])) return 0;
         for (int i = 0; i < StandardFormats.Scales.Count; i++)
             if (StandardFormats.Scales[i] == scales.Format) return (byte)i;
         throw new ArgumentException($"the RTL port carries e8m0 or ue4m3 scales; this vector's scales are {scales.Format.Name}");

@@ -13,8 +13,13 @@ public abstract class VectorBatch
 
     /// <summary>Where each vector came from: a line number of <see cref="File"/>, or a generator index.</summary>
     public readonly long[] Origin = new long[Capacity];
-    /// <summary>The text of each vector, for sources that parse in parallel (files).</summary>
-    public readonly string[] Lines = new string[Capacity];
+    /// <summary>
+    /// The text of each vector, for sources that parse in parallel (files): the ASCII bytes of line i are
+    /// <see cref="Text"/>[<see cref="LineStart"/>[i] .. <see cref="LineStart"/>[i + 1]), copied from the reader's
+    /// buffer by <see cref="AddLine"/> — one buffer per batch, reused, so a line costs no string and no garbage.
+    /// </summary>
+    public byte[] Text = [];
+    public readonly int[] LineStart = new int[Capacity + 1];
     /// <summary>The binary records sent to the bench, <see cref="RecordBytes"/> each.</summary>
     public readonly byte[] Records;
     /// <summary>The golden model's result records, <see cref="ResultBytes"/> each, as the bench writes results.</summary>
@@ -42,6 +47,19 @@ public abstract class VectorBatch
     public Span<byte> Record(int i) => Records.AsSpan(i * RecordBytes, RecordBytes);
 
     public Span<byte> ExpectedResult(int i) => Expected.AsSpan(i * ResultBytes, ResultBytes);
+
+    /// <summary>The text of vector <paramref name="i"/> (a source that claimed it with <see cref="AddLine"/>).</summary>
+    public ReadOnlySpan<byte> Line(int i) => Text.AsSpan(LineStart[i], LineStart[i + 1] - LineStart[i]);
+
+    /// <summary>Appends the next vector's line (valid after the call even when <paramref name="line"/> is not) and its origin.</summary>
+    public void AddLine(ReadOnlySpan<byte> line, long origin)
+    {
+        int start = LineStart[Count], end = start + line.Length;
+        if (end > Text.Length) Array.Resize(ref Text, Math.Max(end, 2 * Text.Length));
+        line.CopyTo(Text.AsSpan(start));
+        LineStart[Count + 1] = end;
+        Origin[Count++] = origin;
+    }
 
     public void Reset()
     {

@@ -16,12 +16,16 @@ public sealed class DotClassifier(NumberFormat output)
     /// <summary>A result within 2^-<see cref="NearBits"/> ulp of a tie (or of a representable value) counts as "near".</summary>
     public const int NearBits = 10;
 
-    private readonly NumberFormat _o = output;
+    // The output format's parameters, read for every vector: fields here, since the format computes some on each read.
+    private readonly int _bits = output.Bits, _mantissaBits = output.MantissaBits, _emin = output.Emin, _emax = output.Emax;
+    private readonly int _exponentFieldMax = output.ExponentFieldMax, _quantumExponent = output.QuantumExponent;
+    private readonly uint _maxFiniteCode = output.MaxFiniteCode;
+    private readonly ulong _maxSignificand = output.MaxFinite.Significand;
 
     public void Classify(DotVector v, long[] counts)
     {
-        var ea = ElementCodes.For(v.FormatA);
-        var eb = ElementCodes.For(v.FormatB);
+        var ea = v.CodesA ?? ElementCodes.For(v.FormatA); // (For throws, naming the format)
+        var eb = v.CodesB ?? ElementCodes.For(v.FormatB);
         var ta = ea.Table;
         var tb = eb.Table;
         counts[CoverageClasses.Pair(ea.Index, eb.Index)]++;
@@ -68,7 +72,7 @@ public sealed class DotClassifier(NumberFormat output)
         var s = ExactSum.Add(sum, sumExp, cTerm, c.Exponent);
         if (s.IsExactZero)
         {
-            bool negativeZero = (v.D >> (_o.Bits - 1)) != 0;
+            bool negativeZero = (v.D >> (_bits - 1)) != 0;
             bool anyNonZeroProduct = scaleSignificand != 0 && AnyNonZeroProduct(v, ta, tb);
             bool cancel = anyNonZeroProduct || !c.IsZero;
             counts[CoverageClasses.ZeroBase + (cancel ? 2 : 0) + (negativeZero ? 1 : 0)]++;
@@ -111,10 +115,10 @@ public sealed class DotClassifier(NumberFormat output)
     private void Tiny(ExactSum.Sum s, RoundingMode mode, long[] counts)
     {
         int msb = Msb(s);
-        int p = _o.MantissaBits + 1, q = _o.QuantumExponent;
+        int p = _mantissaBits + 1, q = _quantumExponent;
         int boundary, reference;
         UInt128 whole;
-        if (msb == _o.Emin - 1) { boundary = 0; reference = _o.Emin - p; whole = (UInt128.One << p) - 1; }
+        if (msb == _emin - 1) { boundary = 0; reference = _emin - p; whole = (UInt128.One << p) - 1; }
         else if (msb < q) { boundary = 1; reference = q; whole = UInt128.Zero; }
         else if (msb == q) { boundary = 2; reference = q; whole = UInt128.One; }
         else return;
@@ -268,17 +272,17 @@ public sealed class DotClassifier(NumberFormat output)
     private void Results(DotVector v, ExactSum.Sum s, int msbC, int msbP, bool oppositeSigns, long[] counts)
     {
         int rb = CoverageClasses.ResultBase;
-        uint mag = v.D & ~(1u << (_o.Bits - 1));
-        uint expField = mag >> _o.MantissaBits;
+        uint mag = v.D & ~(1u << (_bits - 1));
+        uint expField = mag >> _mantissaBits;
         if ((v.Flags & 0x04) != 0) counts[rb + 3]++;
-        if (mag == _o.MaxFiniteCode) counts[rb + 4]++;
-        if (expField == (uint)_o.ExponentFieldMax) counts[rb + 2]++;
+        if (mag == _maxFiniteCode) counts[rb + 4]++;
+        if (expField == (uint)_exponentFieldMax) counts[rb + 2]++;
         else if (expField == 0 && mag != 0) counts[rb + 6]++;
         else if (expField != 0) counts[rb + 5]++;
         if ((v.Flags & 0x02) != 0) counts[rb + 7]++;
         counts[rb + ((v.Flags & 0x01) != 0 ? 10 : 9)]++;
         int msbR = Msb(s);
-        if (oppositeSigns && msbR < _o.Emin && Math.Max(msbC, msbP) >= _o.Emin) counts[rb + 8]++;
+        if (oppositeSigns && msbR < _emin && Math.Max(msbC, msbP) >= _emin) counts[rb + 8]++;
     }
 
     private static int Msb(ExactSum.Sum s) =>
@@ -287,16 +291,16 @@ public sealed class DotClassifier(NumberFormat output)
     /// <summary>Where the exact value lies between two adjacent output values, at which magnitude (see docs/vectors.md).</summary>
     private void Boundary(ExactSum.Sum s, RoundingMode mode, long[] counts)
     {
-        int m = _o.MantissaBits;
+        int m = _mantissaBits;
         int msb = Msb(s);
         // At 2^(emax+1) and above every mode overflows or saturates whatever the low bits: no rounding boundary there.
         // (Below it the exact sum's window always resolves 2^-NearBits ulp: see ExactSum.)
-        if (msb > _o.Emax) return;
-        int uq = Math.Max(msb - m, _o.QuantumExponent); // exponent of the ulp
+        if (msb > _emax) return;
+        int uq = Math.Max(msb - m, _quantumExponent); // exponent of the ulp
         int shift = uq - s.Exponent;                    // fraction bits of the exact value
         int magnitude;
-        if (msb < _o.Emin) magnitude = 1;
-        else if (msb == _o.Emax && shift >= 0 && shift < 128 && (s.Magnitude >> shift) >= _o.MaxFinite.Significand) magnitude = 2;
+        if (msb < _emin) magnitude = 1;
+        else if (msb == _emax && shift >= 0 && shift < 128 && (s.Magnitude >> shift) >= _maxSignificand) magnitude = 2;
         else magnitude = 0;
 
         int kind;
@@ -325,6 +329,6 @@ public sealed class DotClassifier(NumberFormat output)
 
     private static UInt128 Magnitude(Int128 x) => (UInt128)(x < 0 ? -x : x);
 
-    private bool IsNaN(uint d) => ((d >> _o.MantissaBits) & (uint)_o.ExponentFieldMax) == (uint)_o.ExponentFieldMax && (d & ((1u << _o.MantissaBits) - 1)) != 0;
-    private bool IsInfinity(uint d) => ((d >> _o.MantissaBits) & (uint)_o.ExponentFieldMax) == (uint)_o.ExponentFieldMax && (d & ((1u << _o.MantissaBits) - 1)) == 0;
+    private bool IsNaN(uint d) => ((d >> _mantissaBits) & (uint)_exponentFieldMax) == (uint)_exponentFieldMax && (d & ((1u << _mantissaBits) - 1)) != 0;
+    private bool IsInfinity(uint d) => ((d >> _mantissaBits) & (uint)_exponentFieldMax) == (uint)_exponentFieldMax && (d & ((1u << _mantissaBits) - 1)) == 0;
 }

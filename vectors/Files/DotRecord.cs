@@ -1,3 +1,4 @@
+using MxRef.Dot;
 using MxRef.Formats;
 using MxRef.Rounding;
 
@@ -16,7 +17,26 @@ public sealed class FieldException(string field, string message) : Exception(mes
 /// </summary>
 public sealed class DotVector
 {
-    public NumberFormat FormatA = StandardFormats.E4M3, FormatB = StandardFormats.E4M3;
+    private NumberFormat _formatA = StandardFormats.E4M3, _formatB = StandardFormats.E4M3;
+    private ElementCodes? _codesA, _codesB;
+
+    public NumberFormat FormatA { get => _formatA; set { _formatA = value; _codesA = null; } }
+    public NumberFormat FormatB { get => _formatB; set { _formatB = value; _codesB = null; } }
+
+    /// <summary>
+    /// FormatA's element codes (its <see cref="ElementTable"/> and its index among the MX element formats), found once
+    /// per format set: the golden model, the coverage classifier and the binary record each need them for every vector,
+    /// and finding a format costs more than the reference read. Null when FormatA is not an MX element format.
+    /// </summary>
+    public ElementCodes? CodesA => _codesA ??= CodesOf(_formatA);
+    /// <summary>FormatB's element codes (<see cref="CodesA"/>).</summary>
+    public ElementCodes? CodesB => _codesB ??= CodesOf(_formatB);
+
+    /// <summary>FormatA's code in the line layout and on the RTL port (<see cref="DotLine.CodeOf"/>, which throws for other formats).</summary>
+    public int FormatCodeA => CodesA?.Index ?? DotLine.CodeOf(_formatA);
+    public int FormatCodeB => CodesB?.Index ?? DotLine.CodeOf(_formatB);
+
+    private static ElementCodes? CodesOf(NumberFormat f) => StandardFormats.ElementCode(f) >= 0 ? ElementCodes.For(f) : null;
     public RoundingMode Rounding;
     public ScaleCodec Scales = ScaleCodec.E8M0;
     public byte ScaleA, ScaleB;

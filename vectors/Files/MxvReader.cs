@@ -17,8 +17,10 @@ public sealed class MxvReader : IDisposable
     private readonly NumberFormat _output;
     private readonly ScaleCodec _scales;
     // The file's bytes are read in large blocks; lines are found with a vectorized search for '\n' and checked, checksummed
-    // and parsed as spans of this buffer (no string per line unless the caller asks for one).
-    private byte[] _buffer = new byte[1 << 20];
+    // and parsed as spans of this buffer (no string per line unless the caller asks for one). The header is read with a
+    // small buffer (ReadHeader opens every file of a run once for it alone); the first data line grows it to a block.
+    private byte[] _buffer = new byte[HeaderBytes];
+    private const int HeaderBytes = 4096, BlockBytes = 1 << 20;
     private int _start, _end; // unread bytes: _buffer[_start.._end)
     private bool _endOfFile;
     private uint _crc;
@@ -250,7 +252,8 @@ public sealed class MxvReader : IDisposable
                 _start = 0;
                 _end = searched;
             }
-            if (_end == _buffer.Length) Array.Resize(ref _buffer, 2 * _buffer.Length); // a line longer than the buffer
+            if (_end == _buffer.Length || (_buffer.Length < BlockBytes && Header is not null))
+                Array.Resize(ref _buffer, Math.Max(2 * _buffer.Length, Header is null ? 0 : BlockBytes)); // past the header, or a line longer than the buffer
             int n = _stream.Read(_buffer, _end, _buffer.Length - _end);
             if (n == 0) _endOfFile = true;
             else _end += n;

@@ -10,14 +10,18 @@ public static class DotEvaluation
 {
     public static DotResult Evaluate(this DotVector v, NumberFormat output, AccumulationModel model)
     {
-        var block = new BlockPair(ElementTable.For(v.FormatA), v.A, v.ScaleA, ElementTable.For(v.FormatB), v.B, v.ScaleB, v.Scales);
+        var block = Block(v);
         return MxDot.Dot(block, v.C, v.Rounding, output, model);
     }
+
+    /// <summary>The vector's operands; the element tables of MX element formats as the vector has found them once.</summary>
+    private static BlockPair Block(DotVector v) => new(v.CodesA?.Table ?? ElementTable.For(v.FormatA), v.A, v.ScaleA,
+        v.CodesB?.Table ?? ElementTable.For(v.FormatB), v.B, v.ScaleB, v.Scales);
 
     /// <summary>The vector's result under an implementation profile (the default profile: <see cref="Evaluate(DotVector, NumberFormat, AccumulationModel)"/>).</summary>
     public static DotResult Evaluate(this DotVector v, NumberFormat output, AccumulationModel model, ImplementationProfile profile)
     {
-        var block = new BlockPair(ElementTable.For(v.FormatA), v.A, v.ScaleA, ElementTable.For(v.FormatB), v.B, v.ScaleB, v.Scales);
+        var block = Block(v);
         return MxDot.Dot(block, v.C, v.Rounding, output, model, profile);
     }
 }

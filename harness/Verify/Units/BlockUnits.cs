@@ -177,9 +177,9 @@ public sealed class QuantizeUnit(int k, QuantizationPolicy policy) : Unit<Quanti
         for (int i = 0; i < K; i++) BinaryPrimitives.WriteUInt32LittleEndian(record[(8 + 4 * i)..], q.V[i]);
     }
 
-    protected override void Parse(string line, QuantizeVector q)
+    protected override void Parse(ReadOnlySpan<byte> line, QuantizeVector q)
     {
-        QuantizeLine.Parse(line, q, withExpected: true);
+        QuantizeLine.Parse(Ascii(line), q, withExpected: true);
         q.SetExpected(policy);
     }
 
@@ -282,9 +282,9 @@ public sealed class RegenUnit : Unit<RegenVector>
         for (int i = 0; i < K; i++) BinaryPrimitives.WriteUInt32LittleEndian(values[(4 * i)..], r.Mask[i] ? r.Tracked[i] : 0);
     }
 
-    protected override void Parse(string line, RegenVector r)
+    protected override void Parse(ReadOnlySpan<byte> line, RegenVector r)
     {
-        RegenLine.Parse(line, r);
+        RegenLine.Parse(Ascii(line), r);
         BlockFormat f;
         try { f = RegenEvaluation.FormatOf(r, _formats); }
         catch (ArgumentException e) { throw new FieldException("FMT", e.Message); }

@@ -116,15 +116,19 @@ public interface IUnit
     void Evaluate(VectorBatch batch, int from, int to);
     void Classify(VectorBatch batch, int from, int to);
     void Encode(VectorBatch batch, int from, int to);
-    /// <summary>Vector <paramref name="i"/> from its <c>.mxv</c> data line (<see cref="VectorBatch.Lines"/>); throws <see cref="UsageException"/> naming file, line and field.</summary>
-    void Parse(VectorBatch batch, int i);
+    /// <summary>Vectors [from, to) from their <c>.mxv</c> data lines (<see cref="VectorBatch.Line"/>); throws <see cref="UsageException"/> naming file, line and field.</summary>
+    void Parse(VectorBatch batch, int from, int to);
     /// <summary>A mismatch's decoded vector, its diagnosis and text (called only for mismatches).</summary>
     MismatchDetail Diagnose(VectorBatch batch, int i, ReadOnlySpan<byte> actual);
     /// <summary>Adds what the unit knows beyond the repro command to a kept mismatch (e.g. the model under an explaining knob).</summary>
     void Annotate(Mismatch m);
 }
 
-/// <summary>The typed side of a unit: the vector type, and the per-vector steps the chunk loops call.</summary>
+/// <summary>
+/// The typed side of a unit: the vector type, and the per-vector steps the chunk loops call. The loops call the steps
+/// virtually; a unit on the hot path (<see cref="DotUnit"/>, sealed) overrides the loops so that its steps are direct
+/// calls the compiler can inline.
+/// </summary>
 public abstract class Unit<T>(UnitKind kind, int k) : IUnit
 {
     public UnitKind Kind => kind;
@@ -139,7 +143,8 @@ public abstract class Unit<T>(UnitKind kind, int k) : IUnit
     protected abstract void Evaluate(T v, Span<byte> expected);
     protected abstract void Classify(T v, ReadOnlySpan<byte> expected, long[] counts);
     protected abstract void Encode(T v, Span<byte> record);
-    protected abstract void Parse(string line, T v);
+    /// <summary>A vector from its data line: printable ASCII bytes (checked by the reader).</summary>
+    protected abstract void Parse(ReadOnlySpan<byte> line, T v);
     protected abstract MismatchDetail Diagnose(T v, ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual);
     public virtual void Annotate(Mismatch m)
     {
@@ -147,29 +152,31 @@ public abstract class Unit<T>(UnitKind kind, int k) : IUnit
 
     public VectorBatch NewBatch() => new VectorBatch<T>(this);
 
-    public void Evaluate(VectorBatch batch, int from, int to)
+    public virtual void Evaluate(VectorBatch batch, int from, int to)
     {
         var b = (VectorBatch<T>)batch;
         for (int i = from; i < to; i++) Evaluate(b.Vectors[i], b.ExpectedResult(i));
     }
 
-    public void Classify(VectorBatch batch, int from, int to)
+    public virtual void Classify(VectorBatch batch, int from, int to)
     {
         var b = (VectorBatch<T>)batch;
         for (int i = from; i < to; i++) Classify(b.Vectors[i], b.ExpectedResult(i), b.Coverage);
     }
 
-    public void Encode(VectorBatch batch, int from, int to)
+    public virtual void Encode(VectorBatch batch, int from, int to)
     {
         var b = (VectorBatch<T>)batch;
         for (int i = from; i < to; i++) Encode(b.Vectors[i], b.Record(i));
     }
 
-    public void Parse(VectorBatch batch, int i)
+    public void Parse(VectorBatch batch, int from, int to)
     {
+        var vectors = ((VectorBatch<T>)batch).Vectors;
+        int i = from;
         try
         {
-            Parse(batch.Lines[i], ((VectorBatch<T>)batch).Vectors[i]);
+            for (; i < to; i++) Parse(batch.Line(i), vectors[i]);
         }
         catch (MxRef.Vectors.Files.FieldException e)
         {
@@ -179,6 +186,9 @@ public abstract class Unit<T>(UnitKind kind, int k) : IUnit
 
     public MismatchDetail Diagnose(VectorBatch batch, int i, ReadOnlySpan<byte> actual) =>
         Diagnose(((VectorBatch<T>)batch).Vectors[i], batch.ExpectedResult(i), actual);
+
+    /// <summary>A line as a string, for the parsers of the units off the hot path (quantize, regen), which take text.</summary>
+    protected static string Ascii(ReadOnlySpan<byte> line) => Encoding.ASCII.GetString(line);
 
     /// <summary>The names of the coverage classes a vector hits (for a mismatch's diagnosis).</summary>
     protected IReadOnlyList<string> ClassesOf(T v, ReadOnlySpan<byte> expected)
