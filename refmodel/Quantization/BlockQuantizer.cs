@@ -78,12 +78,30 @@ public static class BlockQuantizer
         {
             var codec = f.ScaleCodec;
             var ctx = new RoundingContext(RoundingMode.NearestEven, OverflowPolicy.Ieee);
+            var values = ElementValues(f.Element);
             for (int b = 0; b < q.BlockCount; b++)
             {
                 bool nan = codec.IsNaN(q.Scales[b]);
                 int e = nan ? 0 : codec.Exponent(q.Scales[b]);
-                for (int i = b * k; i < (b + 1) * k; i++)
-                    all[i] = nan ? MxQuantizer.Fp32QuietNan : MxQuantizer.Scaled(Codec.Decode(f.Element, q.Elements[i]), e, ctx);
+                var elements = q.Elements.AsSpan(b * k, k);
+                var block = all.Slice(b * k, k);
+                if (nan) block.Fill(MxQuantizer.Fp32QuietNan);
+                else if (values is not null && Math.Abs(e) <= MaxProductScale)
+                {
+                    // v·2^e is exact in binary64 (v has at most 24 significant bits, both exponents are small), so its
+                    // conversion to binary32 is the one IEEE 754 rounding, to nearest even, overflowing to ±Inf: the
+                    // rounding core's result under (NearestEven, Ieee), which tests/Quantization compares for every
+                    // element code and scale code. NaN and ±Inf element codes take the core's path.
+                    double scale = Math.ScaleB(1.0, e);
+                    for (int i = 0; i < k; i++)
+                    {
+                        double v = values[elements[i]];
+                        block[i] = double.IsNaN(v) ? MxQuantizer.Scaled(Codec.Decode(f.Element, elements[i]), e, ctx)
+                            : BitConverter.SingleToUInt32Bits((float)(v * scale));
+                    }
+                }
+                else
+                    for (int i = 0; i < k; i++) block[i] = MxQuantizer.Scaled(Codec.Decode(f.Element, elements[i]), e, ctx);
             }
         }
         else
@@ -95,4 +113,30 @@ public static class BlockQuantizer
         if (padded)
             for (int i = 0; i < output.Length; i++) output[i] = all[q.ElementIndex(i)];
     }
+
+    /// <summary>|scale exponent| up to which <see cref="ElementValues"/>' products stay exact binary64 normals.</summary>
+    private const int MaxProductScale = 512;
+
+    /// <summary>
+    /// Each code of a byte-wide element format as its exact binary64 value (NaN for NaN and ±Inf codes, which the
+    /// rounding core handles); null when a code does not fit (wider codes, more than 24 significant bits, exponents
+    /// beyond ±400).
+    /// </summary>
+    private static double[]? ElementValues(NumberFormat element) => ElementValueTables.GetOrAdd(element, f =>
+    {
+        if (f.Bits > 8) return null;
+        var values = new double[256];
+        for (uint c = 0; c < 256; c++)
+        {
+            if (c >> f.Bits != 0) { values[c] = double.NaN; continue; }
+            var d = Codec.Decode(f, c);
+            if (d.IsNaN || d.IsInfinity) { values[c] = double.NaN; continue; }
+            if (d.Significand >> 24 != 0 || Math.Abs(d.Exponent) > 400) return null;
+            double v = Math.ScaleB((double)d.Significand, d.Exponent);
+            values[c] = d.Negative ? -v : v;
+        }
+        return values;
+    });
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<NumberFormat, double[]?> ElementValueTables = new();
 }

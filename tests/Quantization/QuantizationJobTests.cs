@@ -102,4 +102,30 @@ public sealed class QuantizationJobTests
             Assert.Equal(BlockQuantizer.Dequantize(q), span);
         }
     }
+
+    /// <summary>
+    /// The table path of <see cref="BlockQuantizer.Dequantize(QuantizedTensor)"/> (exact binary64 product, one conversion)
+    /// gives the rounding core's bits (<see cref="MxQuantizer.Dequantize(NumberFormat, int, ReadOnlySpan{byte}, ReadOnlySpan{uint}, Span{uint})"/>)
+    /// for every element code of every MX element format under every E8M0 scale code, NaN scale and FP32 subnormal
+    /// and overflowing products included.
+    /// </summary>
+    [Theory]
+    [InlineData("mxfp8-e4m3"), InlineData("mxfp8-e5m2"), InlineData("mxfp6-e3m2"), InlineData("mxfp6-e2m3"), InlineData("mxfp4-e2m1"), InlineData("mxint8")]
+    public void TableDequantizationEqualsTheRoundingCoreForEveryCodeAndScale(string formatName)
+    {
+        var format = BlockFormat.TryParse(formatName)!;
+        int k = format.BlockSize, codes = 1 << format.ElementBits, perScale = (codes + k - 1) / k;
+        var scales = new byte[256 * perScale];
+        var elements = new byte[scales.Length * k];
+        for (int s = 0; s < 256; s++)
+            for (int j = 0; j < perScale * k; j++)
+            {
+                scales[s * perScale + j / k] = (byte)s;
+                elements[s * perScale * k + j] = (byte)(j % codes);
+            }
+        var q = new QuantizedTensor(format, Recipe.TryParse("ocp")!, elements.Length, elements.Length, false, QuantizedTensor.UnitTensorScale, scales, [], elements);
+        var expected = new uint[elements.Length];
+        MxQuantizer.Dequantize(format.Element, k, scales, elements.Select(b => (uint)b).ToArray(), expected);
+        Assert.Equal(expected, BlockQuantizer.Dequantize(q));
+    }
 }
