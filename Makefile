@@ -243,12 +243,9 @@ conformance: build
 # text (docs/PERFORMANCE.md): the inputs are written by `mxref recipes sample-tensor`, then each run is timed.
 .PHONY: bench-quantize-io
 BENCH_IO_DIR := $(OUT)/bench-quantize-io
+BENCH_IO_RUNS ?= 5
 bench-quantize-io: build
-	@mkdir -p $(BENCH_IO_DIR)
-	$(OUT)/mxref recipes sample-tensor --count 3200000 --seed 1 -o $(BENCH_IO_DIR)/x.npy --text $(BENCH_IO_DIR)/x.txt
-	@for input in x.npy x.txt; do for run in 1 2 3; do \
-	  TIMEFORMAT="$$input: %R s elapsed, %U s user, %S s system"; \
-	  time $(OUT)/mxref quantize --format mxfp8-e4m3 --recipe ocp -i $(BENCH_IO_DIR)/$$input -o $(BENCH_IO_DIR)/q; done; done
+	@scripts/bench-quantize-io.sh $(OUT)/mxref $(BENCH_IO_DIR) $(BENCH_IO_RUNS)
 
 # Golden-model block dot for every format pair (fused, fp32-sum; CPU ns per block) and `mxref vectors gen` of 2 M random
 # vectors (wall, CPU, vectors/s), with the load average: docs/PERFORMANCE.md, "Golden-model dot and generation speed".

@@ -101,22 +101,47 @@ public static class CpuTimeBench
         Npy.WriteFp32(npy, bits, [Big / 32, 32]);
         SampleTensor.WriteText(txt, bits);
         var options = new QuantizeOptions { RowLength = 32 };
-        yield return ("io npy read", Big, () => Npy.ReadFp32(npy));
-        yield return ("io npy read+quantize(ocp)+write", Big, () =>
+        yield return ("io npy open (mapped)", Big, () => { using var x = Fp32Input.Open(npy); });
+        yield return ("io npy open+quantize(ocp)+write", Big, () =>
         {
-            var x = Npy.ReadFp32(npy);
-            QuantizedFiles.Write(Path.Combine(dir, "q"), BlockQuantizer.Quantize(BlockFormat.MxFp8E4M3, Recipe.Ocp, x.Bits, options), x.Shape);
+            using var x = Fp32Input.Open(npy);
+            QuantizedFiles.Write(Path.Combine(dir, "q"), BlockQuantizer.Prepare(BlockFormat.MxFp8E4M3, Recipe.Ocp, x.Bits, options), x.Bits, x.Shape);
         });
-        yield return ("io npy read+quantize(nvfp4)+write", Big, () =>
+        yield return ("io npy open+quantize(nvfp4)+write", Big, () =>
         {
-            var x = Npy.ReadFp32(npy);
-            QuantizedFiles.Write(Path.Combine(dir, "n"), BlockQuantizer.Quantize(BlockFormat.NvFp4, Recipe.Nvfp4Torchao, x.Bits, options), x.Shape);
+            using var x = Fp32Input.Open(npy);
+            QuantizedFiles.Write(Path.Combine(dir, "n"), BlockQuantizer.Prepare(BlockFormat.NvFp4, Recipe.Nvfp4Torchao, x.Bits, options), x.Bits, x.Shape);
         });
-        yield return ("io text read+parse", Big, () => Fp32Text.ReadFile(txt));
-        yield return ("io text read+parse+quantize+write", Big, () =>
+        yield return ("io text open+parse", Big, () => { using var x = Fp32Input.Open(txt); });
+        yield return ("io text open+parse+quantize+write", Big, () =>
         {
-            var x = Fp32Text.ReadFile(txt);
-            QuantizedFiles.Write(Path.Combine(dir, "t"), BlockQuantizer.Quantize(BlockFormat.MxFp8E4M3, Recipe.Ocp, x), [x.Length]);
+            using var x = Fp32Input.Open(txt);
+            QuantizedFiles.Write(Path.Combine(dir, "t"), BlockQuantizer.Prepare(BlockFormat.MxFp8E4M3, Recipe.Ocp, x.Bits), x.Bits, x.Shape);
+        });
+        // The decimal parser alone, one thread, on the same tokens: csFastFloat (Fp32Text's choice) against .NET's own
+        // UTF-8 float parser (also correctly rounded).
+        var text = File.ReadAllBytes(txt);
+        var tokens = new List<(int Start, int Length)>();
+        for (int i = 0, start = 0; i <= text.Length; i++)
+            if (i == text.Length || text[i] == (byte)'\n')
+            {
+                if (i > start) tokens.Add((start, i - start));
+                start = i + 1;
+            }
+        yield return ("parse csFastFloat (1 thread)", tokens.Count, () =>
+        {
+            uint sum = 0;
+            foreach (var (start, length) in tokens)
+                if (csFastFloat.FastFloatParser.TryParseFloat(text.AsSpan(start, length), out int _, out float f)) sum += BitConverter.SingleToUInt32Bits(f);
+            GC.KeepAlive(sum);
+        });
+        yield return ("parse .NET float.TryParse utf8 (1 thread)", tokens.Count, () =>
+        {
+            uint sum = 0;
+            foreach (var (start, length) in tokens)
+                if (float.TryParse(text.AsSpan(start, length), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float f))
+                    sum += BitConverter.SingleToUInt32Bits(f);
+            GC.KeepAlive(sum);
         });
     }
 }

@@ -33,7 +33,7 @@ public static class DequantizeCommand
             {
                 throw new UsageException(e.Message);
             }
-            if (r.GetValue(output) is { } path) Npy.WriteFp32(path, BlockQuantizer.Dequantize(q), shape);
+            if (r.GetValue(output) is { } path) QuantizedFiles.WriteDequantized(path, q, shape);
             else QuantizeByRecipe.WriteText(r.InvocationConfiguration.Output, q, values: true);
             return Cli.ExitOk;
         });

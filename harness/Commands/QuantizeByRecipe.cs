@@ -15,7 +15,6 @@ internal static class QuantizeByRecipe
     {
         var format = ParseFormat(formatName, block);
         var recipe = ParseRecipe(recipeName, format);
-        var input = ReadInput(inputPath);
         uint? tensorScale = null;
         if (tensorScaleText is not null)
         {
@@ -23,8 +22,9 @@ internal static class QuantizeByRecipe
             if (!Fp32Text.TryParse(Encoding.UTF8.GetBytes(tensorScaleText), out uint ts)) throw new UsageException($"--tensor-scale '{tensorScaleText}' is not a number");
             tensorScale = ts;
         }
+        using var input = ReadInput(inputPath);
         if (twoDimensional && input.Shape.Length != 2)
-            throw new UsageException($"--2d needs a 2-D .npy input; {inputPath ?? "standard input"} has shape {Npy.ShapeText(input.Shape)}");
+            throw new UsageException($"--2d needs a 2-D .npy input; {inputPath ?? "standard input"} has shape {input.ShapeText}");
         var options = new QuantizeOptions
         {
             Policy = QuantizationPolicy.Default with { FlushSubnormalInputs = flush },
@@ -33,22 +33,19 @@ internal static class QuantizeByRecipe
             // Blocks run along the last axis, each row padded (or rejected where the recipe's source rejects it).
             RowLength = input.Shape.Length >= 2 ? (int)input.Shape[^1] : 0,
         };
-        QuantizedTensor q;
+        QuantizedTensor? q;
         try
         {
-            q = BlockQuantizer.Quantize(format, recipe, input.Bits, options);
+            var job = BlockQuantizer.Prepare(format, recipe, input.Bits, options);
+            q = outputPrefix is not null
+                ? QuantizedFiles.Write(outputPrefix, job, input.Bits, input.Shape, dequantized: values)
+                : ParallelQuantize.Quantize(job, input.Bits);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             throw new UsageException($"{inputPath ?? "standard input"}: {e.Message}");
         }
-        if (outputPrefix is not null)
-        {
-            QuantizedFiles.Write(outputPrefix, q, input.Shape);
-            if (values) Npy.WriteFp32(outputPrefix + ".dequantized.npy", BlockQuantizer.Dequantize(q), input.Shape);
-            return Cli.ExitOk;
-        }
-        WriteText(r.InvocationConfiguration.Output, q, values);
+        if (outputPrefix is null) WriteText(r.InvocationConfiguration.Output, q!, values);
         return Cli.ExitOk;
     }
 
@@ -74,12 +71,12 @@ internal static class QuantizeByRecipe
         return recipe;
     }
 
-    /// <summary>The input values: a file (<see cref="Fp32Input"/>: .npy or text) or standard input (text).</summary>
-    public static Fp32Tensor ReadInput(string? path)
+    /// <summary>The input values: a file (<see cref="Fp32Input"/>: .npy or text) or standard input (text). Dispose them when done.</summary>
+    public static Fp32Data ReadInput(string? path)
     {
         try
         {
-            return path is null ? Fp32Input.ReadText(Console.In, "standard input") : Fp32Input.Read(path);
+            return path is null ? Fp32Input.ReadText(Console.In, "standard input") : Fp32Input.Open(path);
         }
         catch (TensorFileException e)
         {

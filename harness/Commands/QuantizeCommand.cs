@@ -66,7 +66,8 @@ public static class QuantizeCommand
             };
             if (policy.StochasticWidth is < 1 or > 31) throw new UsageException($"--sr-width must be 1..31, got {policy.StochasticWidth}");
             var path = r.GetValue(input);
-            var x = QuantizeByRecipe.ReadInput(path).Bits;
+            using var data = QuantizeByRecipe.ReadInput(path);
+            var x = data.Bits;
             var text = r.InvocationConfiguration.Output;
             string name = r.GetValue(elem)!;
             var bdr = BlockFormat.TryParse(name) is { HasMicroexponents: true } shape ? shape : null;
@@ -94,7 +95,7 @@ public static class QuantizeCommand
         return BlockFormat.SharedMicroexponent(f.Name, block.Value, f.Scale.Bits, m.Size, m.Bits, f.MagnitudeBits);
     }
 
-    private static void WriteMx(TextWriter output, NumberFormat f, int k, uint[] x, QuantizationPolicy policy, bool values)
+    private static void WriteMx(TextWriter output, NumberFormat f, int k, ReadOnlySpan<uint> x, QuantizationPolicy policy, bool values)
     {
         if (k < 1) throw new UsageException($"--block must be at least 1, got {k}");
         MxBlocks blocks;
@@ -122,7 +123,7 @@ public static class QuantizeCommand
         }
     }
 
-    private static void WriteBdr(TextWriter output, BlockFormat f, uint[] x, QuantizationPolicy policy, bool values)
+    private static void WriteBdr(TextWriter output, BlockFormat f, ReadOnlySpan<uint> x, QuantizationPolicy policy, bool values)
     {
         if (policy.ScaleRule != ScaleRule.Floor)
             throw new UsageException($"--scale-rule {policy.ScaleRule.Name()} applies to the OCP formats only; {f.Name} uses the floor rule");

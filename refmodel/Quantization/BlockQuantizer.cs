@@ -1,5 +1,4 @@
 using MxRef.Formats;
-using MxRef.Random;
 using MxRef.Rounding;
 
 namespace MxRef.Quantization;
@@ -12,6 +11,22 @@ namespace MxRef.Quantization;
 public static class BlockQuantizer
 {
     public static QuantizedTensor Quantize(BlockFormat format, Recipe recipe, ReadOnlySpan<uint> fp32, QuantizeOptions? options = null)
+    {
+        var job = Prepare(format, recipe, fp32, options);
+        var scales = new byte[job.BlockCount];
+        var micro = new byte[job.MicroexponentCount];
+        var elements = new byte[job.ElementCount];
+        job.QuantizeBlocks(fp32, 0, job.BlockCount, scales, micro, elements);
+        return job.Result(scales, micro, elements);
+    }
+
+    /// <summary>
+    /// Checks the request and lays the tensor out in blocks (and, for NVFP4 with no tensor scale given, computes it from
+    /// the global amax), without quantizing: the caller then quantizes blocks into its own buffers with
+    /// <see cref="QuantizationJob.QuantizeBlocks"/>, all at once or, when <see cref="QuantizationJob.Splittable"/>,
+    /// in ranges in any order.
+    /// </summary>
+    public static QuantizationJob Prepare(BlockFormat format, Recipe recipe, ReadOnlySpan<uint> fp32, QuantizeOptions? options = null)
     {
         options ??= QuantizeOptions.Default;
         if (recipe.WhyNot(format) is { } why)
@@ -29,90 +44,7 @@ public static class BlockQuantizer
         if (!recipe.PadsPartialBlocks && rowLength % k != 0)
             throw new ArgumentException($"{recipe.Name} rejects a row of {rowLength} values, not a multiple of the block size {k} " +
                 "(its source asserts the last dimension is divisible by the block size; the other recipes pad with +0)");
-        int rows = rowLength == 0 ? 0 : fp32.Length / rowLength;
-        int perRow = (rowLength + k - 1) / k;
-        int blocks = rows * perRow;
-        var scales = new byte[blocks];
-        var micro = new byte[format.HasMicroexponents ? blocks * format.SubBlocks : 0];
-        var elements = new byte[blocks * k];
-        uint tensorScale = QuantizedTensor.UnitTensorScale;
-
-        if (format.HasMicroexponents || recipe.Elements == ElementStep.ExactQuotient && !recipe.ForNvfp4)
-            QuantizeExact(format, recipe, fp32, options, rows, rowLength, perRow, scales, micro, elements);
-        else if (recipe.Elements == ElementStep.Fp32Product)
-        {
-            var q = new Fp32ProductQuantizer(recipe, format);
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < perRow; c++)
-                {
-                    int start = r * rowLength + c * k, count = Math.Min(k, rowLength - c * k), b = r * perRow + c;
-                    scales[b] = q.QuantizeBlock(fp32.Slice(start, count), elements.AsSpan(b * k, k));
-                }
-        }
-        else
-        {
-            var q = new Nvfp4Quantizer(recipe, fp32, options.TensorScale);
-            tensorScale = q.StoredTensorScale;
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < perRow; c++)
-                {
-                    int start = r * rowLength + c * k, count = Math.Min(k, rowLength - c * k), b = r * perRow + c;
-                    uint amax;
-                    if (options.TwoDimensional)
-                    {
-                        // TE 2-D: one amax per k×k tile (k rows × the block's k columns); every row of the tile shares it.
-                        amax = 0;
-                        int top = r / k * k, bottom = Math.Min(top + k, rows);
-                        for (int t = top; t < bottom; t++) amax = q.BlockAmax(fp32.Slice(t * rowLength + c * k, count), amax);
-                    }
-                    else amax = q.BlockAmax(fp32.Slice(start, count));
-                    scales[b] = q.QuantizeBlock(fp32.Slice(start, count), amax, elements.AsSpan(b * k, k));
-                }
-        }
-        return new QuantizedTensor(format, recipe, fp32.Length, options.RowLength > 0 ? rowLength : fp32.Length, options.TwoDimensional,
-            tensorScale, scales, micro, elements);
-    }
-
-    /// <summary>The exact-quotient recipes (ocp, exact-ceil, microxcaling, gfloat) and the shared-microexponent formats.</summary>
-    private static void QuantizeExact(BlockFormat format, Recipe recipe, ReadOnlySpan<uint> fp32, QuantizeOptions options,
-        int rows, int rowLength, int perRow, byte[] scales, byte[] micro, byte[] elements)
-    {
-        var policy = recipe.PolicyFor(options.Policy);
-        int k = format.BlockSize;
-        var random = options.RandomBits.Span;
-        if (!format.HasMicroexponents)
-        {
-            // One plan for the tensor, codes written straight into the result; blocks in input order, so the drawn
-            // stochastic bits follow the input index whatever the row layout (docs/quantization.md).
-            var plan = new MxPlan(format.Element, policy);
-            var stochastic = new StochasticBits(policy, random, fp32.Length, k);
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < perRow; c++)
-                {
-                    int start = r * rowLength + c * k, count = Math.Min(k, rowLength - c * k), b = r * perRow + c;
-                    scales[b] = plan.QuantizeBlock(fp32.Slice(start, count), elements.AsSpan(b * k, k), stochastic.ForBlock(start, count));
-                }
-            return;
-        }
-        // Rows of whole blocks are one run of blocks (a call per tensor); otherwise one run per row, each padded.
-        bool whole = rowLength % k == 0;
-        int runs = whole ? (rows > 0 ? 1 : 0) : rows, runLength = whole ? rows * rowLength : rowLength, runBlocks = whole ? rows * perRow : perRow;
-        uint[]? drawn = null;
-        if (policy.Rounding == RoundingMode.Stochastic && random.IsEmpty && runs > 1)
-        {
-            // Input i takes the i-th draw whatever the row layout (docs/quantization.md).
-            drawn = new uint[fp32.Length];
-            var rng = new MxRandom(policy.StochasticSeed);
-            for (int i = 0; i < drawn.Length; i++) drawn[i] = (uint)rng.NextBits(policy.StochasticWidth);
-            random = drawn;
-        }
-        for (int r = 0; r < runs; r++)
-        {
-            var run = fp32.Slice(r * runLength, runLength);
-            var runRandom = random.IsEmpty ? default : random.Slice(r * runLength, runLength);
-            BdrQuantizer.Quantize(format, run, policy, scales.AsSpan(r * runBlocks, runBlocks),
-                micro.AsSpan(r * runBlocks * format.SubBlocks, runBlocks * format.SubBlocks), elements.AsSpan(r * runBlocks * k, runBlocks * k), runRandom);
-        }
+        return new QuantizationJob(format, recipe, options, fp32, rowLength);
     }
 
     /// <summary>
@@ -122,9 +54,20 @@ public static class BlockQuantizer
     /// </summary>
     public static uint[] Dequantize(QuantizedTensor q)
     {
+        var output = GC.AllocateUninitializedArray<uint>(q.Length); // every value is written
+        Dequantize(q, output);
+        return output;
+    }
+
+    /// <summary>The dequantized values (as <see cref="Dequantize(QuantizedTensor)"/>) into <paramref name="output"/> (<see cref="QuantizedTensor.Length"/> values).</summary>
+    public static void Dequantize(QuantizedTensor q, Span<uint> output)
+    {
         var f = q.Format;
         int k = f.BlockSize;
-        var all = new uint[q.Elements.Length];
+        if (output.Length != q.Length) throw new ArgumentException($"the output holds {output.Length} values, the tensor {q.Length}", nameof(output));
+        // Rows of whole blocks have no padding: value i is element i, so the values go straight to the output.
+        bool padded = q.RowLength != 0 && q.RowLength % k != 0;
+        Span<uint> all = padded ? new uint[q.Elements.Length] : output;
         if (f.HasMicroexponents)
         {
             var codes = new uint[q.Elements.Length];
@@ -135,12 +78,30 @@ public static class BlockQuantizer
         {
             var codec = f.ScaleCodec;
             var ctx = new RoundingContext(RoundingMode.NearestEven, OverflowPolicy.Ieee);
+            var values = ElementValues(f.Element);
             for (int b = 0; b < q.BlockCount; b++)
             {
                 bool nan = codec.IsNaN(q.Scales[b]);
                 int e = nan ? 0 : codec.Exponent(q.Scales[b]);
-                for (int i = b * k; i < (b + 1) * k; i++)
-                    all[i] = nan ? MxQuantizer.Fp32QuietNan : MxQuantizer.Scaled(Codec.Decode(f.Element, q.Elements[i]), e, ctx);
+                var elements = q.Elements.AsSpan(b * k, k);
+                var block = all.Slice(b * k, k);
+                if (nan) block.Fill(MxQuantizer.Fp32QuietNan);
+                else if (values is not null && Math.Abs(e) <= MaxProductScale)
+                {
+                    // v·2^e is exact in binary64 (v has at most 24 significant bits, both exponents are small), so its
+                    // conversion to binary32 is the one IEEE 754 rounding, to nearest even, overflowing to ±Inf: the
+                    // rounding core's result under (NearestEven, Ieee), which tests/Quantization compares for every
+                    // element code and scale code. NaN and ±Inf element codes take the core's path.
+                    double scale = Math.ScaleB(1.0, e);
+                    for (int i = 0; i < k; i++)
+                    {
+                        double v = values[elements[i]];
+                        block[i] = double.IsNaN(v) ? MxQuantizer.Scaled(Codec.Decode(f.Element, elements[i]), e, ctx)
+                            : BitConverter.SingleToUInt32Bits((float)(v * scale));
+                    }
+                }
+                else
+                    for (int i = 0; i < k; i++) block[i] = MxQuantizer.Scaled(Codec.Decode(f.Element, elements[i]), e, ctx);
             }
         }
         else
@@ -149,8 +110,33 @@ public static class BlockQuantizer
                 for (int i = b * k; i < (b + 1) * k; i++)
                     all[i] = Nvfp4Quantizer.Dequantize(q.Recipe, q.TensorScale, q.Scales[b], q.Elements[i]);
         }
-        var output = new uint[q.Length];
-        for (int i = 0; i < output.Length; i++) output[i] = all[q.ElementIndex(i)];
-        return output;
+        if (padded)
+            for (int i = 0; i < output.Length; i++) output[i] = all[q.ElementIndex(i)];
     }
+
+    /// <summary>|scale exponent| up to which <see cref="ElementValues"/>' products stay exact binary64 normals.</summary>
+    private const int MaxProductScale = 512;
+
+    /// <summary>
+    /// Each code of a byte-wide element format as its exact binary64 value (NaN for NaN and ±Inf codes, which the
+    /// rounding core handles); null when a code does not fit (wider codes, more than 24 significant bits, exponents
+    /// beyond ±400).
+    /// </summary>
+    private static double[]? ElementValues(NumberFormat element) => ElementValueTables.GetOrAdd(element, f =>
+    {
+        if (f.Bits > 8) return null;
+        var values = new double[256];
+        for (uint c = 0; c < 256; c++)
+        {
+            if (c >> f.Bits != 0) { values[c] = double.NaN; continue; }
+            var d = Codec.Decode(f, c);
+            if (d.IsNaN || d.IsInfinity) { values[c] = double.NaN; continue; }
+            if (d.Significand >> 24 != 0 || Math.Abs(d.Exponent) > 400) return null;
+            double v = Math.ScaleB((double)d.Significand, d.Exponent);
+            values[c] = d.Negative ? -v : v;
+        }
+        return values;
+    });
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<NumberFormat, double[]?> ElementValueTables = new();
 }

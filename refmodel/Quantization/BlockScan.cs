@@ -35,7 +35,7 @@ internal readonly record struct BlockScan(uint MaxFinite, bool HasNan, bool HasI
 
     /// <summary>
     /// The smallest and largest |v| of the block as bits (NaN patterns included: they order above Inf). Eight lanes
-    /// at a time where the hardware has 256-bit vectors; the unsigned min and max of the bits are the same on every path.
+    /// at a time where the hardware has 256-bit vectors, four with 128-bit ones; the unsigned min and max of the bits are the same on every path.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (uint Min, uint Max) MinMaxMagnitude(ReadOnlySpan<uint> x)
@@ -58,6 +58,22 @@ internal readonly record struct BlockScan(uint MaxFinite, bool HasNan, bool HasI
             var l = Vector128.Min(lo.GetLower(), lo.GetUpper());
             max = Math.Max(Math.Max(h.GetElement(0), h.GetElement(1)), Math.Max(h.GetElement(2), h.GetElement(3)));
             min = Math.Min(Math.Min(l.GetElement(0), l.GetElement(1)), Math.Min(l.GetElement(2), l.GetElement(3)));
+        }
+        else if (Vector128.IsHardwareAccelerated && x.Length >= Vector128<uint>.Count)
+        {
+            // The ahead-of-time CLI targets x86-64-v2 (no 256-bit vectors): four lanes, unsigned min/max of SSE4.1.
+            ref uint start = ref MemoryMarshal.GetReference(x);
+            var mask = Vector128.Create(AbsMask);
+            var hi = Vector128<uint>.Zero;
+            var lo = Vector128<uint>.AllBitsSet;
+            for (; i <= x.Length - Vector128<uint>.Count; i += Vector128<uint>.Count)
+            {
+                var a = Vector128.LoadUnsafe(ref start, (nuint)i) & mask;
+                hi = Vector128.Max(hi, a);
+                lo = Vector128.Min(lo, a);
+            }
+            max = Math.Max(Math.Max(hi.GetElement(0), hi.GetElement(1)), Math.Max(hi.GetElement(2), hi.GetElement(3)));
+            min = Math.Min(Math.Min(lo.GetElement(0), lo.GetElement(1)), Math.Min(lo.GetElement(2), lo.GetElement(3)));
         }
         for (; i < x.Length; i++)
         {

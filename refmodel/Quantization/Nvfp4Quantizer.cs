@@ -59,6 +59,14 @@ internal sealed class Nvfp4Quantizer
         }
     }
 
+    /// <summary>The same quantizer (same tensor scale) with its own memo, for a caller quantizing on another thread.</summary>
+    public Nvfp4Quantizer Copy()
+    {
+        var copy = (Nvfp4Quantizer)MemberwiseClone();
+        copy._cudnnBounds = null;
+        return copy;
+    }
+
     /// <summary>The per-tensor scale stored with the result: the decode scale (TE: its S_dec = 1.0f / S_enc).</summary>
     public uint StoredTensorScale => BitConverter.SingleToUInt32Bits(_recipe.ScaleRule == ScaleRuleKind.Nvfp4TransformerEngine ? _teDecode : _tensorScale);
 

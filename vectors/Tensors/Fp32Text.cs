@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using csFastFloat;
 using MxRef.Vectors.Text;
@@ -27,16 +28,26 @@ public static class Fp32Text
     /// <summary>Texts longer than this are split at whitespace and parsed on several cores.</summary>
     private const int ParallelThreshold = 1 << 22;
 
-    /// <summary>
-    /// Parses UTF-8 text. A bad token is a <see cref="TensorFileException"/> naming it, its line and column. Large
-    /// texts are cut at whitespace into one piece per core; the pieces are parsed in parallel and joined in order, so
-    /// the result (and the first error reported) is the same as a sequential parse.
-    /// </summary>
-    public static uint[] Parse(ReadOnlyMemory<byte> memory, string source)
+    /// <summary>Parses UTF-8 text into an array (see <see cref="ParseToBuffer"/>).</summary>
+    public static uint[] Parse(ReadOnlyMemory<byte> memory, string source) => Parse(memory.Span, source);
+
+    /// <summary>Parses UTF-8 text into an array (see <see cref="ParseToBuffer"/>).</summary>
+    public static uint[] Parse(ReadOnlySpan<byte> text, string source)
     {
-        var text = memory.Span;
+        var (buffer, count) = ParseToBuffer(text, source);
+        using (buffer) return MemoryMarshal.Cast<byte, uint>(buffer.Span)[..count].ToArray();
+    }
+
+    /// <summary>
+    /// Parses UTF-8 text into a page buffer (the caller disposes it) and returns it with the number of values. A bad
+    /// token is a <see cref="TensorFileException"/> naming it, its line and column. Large texts are cut at whitespace
+    /// into one piece per core; each piece is parsed into its own part of the buffer (a piece of L bytes holds at most
+    /// (L + 1) / 2 tokens) and the parts are then moved together in order, so the values (and the first error
+    /// reported) are those of a sequential parse.
+    /// </summary>
+    public static unsafe (PageBuffer Values, int Count) ParseToBuffer(ReadOnlySpan<byte> text, string source)
+    {
         int pieces = text.Length < ParallelThreshold ? 1 : Math.Min(Environment.ProcessorCount, 8);
-        if (pieces <= 1) return Parse(text, source);
         var bounds = new int[pieces + 1];
         bounds[pieces] = text.Length;
         for (int p = 1; p < pieces; p++)
@@ -45,43 +56,45 @@ public static class Fp32Text
             while (cut < text.Length && !IsSpace(text[cut])) cut++;
             bounds[p] = cut;
         }
-        var results = new (uint[] Values, int Count, int Error)[pieces];
-        Parallel.For(0, pieces, p =>
+        var at = new long[pieces + 1];
+        for (int p = 0; p < pieces; p++) at[p + 1] = at[p] + (bounds[p + 1] - bounds[p] + 1) / 2;
+        var buffer = new PageBuffer(at[pieces] * sizeof(uint), populate: false);
+        try
         {
-            var r = ParsePiece(memory.Span[bounds[p]..bounds[p + 1]]);
-            if (r.Error >= 0) r.Error += bounds[p];
-            results[p] = r;
-        });
-        text = memory.Span;
-        int before = 0;
-        foreach (var r in results)
-        {
-            if (r.Error >= 0) throw Bad(text, r.Error, before + r.Count, source);
-            before += r.Count;
+            var results = new (int Count, int Error)[pieces];
+            fixed (byte* start = text)
+            {
+                nint textAddress = (nint)start;
+                void Piece(int p)
+                {
+                    var piece = new ReadOnlySpan<byte>((byte*)textAddress + bounds[p], bounds[p + 1] - bounds[p]);
+                    var r = ParsePiece(piece, MemoryMarshal.Cast<byte, uint>(buffer.Span).Slice((int)at[p], (int)(at[p + 1] - at[p])));
+                    if (r.Error >= 0) r.Error += bounds[p];
+                    results[p] = r;
+                }
+                if (pieces == 1) Piece(0);
+                else Parallel.For(0, pieces, Piece);
+            }
+            var values = MemoryMarshal.Cast<byte, uint>(buffer.Span);
+            int count = 0;
+            for (int p = 0; p < pieces; p++)
+            {
+                if (results[p].Error >= 0) throw Bad(text, results[p].Error, count + results[p].Count, source);
+                values.Slice((int)at[p], results[p].Count).CopyTo(values[count..]); // overlapping moves are safe
+                count += results[p].Count;
+            }
+            return (buffer, count);
         }
-        var joined = new uint[before];
-        int at = 0;
-        foreach (var r in results)
+        catch
         {
-            Array.Copy(r.Values, 0, joined, at, r.Count);
-            at += r.Count;
+            buffer.Dispose();
+            throw;
         }
-        return joined;
     }
 
-    /// <summary>Parses UTF-8 text on one core (see the overload for large texts).</summary>
-    public static uint[] Parse(ReadOnlySpan<byte> text, string source)
+    /// <summary>Parses one piece into <paramref name="values"/>: the count, and the byte offset of the first bad token (−1: none).</summary>
+    private static (int Count, int Error) ParsePiece(ReadOnlySpan<byte> text, Span<uint> values)
     {
-        var (values, count, error) = ParsePiece(text);
-        if (error >= 0) throw Bad(text, error, count, source);
-        Array.Resize(ref values, count);
-        return values;
-    }
-
-    /// <summary>The values of one piece, their count, and the byte offset of the first bad token (−1: none).</summary>
-    private static (uint[] Values, int Count, int Error) ParsePiece(ReadOnlySpan<byte> text)
-    {
-        var values = new uint[Math.Max(16, text.Length / 10)];
         int count = 0, i = 0;
         while (true)
         {
@@ -89,11 +102,10 @@ public static class Fp32Text
             if (i >= text.Length) break;
             int start = i;
             while (i < text.Length && !IsSpace(text[i])) i++;
-            if (count == values.Length) Array.Resize(ref values, values.Length * 2);
-            if (!TryParse(text[start..i], out values[count])) return (values, count, start);
+            if (!TryParse(text[start..i], out values[count])) return (count, start);
             count++;
         }
-        return (values, count, -1);
+        return (count, -1);
     }
 
     /// <summary>One token as FP32 bits: decimals through csFastFloat, everything else through <see cref="NumberText"/>.</summary>

@@ -50,33 +50,55 @@ public static class Npy
     public static string ShapeText(long[] shape) =>
         "(" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + (shape.Length == 1 ? ",)" : ")");
 
-    /// <summary>
-    /// Reads an FP32 or BF16 tensor of any shape (C order). A little-endian float32 file is read straight into the
-    /// result (one pass over the data, no intermediate copy).
-    /// </summary>
+    /// <summary>Reads an FP32 or BF16 tensor of any shape (C order) into an array.</summary>
     public static Fp32Tensor ReadFp32(string path)
+    {
+        using var data = OpenFp32(path);
+        return data.ToTensor();
+    }
+
+    /// <summary>
+    /// Opens an FP32 or BF16 tensor of any shape (C order) without copying it where it can: a little-endian float32
+    /// file is mapped and its data used in place; BF16 and big-endian data are converted into a page buffer.
+    /// </summary>
+    public static Fp32Data OpenFp32(string path) => OpenFp32(Map(path), path);
+
+    /// <summary>Maps a file, an I/O error (other than a missing file or directory) as a <see cref="TensorFileException"/>.</summary>
+    internal static MappedFile Map(string path)
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            var prefix = new byte[(int)Math.Min(stream.Length, 1 << 16)];
-            stream.ReadExactly(prefix);
-            var h = ReadHeader(prefix, path);
-            if (BitConverter.IsLittleEndian && h.Descr is "<f4" or "=f4" && h.Count <= Array.MaxLength && stream.Length - h.DataOffset == h.Count * 4)
-            {
-                var bits = GC.AllocateUninitializedArray<uint>((int)h.Count); // every element is read from the file next
-                var dest = MemoryMarshal.AsBytes(bits.AsSpan());
-                int fromPrefix = Math.Min(prefix.Length - h.DataOffset, dest.Length);
-                prefix.AsSpan(h.DataOffset, fromPrefix).CopyTo(dest);
-                stream.ReadExactly(dest[fromPrefix..]);
-                return new Fp32Tensor(bits, h.Shape, NpyDType.Float32);
-            }
+            return new MappedFile(path);
         }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {
             throw new TensorFileException(path, e.Message);
         }
-        return ReadFp32(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>The tensor in a mapped <c>.npy</c> file (the result owns <paramref name="file"/>).</summary>
+    internal static Fp32Data OpenFp32(MappedFile file, string name)
+    {
+        try
+        {
+            var bytes = file.Span;
+            var h = ReadHeader(bytes, name);
+            var (type, bigEndian) = DTypeOf(h.Descr, name);
+            if (type == NpyDType.UInt8)
+                throw new TensorFileException(name, $"descr '{h.Descr}' holds bytes, not values; expected float32 ('<f4') or bfloat16 ('<V2', '<u2')");
+            var data = Data(bytes, h, type, name);
+            if (type == NpyDType.Float32 && bigEndian != BitConverter.IsLittleEndian && h.DataOffset % sizeof(uint) == 0)
+                return new Fp32Data(file, h.DataOffset, (int)h.Count, h.Shape, type);
+            var buffer = new PageBuffer(h.Count * sizeof(uint), populate: true);
+            Widen(data, type, bigEndian, MemoryMarshal.Cast<byte, uint>(buffer.Span)[..(int)h.Count]);
+            file.Dispose();
+            return new Fp32Data(buffer, (int)h.Count, h.Shape, type);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Reads an FP32 or BF16 tensor from the bytes of a file (<paramref name="name"/> names it in errors).</summary>
@@ -87,31 +109,41 @@ public static class Npy
         if (type == NpyDType.UInt8)
             throw new TensorFileException(name, $"descr '{h.Descr}' holds bytes, not values; expected float32 ('<f4') or bfloat16 ('<V2', '<u2')");
         var data = Data(bytes, h, type, name);
-        var bits = new uint[h.Count];
+        var bits = GC.AllocateUninitializedArray<uint>((int)h.Count); // every element is written next
+        Widen(data, type, bigEndian, bits);
+        return new Fp32Tensor(bits, h.Shape, type);
+    }
+
+    /// <summary>FP32 bits of the data: float32 copied (byte-swapped if big-endian), BF16 widened exactly.</summary>
+    private static void Widen(ReadOnlySpan<byte> data, NpyDType type, bool bigEndian, Span<uint> bits)
+    {
+        bool swap = bigEndian == BitConverter.IsLittleEndian;
         if (type == NpyDType.Float32)
         {
             var src = MemoryMarshal.Cast<byte, uint>(data);
-            if (bigEndian == BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(src, bits);
+            if (swap) BinaryPrimitives.ReverseEndianness(src, bits);
             else src.CopyTo(bits);
         }
         else
         {
             var src = MemoryMarshal.Cast<byte, ushort>(data);
-            bool swap = bigEndian == BitConverter.IsLittleEndian;
             for (int i = 0; i < bits.Length; i++)
                 bits[i] = (uint)(swap ? BinaryPrimitives.ReverseEndianness(src[i]) : src[i]) << 16; // BF16 is FP32's top half
         }
-        return new Fp32Tensor(bits, h.Shape, type);
     }
 
     /// <summary>Reads a <c>|u1</c> array (codes written by <see cref="WriteUInt8"/>).</summary>
     public static (byte[] Data, long[] Shape) ReadUInt8(string path)
     {
-        var bytes = File.ReadAllBytes(path);
+        using var file = Map(path);
+        var bytes = file.Span;
         var h = ReadHeader(bytes, path);
         var (type, _) = DTypeOf(h.Descr, path);
         if (type != NpyDType.UInt8) throw new TensorFileException(path, $"descr '{h.Descr}' is not uint8 ('|u1')");
-        return (Data(bytes, h, type, path).ToArray(), h.Shape);
+        var data = Data(bytes, h, type, path);
+        var codes = GC.AllocateUninitializedArray<byte>(data.Length); // every byte is copied next
+        data.CopyTo(codes);
+        return (codes, h.Shape);
     }
 
     private static ReadOnlySpan<byte> Data(ReadOnlySpan<byte> bytes, NpyHeader h, NpyDType type, string name)
@@ -174,24 +206,26 @@ public static class Npy
     public static void WriteFp32(string path, ReadOnlySpan<uint> bits, long[] shape)
     {
         Check(bits.Length, shape, path);
-        var header = HeaderBytes("<f4", shape);
-        var data = MemoryMarshal.AsBytes(bits).ToArray();
-        if (!BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(data.AsSpan()), MemoryMarshal.Cast<byte, uint>(data.AsSpan()));
-        AtomicWrite.Bytes(path, s => { s.Write(header); s.Write(data); });
+        using var image = new NpyImage("<f4", shape, bits.Length * sizeof(uint));
+        var data = MemoryMarshal.Cast<byte, uint>(image.Data);
+        if (BitConverter.IsLittleEndian) bits.CopyTo(data);
+        else BinaryPrimitives.ReverseEndianness(bits, data);
+        image.WriteTo(path);
     }
 
     /// <summary>Writes a uint8 array (descr <c>|u1</c>) of the given shape, atomically.</summary>
-    public static void WriteUInt8(string path, ReadOnlySpan<byte> data, long[] shape) => WriteUInt8(path, data.ToArray(), shape);
-
-    /// <summary>Writes a uint8 array (descr <c>|u1</c>) of the given shape, atomically, without copying the data.</summary>
-    public static void WriteUInt8(string path, byte[] data, long[] shape)
+    public static void WriteUInt8(string path, ReadOnlySpan<byte> data, long[] shape)
     {
         Check(data.Length, shape, path);
-        var header = HeaderBytes("|u1", shape);
-        AtomicWrite.Bytes(path, s => { s.Write(header); s.Write(data); });
+        using var image = new NpyImage("|u1", shape, data.Length);
+        data.CopyTo(image.Data);
+        image.WriteTo(path);
     }
 
-    private static void Check(int length, long[] shape, string path)
+    /// <summary>Writes a uint8 array (descr <c>|u1</c>) of the given shape, atomically.</summary>
+    public static void WriteUInt8(string path, byte[] data, long[] shape) => WriteUInt8(path, (ReadOnlySpan<byte>)data, shape);
+
+    internal static void Check(int length, long[] shape, string path)
     {
         long n = shape.Aggregate(1L, (a, b) => a * b);
         if (n != length) throw new ArgumentException($"{path}: shape {ShapeText(shape)} holds {n} elements, the data has {length}");
@@ -213,4 +247,28 @@ public static class Npy
         Encoding.ASCII.GetBytes(text, header.AsSpan(10));
         return header;
     }
+}
+
+/// <summary>
+/// An <c>.npy</c> file's bytes in one buffer, the header already written: the caller fills <see cref="Data"/> (e.g.
+/// quantizes straight into it), then <see cref="WriteTo"/> writes the file atomically with one write.
+/// </summary>
+public sealed class NpyImage : IDisposable
+{
+    private readonly PageBuffer _buffer;
+    private readonly int _headerLength;
+
+    public NpyImage(string descr, long[] shape, int dataBytes)
+    {
+        var header = Npy.HeaderBytes(descr, shape);
+        _headerLength = header.Length;
+        _buffer = new PageBuffer((long)header.Length + dataBytes, populate: true);
+        header.CopyTo(_buffer.Span);
+    }
+
+    public Span<byte> Data => _buffer.Span[_headerLength..];
+
+    public void WriteTo(string path) => AtomicWrite.Bytes(path, _buffer.Span);
+
+    public void Dispose() => _buffer.Dispose();
 }

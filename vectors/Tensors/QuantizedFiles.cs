@@ -33,31 +33,74 @@ public static class QuantizedFiles
         long perRow = q.Rows == 0 ? 0 : q.BlockCount / q.Rows;
         Npy.WriteUInt8(prefix + ".scales.npy", q.Scales, [.. rows, perRow]);
         Npy.WriteUInt8(prefix + ".elements.npy", q.Elements, [.. rows, perRow, f.BlockSize]);
-        var files = new JObject { ["scales"] = Path.GetFileName(prefix + ".scales.npy"), ["elements"] = Path.GetFileName(prefix + ".elements.npy") };
-        if (f.HasMicroexponents)
+        if (f.HasMicroexponents) Npy.WriteUInt8(prefix + ".microexponents.npy", q.Microexponents, [.. rows, perRow, f.SubBlocks]);
+        WriteSidecar(prefix, f, q.Recipe, q.TensorScale, q.Length, q.RowLength, q.TwoDimensional, shape, q.BlockCount);
+    }
+
+    /// <summary>
+    /// Quantizes <paramref name="fp32"/> (the values <paramref name="job"/> was prepared for, of <paramref name="shape"/>)
+    /// straight into the bytes of the code files and writes the set, each file with one write; the blocks are quantized
+    /// on every core (<see cref="ParallelQuantize"/>). With <paramref name="dequantized"/> also
+    /// <c>PREFIX.dequantized.npy</c>. Returns the quantized tensor when <paramref name="dequantized"/> asked for it, else null.
+    /// </summary>
+    public static QuantizedTensor? Write(string prefix, QuantizationJob job, ReadOnlySpan<uint> fp32, long[] shape, bool dequantized = false)
+    {
+        var f = job.Format;
+        long[] rows = shape.Length >= 2 ? shape[..^1] : [];
+        long perRow = job.Rows == 0 ? 0 : job.BlocksPerRow;
+        using var scales = new NpyImage("|u1", [.. rows, perRow], job.BlockCount);
+        using var elements = new NpyImage("|u1", [.. rows, perRow, f.BlockSize], job.ElementCount);
+        using var micro = f.HasMicroexponents ? new NpyImage("|u1", [.. rows, perRow, f.SubBlocks], job.MicroexponentCount) : null;
+        if (!job.Splittable) elements.Data.Clear(); // the one-run quantizers need not write every padding code
+        ParallelQuantize.Run(job, fp32, scales.Data, micro is null ? default : micro.Data, elements.Data);
+        scales.WriteTo(prefix + ".scales.npy");
+        elements.WriteTo(prefix + ".elements.npy");
+        micro?.WriteTo(prefix + ".microexponents.npy");
+        QuantizedTensor? q = null;
+        if (dequantized)
         {
-            Npy.WriteUInt8(prefix + ".microexponents.npy", q.Microexponents, [.. rows, perRow, f.SubBlocks]);
-            files["microexponents"] = Path.GetFileName(prefix + ".microexponents.npy");
+            q = job.Result(scales.Data.ToArray(), micro is null ? [] : micro.Data.ToArray(), elements.Data.ToArray());
+            WriteDequantized(prefix + ".dequantized.npy", q, shape);
         }
+        WriteSidecar(prefix, f, job.Recipe, job.TensorScale, job.Length, job.Options.RowLength > 0 ? job.RowLength : job.Length,
+            job.Options.TwoDimensional, shape, job.BlockCount);
+        return q;
+    }
+
+    /// <summary>The dequantized values of <paramref name="q"/> as a float32 <c>.npy</c> of <paramref name="shape"/>, computed into the file's bytes and written with one write.</summary>
+    public static void WriteDequantized(string path, QuantizedTensor q, long[] shape)
+    {
+        Npy.Check(q.Length, shape, path);
+        using var image = new NpyImage("<f4", shape, q.Length * sizeof(uint));
+        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(image.Data);
+        BlockQuantizer.Dequantize(q, values);
+        if (!BitConverter.IsLittleEndian) System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(values, values);
+        image.WriteTo(path);
+    }
+
+    /// <summary>The sidecar, written last (a complete sidecar means a complete set).</summary>
+    private static void WriteSidecar(string prefix, BlockFormat f, Recipe recipe, uint tensorScale, int length, int rowLength, bool twoDimensional, long[] shape, int blocks)
+    {
+        var files = new JObject { ["scales"] = Path.GetFileName(prefix + ".scales.npy"), ["elements"] = Path.GetFileName(prefix + ".elements.npy") };
+        if (f.HasMicroexponents) files["microexponents"] = Path.GetFileName(prefix + ".microexponents.npy");
         var o = new JObject
         {
             ["kind"] = Kind,
             ["block_format"] = f.Name,
-            ["recipe"] = q.Recipe.Name,
+            ["recipe"] = recipe.Name,
             ["element"] = f.Element.Name,
             ["element_bits"] = f.ElementBits,
             ["block"] = f.BlockSize,
             ["scale"] = f.Scale.Name,
-            ["tensor_scale"] = "0x" + q.TensorScale.ToString("x8", CultureInfo.InvariantCulture),
-            ["length"] = q.Length,
-            ["row_length"] = q.RowLength,
-            ["two_dimensional"] = q.TwoDimensional,
+            ["tensor_scale"] = "0x" + tensorScale.ToString("x8", CultureInfo.InvariantCulture),
+            ["length"] = length,
+            ["row_length"] = rowLength,
+            ["two_dimensional"] = twoDimensional,
             ["shape"] = new JArray(shape),
-            ["blocks"] = q.BlockCount,
+            ["blocks"] = blocks,
             ["files"] = files,
         };
-        var text = o.ToString(Formatting.Indented) + "\n";
-        AtomicWrite.Bytes(SidecarPath(prefix), s => s.Write(System.Text.Encoding.UTF8.GetBytes(text)));
+        AtomicWrite.Bytes(SidecarPath(prefix), System.Text.Encoding.UTF8.GetBytes(o.ToString(Formatting.Indented) + "\n"));
     }
 
     /// <summary>Reads a file set back (<paramref name="path"/>: the sidecar or its prefix); returns the tensor and the input shape.</summary>

@@ -1,0 +1,44 @@
+#!/bin/bash
+# End-to-end `mxref quantize` on a 3.2 M-element FP32 tensor (docs/PERFORMANCE.md, "Quantize data path"):
+#
+#   scripts/bench-quantize-io.sh MXREF DIR [RUNS] [COUNT]     (make bench-quantize-io)
+#
+# Writes the deterministic sample tensor (`mxref recipes sample-tensor --seed 1`) as DIR/x.npy (float32, shape
+# (COUNT/32, 32)) and DIR/x.txt (the same values, one 9-digit decimal per line), then times RUNS fresh processes each
+# of: start-up alone (`mxref --help`), quantize .npy -> NumPy file set, quantize text -> file set, dequantize the set
+# -> .npy. Per run: wall and CPU (user + system of the process, from bash's time) and elements/s for both; then the best and the
+# median run. The machine's load average is printed first and last: on a shared machine only CPU figures and the best
+# wall figure mean much.
+set -euo pipefail
+mxref=${1:?usage: bench-quantize-io.sh MXREF DIR [RUNS] [COUNT]}
+dir=${2:?usage: bench-quantize-io.sh MXREF DIR [RUNS] [COUNT]}
+runs=${3:-5}
+count=${4:-3200000}
+mkdir -p "$dir"
+"$mxref" recipes sample-tensor --count "$count" --seed 1 -o "$dir/x.npy" --text "$dir/x.txt"
+echo "# mxref quantize end to end, $count elements, $runs runs each; $(nproc) CPUs; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-34s %9s %9s %9s %12s %12s\n' case wall_s user_s sys_s "M_el/s_wall" "M_el/s_cpu"
+measure() { # NAME COMMAND...: RUNS timed runs, one line each, then best and median
+  local name=$1; shift
+  local rows=()
+  for ((i = 1; i <= runs; i++)); do
+    local t
+    # bash's time: wall, and user and system CPU of the child from wait4's rusage, to the millisecond
+    t=$( { TIMEFORMAT='%3R %3U %3S'; time "$@" >/dev/null 2>&1; } 2>&1 )
+    rows+=("$t")
+    awk -v n="$name" -v c="$count" '{ w=$1; cpu=$2+$3; printf "%-34s %9.3f %9.3f %9.3f %12.1f %12.1f\n", n, w, $2, $3, (w>0?c/w/1e6:0), (cpu>0?c/cpu/1e6:0) }' <<<"$t"
+  done
+  local walls cpus m
+  walls=($(printf '%s\n' "${rows[@]}" | awk '{ print $1 }' | sort -g))
+  cpus=($(printf '%s\n' "${rows[@]}" | awk '{ printf "%.3f\n", $2 + $3 }' | sort -g))
+  m=$(( (${#walls[@]} - 1) / 2 ))
+  awk -v n="$name" -v c="$count" -v w="${walls[0]}" -v cpu="${cpus[0]}" -v mw="${walls[$m]}" -v mc="${cpus[$m]}" 'BEGIN {
+    printf "# %s: best wall %.3f s (%.1f M el/s), best CPU %.3f s (%.1f M el/s); median wall %.3f s (%.1f M el/s), CPU %.3f s (%.1f M el/s)\n",
+           n, w, (w > 0 ? c / w / 1e6 : 0), cpu, (cpu > 0 ? c / cpu / 1e6 : 0), mw, (mw > 0 ? c / mw / 1e6 : 0), mc, (mc > 0 ? c / mc / 1e6 : 0) }'
+}
+measure "start-up (mxref --help)" "$mxref" --help
+measure "quantize .npy -> file set" "$mxref" quantize --format mxfp8-e4m3 --recipe ocp -i "$dir/x.npy" -o "$dir/q"
+measure "quantize text -> file set" "$mxref" quantize --format mxfp8-e4m3 --recipe ocp -i "$dir/x.txt" -o "$dir/qt"
+measure "quantize .npy nvfp4 -> file set" "$mxref" quantize --format nvfp4 -i "$dir/x.npy" -o "$dir/qn"
+measure "dequantize file set -> .npy" "$mxref" dequantize "$dir/q" -o "$dir/back.npy"
+echo "# done; load: $(cut -d' ' -f1-3 /proc/loadavg)"
