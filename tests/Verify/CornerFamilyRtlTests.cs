@@ -17,7 +17,8 @@ public sealed class CornerFamilyRtlTests
     {
         // family, only this family catches it, file, original line (exact), broken line, K
         // E5M2 NaN decoded from the top mantissa bit only: 0x7D/0xFD (quiet bit clear) read as finite 1.25·2^16.
-        { "special-codes", true, "mx_pkg.sv", "nan  = (e == 5'd31) && (m != 3'd0);", "nan  = (e == 5'd31) && m[1];", 4 },
+        // special-lanes (every NaN/Inf code in every lane) catches it too, so special-codes is no longer alone.
+        { "special-codes", false, "mx_pkg.sv", "nan  = (e == 5'd31) && (m != 3'd0);", "nan  = (e == 5'd31) && m[1];", 4 },
         // Tininess after rounding decided without the sticky bits below the round bit (only the round bit counts).
         { "underflow", true, "mx_round.sv", "assign inc_n   = round_inc(rm, sign, mant_n[0], rb_n, st_n);", "assign inc_n   = round_inc(rm, sign, mant_n[0], rb_n, 1'b0);", 4 },
         // The sign of the exact sum read one bit too low: wrong only when |S| needs the accumulator's top bit.
