@@ -52,6 +52,7 @@ public static class VerifyCommand
         var mutants = new Option<int?>("--mutants") { Description = "Grade the regression by mutation: Yosys 'mutate -list N' mutants of the design, each run to its first mismatch; --jobs mutants at a time, --shard splits the mutants (docs/verify.md)." };
         var mutantSeed = new Option<int>("--mutant-seed") { Description = "Seed of Yosys's mutation sampling (default 1).", DefaultValueFactory = _ => 1 };
         var mutantReport = new Option<string?>("--mutant-report") { Description = "Write the mutation report (JSON) here." };
+        var mutantIds = new Option<string?>("--mutant-ids") { Description = "With --mutants N: run only these mutants of the list, e.g. 1,24,88,160-172 (the survivors of an earlier grading)." };
         var codeCoverage = new Option<bool>("--code-coverage") { Description = "Build with Verilator line and toggle coverage; write coverage.dat, coverage.info (lcov) and an HTML report (genhtml) into --code-coverage-dir." };
         var codeCoverageDir = new Option<string?>("--code-coverage-dir") { Description = "Where --code-coverage writes (default out/coverage; out/coverage/shard-I with --shard)." };
         var cmd = new Command("verify",
@@ -69,7 +70,7 @@ public static class VerifyCommand
         cmd.Add(codeCoverageDir);
         var slurm = new VerifySlurmOptions();
         slurm.AddTo(cmd);
-        foreach (var o in new Option[] { mutants, mutantSeed, mutantReport }) cmd.Add(o);
+        foreach (var o in new Option[] { mutants, mutantSeed, mutantReport, mutantIds }) cmd.Add(o);
         cmd.SetAction(r =>
         {
             if (r.GetValue(mutants) is < 1) throw new UsageException($"--mutants must be at least 1, got {r.GetValue(mutants)}");
@@ -179,10 +180,15 @@ public static class VerifyCommand
                 if (r.GetValue(mutantSeed) < 0) throw new UsageException($"--mutant-seed must be at least 0, got {r.GetValue(mutantSeed)}");
                 if (o.FreeRun is not null || o.Trace || o.Line is not null || o.Index is not null)
                     throw new UsageException("--mutants runs the whole regression on every mutant: it does not combine with --free-run, --trace, --line or --index");
-                var mo = new MutationOptions { Verify = o, Count = nMutants, Seed = (ulong)r.GetValue(mutantSeed), Report = r.GetValue(mutantReport) };
+                var mo = new MutationOptions
+                {
+                    Verify = o, Count = nMutants, Seed = (ulong)r.GetValue(mutantSeed), Report = r.GetValue(mutantReport),
+                    Ids = r.GetValue(mutantIds) is { } ids ? MutantSelection.Parse(ids) : null,
+                };
                 return MutationRun.Execute(mo, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
             }
             if (r.GetValue(mutantReport) is not null) throw new UsageException("--mutant-report needs --mutants N");
+            if (r.GetValue(mutantIds) is not null) throw new UsageException("--mutant-ids needs --mutants N");
             return VerifyRun.Execute(o, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
         });
         return cmd;

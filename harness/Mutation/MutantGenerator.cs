@@ -49,7 +49,7 @@ public static class MutantGenerator
         foreach (var src in s.Sources)
             if (!File.Exists(src)) throw new UsageException($"RTL source '{src}' does not exist");
         string prelude = Prelude(s);
-        string dir = Path.GetFullPath(Path.Combine(s.WorkRoot, Hash(prelude, s)));
+        string dir = Path.GetFullPath(Path.Combine(s.WorkRoot, Hash(prelude, s, Version(yosys))));
         Directory.CreateDirectory(dir);
 
         var listFile = Path.Combine(dir, "mutations.txt");
@@ -156,11 +156,22 @@ public static class MutantGenerator
     /// <summary>Names the shape of the files this class writes, so a cache written by another version is not reused.</summary>
     private const string Flow = "one netlist, mutsel from MXTB_MUTANT";
 
-    private static string Hash(string prelude, Setup s)
+    /// <summary>
+    /// <c>yosys -V</c> (e.g. "Yosys 0.23 (git sha1 7ce5011c24b)"): part of the cache key, because another Yosys may
+    /// sample other mutations for the same seed or read the RTL differently (0.23 misread <c>-EW'(126)</c>).
+    /// </summary>
+    public static string Version(string yosys)
+    {
+        var (exit, output) = Tools.Run(yosys, ["-V"], Directory.GetCurrentDirectory());
+        return exit == 0 ? output.Trim() : throw new UsageException($"'{yosys} -V' failed (exit {exit}): {output.Trim()}");
+    }
+
+    private static string Hash(string prelude, Setup s, string yosysVersion)
     {
         using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string t) { h.AppendData(Encoding.UTF8.GetBytes(t)); h.AppendData([0]); }
         Add(Flow);
+        Add(yosysVersion);
         Add(prelude);
         Add($"{s.Count} {s.Seed}");
         foreach (var src in s.Sources) h.AppendData(File.ReadAllBytes(src));

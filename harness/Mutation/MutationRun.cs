@@ -13,6 +13,8 @@ public sealed record MutationOptions
     public required int Count { get; init; }
     public ulong Seed { get; init; } = 1;
     public string? Report { get; init; }
+    /// <summary>Run only these mutants of the list (<c>--mutant-ids</c>); null: all of this shard's.</summary>
+    public IReadOnlySet<int>? Ids { get; init; }
 }
 
 /// <summary>
@@ -34,7 +36,8 @@ public static class MutationRun
         if (m.Count < 1) throw new UsageException($"--mutants must be at least 1, got {m.Count}");
         var set = MutantGenerator.Generate(new MutantGenerator.Setup(o.Rtl, o.Top, o.Parameters, m.Count, m.Seed, o.Shard, o.Shards,
             Path.Combine(o.BuildDir, "mutants")), stderr);
-        stderr.WriteLine($"mutants: Yosys listed {set.All.Count} mutations (asked for {m.Count}); this shard {o.Shard}/{o.Shards} runs {set.Mutants.Count} of them, one at a time, {o.Jobs} simulation process{(o.Jobs == 1 ? "" : "es")} each");
+        if (m.Ids is { } ids) set = set with { Mutants = MutantSelection.Select(set.All, set.Mutants, ids) };
+        stderr.WriteLine($"mutants: Yosys listed {set.All.Count} mutations (asked for {m.Count}); this shard {o.Shard}/{o.Shards}{(m.Ids is null ? "" : " (--mutant-ids)")} runs {set.Mutants.Count} of them, one at a time, {o.Jobs} simulation process{(o.Jobs == 1 ? "" : "es")} each");
 
         // Runs of other regressions on the same mutants (another --count, say) share the netlist, not the logs.
         var logs = Path.Combine(set.Directory, "logs-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(RegressionText(o) + $" K={o.K}")))[..12].ToLowerInvariant());

@@ -98,7 +98,7 @@ public sealed class RealSlurmTests(LocalSlurm cluster, ITestOutputHelper log) : 
         Assert.Equal("pass", (string?)merged["status"]);
         Assert.Equal(Enumerable.Range(0, 8), merged["shards_merged"]!.Select(t => (int)t));
         AssertSameFindings(merged, JObject.Parse(File.ReadAllText(singleReport)));
-        Assert.Equal(524_920, (long)merged["vectors"]!); // the 124,920-vector corner set at K = 32 plus 400,000 random
+        Assert.Equal(549_256, (long)merged["vectors"]!); // the 149,256-vector corner set at K = 32 plus 400,000 random
     }
 
     [Fact]

@@ -90,6 +90,9 @@ public class BoundaryFamilyOracleTests
             var mag = BigInteger.Abs(n);
             var integer = mag >> (reference - E);
             var rem = mag - (integer << (reference - E));
+            // R = (2^p − 1)·2^u exactly: nothing below the p bits (only below 2^emin; elsewhere R is 0 or 2^q).
+            if (integer == whole && rem.IsZero && boundary == 0)
+                result.Add($"tiny:below-min-normal:exact:{(n < 0 ? "-" : "+")}:{mode}");
             if (integer == whole && !rem.IsZero)
             {
                 int below = reference - (int)(rem.GetBitLength() - 1 + E);

@@ -35,6 +35,11 @@ public static class CoverageClasses
     /// </summary>
     public static readonly string[] TinyBoundaries = ["below-min-normal", "below-min-sub", "above-min-sub"];
     public static readonly string[] TinyKinds = ["round", "sticky-next", "sticky-far"];
+    /// <summary>
+    /// Lanes of a block that hold its only NaN or Inf element: lane 0 and lane k − 1, the two ends of the k copies of
+    /// the element decoder (<c>lone-special:FORMAT:CODE:first|last</c>, one pair per NaN/Inf code of each format).
+    /// </summary>
+    public static readonly string[] LoneLanes = ["first", "last"];
     /// <summary>Largest sums: d = msb(C) − msb(Σ) buckets when every product is near max×max with one sign.</summary>
     public static readonly string[] LargestAlignments = ["c-zero", "far-below", "below", "near-below", "equal", "near-above", "above", "far-above"];
     /// <summary>C dominating: d = msb(C) − msb(Σ) ≥ 20, per distance for a normal C, bucketed for a subnormal C.</summary>
@@ -45,6 +50,9 @@ public static class CoverageClasses
     private static readonly Dictionary<string, int> Ids = [];
 
     public static readonly int PairBase, ModeBase, ScaleBase, ScaleSumBase, AccumulatorBase, AlignBase, ZeroBase, ResultBase, SpecialBase, BoundaryBase;
+    public static readonly int TinyExactBase, LoneSpecialBase;
+    /// <summary>Per element format and code: the first of its <see cref="LoneLanes"/> classes, −1 for a finite code.</summary>
+    private static readonly int[][] LoneSpecialOfCode;
     public static readonly int TinyBase, LargestBase, LargestOppositeBase, DominantNormalBase, DominantSubnormalBase, DominantZeroC, ZeroSumBase, NanScaleSideBase;
     /// <summary>Operand class id base per element format; codes map through <see cref="OperandClass"/>.</summary>
     private static readonly int[] OperandBase;
@@ -101,12 +109,31 @@ public static class CoverageClasses
         ZeroSumBase = Add(new[] { "c+0", "c-0" }.SelectMany(c => new[] { "zero-products", "cancel" }.SelectMany(k =>
             RoundingModes.Deterministic.Select(r => $"zero-sum:{c}:{k}:{r.ShortName()}"))));
         NanScaleSideBase = Add(["special:nan-scale-a-only", "special:nan-scale-b-only"]);
+        // R = ±(2^p − 1)·2^(emin − p) exactly: tiny after rounding with neither a round nor a sticky bit.
+        TinyExactBase = Add(new[] { "+", "-" }.SelectMany(sg => RoundingModes.Deterministic.Select(r => $"tiny:{TinyBoundaries[0]}:exact:{sg}:{r.ShortName()}")));
+        LoneSpecialBase = NameList.Count;
+        LoneSpecialOfCode = new int[formats][];
+        for (int f = 0; f < formats; f++)
+        {
+            var e = ElementCodes.At(f);
+            LoneSpecialOfCode[f] = new int[256];
+            Array.Fill(LoneSpecialOfCode[f], -1);
+            for (int code = 0; code <= (int)e.Format.CodeMask; code++)
+                if ((e.Table.Class[code] & (Dot.ElementTable.ClassNaN | Dot.ElementTable.ClassInfinity)) != 0)
+                    LoneSpecialOfCode[f][code] = Add(LoneLanes.Select(l => $"lone-special:{Fmt(f)}:0x{code:X2}:{l}"));
+        }
     }
 
     private static bool IsNaNCode(ElementCodes e, byte code) => (e.Table.Class[code] & Dot.ElementTable.ClassNaN) != 0;
 
     public static int Tiny(int boundary, int kind, bool negative, RoundingMode mode) =>
         TinyBase + ((boundary * TinyKinds.Length + kind) * 2 + (negative ? 1 : 0)) * RoundingModes.Deterministic.Count + (int)mode;
+
+    public static int TinyExact(bool negative, RoundingMode mode) =>
+        TinyExactBase + (negative ? 1 : 0) * RoundingModes.Deterministic.Count + (int)mode;
+
+    /// <summary>The <c>first</c> class of a lone NaN/Inf <paramref name="code"/> (<c>last</c> is the next id), or −1 for a finite code.</summary>
+    internal static int LoneSpecial(int formatCode, byte code) => LoneSpecialOfCode[formatCode][code];
 
     public static int ZeroSum(bool negativeC, bool cancel, RoundingMode mode) =>
         ZeroSumBase + ((negativeC ? 2 : 0) + (cancel ? 1 : 0)) * RoundingModes.Deterministic.Count + (int)mode;
@@ -205,6 +232,7 @@ public static class CoverageClasses
                 "dominant" => wideScales,
                 "zero-sum" when parts[2] == "cancel" && block < 2 => false, // one product cannot cancel with a zero C
                 "zero-sum" => modeNames.Contains(parts[3]),
+                "lone-special" => formatNames.Contains(parts[1]),
                 _ => true,
             };
             if (keep) ids.Add(id);

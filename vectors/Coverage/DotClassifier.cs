@@ -129,7 +129,12 @@ public sealed class DotClassifier(NumberFormat output)
         else { integer = s.Magnitude >> shift; rem = s.Magnitude & ((UInt128.One << shift) - 1); }
         if (integer != whole) return;
         int kind;
-        if (rem == UInt128.Zero) { if (!s.Sticky) return; kind = 2; } // bits only below the window: far below
+        if (rem == UInt128.Zero)
+        {
+            // Nothing below the p bits: tiny in every mode (below 2^emin only; at the subnormal references R is 0 or 2^q).
+            if (!s.Sticky) { if (boundary == 0) counts[CoverageClasses.TinyExact(s.Negative, mode)]++; return; }
+            kind = 2; // bits only below the window: far below
+        }
         else
         {
             int below = reference - (s.Exponent + 127 - (int)UInt128.LeadingZeroCount(rem)); // reference − msb(fraction)
@@ -148,9 +153,11 @@ public sealed class DotClassifier(NumberFormat output)
         if (scaleNaN) counts[sb + 0]++;
         bool scaleZero = !scaleNaN && (scales.IsZero(v.ScaleA) || scales.IsZero(v.ScaleB));
         bool nanElement = false, infTimesZero = false, positive = false, negative = false;
+        int loneLane = -1; // the lane of the block's only NaN/Inf element; −2: more than one
         for (int i = 0; i < v.K; i++)
         {
             byte ca = ta.Class[v.A[i]], cb = tb.Class[v.B[i]];
+            if (((ca | cb) & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0) loneLane = loneLane == -1 && ((ca & cb) & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) == 0 ? i : -2;
             if (((ca | cb) & ElementTable.ClassNaN) != 0) { nanElement = true; continue; }
             if (((ca | cb) & ElementTable.ClassInfinity) == 0) continue;
             if (scaleZero || ((ca | cb) & ElementTable.ClassZero) != 0) { infTimesZero = true; continue; }
@@ -162,6 +169,17 @@ public sealed class DotClassifier(NumberFormat output)
         if (positive || negative) counts[sb + 6]++;
         if (c.IsInfinity) { counts[sb + 7]++; if (c.Negative) negative = true; else positive = true; }
         if (positive && negative) counts[sb + 5]++;
+        if (loneLane >= 0 && !scaleNaN && c.IsFinite) LoneSpecial(v, loneLane, counts);
+    }
+
+    /// <summary>The block's only NaN/Inf element, at lane 0 or lane k − 1 (scales and C finite).</summary>
+    private static void LoneSpecial(DotVector v, int lane, long[] counts)
+    {
+        var (format, code) = (ElementCodes.For(v.FormatA).Table.Class[v.A[lane]] & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0
+            ? (v.FormatA, v.A[lane]) : (v.FormatB, v.B[lane]);
+        int id = CoverageClasses.LoneSpecial(ElementCodes.For(format).Index, code);
+        if (lane == 0) counts[id]++;
+        if (lane == v.K - 1) counts[id + 1]++;
     }
 
     /// <summary>

@@ -30,6 +30,9 @@ internal abstract class CornerFamily
 
     /// <summary>Variants for a run with the given scale format (only the scale family depends on it).</summary>
     public virtual int Variants(ElementCodes a, ElementCodes b, ScaleCodec scales) => Variants(a, b);
+
+    /// <summary>Variants for a run with the given scale format and block size k (only per-lane families depend on k).</summary>
+    public virtual int Variants(ElementCodes a, ElementCodes b, ScaleCodec scales, int block) => Variants(a, b, scales);
     /// <summary>Sets the inputs of <paramref name="v"/> (formats and mode are already set).</summary>
     public abstract void Build(CornerCell cell, int variant, DotVector v, ref MxRandom rng);
 

@@ -26,7 +26,8 @@ public sealed class DotVectorGenerator
 
     private static readonly CornerFamily[] Families =
         [new OperandCorners(), new ScaleCorners(), new AccumulatorCorners(), new AlignmentCorners(), new ResultCorners(), new RoundingBoundaryCorners(),
-         new SpecialCodeCorners(), new UnderflowCorners(), new LargestSumCorners(), new DominantCorners(), new ZeroSumCorners()];
+         new SpecialCodeCorners(), new UnderflowCorners(), new LargestSumCorners(), new DominantCorners(), new ZeroSumCorners(),
+         new LaneSpecialCorners(), new UnderflowExactCorners()];
 
     // Stream-number offsets keep the corner, exhaustive and random draws of one seed independent.
     private const ulong CornerStreams = 1UL << 62, RandomStreams = 0;
@@ -59,7 +60,7 @@ public sealed class DotVectorGenerator
             {
                 var starts = new long[_pairs.Length + 1];
                 for (int p = 0; p < _pairs.Length; p++)
-                    starts[p + 1] = starts[p] + (long)family.Variants(ElementCodes.For(_pairs[p].A), ElementCodes.For(_pairs[p].B), options.Scales) * modes;
+                    starts[p + 1] = starts[p] + (long)family.Variants(ElementCodes.For(_pairs[p].A), ElementCodes.For(_pairs[p].B), options.Scales, options.Block) * modes;
                 Add(new VectorSection("corners/" + family.Name, next, starts[^1]), family, starts, false);
             }
         }
