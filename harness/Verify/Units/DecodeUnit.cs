@@ -105,10 +105,10 @@ public sealed class DecodeUnit(int k, ImplementationProfile profile, IReadOnlyLi
         throw new ArgumentException($"{output.Name} is not an output format of the decode unit");
     }
 
-    protected override void Parse(string line, DecodeBlock b)
+    protected override void Parse(ReadOnlySpan<byte> line, DecodeBlock b)
     {
         b.Output = outputs[0];
-        DecodeLine.Parse(line, b.V, withExpected: true, b.Output);
+        DecodeLine.Parse(Ascii(line), b.V, withExpected: true, b.Output);
         b.V.Flags = b.V.Evaluate(b.Output, profile, b.V.D);
     }
 
