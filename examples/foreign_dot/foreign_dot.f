@@ -7,6 +7,7 @@
 ../../rtl/mx_fuse.sv
 ../../rtl/mx_norm.sv
 ../../rtl/mx_round.sv
+../../rtl/mx_dot_sum.sv
 ../../rtl/mx_dot_back.sv
 ../../rtl/mx_dot.sv
 foreign_dot.sv

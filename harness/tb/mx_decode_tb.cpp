@@ -9,7 +9,7 @@
 //            16 bits, the upper 16 bits as the design drives them)
 #include "mxtb.h"
 
-struct Unit {
+struct Unit : mxtb::StdPorts {
     static constexpr uint32_t kMagic = 0x4454584d;  // "MXTD"
     static constexpr int kInBytes = 8 + mxtb::K;
     static constexpr int kOutBytes = 8 + 4 * mxtb::K;

@@ -10,7 +10,7 @@
 // The bench does not know M: the lanes are bytes whatever the format, so one bench serves MX9, MX6 and MX4.
 #include "mxtb.h"
 
-struct Unit {
+struct Unit : mxtb::StdPorts {
     static constexpr uint32_t kMagic = 0x5354584d;  // "MXTS"
     static constexpr int kMicroBytes = (mxtb::K / 2 + 7) / 8;
     static constexpr int kInBytes = 8 + 2 * kMicroBytes + 2 * mxtb::K;
