@@ -146,17 +146,14 @@ public sealed class BdrDotUnit : Unit<MicroexponentDotVector>
 }
 
 /// <summary>A dot-bdr mismatch: the vector decoded (format, mode, block exponents, microexponents, element codes, C), expected and actual D and flags.</summary>
-public sealed class BdrDotMismatch : MismatchDetail
+public sealed class BdrDotMismatch : DotResultMismatch<MicroexponentDotVector>
 {
-    public required int K { get; init; }
-    public required MicroexponentDotVector Vector { get; init; }
-    public required uint ExpectedD { get; init; }
-    public required byte ExpectedFlags { get; init; }
-    public required uint ActualD { get; init; }
-    public required byte ActualFlags { get; init; }
-
     /// <summary>The <c>RM SA MA A SB MB B C</c> inputs (what <c>mxref dot --format mx9</c> reads).</summary>
-    public string ModelLine => MicroexponentDotLine.FormatInputs(Vector);
+    public override string ModelLine => MicroexponentDotLine.FormatInputs(Vector);
+
+    protected override uint C => Vector.C;
+    protected override string Operands => $"{Vector.Format.Name} {Vector.Rounding.ShortName()}";
+    protected override (string A, string B) FormatNames => (Vector.Format.Name, Vector.Format.Name);
 
     private static string Bits(byte[] micro) => string.Concat(micro.Select(t => (char)('0' + t)));
 
@@ -166,7 +163,7 @@ public sealed class BdrDotMismatch : MismatchDetail
             sb.Append($"  {(i == 0 ? name : ""),-9} [{i,2}..] {string.Join(' ', codes.Skip(i).Take(16).Select(c => c.ToString("x2")))}\n");
     }
 
-    public override void AppendText(StringBuilder sb)
+    protected override void AppendInputs(StringBuilder sb)
     {
         var v = Vector;
         var codec = v.Format.ScaleCodec;
@@ -175,23 +172,10 @@ public sealed class BdrDotMismatch : MismatchDetail
         sb.Append($"  micro     A {Bits(v.MicroA)}, B {Bits(v.MicroB)} (pair 0 first)\n");
         Codes(sb, "A", v.A);
         Codes(sb, "B", v.B);
-        DotMismatch.AppendResults(sb, v.C, ExpectedD, ExpectedFlags, ActualD, ActualFlags);
     }
-
-    public override string Brief =>
-        $"{Vector.Format.Name} {Vector.Rounding.ShortName()}, C 0x{Vector.C:x8}; expected {ExpectedD:x8} ({DotMismatch.Value(ExpectedD)}) {DotMismatch.FlagNames(ExpectedFlags)}, " +
-        $"actual {ActualD:x8} ({DotMismatch.Value(ActualD)}) {DotMismatch.FlagNames(ActualFlags)}";
 
     /// <summary>The golden model alone on this vector: <c>echo '…' | mxref dot --format mx9 -k K</c>.</summary>
     public override string ModelCommand(string modelOptions) => $"echo '{ModelLine}' | mxref dot --format {Vector.Format.Name} -k {K}";
-
-    public override void AddJson(JObject o)
-    {
-        o["inputs"] = ModelLine;
-        o["format_a"] = Vector.Format.Name;
-        o["format_b"] = Vector.Format.Name;
-        DotMismatch.AddResultJson(o, ExpectedD, ExpectedFlags, ActualD, ActualFlags, Diagnosis.Ulps);
-    }
 }
 
 /// <summary>The dot-bdr unit configured from <c>.mxv</c> files of one shared-microexponent format (their <c>block_format</c>).</summary>
