@@ -101,30 +101,25 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
 }
 
 /// <summary>A dot mismatch: the vector decoded (formats, scales, elements, C), expected and actual D and flags.</summary>
-public sealed class DotMismatch : MismatchDetail
+public sealed class DotMismatch : DotResultMismatch<DotVector>
 {
-    public required int K { get; init; }
-    public required DotVector Vector { get; init; }
-    public required uint ExpectedD { get; init; }
-    public required byte ExpectedFlags { get; init; }
-    public required uint ActualD { get; init; }
-    public required byte ActualFlags { get; init; }
-
-    public string ModelLine => DotLine.FormatInputs(Vector);
+    public override string ModelLine => DotLine.FormatInputs(Vector);
+    protected override uint C => Vector.C;
+    protected override string Operands => $"{Vector.FormatA.Name} x {Vector.FormatB.Name} {Vector.Rounding.ShortName()}";
+    protected override (string A, string B) FormatNames => (Vector.FormatA.Name, Vector.FormatB.Name);
 
     public static string Value(uint fp32) => Codec.Show(StandardFormats.Fp32, fp32);
 
     public static string FlagNames(byte flags) =>
         flags == 0 ? "none" : string.Join('|', new[] { (1, "NX"), (2, "UF"), (4, "OF"), (8, "bit3"), (16, "NV") }.Where(f => (flags & f.Item1) != 0).Select(f => f.Item2));
 
-    public override void AppendText(StringBuilder sb)
+    protected override void AppendInputs(StringBuilder sb)
     {
         var v = Vector;
         sb.Append($"  formats   A {v.FormatA.Name}, B {v.FormatB.Name}; rounding {v.Rounding.ShortName()}\n");
         sb.Append($"  scales    A 0x{v.ScaleA:x2} ({v.Scales.Show(v.ScaleA)}), B 0x{v.ScaleB:x2} ({v.Scales.Show(v.ScaleB)}); {v.Scales.Format.Name}\n");
         Mismatch.Codes(sb, "A", v.FormatA, v.A);
         Mismatch.Codes(sb, "B", v.FormatB, v.B);
-        AppendResults(sb, v.C, ExpectedD, ExpectedFlags, ActualD, ActualFlags);
     }
 
     /// <summary>The C, expected, actual and differs lines of a dot-product mismatch (FP32 C and D, the five flags).</summary>
@@ -135,10 +130,6 @@ public sealed class DotMismatch : MismatchDetail
         sb.Append($"  actual    D 0x{actualD:x8} ({Value(actualD)})  flags 0x{actualFlags:x2} ({FlagNames(actualFlags)})\n");
         sb.Append($"  differs   D bits 0x{expectedD ^ actualD:x8}, flags {FlagNames((byte)(expectedFlags ^ actualFlags))}\n");
     }
-
-    public override string Brief =>
-        $"{Vector.FormatA.Name} x {Vector.FormatB.Name} {Vector.Rounding.ShortName()}, C 0x{Vector.C:x8}; " +
-        $"expected {ExpectedD:x8} ({Value(ExpectedD)}) {FlagNames(ExpectedFlags)}, actual {ActualD:x8} ({Value(ActualD)}) {FlagNames(ActualFlags)}";
 
     /// <summary>The expected and actual results of a dot-product mismatch as JSON record fields.</summary>
     public static void AddResultJson(JObject o, uint expectedD, byte expectedFlags, uint actualD, byte actualFlags, long? ulps)
@@ -157,10 +148,7 @@ public sealed class DotMismatch : MismatchDetail
 
     public override void AddJson(JObject o)
     {
-        o["inputs"] = ModelLine;
-        o["format_a"] = Vector.FormatA.Name;
-        o["format_b"] = Vector.FormatB.Name;
-        AddResultJson(o, ExpectedD, ExpectedFlags, ActualD, ActualFlags, Diagnosis.Ulps);
+        base.AddJson(o);
         o["shortcut_distance"] = Diagnosis.ShortcutDistance;
     }
 }
