@@ -48,30 +48,21 @@ public static class BdrQuantizeLine
     public static void Parse(ReadOnlySpan<char> line, BdrQuantizeVector q, bool withExpected = true)
     {
         var f = q.Format;
-        int fields = withExpected ? FieldNames.Length : 2, pos = 0;
+        int fields = withExpected ? FieldNames.Length : 2;
+        var fieldsOf = new LineFields(line, FieldNames, fields);
         for (int index = 0; index < fields; index++)
         {
-            while (pos < line.Length && line[pos] == ' ') pos++;
-            if (pos >= line.Length)
-                throw new FieldException(FieldNames[index], $"missing field {FieldNames[index]} (expected {fields} fields: {string.Join(' ', FieldNames.Take(fields))})");
-            int end = pos;
-            while (end < line.Length && line[end] != ' ' && line[end] != '\t') end++;
-            var tok = line[pos..end];
-            pos = end;
+            var tok = fieldsOf.Next(index);
             switch (index)
             {
-                case 0:
-                    q.Rounding = RoundingModes.FromCode((int)DotLine.Hex(tok, "RM", 1))
-                        ?? throw new FieldException("RM", $"RM '{tok}' is not a rounding-mode code; valid: {DotLine.ValidModeCodes}");
-                    break;
+                case 0: q.Rounding = MicroexponentDotLine.Rounding(tok); break;
                 case 1: MicroexponentDotLine.Unpack(tok, "V", 32, q.V); break;
                 case 2: q.Scale = DotLine.ScaleCode(tok, "S", f.ScaleCodec); break;
                 case 3: MicroexponentDotLine.UnpackMicro(tok, "M", f, q.Micro); break;
                 default: MicroexponentDotLine.Unpack(tok, "P", f.ElementBits, q.P); break;
             }
         }
-        while (pos < line.Length && (line[pos] == ' ' || line[pos] == '\t' || line[pos] == '\r')) pos++;
-        if (pos < line.Length) throw new FieldException("end", $"unexpected text after the last field: '{line[pos..].ToString()}'");
+        fieldsOf.End();
     }
 
     /// <summary>The whole data line <c>RM V S M P</c> (no newline).</summary>

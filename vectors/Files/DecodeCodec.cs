@@ -18,32 +18,22 @@ public static class DecodeLine
     /// <summary>Parses a line (without comments) into <paramref name="v"/>; throws <see cref="FieldException"/>.</summary>
     public static void Parse(ReadOnlySpan<char> line, DecodeVector v, bool withExpected, NumberFormat output)
     {
-        int pos = 0;
         int expectedFields = withExpected ? 6 : 4;
+        var fields = new LineFields(line, FieldNames, expectedFields);
         for (int index = 0; index < expectedFields; index++)
         {
-            while (pos < line.Length && line[pos] == ' ') pos++;
-            if (pos >= line.Length)
-                throw new FieldException(FieldNames[index], $"missing field {FieldNames[index]} (expected {expectedFields} fields: {string.Join(' ', FieldNames.Take(expectedFields))})");
-            int end = pos;
-            while (end < line.Length && line[end] != ' ' && line[end] != '\t') end++;
-            var tok = line[pos..end];
-            pos = end;
+            var tok = fields.Next(index);
             switch (index)
             {
                 case 0: v.Format = DotLine.FormatCode(tok, "F"); break;
-                case 1:
-                    v.Rounding = RoundingModes.FromCode((int)DotLine.Hex(tok, "RM", 1))
-                        ?? throw new FieldException("RM", $"RM '{tok}' is not a rounding-mode code; valid: {DotLine.ValidModeCodes}");
-                    break;
+                case 1: v.Rounding = MicroexponentDotLine.Rounding(tok); break;
                 case 2: v.Scale = DotLine.ScaleCode(tok, "S", v.Scales); break;
                 case 3: DotLine.Unpack(tok, "A", v.Format, v.A); break;
                 case 4: UnpackResults(tok, output, v.D); break;
                 case 5: v.Flags = (byte)DotLine.Hex(tok, "FLAGS", 2); break;
             }
         }
-        while (pos < line.Length && (line[pos] == ' ' || line[pos] == '\t' || line[pos] == '\r')) pos++;
-        if (pos < line.Length) throw new FieldException("end", $"unexpected text after the last field: '{line[pos..].ToString()}'");
+        fields.End();
     }
 
     /// <summary>Digits of the packed D field.</summary>

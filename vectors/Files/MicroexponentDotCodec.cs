@@ -32,23 +32,15 @@ public static class MicroexponentDotLine
     public static void Parse(ReadOnlySpan<char> line, MicroexponentDotVector v, bool withExpected, NumberFormat output)
     {
         var f = v.Format;
-        int fields = withExpected ? 10 : 8, pos = 0;
+        int fields = withExpected ? 10 : 8;
         var codec = f.ScaleCodec;
+        var fieldsOf = new LineFields(line, FieldNames, fields);
         for (int index = 0; index < fields; index++)
         {
-            while (pos < line.Length && line[pos] == ' ') pos++;
-            if (pos >= line.Length)
-                throw new FieldException(FieldNames[index], $"missing field {FieldNames[index]} (expected {fields} fields: {string.Join(' ', FieldNames.Take(fields))})");
-            int end = pos;
-            while (end < line.Length && line[end] != ' ' && line[end] != '\t') end++;
-            var tok = line[pos..end];
-            pos = end;
+            var tok = fieldsOf.Next(index);
             switch (index)
             {
-                case 0:
-                    v.Rounding = RoundingModes.FromCode((int)DotLine.Hex(tok, "RM", 1))
-                        ?? throw new FieldException("RM", $"RM '{tok}' is not a rounding-mode code; valid: {DotLine.ValidModeCodes}");
-                    break;
+                case 0: v.Rounding = Rounding(tok); break;
                 case 1: v.ScaleA = DotLine.ScaleCode(tok, "SA", codec); break;
                 case 2: UnpackMicro(tok, "MA", f, v.MicroA); break;
                 case 3: Unpack(tok, "A", f.ElementBits, v.A); break;
@@ -60,9 +52,13 @@ public static class MicroexponentDotLine
                 case 9: v.Flags = (byte)DotLine.Hex(tok, "FLAGS", 2); break;
             }
         }
-        while (pos < line.Length && (line[pos] == ' ' || line[pos] == '\t' || line[pos] == '\r')) pos++;
-        if (pos < line.Length) throw new FieldException("end", $"unexpected text after the last field: '{line[pos..].ToString()}'");
+        fieldsOf.End();
     }
+
+    /// <summary>The RM field: a rounding-mode code (one hex digit).</summary>
+    internal static RoundingMode Rounding(ReadOnlySpan<char> tok) =>
+        RoundingModes.FromCode((int)DotLine.Hex(tok, "RM", 1))
+        ?? throw new FieldException("RM", $"RM '{tok}' is not a rounding-mode code; valid: {DotLine.ValidModeCodes}");
 
     /// <summary>Unpacks the k/k2 microexponents of d2 bits each (also the M field of quantize-bdr lines).</summary>
     public static void UnpackMicro(ReadOnlySpan<char> tok, string field, BlockFormat f, Span<byte> micro)
