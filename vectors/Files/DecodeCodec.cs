@@ -36,6 +36,13 @@ public static class DecodeLine
         fields.End();
     }
 
+    /// <summary>As <see cref="Parse(ReadOnlySpan{char}, DecodeVector, bool, NumberFormat)"/>, from the bytes of an ASCII line (no string per line).</summary>
+    public static void Parse(ReadOnlySpan<byte> line, DecodeVector v, bool withExpected, NumberFormat output)
+    {
+        Span<char> chars = line.Length <= LineFields.MaxStackLine ? stackalloc char[line.Length] : new char[line.Length];
+        Parse(chars[..System.Text.Encoding.Latin1.GetChars(line, chars)], v, withExpected, output);
+    }
+
     /// <summary>Digits of the packed D field.</summary>
     public static int ResultDigits(NumberFormat output, int k) => k * output.Bits / 4;
 

@@ -27,4 +27,7 @@ public ref struct LineFields(ReadOnlySpan<char> line, string[] names, int count)
         while (_pos < _line.Length && (_line[_pos] == ' ' || _line[_pos] == '\t' || _line[_pos] == '\r')) _pos++;
         if (_pos < _line.Length) throw new FieldException("end", $"unexpected text after the last field: '{_line[_pos..].ToString()}'");
     }
+
+    /// <summary>Longest line the codecs' byte overloads widen on the stack (longer ones on the heap).</summary>
+    public const int MaxStackLine = 4096;
 }

@@ -55,6 +55,13 @@ public static class MicroexponentDotLine
         fieldsOf.End();
     }
 
+    /// <summary>As <see cref="Parse(ReadOnlySpan{char}, MicroexponentDotVector, bool, NumberFormat)"/>, from the bytes of an ASCII line (no string per line).</summary>
+    public static void Parse(ReadOnlySpan<byte> line, MicroexponentDotVector v, bool withExpected, NumberFormat output)
+    {
+        Span<char> chars = line.Length <= LineFields.MaxStackLine ? stackalloc char[line.Length] : new char[line.Length];
+        Parse(chars[..System.Text.Encoding.Latin1.GetChars(line, chars)], v, withExpected, output);
+    }
+
     /// <summary>The RM field: a rounding-mode code (one hex digit).</summary>
     internal static RoundingMode Rounding(ReadOnlySpan<char> tok) =>
         RoundingModes.FromCode((int)DotLine.Hex(tok, "RM", 1))

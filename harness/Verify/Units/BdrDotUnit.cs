@@ -116,7 +116,7 @@ public sealed class BdrDotUnit : Unit<MicroexponentDotVector>
 
     protected override void Parse(ReadOnlySpan<byte> line, MicroexponentDotVector v)
     {
-        MicroexponentDotLine.Parse(Ascii(line), v, withExpected: true, StandardFormats.Fp32);
+        MicroexponentDotLine.Parse(line, v, withExpected: true, StandardFormats.Fp32);
         var r = v.Evaluate(StandardFormats.Fp32, AccumulationModel.Fused);
         v.D = r.Bits;
         v.Flags = (byte)r.Flags;

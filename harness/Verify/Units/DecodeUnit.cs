@@ -108,7 +108,7 @@ public sealed class DecodeUnit(int k, ImplementationProfile profile, IReadOnlyLi
     protected override void Parse(ReadOnlySpan<byte> line, DecodeBlock b)
     {
         b.Output = outputs[0];
-        DecodeLine.Parse(Ascii(line), b.V, withExpected: true, b.Output);
+        DecodeLine.Parse(line, b.V, withExpected: true, b.Output);
         b.V.Flags = b.V.Evaluate(b.Output, profile, b.V.D);
     }
 
