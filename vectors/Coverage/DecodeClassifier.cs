@@ -28,32 +28,43 @@ public static class DecodeClassifier
     public static int Count => Names.Length;
     public static int Id(string name) => Ids[name];
 
+    // The class ids the per-element loop counts, looked up once (a name per element was most of the decode unit's
+    // coverage cost). Element format f is class f (Names starts with StandardFormats.Elements); the per-mode classes
+    // are indexed by the mode's code (RoundingModes.Deterministic is codes 0..5 in order).
+    private static readonly int NanScale = Id("din:nan-scale"), NanElement = Id("din:nan-element"), InfElement = Id("din:inf-element"),
+        Zero = Id("din:zero"), Subnormal = Id("din:subnormal"), ExactNormal = Id("dout:exact-normal"), ExactSubnormal = Id("dout:exact-subnormal");
+    private static readonly int[] Overflow = PerMode("dout:overflow:"), ToSubnormal = PerMode("dout:underflow-to-subnormal:"), ToZero = PerMode("dout:underflow-to-zero:");
+
+    private static int[] PerMode(string prefix) => RoundingModes.Deterministic.Select(m => Id(prefix + m.ShortName())).ToArray();
+
     /// <summary>Adds the classes of every element of <paramref name="v"/> (inputs and expected outputs) to <paramref name="counts"/>.</summary>
     public static void Classify(DecodeVector v, NumberFormat output, long[] counts)
     {
-        counts[Id("dfmt:" + v.Format.Name)]++;
-        string mode = v.Rounding.ShortName();
+        counts[StandardFormats.ElementCode(v.Format)]++;
+        int mode = (int)v.Rounding;
         bool nanScale = v.Scales.IsNaN(v.Scale);
-        if (nanScale) counts[Id("din:nan-scale")]++;
+        if (nanScale) counts[NanScale]++;
+        var max = Codec.Decode(output, output.MaxFiniteCode);
+        ulong scaleSig = nanScale ? 0 : v.Scales.Significand(v.Scale);
+        int scaleExp = nanScale ? 0 : v.Scales.Exponent(v.Scale);
         for (int i = 0; i < v.K; i++)
         {
             var p = Codec.Decode(v.Format, v.A[i]);
-            if (p.IsNaN) { counts[Id("din:nan-element")]++; continue; }
-            if (p.IsInfinity) { counts[Id("din:inf-element")]++; continue; }
+            if (p.IsNaN) { counts[NanElement]++; continue; }
+            if (p.IsInfinity) { counts[InfElement]++; continue; }
             if (nanScale) continue;
-            if (p.IsZero) { counts[Id("din:zero")]++; continue; }
-            if (p.Class == ValueClass.Subnormal) counts[Id("din:subnormal")]++;
+            if (p.IsZero) { counts[Zero]++; continue; }
+            if (p.Class == ValueClass.Subnormal) counts[Subnormal]++;
             var d = Codec.Decode(output, v.D[i]);
             // Classified by the exact value X·P against the output's range (the flags are per block, not per element).
-            ulong sig = p.Significand * v.Scales.Significand(v.Scale);
-            int exp = p.Exponent + v.Scales.Exponent(v.Scale);
-            var max = Codec.Decode(output, output.MaxFiniteCode);
+            ulong sig = p.Significand * scaleSig;
+            int exp = p.Exponent + scaleExp;
             bool exact = d.IsFinite && Compare(sig, exp, d.Significand, d.Exponent) == 0;
             if (sig == 0) continue; // a zero UE4M3 scale: the element's zero, counted as neither
-            if (Compare(sig, exp, max.Significand, max.Exponent) > 0) counts[Id("dout:overflow:" + mode)]++;
-            else if (exact) counts[Id(d.Class == ValueClass.Subnormal ? "dout:exact-subnormal" : "dout:exact-normal")]++;
-            else if (d.IsZero) counts[Id("dout:underflow-to-zero:" + mode)]++;
-            else if (Compare(sig, exp, 1, output.Emin) < 0) counts[Id("dout:underflow-to-subnormal:" + mode)]++;
+            if (Compare(sig, exp, max.Significand, max.Exponent) > 0) counts[Overflow[mode]]++;
+            else if (exact) counts[d.Class == ValueClass.Subnormal ? ExactSubnormal : ExactNormal]++;
+            else if (d.IsZero) counts[ToZero[mode]]++;
+            else if (Compare(sig, exp, 1, output.Emin) < 0) counts[ToSubnormal[mode]]++;
         }
     }
 

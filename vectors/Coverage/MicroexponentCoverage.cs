@@ -33,6 +33,12 @@ public sealed class MicroexponentCoverage
     private readonly long[] _counts;
     private long[] _target;
 
+    // The first class id of each group, taken as the names are added: Classify counts by index into a group (a name
+    // per class hit, looked up in a dictionary, was most of the dot-bdr unit's coverage cost). Groups indexed by a
+    // rounding mode use its code (RoundingModes.Deterministic is codes 0..5 in order).
+    private readonly int _rm, _scale, _scaleSum, _micro, _microBlock, _op, _c, _special, _result, _align, _cancel, _largest, _rb;
+    private readonly int _taus;
+
     public BlockFormat Format { get; }
     public NumberFormat Output { get; }
     public long Vectors { get; private set; }
@@ -41,24 +47,35 @@ public sealed class MicroexponentCoverage
     public MicroexponentCoverage(BlockFormat format, NumberFormat output, IReadOnlyList<RoundingMode> modes)
     {
         Format = format; Output = output; Modes = modes;
-        int taus = format.Microexponent!.MaxShift + 1;
+        int taus = _taus = format.Microexponent!.MaxShift + 1;
+        _rm = _names.Count;
         foreach (var m in RoundingModes.Deterministic) Add("rm:" + m.ShortName());
-        foreach (var s in Scales) Add("scale:" + s);
-        foreach (var s in ScaleSums) Add("scale-sum:" + s);
+        _scale = Group("scale:", Scales);
+        _scaleSum = Group("scale-sum:", ScaleSums);
+        _micro = _names.Count;
         for (int a = 0; a < taus; a++)
             for (int b = 0; b < taus; b++) Add($"micro:a{a}b{b}");
-        foreach (var s in MicroBlocks) Add("micro-block:" + s);
-        foreach (var s in Operands) Add("op:" + s);
-        foreach (var s in Accumulators) Add("c:" + s);
-        foreach (var s in Specials) Add("special:" + s);
-        foreach (var s in Results) Add("result:" + s);
-        foreach (var s in Alignments) Add("align:" + s);
-        foreach (var s in Cancels) Add("cancel:" + s);
+        _microBlock = Group("micro-block:", MicroBlocks);
+        _op = Group("op:", Operands);
+        _c = Group("c:", Accumulators);
+        _special = Group("special:", Specials);
+        _result = Group("result:", Results);
+        _align = Group("align:", Alignments);
+        _cancel = Group("cancel:", Cancels);
+        _largest = _names.Count;
         Add("largest:block");
+        _rb = _names.Count;
         foreach (var s in Boundaries)
             foreach (var m in RoundingModes.Deterministic) Add($"rb:{s}:{m.ShortName()}");
         _counts = new long[_names.Count];
         _target = _counts;
+    }
+
+    private int Group(string prefix, string[] names)
+    {
+        int first = _names.Count;
+        foreach (var s in names) Add(prefix + s);
+        return first;
     }
 
     private void Add(string name) { _ids[name] = _names.Count; _names.Add(name); }
@@ -83,7 +100,16 @@ public sealed class MicroexponentCoverage
 
     public IReadOnlyList<string> Missing => Expected.Where(n => _counts[_ids[n]] == 0).ToArray();
 
-    private void Hit(string name) => _target[_ids[name]]++;
+    private void Hit(int id) => _target[id]++;
+
+    // Indices into Results, Specials, Alignments, Cancels, MicroBlocks and Boundaries (the order of those arrays).
+    private const int RNan = 0, RNv = 1, RInf = 2, ROverflow = 3, RMaxFinite = 4, RNormal = 5, RSubnormal = 6, RUnderflow = 7,
+        RExact = 8, RInexact = 9, RZeroPos = 10, RZeroNeg = 11;
+    private const int SNanA = 0, SNanB = 1, SNanC = 2, SSnanC = 3, SInfC = 4;
+    private const int ASumZero = 0, ACZero = 1, ACDominant = 2, ACAbove = 3, AEqual = 4, ASumAbove = 5, ASumDominant = 6;
+    private const int BExact = 0, BTie = 1, BNearTie = 2;
+
+    private int Rb(int boundary, RoundingMode mode) => _rb + boundary * RoundingModes.Deterministic.Count + (int)mode;
 
     /// <summary>
     /// Counts the classes of one vector into <paramref name="counts"/> (indexed as <see cref="Names"/>) instead of this
@@ -102,44 +128,44 @@ public sealed class MicroexponentCoverage
         Vectors++;
         var f = v.Format;
         var codec = f.ScaleCodec;
-        Hit("rm:" + v.Rounding.ShortName());
-        Hit("scale:" + ScaleName(codec, v.ScaleA));
-        if (v.ScaleB != v.ScaleA) Hit("scale:" + ScaleName(codec, v.ScaleB));
-        if (v.ScaleA == 0 && v.ScaleB == 0) Hit("scale-sum:both-min");
-        else if (!codec.IsNaN(v.ScaleA) && !codec.IsNaN(v.ScaleB) && codec.Exponent(v.ScaleA) + codec.Exponent(v.ScaleB) == 0) Hit("scale-sum:one");
-        else if (v.ScaleA == codec.Format.MaxFiniteCode && v.ScaleB == codec.Format.MaxFiniteCode) Hit("scale-sum:both-max");
+        Hit(_rm + (int)v.Rounding);
+        Hit(_scale + ScaleIndex(codec, v.ScaleA));
+        if (v.ScaleB != v.ScaleA) Hit(_scale + ScaleIndex(codec, v.ScaleB));
+        if (v.ScaleA == 0 && v.ScaleB == 0) Hit(_scaleSum + 0);
+        else if (!codec.IsNaN(v.ScaleA) && !codec.IsNaN(v.ScaleB) && codec.Exponent(v.ScaleA) + codec.Exponent(v.ScaleB) == 0) Hit(_scaleSum + 1);
+        else if (v.ScaleA == codec.Format.MaxFiniteCode && v.ScaleB == codec.Format.MaxFiniteCode) Hit(_scaleSum + 2);
 
         int maxShift = f.Microexponent!.MaxShift;
-        for (int j = 0; j < v.SubBlocks; j++) Hit($"micro:a{v.MicroA[j]}b{v.MicroB[j]}");
-        foreach (var micro in new[] { v.MicroA, v.MicroB })
-            Hit("micro-block:" + (micro.All(t => t == 0) ? "all-zero" : micro.All(t => t == maxShift) ? "all-max" : "mixed"));
+        for (int j = 0; j < v.SubBlocks; j++) Hit(_micro + v.MicroA[j] * _taus + v.MicroB[j]);
+        Hit(_microBlock + MicroBlock(v.MicroA, maxShift));
+        Hit(_microBlock + MicroBlock(v.MicroB, maxShift));
 
         int m = f.MagnitudeBits;
         uint signBit = 1u << m, mask = signBit - 1;
-        var seen = new bool[Operands.Length];
-        foreach (var codes in new[] { v.A, v.B })
-            foreach (uint code in codes)
+        int seen = 0; // a bit per Operands entry
+        for (int side = 0; side < 2; side++)
+            foreach (uint code in side == 0 ? v.A : v.B)
             {
                 uint mag = code & mask;
                 bool neg = (code & signBit) != 0;
                 int i = mag == 0 ? (neg ? 1 : 0) : mag == 1 ? (neg ? 3 : 2) : mag == mask ? (neg ? 5 : 4) : 6;
-                if (!seen[i]) { seen[i] = true; Hit("op:" + Operands[i]); }
+                if ((seen & 1 << i) == 0) { seen |= 1 << i; Hit(_op + i); }
             }
 
         var c = Codec.Decode(StandardFormats.Fp32, v.C);
-        Hit("c:" + Accumulators[AccumulatorIndex(c, v.C)]);
+        Hit(_c + AccumulatorIndex(c, v.C));
         bool nanA = codec.IsNaN(v.ScaleA), nanB = codec.IsNaN(v.ScaleB);
-        if (nanA) Hit("special:nan-scale-a");
-        if (nanB) Hit("special:nan-scale-b");
-        if (c.IsNaN) Hit("special:nan-c");
-        if (c.Class == ValueClass.SignalingNaN) Hit("special:snan-c");
-        if (c.IsInfinity) Hit("special:inf-c");
+        if (nanA) Hit(_special + SNanA);
+        if (nanB) Hit(_special + SNanB);
+        if (c.IsNaN) Hit(_special + SNanC);
+        if (c.Class == ValueClass.SignalingNaN) Hit(_special + SSnanC);
+        if (c.IsInfinity) Hit(_special + SInfC);
         var d = Codec.Decode(Output, v.D);
         if (nanA || nanB || !c.IsFinite)
         {
-            if (d.IsNaN) Hit("result:nan");
-            if (d.IsInfinity) Hit("result:inf");
-            if ((v.Flags & (byte)ExceptionFlags.Invalid) != 0) Hit("result:nv");
+            if (d.IsNaN) Hit(_result + RNan);
+            if (d.IsInfinity) Hit(_result + RInf);
+            if ((v.Flags & (byte)ExceptionFlags.Invalid) != 0) Hit(_result + RNv);
             return;
         }
 
@@ -156,44 +182,52 @@ public sealed class MicroexponentCoverage
             largest &= (x & mask) == mask && (y & mask) == mask && v.MicroA[i / k2] == 0 && v.MicroB[i / k2] == 0;
             signs |= neg ? 2 : 1;
         }
-        if (largest && signs != 3) Hit("largest:block");
+        if (largest && signs != 3) Hit(_largest);
         int sumExp = codec.Exponent(v.ScaleA) + codec.Exponent(v.ScaleB) - 2 * (m - 1) - 2 * maxShift;
         Int128 cTerm = c.Negative ? -(Int128)c.Significand : (Int128)c.Significand;
         int msbSum = sum == 0 ? int.MinValue : sumExp + Msb(sum), msbC = c.IsZero ? int.MinValue : c.Exponent + Msb(cTerm);
-        if (sum == 0) Hit("align:sum-zero");
-        else if (c.IsZero) Hit("align:c-zero");
+        if (sum == 0) Hit(_align + ASumZero);
+        else if (c.IsZero) Hit(_align + ACZero);
         else
         {
             int dist = msbC - msbSum;
-            Hit("align:" + (dist >= 25 ? "c-dominant" : dist > 0 ? "c-above" : dist == 0 ? "equal" : dist > -25 ? "sum-above" : "sum-dominant"));
+            Hit(_align + (dist >= 25 ? ACDominant : dist > 0 ? ACAbove : dist == 0 ? AEqual : dist > -25 ? ASumAbove : ASumDominant));
         }
 
         var s = ExactSum.Add(sum, sumExp, cTerm, c.Exponent);
         if (s.IsExactZero)
         {
-            if (sum != 0 || !c.IsZero) Hit("cancel:exact");
-            Hit(d.Negative ? "result:zero:-0" : "result:zero:+0");
-            Hit("result:exact");
-            Hit("rb:exact:" + v.Rounding.ShortName());
+            if (sum != 0 || !c.IsZero) Hit(_cancel + 0);
+            Hit(_result + (d.Negative ? RZeroNeg : RZeroPos));
+            Hit(_result + RExact);
+            Hit(Rb(BExact, v.Rounding));
             return;
         }
         int msbExact = s.Exponent + 127 - (int)UInt128.LeadingZeroCount(s.Magnitude);
-        if (sum != 0 && !c.IsZero && msbExact <= Math.Max(msbSum, msbC) - 8) Hit("cancel:partial");
+        if (sum != 0 && !c.IsZero && msbExact <= Math.Max(msbSum, msbC) - 8) Hit(_cancel + 1);
         ResultClasses(v, d);
         Boundary(v, s, msbExact);
+    }
+
+    /// <summary>The <see cref="MicroBlocks"/> index of one operand's microexponents: all 0, all at the largest shift, or mixed.</summary>
+    private static int MicroBlock(byte[] micro, int maxShift)
+    {
+        bool allZero = true, allMax = true;
+        foreach (byte t in micro) { allZero &= t == 0; allMax &= t == maxShift; }
+        return allZero ? 0 : allMax ? 1 : 2;
     }
 
     private void ResultClasses(MicroexponentDotVector v, Decoded d)
     {
         var flags = (ExceptionFlags)v.Flags;
-        if ((flags & ExceptionFlags.Overflow) != 0) Hit("result:overflow");
-        if ((flags & ExceptionFlags.Underflow) != 0) Hit("result:underflow");
-        if (d.IsInfinity) Hit("result:inf");
-        else if ((v.D & ~Output.NegativeZeroCode) == Output.MaxFiniteCode) Hit("result:max-finite");
-        else if (d.Class == ValueClass.Normal) Hit("result:normal");
-        else if (d.Class == ValueClass.Subnormal) Hit("result:subnormal");
-        else if (d.IsZero) Hit(d.Negative ? "result:zero:-0" : "result:zero:+0");
-        Hit((flags & ExceptionFlags.Inexact) != 0 ? "result:inexact" : "result:exact");
+        if ((flags & ExceptionFlags.Overflow) != 0) Hit(_result + ROverflow);
+        if ((flags & ExceptionFlags.Underflow) != 0) Hit(_result + RUnderflow);
+        if (d.IsInfinity) Hit(_result + RInf);
+        else if ((v.D & ~Output.NegativeZeroCode) == Output.MaxFiniteCode) Hit(_result + RMaxFinite);
+        else if (d.Class == ValueClass.Normal) Hit(_result + RNormal);
+        else if (d.Class == ValueClass.Subnormal) Hit(_result + RSubnormal);
+        else if (d.IsZero) Hit(_result + (d.Negative ? RZeroNeg : RZeroPos));
+        Hit(_result + ((flags & ExceptionFlags.Inexact) != 0 ? RInexact : RExact));
     }
 
     /// <summary>
@@ -205,16 +239,16 @@ public sealed class MicroexponentCoverage
     {
         int ulp = Math.Max(msbExact - Output.MantissaBits, Output.Emin - Output.MantissaBits); // exponent of the output's last bit
         int below = ulp - s.Exponent; // window bits below the output's last bit
-        string mode = v.Rounding.ShortName();
-        if (below <= 0) { if (!s.Sticky) Hit("rb:exact:" + mode); return; }
+        var mode = v.Rounding;
+        if (below <= 0) { if (!s.Sticky) Hit(Rb(BExact, mode)); return; }
         if (below > 126) return;
         UInt128 rest = s.Magnitude & ((UInt128.One << below) - 1), half = UInt128.One << (below - 1);
-        if (rest == 0 && !s.Sticky) Hit("rb:exact:" + mode);
-        else if (rest == half && !s.Sticky) Hit("rb:tie:" + mode);
+        if (rest == 0 && !s.Sticky) Hit(Rb(BExact, mode));
+        else if (rest == half && !s.Sticky) Hit(Rb(BTie, mode));
         else if (below >= 2)
         {
             UInt128 distance = rest >= half ? rest - half : half - rest;
-            if (distance < (UInt128.One << (below - 2)) || (distance == 0 && s.Sticky)) Hit("rb:near-tie:" + mode);
+            if (distance < (UInt128.One << (below - 2)) || (distance == 0 && s.Sticky)) Hit(Rb(BNearTie, mode));
         }
     }
 
@@ -224,8 +258,9 @@ public sealed class MicroexponentCoverage
         return 127 - (int)UInt128.LeadingZeroCount(mag);
     }
 
-    private static string ScaleName(ScaleCodec codec, byte s) =>
-        s == 0 ? "min" : s == 1 ? "next-to-min" : s == codec.UnitCode ? "one" : s == codec.Format.MaxFiniteCode ? "max" : codec.IsNaN(s) ? "nan" : "other";
+    /// <summary>The <see cref="Scales"/> index of a block-exponent code.</summary>
+    private static int ScaleIndex(ScaleCodec codec, byte s) =>
+        s == 0 ? 0 : s == 1 ? 1 : s == codec.UnitCode ? 2 : s == codec.Format.MaxFiniteCode ? 3 : codec.IsNaN(s) ? 4 : 5;
 
     private static int AccumulatorIndex(Decoded c, uint bits) => c.Class switch
     {
