@@ -2,6 +2,7 @@ using MxRef.Formats;
 using MxRef.Rounding;
 using MxRef.Vectors.Coverage;
 using MxRef.Vectors.Files;
+using MxRef.Vectors.Generation;
 using MxRef.Vectors.Generation.Quantize;
 
 namespace MxRef.Vectors.Operations;
@@ -25,22 +26,8 @@ public static class BdrQuantizeRun
     {
         var o = gen.Options;
         var counts = new long[BdrQuantizeClassifier.Count];
-        using var writer = MxvWriter.Create(path, header);
-        var q = new BdrQuantizeVector(o.Format);
-        foreach (var section in gen.Sections)
-        {
-            long start = Math.Max(section.Start, gen.ShardStart), end = Math.Min(section.End, gen.ShardEnd);
-            if (end <= start) continue;
-            writer.WriteComment("class: " + section.Name);
-            for (long i = start; i < end; i++)
-            {
-                gen.Generate(i, q);
-                writer.WriteBdrQuantize(q);
-                BdrQuantizeClassifier.Classify(q, counts);
-            }
-        }
-        writer.Commit();
-        return new BdrQuantizeCoverage(counts, writer.Count, BdrQuantizeClassifier.Expected(o.Format, o.Modes));
+        long written = SectionedRun.Write(gen, header, path, new BdrQuantizeVector(o.Format), (w, q) => w.WriteBdrQuantize(q), q => BdrQuantizeClassifier.Classify(q, counts));
+        return new BdrQuantizeCoverage(counts, written, BdrQuantizeClassifier.Expected(o.Format, o.Modes));
     }
 
     /// <summary>The coverage of a quantize-bdr file. Throws <see cref="MxvFormatException"/> for a malformed file or another op.</summary>

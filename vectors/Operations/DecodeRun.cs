@@ -1,6 +1,7 @@
 using MxRef.Formats;
 using MxRef.Vectors.Coverage;
 using MxRef.Vectors.Files;
+using MxRef.Vectors.Generation;
 using MxRef.Vectors.Generation.Decode;
 
 namespace MxRef.Vectors.Operations;
@@ -21,22 +22,8 @@ public static class DecodeRun
     {
         var o = gen.Options;
         var counts = new long[DecodeClassifier.Count];
-        using var writer = MxvWriter.Create(path, header);
-        var v = new DecodeVector(o.Block);
-        foreach (var section in gen.Sections)
-        {
-            long start = Math.Max(section.Start, gen.ShardStart), end = Math.Min(section.End, gen.ShardEnd);
-            if (end <= start) continue;
-            writer.WriteComment("class: " + section.Name);
-            for (long i = start; i < end; i++)
-            {
-                gen.Generate(i, v);
-                writer.WriteDecode(v);
-                DecodeClassifier.Classify(v, o.Output, counts);
-            }
-        }
-        writer.Commit();
-        return new DecodeCoverage(counts, writer.Count, DecodeClassifier.Expected(o.Formats, o.Modes, o.Output, o.Scale));
+        long written = SectionedRun.Write(gen, header, path, new DecodeVector(o.Block), (w, v) => w.WriteDecode(v), v => DecodeClassifier.Classify(v, o.Output, counts));
+        return new DecodeCoverage(counts, written, DecodeClassifier.Expected(o.Formats, o.Modes, o.Output, o.Scale));
     }
 
     /// <summary>The coverage of a decode file. Throws <see cref="MxvFormatException"/> for a malformed file.</summary>

@@ -1,5 +1,6 @@
 using MxRef.Vectors.Coverage;
 using MxRef.Vectors.Files;
+using MxRef.Vectors.Generation;
 using MxRef.Vectors.Generation.Quantize;
 using MxRef.Vectors.Text;
 
@@ -16,21 +17,7 @@ public static class QuantizeRun
     {
         var counts = new long[QuantizeClassifier.Count];
         var classifier = new QuantizeClassifier();
-        using var writer = MxvWriter.Create(path, header);
-        var q = new QuantizeVector(gen.Options.Block);
-        foreach (var section in gen.Sections)
-        {
-            long start = Math.Max(section.Start, gen.ShardStart), end = Math.Min(section.End, gen.ShardEnd);
-            if (end <= start) continue;
-            writer.WriteComment("class: " + section.Name);
-            for (long i = start; i < end; i++)
-            {
-                gen.Generate(i, q);
-                writer.WriteQuantize(q);
-                classifier.Classify(q, counts);
-            }
-        }
-        writer.Commit();
-        return new QuantizeCoverage(counts, writer.Count, QuantizeClassifier.Expected(gen.Options.Formats, gen.Options.Modes));
+        long written = SectionedRun.Write(gen, header, path, new QuantizeVector(gen.Options.Block), (w, q) => w.WriteQuantize(q), q => classifier.Classify(q, counts));
+        return new QuantizeCoverage(counts, written, QuantizeClassifier.Expected(gen.Options.Formats, gen.Options.Modes));
     }
 }

@@ -8,7 +8,7 @@ using MxRef.Vectors.Text;
 namespace MxRef.Vectors.Generation.Decode;
 
 /// <summary>What a decode vector run makes (docs/vectors.md, "Decode vectors").</summary>
-public sealed record DecodeGeneratorOptions
+public sealed record DecodeGeneratorOptions : SectionedOptions
 {
     public required IReadOnlyList<NumberFormat> Formats { get; init; }
     public required IReadOnlyList<RoundingMode> Modes { get; init; }
@@ -16,12 +16,6 @@ public sealed record DecodeGeneratorOptions
     public NumberFormat Output { get; init; } = StandardFormats.Fp32;
     public NumberFormat Scale { get; init; } = StandardFormats.E8M0;
     public ImplementationProfile Profile { get; init; } = ImplementationProfile.Default;
-    public ulong Seed { get; init; } = 1;
-    public long Count { get; init; }
-    public bool Corners { get; init; }
-    public bool Random { get; init; }
-    public int ShardIndex { get; init; }
-    public int ShardCount { get; init; } = 1;
 }
 
 /// <summary>
@@ -30,7 +24,7 @@ public sealed record DecodeGeneratorOptions
 /// output's overflow threshold and its smallest at the output's underflow threshold), under every mode; then seeded
 /// random blocks. Vector i is a pure function of the options and i.
 /// </summary>
-public sealed class DecodeVectorGenerator
+public sealed class DecodeVectorGenerator : ISectionedGenerator<DecodeVector>
 {
     public const string Version = "mxref-decode/1";
     private const ulong RandomStreams = 1UL << 61;
@@ -49,6 +43,7 @@ public sealed class DecodeVectorGenerator
         if (options.Formats.Count == 0 || options.Modes.Count == 0) throw new ArgumentException("decode vectors need at least one element format and one mode");
         if (options.Block is < 1 or > 4096) throw new ArgumentException($"block {options.Block} is outside 1..4096");
         if (MxDecode.CheckProfile(options.Profile) is { } error) throw new ArgumentException(error);
+        options.CheckRun();
         Options = options;
         var scales = ScaleCodec.For(options.Scale);
         _scalesOf = options.Formats.Select(f => InterestingScales(f, scales, options.Output)).ToArray();
@@ -68,8 +63,7 @@ public sealed class DecodeVectorGenerator
         if (options.Random) sections.Add(new VectorSection("random", _corners, options.Count));
         Sections = sections;
         Total = _corners + (options.Random ? options.Count : 0);
-        ShardStart = Total * options.ShardIndex / options.ShardCount;
-        ShardEnd = Total * (options.ShardIndex + 1) / options.ShardCount;
+        (ShardStart, ShardEnd) = options.ShardOf(Total);
     }
 
     /// <summary>
@@ -138,7 +132,7 @@ public sealed class DecodeVectorGenerator
             Op = MxvHeader.OpDecode, Block = o.Block, Output = o.Output.Name, Scale = o.Scale == StandardFormats.E8M0 ? null : o.Scale.Name,
             Profile = o.Profile.IsDefault ? null : o.Profile.ToString(),
             FormatsA = DotVectorGenerator.FormatNames(o.Formats), Rounding = DotVectorGenerator.ModeNames(o.Modes), Sets = sets,
-            Count = o.Random ? o.Count : null, Seed = o.Seed, Shard = o.ShardCount > 1 ? $"{o.ShardIndex}/{o.ShardCount}" : null,
+            Count = o.Random ? o.Count : null, Seed = o.Seed, Shard = o.ShardText,
             Generator = Version, Command = command,
         };
     }

@@ -7,7 +7,7 @@ using MxRef.Vectors.Files;
 namespace MxRef.Vectors.Generation.Quantize;
 
 /// <summary>What <see cref="BdrQuantizeGenerator"/> produces: one shared-microexponent block format, modes, policy, sets.</summary>
-public sealed record BdrQuantizeGeneratorOptions
+public sealed record BdrQuantizeGeneratorOptions : SectionedOptions
 {
     public required BlockFormat Format { get; init; }
     public required IReadOnlyList<RoundingMode> Modes { get; init; }
@@ -15,12 +15,6 @@ public sealed record BdrQuantizeGeneratorOptions
     public QuantizationPolicy Policy { get; init; } = QuantizationPolicy.Default;
     /// <summary>The recipe named in the header (conformance files), or null for a policy file; either way the expected codes are <see cref="Recipe.Ocp"/>'s.</summary>
     public Recipe? Recipe { get; init; }
-    public ulong Seed { get; init; } = 1;
-    public long Count { get; init; }
-    public bool Corners { get; init; }
-    public bool Random { get; init; }
-    public int ShardIndex { get; init; }
-    public int ShardCount { get; init; } = 1;
 }
 
 /// <summary>
@@ -29,7 +23,7 @@ public sealed record BdrQuantizeGeneratorOptions
 /// (options, i): first the <see cref="BdrCorners"/> classes, each block under every mode, then weighted random blocks
 /// (<see cref="QuantizeVectorGenerator"/>'s block distribution) with a random mode.
 /// </summary>
-public sealed class BdrQuantizeGenerator
+public sealed class BdrQuantizeGenerator : ISectionedGenerator<BdrQuantizeVector>
 {
     public const string Version = "mxref-quantize-bdr/1";
     private const ulong RandomStreams = 1UL << 60;
@@ -50,8 +44,7 @@ public sealed class BdrQuantizeGenerator
         if (o.Policy.ScaleRule != ScaleRule.Floor) throw new ArgumentException("shared-microexponent formats use the floor rule only (--scale-rule floor)");
         var recipe = o.Recipe ?? MxRef.Quantization.Recipe.Ocp;
         if (recipe.WhyNot(o.Format) is { } not) throw new ArgumentException(not);
-        if (o.ShardCount < 1 || o.ShardIndex < 0 || o.ShardIndex >= o.ShardCount) throw new ArgumentException("shard I/N needs 0 <= I < N");
-        if (o.Count < 0) throw new ArgumentException("--count must be at least 0");
+        o.CheckRun();
         Options = o;
         var sections = new List<VectorSection>();
         var blocks = new List<uint[]>();
@@ -66,8 +59,7 @@ public sealed class BdrQuantizeGenerator
         if (o.Random && o.Count > 0) sections.Add(new VectorSection("quantize-bdr/random-blocks", _cornerCount, o.Count));
         Sections = sections;
         Total = _cornerCount + (o.Random ? o.Count : 0);
-        ShardStart = Total * o.ShardIndex / o.ShardCount;
-        ShardEnd = Total * (o.ShardIndex + 1) / o.ShardCount;
+        (ShardStart, ShardEnd) = o.ShardOf(Total);
     }
 
     public MxvHeader Header(string? command = null) => new()
@@ -77,7 +69,7 @@ public sealed class BdrQuantizeGenerator
         Rounding = DotVectorGenerator.ModeNames(Options.Modes),
         Sets = [.. Options.Corners ? BdrCorners.Names : [], .. Options.Random && Options.Count > 0 ? ["random-blocks"] : Array.Empty<string>()],
         Count = Options.Random ? Options.Count : null, Seed = Options.Seed,
-        Shard = Options.ShardCount > 1 ? $"{Options.ShardIndex}/{Options.ShardCount}" : null,
+        Shard = Options.ShardText,
         Generator = Version, Command = command,
     };
 

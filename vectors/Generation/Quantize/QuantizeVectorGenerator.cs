@@ -8,7 +8,7 @@ using MxRef.Vectors.Text;
 namespace MxRef.Vectors.Generation.Quantize;
 
 /// <summary>What <see cref="QuantizeVectorGenerator"/> produces: element formats, deterministic modes, k, policy.</summary>
-public sealed record QuantizeGeneratorOptions
+public sealed record QuantizeGeneratorOptions : SectionedOptions
 {
     /// <summary>Element formats of <see cref="StandardFormats.Elements"/> (the line codec writes their codes).</summary>
     public required IReadOnlyList<NumberFormat> Formats { get; init; }
@@ -16,12 +16,6 @@ public sealed record QuantizeGeneratorOptions
     public int Block { get; init; } = 32;
     /// <summary>Everything but the rounding mode, which is per vector.</summary>
     public QuantizationPolicy Policy { get; init; } = QuantizationPolicy.Default;
-    public ulong Seed { get; init; } = 1;
-    public long Count { get; init; }
-    public bool Corners { get; init; }
-    public bool Random { get; init; }
-    public int ShardIndex { get; init; }
-    public int ShardCount { get; init; } = 1;
 }
 
 /// <summary>
@@ -33,7 +27,7 @@ public sealed record QuantizeGeneratorOptions
 /// and above a tie, and one FP32 ulp above a grid point; then special blocks (zeros, ±0, NaN, sNaN, ±Inf, FP32
 /// subnormals, FP32 max); then weighted random blocks.
 /// </summary>
-public sealed class QuantizeVectorGenerator
+public sealed class QuantizeVectorGenerator : ISectionedGenerator<QuantizeVector>
 {
     private const int MaxKinds = 4, OffsetKinds = 5, SpecialBlocks = 10;
     private const ulong CornerStreams = 1UL << 62;
@@ -52,7 +46,7 @@ public sealed class QuantizeVectorGenerator
         if (o.Formats.FirstOrDefault(f => StandardFormats.ElementCode(f) < 0) is { } bad)
             throw new ArgumentException($"{bad.Name} is not an element format; valid: {string.Join(", ", StandardFormats.Elements.Select(e => e.Name))}");
         if (o.Block is < 1 or > 4096) throw new ArgumentException($"block must be 1..4096, got {o.Block}");
-        if (o.ShardCount < 1 || o.ShardIndex < 0 || o.ShardIndex >= o.ShardCount) throw new ArgumentException("shard I/N needs 0 <= I < N");
+        o.CheckRun();
         Options = o;
         var sections = new List<VectorSection>();
         _cornerCount = o.Corners ? (long)o.Formats.Count * o.Modes.Count * VariantsPerCell : 0;
@@ -60,8 +54,7 @@ public sealed class QuantizeVectorGenerator
         if (o.Random && o.Count > 0) sections.Add(new VectorSection("quantize/random", _cornerCount, o.Count));
         Sections = sections;
         Total = _cornerCount + (o.Random ? o.Count : 0);
-        ShardStart = Total * o.ShardIndex / o.ShardCount;
-        ShardEnd = Total * (o.ShardIndex + 1) / o.ShardCount;
+        (ShardStart, ShardEnd) = o.ShardOf(Total);
     }
 
     private static readonly int[] SharedExponents = [0, -30, 90, int.MaxValue /* top */, -127, -132];
@@ -73,7 +66,7 @@ public sealed class QuantizeVectorGenerator
         FormatsA = DotVectorGenerator.FormatNames(Options.Formats), Rounding = DotVectorGenerator.ModeNames(Options.Modes),
         Sets = [.. Options.Corners ? ["corners"] : Array.Empty<string>(), .. Options.Random ? ["random"] : Array.Empty<string>()],
         Count = Options.Random ? Options.Count : null, Seed = Options.Seed,
-        Shard = Options.ShardCount > 1 ? $"{Options.ShardIndex}/{Options.ShardCount}" : null,
+        Shard = Options.ShardText,
         Generator = DotVectorGenerator.Version, Command = command,
     };
 
