@@ -16,9 +16,11 @@ VERILATOR  ?= verilator
 YOSYS      ?= yosys
 MXV        ?= $(RTL_DIR)/tb/mx_dot_k32.mxv
 
-# The sources of a unit, from its file list rtl/<unit>.f (package first, top last; // comments), which
-# `mxref verify` reads too: one list per unit.
-rtl_filelist = $(addprefix $(RTL_DIR)/,$(shell sed -e 's,//.*,,' -e 's,#.*,,' $(RTL_DIR)/$(1).f))
+# The sources of a unit, from its file list rtl/<unit>.f (package first, top last; // comments; `-f other.f`
+# includes another list), which `mxref verify` reads too: one list per unit. rtl/filelist.awk expands the
+# includes; a list that cannot be read or includes itself stops make with the awk's message.
+rtl_filelist = $(call rtl_filelist_ok,$(1),$(shell awk -f $(RTL_DIR)/filelist.awk $(RTL_DIR)/$(1).f || echo rtl-filelist-error))
+rtl_filelist_ok = $(if $(filter rtl-filelist-error,$(2)),$(error $(RTL_DIR)/$(1).f: the file list cannot be expanded (see above)),$(2))
 RTL_SRCS := $(call rtl_filelist,mx_dot)
 RTL_TB_SRC := $(RTL_DIR)/tb/mx_dot_tb.sv
 # the functions every portable bench includes (header, unpacking, recipes, end-of-file checks)

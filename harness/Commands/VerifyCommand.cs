@@ -27,7 +27,7 @@ public static class VerifyCommand
         var stallRate = new Option<double?>("--stall-rate") { Description = "With --dut: probability per clock of an input stall and of output back-pressure, in [0, 1) (default: the description's handshake.stall_rate)." };
         var stallSeed = new Option<int?>("--stall-seed") { Description = "With --dut: seed of the stall pattern (default: the description's handshake.seed)." };
         var rtl = new Option<string[]>("--rtl") { Description = "RTL source files, package files first (default: the unit's file list, rtl/mx_dot.f, rtl/mx_quant.f or rtl/mx_regen.f).", AllowMultipleArgumentsPerToken = true };
-        var filelist = new Option<string?>("--filelist") { Description = "A file listing RTL sources, one per line (paths and +incdir+ relative to the list; # and // comments; other lines starting with - or + are Verilator options)." };
+        var filelist = new Option<string?>("--filelist") { Description = "A file listing RTL sources, one per line (paths and +incdir+ relative to the list; -f OTHER.f includes another list, its paths relative to it; # and // comments; other lines starting with - or + are Verilator options)." };
         var top = new Option<string?>("--top") { Description = "Top module (default: the unit's own design, mx_dot, mx_quant or mx_regen)." };
         var param = new Option<string[]>("--param") { Description = "Top-level parameter NAME=VALUE (repeatable); K sets the block size (default 32).", AllowMultipleArgumentsPerToken = true };
         var vflag = new Option<string[]>("--verilator-flag") { Description = "Extra Verilator option (repeatable), e.g. --verilator-flag=-Wno-fatal." };
@@ -231,10 +231,21 @@ public static class VerifyCommand
         return o with { Model = model };
     }
 
-    private static void ReadFilelist(string path, List<string> sources, List<string> flags)
+    private static void ReadFilelist(string path, List<string> sources, List<string> flags) => ReadFilelist(path, sources, flags, [], null);
+
+    /// <summary>
+    /// Reads a file list: sources and <c>+incdir+</c> relative to the list, <c>-f</c>/<c>-F other.f</c> includes another
+    /// list (its entries relative to it, as Verilator's <c>-F</c>), a source reached twice is compiled once.
+    /// <paramref name="chain"/> holds the lists being read, so a list that includes itself is refused by name.
+    /// </summary>
+    private static void ReadFilelist(string path, List<string> sources, List<string> flags, List<string> chain, string? includedBy)
     {
-        if (!File.Exists(path)) throw new UsageException($"--filelist '{path}' does not exist");
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!File.Exists(path)) throw new UsageException(includedBy is null ? $"--filelist '{path}' does not exist" : $"{includedBy}: file list '{path}' does not exist");
+        var listPath = Path.GetFullPath(path);
+        if (chain.Contains(listPath))
+            throw new UsageException($"file lists include each other: {string.Join(" -> ", chain.SkipWhile(c => c != listPath).Append(listPath).Select(p => Path.GetRelativePath(Environment.CurrentDirectory, p)))}");
+        chain.Add(listPath);
+        var dir = Path.GetDirectoryName(listPath)!;
         int n = 0;
         foreach (var raw in File.ReadLines(path))
         {
@@ -247,10 +258,17 @@ public static class VerifyCommand
                 flags.Add("+incdir+" + string.Join('+', t[8..].Split('+', StringSplitOptions.RemoveEmptyEntries).Select(d => Path.IsPathRooted(d) ? d : Path.Combine(dir, d))));
                 continue;
             }
+            if (t.Length > 3 && t[0] == '-' && t[1] is 'f' or 'F' && t[2] is ' ' or '\t')
+            {
+                var inner = t[3..].Trim();
+                ReadFilelist(Path.IsPathRooted(inner) ? inner : Path.Combine(dir, inner), sources, flags, chain, $"{path} line {n}");
+                continue;
+            }
             if (t[0] is '-' or '+') { flags.Add(t); continue; }
-            var full = Path.IsPathRooted(t) ? t : Path.Combine(dir, t);
+            var full = Path.GetFullPath(Path.IsPathRooted(t) ? t : Path.Combine(dir, t));
             if (!File.Exists(full)) throw new UsageException($"{path} line {n}: source '{t}' does not exist");
-            sources.Add(full);
+            if (!sources.Contains(full)) sources.Add(full);
         }
+        chain.RemoveAt(chain.Count - 1);
     }
 }

@@ -26,7 +26,8 @@ mkdir -p "$out"
 dot_stages="mx_lzc.sv mx_mul.sv mx_tree.sv mx_cdec.sv mx_fuse.sv mx_norm.sv mx_round.sv mx_dot_sum.sv mx_dot_back.sv"
 srcs_for() {
   if [ -f "$RTL_DIR/$1.f" ]; then
-    sed -e 's,//.*,,' -e 's,#.*,,' "$RTL_DIR/$1.f" | awk 'NF {print $1}' | tr '\n' ' '
+    # rtl/filelist.awk expands `-f` includes (as rtl.mk and mxref verify do); its paths start with $RTL_DIR/
+    awk -f "$RTL_DIR/filelist.awk" "$RTL_DIR/$1.f" | sed "s,^$RTL_DIR/,," | tr '\n' ' '
   else
     echo mx_pkg.sv $dot_stages; (cd "$RTL_DIR" && ls "$1"*.sv 2>/dev/null) || true
   fi
