@@ -1,13 +1,3 @@
-# foreign_dot and the rtl/ stages it reuses (package first, top last)
-../../rtl/mx_pkg.sv
-../../rtl/mx_lzc.sv
-../../rtl/mx_mul.sv
-../../rtl/mx_tree.sv
-../../rtl/mx_cdec.sv
-../../rtl/mx_fuse.sv
-../../rtl/mx_norm.sv
-../../rtl/mx_round.sv
-../../rtl/mx_dot_sum.sv
-../../rtl/mx_dot_back.sv
-../../rtl/mx_dot.sv
+# foreign_dot and the rtl/ stages it reuses: mx_dot's list (package first), then the top
+-f ../../rtl/mx_dot.f
 foreign_dot.sv
