@@ -42,6 +42,8 @@ public sealed class MutationReport
     public required string Regression { get; init; }
     public required string Top { get; init; }
     public required int K { get; init; }
+    /// <summary>A described unit's design (<c>mx_dot k=8 K=4</c>), shown in place of <c>TOP K=k</c>; null for the others.</summary>
+    public string? Design { get; init; }
     public required int Requested { get; init; }
     public required ulong Seed { get; init; }
     public int Shard { get; init; }
@@ -84,7 +86,7 @@ public sealed class MutationReport
         var sb = new StringBuilder();
         var t = Total;
         var ic = CultureInfo.InvariantCulture;
-        sb.Append(ic, $"mutation summary: {Top} K={K}, {Results.Count} mutants (Yosys mutate -list {Requested} -seed {Seed}), shard {Shard}/{Shards}\n");
+        sb.Append(ic, $"mutation summary: {Design ?? $"{Top} K={K}"}, {Results.Count} mutants (Yosys mutate -list {Requested} -seed {Seed}), shard {Shard}/{Shards}\n");
         sb.Append(ic, $"  regression       {Regression}\n");
         sb.Append(ic, $"  killed           {t.Killed}\n");
         sb.Append(ic, $"  survived         {t.Survived}\n");
@@ -123,6 +125,7 @@ public sealed class MutationReport
             ["regression"] = Regression,
             ["top"] = Top,
             ["k"] = K,
+            ["design"] = Design,
             ["requested"] = Requested,
             ["seed"] = Seed,
             ["shard"] = Shard,
@@ -161,7 +164,7 @@ public sealed class MutationReport
             MutantResult.Parse((string)m["outcome"]!), (string?)m["detail"] ?? "", (double)m["seconds"]!)).ToArray();
         return new MutationReport
         {
-            Regression = (string)o["regression"]!, Top = (string)o["top"]!, K = (int)o["k"]!, Requested = (int)o["requested"]!, Seed = (ulong)o["seed"]!,
+            Regression = (string)o["regression"]!, Top = (string)o["top"]!, K = (int)o["k"]!, Design = (string?)o["design"], Requested = (int)o["requested"]!, Seed = (ulong)o["seed"]!,
             Shard = (int)o["shard"]!, Shards = (int)o["shards"]!, Results = results,
             BaselineSeconds = (double)o["baseline_seconds"]!, WallSeconds = (double)o["wall_seconds"]!,
         };
@@ -179,7 +182,7 @@ public sealed class MutationReport
         if (dup is not null) throw new UsageException($"shard {dup.Key} is given twice");
         return new MutationReport
         {
-            Regression = first.Regression, Top = first.Top, K = first.K, Requested = first.Requested, Seed = first.Seed,
+            Regression = first.Regression, Top = first.Top, K = first.K, Design = first.Design, Requested = first.Requested, Seed = first.Seed,
             Shard = 0, Shards = 1, Results = shards.SelectMany(s => s.Results).OrderBy(r => r.Mutation.Number).ToArray(),
             BaselineSeconds = shards.Max(s => s.BaselineSeconds), WallSeconds = shards.Max(s => s.WallSeconds),
         };

@@ -64,6 +64,7 @@ public static class MutationRun
             Regression = RegressionText(o),
             Top = o.Top,
             K = o.K,
+            Design = o.Dut is null ? null : Verify.Description.DescribedRun.Design(o.Dut),
             Requested = m.Count,
             Seed = m.Seed,
             Shard = o.Shard,

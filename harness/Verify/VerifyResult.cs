@@ -29,6 +29,8 @@ public sealed class VerifyResult
     public int Latency { get; init; }
     /// <summary>How a described unit (<c>--dut</c>) is driven and compared, one line; null for the mx_dot interface.</summary>
     public string? Described { get; init; }
+    /// <summary>A described unit's design as the regression line names it (<c>mx_dot k=8 K=4</c>: k the block size, K a module parameter); null for the others, shown as <c>TOP K=k</c>.</summary>
+    public string? Design { get; init; }
     public long Vectors { get; init; }
     public long MismatchCount { get; init; }
     public bool LimitReached { get; init; }
@@ -72,7 +74,7 @@ public sealed class VerifyResult
         var sb = new StringBuilder();
         int expected = ExpectedCoverage.Count;
         var missing = NeverHit;
-        sb.Append(CultureInfo.InvariantCulture, $"verify summary: {Top}{(Unit == "dot" ? "" : $" ({Unit} unit)")} K={K}, latency {Latency} clocks, {(ShardsMerged.Count > 1 ? $"shards {string.Join(',', ShardsMerged)} of {Shards} merged" : $"shard {Shard}/{Shards}")}, {Jobs} simulation process{(Jobs == 1 ? "" : "es")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"verify summary: {Design ?? $"{Top}{(Unit == "dot" ? "" : $" ({Unit} unit)")} K={K}"}, latency {Latency} clocks, {(ShardsMerged.Count > 1 ? $"shards {string.Join(',', ShardsMerged)} of {Shards} merged" : $"shard {Shard}/{Shards}")}, {Jobs} simulation process{(Jobs == 1 ? "" : "es")}\n");
         if (Described is not null) sb.Append(CultureInfo.InvariantCulture, $"  unit         {Described}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  vectors      {Vectors:N0}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  mismatches   {MismatchCount:N0}{(WaivedCount > 0 ? $" ({WaivedCount:N0} waived, {FailingCount:N0} failing)" : "")}" +
@@ -110,6 +112,7 @@ public sealed class VerifyResult
             ["jobs"] = Jobs,
             ["latency"] = Latency,
             ["described"] = Described,
+            ["design"] = Design,
             ["status"] = Status,
             ["error"] = Error,
             ["vectors"] = Vectors,
@@ -248,6 +251,7 @@ public sealed class VerifyResult
             Classes = (o["mismatch_classes"] as JArray)?.OfType<JObject>().Select(c => MismatchClassReport.FromJson(c, path)).ToArray() ?? [],
             Profile = (string?)o["profile"] ?? "default",
             ExamplesPerClass = (int?)o["examples_per_class"] ?? 3,
+            Design = (string?)o["design"],
             Error = (string?)o["error"],
             CodeCoverage = o["code_coverage"] is JObject cc ? CodeCoverageJson.FromJson(cc, path) : null,
         };
@@ -291,6 +295,7 @@ public sealed class VerifyResult
             Unit = first.R.Unit,
             CoverageNames = first.R.CoverageNames,
             K = first.R.K,
+            Design = first.R.Design,
             Shard = 0,
             Shards = first.R.Shards,
             ShardsMerged = seen.Keys.Order().ToArray(),

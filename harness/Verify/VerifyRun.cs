@@ -112,6 +112,7 @@ public static class VerifyRun
             ExamplesPerClass = o.ExamplesPerClass,
             CodeCoverage = codeCoverage,
             Described = o.Dut is null ? null : Description.DescribedRun.Summary(o.Dut, o.Model),
+            Design = o.Dut is null ? null : Description.DescribedRun.Design(o.Dut),
         };
         var error = errors.FirstOrDefault(e => e is not null);
         if (error is UsageException) throw error;

@@ -188,8 +188,8 @@ public sealed class DescribedUnitRtlTests
         var (exit, output, err) = VerifyFixture.Run(["verify", "--dut", description, "--rtl", .. VerifyFixture.Rtl, "--build-dir", VerifyFixture.BuildDir, "--count", "5000"]);
         Assert.True(exit == 0, output + err);
         Assert.Contains("mismatches   0", output);
-        Assert.Contains("latency 5 clocks", output);
-        // the regression line names the block size k and the module's own K (4, not the block's 8)
+        // the regression line and the summary name the block size k and the module's own K (4, not the block's 8)
+        Assert.Contains("verify summary: mx_dot k=8 K=4, latency 5 clocks", output);
         Assert.Contains("verify: mx_dot k=8 K=4 acc=chunked:4;", err);
         Assert.Contains("2 beats of 4 lanes chained through C (chunked:4), fixed latency 5, no ready ports, stall rate 0.3 (seed 7); all flags compared", output);
     }
