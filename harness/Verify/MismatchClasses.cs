@@ -25,7 +25,7 @@ public sealed record MismatchClassReport
 
     public bool Waived => WaivedBecause is not null;
 
-    public static MismatchClassReport From(MismatchClassRow<Mismatch> row, WaiverSet? waivers, int k)
+    public static MismatchClassReport From(MismatchClassRow<Mismatch> row, WaiverSet? waivers)
     {
         var w = waivers?.For(row.Name, row.Explanations);
         return new MismatchClassReport

@@ -129,7 +129,7 @@ public static class VerifyRun
         if (o.Trace && result.Mismatches.Count > 0) Traces(o, spec, unit, result.Mismatches, stderr);
         result.WallSeconds = wall.Elapsed.TotalSeconds;
         // The class rows are made after the repro commands (their examples carry them) and the traces.
-        result.Classes = ctx.Classes.Rows.Select(r => MismatchClassReport.From(r, o.Waivers, o.K)).ToArray();
+        result.Classes = ctx.Classes.Rows.Select(r => MismatchClassReport.From(r, o.Waivers)).ToArray();
 
         foreach (var m in result.Mismatches) stdout.Write(m.ToText());
         stdout.Write(result.Summary());
