@@ -52,20 +52,23 @@ package mxref_dpi;
     output byte unsigned    flags);
 
   // Any block size k (1..256; lanes k.. ignored), output format (MXREF_OUT_*) and accumulation model (MXREF_ACC_*,
-  // chunk = elements per chunk for MXREF_ACC_CHUNKED). bf16/fp16 results are in d[15:0].
-  import "DPI-C" function int mxref_dpi_dot(
-    input  int              fmt_a,
-    input  int              fmt_b,
-    input  int              rm,
-    input  int              k,
-    input  byte unsigned    scale_a,
-    input  bit [8*256-1:0]  a,
-    input  byte unsigned    scale_b,
-    input  bit [8*256-1:0]  b,
-    input  int unsigned     c,
-    input  int              out_fmt,
-    input  int              acc_model,
+  // chunk = elements per chunk for MXREF_ACC_CHUNKED). bf16/fp16 results are in d[15:0]. The plain and the profiled
+  // function take the same operands (this macro, undefined after them); the profiled one adds the profile.
+  `define MXREF_DPI_DOT_OPERANDS \
+    input  int              fmt_a, \
+    input  int              fmt_b, \
+    input  int              rm, \
+    input  int              k, \
+    input  byte unsigned    scale_a, \
+    input  bit [8*256-1:0]  a, \
+    input  byte unsigned    scale_b, \
+    input  bit [8*256-1:0]  b, \
+    input  int unsigned     c, \
+    input  int              out_fmt, \
+    input  int              acc_model, \
     input  int              chunk,
+  import "DPI-C" function int mxref_dpi_dot(
+    `MXREF_DPI_DOT_OPERANDS
     output int unsigned     d,
     output byte unsigned    flags);
 
@@ -73,21 +76,11 @@ package mxref_dpi;
   // "tininess=on-result,zero-sign=positive" ("" is the reference). A bad profile is MXREF_E_PROFILE; check it once at
   // start-up with mxref_profile_check and print mxref_profile_message, which names the bad knob and the valid ones.
   import "DPI-C" function int mxref_dpi_dot_profiled(
-    input  int              fmt_a,
-    input  int              fmt_b,
-    input  int              rm,
-    input  int              k,
-    input  byte unsigned    scale_a,
-    input  bit [8*256-1:0]  a,
-    input  byte unsigned    scale_b,
-    input  bit [8*256-1:0]  b,
-    input  int unsigned     c,
-    input  int              out_fmt,
-    input  int              acc_model,
-    input  int              chunk,
+    `MXREF_DPI_DOT_OPERANDS
     input  string           profile,
     output int unsigned     d,
     output byte unsigned    flags);
+  `undef MXREF_DPI_DOT_OPERANDS
 
   // MXREF_OK or MXREF_E_PROFILE; the message is the profile's canonical text, or what is wrong with it.
   import "DPI-C" function int mxref_profile_check(input string profile);
