@@ -57,14 +57,10 @@ public sealed class BdrDotUnitTests
     [Fact]
     public void TheDesignsMMustBeTheFormatsAndTheFormatOneTheUnitTakes()
     {
-        var (exit, _, err) = VerifyFixture.Run(["verify", "--rtl", .. Bdr, "--unit", "dot-bdr", "--block-format", "mx6", "--param", "K=16"]);
-        Assert.Equal(2, exit);
-        Assert.Contains("--block-format mx6 has 4 magnitude bits; the design is built with M = 7 (its default): pass --param M=4", err);
-        (exit, _, err) = VerifyFixture.Run(["verify", "--rtl", .. Bdr, "--unit", "dot-bdr", "--param", "K=16"]);
-        Assert.Equal(2, exit);
-        Assert.Contains("--unit dot-bdr needs --block-format mx9, mx6 or mx4", err);
-        (exit, _, err) = VerifyFixture.Run(["verify", "--rtl", .. Bdr, "--unit", "dot-bdr", "--block-format", "mx9", "--a", "e4m3"]);
-        Assert.Equal(2, exit);
-        Assert.Contains("--a is for --unit dot, quantize, regen or decode", err);
+        UsageErrorCases.Check(
+            (["verify", "--rtl", .. Bdr, "--unit", "dot-bdr", "--block-format", "mx6", "--param", "K=16"],
+                "--block-format mx6 has 4 magnitude bits; the design is built with M = 7 (its default): pass --param M=4"),
+            (["verify", "--rtl", .. Bdr, "--unit", "dot-bdr", "--param", "K=16"], "--unit dot-bdr needs --block-format mx9, mx6 or mx4"),
+            (["verify", "--rtl", .. Bdr, "--unit", "dot-bdr", "--block-format", "mx9", "--a", "e4m3"], "--a is for --unit dot, quantize, regen or decode"));
     }
 }

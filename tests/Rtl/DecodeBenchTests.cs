@@ -82,15 +82,10 @@ public class DecodeBenchTests
     [Fact]
     public void DecodeOptionsAreCheckedBeforeAnyBuild()
     {
-        var (exit, _, err) = VerifyFixture.Run("verify", "--out", "bf16");
-        Assert.Equal(2, exit);
-        Assert.Contains("--out is for --unit decode, not --unit dot", err);
-        (exit, _, err) = VerifyFixture.Run(["verify", "--rtl", .. Decode, "--unit", "decode", "--out", "e4m3"]);
-        Assert.Equal(2, exit);
-        Assert.Contains("--out: e4m3 is not an output format of the decode unit", err);
-        (exit, _, err) = VerifyFixture.Run(["verify", "--rtl", .. Decode, "--unit", "decode", "--profile", "zero-sign=positive"]);
-        Assert.Equal(2, exit);
-        Assert.Contains("does not have", err);
+        UsageErrorCases.Check(
+            (["verify", "--out", "bf16"], "--out is for --unit decode, not --unit dot"),
+            (["verify", "--rtl", .. Decode, "--unit", "decode", "--out", "e4m3"], "--out: e4m3 is not an output format of the decode unit"),
+            (["verify", "--rtl", .. Decode, "--unit", "decode", "--profile", "zero-sign=positive"], "does not have"));
     }
 
     [Fact]

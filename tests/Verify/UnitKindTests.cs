@@ -135,18 +135,11 @@ public sealed class UnitKindTests
     [Fact]
     public void UnitOptionsAreCheckedBeforeAnyBuild()
     {
-        var (exit, _, err) = VerifyFixture.Run("verify", "--unit", "fft");
-        Assert.Equal(2, exit);
-        Assert.Contains("unknown --unit 'fft'; valid: dot, quantize, regen", err);
-        (exit, _, err) = VerifyFixture.Run("verify", "--scale-rule", "ceil");
-        Assert.Equal(2, exit);
-        Assert.Contains("--scale-rule is for --unit quantize, not --unit dot", err);
-        (exit, _, err) = VerifyFixture.Run("verify", "--unit", "quantize", "--b", "e4m3");
-        Assert.Equal(2, exit);
-        Assert.Contains("--b is for --unit dot, not --unit quantize", err);
-        (exit, _, err) = VerifyFixture.Run(["verify", "--rtl", .. Regen, "--unit", "regen", "--max-terms", "4"]);
-        Assert.Equal(2, exit);
-        Assert.Contains("--max-terms 4: the design draws at most NT = 1 values per weight; pass --param NT=4", err);
+        UsageErrorCases.Check(
+            (["verify", "--unit", "fft"], "unknown --unit 'fft'; valid: dot, quantize, regen"),
+            (["verify", "--scale-rule", "ceil"], "--scale-rule is for --unit quantize, not --unit dot"),
+            (["verify", "--unit", "quantize", "--b", "e4m3"], "--b is for --unit dot, not --unit quantize"),
+            (["verify", "--rtl", .. Regen, "--unit", "regen", "--max-terms", "4"], "--max-terms 4: the design draws at most NT = 1 values per weight; pass --param NT=4"));
     }
 
     [Fact]
