@@ -9,6 +9,7 @@ BEGIN {
 }
 
 function expand(list, chain,    dir, line, got, inc) {
+    list = tidy(list)
     if (index(" " chain " ", " " list " ")) {
         gsub(/^ /, "", chain); gsub(/ /, " -> ", chain)
         print "filelist.awk: file lists include each other: " chain " -> " list > "/dev/stderr"
@@ -27,10 +28,15 @@ function expand(list, chain,    dir, line, got, inc) {
             continue
         }
         if (line ~ /^[-+]/) continue
-        if (line !~ /^\//) line = dir line
-        while (sub(/[^\/.][^\/]*\/\.\.\//, "", line)) ; # a/b/../c is a/c, so one source is printed once
+        if (line !~ /^\//) line = tidy(dir line)
         if (!(line in seen)) { seen[line] = 1; print line }
     }
     if (got < 0) { print "filelist.awk: cannot read file list " list (chain == "" ? "" : " (included by " substr(chain, match(chain, /[^ ]*$/)) ")") > "/dev/stderr"; failed = 1 }
     close(list)
+}
+
+# a/b/../c is a/c: one source or list has one name, so it is printed once and a cycle is seen
+function tidy(path) {
+    while (sub(/[^\/.][^\/]*\/\.\.\//, "", path)) ;
+    return path
 }

@@ -250,8 +250,12 @@ public static class VerifyCommand
         foreach (var raw in File.ReadLines(path))
         {
             n++;
-            var t = raw.Trim();
-            if (t.Length == 0 || t.StartsWith('#') || t.StartsWith("//", StringComparison.Ordinal)) continue;
+            // a comment (# or //) runs to the end of the line, after an entry too, as rtl/filelist.awk reads it
+            var t = raw;
+            int comment = t.IndexOf('#');
+            if (t.IndexOf("//", StringComparison.Ordinal) is >= 0 and var slashes && (comment < 0 || slashes < comment)) comment = slashes;
+            t = (comment >= 0 ? t[..comment] : t).Trim();
+            if (t.Length == 0) continue;
             if (t.StartsWith("+incdir+", StringComparison.Ordinal))
             {
                 // +incdir+A+B: each directory relative to the list, as the sources are.
