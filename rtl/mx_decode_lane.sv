@@ -72,7 +72,9 @@ module mx_decode_lane (
   logic [3:0]         sr_c;            // clamped to 9: beyond that every bit is sticky
   logic [4:0]         sl;              // left shift, < 23 whenever the lane is subnormal
   logic [2*MW:0]      ext;             // {q, round bit, sticky bits}
-  logic [23:0]        q, q_r;
+  logic [MW-1:0]      q;               // the kept bits of a right shift, the only case that rounds
+  logic [MW:0]        q_inc;           // q rounded: MW + 1 bits hold the carry into the smallest normal
+  logic [23:0]        q_r;             // the subnormal code: q_inc, or the exact left shift of mag
   logic               rb, st, inexact, inc, rm_rne;
   assign sr   = qoff - $signed({2'b00, esum});
   assign sr_c = (sr > 11'sd9) ? 4'd9 : sr[3:0];
@@ -81,11 +83,11 @@ module mx_decode_lane (
 
   always_comb begin
     if (sr > 11'sd0) begin
-      q  = 24'(ext[2*MW -: MW]);
+      q  = ext[2*MW -: MW];
       rb = ext[MW];
       st = |ext[MW-1:0];
-    end else begin
-      q  = 24'(mag) << sl;
+    end else begin            // exact: q_r is the left shift below, nothing rounds
+      q  = '0;
       rb = 1'b0;
       st = 1'b0;
     end
@@ -101,8 +103,10 @@ module mx_decode_lane (
         rm_rne = 1'b1;
       end
     endcase
-    // round to odd: truncate, and make the last kept bit 1 when anything was discarded
-    q_r = ((rm == mx_pkg::RM_RTO) ? (q | 24'(inexact)) : q) + 24'(inc);
+    // round to odd: truncate, and make the last kept bit 1 when anything was discarded. Only a right shift
+    // rounds and it keeps MW bits, so the incrementer is MW + 1 bits wide, not the output's 24.
+    q_inc = {1'b0, (rm == mx_pkg::RM_RTO) ? (q | MW'(inexact)) : q} + {{MW{1'b0}}, inc};
+    q_r   = (sr > 11'sd0) ? 24'(q_inc) : 24'(mag) << sl;
   end
 
   // ------------------------------------------------------------------ overflow result (IEEE 754 sec. 7.4)
