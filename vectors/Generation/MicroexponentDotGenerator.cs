@@ -8,7 +8,7 @@ using MxRef.Vectors.Text;
 namespace MxRef.Vectors.Generation;
 
 /// <summary>What <see cref="MicroexponentDotGenerator"/> produces: one shared-microexponent block format, its block, modes, output and sets.</summary>
-public sealed record MicroexponentDotOptions
+public sealed record MicroexponentDotOptions : SectionedOptions
 {
     public required BlockFormat Format { get; init; }
     public required IReadOnlyList<RoundingMode> Modes { get; init; }
@@ -16,12 +16,6 @@ public sealed record MicroexponentDotOptions
     public int Block { get; init; }
     public NumberFormat Output { get; init; } = StandardFormats.Fp32;
     public AccumulationModel Model { get; init; } = AccumulationModel.Fused;
-    public ulong Seed { get; init; } = 1;
-    public long Count { get; init; }
-    public bool Corners { get; init; }
-    public bool Random { get; init; }
-    public int ShardIndex { get; init; }
-    public int ShardCount { get; init; } = 1;
 
     public int K => Block > 0 ? Block : Format.BlockSize;
 
@@ -49,7 +43,7 @@ public sealed record MicroexponentDotOptions
 /// the options and i (random draws from <c>MxRandom.ForStream</c> of the seed and the index), so shards are
 /// byte-identical to the same lines of the unsharded run; within a family the rounding mode changes fastest.
 /// </summary>
-public sealed class MicroexponentDotGenerator
+public sealed class MicroexponentDotGenerator : ISectionedGenerator<MicroexponentDotVector>
 {
     public const string Version = "mxref-vectors-bdr/1";
     private const ulong CornerStreams = 1UL << 62, RandomStreams = 0;
@@ -116,8 +110,7 @@ public sealed class MicroexponentDotGenerator
         }
         Sections = _plans.Select(p => p.Section).ToArray();
         Total = next;
-        ShardStart = Total * options.ShardIndex / options.ShardCount;
-        ShardEnd = Total * (options.ShardIndex + 1) / options.ShardCount;
+        (ShardStart, ShardEnd) = options.ShardOf(Total);
     }
 
     public MicroexponentDotVector NewVector() => new(Options.Format, Options.K);
@@ -156,7 +149,7 @@ public sealed class MicroexponentDotGenerator
         {
             Op = MxvHeader.OpDot, Block = o.K, Output = o.Output.Name, Accumulation = o.Model.ToString(), BlockFormat = o.Format.Name,
             Rounding = DotVectorGenerator.ModeNames(o.Modes), Sets = sets, Count = o.Random ? o.Count : null, Seed = o.Seed,
-            Shard = o.ShardCount > 1 ? $"{o.ShardIndex}/{o.ShardCount}" : null, Generator = Version, Command = command,
+            Shard = o.ShardText, Generator = Version, Command = command,
         };
     }
 

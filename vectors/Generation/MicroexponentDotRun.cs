@@ -15,21 +15,7 @@ public static class MicroexponentDotRun
     {
         var o = gen.Options;
         var coverage = new MicroexponentCoverage(o.Format, o.Output, o.Modes);
-        using var writer = MxvWriter.Create(path, header);
-        var v = gen.NewVector();
-        foreach (var s in gen.Sections)
-        {
-            long start = Math.Max(s.Start, gen.ShardStart), end = Math.Min(s.End, gen.ShardEnd);
-            if (end <= start) continue;
-            writer.WriteComment("class: " + s.Name);
-            for (long i = start; i < end; i++)
-            {
-                gen.Generate(i, v);
-                coverage.Classify(v);
-                writer.WriteMicroexponentDot(v);
-            }
-        }
-        writer.Commit();
+        SectionedRun.Write(gen, header, path, gen.NewVector(), (w, v) => w.WriteMicroexponentDot(v), coverage.Classify);
         return coverage;
     }
 }

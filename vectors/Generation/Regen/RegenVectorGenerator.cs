@@ -7,18 +7,12 @@ using MxRef.Vectors.Files;
 namespace MxRef.Vectors.Generation.Regen;
 
 /// <summary>What <see cref="RegenVectorGenerator"/> produces: block formats (one k, E8M0 scales), the recipe, the draws.</summary>
-public sealed record RegenGeneratorOptions
+public sealed record RegenGeneratorOptions : SectionedOptions
 {
     public required IReadOnlyList<BlockFormat> Formats { get; init; }
     public Recipe Recipe { get; init; } = Recipe.Ocp;
     /// <summary>The largest n (draws per weight) the vectors use: 1 = uniform initializers only, up to 16 (Irwin–Hall).</summary>
     public int MaxTerms { get; init; } = 1;
-    public ulong Seed { get; init; } = 1;
-    public long Count { get; init; }
-    public bool Corners { get; init; }
-    public bool Random { get; init; }
-    public int ShardIndex { get; init; }
-    public int ShardCount { get; init; } = 1;
     public int Block => Formats[0].BlockSize;
 }
 
@@ -62,8 +56,7 @@ public sealed class RegenVectorGenerator
             if (o.Recipe.WhyNot(f) is { } why) throw new ArgumentException(why);
         }
         if (o.MaxTerms is < 1 or > Initializer.MaxTerms) throw new ArgumentException($"max terms must be 1..{Initializer.MaxTerms}, got {o.MaxTerms}");
-        if (o.Count < 0) throw new ArgumentException("--count must be at least 0");
-        if (o.ShardCount < 1 || o.ShardIndex < 0 || o.ShardIndex >= o.ShardCount) throw new ArgumentException("shard I/N needs 0 <= I < N");
+        o.CheckRun();
         Options = o;
         _families = o.MaxTerms > 1 ? Families.Length : Families.Length - 1;
         var sections = new List<VectorSection>();
@@ -74,8 +67,7 @@ public sealed class RegenVectorGenerator
         if (o.Random && o.Count > 0) sections.Add(new VectorSection("regen/random", _cornerCount, o.Count));
         Sections = sections;
         Total = _cornerCount + (o.Random ? o.Count : 0);
-        ShardStart = Total * o.ShardIndex / o.ShardCount;
-        ShardEnd = Total * (o.ShardIndex + 1) / o.ShardCount;
+        (ShardStart, ShardEnd) = o.ShardOf(Total);
     }
 
     public MxvHeader Header(string? command = null) => new()
@@ -84,7 +76,7 @@ public sealed class RegenVectorGenerator
         BlockFormats = [.. Options.Formats.Select(f => f.Name)], FormatsA = [.. Options.Formats.Select(f => f.Element.Name)],
         Sets = [.. Options.Corners ? ["corners"] : Array.Empty<string>(), .. Options.Random ? ["random"] : Array.Empty<string>()],
         Count = Options.Random ? Options.Count : null, Seed = Options.Seed,
-        Shard = Options.ShardCount > 1 ? $"{Options.ShardIndex}/{Options.ShardCount}" : null,
+        Shard = Options.ShardText,
         Generator = Version, Command = command,
     };
 
