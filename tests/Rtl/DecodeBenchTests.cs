@@ -84,10 +84,10 @@ public class DecodeBenchTests
     {
         var (exit, _, err) = VerifyFixture.Run("verify", "--out", "bf16");
         Assert.Equal(2, exit);
-        Assert.Contains("--out is for --unit decode, not --unit dot", err);
+        Assert.Contains("--out: bf16 results need an output-format port, and the mx_dot interface has none", err);
         (exit, _, err) = VerifyFixture.Run(["verify", "--rtl", .. Decode, "--unit", "decode", "--out", "e4m3"]);
         Assert.Equal(2, exit);
-        Assert.Contains("--out: e4m3 is not an output format of the decode unit", err);
+        Assert.Contains("--out: 'e4m3' is not an output format; valid: fp32, bf16, fp16 or all", err);
         (exit, _, err) = VerifyFixture.Run(["verify", "--rtl", .. Decode, "--unit", "decode", "--profile", "zero-sign=positive"]);
         Assert.Equal(2, exit);
         Assert.Contains("does not have", err);
