@@ -9,7 +9,7 @@
 // Latency mx_pkg::DOT_LATENCY + 1 (the narrowing stage), one block per clock, no back-pressure.
 module narrow_dot #(
   parameter int unsigned K            = 8,
-  parameter bit          DOUBLE_ROUND = 1'b0
+  parameter int unsigned DOUBLE_ROUND = 0
 ) (
   input  logic           clk,
   input  logic           rst_n,
@@ -31,7 +31,7 @@ module narrow_dot #(
 
   // ------------------------------------------------------------------ stages 1-5: mx_dot in a composing mode
   logic [2:0] dot_rm;
-  assign dot_rm = (!DOUBLE_ROUND && out_fmt != 2'd0 && (rm == mx_pkg::RM_RNE || rm == mx_pkg::RM_RNA)) ? mx_pkg::RM_RTO : rm;
+  assign dot_rm = (DOUBLE_ROUND == 0 && out_fmt != 2'd0 && (rm == mx_pkg::RM_RNE || rm == mx_pkg::RM_RNA)) ? mx_pkg::RM_RTO : rm;
 
   logic        dot_valid;
   logic [31:0] dot_d;
