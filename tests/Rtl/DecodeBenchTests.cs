@@ -82,7 +82,7 @@ public class DecodeBenchTests
     [Fact]
     public void DecodeOptionsAreCheckedBeforeAnyBuild()
     {
-        var (exit, _, err) = VerifyFixture.Run("verify", "--out", "bf16");
+        var (exit, _, err) = VerifyFixture.Run(["verify", "--rtl", .. VerifyFixture.Rtl, "--out", "bf16"]);
         Assert.Equal(2, exit);
         Assert.Contains("--out: bf16 results need an output-format port, and the mx_dot interface has none", err);
         (exit, _, err) = VerifyFixture.Run(["verify", "--rtl", .. Decode, "--unit", "decode", "--out", "e4m3"]);
