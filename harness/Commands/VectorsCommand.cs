@@ -111,8 +111,7 @@ public static class VectorsCommand
             (formats, scale) = ([f.Element], f.Scale);
             if (r.GetResult(generator.Block!) is null or { Implicit: true }) k = f.BlockSize;
         }
-        var output = CliParse.Format(r.GetValue(generator.Output!)!, "--out");
-        if (!StandardFormats.Outputs.Contains(output)) throw new UsageException($"--out must be one of fp32, bf16, fp16 (got '{output.Name}')");
+        var output = generator.BindOneOutput(r, "decode vectors");
         var (shard, shards) = generator.BindShard(r);
         var profile = generator.BindProfile(r) ?? MxRef.Dot.ImplementationProfile.Default;
         if (MxRef.Dot.MxDecode.CheckProfile(profile) is { } profileError) throw new UsageException("--profile: " + profileError);

@@ -220,6 +220,7 @@ public static class VerifyCommand
         var o = generator.Bind(r, block: k);
         if (o.Block != k)
             throw new UsageException($"--block-format {o.BlockFormat?.Name} has blocks of {o.Block} elements but the design's K is {k}: pass --param K={o.Block}");
+        DotUnit.CheckOutputs(o.Outputs, description, "--out");
         if (description is null) return o;
         // The unit's formats and modes (its codes) are the default; formats or modes asked for must be among them.
         bool Given(Option option) => r.GetResult(option) is { Implicit: false };

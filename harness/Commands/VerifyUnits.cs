@@ -25,7 +25,6 @@ public sealed class VerifyUnits
     };
     public QuantizationPolicyOptionSet Policy { get; } = new(appliesTo: "--unit quantize");
     public Option<string?> Recipe { get; } = new("--recipe") { Description = "--unit regen: the recipe that quantizes the regenerated blocks (default ocp; mxref recipes list)." };
-    public Option<string> Outputs { get; } = new("--out") { Description = "--unit decode: output formats, comma list of fp32, bf16, fp16 or 'all' (default); generated blocks take them in turn on the design's out_fmt port.", DefaultValueFactory = _ => "all" };
     public Option<int> MaxTerms { get; } = new("--max-terms") { Description = "--unit regen: the largest number of draws per weight in generated blocks (1, default: uniform initializers; up to the design's NT).", DefaultValueFactory = _ => 1 };
 
     public void AddTo(Command cmd)
@@ -34,7 +33,6 @@ public sealed class VerifyUnits
         Policy.AddTo(cmd);
         cmd.Add(Recipe);
         cmd.Add(MaxTerms);
-        cmd.Add(Outputs);
     }
 
     public UnitKind BindKind(ParseResult r) =>
@@ -54,7 +52,7 @@ public sealed class VerifyUnits
             Refuse(Recipe, "regen");
             Refuse(MaxTerms, "regen");
         }
-        if (kind != UnitKind.Decode) Refuse(Outputs, "decode");
+        if (kind != UnitKind.Dot && kind != UnitKind.Decode) Refuse(generator.Output, "dot or --unit decode");
         if (kind != UnitKind.Dot)
             foreach (var o in new Option[] { generator.FormatsB, generator.Pairs, generator.Accumulation, generator.Exhaustive })
                 Refuse(o, "dot");
@@ -119,10 +117,7 @@ public sealed class VerifyUnits
     /// <summary>The decode unit's generated run: --a, --rounding, --out, --profile (<see cref="DecodeUnit.Generated"/>).</summary>
     private (IUnit Unit, IGeneratedVectors Vectors) BindDecode(ParseResult r, GeneratorOptionSet generator, int k, string sets, ulong seed)
     {
-        var text = r.GetValue(Outputs)!;
-        var outputs = text == "all" ? StandardFormats.Outputs : text.Split(',').Select(n => CliParse.Format(n, "--out")).ToArray();
-        foreach (var o in outputs)
-            if (!StandardFormats.Outputs.Contains(o)) throw new UsageException($"--out: {o.Name} is not an output format of the decode unit; valid: fp32, bf16, fp16");
+        var outputs = generator.BindOutputs(r, absent: StandardFormats.Outputs);
         var profile = generator.BindProfile(r) ?? MxRef.Dot.ImplementationProfile.Default;
         var formats = CliParse.ElementFormats(r.GetValue(generator.FormatsA)!, "--a");
         var template = new MxRef.Vectors.Generation.Decode.DecodeGeneratorOptions

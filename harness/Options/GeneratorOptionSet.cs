@@ -20,8 +20,11 @@ public sealed class GeneratorOptionSet
     public Option<string> Rounding { get; } = new("--rounding", "-r") { Description = "Rounding modes: comma list of rne,rtz,rdn,rup,rna,rto or 'all' (default).", DefaultValueFactory = _ => "all" };
     /// <summary>Block size k; null where the block is the design's (verify takes it from <c>--param K</c>).</summary>
     public Option<int>? Block { get; }
-    /// <summary>Output format of D; null where it is fixed (the RTL's D is FP32).</summary>
-    public Option<string>? Output { get; }
+    /// <summary>
+    /// Output formats of D: one, a comma list or <c>all</c>; several are taken in turn by the vectors (the corner sets
+    /// once per output, random vector j the (j mod n)-th). Absent: fp32 (verify's decode unit: all).
+    /// </summary>
+    public Option<string?> Output { get; }
     public Option<string> Accumulation { get; } = new("--acc") { Description = "Accumulation model of the golden model: " + AccumulationModel.ValidNames + " (default fused).", DefaultValueFactory = _ => "fused" };
     public Option<string?> Profile { get; } = new("--profile")
     {
@@ -47,9 +50,14 @@ public sealed class GeneratorOptionSet
                           (fileOptions ? ". mx9, mx6, mx4 (and bdr-...) write the shared-microexponent line RM SA MA A SB MB B C (docs/vector-format.md), --corners and --random only" : "") +
                           ". Valid: " + Formats.BlockFormat.ValidNames + ".",
         };
+        Output = new Option<string?>("--out")
+        {
+            Description = "Output formats of D: fp32 (default), bf16, fp16, a comma list or 'all'; with several the vectors take them in turn " +
+                          (fileOptions ? "(each line then names its own in an OUT field after C, docs/vector-format.md; --op decode: one)"
+                                       : "(the design's output-format port: a --dut description's inputs.output_format; mx_dot gives fp32 only). --unit decode: default all, on rtl/mx_decode's out_fmt port") + ".",
+        };
         if (!fileOptions) return;
         Block = new Option<int>("--block", "-k") { Description = "Block size k (default 32).", DefaultValueFactory = _ => 32 };
-        Output = new Option<string>("--out") { Description = "Output format of D: fp32 (default), bf16, fp16.", DefaultValueFactory = _ => "fp32" };
     }
 
     /// <summary>The set for vector files (<c>vectors gen</c>): every option, <c>--block</c> and <c>--out</c> included.</summary>
@@ -66,7 +74,7 @@ public sealed class GeneratorOptionSet
         command.Add(Pairs);
         command.Add(Rounding);
         if (Block is not null) command.Add(Block);
-        if (Output is not null) command.Add(Output);
+        command.Add(Output);
         command.Add(BlockFormat);
         command.Add(Accumulation);
         command.Add(Profile);
@@ -99,6 +107,33 @@ public sealed class GeneratorOptionSet
         return pairs;
     }
 
+    /// <summary>
+    /// <c>--out</c>: the output formats in the order given (<c>all</c>: fp32, bf16, fp16), or <paramref name="absent"/>
+    /// when the option is not given (null: fp32).
+    /// </summary>
+    public IReadOnlyList<NumberFormat> BindOutputs(ParseResult r, IReadOnlyList<NumberFormat>? absent = null)
+    {
+        if (r.GetValue(Output) is not { } text) return absent ?? [StandardFormats.Fp32];
+        if (text.Trim() == "all") return StandardFormats.Outputs;
+        var outputs = new List<NumberFormat>();
+        foreach (var name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var f = StandardFormats.TryParse(name);
+            if (f is null || !StandardFormats.Outputs.Contains(f)) throw new UsageException($"--out: '{name}' is not an output format; valid: fp32, bf16, fp16 or all");
+            if (outputs.Contains(f)) throw new UsageException($"--out names {f.Name} twice");
+            outputs.Add(f);
+        }
+        if (outputs.Count == 0) throw new UsageException("--out needs at least one of fp32, bf16, fp16");
+        return outputs;
+    }
+
+    /// <summary><c>--out</c> where one output format applies (shared-microexponent dot vectors, decode files).</summary>
+    public NumberFormat BindOneOutput(ParseResult r, string what)
+    {
+        var outputs = BindOutputs(r);
+        return outputs.Count == 1 ? outputs[0] : throw new UsageException($"--out: {what} take one output format, not {string.Join(',', outputs.Select(o => o.Name))}");
+    }
+
     /// <summary>The shard <c>I/N</c> as (index, count).</summary>
     public (int Index, int Count) BindShard(ParseResult r) => CliParse.Shard(r.GetValue(Shard)!);
 
@@ -117,13 +152,12 @@ public sealed class GeneratorOptionSet
             FormatsB = CliParse.ElementFormats(r.GetValue(FormatsB)!, "--b"),
             Modes = CliParse.VectorRoundingModes(r.GetValue(Rounding)!),
             Block = block ?? (Block is null ? 32 : r.GetValue(Block)),
-            Output = Output is null ? StandardFormats.Fp32 : CliParse.Format(r.GetValue(Output)!, "--out"),
             Model = BindModel(r),
             Profile = BindProfile(r) ?? ImplementationProfile.Default,
             Seed = CliParse.Seed(r.GetValue(Seed)!),
             Count = r.GetValue(Count),
             Corners = corners, Random = random, Exhaustive = exhaustive,
-        };
+        }.WithOutputs(BindOutputs(r));
         if (r.GetValue(BlockFormat) is { } name) options = options.ForBlockFormat(CliParse.BlockFormat(name, "--block-format"));
         if (BindPairs(r) is { } pairs)
         {
@@ -153,7 +187,7 @@ public sealed class GeneratorOptionSet
             Format = format,
             Modes = CliParse.VectorRoundingModes(r.GetValue(Rounding)!),
             Block = Block is not null && r.GetResult(Block) is { Implicit: false } ? r.GetValue(Block) : format.BlockSize,
-            Output = Output is null ? StandardFormats.Fp32 : CliParse.Format(r.GetValue(Output)!, "--out"),
+            Output = BindOneOutput(r, $"{format.Name} vectors"),
             Model = BindModel(r),
             Seed = CliParse.Seed(r.GetValue(Seed)!),
             Count = r.GetValue(Count),
@@ -196,6 +230,7 @@ public sealed class GeneratorOptionSet
             ? new List<string> { "--block-format " + f.Name }
             : ["--a " + string.Join(',', DotVectorGenerator.FormatNames(o.FormatsA)), "--b " + string.Join(',', DotVectorGenerator.FormatNames(o.FormatsB))];
         parts.Add("--rounding " + string.Join(',', DotVectorGenerator.ModeNames(o.Modes)));
+        if (o.Outputs is not [var only] || only != StandardFormats.Fp32) parts.Add("--out " + string.Join(',', o.Outputs.Select(f => f.Name)));
         if (o.Corners) parts.Add("--corners");
         if (o.Exhaustive) parts.Add("--exhaustive");
         if (o.Random) parts.Add($"--random --count {o.Count}");

@@ -15,7 +15,7 @@ public static class CoverageTally
     public static int Size => CoverageClasses.Count;
     public static IReadOnlyList<string> Names => CoverageClasses.Names;
 
-    [ThreadStatic] private static DotClassifier? t_classifier;
+    [ThreadStatic] private static DotOutputClassifier? t_classifier;
 
     /// <summary>Counts the classes of <paramref name="v"/> with golden result (d, flags); called on many threads at once.</summary>
     public static void Classify(DotVector v, uint d, byte flags, long[] counts)
@@ -25,6 +25,6 @@ public static class CoverageTally
         Classifier.Classify(v, counts);
     }
 
-    /// <summary>This thread's classifier (FP32 results), for loops that classify many vectors.</summary>
-    public static DotClassifier Classifier => t_classifier ??= new DotClassifier(StandardFormats.Fp32);
+    /// <summary>This thread's classifier (each vector against its own output format), for loops that classify many vectors.</summary>
+    public static DotOutputClassifier Classifier => t_classifier ??= new DotOutputClassifier();
 }

@@ -58,7 +58,7 @@ public sealed class GeneratedVectors : IndexedVectors<DotVector>
 
     private GeneratedVectors(DotVectorGenerator gen, DotGeneratorOptions options, string optionText) : base(
         gen.Total, gen.GenerateInputs, i => gen.SectionOf(i).Name, options.Seed, optionText,
-        options.ExpectedCoverage((a, b) => MxRef.Vectors.Coverage.CoverageReport.ExpectedFor(a, b, options.Modes, options.Scales, options.Block, options.Output)))
+        options.ExpectedCoverage())
     {
     }
 

@@ -27,7 +27,6 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
         if (!StandardFormats.Scales.Contains(h.ScaleFormat))
             throw new UsageException($"{path}:1: scale: the file's scales are {h.ScaleFormat.Name}; the mx_dot interface takes {string.Join(" or ", StandardFormats.Scales.Select(s => s.Name))} scales (scale_fmt)");
         if (h.Block != k) throw new UsageException($"{path}:1: block: the file has k = {h.Block}, the design is verified with K = {k}; pass --param K={h.Block}");
-        if (h.Output != "fp32") throw new UsageException($"{path}:1: out: the file's D is {h.Output}; the mx_dot interface produces fp32");
         if (AccumulationModel.TryParse(h.Accumulation) != model)
             throw new UsageException($"{path}:1: acc: the file was made for the '{h.Accumulation}' model, the run compares with '{model}'; pass --acc {h.Accumulation}");
         return h;

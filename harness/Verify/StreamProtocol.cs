@@ -19,10 +19,11 @@ public static class StreamProtocol
     public static int RecordBytes(int k) => 12 + 2 * k;
 
     /// <summary>
-    /// fmt_a fmt_b rm scale_a scale_b scale_fmt 0 0 | c | a lanes | b lanes. The port's format and mode codes are the
-    /// line layout's (0 e4m3 … 5 int8, 0 rne … 5 rto); scale_fmt is the scale format's index in
+    /// fmt_a fmt_b rm scale_a scale_b scale_fmt out_fmt 0 | c | a lanes | b lanes. The port's format and mode codes are
+    /// the line layout's (0 e4m3 … 5 int8, 0 rne … 5 rto); scale_fmt is the scale format's index in
     /// <see cref="StandardFormats.Scales"/> (0 E8M0, 1 UE4M3: rtl/mx_dot's scale_fmt port; 0 in every record of an
-    /// E8M0 run, so benches of designs without the port read the records as before).
+    /// E8M0 run, so benches of designs without the port read the records as before); out_fmt the output format's
+    /// (0 FP32, 1 BF16, 2 FP16: a described unit's output-format port; 0 in every record of an FP32 run).
     /// </summary>
     public static void Encode(DotVector v, Span<byte> record)
     {
@@ -33,7 +34,8 @@ public static class StreamProtocol
         record[3] = v.ScaleA;
         record[4] = v.ScaleB;
         record[5] = ScaleCode(v.Scales);
-        record[6] = record[7] = 0;
+        record[6] = (byte)v.OutputCode;
+        record[7] = 0;
         BinaryPrimitives.WriteUInt32LittleEndian(record[8..], v.C);
         v.A.CopyTo(record[12..]);
         v.B.CopyTo(record[(12 + k)..]);
@@ -48,6 +50,7 @@ public static class StreamProtocol
         v.Rounding = RoundingModes.FromCode(record[2]) ?? throw new InvalidDataException($"rounding code {record[2]} in a stream record");
         v.Scales = record[5] < StandardFormats.Scales.Count ? ScaleCodec.For(StandardFormats.Scales[record[5]])
             : throw new InvalidDataException($"scale format code {record[5]} in a stream record");
+        v.Output = DotLine.OutputOfCode(record[6]) ?? throw new InvalidDataException($"output format code {record[6]} in a stream record");
         v.ScaleA = record[3]; v.ScaleB = record[4];
         v.C = BinaryPrimitives.ReadUInt32LittleEndian(record[8..]);
         record.Slice(12, k).CopyTo(v.A);

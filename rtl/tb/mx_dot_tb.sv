@@ -77,6 +77,9 @@ module mx_dot_tb;
         if (lineno == 1) begin                           // header: "block" (when present), "scale"
           check_block("mx_dot", fname, line);
           if (has(line, "\"scale\":\"ue4m3\"")) scale_fmt = mx_pkg::SCALE_UE4M3;
+          // a file of BF16/FP16 results (or of several outputs, with an OUT field per line) is not mx_dot's
+          if (has(line, "\"output\":\"") && !has(line, "\"output\":\"fp32\""))
+            $fatal(1, "mx_dot tb: %s: the header's output is not fp32; mx_dot's D is FP32 (docs/vector-format.md)", fname);
         end
         if ($sscanf(line, "// end %d %h", trailer_cnt, trailer_crc) == 2) have_trailer = 1;
         continue;

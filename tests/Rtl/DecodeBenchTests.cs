@@ -83,8 +83,8 @@ public class DecodeBenchTests
     public void DecodeOptionsAreCheckedBeforeAnyBuild()
     {
         UsageErrorCases.Check(
-            (["verify", "--out", "bf16"], "--out is for --unit decode, not --unit dot"),
-            (["verify", "--rtl", .. Decode, "--unit", "decode", "--out", "e4m3"], "--out: e4m3 is not an output format of the decode unit"),
+            (["verify", "--rtl", .. VerifyFixture.Rtl, "--out", "bf16"], "--out: bf16 results need an output-format port, and the mx_dot interface has none"),
+            (["verify", "--rtl", .. Decode, "--unit", "decode", "--out", "e4m3"], "--out: 'e4m3' is not an output format; valid: fp32, bf16, fp16 or all"),
             (["verify", "--rtl", .. Decode, "--unit", "decode", "--profile", "zero-sign=positive"], "does not have"));
     }
 

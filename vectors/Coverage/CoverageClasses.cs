@@ -51,6 +51,15 @@ public static class CoverageClasses
 
     public static readonly int PairBase, ModeBase, ScaleBase, ScaleSumBase, AccumulatorBase, AlignBase, ZeroBase, ResultBase, SpecialBase, BoundaryBase;
     public static readonly int TinyExactBase, LoneSpecialBase;
+    /// <summary>
+    /// The result classes of a BF16 or FP16 D (a run with several output formats, <c>--out</c>): <c>out:FMT:NAME</c>,
+    /// counted by <see cref="DotOutputClassifier"/> for the vectors rounded to FMT. The other classes count every
+    /// vector against its own output's thresholds; these say that each narrow output reached its own boundaries.
+    /// </summary>
+    public static readonly string[] OutputResults =
+        ["normal", "subnormal", "zero", "max-finite", "inf", "nan", "overflow", "underflow", "inexact", "overflow-boundary", "subnormal-boundary", "underflow-boundary"];
+    /// <summary>Per output code (0 fp32, 1 bf16, 2 fp16): the first <see cref="OutputResults"/> class, −1 for FP32 (no such classes).</summary>
+    private static readonly int[] OutputResultBase;
     /// <summary>Per element format and code: the first of its <see cref="LoneLanes"/> classes, −1 for a finite code.</summary>
     private static readonly int[][] LoneSpecialOfCode;
     public static readonly int TinyBase, LargestBase, LargestOppositeBase, DominantNormalBase, DominantSubnormalBase, DominantZeroC, ZeroSumBase, NanScaleSideBase;
@@ -122,7 +131,11 @@ public static class CoverageClasses
                 if ((e.Table.Class[code] & (Dot.ElementTable.ClassNaN | Dot.ElementTable.ClassInfinity)) != 0)
                     LoneSpecialOfCode[f][code] = Add(LoneLanes.Select(l => $"lone-special:{Fmt(f)}:0x{code:X2}:{l}"));
         }
+        OutputResultBase = StandardFormats.Outputs.Select((o, i) => i == 0 ? -1 : Add(OutputResults.Select(r => $"out:{o.Name}:{r}"))).ToArray();
     }
+
+    /// <summary>The first <c>out:FMT:</c> class of output code <paramref name="outputCode"/> (0 fp32, 1 bf16, 2 fp16), or −1 for FP32.</summary>
+    public static int OutputResult(int outputCode) => OutputResultBase[outputCode];
 
     private static bool IsNaNCode(ElementCodes e, byte code) => (e.Table.Class[code] & Dot.ElementTable.ClassNaN) != 0;
 
@@ -172,6 +185,39 @@ public static class CoverageClasses
 
     public static int Boundary(int kind, int magnitude, RoundingMode mode) =>
         BoundaryBase + (kind * BoundaryMagnitudes.Length + magnitude) * RoundingModes.Deterministic.Count + (int)mode;
+
+    /// <summary>
+    /// The classes a run whose vectors take several output formats must hit: each output's classes (<see
+    /// cref="Expected(IReadOnlyList{NumberFormat}, IReadOnlyList{NumberFormat}, IReadOnlyList{RoundingMode}, ScaleCodec?, int, NumberFormat?)"/>)
+    /// and, for BF16 and FP16, their <c>out:FMT:</c> classes — a boundary class only where the output's own boundary
+    /// classes are expected (the subnormal and underflow ones need a scale range that reaches them).
+    /// </summary>
+    public static IReadOnlyList<int> Expected(IReadOnlyList<NumberFormat> formatsA, IReadOnlyList<NumberFormat> formatsB, IReadOnlyList<RoundingMode> modes,
+        ScaleCodec? scales, int block, IReadOnlyList<NumberFormat> outputs)
+    {
+        var ids = new SortedSet<int>();
+        foreach (var o in outputs)
+        {
+            var own = Expected(formatsA, formatsB, modes, scales, block, o);
+            ids.UnionWith(own);
+            int first = OutputResult(Files.DotLine.OutputCodeOf(o));
+            if (first < 0) continue;
+            var names = own.Select(id => NameList[id]).ToArray();
+            for (int r = 0; r < OutputResults.Length; r++)
+            {
+                bool keep = OutputResults[r] switch
+                {
+                    "underflow" => names.Contains("result:underflow"),
+                    "overflow-boundary" => names.Any(n => n.StartsWith("rb:", StringComparison.Ordinal) && n.Contains(":overflow:")),
+                    "subnormal-boundary" => names.Any(n => n.StartsWith("rb:", StringComparison.Ordinal) && n.Contains(":subnormal:")),
+                    "underflow-boundary" => names.Any(n => n.StartsWith("tiny:", StringComparison.Ordinal)),
+                    _ => true,
+                };
+                if (keep) ids.Add(first + r);
+            }
+        }
+        return ids.ToArray();
+    }
 
     /// <summary>The classes a run over these formats and modes must hit (every class not tied to another format or mode).</summary>
     /// <remarks>
@@ -233,6 +279,7 @@ public static class CoverageClasses
                 "zero-sum" when parts[2] == "cancel" && block < 2 => false, // one product cannot cancel with a zero C
                 "zero-sum" => modeNames.Contains(parts[3]),
                 "lone-special" => formatNames.Contains(parts[1]),
+                "out" => false, // expected only for runs with that output: ExpectedFor(…, outputs)
                 _ => true,
             };
             if (keep) ids.Add(id);

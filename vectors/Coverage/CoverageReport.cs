@@ -36,6 +36,11 @@ public sealed class CoverageReport
         MxRef.Formats.ScaleCodec? scales = null, int block = 32, MxRef.Formats.NumberFormat? output = null) =>
         CoverageClasses.Expected(formatsA, formatsB, modes, scales, block, output);
 
+    /// <summary>The classes of a run whose vectors take the output formats <paramref name="outputs"/> in turn.</summary>
+    public static IReadOnlyList<int> ExpectedFor(IReadOnlyList<MxRef.Formats.NumberFormat> formatsA, IReadOnlyList<MxRef.Formats.NumberFormat> formatsB, IReadOnlyList<RoundingMode> modes,
+        MxRef.Formats.ScaleCodec? scales, int block, IReadOnlyList<MxRef.Formats.NumberFormat> outputs) =>
+        CoverageClasses.Expected(formatsA, formatsB, modes, scales, block, outputs);
+
     /// <summary>Counts of every class that was hit or expected, grouped by prefix, then the classes never hit.</summary>
     public string ToText()
     {

@@ -7,7 +7,9 @@ namespace MxRef.Vectors.Files;
 /// The one line codec of the dot op, beside its record (<see cref="DotVector"/>): <see cref="DotLine"/> reads and writes
 /// text, <see cref="MxvLine"/> writes the generator's bytes; gen, check, stats, merge, verify and <c>mxref dot</c> use
 /// nothing else. The layout, shared by <c>mxref dot</c> and <c>.mxv</c> files (docs/vector-format.md): hex fields separated
-/// by single spaces, <c>FA FB RM SA A SB B C</c> [<c>D FLAGS</c>]. A and B hold the k element codes packed into one hex
+/// by single spaces, <c>FA FB RM SA A SB B C</c> [<c>D FLAGS</c>]; a file of several output formats (header <c>output</c>
+/// a list, e.g. <c>fp32,bf16,fp16</c>) has one more field, <c>OUT</c> (0 fp32, 1 bf16, 2 fp16), after C: <c>FA FB RM SA
+/// A SB B C OUT</c> [<c>D FLAGS</c>], and D has the digits of that line's output. A and B hold the k element codes packed into one hex
 /// number, element i in bits [i·w, i·w + w) (w = the format's width), exactly ceil(k·w/4) digits, most significant first.
 /// FA, FB and RM are hardware codes (0 e4m3 … 5 int8; 0 rne … 5 rto), translated here and nowhere else in vectors/;
 /// SA and SB are codes of the vector's scale format (<see cref="DotVector.Scales"/>).
@@ -15,6 +17,23 @@ namespace MxRef.Vectors.Files;
 public static class DotLine
 {
     public static readonly string[] FieldNames = ["FA", "FB", "RM", "SA", "A", "SB", "B", "C", "D", "FLAGS"];
+    /// <summary>The fields of a line that carries its output format (a file of several outputs).</summary>
+    public static readonly string[] FieldNamesWithOutput = ["FA", "FB", "RM", "SA", "A", "SB", "B", "C", "OUT", "D", "FLAGS"];
+
+    /// <summary>The OUT code of an output format: its index in <see cref="StandardFormats.Outputs"/> (0 fp32, 1 bf16, 2 fp16).</summary>
+    public static int OutputCodeOf(NumberFormat output)
+    {
+        // By reference first: every vector holds one of these very formats.
+        var outputs = StandardFormats.Outputs;
+        for (int i = 0; i < outputs.Count; i++) if (ReferenceEquals(outputs[i], output)) return i;
+        for (int i = 0; i < outputs.Count; i++) if (outputs[i] == output) return i;
+        throw new ArgumentException($"{output.Name} is not an output format (valid: {ValidOutputCodes})");
+    }
+
+    /// <summary>The output format of an OUT code, or null.</summary>
+    public static NumberFormat? OutputOfCode(int code) => code >= 0 && code < StandardFormats.Outputs.Count ? StandardFormats.Outputs[code] : null;
+
+    public const string ValidOutputCodes = "0 fp32, 1 bf16, 2 fp16";
 
     public static int ElementWidth(NumberFormat format) => format.Bits;
 
@@ -32,8 +51,11 @@ public static class DotLine
 
     public static int ResultDigits(NumberFormat output) => output.Bits / 4;
 
-    /// <summary>Parses a line (without comments) into <paramref name="v"/>; throws <see cref="FieldException"/>.</summary>
-    public static void Parse(ReadOnlySpan<char> line, DotVector v, bool withExpected, NumberFormat output)
+    /// <summary>
+    /// Parses a line (without comments) into <paramref name="v"/>; throws <see cref="FieldException"/>. <paramref name="output"/>
+    /// is the file's one output format, or null when the line carries it (the OUT field after C).
+    /// </summary>
+    public static void Parse(ReadOnlySpan<char> line, DotVector v, bool withExpected, NumberFormat? output)
     {
         // Lines as the generator writes them (single spaces, exact field widths, ASCII) take the byte fast path; any
         // other line, valid or not, the general one below, which also words the errors.
@@ -47,7 +69,7 @@ public static class DotLine
     }
 
     /// <summary>As <see cref="Parse(ReadOnlySpan{char}, DotVector, bool, NumberFormat)"/>, from the bytes of an ASCII line.</summary>
-    public static void Parse(ReadOnlySpan<byte> line, DotVector v, bool withExpected, NumberFormat output)
+    public static void Parse(ReadOnlySpan<byte> line, DotVector v, bool withExpected, NumberFormat? output)
     {
         if (!TryParseCanonical(line, v, withExpected, output)) ParseGeneral(System.Text.Encoding.Latin1.GetString(line), v, withExpected, output);
     }
@@ -60,7 +82,7 @@ public static class DotLine
     /// space between fields, nothing around them — parsed at fixed offsets with branch-free hex; false for anything else
     /// (the vector may then be partly written).
     /// </summary>
-    private static bool TryParseCanonical(ReadOnlySpan<byte> line, DotVector v, bool withExpected, NumberFormat output)
+    private static bool TryParseCanonical(ReadOnlySpan<byte> line, DotVector v, bool withExpected, NumberFormat? output)
     {
         if (line.Length < 6 || line[1] != ' ' || line[3] != ' ' || line[5] != ' ') return false;
         long fa = HexBytes.TryValue(line[..1]), fb = HexBytes.TryValue(line.Slice(2, 1)), rm = HexBytes.TryValue(line.Slice(4, 1));
@@ -69,7 +91,17 @@ public static class DotLine
         int k = v.K, da = PackedDigits(formatA, k), db = PackedDigits(formatB, k);
         // Field offsets: SA at 6, A at 9, SB after A, B after SB, then C (8), D and FLAGS.
         int a = 9, sb = a + da + 1, b = sb + 3, c = b + db + 1, end = c + 8;
-        int d = end + 1, flags = d + ResultDigits(output) + 1;
+        var o = output;
+        if (o is null)
+        {
+            // OUT, one digit after C
+            if (line.Length < end + 2 || line[end] != ' ') return false;
+            long oc = HexBytes.TryValue(line.Slice(end + 1, 1));
+            if ((ulong)oc >= (ulong)StandardFormats.Outputs.Count) return false;
+            o = StandardFormats.Outputs[(int)oc];
+            end += 2;
+        }
+        int d = end + 1, flags = d + ResultDigits(o) + 1;
         if (line.Length != (withExpected ? flags + 2 : end)) return false;
         if (line[8] != ' ' || line[sb - 1] != ' ' || line[sb + 2] != ' ' || line[c - 1] != ' ') return false;
         if (withExpected && (line[end] != ' ' || line[flags - 1] != ' ')) return false;
@@ -84,7 +116,7 @@ public static class DotLine
         }
         if (!TryUnpack(line.Slice(a, da), formatA, v.A) || !TryUnpack(line.Slice(b, db), formatB, v.B)) return false;
         v.FormatA = formatA; v.FormatB = formatB; v.Rounding = (RoundingMode)rm;
-        v.ScaleA = (byte)scaleA; v.ScaleB = (byte)scaleB; v.C = (uint)cBits;
+        v.ScaleA = (byte)scaleA; v.ScaleB = (byte)scaleB; v.C = (uint)cBits; v.Output = o;
         if (withExpected) { v.D = (uint)dBits; v.Flags = (byte)flagBits; }
         return true;
     }
@@ -122,20 +154,24 @@ public static class DotLine
         return buffer == 0;
     }
 
-    private static void ParseGeneral(ReadOnlySpan<char> line, DotVector v, bool withExpected, NumberFormat output)
+    private static void ParseGeneral(ReadOnlySpan<char> line, DotVector v, bool withExpected, NumberFormat? output)
     {
         int pos = 0, index = 0;
-        int expectedFields = withExpected ? 10 : 8;
+        bool outField = output is null;
+        var names = outField ? FieldNamesWithOutput : FieldNames;
+        int expectedFields = (withExpected ? 10 : 8) + (outField ? 1 : 0);
+        if (output is not null) v.Output = output;
         for (; index < expectedFields; index++)
         {
             while (pos < line.Length && line[pos] == ' ') pos++;
             if (pos >= line.Length)
-                throw new FieldException(FieldNames[index], $"missing field {FieldNames[index]} (expected {expectedFields} fields: {string.Join(' ', FieldNames.Take(expectedFields))})");
+                throw new FieldException(names[index], $"missing field {names[index]} (expected {expectedFields} fields: {string.Join(' ', names.Take(expectedFields))})");
             int end = pos;
             while (end < line.Length && line[end] != ' ' && line[end] != '\t') end++;
             var tok = line[pos..end];
             pos = end;
-            switch (index)
+            // Field numbers as in FieldNamesWithOutput (8 OUT, 9 D, 10 FLAGS); a line without OUT skips 8.
+            switch (outField || index < 8 ? index : index + 1)
             {
                 case 0: v.FormatA = FormatCode(tok, "FA"); break;
                 case 1: v.FormatB = FormatCode(tok, "FB"); break;
@@ -148,8 +184,12 @@ public static class DotLine
                 case 5: v.ScaleB = ScaleCode(tok, "SB", v.Scales); break;
                 case 6: Unpack(tok, "B", v.FormatB, v.B); break;
                 case 7: v.C = (uint)Hex(tok, "C", 8); break;
-                case 8: v.D = (uint)Hex(tok, "D", ResultDigits(output)); break;
-                case 9: v.Flags = (byte)Hex(tok, "FLAGS", 2); break;
+                case 8:
+                    v.Output = OutputOfCode((int)Hex(tok, "OUT", 1))
+                        ?? throw new FieldException("OUT", $"OUT '{tok}' is not an output-format code; valid: {ValidOutputCodes}");
+                    break;
+                case 9: v.D = (uint)Hex(tok, "D", ResultDigits(v.Output)); break;
+                case 10: v.Flags = (byte)Hex(tok, "FLAGS", 2); break;
             }
         }
         while (pos < line.Length && (line[pos] == ' ' || line[pos] == '\t' || line[pos] == '\r')) pos++;
@@ -276,8 +316,11 @@ public static class MxvLine
     /// <summary>Upper bound of a data line's length in bytes, newline included.</summary>
     public static int MaxLength(int k) => 2 * DotLine.PackedDigits(StandardFormats.Int8, k) + 40;
 
-    /// <summary>Writes the line and a '\n' into <paramref name="dest"/>; returns the bytes written.</summary>
-    public static int FormatDot(DotVector v, NumberFormat output, Span<byte> dest)
+    /// <summary>
+    /// Writes the line and a '\n' into <paramref name="dest"/>; returns the bytes written. <paramref name="output"/> is the
+    /// file's one output format, or null to write the vector's own (<see cref="DotVector.Output"/>) in the OUT field.
+    /// </summary>
+    public static int FormatDot(DotVector v, NumberFormat? output, Span<byte> dest)
     {
         int p = 0;
         dest[p++] = Hex[DotLine.CodeOf(v.FormatA)]; dest[p++] = (byte)' ';
@@ -288,6 +331,11 @@ public static class MxvLine
         p = HexDigits(v.ScaleB, 2, dest, p); dest[p++] = (byte)' ';
         p = Packed(v.B, v.FormatB, dest, p); dest[p++] = (byte)' ';
         p = HexDigits(v.C, 8, dest, p); dest[p++] = (byte)' ';
+        if (output is null)
+        {
+            output = v.Output;
+            dest[p++] = Hex[DotLine.OutputCodeOf(output)]; dest[p++] = (byte)' ';
+        }
         p = HexDigits(v.D, DotLine.ResultDigits(output), dest, p); dest[p++] = (byte)' ';
         p = HexDigits(v.Flags, 2, dest, p);
         dest[p++] = (byte)'\n';

@@ -38,6 +38,13 @@ public sealed class DotVector
 
     private static ElementCodes? CodesOf(NumberFormat f) => StandardFormats.ElementCode(f) >= 0 ? ElementCodes.For(f) : null;
     public RoundingMode Rounding;
+    /// <summary>
+    /// The format D is rounded to: FP32 (the default), BF16 or FP16 (<see cref="StandardFormats.Outputs"/>). A file of one
+    /// output format sets it from its header; a file of several carries it per line (<see cref="DotLine"/>'s OUT field).
+    /// </summary>
+    public NumberFormat Output = StandardFormats.Fp32;
+    /// <summary><see cref="Output"/>'s code in the line's OUT field and on an output-format port: 0 fp32, 1 bf16, 2 fp16.</summary>
+    public int OutputCode => DotLine.OutputCodeOf(Output);
     public ScaleCodec Scales = ScaleCodec.E8M0;
     public byte ScaleA, ScaleB;
     public byte[] A, B;
@@ -52,10 +59,10 @@ public sealed class DotVector
 
     public int K => A.Length;
 
-    /// <summary>A copy of the input fields (formats, mode, scale format, scales, elements, C).</summary>
+    /// <summary>A copy of the input fields (formats, mode, output format, scale format, scales, elements, C).</summary>
     public DotVector CopyInputs()
     {
-        var copy = new DotVector(K) { FormatA = FormatA, FormatB = FormatB, Rounding = Rounding, Scales = Scales, ScaleA = ScaleA, ScaleB = ScaleB, C = C };
+        var copy = new DotVector(K) { FormatA = FormatA, FormatB = FormatB, Rounding = Rounding, Output = Output, Scales = Scales, ScaleA = ScaleA, ScaleB = ScaleB, C = C };
         A.CopyTo(copy.A, 0);
         B.CopyTo(copy.B, 0);
         return copy;

@@ -23,7 +23,10 @@ public sealed record MxvHeader
     public string Op { get; init; } = OpDot;
     /// <summary>Block size k (elements per operand).</summary>
     public int Block { get; init; } = 32;
-    /// <summary>Output format name of D (fp32, bf16, fp16); dot only.</summary>
+    /// <summary>
+    /// Output format name of D (fp32, bf16, fp16); dot only. A dot file of several output formats names them as a comma
+    /// list (<c>fp32,bf16,fp16</c>) and its lines carry each vector's in an OUT field (<see cref="DotLine"/>).
+    /// </summary>
     public string Output { get; init; } = "fp32";
     /// <summary>
     /// The named block format of a dot file (e.g. <c>nvfp4</c>), or null. Its scale format is the file's unless
@@ -64,7 +67,21 @@ public sealed record MxvHeader
     public string? TensorScale { get; init; }
 
     public NumberFormat OutputFormat => StandardFormats.TryParse(Output) is { } f && StandardFormats.Outputs.Contains(f)
-        ? f : throw new ArgumentException($"output '{Output}' is not fp32, bf16 or fp16");
+        ? f : throw new ArgumentException(PerVectorOutput ? $"output '{Output}': the file has one output format per line (read each vector's)" : $"output '{Output}' is not fp32, bf16 or fp16");
+
+    /// <summary>Whether the dot lines carry their output format (the header's <c>output</c> is a list).</summary>
+    public bool PerVectorOutput => Output.Contains(',');
+
+    /// <summary>The output formats of the file's vectors: the one of <c>output</c>, or each of its list.</summary>
+    public IReadOnlyList<NumberFormat> OutputFormats => PerVectorOutput
+        ? Output.Split(',').Select(n => StandardFormats.TryParse(n) is { } f && StandardFormats.Outputs.Contains(f) ? f : throw new ArgumentException($"output '{n}' is not fp32, bf16 or fp16")).ToArray()
+        : [OutputFormat];
+
+    /// <summary>The output format a dot line's D has, or null when each line names its own (the OUT field).</summary>
+    public NumberFormat? LineOutput => PerVectorOutput ? null : OutputFormat;
+
+    /// <summary>The <c>output</c> text of vectors rounded to <paramref name="outputs"/>: one name, or the comma list.</summary>
+    public static string OutputText(IReadOnlyList<NumberFormat> outputs) => string.Join(',', outputs.Select(o => o.Name));
 
     /// <summary>The scale format of the file's SA/SB codes.</summary>
     public NumberFormat ScaleFormat =>
@@ -198,7 +215,18 @@ public sealed record MxvHeader
         };
         if (op == OpDot || op == OpDecode)
         {
-            if (StandardFormats.TryParse(h.Output) is not { } f || !StandardFormats.Outputs.Contains(f))
+            if (h.PerVectorOutput)
+            {
+                var names = h.Output.Split(',');
+                if (op != OpDot || h.MicroexponentFormat is not null)
+                    throw new MxvFormatException(file, 1, "header.output", $"output '{h.Output}': only dot files of one scale level take a list of output formats; name one of fp32, bf16, fp16");
+                foreach (var n in names)
+                    if (StandardFormats.TryParse(n) is not { } g || !StandardFormats.Outputs.Contains(g))
+                        throw new MxvFormatException(file, 1, "header.output", $"output '{h.Output}': '{n}' is not one of fp32, bf16, fp16");
+                if (names.Distinct().Count() != names.Length)
+                    throw new MxvFormatException(file, 1, "header.output", $"output '{h.Output}' names a format twice");
+            }
+            else if (StandardFormats.TryParse(h.Output) is not { } f || !StandardFormats.Outputs.Contains(f))
                 throw new MxvFormatException(file, 1, "header.output", $"output '{h.Output}' is not one of fp32, bf16, fp16");
             if (AccumulationModel.TryParse(h.Accumulation) is null)
                 throw new MxvFormatException(file, 1, "header.acc", $"acc '{h.Accumulation}' is not one of {AccumulationModel.ValidNames}");

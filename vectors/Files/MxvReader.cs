@@ -14,7 +14,8 @@ namespace MxRef.Vectors.Files;
 public sealed class MxvReader : IDisposable
 {
     private readonly FileStream _stream;
-    private readonly NumberFormat _output;
+    /// <summary>The dot lines' one output format; null when each line carries its own (OUT).</summary>
+    private readonly NumberFormat? _output;
     private readonly ScaleCodec _scales;
     // The file's bytes are read in large blocks; lines are found with a vectorized search for '\n' and checked, checksummed
     // and parsed as spans of this buffer (no string per line unless the caller asks for one). The header is read with a
@@ -47,7 +48,7 @@ public sealed class MxvReader : IDisposable
             _stream.Dispose();
             throw;
         }
-        _output = Header.Op == MxvHeader.OpDot ? Header.OutputFormat : StandardFormats.Fp32;
+        _output = Header.Op == MxvHeader.OpDot ? Header.LineOutput : StandardFormats.Fp32;
         _scales = Header.Op == MxvHeader.OpDot ? Header.Scales : ScaleCodec.E8M0;
     }
 
@@ -95,7 +96,7 @@ public sealed class MxvReader : IDisposable
         if (!NextDataLine(out var line)) return false;
         try
         {
-            MicroexponentDotLine.Parse(line, v, withExpected: true, _output);
+            MicroexponentDotLine.Parse(line, v, withExpected: true, _output!);
         }
         catch (FieldException e)
         {

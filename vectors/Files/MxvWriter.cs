@@ -14,7 +14,8 @@ public sealed class MxvWriter : IDisposable
     private readonly FileStream _stream;
     private readonly string _target, _temp;
     private readonly byte[] _line;
-    private readonly NumberFormat _output;
+    /// <summary>The dot lines' one output format; null when each line carries its own (OUT).</summary>
+    private readonly NumberFormat? _output;
     private uint _crc;
     private bool _committed;
     private static int _writers;
@@ -32,7 +33,7 @@ public sealed class MxvWriter : IDisposable
         _temp = Path.Combine(dir, $".{Path.GetFileName(_target)}.{Environment.ProcessId}.{Interlocked.Increment(ref _writers)}.tmp");
         _stream = new FileStream(_temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         Header = header;
-        _output = header.Op == MxvHeader.OpDot ? header.OutputFormat : StandardFormats.Fp32;
+        _output = header.Op == MxvHeader.OpDot ? header.LineOutput : StandardFormats.Fp32;
         _line = new byte[MxvLine.MaxLength(header.Block)];
         WriteAscii(header.ToLine() + "\n");
     }
@@ -60,7 +61,7 @@ public sealed class MxvWriter : IDisposable
     {
         if (Header.MicroexponentFormat != v.Format || v.K != Header.Block)
             throw new ArgumentException($"vector is {v.Format.Name} with k = {v.K}; the file is {Header.MicroexponentFormat?.Name ?? "not shared-microexponent"}, block {Header.Block}");
-        var bytes = Encoding.ASCII.GetBytes(MicroexponentDotLine.Format(v, _output) + "\n");
+        var bytes = Encoding.ASCII.GetBytes(MicroexponentDotLine.Format(v, _output!) + "\n");
         WriteDataLines(bytes, 1);
     }
 

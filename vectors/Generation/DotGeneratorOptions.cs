@@ -15,6 +15,15 @@ public sealed record DotGeneratorOptions
     public required IReadOnlyList<RoundingMode> Modes { get; init; }
     public int Block { get; init; } = 32;
     public NumberFormat Output { get; init; } = StandardFormats.Fp32;
+    /// <summary>
+    /// Several output formats that the vectors take in turn (<see cref="WithOutputs"/>: the corner and exhaustive sets
+    /// once per output, random vector j the (j mod n)-th), or null for <see cref="Output"/> alone.
+    /// </summary>
+    public IReadOnlyList<NumberFormat>? OutputList { get; init; }
+    /// <summary>The run's output formats: <see cref="OutputList"/>, or <see cref="Output"/> alone.</summary>
+    public IReadOnlyList<NumberFormat> Outputs => OutputList ?? [Output];
+    /// <summary>Whether the vectors differ in output format (the file's lines then carry it).</summary>
+    public bool PerVectorOutput => OutputList is { Count: > 1 };
     public AccumulationModel Model { get; init; } = AccumulationModel.Fused;
     /// <summary>The golden model's implementation profile for the expected results (docs/semantics.md).</summary>
     public ImplementationProfile Profile { get; init; } = ImplementationProfile.Default;
@@ -49,6 +58,16 @@ public sealed record DotGeneratorOptions
         var distinct = pairs.Distinct().ToArray();
         return this with { Pairs = distinct, FormatsA = distinct.Select(p => p.A).Distinct().ToArray(), FormatsB = distinct.Select(p => p.B).Distinct().ToArray() };
     }
+
+    /// <summary>These options with the output formats <paramref name="outputs"/> (one: the plain <see cref="Output"/>).</summary>
+    public DotGeneratorOptions WithOutputs(IReadOnlyList<NumberFormat> outputs) =>
+        this with { Output = outputs.Count > 0 ? outputs[0] : Output, OutputList = outputs.Count > 1 ? outputs.ToArray() : null };
+
+    /// <summary>
+    /// The classes the run must hit over its output formats and format pairs (<see cref="CoverageReport.ExpectedFor(IReadOnlyList{NumberFormat}, IReadOnlyList{NumberFormat}, IReadOnlyList{RoundingMode}, ScaleCodec?, int, IReadOnlyList{NumberFormat})"/>).
+    /// </summary>
+    public IReadOnlyList<int> ExpectedCoverage() =>
+        ExpectedCoverage((a, b) => Coverage.CoverageReport.ExpectedFor(a, b, Modes, Scales, Block, Outputs));
 
     /// <summary>
     /// The coverage classes the run must hit, from <paramref name="expectedFor"/> (A formats, B formats → class ids):
@@ -87,7 +106,9 @@ public sealed record DotGeneratorOptions
         if (Modes.Count == 0) return "--rounding needs at least one mode";
         if (Modes.Any(m => RoundingModes.FromCode((int)m) is null)) return "only the deterministic modes rne, rtz, rdn, rup, rna, rto have vector codes";
         if (Block is < 1 or > 4096) return $"--block must be 1..4096, got {Block}";
-        if (!StandardFormats.Outputs.Contains(Output)) return "--out must be fp32, bf16 or fp16";
+        if (!StandardFormats.Outputs.Contains(Output) || Outputs.Any(o => !StandardFormats.Outputs.Contains(o))) return "--out must be fp32, bf16 or fp16";
+        if (Outputs.Distinct().Count() != Outputs.Count) return "--out names an output format twice";
+        if (PerVectorOutput && BlockFormat is { Microexponent: not null }) return "--out: shared-microexponent vectors take one output format";
         if (Count < 0) return "--count must be at least 0";
         if (!Corners && !Random && !Exhaustive) return "choose at least one of --corners, --random, --exhaustive";
         if (ShardCount < 1 || ShardIndex < 0 || ShardIndex >= ShardCount) return $"--shard I/N needs 0 <= I < N (got {ShardIndex}/{ShardCount})";

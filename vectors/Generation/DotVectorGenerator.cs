@@ -44,7 +44,7 @@ public sealed class DotVectorGenerator
     public long ShardStart { get; }
     public long ShardEnd { get; }
 
-    private sealed record SectionPlan(VectorSection Section, CornerFamily? Family, long[] PairStarts, bool IsRandom);
+    private sealed record SectionPlan(VectorSection Section, CornerFamily? Family, long[] PairStarts, bool IsRandom, NumberFormat Output, long OutputBase);
 
     public DotVectorGenerator(DotGeneratorOptions options)
     {
@@ -54,33 +54,41 @@ public sealed class DotVectorGenerator
         if (options.Pairs is not null) _randomPairs = _pairs.Select(p => ((IReadOnlyList<NumberFormat>)[p.A], (IReadOnlyList<NumberFormat>)[p.B])).ToArray();
         long next = 0;
         int modes = options.Modes.Count;
-        if (options.Corners)
+        // Several output formats: the corner and exhaustive sets once per output (each family aims at that output's
+        // thresholds), in turn, their sections named with the output; the random vectors take the outputs in turn.
+        var outputs = options.Outputs;
+        string Suffix(NumberFormat o) => outputs.Count > 1 ? " " + o.Name : "";
+        foreach (var output in outputs)
         {
-            foreach (var family in Families)
+            long outputBase = next; // this output's corner and exhaustive vectors draw their filler as in a run of it alone
+            if (options.Corners)
+            {
+                foreach (var family in Families)
+                {
+                    var starts = new long[_pairs.Length + 1];
+                    for (int p = 0; p < _pairs.Length; p++)
+                        starts[p + 1] = starts[p] + (long)family.Variants(ElementCodes.For(_pairs[p].A), ElementCodes.For(_pairs[p].B), options.Scales, options.Block) * modes;
+                    Add(new VectorSection("corners/" + family.Name + Suffix(output), next, starts[^1]), family, starts, false, output, outputBase);
+                }
+            }
+            if (options.Exhaustive)
             {
                 var starts = new long[_pairs.Length + 1];
                 for (int p = 0; p < _pairs.Length; p++)
-                    starts[p + 1] = starts[p] + (long)family.Variants(ElementCodes.For(_pairs[p].A), ElementCodes.For(_pairs[p].B), options.Scales, options.Block) * modes;
-                Add(new VectorSection("corners/" + family.Name, next, starts[^1]), family, starts, false);
+                    starts[p + 1] = starts[p] + ExhaustiveSet.CombinationsPerCell(_pairs[p].A, _pairs[p].B, options.Block) * modes * ExhaustiveSet.Accumulators.Length;
+                Add(new VectorSection("exhaustive" + Suffix(output), next, starts[^1]), null, starts, false, output, outputBase);
             }
         }
-        if (options.Exhaustive)
-        {
-            var starts = new long[_pairs.Length + 1];
-            for (int p = 0; p < _pairs.Length; p++)
-                starts[p + 1] = starts[p] + ExhaustiveSet.CombinationsPerCell(_pairs[p].A, _pairs[p].B, options.Block) * modes * ExhaustiveSet.Accumulators.Length;
-            Add(new VectorSection("exhaustive", next, starts[^1]), null, starts, false);
-        }
-        if (options.Random) Add(new VectorSection("random", next, options.Count), null, [], true);
+        if (options.Random) Add(new VectorSection("random", next, options.Count), null, [], true, options.Output, 0);
         Sections = _plans.Select(p => p.Section).ToArray();
         Total = next;
         ShardStart = Total * options.ShardIndex / options.ShardCount;
         ShardEnd = Total * (options.ShardIndex + 1) / options.ShardCount;
 
-        void Add(VectorSection s, CornerFamily? f, long[] starts, bool isRandom)
+        void Add(VectorSection s, CornerFamily? f, long[] starts, bool isRandom, NumberFormat output, long outputBase)
         {
             if (s.Count == 0) return;
-            _plans.Add(new SectionPlan(s, f, starts, isRandom));
+            _plans.Add(new SectionPlan(s, f, starts, isRandom, output, outputBase));
             next += s.Count;
         }
     }
@@ -99,7 +107,7 @@ public sealed class DotVectorGenerator
     public void Generate(long index, DotVector v)
     {
         GenerateInputs(index, v);
-        var r = v.Evaluate(Options.Output, Options.Model, Options.Profile);
+        var r = v.Evaluate(v.Output, Options.Model, Options.Profile);
         v.D = r.Bits;
         v.Flags = (byte)r.Flags;
     }
@@ -113,16 +121,20 @@ public sealed class DotVectorGenerator
         v.Scales = Options.Scales;
         if (plan.IsRandom)
         {
+            // Random vector j is vector j of the run with its output alone (the outputs in turn: the (j mod n)-th).
+            var outputs = Options.Outputs;
+            var output = v.Output = outputs.Count == 1 ? Options.Output : outputs[(int)(j % outputs.Count)];
             var rng = MxRandom.ForStream(Options.Seed, RandomStreams + (ulong)j);
             if (_randomPairs is { } pairs)
             {
                 // --pairs: one draw picks the pair (the cross product draws A and B on their own).
                 var (fa, fb) = pairs[pairs.Length == 1 ? 0 : rng.NextInt(0, pairs.Length)];
-                WeightedRandom.Build(v, fa, fb, Options.Modes, Options.Output, ref rng);
+                WeightedRandom.Build(v, fa, fb, Options.Modes, output, ref rng);
             }
-            else WeightedRandom.Build(v, Options.FormatsA, Options.FormatsB, Options.Modes, Options.Output, ref rng);
+            else WeightedRandom.Build(v, Options.FormatsA, Options.FormatsB, Options.Modes, output, ref rng);
             return;
         }
+        v.Output = plan.Output;
         // Corner and exhaustive sections: pair-major, then variant, with the rounding mode changing fastest so that
         // consecutive lines switch modes (pipelines that read the mode from the wrong stage fail at once).
         int p = Array.BinarySearch(plan.PairStarts, j);
@@ -137,8 +149,8 @@ public sealed class DotVectorGenerator
         v.Rounding = mode;
         if (plan.Family is { } family)
         {
-            var rng = MxRandom.ForStream(Options.Seed, CornerStreams + (ulong)index);
-            family.Build(new CornerCell(ProductSums.For(v.FormatA, v.FormatB), mode, Options.Output), (int)variant, v, ref rng);
+            var rng = MxRandom.ForStream(Options.Seed, CornerStreams + (ulong)(index - plan.OutputBase));
+            family.Build(new CornerCell(ProductSums.For(v.FormatA, v.FormatB), mode, plan.Output), (int)variant, v, ref rng);
         }
         else
         {
@@ -158,7 +170,7 @@ public sealed class DotVectorGenerator
         if (o.Random) sets.Add("random");
         return new MxvHeader
         {
-            Op = MxvHeader.OpDot, Block = o.Block, Output = o.Output.Name, Accumulation = o.Model.ToString(),
+            Op = MxvHeader.OpDot, Block = o.Block, Output = MxvHeader.OutputText(o.Outputs), Accumulation = o.Model.ToString(),
             Profile = o.Profile.IsDefault ? null : o.Profile.ToString(),
             Pairs = o.Pairs?.Select(p => $"{p.A.Name}:{p.B.Name}").ToArray(),
             BlockFormat = o.BlockFormat?.Name, Scale = o.Scale == StandardFormats.E8M0 ? null : o.Scale.Name,

@@ -19,7 +19,7 @@ public static class GenerationRun
     public static CoverageReport Write(DotVectorGenerator gen, MxvHeader header, string path, int threads = 0, TextWriter? progress = null)
     {
         var o = gen.Options;
-        var report = new CoverageReport(o.ExpectedCoverage((a, b) => CoverageReport.ExpectedFor(a, b, o.Modes, o.Scales, o.Block, o.Output)));
+        var report = new CoverageReport(o.ExpectedCoverage());
         threads = threads > 0 ? threads : Environment.ProcessorCount;
         using var writer = MxvWriter.Create(path, header);
         var plan = new BatchPlan(gen);
@@ -44,7 +44,8 @@ public static class GenerationRun
             workers[w] = new Thread(() =>
             {
                 var v = new DotVector(o.Block);
-                var classifier = new DotClassifier(o.Output);
+                var classifier = new DotOutputClassifier();
+                var lineOutput = o.PerVectorOutput ? null : o.Output; // several outputs: each line names its own
                 try
                 {
                     while (true)
@@ -59,7 +60,7 @@ public static class GenerationRun
                         {
                             gen.Generate(i, v);
                             classifier.Classify(v, local);
-                            len += MxvLine.FormatDot(v, o.Output, bytes.AsSpan(len));
+                            len += MxvLine.FormatDot(v, lineOutput, bytes.AsSpan(len));
                         }
                         results[b % window] = (bytes, len);
                         done[b % window].Release();

@@ -74,19 +74,20 @@ public static class MxvCheck
         return new MxvCheckResult(path, reader.Count, differences, reported) { Classes = classes.Rows };
     }
 
-    /// <summary>Dot lines under the header's output format, accumulation model and implementation profile.</summary>
+    /// <summary>Dot lines under their output format (the header's, or the line's OUT), the accumulation model and implementation profile.</summary>
     private static long Dot(MxvReader reader, string path, int maxReport, Action<MxvDifference> keep, MismatchTable<MxvDifference> classes)
     {
         var h = reader.Header;
-        var outFormat = h.OutputFormat;
         var model = h.Model;
         var profile = h.ImplementationProfile;
-        var classifier = new MismatchClassifier(outFormat, model, profile);
+        var classifiers = new MismatchClassifier?[StandardFormats.Outputs.Count]; // ulps and knobs in each output format
         var v = new DotVector(h.Block);
         long differences = 0;
         while (reader.ReadNext(v))
         {
+            var outFormat = v.Output;
             var res = v.Evaluate(outFormat, model, profile);
+            var classifier = classifiers[v.OutputCode] ??= new MismatchClassifier(outFormat, model, profile);
             if (res.Bits == v.D && (byte)res.Flags == v.Flags) continue;
             var diagnosis = classifier.Diagnose(v, res.Bits, (byte)res.Flags, v.D, v.Flags);
             var difference = new MxvDifference(reader.LineNumber, Describe(path, reader.LineNumber, v, res, outFormat) + $"\n  {diagnosis.Summary}");
@@ -200,7 +201,7 @@ public static class MxvCheck
         return $"{path}:{line}: file D={v.D.ToString(digits)} ({Codec.Show(o, v.D)}) FLAGS={v.Flags:x2} ({ExceptionFlagNames.Format((ExceptionFlags)v.Flags)}), " +
                $"golden D={res.Bits.ToString(digits)} ({Codec.Show(o, res.Bits)}) FLAGS={(byte)res.Flags:x2} ({ExceptionFlagNames.Format(res.Flags)})\n" +
                $"  FA={ea.Name} FB={eb.Name} RM={v.Rounding.ShortName()} SA={v.ScaleA:x2} ({v.Scales.Show(v.ScaleA)}) " +
-               $"SB={v.ScaleB:x2} ({v.Scales.Show(v.ScaleB)}) C={v.C:x8} ({Codec.Show(StandardFormats.Fp32, v.C)})\n" +
+               $"SB={v.ScaleB:x2} ({v.Scales.Show(v.ScaleB)}) C={v.C:x8} ({Codec.Show(StandardFormats.Fp32, v.C)}){(o == StandardFormats.Fp32 ? "" : $" OUT={o.Name}")}\n" +
                $"  A=[{Els(v.A, ea)}]\n  B=[{Els(v.B, eb)}]";
     }
 }

@@ -109,7 +109,7 @@ public static class MxvMake
     private static DotVector Dot(string fields, MxvMakeOptions o)
     {
         var v = new DotVector(o.Block) { Scales = o.BlockFormat?.ScaleCodec ?? ScaleCodec.E8M0 };
-        DotLine.Parse(fields, v, withExpected: false, o.Output);
+        DotLine.Parse(fields, v, withExpected: false, o.Output);  // sets v.Output
         if (o.BlockFormat is { } bf && (v.FormatA != bf.Element || v.FormatB != bf.Element))
             throw new FieldException(v.FormatA != bf.Element ? "FA" : "FB", $"{bf.Name} elements are {bf.Element.Name} (code {DotLine.CodeOf(bf.Element)})");
         var r = v.Evaluate(o.Output, o.Model, o.Profile);

@@ -69,13 +69,14 @@ public static class MxvMerge
             var q = new QuantizeVector(h.Block);
             return line => QuantizeLine.Parse(line, q);
         }
-        var output = h.OutputFormat;
         if (h.MicroexponentFormat is { } f)
         {
+            var output = h.OutputFormat;
             var m = new MicroexponentDotVector(f, h.Block);
             return line => MicroexponentDotLine.Parse(line, m, withExpected: true, output);
         }
         var v = new DotVector(h.Block);
-        return line => DotLine.Parse(line, v, withExpected: true, output);
+        var lineOutput = h.LineOutput; // null: each line names its output (OUT)
+        return line => DotLine.Parse(line, v, withExpected: true, lineOutput);
     }
 }

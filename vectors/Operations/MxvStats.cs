@@ -19,9 +19,9 @@ public static class MxvStats
         var h = reader.Header;
         if (h.Op != MxvHeader.OpDot)
             throw new MxvFormatException(path, 1, "header.op", $"'{h.Op}' files have no dot coverage classes; use {nameof(MxvStats)}.{nameof(Quantize)}");
-        var report = new CoverageReport(CoverageReport.ExpectedFor(Formats(h.FormatsA), Formats(h.FormatsB), Modes(h.Rounding), h.Scales, h.Block, h.OutputFormat));
+        var report = new CoverageReport(CoverageReport.ExpectedFor(Formats(h.FormatsA), Formats(h.FormatsB), Modes(h.Rounding), h.Scales, h.Block, h.OutputFormats));
         var counters = CoverageReport.NewCounters();
-        var classifier = new DotClassifier(h.OutputFormat);
+        var classifier = new DotOutputClassifier(); // each vector against its own output format
         var v = new DotVector(h.Block);
         long n = 0;
         while (reader.ReadNext(v)) { classifier.Classify(v, counters); n++; }

@@ -1,4 +1,5 @@
 using System.Text;
+using MxRef.Formats;
 using Newtonsoft.Json.Linq;
 
 namespace MxRef.Harness.Verify;
@@ -30,18 +31,21 @@ public abstract class DotResultMismatch<TVector> : MismatchDetail where TVector 
     /// <summary>The element formats of A and B, the JSON record's <c>format_a</c> and <c>format_b</c>.</summary>
     protected abstract (string A, string B) FormatNames { get; }
 
+    /// <summary>The format of D: FP32 unless the vector asked for BF16/FP16 through an output-format port.</summary>
+    protected virtual NumberFormat Output => StandardFormats.Fp32;
+
     /// <summary>The report lines of the inputs (formats, scales, codes), before the C, expected, actual and differs lines.</summary>
     protected abstract void AppendInputs(StringBuilder sb);
 
     public override void AppendText(StringBuilder sb)
     {
         AppendInputs(sb);
-        DotMismatch.AppendResults(sb, C, ExpectedD, ExpectedFlags, ActualD, ActualFlags);
+        DotMismatch.AppendResults(sb, C, ExpectedD, ExpectedFlags, ActualD, ActualFlags, Output);
     }
 
     public override string Brief =>
-        $"{Operands}, C 0x{C:x8}; expected {ExpectedD:x8} ({DotMismatch.Value(ExpectedD)}) {DotMismatch.FlagNames(ExpectedFlags)}, " +
-        $"actual {ActualD:x8} ({DotMismatch.Value(ActualD)}) {DotMismatch.FlagNames(ActualFlags)}";
+        $"{Operands}, C 0x{C:x8}; expected {DotMismatch.Result(ExpectedD, Output)[2..]} {DotMismatch.FlagNames(ExpectedFlags)}, " +
+        $"actual {DotMismatch.Result(ActualD, Output)[2..]} {DotMismatch.FlagNames(ActualFlags)}";
 
     public override void AddJson(JObject o)
     {
@@ -49,6 +53,6 @@ public abstract class DotResultMismatch<TVector> : MismatchDetail where TVector 
         var (a, b) = FormatNames;
         o["format_a"] = a;
         o["format_b"] = b;
-        DotMismatch.AddResultJson(o, ExpectedD, ExpectedFlags, ActualD, ActualFlags, Diagnosis.Ulps);
+        DotMismatch.AddResultJson(o, ExpectedD, ExpectedFlags, ActualD, ActualFlags, Diagnosis.Ulps, Output);
     }
 }

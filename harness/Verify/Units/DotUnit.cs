@@ -11,17 +11,26 @@ using Newtonsoft.Json.Linq;
 namespace MxRef.Harness.Verify;
 
 /// <summary>
-/// The dot unit (mx_dot's interface): D = C + scale_a·scale_b·Σ a_i·b_i rounded once to FP32, with flags. Records as
-/// <see cref="StreamProtocol"/>, golden model <see cref="MxDot"/> under the run's accumulation model and profile,
-/// coverage by <see cref="CoverageTally"/>, mismatches diagnosed by <see cref="MismatchClassifier"/> (which knob
-/// explains them).
+/// The dot unit (mx_dot's interface): D = C + scale_a·scale_b·Σ a_i·b_i rounded once to the vector's output format
+/// (<see cref="DotVector.Output"/>: FP32, or BF16/FP16 for a described unit with an output-format port), with flags.
+/// Records as <see cref="StreamProtocol"/>, golden model <see cref="MxDot"/> under the run's accumulation model and
+/// profile, coverage by <see cref="CoverageTally"/>, mismatches diagnosed by <see cref="MismatchClassifier"/> in the
+/// vector's output format (ulps of that format; which knob explains them).
 /// </summary>
 public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfile? profile = null, byte flagMask = DotUnit.AllFlags) : Unit<DotVector>(UnitKind.Dot, k)
 {
     /// <summary>Every flag bit of the protocol's flags byte (NX UF OF bit3 NV).</summary>
     public const byte AllFlags = 0x1F;
     private readonly ImplementationProfile _profile = profile ?? ImplementationProfile.Default;
-    private readonly MismatchClassifier _classifier = new(StandardFormats.Fp32, model, profile ?? ImplementationProfile.Default, flagMask);
+    /// <summary>The mismatch classifier of each output format (0 fp32, 1 bf16, 2 fp16): ulps and knobs in that format.</summary>
+    private readonly MismatchClassifier[] _classifiers = StandardFormats.Outputs
+        .Select(o => new MismatchClassifier(o, model, profile ?? ImplementationProfile.Default, flagMask)).ToArray();
+
+    /// <summary>
+    /// The output format of D in the lines of the run's <c>.mxv</c> files (their header's <c>output</c>), or null when
+    /// each line names its own (OUT: the header lists several).
+    /// </summary>
+    public NumberFormat? LineOutput { get; init; } = StandardFormats.Fp32;
 
     /// <summary>The flag bits the design reports (a described unit may lack some): the others are expected as 0, not compared.</summary>
     public byte FlagMask => flagMask;
@@ -38,7 +47,7 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
 
     protected override void Evaluate(DotVector v, Span<byte> expected)
     {
-        var r = v.Evaluate(StandardFormats.Fp32, model, _profile);
+        var r = v.Evaluate(v.Output, model, _profile);
         BinaryPrimitives.WriteUInt64LittleEndian(expected, r.Bits | ((ulong)((byte)r.Flags & flagMask) << 32));
     }
 
@@ -47,7 +56,7 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
 
     protected override void Encode(DotVector v, Span<byte> record) => StreamProtocol.Encode(v, record);
 
-    protected override void Parse(ReadOnlySpan<byte> line, DotVector v) => DotLine.Parse(line, v, withExpected: true, StandardFormats.Fp32);
+    protected override void Parse(ReadOnlySpan<byte> line, DotVector v) => DotLine.Parse(line, v, withExpected: true, LineOutput);
 
     // The chunk loops of the default run, with direct (inlinable) calls of the steps above instead of a virtual call
     // per vector and stage.
@@ -84,7 +93,7 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
         return new DotMismatch
         {
             K = K, Vector = copy, ExpectedD = ed, ExpectedFlags = expected[4], ActualD = ad, ActualFlags = actual[4],
-            Diagnosis = _classifier.Diagnose(copy, ed, expected[4], ad, actual[4]),
+            Diagnosis = _classifiers[copy.OutputCode].Diagnose(copy, ed, expected[4], ad, actual[4]),
         };
     }
 
@@ -92,12 +101,32 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
     public override void Annotate(Mismatch m)
     {
         if (m.Detail is not DotMismatch d || ExplainingProfile(d.Diagnosis) is not { } x) return;
-        m.ExplainedModel = $"echo '{d.ModelLine}' | mxref dot -k {K}{(model != AccumulationModel.Fused ? $" --acc {model}" : "")} --profile {x}";
+        m.ExplainedModel = $"echo '{d.ModelLine}' | mxref dot -k {K}{d.OutOption}{(model != AccumulationModel.Fused ? $" --acc {model}" : "")} --profile {x}";
     }
 
     /// <summary>The run's profile with the diagnosis's first explanation applied (a knob, a pair of knobs, or the shortcut at the vector's threshold), or null.</summary>
     private ImplementationProfile? ExplainingProfile(MismatchDiagnosis d) =>
         d.Explanations.Count == 0 ? null : MismatchClassifier.ProfileOf(d.Explanations[0], _profile, d.ShortcutDistance);
+
+    /// <summary>
+    /// Refuses output formats the design cannot produce (exit 2): mx_dot and a described unit without an output-format
+    /// port give FP32 only; a described port gives the formats its codes list. <paramref name="source"/> names where
+    /// the formats come from (an option or a file).
+    /// </summary>
+    public static void CheckOutputs(IEnumerable<NumberFormat> outputs, Description.DutDescription? dut, string source)
+    {
+        var other = outputs.Where(o => o != StandardFormats.Fp32).ToArray();
+        if (other.Length == 0) return;
+        string names = string.Join(", ", other.Select(o => o.Name));
+        if (dut is null)
+            throw new UsageException($"{source}: {names} results need an output-format port, and the mx_dot interface has none (D is FP32): verify such a unit through a --dut description with inputs.output_format (docs/verify.md)");
+        if (dut.OutputFormat is null)
+            throw new UsageException($"{source}: {names} results need an output-format port, and {dut.File} names none (field 'inputs.output_format'): the unit's D is FP32; pass --out fp32");
+        var missing = other.Where(o => dut.OutputCodes[DotLine.OutputCodeOf(o)] < 0).ToArray();
+        if (missing.Length > 0)
+            throw new UsageException($"{source}: {dut.File}: field 'inputs.output_format.codes' gives the unit no code for {string.Join(", ", missing.Select(o => o.Name))}; " +
+                                     $"valid: {string.Join(',', StandardFormats.Outputs.Where(o => dut.OutputCodes[DotLine.OutputCodeOf(o)] >= 0).Select(o => o.Name))}");
+    }
 }
 
 /// <summary>A dot mismatch: the vector decoded (formats, scales, elements, C), expected and actual D and flags.</summary>
@@ -105,10 +134,17 @@ public sealed class DotMismatch : DotResultMismatch<DotVector>
 {
     public override string ModelLine => DotLine.FormatInputs(Vector);
     protected override uint C => Vector.C;
-    protected override string Operands => $"{Vector.FormatA.Name} x {Vector.FormatB.Name} {Vector.Rounding.ShortName()}";
+    protected override string Operands => $"{Vector.FormatA.Name} x {Vector.FormatB.Name} {Vector.Rounding.ShortName()}{(Vector.Output == StandardFormats.Fp32 ? "" : $" to {Vector.Output.Name}")}";
+    protected override NumberFormat Output => Vector.Output;
     protected override (string A, string B) FormatNames => (Vector.FormatA.Name, Vector.FormatB.Name);
 
+    /// <summary><c> --out FMT</c> for a BF16/FP16 vector (the model command's output), empty for FP32.</summary>
+    public string OutOption => Vector.Output == StandardFormats.Fp32 ? "" : $" --out {Vector.Output.Name}";
+
     public static string Value(uint fp32) => Codec.Show(StandardFormats.Fp32, fp32);
+
+    /// <summary>A result code of <paramref name="output"/> as hex of its width and its value.</summary>
+    public static string Result(uint d, NumberFormat output) => $"0x{d.ToString("x" + DotLine.ResultDigits(output))} ({Codec.Show(output, d)})";
 
     public static string FlagNames(byte flags) =>
         flags == 0 ? "none" : string.Join('|', new[] { (1, "NX"), (2, "UF"), (4, "OF"), (8, "bit3"), (16, "NV") }.Where(f => (flags & f.Item1) != 0).Select(f => f.Item2));
@@ -122,33 +158,41 @@ public sealed class DotMismatch : DotResultMismatch<DotVector>
         Mismatch.Codes(sb, "B", v.FormatB, v.B);
     }
 
-    /// <summary>The C, expected, actual and differs lines of a dot-product mismatch (FP32 C and D, the five flags).</summary>
-    public static void AppendResults(StringBuilder sb, uint c, uint expectedD, byte expectedFlags, uint actualD, byte actualFlags)
+    /// <summary>
+    /// The C, expected, actual and differs lines of a dot-product mismatch (FP32 C, D in <paramref name="output"/> — FP32
+    /// unless the vector asked for BF16/FP16 — and the five flags).
+    /// </summary>
+    public static void AppendResults(StringBuilder sb, uint c, uint expectedD, byte expectedFlags, uint actualD, byte actualFlags, NumberFormat? output = null)
     {
+        var o = output ?? StandardFormats.Fp32;
+        string w = o == StandardFormats.Fp32 ? "" : $" ({o.Name})";
         sb.Append($"  C         0x{c:x8} ({Value(c)})\n");
-        sb.Append($"  expected  D 0x{expectedD:x8} ({Value(expectedD)})  flags 0x{expectedFlags:x2} ({FlagNames(expectedFlags)})\n");
-        sb.Append($"  actual    D 0x{actualD:x8} ({Value(actualD)})  flags 0x{actualFlags:x2} ({FlagNames(actualFlags)})\n");
-        sb.Append($"  differs   D bits 0x{expectedD ^ actualD:x8}, flags {FlagNames((byte)(expectedFlags ^ actualFlags))}\n");
+        sb.Append($"  expected  D{w} {Result(expectedD, o)}  flags 0x{expectedFlags:x2} ({FlagNames(expectedFlags)})\n");
+        sb.Append($"  actual    D{w} {Result(actualD, o)}  flags 0x{actualFlags:x2} ({FlagNames(actualFlags)})\n");
+        sb.Append($"  differs   D bits 0x{(expectedD ^ actualD).ToString("x" + DotLine.ResultDigits(o))}, flags {FlagNames((byte)(expectedFlags ^ actualFlags))}\n");
     }
 
-    /// <summary>The expected and actual results of a dot-product mismatch as JSON record fields.</summary>
-    public static void AddResultJson(JObject o, uint expectedD, byte expectedFlags, uint actualD, byte actualFlags, long? ulps)
+    /// <summary>The expected and actual results of a dot-product mismatch as JSON record fields (D in <paramref name="output"/>, FP32 when null).</summary>
+    public static void AddResultJson(JObject o, uint expectedD, byte expectedFlags, uint actualD, byte actualFlags, long? ulps, NumberFormat? output = null)
     {
-        o["expected"] = $"{expectedD:x8} {expectedFlags:x2}";
-        o["actual"] = $"{actualD:x8} {actualFlags:x2}";
-        o["expected_value"] = Value(expectedD);
-        o["actual_value"] = Value(actualD);
+        var f = output ?? StandardFormats.Fp32;
+        string digits = "x" + DotLine.ResultDigits(f);
+        o["expected"] = $"{expectedD.ToString(digits)} {expectedFlags:x2}";
+        o["actual"] = $"{actualD.ToString(digits)} {actualFlags:x2}";
+        o["expected_value"] = Codec.Show(f, expectedD);
+        o["actual_value"] = Codec.Show(f, actualD);
         o["expected_flags"] = FlagNames(expectedFlags);
         o["actual_flags"] = FlagNames(actualFlags);
         o["ulps"] = ulps;
     }
 
     /// <summary>The golden model alone on this vector: <c>echo '…' | mxref dot -k K [--acc …] [--profile …]</c>.</summary>
-    public override string ModelCommand(string modelOptions) => $"echo '{ModelLine}' | mxref dot -k {K}{modelOptions}";
+    public override string ModelCommand(string modelOptions) => $"echo '{ModelLine}' | mxref dot -k {K}{OutOption}{modelOptions}";
 
     public override void AddJson(JObject o)
     {
         base.AddJson(o);
+        if (Vector.Output != StandardFormats.Fp32) o["output"] = Vector.Output.Name;
         o["shortcut_distance"] = Diagnosis.ShortcutDistance;
     }
 }

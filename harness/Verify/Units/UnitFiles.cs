@@ -21,8 +21,16 @@ public static class UnitFiles
         {
             var headers = o.VectorFiles.Select(f => MxvSource.CheckHeader(f, o.K, o.Model)).ToArray();
             o = o with { Profile = MxvSource.CheckProfile(o.VectorFiles, headers, o.Profile) };
+            for (int i = 0; i < headers.Length; i++)
+            {
+                DotUnit.CheckOutputs(headers[i].OutputFormats, o.Dut, $"{o.VectorFiles[i]}:1: output");
+                // One line layout per run: the unit parses every file's lines alike.
+                if (headers[i].Output != headers[0].Output)
+                    throw new UsageException($"{o.VectorFiles[i]}:1: output: the file's D is {headers[i].Output}, {o.VectorFiles[0]}'s {headers[0].Output}; verify them in separate runs");
+            }
             var expected = headers.Select(ExpectedOfDot).Aggregate((x, y) => x.Union(y).ToArray());
-            return (new DotUnit(o.K, o.Model, o.Profile, o.Dut?.FlagMask ?? DotUnit.AllFlags), expected, o);
+            var unit = new DotUnit(o.K, o.Model, o.Profile, o.Dut?.FlagMask ?? DotUnit.AllFlags) { LineOutput = headers[0].LineOutput };
+            return (unit, expected, o);
         }
         if (o.Unit == BdrDotUnit.DotBdr) return BdrDotFiles.Open(o);
         var hs = o.VectorFiles.Select(f => (File: f, Header: MxvSource.ReadHeader(f, o.Unit))).ToArray();
@@ -79,8 +87,11 @@ public static class UnitFiles
     private static IReadOnlyList<int> ExpectedOfDot(MxvHeader h)
     {
         var modes = Modes(h.Rounding);
+        var outputs = h.OutputFormats;
+        IReadOnlyList<int> Of(IReadOnlyList<NumberFormat> a, IReadOnlyList<NumberFormat> b) =>
+            outputs is [var only] && only == StandardFormats.Fp32 ? CoverageClasses.Expected(a, b, modes) : CoverageClasses.Expected(a, b, modes, null, h.Block, outputs);
         if (h.Pairs is { } pairs)
-            return pairs.Select(p => p.Split(':')).SelectMany(p => CoverageClasses.Expected(Formats([p[0]]), Formats([p[1]]), modes)).Distinct().Order().ToArray();
-        return CoverageClasses.Expected(Formats(h.FormatsA), Formats(h.FormatsB), modes);
+            return pairs.Select(p => p.Split(':')).SelectMany(p => Of(Formats([p[0]]), Formats([p[1]]))).Distinct().Order().ToArray();
+        return Of(Formats(h.FormatsA), Formats(h.FormatsB));
     }
 }
