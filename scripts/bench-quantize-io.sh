@@ -1,7 +1,7 @@
 #!/bin/bash
 # End-to-end `mxref quantize` on a 3.2 M-element FP32 tensor (docs/PERFORMANCE.md, "Quantize data path"):
 #
-#   scripts/bench-quantize-io.sh MXREF DIR [RUNS] [COUNT] [LARGE]     (make bench-quantize-io)
+#   scripts/bench-quantize-io.sh MXREF DIR [RUNS] [COUNT] [LARGE]     (make bench-quantize-io; MXREF = out/cli/mxref)
 #
 # Writes the deterministic sample tensor (`mxref recipes sample-tensor --seed 1`) as DIR/x.npy (float32, shape
 # (COUNT/32, 32)) and DIR/x.txt (the same values, one 9-digit decimal per line), then times RUNS fresh processes each
