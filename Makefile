@@ -240,12 +240,16 @@ conformance: build
 	$(OUT)/mxref vectors check $(OUT)/conformance/*.mxv
 
 # mxref quantize end to end (process start, read, quantize, write) on a 3.2 M-element FP32 tensor, as .npy and as
-# text (docs/PERFORMANCE.md): the inputs are written by `mxref recipes sample-tensor`, then each run is timed.
+# text (docs/PERFORMANCE.md): the inputs are written by `mxref recipes sample-tensor`, then each run is timed (wall =
+# the end-to-end rate, and CPU). BENCH_IO_LARGE=32000000 adds the .npy quantize of a tensor that size. It times the
+# executable itself, not the out/mxref wrapper script, whose shell and two subshells cost more CPU than mxref starts in.
 .PHONY: bench-quantize-io
 BENCH_IO_DIR := $(OUT)/bench-quantize-io
 BENCH_IO_RUNS ?= 5
+BENCH_IO_COUNT ?= 3200000
+BENCH_IO_LARGE ?=
 bench-quantize-io: build
-	@scripts/bench-quantize-io.sh $(OUT)/mxref $(BENCH_IO_DIR) $(BENCH_IO_RUNS)
+	@scripts/bench-quantize-io.sh $(OUT)/cli/mxref $(BENCH_IO_DIR) $(BENCH_IO_RUNS) $(BENCH_IO_COUNT) $(BENCH_IO_LARGE)
 
 # Golden-model block dot for every format pair (fused, fp32-sum; CPU ns per block) and `mxref vectors gen` of 2 M random
 # vectors (wall, CPU, vectors/s), with the load average: docs/PERFORMANCE.md, "Golden-model dot and generation speed".

@@ -11,21 +11,42 @@ public static class Cli
 {
     public const int ExitOk = 0, ExitMismatch = 1, ExitUsage = 2;
 
-    public static RootCommand Build()
+    /// <summary>Every subcommand, in the order help lists them, with the factory that builds it.</summary>
+    private static readonly (string Name, Func<Command> Create)[] Commands =
+    [
+        ("formats", FormatsCommand.Create),
+        ("convert", ConvertCommand.Create),
+        ("quantize", QuantizeCommand.Create),
+        ("dot", DotCommand.Create),
+        ("decode", DecodeCommand.Create),
+        ("vectors", VectorsCommand.Create),
+        ("verify", VerifyCommand.Create),
+        ("report", ReportCommand.Create),
+        ("dropback", DropbackCommand.Create),
+        ("dequantize", DequantizeCommand.Create),
+        ("recipes", RecipesCommand.Create),
+    ];
+
+    /// <summary>The whole command tree (help at the root lists every command).</summary>
+    public static RootCommand Build() => Build(null);
+
+    /// <summary>
+    /// The command tree for <paramref name="args"/>: when the first argument names a subcommand, the root holds only that
+    /// one, since building every command's options and their defaults (verify's unit kinds and coverage tables among
+    /// them) is a measurable share of a short run's CPU (docs/PERFORMANCE.md, "Command start-up"); a lone
+    /// <c>--version</c> needs none. Anything else (root help, another option, a directive or response file, a misspelt
+    /// command) gets the whole tree, so help and the parser's suggestions are unchanged.
+    /// </summary>
+    public static RootCommand Build(string[]? args)
     {
         var root = new RootCommand(
             "MxRef: bit-exact reference model and test-vector generator for OCP Microscaling (MX v1.0) arithmetic.\n" +
             "Exit codes: 0 success, 1 verification mismatch, 2 usage or input error.");
-        root.Add(FormatsCommand.Create());
-        root.Add(ConvertCommand.Create());
-        root.Add(QuantizeCommand.Create());
-        root.Add(DotCommand.Create());
-        root.Add(DecodeCommand.Create());
-        root.Add(VectorsCommand.Create());
-        foreach (var c in VerifyCommand.CreateAll()) root.Add(c);
-        root.Add(DropbackCommand.Create());
-        root.Add(DequantizeCommand.Create());
-        root.Add(RecipesCommand.Create());
+        string? first = args is { Length: > 0 } ? args[0] : null;
+        bool one = first is not null && Array.Exists(Commands, c => c.Name == first);
+        bool versionOnly = args is ["--version"];
+        foreach (var (name, create) in Commands)
+            if (!versionOnly && (!one || name == first)) root.Add(create());
         foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new VersionAction();
         return root;
     }
@@ -34,7 +55,7 @@ public static class Cli
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var root = Build();
+        var root = Build(args);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

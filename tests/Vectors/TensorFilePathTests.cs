@@ -93,4 +93,35 @@ public sealed class TensorFilePathTests
             Directory.Delete(dir, true);
         }
     }
+
+    /// <summary>
+    /// The sidecar is written without Newtonsoft; its bytes are what Newtonsoft's indented writer gives for the same
+    /// fields (parsed back and re-rendered), for every kind of block format, shapes of rank 1 to 3 and file names that
+    /// need escaping.
+    /// </summary>
+    [Theory]
+    [InlineData("mxfp8-e4m3", "a", 2), InlineData("nvfp4", "quote\"back\\slash", 1), InlineData("mx9", "tab\tnl\u2028", 3)]
+    public void TheSidecarIsWhatNewtonsoftWouldWrite(string formatName, string name, int rank)
+    {
+        string dir = Directory.CreateTempSubdirectory("tensorpath").FullName;
+        try
+        {
+            var format = BlockFormat.TryParse(formatName)!;
+            var x = Values(4 * 64, 11);
+            long[] shape = rank switch { 1 => [x.Length], 2 => [4, 64], _ => [2, 2, 64] };
+            var options = new QuantizeOptions { RowLength = rank == 1 ? 0 : 64 };
+            var prefix = Path.Combine(dir, name);
+            QuantizedFiles.Write(prefix, BlockQuantizer.Prepare(format, Recipe.DefaultFor(format), x, options), x, shape);
+            var text = File.ReadAllText(prefix + ".json");
+            var settings = new Newtonsoft.Json.JsonSerializerSettings { DateParseHandling = Newtonsoft.Json.DateParseHandling.None };
+            var parsed = Newtonsoft.Json.JsonConvert.DeserializeObject<Newtonsoft.Json.Linq.JObject>(text, settings)!;
+            Assert.Equal(parsed.ToString(Newtonsoft.Json.Formatting.Indented) + "\n", text);
+            Assert.Equal(Path.GetFileName(prefix + ".scales.npy"), (string)parsed["files"]!["scales"]!);
+            Assert.Equal(shape, QuantizedFiles.Read(prefix).Shape);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using MxRef.Formats;
 using MxRef.Quantization;
 using Newtonsoft.Json;
@@ -78,29 +79,77 @@ public static class QuantizedFiles
         image.WriteTo(path);
     }
 
-    /// <summary>The sidecar, written last (a complete sidecar means a complete set).</summary>
+    /// <summary>
+    /// The sidecar, written last (a complete sidecar means a complete set). The text is what Newtonsoft's indented
+    /// writer gives for these fields (a test compares the two), written here directly: the quantize command otherwise
+    /// never touches Newtonsoft, and its writer's first use (static set-up through reflection over its enums) costs a
+    /// fresh process more than the rest of the sidecar (docs/PERFORMANCE.md, "Command start-up").
+    /// </summary>
     private static void WriteSidecar(string prefix, BlockFormat f, Recipe recipe, uint tensorScale, int length, int rowLength, bool twoDimensional, long[] shape, int blocks)
     {
-        var files = new JObject { ["scales"] = Path.GetFileName(prefix + ".scales.npy"), ["elements"] = Path.GetFileName(prefix + ".elements.npy") };
-        if (f.HasMicroexponents) files["microexponents"] = Path.GetFileName(prefix + ".microexponents.npy");
-        var o = new JObject
+        var j = new StringBuilder(512);
+        j.Append("{\n");
+        void Field(string key) => j.Append("  \"").Append(key).Append("\": ");
+        void Str(string key, string value) { Field(key); JsonString(j, value); j.Append(",\n"); }
+        void Int(string key, long value) { Field(key); j.Append(value.ToString(CultureInfo.InvariantCulture)).Append(",\n"); }
+        Str("kind", Kind);
+        Str("block_format", f.Name);
+        Str("recipe", recipe.Name);
+        Str("element", f.Element.Name);
+        Int("element_bits", f.ElementBits);
+        Int("block", f.BlockSize);
+        Str("scale", f.Scale.Name);
+        Str("tensor_scale", "0x" + tensorScale.ToString("x8", CultureInfo.InvariantCulture));
+        Int("length", length);
+        Int("row_length", rowLength);
+        Field("two_dimensional");
+        j.Append(twoDimensional ? "true" : "false").Append(",\n");
+        Field("shape");
+        if (shape.Length == 0) j.Append("[]");
+        else
         {
-            ["kind"] = Kind,
-            ["block_format"] = f.Name,
-            ["recipe"] = recipe.Name,
-            ["element"] = f.Element.Name,
-            ["element_bits"] = f.ElementBits,
-            ["block"] = f.BlockSize,
-            ["scale"] = f.Scale.Name,
-            ["tensor_scale"] = "0x" + tensorScale.ToString("x8", CultureInfo.InvariantCulture),
-            ["length"] = length,
-            ["row_length"] = rowLength,
-            ["two_dimensional"] = twoDimensional,
-            ["shape"] = new JArray(shape),
-            ["blocks"] = blocks,
-            ["files"] = files,
-        };
-        AtomicWrite.Bytes(SidecarPath(prefix), System.Text.Encoding.UTF8.GetBytes(o.ToString(Formatting.Indented) + "\n"));
+            j.Append("[\n");
+            for (int i = 0; i < shape.Length; i++)
+                j.Append("    ").Append(shape[i].ToString(CultureInfo.InvariantCulture)).Append(i + 1 < shape.Length ? ",\n" : "\n");
+            j.Append("  ]");
+        }
+        j.Append(",\n");
+        Int("blocks", blocks);
+        Field("files");
+        j.Append("{\n    \"scales\": ");
+        JsonString(j, Path.GetFileName(prefix + ".scales.npy"));
+        j.Append(",\n    \"elements\": ");
+        JsonString(j, Path.GetFileName(prefix + ".elements.npy"));
+        if (f.HasMicroexponents)
+        {
+            j.Append(",\n    \"microexponents\": ");
+            JsonString(j, Path.GetFileName(prefix + ".microexponents.npy"));
+        }
+        j.Append("\n  }\n}\n");
+        AtomicWrite.Bytes(SidecarPath(prefix), Encoding.UTF8.GetBytes(j.ToString()));
+    }
+
+    /// <summary>A JSON string as Newtonsoft writes it by default: <c>"</c>, <c>\</c>, control characters, U+0085, U+2028 and U+2029 escaped.</summary>
+    private static void JsonString(StringBuilder j, string s)
+    {
+        j.Append('"');
+        foreach (char c in s)
+        {
+            switch (c)
+            {
+                case '"': j.Append("\\\""); break;
+                case '\\': j.Append("\\\\"); break;
+                case '\n': j.Append("\\n"); break;
+                case '\r': j.Append("\\r"); break;
+                case '\t': j.Append("\\t"); break;
+                case '\b': j.Append("\\b"); break;
+                case '\f': j.Append("\\f"); break;
+                case < ' ' or '\u0085' or '\u2028' or '\u2029':
+                    j.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
+                default: j.Append(c); break;
+            }
+        }
+        j.Append('"');
     }
 
     /// <summary>Reads a file set back (<paramref name="path"/>: the sidecar or its prefix); returns the tensor and the input shape.</summary>
