@@ -34,7 +34,10 @@ public sealed class DotVectorGenerator
 
     private readonly (NumberFormat A, NumberFormat B)[] _pairs;
     /// <summary>With <c>--pairs</c>: each pair's formats as one-element lists, for the random section's draw.</summary>
-    private readonly (IReadOnlyList<NumberFormat> A, IReadOnlyList<NumberFormat> B)[]? _randomPairs;
+    private readonly (ElementCodes[] A, ElementCodes[] B)[]? _randomPairs;
+    /// <summary>The random section's formats and modes as arrays, looked up once (the draw runs for every vector).</summary>
+    private readonly ElementCodes[] _randomA, _randomB;
+    private readonly RoundingMode[] _modes;
     private readonly List<SectionPlan> _plans = [];
 
     public DotGeneratorOptions Options { get; }
@@ -51,7 +54,10 @@ public sealed class DotVectorGenerator
         if (options.Validate() is { } problem) throw new ArgumentException(problem);
         Options = options;
         _pairs = options.FormatPairs.ToArray();
-        if (options.Pairs is not null) _randomPairs = _pairs.Select(p => ((IReadOnlyList<NumberFormat>)[p.A], (IReadOnlyList<NumberFormat>)[p.B])).ToArray();
+        if (options.Pairs is not null) _randomPairs = _pairs.Select(p => (new[] { ElementCodes.For(p.A) }, new[] { ElementCodes.For(p.B) })).ToArray();
+        _randomA = options.FormatsA.Select(ElementCodes.For).ToArray();
+        _randomB = options.FormatsB.Select(ElementCodes.For).ToArray();
+        _modes = options.Modes.ToArray();
         long next = 0;
         int modes = options.Modes.Count;
         if (options.Corners)
@@ -118,9 +124,9 @@ public sealed class DotVectorGenerator
             {
                 // --pairs: one draw picks the pair (the cross product draws A and B on their own).
                 var (fa, fb) = pairs[pairs.Length == 1 ? 0 : rng.NextInt(0, pairs.Length)];
-                WeightedRandom.Build(v, fa, fb, Options.Modes, Options.Output, ref rng);
+                WeightedRandom.Build(v, fa, fb, _modes, Options.Output, ref rng);
             }
-            else WeightedRandom.Build(v, Options.FormatsA, Options.FormatsB, Options.Modes, Options.Output, ref rng);
+            else WeightedRandom.Build(v, _randomA, _randomB, _modes, Options.Output, ref rng);
             return;
         }
         // Corner and exhaustive sections: pair-major, then variant, with the rounding mode changing fastest so that
