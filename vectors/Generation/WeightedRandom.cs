@@ -66,13 +66,14 @@ public static class WeightedRandom
     {
         // Indices are masked to 12 bits, so every read is inside the 4096-entry table: no bounds check needed.
         ref byte table = ref MemoryMarshal.GetArrayDataReference(WeightedCodes(e));
+        var r = rng; // a local copy keeps the generator's state in registers (through the ref it lives in memory)
         int n = codes.Length, i = 0;
         if (keepOutOf16 >= 16)
         {
             // Five 12-bit table indices per draw, the lowest first; the top 4 bits go unused.
             for (; i + 5 <= n; i += 5)
             {
-                ulong word = rng.NextUInt64();
+                ulong word = r.NextUInt64();
                 var c = codes.AsSpan(i, 5);
                 c[0] = Unsafe.Add(ref table, (int)(word & (TableSize - 1)));
                 c[1] = Unsafe.Add(ref table, (int)(word >> 12 & (TableSize - 1)));
@@ -82,18 +83,25 @@ public static class WeightedRandom
             }
             if (i < n)
             {
-                ulong word = rng.NextUInt64();
+                ulong word = r.NextUInt64();
                 for (; i < n; i++, word >>= 12) codes[i] = Unsafe.Add(ref table, (int)(word & (TableSize - 1)));
             }
-            return;
         }
-        byte zero = e.Zero;
-        while (i < n)
+        else
         {
-            ulong word = rng.NextUInt64(); // four 16-bit draws: a table index, then 4 bits for keep-or-zero
-            for (int end = Math.Min(n, i + 4); i < end; i++, word >>= 16)
-                codes[i] = (int)((word >> 12) & 15) >= keepOutOf16 ? zero : Unsafe.Add(ref table, (int)(word & (TableSize - 1)));
+            int zero = e.Zero;
+            while (i < n)
+            {
+                ulong word = r.NextUInt64(); // four 16-bit draws: a table index, then 4 bits for keep-or-zero
+                for (int end = Math.Min(n, i + 4); i < end; i++, word >>= 16)
+                {
+                    // Kept when the 4 bits are below keepOutOf16: a mask, not a branch (the choice is a coin flip).
+                    int keep = ((int)(word >> 12 & 15) - keepOutOf16) >> 31;
+                    codes[i] = (byte)((Unsafe.Add(ref table, (int)(word & (TableSize - 1))) & keep) | (zero & ~keep));
+                }
+            }
         }
+        rng = r;
     }
 
     private const int TableSize = 4096;
