@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using MxRef.Formats;
 using MxRef.Rounding;
 
@@ -342,41 +343,51 @@ public static class MxvLine
         return p;
     }
 
-    private static int HexDigits(uint value, int digits, Span<byte> dest, int p)
+    /// <summary>Each byte value's two lowercase hex digits, high digit first, as the little-endian 16-bit word they form.</summary>
+    private static readonly ushort[] DigitPairs = BuildDigitPairs();
+
+    private static ushort[] BuildDigitPairs()
     {
-        for (int i = digits - 1; i >= 0; i--) dest[p++] = Hex[(int)(value >> (4 * i)) & 0xF];
-        return p;
+        var t = new ushort[256];
+        for (int b = 0; b < 256; b++) t[b] = (ushort)(Hex[b >> 4] | Hex[b & 0xF] << 8);
+        return t;
     }
 
-    /// <summary>Element i in bits [i·w, i·w + w) of one hex number, most significant digit first (as DotLine.Pack).</summary>
+    /// <summary>The low <paramref name="digits"/> hex digits of <paramref name="value"/>, two per table lookup.</summary>
+    private static int HexDigits(uint value, int digits, Span<byte> dest, int p)
+    {
+        var pairs = DigitPairs;
+        int q = p + digits;
+        for (; q - p >= 2; value >>= 8) { q -= 2; BinaryPrimitives.WriteUInt16LittleEndian(dest[q..], pairs[value & 0xFF]); }
+        if (q > p) dest[p] = Hex[(int)(value & 0xF)];
+        return p + digits;
+    }
+
+    /// <summary>
+    /// Element i in bits [i·w, i·w + w) of one hex number, most significant digit first (as DotLine.Pack): 8- and 4-bit
+    /// codes 16 at a time (<see cref="HexBytes.TryWriteReversed"/>), any width a byte of the number at a time, its two
+    /// digits from <see cref="DigitPairs"/>, filled in from the last digit backwards.
+    /// </summary>
     private static int Packed(byte[] codes, NumberFormat format, Span<byte> dest, int p)
     {
         int w = DotLine.ElementWidth(format);
         int digits = DotLine.PackedDigits(format, codes.Length);
         if ((w == 8 || w == 4) && HexBytes.TryWriteReversed(codes, w, dest[p..])) return p + digits;
-        if (w == 8)
-        {
-            for (int i = codes.Length - 1; i >= 0; i--)
-            {
-                dest[p++] = Hex[codes[i] >> 4];
-                dest[p++] = Hex[codes[i] & 0xF];
-            }
-            return p;
-        }
+        var pairs = DigitPairs;
+        var d = dest.Slice(p, digits);
+        int q = digits;
         ulong buffer = 0;
-        int bits = 0, element = 0;
+        int bits = 0;
         uint mask = (1u << w) - 1;
-        for (int i = digits - 1; i >= 0; i--)
+        foreach (byte code in codes)
         {
-            while (bits < 4 && element < codes.Length)
-            {
-                buffer |= (ulong)(codes[element++] & mask) << bits;
-                bits += w;
-            }
-            dest[p + i] = Hex[(int)(buffer & 0xF)];
-            buffer >>= 4;
-            bits -= 4;
+            buffer |= (ulong)(code & mask) << bits;
+            bits += w;
+            for (; bits >= 8; bits -= 8, buffer >>= 8) { q -= 2; BinaryPrimitives.WriteUInt16LittleEndian(d[q..], pairs[(int)(buffer & 0xFF)]); }
         }
+        // The top 1–7 bits left: one digit, or two (a partial byte).
+        if (q == 2) BinaryPrimitives.WriteUInt16LittleEndian(d, pairs[(int)buffer]);
+        else if (q == 1) d[0] = Hex[(int)buffer];
         return p + digits;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -88,10 +89,12 @@ internal static class HexBytes
         if (!Vector128.IsHardwareAccelerated || k % 16 != 0 || dest.Length < k * width / 4) return false;
         ref byte src = ref MemoryMarshal.GetReference(codes);
         ref byte dst = ref MemoryMarshal.GetReference(dest);
-        var reverse = Vector128.Create((byte)15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
         for (int e = k - 16, o = 0; e >= 0; e -= 16)
         {
-            var c = Vector128.Shuffle(Vector128.LoadUnsafe(ref src, (nuint)e), reverse);
+            // The 16 codes reversed by two 64-bit byte swaps (BSWAP is in every x86-64; a byte shuffle needs SSSE3, which
+            // the baseline-x86-64 NativeAOT CLI does not assume, and runs element by element without it).
+            var c = Vector128.Create(BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, e + 8))),
+                                     BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, e)))).AsByte();
             if (width == 4)
             {
                 Ascii(c & Vector128.Create((byte)0xF)).StoreUnsafe(ref dst, (nuint)o);

@@ -34,7 +34,10 @@ public sealed class DotVectorGenerator
 
     private readonly (NumberFormat A, NumberFormat B)[] _pairs;
     /// <summary>With <c>--pairs</c>: each pair's formats as one-element lists, for the random section's draw.</summary>
-    private readonly (IReadOnlyList<NumberFormat> A, IReadOnlyList<NumberFormat> B)[]? _randomPairs;
+    private readonly (ElementCodes[] A, ElementCodes[] B)[]? _randomPairs;
+    /// <summary>The random section's formats and modes as arrays, looked up once (the draw runs for every vector).</summary>
+    private readonly ElementCodes[] _randomA, _randomB;
+    private readonly RoundingMode[] _modes;
     private readonly List<SectionPlan> _plans = [];
 
     public DotGeneratorOptions Options { get; }
@@ -51,7 +54,10 @@ public sealed class DotVectorGenerator
         if (options.Validate() is { } problem) throw new ArgumentException(problem);
         Options = options;
         _pairs = options.FormatPairs.ToArray();
-        if (options.Pairs is not null) _randomPairs = _pairs.Select(p => ((IReadOnlyList<NumberFormat>)[p.A], (IReadOnlyList<NumberFormat>)[p.B])).ToArray();
+        if (options.Pairs is not null) _randomPairs = _pairs.Select(p => (new[] { ElementCodes.For(p.A) }, new[] { ElementCodes.For(p.B) })).ToArray();
+        _randomA = options.FormatsA.Select(ElementCodes.For).ToArray();
+        _randomB = options.FormatsB.Select(ElementCodes.For).ToArray();
+        _modes = options.Modes.ToArray();
         long next = 0;
         int modes = options.Modes.Count;
         // Several output formats: the corner and exhaustive sets once per output (each family aims at that output's
@@ -129,9 +135,9 @@ public sealed class DotVectorGenerator
             {
                 // --pairs: one draw picks the pair (the cross product draws A and B on their own).
                 var (fa, fb) = pairs[pairs.Length == 1 ? 0 : rng.NextInt(0, pairs.Length)];
-                WeightedRandom.Build(v, fa, fb, Options.Modes, output, ref rng);
+                WeightedRandom.Build(v, fa, fb, _modes, output, ref rng);
             }
-            else WeightedRandom.Build(v, Options.FormatsA, Options.FormatsB, Options.Modes, output, ref rng);
+            else WeightedRandom.Build(v, _randomA, _randomB, _modes, output, ref rng);
             return;
         }
         v.Output = plan.Output;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MxRef.Dot;
 using MxRef.Formats;
 using MxRef.Random;
@@ -23,13 +25,14 @@ public static class WeightedRandom
     ];
 
     /// <summary>Draws the inputs of one vector (formats and mode included) from <paramref name="rng"/>.</summary>
-    public static void Build(DotVector v, IReadOnlyList<NumberFormat> formatsA, IReadOnlyList<NumberFormat> formatsB, IReadOnlyList<RoundingMode> modes, NumberFormat output, ref MxRandom rng)
+    /// <remarks>The formats come as their <see cref="ElementCodes"/> (looked up once per run, not per vector).</remarks>
+    public static void Build(DotVector v, ElementCodes[] formatsA, ElementCodes[] formatsB, RoundingMode[] modes, NumberFormat output, ref MxRandom rng)
     {
-        v.FormatA = formatsA[formatsA.Count == 1 ? 0 : rng.NextInt(0, formatsA.Count)];
-        v.FormatB = formatsB[formatsB.Count == 1 ? 0 : rng.NextInt(0, formatsB.Count)];
-        v.Rounding = modes[modes.Count == 1 ? 0 : rng.NextInt(0, modes.Count)];
-        var ea = ElementCodes.For(v.FormatA);
-        var eb = ElementCodes.For(v.FormatB);
+        var ea = formatsA[formatsA.Length == 1 ? 0 : rng.NextInt(0, formatsA.Length)];
+        var eb = formatsB[formatsB.Length == 1 ? 0 : rng.NextInt(0, formatsB.Length)];
+        v.Rounding = modes[modes.Length == 1 ? 0 : rng.NextInt(0, modes.Length)];
+        v.FormatA = ea.Format;
+        v.FormatB = eb.Format;
 
         ulong shape = rng.NextBelow(100);
         if (shape >= 92) { NearBoundary(v, ea, eb, output, ref rng); return; }
@@ -61,24 +64,44 @@ public static class WeightedRandom
     /// </summary>
     private static void Fill(byte[] codes, ElementCodes e, ref MxRandom rng, int keepOutOf16)
     {
-        var table = WeightedCodes(e);
-        int n = codes.Length;
+        // Indices are masked to 12 bits, so every read is inside the 4096-entry table: no bounds check needed.
+        ref byte table = ref MemoryMarshal.GetArrayDataReference(WeightedCodes(e));
+        var r = rng; // a local copy keeps the generator's state in registers (through the ref it lives in memory)
+        int n = codes.Length, i = 0;
         if (keepOutOf16 >= 16)
         {
-            for (int i = 0; i < n;)
+            // Five 12-bit table indices per draw, the lowest first; the top 4 bits go unused.
+            for (; i + 5 <= n; i += 5)
             {
-                ulong word = rng.NextUInt64(); // five 12-bit table indices; the top 4 bits go unused
-                for (int end = Math.Min(n, i + 5); i < end; i++, word >>= 12) codes[i] = table[(int)(word & (TableSize - 1))];
+                ulong word = r.NextUInt64();
+                var c = codes.AsSpan(i, 5);
+                c[0] = Unsafe.Add(ref table, (int)(word & (TableSize - 1)));
+                c[1] = Unsafe.Add(ref table, (int)(word >> 12 & (TableSize - 1)));
+                c[2] = Unsafe.Add(ref table, (int)(word >> 24 & (TableSize - 1)));
+                c[3] = Unsafe.Add(ref table, (int)(word >> 36 & (TableSize - 1)));
+                c[4] = Unsafe.Add(ref table, (int)(word >> 48 & (TableSize - 1)));
             }
-            return;
+            if (i < n)
+            {
+                ulong word = r.NextUInt64();
+                for (; i < n; i++, word >>= 12) codes[i] = Unsafe.Add(ref table, (int)(word & (TableSize - 1)));
+            }
         }
-        byte zero = e.Zero;
-        for (int i = 0; i < n;)
+        else
         {
-            ulong word = rng.NextUInt64(); // four 16-bit draws: a table index, then 4 bits for keep-or-zero
-            for (int end = Math.Min(n, i + 4); i < end; i++, word >>= 16)
-                codes[i] = (int)((word >> 12) & 15) >= keepOutOf16 ? zero : table[(int)(word & (TableSize - 1))];
+            int zero = e.Zero;
+            while (i < n)
+            {
+                ulong word = r.NextUInt64(); // four 16-bit draws: a table index, then 4 bits for keep-or-zero
+                for (int end = Math.Min(n, i + 4); i < end; i++, word >>= 16)
+                {
+                    // Kept when the 4 bits are below keepOutOf16: a mask, not a branch (the choice is a coin flip).
+                    int keep = ((int)(word >> 12 & 15) - keepOutOf16) >> 31;
+                    codes[i] = (byte)((Unsafe.Add(ref table, (int)(word & (TableSize - 1))) & keep) | (zero & ~keep));
+                }
+            }
         }
+        rng = r;
     }
 
     private const int TableSize = 4096;
@@ -284,12 +307,18 @@ public static class WeightedRandom
     private static double ScaleLog2(ScaleCodec s, byte code) =>
         s.IsNaN(code) || s.IsZero(code) ? (code >> s.Format.MantissaBits) - s.Format.Bias : ScalePowers.For(s).Log2(code);
 
+    private static readonly double[]?[] FixedDoubles = new double[]?[8];
+
+    /// <summary>The element table's fixed-point values converted to double once (each below 2^32, so exactly).</summary>
+    private static double[] FixedAsDouble(ElementCodes e) =>
+        FixedDoubles[e.Index] ??= Array.ConvertAll(e.Table.Fixed, x => (double)x);
+
     /// <summary>About log2 |Σ a_i·b_i·2^scale| (in double: only a target for C's exponent), or null when the sum is zero.</summary>
     private static int? ProductSumExponent(DotVector v, ElementCodes ea, ElementCodes eb)
     {
-        var fa = ea.Table.Fixed; var fb = eb.Table.Fixed;
+        double[] fa = FixedAsDouble(ea), fb = FixedAsDouble(eb);
         double sum = 0;
-        for (int i = 0; i < v.K; i++) sum += (double)fa[v.A[i]] * fb[v.B[i]];
+        for (int i = 0; i < v.K; i++) sum += fa[v.A[i]] * fb[v.B[i]];
         if (sum == 0) return null;
         return (int)Math.Floor(ScaleLog2(v.Scales, v.ScaleA) + ScaleLog2(v.Scales, v.ScaleB)) - 2 * ElementTable.FractionBits + Math.ILogB(sum);
     }
