@@ -51,6 +51,8 @@ public static class CoverageClasses
 
     public static readonly int PairBase, ModeBase, ScaleBase, ScaleSumBase, AccumulatorBase, AlignBase, ZeroBase, ResultBase, SpecialBase, BoundaryBase;
     public static readonly int TinyExactBase, LoneSpecialBase;
+    /// <summary>Codes of a scale format with a significand (UE4M3), per side, and its zero scale's sign classes (<see cref="ScaleCodeCoverage"/>).</summary>
+    public static readonly int ScaleCodeBase, ZeroScaleBase;
     /// <summary>Per element format and code: the first of its <see cref="LoneLanes"/> classes, −1 for a finite code.</summary>
     private static readonly int[][] LoneSpecialOfCode;
     public static readonly int TinyBase, LargestBase, LargestOppositeBase, DominantNormalBase, DominantSubnormalBase, DominantZeroC, ZeroSumBase, NanScaleSideBase;
@@ -122,6 +124,7 @@ public static class CoverageClasses
                 if ((e.Table.Class[code] & (Dot.ElementTable.ClassNaN | Dot.ElementTable.ClassInfinity)) != 0)
                     LoneSpecialOfCode[f][code] = Add(LoneLanes.Select(l => $"lone-special:{Fmt(f)}:0x{code:X2}:{l}"));
         }
+        (ScaleCodeBase, ZeroScaleBase) = ScaleCodeCoverage.Register(Add);
     }
 
     private static bool IsNaNCode(ElementCodes e, byte code) => (e.Table.Class[code] & Dot.ElementTable.ClassNaN) != 0;
@@ -233,6 +236,7 @@ public static class CoverageClasses
                 "zero-sum" when parts[2] == "cancel" && block < 2 => false, // one product cannot cancel with a zero C
                 "zero-sum" => modeNames.Contains(parts[3]),
                 "lone-special" => formatNames.Contains(parts[1]),
+                "scale-code" or "zero-scale" => ScaleCodeCoverage.Expected(scales, n),
                 _ => true,
             };
             if (keep) ids.Add(id);
