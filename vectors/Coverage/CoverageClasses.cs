@@ -60,6 +60,8 @@ public static class CoverageClasses
         ["normal", "subnormal", "zero", "max-finite", "inf", "nan", "overflow", "underflow", "inexact", "overflow-boundary", "subnormal-boundary", "underflow-boundary"];
     /// <summary>Per output code (0 fp32, 1 bf16, 2 fp16): the first <see cref="OutputResults"/> class, −1 for FP32 (no such classes).</summary>
     private static readonly int[] OutputResultBase;
+    /// <summary>Codes of a scale format with a significand (UE4M3), per side, and its zero scale's sign classes (<see cref="ScaleCodeCoverage"/>).</summary>
+    public static readonly int ScaleCodeBase, ZeroScaleBase;
     /// <summary>Per element format and code: the first of its <see cref="LoneLanes"/> classes, −1 for a finite code.</summary>
     private static readonly int[][] LoneSpecialOfCode;
     public static readonly int TinyBase, LargestBase, LargestOppositeBase, DominantNormalBase, DominantSubnormalBase, DominantZeroC, ZeroSumBase, NanScaleSideBase;
@@ -132,6 +134,7 @@ public static class CoverageClasses
                     LoneSpecialOfCode[f][code] = Add(LoneLanes.Select(l => $"lone-special:{Fmt(f)}:0x{code:X2}:{l}"));
         }
         OutputResultBase = StandardFormats.Outputs.Select((o, i) => i == 0 ? -1 : Add(OutputResults.Select(r => $"out:{o.Name}:{r}"))).ToArray();
+        (ScaleCodeBase, ZeroScaleBase) = ScaleCodeCoverage.Register(Add);
     }
 
     /// <summary>The first <c>out:FMT:</c> class of output code <paramref name="outputCode"/> (0 fp32, 1 bf16, 2 fp16), or −1 for FP32.</summary>
@@ -280,6 +283,7 @@ public static class CoverageClasses
                 "zero-sum" => modeNames.Contains(parts[3]),
                 "lone-special" => formatNames.Contains(parts[1]),
                 "out" => false, // expected only for runs with that output: ExpectedFor(…, outputs)
+                "scale-code" or "zero-scale" => ScaleCodeCoverage.Expected(scales, n),
                 _ => true,
             };
             if (keep) ids.Add(id);

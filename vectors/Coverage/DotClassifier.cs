@@ -38,6 +38,7 @@ public sealed class DotClassifier(NumberFormat output)
         if (v.ScaleA == 0 && v.ScaleB == 0) counts[CoverageClasses.ScaleSumBase]++;
         else if (ProductIsOne(scales, v.ScaleA, v.ScaleB)) counts[CoverageClasses.ScaleSumBase + 1]++;
         else if (v.ScaleA == maxScale && v.ScaleB == maxScale) counts[CoverageClasses.ScaleSumBase + 2]++;
+        ScaleCodeCoverage.Count(v, scales, counts);
 
         var c = Codec.Decode(StandardFormats.Fp32, v.C);
         counts[CoverageClasses.AccumulatorBase + AccumulatorIndex(c, v.C)]++;

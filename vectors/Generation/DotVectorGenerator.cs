@@ -27,7 +27,7 @@ public sealed class DotVectorGenerator
     private static readonly CornerFamily[] Families =
         [new OperandCorners(), new ScaleCorners(), new AccumulatorCorners(), new AlignmentCorners(), new ResultCorners(), new RoundingBoundaryCorners(),
          new SpecialCodeCorners(), new UnderflowCorners(), new LargestSumCorners(), new DominantCorners(), new ZeroSumCorners(),
-         new LaneSpecialCorners(), new UnderflowExactCorners()];
+         new LaneSpecialCorners(), new UnderflowExactCorners(), new ScaleCodeCorners()];
 
     // Stream-number offsets keep the corner, exhaustive and random draws of one seed independent.
     private const ulong CornerStreams = 1UL << 62, RandomStreams = 0;
