@@ -3,7 +3,8 @@
 #   1. the load average (the figures below are CPU time, but a loaded machine still slows a core down),
 #   2. which product-sum loop the published CLI runs (`mxref --version`),
 #   3. ns of CPU per 32-element block dot for all 36 element format pairs, fused and fp32-sum (JIT, this machine's ISA),
-#   4. `mxref vectors gen` of N random K = 32 vectors to a file: wall time, user + sys CPU, vectors per second.
+#   4. `mxref vectors gen` of N random K = 32 vectors to a file, on all cores and on one worker thread: wall time,
+#      user + sys CPU, vectors per second.
 # Usage: scripts/bench-speed.sh [N]   (default 2000000; run `make build` first; `make bench-speed` does both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,11 +34,16 @@ bench/bin/Release/net10.0/MxRef.Bench --cpu-time --quick DotPairBenchmarks | awk
     printf "slowest fused pair: %s, %.1f ns (%.1f M blocks/s)\n", wq, worst, 1000 / worst }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-echo "== $out/mxref vectors gen --random --count $count --seed 1 (K = 32, all cores)"
+# Twice: all cores (the figure the target is about) and --threads 1 (one worker beside the writer thread), so the CPU
+# per vector of both and the parallel speed-up show side by side; the output bytes do not depend on the thread count.
 TIMEFORMAT='%R %U %S'
-{ time "$out/mxref" vectors gen --random --count "$count" --seed 1 -o "$tmp/g.mxv" >/dev/null 2>&1; } 2> "$tmp/time"
-read -r wall user sys < "$tmp/time"
-awk -v n="$count" -v w="$wall" -v u="$user" -v s="$sys" 'BEGIN {
-  printf "wall %.2f s, CPU %.2f s (user %.2f + sys %.2f): %.2f M vectors/s wall, %.0f ns CPU per vector, %.2f M vectors per CPU-second\n",
-    w, u + s, u, s, n / w / 1e6, (u + s) * 1e9 / n, n / (u + s) / 1e6 }'
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+for threads in 0 1; do
+  label=$([ "$threads" = 0 ] && echo "all cores" || echo "--threads 1")
+  echo "== $out/mxref vectors gen --random --count $count --seed 1 --threads $threads (K = 32, $label)"
+  { time "$out/mxref" vectors gen --random --count "$count" --seed 1 --threads "$threads" -o "$tmp/g.mxv" >/dev/null 2>&1; } 2> "$tmp/time"
+  read -r wall user sys < "$tmp/time"
+  awk -v n="$count" -v w="$wall" -v u="$user" -v s="$sys" 'BEGIN {
+    printf "wall %.2f s, CPU %.2f s (user %.2f + sys %.2f): %.2f M vectors/s wall, %.0f ns CPU per vector, %.2f M vectors per CPU-second\n",
+      w, u + s, u, s, n / w / 1e6, (u + s) * 1e9 / n, n / (u + s) / 1e6 }'
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+done
