@@ -20,8 +20,9 @@ public static class VerifyRun
         };
         if (o.CodeCoverageDir is not null) spec = spec with { ExtraFlags = [.. spec.ExtraFlags, .. CodeCoverage.BuildFlags] };
         var build = VerilatorBuild.Build(spec, o.BuildDir, stderr);
-        // Code coverage counts every eval, so a coverage run evaluates both clock edges as it always did.
-        var benchArguments = o.CodeCoverageDir is null ? build.StreamArguments : [];
+        // Code coverage counts every eval, so a coverage run evaluates both clock edges as it always did; a described
+        // unit's bench (its own control ports) always evaluates both.
+        var benchArguments = o.CodeCoverageDir is null && o.Dut is null ? build.StreamArguments : [];
         string edges = benchArguments.Count > 0 ? "; rising clock edges only (the model reads clk only as a rising edge)" : "";
         stderr.WriteLine(build.Cached
             ? $"verify: bench {build.Executable} (cached build){edges}"
