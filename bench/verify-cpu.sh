@@ -32,7 +32,7 @@ run() { # label, options...
   local label=$1; shift
   local out
   out=$("$MXREF" verify "${common[@]}" "$@" 2>&1) || { echo "$out" | tail -20 >&2; exit 1; }
-  [ "${MXREF_VERIFY_PROFILE:-}" = 1 ] && echo "$out" | sed -n '/verify profile/,/mxref process total/p'
+  [ "${MXREF_VERIFY_PROFILE:-}" = 1 ] && echo "$out" | sed -n '/verify profile/,/managed allocations/p'
   echo "$out" | awk -v label="$label" -v raw="$raw_rate" -v load="$(uptime | sed 's/.*average: //')" '
     /^  rate/ { rate = $2; gsub(",", "", rate) }
     /^  cpu/ { for (i = 1; i <= NF; i++) { if ($i == "simulation") sim = $(i+3); if ($i == "mxref") mx = $(i+3) }

@@ -17,14 +17,6 @@ public static class CoverageTally
 
     [ThreadStatic] private static DotOutputClassifier? t_classifier;
 
-    /// <summary>Counts the classes of <paramref name="v"/> with golden result (d, flags); called on many threads at once.</summary>
-    public static void Classify(DotVector v, uint d, byte flags, long[] counts)
-    {
-        v.D = d;
-        v.Flags = flags;
-        Classifier.Classify(v, counts);
-    }
-
     /// <summary>This thread's classifier (each vector against its own output format), for loops that classify many vectors.</summary>
     public static DotOutputClassifier Classifier => t_classifier ??= new DotOutputClassifier();
 }

@@ -10,9 +10,11 @@ namespace MxRef.Harness.Verify;
 /// records into the bench's stdin in order, and the calling thread reads the results from its stdout and compares them.
 /// The batches circulate in a fixed ring (<see cref="BatchRing"/>), so threads hand over thousands of vectors at a time
 /// and nothing is allocated per batch. A watchdog stops a bench that owes results and has produced none for the
-/// timeout; a crash or hang is reported with the last vector the bench consumed.
+/// timeout; a crash or hang is reported with the last vector the bench consumed. <paramref name="benchArguments"/> are
+/// the bench's options (<c>--posedge-only</c>).
 /// </summary>
-public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFactory, RunContext ctx, int k, string label, int preparers = 1)
+public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFactory, RunContext ctx, int k, string label, int preparers = 1,
+    IReadOnlyList<string>? benchArguments = null)
 {
 
     public long Vectors { get; private set; }
@@ -31,6 +33,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
     {
         using var source = sourceFactory();
         var psi = new ProcessStartInfo(exe) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in benchArguments ?? []) psi.ArgumentList.Add(a);
         using var proc = Process.Start(psi) ?? throw new SimFailure($"could not start {exe}");
         var errTail = new Queue<string>();
         proc.ErrorDataReceived += (_, e) =>

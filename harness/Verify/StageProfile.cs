@@ -28,6 +28,10 @@ public sealed class StageProfile
     ];
 
     private readonly long[] _ns = new long[Labels.Length];
+    // Managed allocations and collections from the profile's creation (the start of the run) to its table: a
+    // per-vector allocation shows up as bytes per vector, and the collections it causes as "other".
+    private readonly long _allocated0 = GC.GetTotalAllocatedBytes(true);
+    private readonly int[] _collections0 = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
     /// <summary>A profile when <c>MXREF_VERIFY_PROFILE=1</c> on Linux, else null (no clock reads at all).</summary>
     public static StageProfile? FromEnvironment() =>
@@ -63,6 +67,9 @@ public sealed class StageProfile
         double total = 1e9 * processCpuSeconds / vectors;
         sb.Append(CultureInfo.InvariantCulture, $"  {"other (thread pool, GC, JIT, timers, waits)",-52} {total - charged,8:0} ns\n");
         sb.Append(CultureInfo.InvariantCulture, $"  {"mxref process total",-52} {total,8:0} ns\n");
+        double allocated = (double)(GC.GetTotalAllocatedBytes(true) - _allocated0) / vectors;
+        sb.Append(CultureInfo.InvariantCulture,
+            $"  managed allocations {allocated:0.0} bytes per vector; collections gen0 {GC.CollectionCount(0) - _collections0[0]}, gen1 {GC.CollectionCount(1) - _collections0[1]}, gen2 {GC.CollectionCount(2) - _collections0[2]}\n");
         return sb.ToString();
     }
 

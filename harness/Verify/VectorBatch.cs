@@ -71,7 +71,7 @@ public abstract class VectorBatch
 }
 
 /// <summary>A batch of the unit's vector type (<c>DotVector</c>, <c>QuantizeVector</c>, <c>RegenVector</c>).</summary>
-public sealed class VectorBatch<T> : VectorBatch
+public class VectorBatch<T> : VectorBatch
 {
     public readonly T[] Vectors;
 

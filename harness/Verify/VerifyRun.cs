@@ -20,10 +20,14 @@ public static class VerifyRun
         };
         if (o.CodeCoverageDir is not null) spec = spec with { ExtraFlags = [.. spec.ExtraFlags, .. CodeCoverage.BuildFlags] };
         var build = VerilatorBuild.Build(spec, o.BuildDir, stderr);
+        // Code coverage counts every eval, so a coverage run evaluates both clock edges as it always did; a described
+        // unit's bench (its own control ports) always evaluates both.
+        var benchArguments = o.CodeCoverageDir is null && o.Dut is null ? build.StreamArguments : [];
+        string edges = benchArguments.Count > 0 ? "; rising clock edges only (the model reads clk only as a rising edge)" : "";
         stderr.WriteLine(build.Cached
-            ? $"verify: bench {build.Executable} (cached build)"
-            : $"verify: built {build.Executable} in {build.Time.TotalSeconds:0.0} s");
-        if (o.FreeRun is { } n) return FreeRun(build.Executable, n, stdout);
+            ? $"verify: bench {build.Executable} (cached build){edges}"
+            : $"verify: built {build.Executable} in {build.Time.TotalSeconds:0.0} s{edges}");
+        if (o.FreeRun is { } n) return FreeRun(build.Executable, benchArguments, n, stdout);
 
         IVectorOrigins origins;
         Func<RunSlice, IVectorSource> open;
@@ -55,7 +59,7 @@ public static class VerifyRun
         int jobs = o.Line is not null || o.Index is not null ? 1 : o.Jobs;
         var sessions = Enumerable.Range(0, jobs)
             .Select(j => new SimSession(build.Executable, () => open(new RunSlice(o.Shard, o.Shards, j, jobs)), ctx, o.K, jobs == 1 ? "simulation" : $"simulation {j + 1}/{jobs}",
-                Math.Max(1, Environment.ProcessorCount / jobs)))
+                Math.Max(1, Environment.ProcessorCount / jobs), benchArguments))
             .ToArray();
         stderr.WriteLine($"verify: {regression}; shard {o.Shard}/{o.Shards}, {jobs} simulation process{(jobs == 1 ? "" : "es")}");
 
@@ -143,9 +147,9 @@ public static class VerifyRun
         return result.FailingCount > 0 ? Cli.ExitMismatch : Cli.ExitOk;
     }
 
-    private static int FreeRun(string exe, long n, TextWriter stdout)
+    private static int FreeRun(string exe, IReadOnlyList<string> benchArguments, long n, TextWriter stdout)
     {
-        var (exit, output) = Tools.Run(exe, ["--free-run", n.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var (exit, output) = Tools.Run(exe, ["--free-run", n.ToString(System.Globalization.CultureInfo.InvariantCulture), .. benchArguments]);
         stdout.Write(output);
         if (exit != 0) throw new UsageException($"the free-running bench failed (exit {exit})");
         return Cli.ExitOk;

@@ -35,7 +35,7 @@ public interface ITestbench
 /// A build goes to a temporary directory that is renamed into place when it succeeds (no half-built cache entries,
 /// and concurrent shards of a job array that build the same design do not trip over each other).
 /// </summary>
-public static class VerilatorBuild
+public static partial class VerilatorBuild
 {
     public const string Binary = "mxtb";
     /// <summary>The Verilator flags of the issue, plus -O2 for the C++ compile (Verilator's default is -Os).</summary>
@@ -54,7 +54,20 @@ public static class VerilatorBuild
         return r.ReadToEnd();
     }
 
-    public sealed record Result(string Executable, string Directory, bool Cached, TimeSpan Time);
+    public sealed record Result(string Executable, string Directory, bool Cached, TimeSpan Time)
+    {
+        /// <summary>
+        /// The generated model reads its clock only as a rising edge (<see cref="ReadsClockOnlyAsRisingEdge"/>, checked
+        /// when it was built): the bench may skip the falling edge's eval (<c>--posedge-only</c>, harness/tb/mxtb.h).
+        /// </summary>
+        public bool PosedgeOnly => File.Exists(Path.Combine(Directory, PosedgeOnlyMarker));
+
+        /// <summary>The bench's options for a run without a trace or code coverage: <c>--posedge-only</c> where it applies.</summary>
+        public IReadOnlyList<string> StreamArguments => PosedgeOnly ? ["--posedge-only"] : [];
+    }
+
+    /// <summary>A file in the build directory, present when the model reads its clock only as a rising edge.</summary>
+    public const string PosedgeOnlyMarker = "posedge-only";
 
     /// <summary>Builds (or finds in the cache) the bench; throws <see cref="UsageException"/> with the tool's output on failure.</summary>
     public static Result Build(BuildSpec spec, string buildRoot, TextWriter log)
@@ -99,6 +112,8 @@ public static class VerilatorBuild
             throw new UsageException($"the Verilator build failed (exit {exit}); its output (full log: {Path.Combine(tmp, "build.log")}):\n" +
                                      Interesting(output));
         }
+        if (ReadsClockOnlyAsRisingEdge(tmp))
+            File.WriteAllText(Path.Combine(tmp, PosedgeOnlyMarker), "the model reads clk only as a rising edge: the bench may skip the falling edge's eval\n");
         try
         {
             Directory.Move(tmp, dir);
@@ -109,6 +124,39 @@ public static class VerilatorBuild
         }
         return new Result(exe, dir, false, DateTime.UtcNow - started);
     }
+
+    /// <summary>
+    /// True when every read of <c>clk</c> in the generated model (<c>Vdut*.cpp</c> in <paramref name="dir"/>) is one
+    /// that Verilator 5 writes for a design whose only clocked logic is on the rising edge: the rising-edge trigger
+    /// <c>clk &amp; ~previous clk</c>, the update of that previous value, the reset of the input, its width check and
+    /// the model's reference to the port. Any other read — a falling-edge trigger, the clock as data, toggle coverage
+    /// or tracing of the clock, another Verilator's code — gives false, and the bench evaluates both edges as before.
+    /// </summary>
+    public static bool ReadsClockOnlyAsRisingEdge(string dir)
+    {
+        bool risingEdge = false;
+        foreach (var file in System.IO.Directory.EnumerateFiles(dir, "Vdut*.cpp"))
+        {
+            var text = Whitespace().Replace(File.ReadAllText(file), " ");
+            foreach (System.Text.RegularExpressions.Match m in ClockRead().Matches(text))
+            {
+                var before = text.AsSpan(0, m.Index);
+                var after = text.AsSpan(m.Index + m.Length);
+                if (m.Value == "vlSelf->clk" && after.StartsWith(") & (~ (IData)(vlSelf->__Vtrigrprev__TOP__clk))")) risingEdge = true;
+                else if (m.Value == "vlSelf->clk" && before.EndsWith("vlSelf->__Vtrigrprev__TOP__clk = ") && after.StartsWith(";")) { }
+                else if (m.Value == "vlSelf->clk" && (after.StartsWith(" = 0;") || after.StartsWith(" & 0xfeU)"))) { }
+                else if (m.Value == "vlSymsp->TOP.clk" && before.EndsWith(", clk{") && after.StartsWith("}")) { }
+                else return false;
+            }
+        }
+        return risingEdge;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[A-Za-z_][A-Za-z_0-9]*(->|\.)(TOP\.)?clk\b")]
+    private static partial System.Text.RegularExpressions.Regex ClockRead();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s+")]
+    private static partial System.Text.RegularExpressions.Regex Whitespace();
 
     private static void CheckPorts(BuildSpec spec, IReadOnlyList<DutInterface.Port> ports)
     {

@@ -7,6 +7,16 @@ namespace MxRef.Dot;
 public readonly record struct DotResult(uint Bits, ExceptionFlags Flags);
 
 /// <summary>
+/// A dot-product result with what the golden model formed on the way to it that a coverage classifier needs again: the
+/// exact product sum Σ a_i·b_i in the elements' common fixed point (before the scales) and the OR of the elements'
+/// class bits (<see cref="ElementTable.ClassNaN"/> and <see cref="ElementTable.ClassInfinity"/> meaningful), as
+/// <see cref="MxDot.ProductSum"/> returns them. Only the <c>fused</c> model under the default profile forms that sum for
+/// the whole block (<see cref="HasProductSum"/>); under the other models the reader forms it itself. The flags are the
+/// model's full flags, whatever a design reports.
+/// </summary>
+public readonly record struct DotOutcome(DotResult Result, Int128 ProductSum, int Classes, bool HasProductSum);
+
+/// <summary>
 /// One block operand pair: element codes (low bits of each byte) with their tables, and one scale code per operand read
 /// through the block format's <see cref="ScaleCodec"/> (E8M0 for OCP MX, UE4M3 for NVFP4). Both operands share the
 /// scale format.

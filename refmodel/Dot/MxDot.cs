@@ -36,10 +36,28 @@ public static class MxDot
         };
     }
 
+    /// <summary>
+    /// <see cref="Dot(in BlockPair, uint, RoundingMode, NumberFormat, AccumulationModel, ImplementationProfile)"/>, with
+    /// the exact product sum the reference path forms (<see cref="DotOutcome"/>), so that a coverage classifier reads it
+    /// instead of forming it again. The same result bits and flags.
+    /// </summary>
+    public static DotOutcome Evaluate(in BlockPair block, uint c, RoundingMode mode, NumberFormat output, AccumulationModel model, ImplementationProfile profile)
+    {
+        if (model.Kind != AccumulationKind.Fused || !(ReferenceEquals(profile, ImplementationProfile.Default) || profile.IsDefault))
+            return new DotOutcome(Dot(block, c, mode, output, model, profile), Int128.Zero, 0, false);
+        var (sum, classes) = ProductSum(block);
+        return new DotOutcome(Fused(block, sum, classes, c, mode, output), sum, classes, true);
+    }
+
     /// <summary>The reference semantics: exact sum, one rounding (docs/semantics.md, "fused").</summary>
     public static DotResult Fused(in BlockPair p, uint c, RoundingMode mode, NumberFormat output)
     {
         var (sum, classes) = ProductSum(p);
+        return Fused(p, sum, classes, c, mode, output);
+    }
+
+    private static DotResult Fused(in BlockPair p, Int128 sum, int classes, uint c, RoundingMode mode, NumberFormat output)
+    {
         if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) == 0 && p.Scales.IsPowerOfTwo && !p.ScaleIsNaN
             && TryFusedNear(sum, p.SumExponent, c, mode, output, out var near))
             return near;

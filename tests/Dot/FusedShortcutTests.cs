@@ -10,7 +10,8 @@ namespace MxRef.Tests.Dot;
 /// <c>fused</c>'s common-case shortcut (exact sum in a long, straight to the rounding core) gives the general path's
 /// bits and flags (ExactSum's window, RoundWide, the special-value rules) on random blocks of every element format
 /// pair, every rounding mode and output format, k = 1 … 64, and on blocks whose C cancels the product sum. The
-/// general path itself is held to the independent oracle in DotOracleTests.
+/// general path itself is held to the independent oracle in DotOracleTests. <see cref="MxDot.Evaluate"/>, which also
+/// hands the exact product sum to the coverage classifier, gives the same result.
 /// </summary>
 public class FusedShortcutTests
 {
@@ -45,5 +46,9 @@ public class FusedShortcutTests
         var got = MxDot.Fused(t.Block, c, mode, output);
         var want = MxDot.FusedGeneral(t.Block, c, mode, output);
         if (got != want) Assert.Fail($"{t with { C = c }} {mode} → {output.Name}: shortcut {got}, general path {want}");
+        // The outcome a coverage classifier reads: the same result, and the product sum the model formed.
+        var outcome = MxDot.Evaluate(t.Block, c, mode, output, AccumulationModel.Fused, ImplementationProfile.Default);
+        if (outcome.Result != want || !outcome.HasProductSum || outcome.ProductSum != MxDot.ProductSum(t.Block).Sum)
+            Assert.Fail($"{t with { C = c }} {mode} → {output.Name}: outcome {outcome}, general path {want}, product sum {MxDot.ProductSum(t.Block).Sum}");
     }
 }

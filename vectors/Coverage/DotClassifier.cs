@@ -8,8 +8,10 @@ namespace MxRef.Vectors.Coverage;
 
 /// <summary>
 /// Decides the coverage classes of a dot vector from its inputs, its expected result and the exact value of
-/// C + sa·sb·Σ a_i·b_i (scales read through the vector's scale codec; computed here again with <see cref="ExactSum"/>, not taken from whoever built the
-/// vector): a constructed rounding boundary only counts if it really is one. One instance per thread; no allocation.
+/// C + sa·sb·Σ a_i·b_i (scales read through the vector's scale codec; placed here with <see cref="ExactSum"/>, not taken
+/// from whoever built the vector): a constructed rounding boundary only counts if it really is one. The product sum is
+/// the golden model's own (<see cref="MxDot.ProductSum"/>), read from its <see cref="DotOutcome"/> when the caller has
+/// one. One instance per thread; no allocation.
 /// </summary>
 public sealed class DotClassifier(NumberFormat output)
 {
@@ -22,7 +24,15 @@ public sealed class DotClassifier(NumberFormat output)
     private readonly uint _maxFiniteCode = output.MaxFiniteCode;
     private readonly ulong _maxSignificand = output.MaxFinite.Significand;
 
-    public void Classify(DotVector v, long[] counts)
+    /// <summary>Counts the classes of <paramref name="v"/> (its D and Flags set: the golden result, with every flag).</summary>
+    public void Classify(DotVector v, long[] counts) => Classify(v, default, counts);
+
+    /// <summary>
+    /// <see cref="Classify(DotVector, long[])"/> given the golden model's outcome for <paramref name="v"/>: when the model
+    /// formed the exact product sum (<see cref="DotOutcome.HasProductSum"/>), that sum is used instead of forming it
+    /// again. The same classes either way.
+    /// </summary>
+    public void Classify(DotVector v, in DotOutcome model, long[] counts)
     {
         var ea = v.CodesA ?? ElementCodes.For(v.FormatA); // (For throws, naming the format)
         var eb = v.CodesB ?? ElementCodes.For(v.FormatB);
@@ -45,7 +55,7 @@ public sealed class DotClassifier(NumberFormat output)
 
         // Products, exactly, as the golden model forms them, in one branch-free pass that also collects the element
         // class bits and the operand classes (as bit masks); what only some vectors need is computed when needed.
-        var (sum, classes) = ProductSum(v, ea, eb, counts);
+        var (sum, classes) = ProductSum(v, ea, eb, model, counts);
         bool scaleNaN = scales.IsNaN(v.ScaleA) || scales.IsNaN(v.ScaleB);
         if (scales.IsNaN(v.ScaleA) != scales.IsNaN(v.ScaleB)) counts[CoverageClasses.NanScaleSideBase + (scales.IsNaN(v.ScaleA) ? 0 : 1)]++;
         bool special = (classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || scaleNaN || !c.IsFinite;
@@ -189,10 +199,11 @@ public sealed class DotClassifier(NumberFormat output)
     /// the operand classes counted once per vector: each code's class is a bit of a per-format mask, so the loop has no
     /// branch that random codes would mispredict.
     /// </summary>
-    private static (Int128 Sum, int Classes) ProductSum(DotVector v, ElementCodes ea, ElementCodes eb, long[] counts)
+    private static (Int128 Sum, int Classes) ProductSum(DotVector v, ElementCodes ea, ElementCodes eb, in DotOutcome model, long[] counts)
     {
         byte[] a = v.A, b = v.B;
-        var (sum, classes) = MxDot.ProductSum(new BlockPair(ea.Table, a, v.ScaleA, eb.Table, b, v.ScaleB, v.Scales));
+        var (sum, classes) = model.HasProductSum ? (model.ProductSum, model.Classes)
+            : MxDot.ProductSum(new BlockPair(ea.Table, a, v.ScaleA, eb.Table, b, v.ScaleB, v.Scales));
         ulong[] oa = CoverageClasses.OperandBits(ea.Index), ob = CoverageClasses.OperandBits(eb.Index);
         ulong opA = 0, opB = 0;
         for (int i = 0; i < a.Length; i++)

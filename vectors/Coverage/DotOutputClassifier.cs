@@ -14,26 +14,32 @@ public sealed class DotOutputClassifier
 {
     private readonly DotClassifier?[] _classifiers = new DotClassifier?[StandardFormats.Outputs.Count];
 
-    public void Classify(DotVector v, long[] counts)
+    public void Classify(DotVector v, long[] counts) => Classify(v, default, counts);
+
+    /// <summary>
+    /// <see cref="Classify(DotVector, long[])"/> given the golden model's outcome for <paramref name="v"/> in its output
+    /// format: the classifier reads the exact product sum the model formed instead of forming it again.
+    /// </summary>
+    public void Classify(DotVector v, in Dot.DotOutcome model, long[] counts)
     {
         var output = v.Output;
         if (ReferenceEquals(output, StandardFormats.Fp32))
         {
-            (_classifiers[0] ??= new DotClassifier(output)).Classify(v, counts);
+            (_classifiers[0] ??= new DotClassifier(output)).Classify(v, model, counts);
             return;
         }
         int code = DotLine.OutputCodeOf(output);
         var classifier = _classifiers[code] ??= new DotClassifier(output);
         if (code == 0)
         {
-            classifier.Classify(v, counts);
+            classifier.Classify(v, model, counts);
             return;
         }
         // The boundary classes this vector could reach (its mode's), summed before and after: whatever the classifier
         // added there is this output's boundary.
         var mode = v.Rounding;
         long overflow0 = BoundarySum(2, mode, counts), subnormal0 = BoundarySum(1, mode, counts), tiny0 = TinySum(mode, counts);
-        classifier.Classify(v, counts);
+        classifier.Classify(v, model, counts);
         int first = CoverageClasses.OutputResult(code);
         uint sign = 1u << (output.Bits - 1), mag = v.D & (sign - 1);
         uint expField = mag >> output.MantissaBits, fraction = mag & ((1u << output.MantissaBits) - 1);

@@ -24,4 +24,14 @@ public static class DotEvaluation
         var block = Block(v);
         return MxDot.Dot(block, v.C, v.Rounding, output, model, profile);
     }
+
+    /// <summary>
+    /// The vector's result with the exact product sum the model formed for it (<see cref="MxDot.Evaluate"/>), for a
+    /// coverage classifier that reads the sum instead of forming it again (<c>DotClassifier.Classify</c>).
+    /// </summary>
+    public static DotOutcome Outcome(this DotVector v, NumberFormat output, AccumulationModel model, ImplementationProfile profile)
+    {
+        var block = Block(v);
+        return MxDot.Evaluate(block, v.C, v.Rounding, output, model, profile);
+    }
 }

@@ -45,14 +45,35 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
 
     public override DotVector NewVector() => new(K);
 
-    protected override void Evaluate(DotVector v, Span<byte> expected)
+    /// <summary>Batches that also keep each vector's <see cref="DotOutcome"/> from the model step for the coverage step.</summary>
+    public override VectorBatch NewBatch() => new DotBatch(this);
+
+    protected override void Evaluate(DotVector v, Span<byte> expected) => Evaluate(v, expected, out _);
+
+    /// <summary>
+    /// The golden result: the expected record carries the flags the design reports (<see cref="FlagMask"/>), the outcome
+    /// every flag (coverage counts the model's full flags, e.g. <c>result:underflow</c> for a design without UF).
+    /// </summary>
+    private void Evaluate(DotVector v, Span<byte> expected, out DotOutcome outcome)
     {
-        var r = v.Evaluate(v.Output, model, _profile);
+        outcome = v.Outcome(v.Output, model, _profile);
+        var r = outcome.Result;
         BinaryPrimitives.WriteUInt64LittleEndian(expected, r.Bits | ((ulong)((byte)r.Flags & flagMask) << 32));
     }
 
-    protected override void Classify(DotVector v, ReadOnlySpan<byte> expected, long[] counts) =>
-        CoverageTally.Classify(v, BinaryPrimitives.ReadUInt32LittleEndian(expected), expected[4], counts);
+    protected override void Classify(DotVector v, ReadOnlySpan<byte> expected, long[] counts)
+    {
+        Span<byte> golden = stackalloc byte[8];
+        Evaluate(v, golden, out var outcome);
+        Classify(CoverageTally.Classifier, v, outcome, counts);
+    }
+
+    private static void Classify(MxRef.Vectors.Coverage.DotOutputClassifier classifier, DotVector v, in DotOutcome outcome, long[] counts)
+    {
+        v.D = outcome.Result.Bits;
+        v.Flags = (byte)outcome.Result.Flags;
+        classifier.Classify(v, outcome, counts);
+    }
 
     protected override void Encode(DotVector v, Span<byte> record) => StreamProtocol.Encode(v, record);
 
@@ -62,22 +83,16 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
     // per vector and stage.
     public override void Evaluate(VectorBatch batch, int from, int to)
     {
-        var b = (VectorBatch<DotVector>)batch;
-        for (int i = from; i < to; i++) Evaluate(b.Vectors[i], b.ExpectedResult(i));
+        var b = (DotBatch)batch;
+        for (int i = from; i < to; i++) Evaluate(b.Vectors[i], b.ExpectedResult(i), out b.Outcomes[i]);
     }
 
+    /// <summary>Coverage from each vector's outcome: the model's full flags and its exact product sum, not formed again.</summary>
     public override void Classify(VectorBatch batch, int from, int to)
     {
-        var b = (VectorBatch<DotVector>)batch;
+        var b = (DotBatch)batch;
         var classifier = CoverageTally.Classifier;
-        for (int i = from; i < to; i++)
-        {
-            var v = b.Vectors[i];
-            var expected = b.ExpectedResult(i);
-            v.D = BinaryPrimitives.ReadUInt32LittleEndian(expected);
-            v.Flags = expected[4];
-            classifier.Classify(v, b.Coverage);
-        }
+        for (int i = from; i < to; i++) Classify(classifier, b.Vectors[i], b.Outcomes[i], b.Coverage);
     }
 
     public override void Encode(VectorBatch batch, int from, int to)
@@ -127,6 +142,12 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
             throw new UsageException($"{source}: {dut.File}: field 'inputs.output_format.codes' gives the unit no code for {string.Join(", ", missing.Select(o => o.Name))}; " +
                                      $"valid: {string.Join(',', StandardFormats.Outputs.Where(o => dut.OutputCodes[DotLine.OutputCodeOf(o)] >= 0).Select(o => o.Name))}");
     }
+}
+
+/// <summary>A batch of dot vectors and the model's outcome of each (set by the model step, read by the coverage step).</summary>
+public sealed class DotBatch(DotUnit unit) : VectorBatch<DotVector>(unit)
+{
+    public readonly DotOutcome[] Outcomes = new DotOutcome[Capacity];
 }
 
 /// <summary>A dot mismatch: the vector decoded (formats, scales, elements, C), expected and actual D and flags.</summary>

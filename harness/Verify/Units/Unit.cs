@@ -150,7 +150,7 @@ public abstract class Unit<T>(UnitKind kind, int k) : IUnit
     {
     }
 
-    public VectorBatch NewBatch() => new VectorBatch<T>(this);
+    public virtual VectorBatch NewBatch() => new VectorBatch<T>(this);
 
     public virtual void Evaluate(VectorBatch batch, int from, int to)
     {
