@@ -29,6 +29,7 @@ help:
 	@echo "make bench-speed  block dot CPU ns for all 36 format pairs (fused, fp32-sum) and vectors gen rate of 2M vectors (docs/PERFORMANCE.md)"
 	@echo "make bench-verify mxref verify's CPU ns/vector (generated, .mxv) and end-to-end vs raw Verilated rate, mx_dot K=32 (docs/PERFORMANCE.md)"
 	@echo "make bench-quantize-cpu quantization per format/recipe and the in-process data path, CPU ns per element (docs/PERFORMANCE.md)"
+	@echo "make bench-peer MICROXCALING=DIR  quantization vs microxcaling's PyTorch CPU path side by side + bit comparison (installs python3-torch)"
 	@echo "make verify-quant rtl/mx_quant vs the golden quantizer: corners + 1M random blocks over 8 policies (docs/RTL.md)"
 	@echo "make verify-regen rtl/mx_regen vs the DropBack golden model: corners + 1M random blocks, recipes, Irwin-Hall (docs/RTL.md)"
 	@echo "make verify-quant-unit, verify-regen-unit  the same two regressions through mxref verify --unit (docs/verify.md \"Units\")"
@@ -265,6 +266,17 @@ bench-quantize-cpu:
 	$(DOTNET) build bench/MxRef.Bench.csproj -c Release --nologo -v quiet
 	cat /proc/loadavg
 	bench/bin/Release/net10.0/MxRef.Bench --cpu-cases '$(BENCH_FILTER)' 7
+
+# MxRef's in-process quantization against microxcaling's PyTorch CPU path (quantize_mx_op) on the same seeded tensors,
+# formats and thread counts, and the bit comparison of the microxcaling recipe with its output (docs/PERFORMANCE.md,
+# docs/quantization.md). MICROXCALING: a checkout of github.com/microsoft/microxcaling (not used by build or tests);
+# python3-torch is installed from Debian when missing. PEER_SIZES: tensor element counts; PEER_ROUNDS: best of N.
+.PHONY: bench-peer
+MICROXCALING ?=
+PEER_ROUNDS ?= 5
+PEER_SIZES ?= 3200000 32000000
+bench-peer:
+	DOTNET=$(DOTNET) scripts/bench-peer.sh '$(MICROXCALING)' $(OUT)/bench-peer $(PEER_ROUNDS) '$(PEER_SIZES)'
 
 # mxref verify's own CPU per vector (generated and .mxv input) and the end-to-end rate as a share of the raw Verilated
 # rate, mx_dot K = 32 (docs/PERFORMANCE.md, "Verification harness: per-vector path"). BENCH_VERIFY_COUNT vectors per

@@ -59,7 +59,7 @@ internal sealed class MxPlan
             // or per-value tests), then, unless the scan found only FP32 normals, the others through the core.
             var rows = table.RowsFor(shared);
             var block = codes[..x.Length];
-            for (int i = 0; i < block.Length; i++) block[i] = T.CreateTruncating(rows.Round(x[i]));
+            rows.RoundAll(x, block);
             if (!scan.AllNormal)
                 for (int i = 0; i < block.Length; i++)
                     if (!IsNormal(x[i])) block[i] = T.CreateTruncating(Other(x[i], shared, default));

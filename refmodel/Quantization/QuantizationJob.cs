@@ -86,11 +86,14 @@ public sealed class QuantizationJob
                 // stochastic bits follow the input index whatever the row layout (docs/quantization.md).
                 var plan = new MxPlan(Format.Element, _policy);
                 var stochastic = new StochasticBits(_policy, Options.RandomBits.Span, fp32.Length, k);
+                // Row and column of block b are stepped, not divided out per block (a block of 32 costs about as much
+                // as two integer divisions).
+                int r = count > 0 ? first / perRow : 0, c = count > 0 ? first % perRow : 0;
                 for (int b = first; b < first + count; b++)
                 {
-                    int r = b / perRow, c = b % perRow;
                     int start = r * rowLength + c * k, n = Math.Min(k, rowLength - c * k);
                     scales[b] = plan.QuantizeBlock(fp32.Slice(start, n), elements.Slice(b * k, k), stochastic.ForBlock(start, n));
+                    if (++c == perRow) (r, c) = (r + 1, 0);
                 }
                 break;
             }

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MxRef.Formats;
 using MxRef.Rounding;
 
@@ -43,6 +46,8 @@ internal sealed class RoundingTable
     /// <summary>t = field − shared + WideOffset for every exponent field 0..255 (zero, subnormal, Inf and NaN rows hold
     /// entries no caller uses: it tests for normal inputs, so the index is in range for any input bits).</summary>
     private const int WideOffset = MaxBlockShared, WideRows = 255 + 2 * MaxBlockShared + 1;
+    /// <summary>Bytes after the block view's last entry, so that a 4-byte gather at any entry stays inside the array.</summary>
+    private const int GatherSlack = 3;
 
     private RoundingTable(NumberFormat f, RoundingContext ctx, int keyBits, int relMin, int relMax)
     {
@@ -62,7 +67,8 @@ internal sealed class RoundingTable
         _keyShift = 23 - keyBits;
         if (f.Bits <= 8)
         {
-            _wide = new byte[WideRows << (keyBits + 2)];
+            // Pinned, with GatherSlack bytes after the last entry: BlockRows.RoundAll reads 4 bytes at each entry.
+            _wide = GC.AllocateArray<byte>((WideRows << (keyBits + 2)) + GatherSlack, pinned: true);
             for (int t = 0; t < WideRows; t++)
             {
                 int rel = Math.Clamp(t - WideOffset - 127, relMin, relMax);
@@ -130,6 +136,53 @@ internal sealed class RoundingTable
             // In range for any b: the exponent field (0..255) minus a shared exponent within ±MaxBlockShared is a row
             // of the WideRows, and key, sign and sticky fill exactly the low keyBits + 2 bits (RowsFor checks shared).
             return Unsafe.Add(ref MemoryMarshal.GetReference(_wide), index);
+        }
+
+        /// <summary>
+        /// <see cref="Round"/> for every value of <paramref name="x"/> into <paramref name="codes"/> (at least as long).
+        /// With AVX2, eight values at a time: the same index arithmetic in vector lanes, then one gather of the eight
+        /// entries (each read as the 4 bytes from the entry on, the table's <see cref="GatherSlack"/> keeping that
+        /// inside the array, and masked to the entry's byte) — the same table entries as the scalar loop, so the same
+        /// codes.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void RoundAll<T>(ReadOnlySpan<uint> x, Span<T> codes) where T : unmanaged, IBinaryInteger<T>
+        {
+            int i = 0;
+            if (Avx2.IsSupported && (typeof(T) == typeof(byte) || typeof(T) == typeof(uint)) && x.Length >= Vector256<uint>.Count)
+                i = GatherAll(x, codes);
+            for (; i < x.Length; i++) codes[i] = T.CreateTruncating(Round(x[i]));
+        }
+
+        /// <summary>The AVX2 part of <see cref="RoundAll"/>: whole groups of 8 values; returns how many it rounded.</summary>
+        private unsafe int GatherAll<T>(ReadOnlySpan<uint> x, Span<T> codes) where T : unmanaged, IBinaryInteger<T>
+        {
+            var abs = Vector256.Create(BlockScan.AbsMask);
+            var stickyMask = Vector256.Create(_stickyMask);
+            var rowBase = Vector256.Create((uint)_base);
+            var two = Vector256.Create(2u);
+            var low = Vector256.Create(0xFFu);
+            int shift = _keyShift, n = x.Length & ~7;
+            ref uint src = ref MemoryMarshal.GetReference(x);
+            // The table is a pinned array (RoundingTable's constructor), so its address does not move.
+            int* table = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(_wide));
+            for (int i = 0; i < n; i += 8)
+            {
+                var b = Vector256.LoadUnsafe(ref src, (nuint)i);
+                var a = b & abs;
+                var sticky = Vector256.ShiftRightLogical((a & stickyMask) + stickyMask, shift); // 0 or 1, as in Round
+                var index = (Vector256.ShiftLeft(Vector256.ShiftRightLogical(a, shift) + rowBase, 2)) | (Vector256.ShiftRightLogical(b, 30) & two) | sticky;
+                var entry = Avx2.GatherVector256(table, index.AsInt32(), 1).AsUInt32() & low;
+                if (typeof(T) == typeof(uint))
+                    entry.StoreUnsafe(ref Unsafe.As<T, uint>(ref MemoryMarshal.GetReference(codes)), (nuint)i);
+                else
+                {
+                    // Eight codes of at most 8 bits: narrow the lanes to bytes and store the low 8 bytes.
+                    var bytes = Vector128.Narrow(Vector128.Narrow(entry.GetLower(), entry.GetUpper()), Vector128<ushort>.Zero);
+                    Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(codes), i)), bytes.AsUInt64().ToScalar());
+                }
+            }
+            return n;
         }
     }
 

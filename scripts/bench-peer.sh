@@ -1,0 +1,39 @@
+#!/bin/bash
+# MxRef's in-process quantization against microxcaling's PyTorch CPU path, side by side on the same tensors, formats
+# and thread counts, plus a bit comparison of the `microxcaling` recipe with microxcaling's output
+# (docs/PERFORMANCE.md "Quantization against microxcaling (PyTorch CPU)", docs/quantization.md):
+#
+#   scripts/bench-peer.sh MICROXCALING DIR [ROUNDS] [SIZES]        (make bench-peer MICROXCALING=/path/to/microxcaling)
+#
+# MICROXCALING is a checkout of https://github.com/microsoft/microxcaling (git clone it anywhere; nothing in MxRef's
+# build or tests uses it). PyTorch comes from Debian (python3-torch, run with /usr/bin/python3): installed here when
+# missing. SIZES (default "3200000 32000000") are the sample tensors' element counts.
+set -euo pipefail
+mx=${1:-}
+dir=${2:?usage: bench-peer.sh MICROXCALING DIR [ROUNDS] [SIZES]}
+rounds=${3:-5}
+sizes=${4:-3200000 32000000}
+python=/usr/bin/python3
+if [[ -z "$mx" || ! -f "$mx/mx/mx_ops.py" ]]; then
+  echo "bench-peer: MICROXCALING='$mx' is not a microxcaling checkout (no mx/mx_ops.py)." >&2
+  echo "  get one: git clone https://github.com/microsoft/microxcaling /tmp/microxcaling" >&2
+  echo "  then:    make bench-peer MICROXCALING=/tmp/microxcaling" >&2
+  exit 2
+fi
+if ! "$python" -c 'import torch, numpy' 2>/dev/null; then
+  echo "bench-peer: PyTorch not found for $python: installing the Debian package python3-torch (apt-get install -y python3-torch)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch >/dev/null; } ||
+    { echo "bench-peer: could not install python3-torch: install it (or PyTorch for $python) and rerun" >&2; exit 2; }
+fi
+bench=bench/bin/Release/net10.0/MxRef.Bench
+"${DOTNET:-dotnet}" build bench/MxRef.Bench.csproj -c Release --nologo -v quiet >/dev/null
+mkdir -p "$dir"
+echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# microxcaling: $(git -C "$mx" rev-parse HEAD 2>/dev/null || echo 'not a git checkout') ($mx)"
+echo "# torch: $("$python" -c 'import torch; print(torch.__version__)') (Debian python3-torch $(dpkg-query -W -f='${Version}' python3-torch 2>/dev/null || echo '?'))"
+# shellcheck disable=SC2086
+"$bench" --peer-inputs "$dir" $sizes
+echo "# microxcaling quantize_mx_op (block 32, scale_bits 8, round nearest), best of $rounds"
+"$python" bench/peer/microxcaling_bench.py --microxcaling "$mx" --dir "$dir" --rounds "$rounds"
+echo "# MxRef (recipe microxcaling), best of $rounds"
+"$bench" --peer-compare "$dir" "$rounds"
