@@ -18,9 +18,6 @@ public static class VerifyCommand
         return sources;
     }
 
-    /// <summary><c>verify</c> and its companion <c>report</c> (merging the shards' reports).</summary>
-    public static IEnumerable<Command> CreateAll() => [Create(), ReportCommand.Create()];
-
     public static Command Create()
     {
         var dut = new Option<string?>("--dut") { Description = "A description file (JSON) of a dot-product unit with its own interface: ports, reset, lanes, codes, flags, latency, handshake, beats. The bench is generated from it, no wrapper (docs/verify.md, \"Verifying your own unit\"); module, parameters and K come from it." };

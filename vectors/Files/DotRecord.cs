@@ -20,8 +20,9 @@ public sealed class DotVector
     private NumberFormat _formatA = StandardFormats.E4M3, _formatB = StandardFormats.E4M3;
     private ElementCodes? _codesA, _codesB;
 
-    public NumberFormat FormatA { get => _formatA; set { _formatA = value; _codesA = null; } }
-    public NumberFormat FormatB { get => _formatB; set { _formatB = value; _codesB = null; } }
+    // The cached codes stay when the same format is set again (the generator sets the formats of every vector).
+    public NumberFormat FormatA { get => _formatA; set { if (!ReferenceEquals(_formatA, value)) { _formatA = value; _codesA = null; } } }
+    public NumberFormat FormatB { get => _formatB; set { if (!ReferenceEquals(_formatB, value)) { _formatB = value; _codesB = null; } } }
 
     /// <summary>
     /// FormatA's element codes (its <see cref="ElementTable"/> and its index among the MX element formats), found once

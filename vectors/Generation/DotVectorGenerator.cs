@@ -110,10 +110,17 @@ public sealed class DotVectorGenerator
     }
 
     /// <summary>Vector <paramref name="index"/> of the run: inputs and the golden model's expected D and FLAGS.</summary>
-    public void Generate(long index, DotVector v)
+    public void Generate(long index, DotVector v) => Generate(index, v, out _);
+
+    /// <summary>
+    /// <see cref="Generate(long, DotVector)"/>, also giving the model's outcome (the exact product sum it formed), so a
+    /// coverage classifier reads the sum instead of forming it again (<see cref="Coverage.DotOutputClassifier"/>).
+    /// </summary>
+    public void Generate(long index, DotVector v, out Dot.DotOutcome outcome)
     {
         GenerateInputs(index, v);
-        var r = v.Evaluate(v.Output, Options.Model, Options.Profile);
+        outcome = v.Outcome(v.Output, Options.Model, Options.Profile);
+        var r = outcome.Result;
         v.D = r.Bits;
         v.Flags = (byte)r.Flags;
     }

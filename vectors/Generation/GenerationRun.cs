@@ -58,8 +58,8 @@ public static class GenerationRun
                         int len = 0;
                         for (long i = start; i < end; i++)
                         {
-                            gen.Generate(i, v);
-                            classifier.Classify(v, local);
+                            gen.Generate(i, v, out var outcome);
+                            classifier.Classify(v, outcome, local);
                             len += MxvLine.FormatDot(v, lineOutput, bytes.AsSpan(len));
                         }
                         results[b % window] = (bytes, len);
