@@ -61,7 +61,8 @@ internal readonly record struct BlockScan(uint MaxFinite, bool HasNan, bool HasI
         }
         else if (Vector128.IsHardwareAccelerated && x.Length >= Vector128<uint>.Count)
         {
-            // The ahead-of-time CLI targets x86-64-v2 (no 256-bit vectors): four lanes, unsigned min/max of SSE4.1.
+            // The ahead-of-time CLI targets baseline x86-64 (SSE2, no 256-bit vectors): four lanes; .NET emulates the unsigned
+            // min/max that SSE4.1 would give in one instruction.
             ref uint start = ref MemoryMarshal.GetReference(x);
             var mask = Vector128.Create(AbsMask);
             var hi = Vector128<uint>.Zero;
