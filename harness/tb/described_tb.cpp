@@ -96,6 +96,7 @@ public:
                 fail("reading standard input failed");
             }
             if (n == 0) eof_ = true;
+            record_.write(buf_.data() + have_, size_t(n));
             have_ += size_t(n);
         }
         std::memcpy(dst, buf_.data() + pos_, kInBytes);
@@ -106,6 +107,7 @@ public:
 
 private:
     Output& out_;
+    mxtb::Recorder record_;
     std::vector<uint8_t> buf_ = std::vector<uint8_t>(size_t(kInBytes) * 16384);
     size_t have_ = 0, pos_ = 0;
     bool eof_ = false;
@@ -144,6 +146,23 @@ private:
     std::vector<uint8_t> table_;
 };
 
+// --replay: the records of a recorded stream, from memory.
+class MemorySource {
+public:
+    explicit MemorySource(const std::vector<uint8_t>& records) : records_(records) {}
+    bool next(uint8_t* dst, bool) {
+        if (done()) return false;
+        std::memcpy(dst, records_.data() + pos_, kInBytes);
+        pos_ += kInBytes;
+        return true;
+    }
+    bool done() const { return pos_ == records_.size(); }
+
+private:
+    const std::vector<uint8_t>& records_;
+    size_t pos_ = 0;
+};
+
 // Edges from the one that takes a single beat to the one before which its result is offered (output ready held 1).
 int measure_latency(Bench& bench) {
     uint8_t probe[kInBytes] = {0};
@@ -173,8 +192,8 @@ struct Slot {
     bool done;
 };
 
-template <typename Source>
-int run(Bench& bench, Source& src, Output* out) {
+template <typename Source, typename Out>
+int run(Bench& bench, Source& src, Out* out) {
     std::vector<Slot> slots(kWindow);
     // Issued beats awaiting their result, in order (the unit returns results in the order it takes beats).
     std::vector<int> pend_slot(kWindow * BEATS + 1);
@@ -301,11 +320,23 @@ struct Handshake {
         auto t0 = std::chrono::steady_clock::now();
         double c0 = mxtb::cpu_seconds();
         uint64_t c_start = bench.cycle();
-        run(bench, src, nullptr);
+        run(bench, src, static_cast<Output*>(nullptr));
         double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         double cpu = mxtb::cpu_seconds() - c0;
         std::fprintf(stderr, "mxtb free-run: K=%d as %d beats of %d, stall rate %.3f, %llu vectors in %llu clocks, %.3f s = %.0f vectors/s wall; cpu %.3f s = %.0f vectors/cpu-s\n",
                      K, BEATS, L, STALL_RATE, (unsigned long long)count, (unsigned long long)(bench.cycle() - c_start), s, double(count) / s, cpu, double(count) / cpu);
+        return 0;
+    }
+
+    static int replay(Bench& bench, int latency, const char* file) {
+        std::vector<uint8_t> records = mxtb::read_records(file, kInBytes);
+        size_t count = records.size() / kInBytes;
+        mxtb::MemoryOutput<kOutBytes> out(count);
+        MemorySource src(records);
+        mxtb::ReplayClock clock;
+        run(bench, src, &out);
+        clock.report(count, file);
+        mxtb::write_replayed(Unit::kMagic, latency, out.bytes());
         return 0;
     }
 };

@@ -15,8 +15,8 @@
 // A unit with other control ports (a described unit, harness/tb/described_tb.cpp) gives its own set_clock, set_reset,
 // set_in_valid, out_valid, set_out_ready, tie_off and kResetCycles instead of StdPorts', and a unit that is not one
 // vector per clock with a fixed latency (valid/ready, beats) passes its own driver: run_main<Unit, Driver>, where the
-// driver has latency(Bench&), stream(Bench&, latency) and free_run(Bench&, count, latency) (FixedPipe below is the
-// default).
+// driver has latency(Bench&), stream(Bench&, latency), free_run(Bench&, count, latency) and replay(Bench&, latency,
+// file) (FixedPipe below is the default).
 //
 // Protocol (all integers little-endian):
 //   stdout, once:  u32 magic, u32 version=1, u32 K, u32 latency   (latency measured from out_valid after reset)
@@ -26,6 +26,9 @@
 // input, so a vector driven at edge e must come out after edge e + latency - 1 (checked for every result).
 // Exit codes: 0 done, 3 protocol or interface error (message on stderr), 128+signal on a crash.
 // Options: --free-run N (raw simulation rate: N vectors from an internal table, no I/O)
+//          --replay FILE (raw simulation rate on the vectors of a recorded stream: FILE, records as on stdin, is read
+//            into memory first and simulated with no I/O; the results then go to stdout as the stream writes them.
+//            MXTB_RECORD=FILE in the environment of a streaming bench records its stdin there)
 //          --trace FILE.vcd (only in a build with --trace -CFLAGS -DMXTB_TRACE=1)
 //          --posedge-only (the design reads its clock only as a rising edge, which mxref verify checks in the
 //            generated model: the falling edge sets clk to 0 without an eval; ignored when tracing)
@@ -345,6 +348,66 @@ inline void write_all(const uint8_t* p, size_t n) {
     }
 }
 
+// MXTB_RECORD=FILE: a copy of every byte the stream reads goes to FILE (for --replay and for the benchmarks).
+class Recorder {
+public:
+    Recorder() {
+        const char* path = std::getenv("MXTB_RECORD");
+        if (path != nullptr && path[0] != '\0') {
+            fd_ = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (fd_ < 0) fail("MXTB_RECORD: cannot create the file");
+        }
+    }
+    ~Recorder() {
+        if (fd_ >= 0) close(fd_);
+    }
+    void write(const uint8_t* p, size_t n) {
+        while (fd_ >= 0 && n > 0) {
+            ssize_t w = ::write(fd_, p, n);
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0) fail("MXTB_RECORD: writing the file failed");
+            p += w;
+            n -= size_t(w);
+        }
+    }
+
+private:
+    int fd_ = -1;
+};
+
+// The whole of a recorded stream, checked to be whole records.
+inline std::vector<uint8_t> read_records(const char* file, int record_bytes) {
+    int fd = open(file, O_RDONLY);
+    if (fd < 0) fail("--replay: cannot open the file");
+    std::vector<uint8_t> data;
+    uint8_t chunk[1 << 16];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail("--replay: reading the file failed");
+        if (n == 0) break;
+        data.insert(data.end(), chunk, chunk + n);
+    }
+    close(fd);
+    if (data.size() % size_t(record_bytes) != 0) fail("--replay: the file ends inside a record");
+    return data;
+}
+
+// Wall and CPU time of a replay, reported in free-run's words (bench/verify-cpu.sh reads "vectors/cpu-s").
+class ReplayClock {
+public:
+    void report(uint64_t count, const char* file) const {
+        double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+        double cpu = cpu_seconds() - c0_;
+        std::fprintf(stderr, "mxtb replay: K=%d, %llu vectors of %s in %.3f s = %.0f vectors/s wall; cpu %.3f s = %.0f vectors/cpu-s\n", K,
+                     (unsigned long long)count, file, s, double(count) / s, cpu, double(count) / cpu);
+    }
+
+private:
+    std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
+    double c0_ = cpu_seconds();
+};
+
 template <int OutBytes>
 class Output {
 public:
@@ -367,6 +430,74 @@ private:
     size_t used_ = 0;
 };
 
+// A replay's output, after the timed part: the greeting and the results, as the stream would have written them.
+inline void write_replayed(uint32_t magic, int latency, const std::vector<uint8_t>& results) {
+    uint32_t hello[4] = {magic, 1, uint32_t(K), uint32_t(latency)};
+    write_all(reinterpret_cast<const uint8_t*>(hello), sizeof hello);
+    write_all(results.data(), results.size());
+}
+
+// Results into memory (replay): written out only after the timed simulation.
+template <int OutBytes>
+class MemoryOutput {
+public:
+    explicit MemoryOutput(size_t expected) { buf_.reserve(expected * OutBytes); }
+    void result(const uint8_t* r) { buf_.insert(buf_.end(), r, r + OutBytes); }
+    const std::vector<uint8_t>& bytes() const { return buf_; }
+
+private:
+    std::vector<uint8_t> buf_;
+};
+
+// One record per clock into a fixed-latency pipe: drives consecutive records, checks that every result comes exactly
+// `latency` edges after its vector, and hands the results in order to Out (the stream's pipe or replay's memory).
+template <typename U, typename Out>
+class PipeFeeder {
+public:
+    PipeFeeder(Bench<U>& bench, int latency, Out& out) : bench_(bench), latency_(latency), out_(out), first_edge_(bench.cycle()) {
+        if (bench.tracing())  // each clock is 10 time units, rising edge first: mxref verify locates the mismatch with this
+            std::fprintf(stderr, "mxtb: first streamed vector sampled at VCD time %llu\n", (unsigned long long)(10 * first_edge_));
+    }
+    void feed(const uint8_t* records, size_t n) {
+        for (size_t i = 0; i < n; ++i) {
+            bench_.drive(records + i * U::kInBytes);
+            ++g_driven;  // before the edge: a crash inside it names this vector as the last one consumed
+            bench_.edge();
+            collect();
+        }
+    }
+    // The clocks after the last vector, until every result is out.
+    void drain() {
+        bench_.idle();
+        for (int n = 0; results_ < g_driven && n <= latency_; ++n) {
+            bench_.edge();
+            collect();
+        }
+        if (results_ != g_driven) fail("the pipeline did not drain: fewer results than vectors");
+    }
+    uint64_t results() const { return results_; }
+
+private:
+    void collect() {
+        if (!bench_.out_valid()) return;
+        uint64_t due = first_edge_ + results_ + uint64_t(latency_) - 1;  // the edge after which result #results_ is due
+        if (bench_.cycle() - 1 != due) {
+            char msg[200];
+            std::snprintf(msg, sizeof msg, "result %llu came %lld clocks off its latency of %d (out_valid not in_valid delayed by LATENCY)",
+                          (unsigned long long)results_, (long long)(bench_.cycle() - 1) - (long long)due, latency_);
+            fail(msg);
+        }
+        out_.result(bench_.result());
+        ++results_;
+    }
+
+    Bench<U>& bench_;
+    const int latency_;
+    Out& out_;
+    const uint64_t first_edge_;  // edge index of the first vector
+    uint64_t results_ = 0;
+};
+
 template <typename U>
 int stream(Bench<U>& bench, int latency) {
 #ifdef F_SETPIPE_SZ
@@ -379,22 +510,8 @@ int stream(Bench<U>& bench, int latency) {
     out.raw(hello, sizeof hello);
     std::vector<uint8_t> in(size_t(U::kInBytes) * (U::kInBytes > 256 ? 4096 : 16384));
     size_t have = 0;
-    uint64_t results = 0;
-    const uint64_t first_edge = bench.cycle();  // edge index of the first streamed vector
-    if (bench.tracing())  // each clock is 10 time units, rising edge first: mxref verify locates the mismatch with this
-        std::fprintf(stderr, "mxtb: first streamed vector sampled at VCD time %llu\n", (unsigned long long)(10 * first_edge));
-    auto collect = [&]() {
-        if (!bench.out_valid()) return;
-        uint64_t due = first_edge + results + uint64_t(latency) - 1;  // the edge after which result #results is due
-        if (bench.cycle() - 1 != due) {
-            char msg[200];
-            std::snprintf(msg, sizeof msg, "result %llu came %lld clocks off its latency of %d (out_valid not in_valid delayed by LATENCY)",
-                          (unsigned long long)results, (long long)(bench.cycle() - 1) - (long long)due, latency);
-            fail(msg);
-        }
-        out.result(bench.result());
-        ++results;
-    };
+    PipeFeeder<U, Output<U::kOutBytes>> feeder(bench, latency, out);
+    Recorder record;
     for (;;) {
         out.flush();  // before a read that may block: results never wait in our buffer while we wait for input
         ssize_t n = read(0, in.data() + have, in.size() - have);
@@ -403,27 +520,35 @@ int stream(Bench<U>& bench, int latency) {
             fail("reading standard input failed");
         }
         if (n == 0) break;
+        record.write(in.data() + have, size_t(n));
         have += size_t(n);
         size_t records = have / U::kInBytes;
-        for (size_t i = 0; i < records; ++i) {
-            bench.drive(in.data() + i * U::kInBytes);
-            ++g_driven;  // before the edge: a crash inside it names this vector as the last one consumed
-            bench.edge();
-            collect();
-        }
+        feeder.feed(in.data(), records);
         size_t used = records * U::kInBytes;
         std::memmove(in.data(), in.data() + used, have - used);
         have -= used;
     }
     if (have != 0) fail("standard input ended inside a record (truncated stream)");
-    bench.idle();
-    for (int n = 0; results < g_driven && n <= latency; ++n) {
-        bench.edge();
-        collect();
-    }
-    if (results != g_driven) fail("the pipeline did not drain: fewer results than vectors");
+    feeder.drain();
     out.flush();
-    std::fprintf(stderr, "mxtb: streamed %llu vectors, cpu %.3f s\n", (unsigned long long)results, cpu_seconds());
+    std::fprintf(stderr, "mxtb: streamed %llu vectors, cpu %.3f s\n", (unsigned long long)feeder.results(), cpu_seconds());
+    return 0;
+}
+
+// --replay FILE: the raw simulation rate on given vectors (a stream recorded with MXTB_RECORD): the whole file is read
+// into memory first, then simulated with no I/O, the results kept in memory and written to stdout (greeting first,
+// byte for byte what the stream would have written) after the timed part.
+template <typename U>
+int replay(Bench<U>& bench, int latency, const char* file) {
+    std::vector<uint8_t> recs = read_records(file, U::kInBytes);
+    size_t count = recs.size() / U::kInBytes;
+    MemoryOutput<U::kOutBytes> out(count);
+    ReplayClock clock;
+    PipeFeeder<U, MemoryOutput<U::kOutBytes>> feeder(bench, latency, out);
+    feeder.feed(recs.data(), count);
+    feeder.drain();
+    clock.report(count, file);
+    write_replayed(U::kMagic, latency, out.bytes());
     return 0;
 }
 
@@ -463,6 +588,7 @@ struct FixedPipe {
     static int latency(Bench<U>& bench) { return bench.measure_latency(); }
     static int stream(Bench<U>& bench, int latency) { return mxtb::stream(bench, latency); }
     static int free_run(Bench<U>& bench, uint64_t count, int) { return mxtb::free_run(bench, count); }
+    static int replay(Bench<U>& bench, int latency, const char* file) { return mxtb::replay(bench, latency, file); }
 };
 
 template <typename U, typename Driver = FixedPipe<U>>
@@ -474,14 +600,16 @@ int run_main(int argc, char** argv) {
         return 3;
     }
     const char* trace_file = nullptr;
+    const char* replay_file = nullptr;
     uint64_t free_count = 0;
     bool posedge_only = false;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--trace") == 0 && i + 1 < argc) trace_file = argv[++i];
         else if (std::strcmp(argv[i], "--posedge-only") == 0) posedge_only = true;
         else if (std::strcmp(argv[i], "--free-run") == 0 && i + 1 < argc) free_count = std::strtoull(argv[++i], nullptr, 10);
+        else if (std::strcmp(argv[i], "--replay") == 0 && i + 1 < argc) replay_file = argv[++i];
         else if (argv[i][0] != '+') {
-            std::fprintf(stderr, "mxtb: unknown argument '%s'; usage: mxtb [--free-run N] [--trace FILE.vcd] [--posedge-only] < records\n", argv[i]);
+            std::fprintf(stderr, "mxtb: unknown argument '%s'; usage: mxtb [--free-run N | --replay FILE] [--trace FILE.vcd] [--posedge-only] < records\n", argv[i]);
             return 3;
         }
     }
@@ -493,7 +621,9 @@ int run_main(int argc, char** argv) {
         bench.reset();
         int latency = Driver::latency(bench);
         bench.reset();
-        rc = free_count > 0 ? Driver::free_run(bench, free_count, latency) : Driver::stream(bench, latency);
+        rc = free_count > 0 ? Driver::free_run(bench, free_count, latency)
+           : replay_file != nullptr ? Driver::replay(bench, latency, replay_file)
+           : Driver::stream(bench, latency);
     }
 #if VM_COVERAGE
     // Written after final(): the counts of every edge the design saw. Each process writes its own file because the
