@@ -51,37 +51,27 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         _lastProgress = Stopwatch.GetTimestamp();
         using var watchdog = new Timer(_ => Watch(proc), null, 250, 250);
 
-        var hello = new byte[StreamProtocol.HelloBytes];
-        try
-        {
-            stdout.ReadExactly(hello);
-        }
-        catch (EndOfStreamException)
-        {
-            proc.WaitForExit(5000);
-            throw Failure(proc, errTail, _hung ? $"the testbench did not start within {ctx.Timeout.TotalSeconds:0} s and was stopped" : "the testbench stopped before it was ready");
-        }
-        StreamProtocol.Hello h;
-        try
-        {
-            h = StreamProtocol.ReadHello(hello, ctx.Unit.Kind);
-        }
-        catch (InvalidDataException e)
-        {
-            Tools.Terminate(proc);
-            throw new SimFailure($"{label}: {e.Message}");
-        }
-        if (h.K != k) throw new SimFailure($"{label}: the bench was built for K = {h.K}, the run needs K = {k}");
-        Latency = h.Latency;
-        _helloSeen = true;
-        var clock = Stopwatch.StartNew();
-
+        // The preparers fill the ring while the bench starts (loads, builds the model, resets, measures its latency),
+        // so that its first read finds whole batches waiting; the writer starts once the greeting is checked.
         var ring = new BatchRing(Math.Max(4, 2 * preparers + 2), ctx);
         var workers = Enumerable.Range(0, preparers)
             .Select(w => new Thread(() => Prepare(source, ring)) { IsBackground = true, Name = $"{label} prepare {w + 1}" })
-            .Append(new Thread(() => Write(stdin, ring)) { IsBackground = true, Name = label + " writer" })
-            .ToArray();
+            .ToList();
         foreach (var t in workers) t.Start();
+        try
+        {
+            Greet(proc, stdout, errTail);
+        }
+        catch
+        {
+            ring.Abandon();
+            foreach (var t in workers) t.Join();
+            throw;
+        }
+        var clock = Stopwatch.StartNew();
+        var writer = new Thread(() => Write(stdin, ring)) { IsBackground = true, Name = label + " writer" };
+        workers.Add(writer);
+        writer.Start();
 
         long readerCpu0 = ctx.Stages is null ? 0 : StageProfile.ThreadCpuNs();
         bool truncated = false;
@@ -117,12 +107,41 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         if (_hung) throw Failure(proc, errTail, $"no result for {ctx.Timeout.TotalSeconds:0} s although {Interlocked.Read(ref _written) - Interlocked.Read(ref _received)} vectors were outstanding: the simulation hung and was stopped");
         if (truncated || proc.ExitCode != 0) throw Failure(proc, errTail, $"the simulation ended after {Interlocked.Read(ref _received)} of {Interlocked.Read(ref _written)} results");
         if (stdout.Read(buffer, 0, 1) != 0) throw new SimFailure($"{label}: the bench wrote more results than vectors");
-        Thread.Sleep(20); // the bench's last stderr line (its CPU time) may still be on its way
+        // WaitForExit() without a timeout has returned only after the stderr reader reached the end of the stream, so
+        // the bench's last line (its CPU time) is in errTail.
         lock (errTail)
         {
             var cpu = errTail.Select(l => CpuPattern().Match(l)).LastOrDefault(m => m.Success);
             if (cpu is not null) BenchCpuSeconds = double.Parse(cpu.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         }
+    }
+
+    /// <summary>Reads and checks the bench's greeting (unit, protocol version, K) and takes its latency.</summary>
+    private void Greet(Process proc, Stream stdout, Queue<string> errTail)
+    {
+        var hello = new byte[StreamProtocol.HelloBytes];
+        try
+        {
+            stdout.ReadExactly(hello);
+        }
+        catch (EndOfStreamException)
+        {
+            proc.WaitForExit(5000);
+            throw Failure(proc, errTail, _hung ? $"the testbench did not start within {ctx.Timeout.TotalSeconds:0} s and was stopped" : "the testbench stopped before it was ready");
+        }
+        StreamProtocol.Hello h;
+        try
+        {
+            h = StreamProtocol.ReadHello(hello, ctx.Unit.Kind);
+        }
+        catch (InvalidDataException e)
+        {
+            Tools.Terminate(proc);
+            throw new SimFailure($"{label}: {e.Message}");
+        }
+        if (h.K != k) throw new SimFailure($"{label}: the bench was built for K = {h.K}, the run needs K = {k}");
+        Latency = h.Latency;
+        _helloSeen = true;
     }
 
     /// <summary>A preparing thread: claims the next batch in order, then fills it in parallel with the other preparers.</summary>
