@@ -59,7 +59,7 @@ public static class VerifyRun
         int jobs = o.Line is not null || o.Index is not null ? 1 : o.Jobs;
         var sessions = Enumerable.Range(0, jobs)
             .Select(j => new SimSession(build.Executable, () => open(new RunSlice(o.Shard, o.Shards, j, jobs)), ctx, o.K, jobs == 1 ? "simulation" : $"simulation {j + 1}/{jobs}",
-                Math.Max(1, Environment.ProcessorCount / jobs), benchArguments))
+                Math.Max(1, Environment.ProcessorCount / jobs), benchArguments, CpuPlacement.For(j, jobs)))
             .ToArray();
         stderr.WriteLine($"verify: {regression}; shard {o.Shard}/{o.Shards}, {jobs} simulation process{(jobs == 1 ? "" : "es")}");
 
