@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace MxRef.Tests.Verify;
+
+/// <summary>
+/// The bench's raw rate on given vectors (harness/tb/mxtb.h): <c>MXTB_RECORD=FILE</c> copies the stream a run sends into
+/// FILE, and <c>mxtb --replay FILE</c> simulates those records from memory and writes, after its timed part, exactly
+/// the bytes the stream writes for them (greeting and results).
+/// </summary>
+[Collection("Verilator")]
+public sealed partial class ReplayTests
+{
+    [Fact]
+    public void ARecordedStreamReplaysToTheSameResults()
+    {
+        var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "replay");
+        Directory.CreateDirectory(dir);
+        var stream = Path.Combine(dir, "k4.stream");
+        File.Delete(stream);
+        (int Exit, string Out, string Err) run;
+        Environment.SetEnvironmentVariable("MXTB_RECORD", stream); // inherited by the bench process
+        try
+        {
+            run = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=4", "--random", "--count", "3000", "--seed", "5");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("MXTB_RECORD", null);
+        }
+        Assert.True(run.Exit == 0, run.Out + run.Err);
+        Assert.Equal(3000L * (12 + 2 * 4), new FileInfo(stream).Length);
+        var bench = BenchPath().Match(run.Err);
+        Assert.True(bench.Success, run.Err);
+        string exe = bench.Groups[1].Value;
+
+        var (streamExit, streamed, _) = Bench(exe, ["--posedge-only"], stream);
+        var (replayExit, replayed, replayErr) = Bench(exe, ["--posedge-only", "--replay", stream], null);
+        Assert.Equal(0, streamExit);
+        Assert.True(replayExit == 0, replayErr);
+        Assert.Matches(@"mxtb replay: K=4, 3000 vectors of .* cpu [0-9.]+ s = \d+ vectors/cpu-s", replayErr);
+        Assert.Equal(16 + 3000 * 8, streamed.Length);
+        Assert.Equal(streamed, replayed);
+
+        var cut = Path.Combine(dir, "cut.stream");
+        File.WriteAllBytes(cut, File.ReadAllBytes(stream)[..^5]);
+        var (cutExit, _, cutErr) = Bench(exe, ["--replay", cut], null);
+        Assert.Equal(3, cutExit);
+        Assert.Contains("--replay: the file ends inside a record", cutErr);
+    }
+
+    private static (int Exit, byte[] Out, string Err) Bench(string exe, string[] args, string? stdinFile)
+    {
+        var psi = new ProcessStartInfo(exe) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        var output = new MemoryStream();
+        var copy = p.StandardOutput.BaseStream.CopyToAsync(output);
+        if (stdinFile is not null)
+            using (var input = File.OpenRead(stdinFile)) input.CopyTo(p.StandardInput.BaseStream);
+        p.StandardInput.Close();
+        copy.Wait();
+        p.WaitForExit();
+        return (p.ExitCode, output.ToArray(), err.Result);
+    }
+
+    [GeneratedRegex(@"verify: (?:bench|built) (\S+)")]
+    private static partial Regex BenchPath();
+}
