@@ -11,6 +11,10 @@
 # wall and CPU (user + system of the process, from bash's time) and elements/s for both — the wall rate is the end-to-end
 # figure (a fresh process, input file to output files) — then the best and the median run. The machine's load average
 # is printed first and last: on a shared machine only CPU figures and the best wall figure mean much.
+#
+# A/B: with BASELINE=OTHER_MXREF in the environment, every run of every case runs OTHER_MXREF ("A", e.g. main's
+# out/cli/mxref) and then MXREF ("B") back to back, so that both see the same load, and the summary lines give each
+# one's best and median. (Both write the same output files; compare the two builds' outputs separately.)
 set -euo pipefail
 mxref=${1:?usage: bench-quantize-io.sh MXREF DIR [RUNS] [COUNT]}
 dir=${2:?usage: bench-quantize-io.sh MXREF DIR [RUNS] [COUNT]}
@@ -22,16 +26,37 @@ echo 1.5 > "$dir/one.txt"
 "$mxref" recipes sample-tensor --count "$count" --seed 1 -o "$dir/x.npy" --text "$dir/x.txt"
 echo "# mxref quantize end to end, $count elements, $runs runs each; $(nproc) CPUs; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-34s %9s %9s %9s %12s %12s\n' case wall_s user_s sys_s "M_el/s_wall" "M_el/s_cpu"
-measure() { # NAME COMMAND...: RUNS timed runs, one line each, then best and median
+baseline=${BASELINE:-}
+timed() { # COMMAND...: bash's time: wall, and user and system CPU of the child from wait4's rusage, to the millisecond
+  { TIMEFORMAT='%3R %3U %3S'; time "$@" >/dev/null 2>&1; } 2>&1
+}
+row() { # NAME "WALL USER SYS": one result line
+  awk -v n="$1" -v c="$count" '{ w=$1; cpu=$2+$3; printf "%-34s %9.3f %9.3f %9.3f %12.1f %12.1f\n", n, w, $2, $3, (w>0?c/w/1e6:0), (cpu>0?c/cpu/1e6:0) }' <<<"$2"
+}
+measure() { # NAME COMMAND...: RUNS timed runs, one line each, then best and median (with BASELINE: A and B alternating)
   local name=$1; shift
+  if [[ -n "$baseline" ]]; then
+    local a=() b=() t
+    for ((i = 1; i <= runs; i++)); do
+      t=$(timed "$baseline" "${@:2}"); a+=("$t"); row "A $name" "$t"
+      t=$(timed "$@"); b+=("$t"); row "B $name" "$t"
+    done
+    summary "A $name" "${a[@]}"
+    summary "B $name" "${b[@]}"
+    return
+  fi
   local rows=()
   for ((i = 1; i <= runs; i++)); do
     local t
-    # bash's time: wall, and user and system CPU of the child from wait4's rusage, to the millisecond
-    t=$( { TIMEFORMAT='%3R %3U %3S'; time "$@" >/dev/null 2>&1; } 2>&1 )
+    t=$(timed "$@")
     rows+=("$t")
-    awk -v n="$name" -v c="$count" '{ w=$1; cpu=$2+$3; printf "%-34s %9.3f %9.3f %9.3f %12.1f %12.1f\n", n, w, $2, $3, (w>0?c/w/1e6:0), (cpu>0?c/cpu/1e6:0) }' <<<"$t"
+    row "$name" "$t"
   done
+  summary "$name" "${rows[@]}"
+}
+summary() { # NAME ROWS...: best and median of the rows' wall and CPU
+  local name=$1; shift
+  local rows=("$@")
   local walls cpus m
   walls=($(printf '%s\n' "${rows[@]}" | awk '{ print $1 }' | sort -g))
   cpus=($(printf '%s\n' "${rows[@]}" | awk '{ printf "%.3f\n", $2 + $3 }' | sort -g))

@@ -112,4 +112,49 @@ public sealed class Fp32TextParallelTests
         Assert.Contains($"value {expected.Count + 1} 'oops'", e.Message);
         Assert.Equal(Assert.Throws<TensorFileException>(() => Fp32Text.Parse(bytes.AsSpan(), "big")).Message, e.Message);
     }
+
+    /// <summary>
+    /// Decimals are parsed where they stand (csFastFloat finds their end); every token, however the text is cut into
+    /// pieces, gives the bits that parsing the token alone gives (<see cref="Fp32Text.TryParse"/>): tokens csFastFloat
+    /// stops inside (<c>1e</c>, <c>5.e+</c>), more digits than 64 bits hold, named values, bit patterns, every
+    /// whitespace byte, a last token without a line end.
+    /// </summary>
+    [Fact]
+    public void InPlaceParsingGivesEachTokensBitsForAnyNumberOfPieces()
+    {
+        var rng = new MxRandom(17);
+        string[] odd = ["+7", "-0", ".25", "5.", "1e5", "1E-5", "-.5e+3", "1e", "5.e+", "2e+x", "inf", "-inf", "nan", "0x3f800000", "0X7FC00001",
+            "123456789012345678901234567890", "0.000000000000000000000000000000000000000000001401298464324817070923729583289916131280",
+            "3.4028235677973366e38", "1e-46", "00000000000000000000001.5"];
+        string[] spaces = [" ", "\n", "\r\n", "\t", "\v", "\f", "  \n "];
+        var sb = new StringBuilder();
+        var tokens = new List<string>();
+        for (int i = 0; i < 60000; i++)
+        {
+            string token = rng.NextInt(0, 4) == 0 ? odd[rng.NextInt(0, odd.Length)]
+                : BitConverter.UInt32BitsToSingle((uint)rng.NextUInt64() & 0xBFFFFFFF).ToString(rng.NextBool() ? "R" : "E12", CultureInfo.InvariantCulture);
+            tokens.Add(token);
+            sb.Append(token).Append(spaces[rng.NextInt(0, spaces.Length)]);
+        }
+        sb.Append("6.25"); // no whitespace after the last token
+        tokens.Add("6.25");
+        var bytes = Encoding.UTF8.GetBytes(sb.ToString());
+        var valid = tokens.Select(t => (Ok: Fp32Text.TryParse(Encoding.UTF8.GetBytes(t), out uint b), Bits: b)).ToList();
+        int firstBad = valid.FindIndex(v => !v.Ok);
+        Assert.True(firstBad >= 0); // "1e", "5.e+" and "2e+x" are not numbers
+        // Without the bad tokens: every piece count gives the tokens' own bits.
+        string good = string.Join("\n", tokens.Where((_, i) => valid[i].Ok));
+        var expected = valid.Where(v => v.Ok).Select(v => v.Bits).ToArray();
+        foreach (int pieces in new[] { 1, 2, 3, 7, 16 })
+        {
+            var (buffer, count) = Fp32Text.ParseToBuffer(Encoding.UTF8.GetBytes(good), "x", pieces);
+            using (buffer) Assert.Equal(expected, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(buffer.Span)[..count].ToArray());
+        }
+        // With them: every piece count reports the first one, as a sequential parse does.
+        foreach (int pieces in new[] { 1, 2, 5 })
+        {
+            var e = Assert.Throws<TensorFileException>(() => Fp32Text.ParseToBuffer(bytes, "x", pieces));
+            Assert.Contains($"value {firstBad + 1} '{tokens[firstBad]}'", e.Message);
+        }
+    }
 }

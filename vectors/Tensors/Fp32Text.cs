@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using csFastFloat;
@@ -28,6 +29,12 @@ public static class Fp32Text
     /// <summary>Texts longer than this are split at whitespace and parsed on several cores.</summary>
     private const int ParallelThreshold = 1 << 22;
 
+    /// <summary>
+    /// Pieces per core for a large text: more pieces than cores, so that a core that another process slows down hands
+    /// its share to the other (the parallel loop gives out pieces as cores come free); each piece stays ≥ 1 MiB.
+    /// </summary>
+    private const int PiecesPerCore = 4, MinPieceBytes = 1 << 20;
+
     /// <summary>Parses UTF-8 text into an array (see <see cref="ParseToBuffer"/>).</summary>
     public static uint[] Parse(ReadOnlyMemory<byte> memory, string source) => Parse(memory.Span, source);
 
@@ -38,16 +45,21 @@ public static class Fp32Text
         using (buffer) return MemoryMarshal.Cast<byte, uint>(buffer.Span)[..count].ToArray();
     }
 
+    /// <summary>Parses UTF-8 text into a page buffer, cut into pieces by its size and the core count (see the overload).</summary>
+    public static (PageBuffer Values, int Count) ParseToBuffer(ReadOnlySpan<byte> text, string source) =>
+        ParseToBuffer(text, source, text.Length < ParallelThreshold ? 1
+            : Math.Clamp(text.Length / MinPieceBytes, 1, Math.Min(Environment.ProcessorCount, 16) * PiecesPerCore));
+
     /// <summary>
     /// Parses UTF-8 text into a page buffer (the caller disposes it) and returns it with the number of values. A bad
-    /// token is a <see cref="TensorFileException"/> naming it, its line and column. Large texts are cut at whitespace
-    /// into one piece per core; each piece is parsed into its own part of the buffer (a piece of L bytes holds at most
-    /// (L + 1) / 2 tokens) and the parts are then moved together in order, so the values (and the first error
-    /// reported) are those of a sequential parse.
+    /// token is a <see cref="TensorFileException"/> naming it, its line and column. The text is cut at whitespace into
+    /// <paramref name="pieces"/> pieces, parsed on every core; each piece is parsed into its own part of the buffer (a
+    /// piece of L bytes holds at most (L + 1) / 2 tokens) and the parts are then moved together in order, so the values
+    /// (and the first error reported) are those of a sequential parse for any number of pieces.
     /// </summary>
-    public static unsafe (PageBuffer Values, int Count) ParseToBuffer(ReadOnlySpan<byte> text, string source)
+    public static unsafe (PageBuffer Values, int Count) ParseToBuffer(ReadOnlySpan<byte> text, string source, int pieces)
     {
-        int pieces = text.Length < ParallelThreshold ? 1 : Math.Min(Environment.ProcessorCount, 8);
+        pieces = Math.Max(pieces, 1);
         var bounds = new int[pieces + 1];
         bounds[pieces] = text.Length;
         for (int p = 1; p < pieces; p++)
@@ -92,7 +104,13 @@ public static class Fp32Text
         }
     }
 
-    /// <summary>Parses one piece into <paramref name="values"/>: the count, and the byte offset of the first bad token (−1: none).</summary>
+    /// <summary>
+    /// Parses one piece into <paramref name="values"/>: the count, and the byte offset of the first bad token (−1: none).
+    /// A decimal is handed to csFastFloat where it stands, without finding its end first: csFastFloat stops at the first
+    /// byte that cannot continue a number, so when that byte is whitespace (or the piece ends) it has read exactly the
+    /// token, and the bytes are scanned once instead of twice. Anything else (a token it stops inside, <c>inf</c>,
+    /// <c>0x…</c>) is cut at whitespace and goes through <see cref="TryParse"/>, as before.
+    /// </summary>
     private static (int Count, int Error) ParsePiece(ReadOnlySpan<byte> text, Span<uint> values)
     {
         int count = 0, i = 0;
@@ -101,6 +119,14 @@ public static class Fp32Text
             while (i < text.Length && IsSpace(text[i])) i++;
             if (i >= text.Length) break;
             int start = i;
+            var rest = text[start..];
+            if (LooksDecimal(rest) && FastFloatParser.TryParseFloat(rest, out int consumed, out float f)
+                && consumed > 0 && (consumed == rest.Length || IsSpace(rest[consumed])))
+            {
+                values[count++] = BitConverter.SingleToUInt32Bits(f);
+                i = start + consumed;
+                continue;
+            }
             while (i < text.Length && !IsSpace(text[i])) i++;
             if (!TryParse(text[start..i], out values[count])) return (count, start);
             count++;
@@ -130,7 +156,11 @@ public static class Fp32Text
         return !(t.Length > i + 1 && t[i] == (byte)'0' && (t[i + 1] | 0x20) == (byte)'x');
     }
 
-    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or 0x0B or 0x0C;
+    /// <summary>Space, tab, line feed, vertical tab, form feed, carriage return: one table load per byte, inlined.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsSpace(byte b) => (uint)b < 64 && ((SpaceBits >> b) & 1) != 0;
+
+    private const ulong SpaceBits = 1UL << ' ' | 1UL << '\t' | 1UL << '\n' | 1UL << 0x0B | 1UL << 0x0C | 1UL << '\r';
 
     private static TensorFileException Bad(ReadOnlySpan<byte> text, int start, int index, string source)
     {
