@@ -34,6 +34,7 @@ public static class CpuTimeBench
         string filter = args.Length > 0 ? args[0] : "";
         int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9;
         Console.WriteLine($"# CPU time per element (process CPU, all threads); {Environment.ProcessorCount} CPUs; rounds {rounds}; uptime: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"# JIT: Vector512 accelerated {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, AVX-512 VBMI {System.Runtime.Intrinsics.X86.Avx512Vbmi.IsSupported}, AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}");
         Console.WriteLine($"{"case",-36} {"cpu ns/elem median",18} {"min",8} {"M/s/core (median)",18} {"wall ns/elem median",20}");
         foreach (var (name, count, action) in Cases())
             if (name.Contains(filter, StringComparison.OrdinalIgnoreCase)) Measure(name, count, action, rounds);
