@@ -109,6 +109,7 @@ public static class CpuTimeBench
             var quantized = ParallelQuantize.Quantize(job, sample, 1);
             var output = new uint[Big];
             yield return ($"peer dequantize {name} t1", Big, () => BlockQuantizer.Dequantize(quantized, output));
+            yield return ($"peer dequantize {name} t2", Big, () => ParallelQuantize.Dequantize(quantized, output, 2));
         }
 
         // The quantize data path in-process on the 3.2 M-value sample tensor (make bench-quantize-io's input).
