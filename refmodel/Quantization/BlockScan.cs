@@ -164,6 +164,7 @@ internal readonly record struct BlockScan(uint MaxFinite, bool HasNan, bool HasI
     /// (i.e. when the normalized 24-bit significand of max exceeds <paramref name="ceilLimit"/>, the normalized
     /// significand of max normal), clamped to [−bias, bias]. An all-zero block gets −bias (OCP: scale code 0x00).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int SharedExponent(uint maxFinite, int emax, ScaleRule rule, uint ceilLimit, int bias)
     {
         if (maxFinite == 0) return -bias;

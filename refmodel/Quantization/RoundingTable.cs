@@ -193,6 +193,7 @@ internal sealed class RoundingTable
         }
 
         /// <summary>The AVX2 part of <see cref="RoundAll"/>: whole groups of 8 values; returns how many it rounded.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private unsafe int GatherAll<T>(ReadOnlySpan<uint> x, Span<T> codes) where T : unmanaged, IBinaryInteger<T>
         {
             var abs = Vector256.Create(BlockScan.AbsMask);
@@ -229,6 +230,7 @@ internal sealed class RoundingTable
         /// clamped as one number with the key (the end rows ignore the key), narrowed to bytes; one two-register byte
         /// permutation reads the 16 entries.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private int PermuteAll(ReadOnlySpan<uint> x, Span<byte> codes)
         {
             var table = _table;
