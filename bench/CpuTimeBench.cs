@@ -34,6 +34,7 @@ public static class CpuTimeBench
         string filter = args.Length > 0 ? args[0] : "";
         int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9;
         Console.WriteLine($"# CPU time per element (process CPU, all threads); {Environment.ProcessorCount} CPUs; rounds {rounds}; uptime: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"# JIT: Vector512 accelerated {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, AVX-512 VBMI {System.Runtime.Intrinsics.X86.Avx512Vbmi.IsSupported}, AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}");
         Console.WriteLine($"{"case",-36} {"cpu ns/elem median",18} {"min",8} {"M/s/core (median)",18} {"wall ns/elem median",20}");
         foreach (var (name, count, action) in Cases())
             if (name.Contains(filter, StringComparison.OrdinalIgnoreCase)) Measure(name, count, action, rounds);
@@ -93,8 +94,25 @@ public static class CpuTimeBench
                 if (recipe.Supports(format))
                     yield return ($"recipe {recipe.Name} {format.Name}", recipeInputs.Length, () => BlockQuantizer.Quantize(format, recipe, recipeInputs));
 
-        // The quantize data path in-process on the 3.2 M-value sample tensor (make bench-quantize-io's input).
+        // make bench-peer's MxRef call on its 3.2 M-value sample tensor (recipe microxcaling, rows of 32): the kernel alone
+        // into preallocated buffers, the peer-compare call (result arrays allocated) on 1 and 2 threads, and dequantize.
         const int Big = 3_200_000;
+        var sample = SampleTensor.Create(Big, 1);
+        foreach (var name in new[] { "e4m3", "e5m2", "e2m1", "int8" })
+        {
+            var format = BlockFormat.TryParse($"{name}/k32/e8m0")!;
+            var job = BlockQuantizer.Prepare(format, Recipe.Microxcaling, sample, new QuantizeOptions { RowLength = 32 });
+            var (peerScales, peerElements) = (new byte[job.BlockCount], new byte[job.ElementCount]);
+            yield return ($"peer kernel {name}", Big, () => job.QuantizeBlocks(sample, 0, job.BlockCount, peerScales, default, peerElements));
+            yield return ($"peer call {name} t1", Big, () => ParallelQuantize.Quantize(job, sample, 1));
+            yield return ($"peer call {name} t2", Big, () => ParallelQuantize.Quantize(job, sample, 2));
+            var quantized = ParallelQuantize.Quantize(job, sample, 1);
+            var output = new uint[Big];
+            yield return ($"peer dequantize {name} t1", Big, () => BlockQuantizer.Dequantize(quantized, output));
+            yield return ($"peer dequantize {name} t2", Big, () => ParallelQuantize.Dequantize(quantized, output, 2));
+        }
+
+        // The quantize data path in-process on the 3.2 M-value sample tensor (make bench-quantize-io's input).
         var dir = Directory.CreateTempSubdirectory("mxref-cpu-bench").FullName;
         var bits = SampleTensor.Create(Big, 1);
         string npy = Path.Combine(dir, "x.npy"), txt = Path.Combine(dir, "x.txt");

@@ -49,7 +49,8 @@ public static class PeerBench
         return 0;
     }
 
-    private sealed record PeerRow(string Input, long Elements, string Format, int Threads, double? WallBest, double? CpuBest, bool Same, string Load);
+    private sealed record PeerRow(string Input, long Elements, string Format, int Threads, double? WallBest, double? CpuBest, bool Same, string Load,
+        double? WallMedian, long? FaultsBest, string Malloc);
 
     public static int Compare(string[] args)
     {
@@ -59,23 +60,25 @@ public static class PeerBench
         var tensors = new Dictionary<string, Fp32Tensor>();
         Fp32Tensor Load(string name) => tensors.TryGetValue(name, out var t) ? t : tensors[name] = Npy.ReadFp32(Path.Combine(dir, name + ".npy"));
 
-        Console.WriteLine($"# {Environment.ProcessorCount} CPUs; load (1/5/15 min): {LoadAverage()}; best of {rounds} after a warm-up of at least one call and one second, each side");
-        Console.WriteLine("| tensor | format | threads | microxcaling M el/s (wall) | (CPU) | MxRef quantize M el/s (wall) | (CPU) | ratio (wall) | ratio (CPU) | MxRef quantize+dequantize (wall) | ratio | load |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine($"# {Environment.ProcessorCount} CPUs; load (1/5/15 min): {LoadAverage()}; best of {rounds} after a warm-up of at least one call and one second, each side; " +
+            $"peer malloc: {peer.FirstOrDefault()?.Malloc ?? "?"}; DOTNET_GCRetainVM={Environment.GetEnvironmentVariable("DOTNET_GCRetainVM") ?? "unset"}");
+        Console.WriteLine("| tensor | format | threads | microxcaling M el/s wall best (median) | CPU | MxRef quantize wall best (median) | CPU | ratio (wall) | ratio (CPU) | MxRef quantize+dequantize wall | ratio | page faults, best call: peer / MxRef | load |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var row in peer.Where(r => r.WallBest is not null))
         {
             var x = Load(row.Input).Bits;
             var format = FormatOf(row.Format);
-            var (qWall, qCpu) = Time(rounds, () => Quantize(format, x, row.Threads));
+            var q = Time(rounds, () => Quantize(format, x, row.Threads));
             var output = GC.AllocateUninitializedArray<uint>(x.Length);
-            var (dWall, _) = Time(rounds, () => BlockQuantizer.Dequantize(Quantize(format, x, row.Threads), output));
+            var d = Time(rounds, () => ParallelQuantize.Dequantize(Quantize(format, x, row.Threads), output, row.Threads));
             double n = row.Elements / 1e6;
-            double pw = n / row.WallBest!.Value, pc = n / row.CpuBest!.Value, ow = n / qWall, oc = n / qCpu, od = n / dWall;
+            double pw = n / row.WallBest!.Value, pc = n / row.CpuBest!.Value, ow = n / q.Wall, oc = n / q.Cpu, od = n / d.Wall;
+            string pm = row.WallMedian is { } m ? FormattableString.Invariant($" ({n / m:F1})") : "";
             Console.WriteLine(FormattableString.Invariant(
-                $"| {Pretty(row.Input)} | {row.Format} | {row.Threads} | {pw:F1} | {pc:F1} | {ow:F1} | {oc:F1} | **{ow / pw:F1}×** | {oc / pc:F1}× | {od:F1} | {od / pw:F1}× | {row.Load} / {LoadAverage().Split(' ')[0]} |"));
+                $"| {Pretty(row.Input)} | {row.Format} | {row.Threads} | {pw:F1}{pm} | {pc:F1} | {ow:F1} ({n / q.WallMedian:F1}) | {oc:F1} | **{ow / pw:F1}×** | {oc / pc:F1}× | {od:F1} | {od / pw:F1}× | {row.FaultsBest?.ToString(CultureInfo.InvariantCulture) ?? "?"} / {q.FaultsBest} | {row.Load} / {LoadAverage().Split(' ')[0]} |"));
         }
         foreach (var row in peer.Where(r => !r.Same))
-            Console.WriteLine($"# microxcaling's output on {row.Input} {row.Format} with {row.Threads} threads differs from its first thread count's");
+            Console.WriteLine($"# microxcaling's output on {row.Input} {row.Format} with {row.Threads} threads (or its last timed call) differs from its first call's");
 
         Console.WriteLine();
         Console.WriteLine("# bit comparison: recipe microxcaling (quantize, then dequantize to FP32) against quantize_mx_op's output");
@@ -232,21 +235,34 @@ public static class PeerBench
     private static string Pretty(string input) => input.StartsWith("sample-", StringComparison.Ordinal)
         ? $"sample {int.Parse(input[7..], CultureInfo.InvariantCulture) / 1e6:0.#} M" : input;
 
-    private static (double Wall, double Cpu) Time(int rounds, Action call)
+    /// <summary>The best and median wall time, the best CPU time and the best call's minor page faults of <paramref name="rounds"/> calls.</summary>
+    private static (double Wall, double Cpu, double WallMedian, long FaultsBest) Time(int rounds, Action call)
     {
         // Warm-up for at least a second (the JIT's tier-1 code, first touch of the buffers), then the timed calls.
         var warm = Stopwatch.StartNew();
         do call(); while (warm.ElapsedMilliseconds < 1000);
-        double wall = double.MaxValue, cpu = double.MaxValue;
+        var walls = new double[rounds];
+        var faults = new long[rounds];
+        double cpu = double.MaxValue;
         for (int r = 0; r < rounds; r++)
         {
+            long f = MinorFaults();
             long c = CpuTimeBench.CpuNanoseconds();
             long w = Stopwatch.GetTimestamp();
             call();
-            wall = Math.Min(wall, Stopwatch.GetElapsedTime(w).TotalSeconds);
+            walls[r] = Stopwatch.GetElapsedTime(w).TotalSeconds;
             cpu = Math.Min(cpu, (CpuTimeBench.CpuNanoseconds() - c) * 1e-9);
+            faults[r] = MinorFaults() - f;
         }
-        return (wall, cpu);
+        int best = Array.IndexOf(walls, walls.Min());
+        return (walls[best], cpu, walls.Order().ElementAt(rounds / 2), faults[best]);
+    }
+
+    /// <summary>The process's minor page faults so far (/proc/self/stat field 10, as getrusage's ru_minflt).</summary>
+    private static long MinorFaults()
+    {
+        string stat = File.ReadAllText("/proc/self/stat");
+        return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], CultureInfo.InvariantCulture);
     }
 
     private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
@@ -255,9 +271,11 @@ public static class PeerBench
     {
         var e = JsonDocument.Parse(line).RootElement;
         double? Number(string name) => e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : e.GetProperty(name).GetDouble();
+        long? Count(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;
         return new PeerRow(e.GetProperty("input").GetString()!, e.GetProperty("elements").GetInt64(), e.GetProperty("format").GetString()!,
             e.GetProperty("threads").GetInt32(), Number("wall_best"), Number("cpu_best"), e.GetProperty("same_as_first_thread_count").GetBoolean(),
-            e.GetProperty("load").GetString()!);
+            e.GetProperty("load").GetString()!, e.TryGetProperty("wall_median", out _) ? Number("wall_median") : null, Count("faults_best"),
+            e.TryGetProperty("malloc", out var malloc) ? malloc.GetString()! : "?");
     }
 
     /// <summary>

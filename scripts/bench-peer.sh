@@ -8,6 +8,11 @@
 # MICROXCALING is a checkout of https://github.com/microsoft/microxcaling (git clone it anywhere; nothing in MxRef's
 # build or tests uses it). PyTorch comes from Debian (python3-torch, run with /usr/bin/python3): installed here when
 # missing. SIZES (default "3200000 32000000") are the sample tensors' element counts.
+#
+# The peer runs with glibc's malloc keeping freed memory (no mmap()ed chunks, trim threshold at 4 GB), its fastest
+# configuration: by default each of its tensor ops may fault in a fresh tensor page by page, which made single calls
+# 4-7x slower at random (bench/peer/microxcaling_bench.py). PEER_MALLOC=default runs it with glibc's defaults.
+# MxRef's side runs with DOTNET_GCRetainVM=1 for the same reason (the GC keeps freed segments committed).
 set -euo pipefail
 mx=${1:-}
 dir=${2:?usage: bench-peer.sh MICROXCALING DIR [ROUNDS] [SIZES]}
@@ -34,6 +39,8 @@ echo "# torch: $("$python" -c 'import torch; print(torch.__version__)') (Debian 
 # shellcheck disable=SC2086
 "$bench" --peer-inputs "$dir" $sizes
 echo "# microxcaling quantize_mx_op (block 32, scale_bits 8, round nearest), best of $rounds"
-"$python" bench/peer/microxcaling_bench.py --microxcaling "$mx" --dir "$dir" --rounds "$rounds"
+if [[ "${PEER_MALLOC:-retain}" == default ]]; then tunables=; else tunables=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967295; fi
+echo "# peer malloc: ${tunables:-glibc defaults}"
+GLIBC_TUNABLES=$tunables "$python" bench/peer/microxcaling_bench.py --microxcaling "$mx" --dir "$dir" --rounds "$rounds"
 echo "# MxRef (recipe microxcaling), best of $rounds"
-"$bench" --peer-compare "$dir" "$rounds"
+DOTNET_GCRetainVM=1 "$bench" --peer-compare "$dir" "$rounds"

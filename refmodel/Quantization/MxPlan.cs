@@ -78,6 +78,30 @@ internal sealed class MxPlan
         return shared == _lastShared ? _lastScaleCode : ScaleCode(shared);
     }
 
+    /// <summary>
+    /// Quantizes whole blocks of <paramref name="k"/> values laid end to end (<paramref name="x"/> holds
+    /// <paramref name="scales"/>.Length × k values, deterministic rounding): the same codes as <see cref="QuantizeBlock"/>
+    /// block by block. A block of FP32 normals is scanned in one vector pass and rounded through its table rows with no
+    /// per-value test; any other block takes <see cref="QuantizeBlock"/>.
+    /// </summary>
+    public void QuantizeWholeBlocks(ReadOnlySpan<uint> x, int k, Span<byte> scales, Span<byte> codes)
+    {
+        var table = _table;
+        bool flush = _policy.FlushSubnormalInputs;
+        for (int b = 0, start = 0; b < scales.Length; b++, start += k)
+        {
+            var block = x.Slice(start, k);
+            var blockCodes = codes.Slice(start, k);
+            if (table is { HasBlockView: true } && BlockScan.AllNormalMax(block, out uint max))
+            {
+                int shared = BlockScan.SharedExponent(max, _emax, _policy.ScaleRule, _ceilLimit, _scaleBias);
+                table.RowsFor(shared).RoundAll(block, blockCodes);
+                scales[b] = shared == _lastShared ? _lastScaleCode : ScaleCode(shared);
+            }
+            else scales[b] = QuantizeBlock(block, blockCodes, default);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsNormal(uint b) => (b & BlockScan.AbsMask) - BlockScan.MinNormalBits < BlockScan.InfinityBits - BlockScan.MinNormalBits;
 

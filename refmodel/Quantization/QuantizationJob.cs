@@ -80,6 +80,10 @@ public sealed class QuantizationJob
             case Path.Exact when Format.HasMicroexponents:
                 QuantizeRuns(fp32, scales, micro, elements);
                 break;
+            case Path.Exact when _policy.Rounding != RoundingMode.Stochastic && rowLength % k == 0:
+                // Rows of whole blocks: block b is values [b·k, (b + 1)·k), so the plan runs over the range in one call.
+                new MxPlan(Format.Element, _policy).QuantizeWholeBlocks(fp32.Slice(first * k, count * k), k, scales.Slice(first, count), elements.Slice(first * k, count * k));
+                break;
             case Path.Exact:
             {
                 // One plan per call, codes written straight into the result; blocks in input order, so the drawn

@@ -49,6 +49,16 @@ internal sealed class RoundingTable
     /// <summary>Bytes after the block view's last entry, so that a 4-byte gather at any entry stays inside the array.</summary>
     private const int GatherSlack = 3;
 
+    /// <summary>
+    /// The whole clamped table in two 64-byte registers, when it has at most 128 byte entries (E2M1: 7 binades × 4 keys
+    /// × sign × sticky = 112) and its end rows (rel = relMin, relMax) do not depend on the key: entry
+    /// [(rel − relMin) · 2^keyBits + key][sign][sticky], so that clamping (binade, key) as one number clamps rel. A
+    /// block's codes are then one byte permutation per 16 values (AVX-512 VBMI) instead of two gathers.
+    /// </summary>
+    private readonly Vector512<byte> _compactLow, _compactHigh;
+    private readonly bool _compact;
+    private const int CompactEntries = 128;
+
     private RoundingTable(NumberFormat f, RoundingContext ctx, int keyBits, int relMin, int relMax)
     {
         (_keyBits, _relMin, _relMax) = (keyBits, relMin, relMax);
@@ -77,7 +87,30 @@ internal sealed class RoundingTable
                         for (uint sticky = 0; sticky < 2; sticky++)
                             _wide[(((t << keyBits) | (int)key) << 2) | (sign << 1) | (int)sticky] = (byte)_codes[Index(sign, rel, key, sticky)];
             }
+            if ((_relCount << (keyBits + 2)) <= CompactEntries && EndRowsIgnoreKey())
+            {
+                var compact = new byte[CompactEntries];
+                for (int rel = relMin; rel <= relMax; rel++)
+                    for (uint key = 0; key < 1u << keyBits; key++)
+                        for (int sign = 0; sign < 2; sign++)
+                            for (uint sticky = 0; sticky < 2; sticky++)
+                                compact[((((rel - relMin) << keyBits) | (int)key) << 2) | (sign << 1) | (int)sticky] = (byte)_codes[Index(sign, rel, key, sticky)];
+                _compactLow = Vector512.Create(compact.AsSpan(0, 64));
+                _compactHigh = Vector512.Create(compact.AsSpan(64, 64));
+                _compact = true;
+            }
         }
+    }
+
+    /// <summary>Whether the rows rel = relMin and rel = relMax hold the same entry for every key (per sign and sticky bit).</summary>
+    private bool EndRowsIgnoreKey()
+    {
+        foreach (int rel in new[] { _relMin, _relMax })
+            for (int sign = 0; sign < 2; sign++)
+                for (uint sticky = 0; sticky < 2; sticky++)
+                    for (uint key = 1; key < 1u << _keyBits; key++)
+                        if (_codes[Index(sign, rel, key, sticky)] != _codes[Index(sign, rel, 0, sticky)]) return false;
+        return true;
     }
 
     /// <summary>The table for a format and context, or null where none applies (stochastic, too many key bits).</summary>
@@ -102,7 +135,7 @@ internal sealed class RoundingTable
     /// caller's loop) whose <see cref="BlockRows.Round"/> gives <see cref="Round"/>'s code for every FP32 normal input.
     /// </summary>
     public BlockRows RowsFor(int shared) => Math.Abs(shared) <= MaxBlockShared
-        ? new BlockRows(_wide!, _stickyMask, _keyShift, (WideOffset - shared) << _keyBits)
+        ? new BlockRows(this, _wide!, _stickyMask, _keyShift, (WideOffset - shared) << _keyBits, (BlockScan.Fp32Bias + shared + _relMin) << _keyBits)
         : throw new ArgumentOutOfRangeException(nameof(shared), $"shared exponent {shared} outside ±{MaxBlockShared}");
 
     /// <summary>
@@ -111,16 +144,19 @@ internal sealed class RoundingTable
     /// </summary>
     public readonly ref struct BlockRows
     {
+        private readonly RoundingTable _table;
         private readonly ReadOnlySpan<byte> _wide;
         private readonly uint _stickyMask;
-        private readonly int _keyShift, _base;
+        private readonly int _keyShift, _base, _compactBase;
 
-        internal BlockRows(byte[] wide, uint stickyMask, int keyShift, int rowBase)
+        internal BlockRows(RoundingTable table, byte[] wide, uint stickyMask, int keyShift, int rowBase, int compactBase)
         {
+            _table = table;
             _wide = wide;
             _stickyMask = stickyMask;
             _keyShift = keyShift;
             _base = rowBase;
+            _compactBase = compactBase;
         }
 
         /// <summary>
@@ -149,12 +185,15 @@ internal sealed class RoundingTable
         public void RoundAll<T>(ReadOnlySpan<uint> x, Span<T> codes) where T : unmanaged, IBinaryInteger<T>
         {
             int i = 0;
-            if (Avx2.IsSupported && (typeof(T) == typeof(byte) || typeof(T) == typeof(uint)) && x.Length >= Vector256<uint>.Count)
+            if (typeof(T) == typeof(byte) && _table._compact && Avx512Vbmi.IsSupported && x.Length >= Vector512<uint>.Count)
+                i = PermuteAll(x, MemoryMarshal.Cast<T, byte>(codes));
+            else if (Avx2.IsSupported && (typeof(T) == typeof(byte) || typeof(T) == typeof(uint)) && x.Length >= Vector256<uint>.Count)
                 i = GatherAll(x, codes);
             for (; i < x.Length; i++) codes[i] = T.CreateTruncating(Round(x[i]));
         }
 
         /// <summary>The AVX2 part of <see cref="RoundAll"/>: whole groups of 8 values; returns how many it rounded.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private unsafe int GatherAll<T>(ReadOnlySpan<uint> x, Span<T> codes) where T : unmanaged, IBinaryInteger<T>
         {
             var abs = Vector256.Create(BlockScan.AbsMask);
@@ -181,6 +220,37 @@ internal sealed class RoundingTable
                     var bytes = Vector128.Narrow(Vector128.Narrow(entry.GetLower(), entry.GetUpper()), Vector128<ushort>.Zero);
                     Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(codes), i)), bytes.AsUInt64().ToScalar());
                 }
+            }
+            return n;
+        }
+
+        /// <summary>
+        /// <see cref="RoundAll"/> through the compact table (AVX-512 VBMI), whole groups of 16 values; returns how many it
+        /// rounded. The index is <see cref="Round"/>'s with the row taken relative to the table's lowest binade and
+        /// clamped as one number with the key (the end rows ignore the key), narrowed to bytes; one two-register byte
+        /// permutation reads the 16 entries.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private int PermuteAll(ReadOnlySpan<uint> x, Span<byte> codes)
+        {
+            var table = _table;
+            var abs = Vector512.Create(BlockScan.AbsMask);
+            var stickyMask = Vector512.Create(_stickyMask);
+            var rowBase = Vector512.Create(_compactBase);
+            var top = Vector512.Create((table._relCount << table._keyBits) - 1);
+            var two = Vector512.Create(2u);
+            int shift = _keyShift, n = x.Length & ~15;
+            ref uint src = ref MemoryMarshal.GetReference(x);
+            ref byte dst = ref MemoryMarshal.GetReference(codes);
+            for (int i = 0; i < n; i += 16)
+            {
+                var b = Vector512.LoadUnsafe(ref src, (nuint)i);
+                var a = b & abs;
+                var sticky = Vector512.ShiftRightLogical((a & stickyMask) + stickyMask, shift);
+                var row = Vector512.Min(Vector512.Max(Vector512.ShiftRightLogical(a, shift).AsInt32() - rowBase, Vector512<int>.Zero), top).AsUInt32();
+                var index = Vector512.ShiftLeft(row, 2) | (Vector512.ShiftRightLogical(b, 30) & two) | sticky;
+                var entries = Avx512Vbmi.PermuteVar64x8x2(table._compactLow, Avx512F.ConvertToVector128Byte(index).ToVector256Unsafe().ToVector512Unsafe(), table._compactHigh);
+                entries.GetLower().GetLower().StoreUnsafe(ref dst, (nuint)i);
             }
             return n;
         }

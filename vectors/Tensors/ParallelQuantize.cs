@@ -41,6 +41,34 @@ public static class ParallelQuantize
         }
     }
 
+    /// <summary>
+    /// Dequantizes <paramref name="q"/> into <paramref name="output"/> as <see cref="BlockQuantizer.Dequantize(QuantizedTensor, Span{uint})"/>
+    /// does, the blocks cut into one contiguous range per thread where <see cref="BlockQuantizer.BlocksDequantizeApart"/>
+    /// (each block's values depend only on its own codes and scale, so the bits are the same for any split).
+    /// </summary>
+    public static unsafe void Dequantize(QuantizedTensor q, Span<uint> output, int threads = 0)
+    {
+        if (threads <= 0) threads = Environment.ProcessorCount;
+        int blocks = q.BlockCount;
+        threads = BlockQuantizer.BlocksDequantizeApart(q) ? Math.Clamp(Math.Min(threads, output.Length / MinValuesPerThread), 1, Math.Max(blocks, 1)) : 1;
+        if (threads == 1)
+        {
+            BlockQuantizer.Dequantize(q, output);
+            return;
+        }
+        if (output.Length != q.Length) throw new ArgumentException($"the output holds {output.Length} values, the tensor {q.Length}", nameof(output));
+        int length = output.Length, per = (blocks + threads - 1) / threads;
+        fixed (uint* o = output)
+        {
+            nint oa = (nint)o;
+            Parallel.For(0, threads, t =>
+            {
+                int first = t * per, count = Math.Min(per, blocks - first);
+                if (count > 0) BlockQuantizer.DequantizeBlocks(q, first, count, new Span<uint>((uint*)oa, length));
+            });
+        }
+    }
+
     /// <summary>The quantized tensor in arrays (as <see cref="BlockQuantizer.Quantize"/> gives it), quantized on every core.</summary>
     public static QuantizedTensor Quantize(QuantizationJob job, ReadOnlySpan<uint> fp32, int threads = 0)
     {
