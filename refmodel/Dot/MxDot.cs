@@ -171,22 +171,19 @@ public static class MxDot
     /// NativeAOT executable decides them when it is compiled (its instruction-set target), the JIT on the machine.
     /// </summary>
     public static string Implementation =>
-        $"product sum: {(VectorProductSum.IsSupported ? "AVX-512 VBMI byte tables, 32 products per step" : "scalar, 64-bit integers (128-bit where k products can reach 2^63)")}; " +
+        $"product sum: {(VectorProductSum.IsSupported ? "AVX-512 VBMI byte tables, 32 products per step" : "scalar, 64-bit integers (two 64-bit partial sums where k products can reach 2^63)")}; " +
         $"Vector256 {Accelerated(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)}, Vector512 {Accelerated(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)}, " +
         $"AVX2 {Accelerated(System.Runtime.Intrinsics.X86.Avx2.IsSupported)}, AVX-512 VBMI {Accelerated(System.Runtime.Intrinsics.X86.Avx512Vbmi.IsSupported)}, " +
         $"BMI2 {Accelerated(System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported)}";
 
     private static string Accelerated(bool yes) => yes ? "yes" : "no";
 
-    /// <summary>True where a 64 × 64 → 128-bit multiply is one instruction (x64 with BMI2's mulx, Arm64's umulh).</summary>
-    private static readonly bool HardwareWideMultiply =
-        System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported || System.Runtime.Intrinsics.Arm.ArmBase.Arm64.IsSupported;
-
     /// <summary>
     /// Σ a_i·b_i and whether an element is NaN or Inf (the ClassNaN and ClassInfinity bits of <c>Classes</c>; its other
     /// bits are not meaningful), by the cheapest loop that is exact for the pair: 32 products per step with AVX-512
     /// (<see cref="VectorProductSum"/>) where the machine has it and no element is NaN or Inf; else plain 64-bit
-    /// arithmetic when k products cannot reach 2^63 (every pair without E5M2 at k = 32), else 128-bit sums. Public for
+    /// arithmetic when k products cannot reach 2^63 (every pair but E5M2 × E5M2 at k = 32), else two 64-bit partial
+    /// sums (128-bit ones beyond <see cref="SplitMaxLength"/> elements or for values of 2^32 and more). Public for
     /// the coverage classifier, which forms the same exact sum again.
     /// </summary>
     public static (Int128 Sum, int Classes) ProductSum(in BlockPair p)
@@ -199,7 +196,7 @@ public static class MxDot
     internal static (Int128 Sum, int Classes) ScalarProductSum(in BlockPair p)
     {
         if (SumBits(p) <= 63 && p.TableA.TaggedIsExact && p.TableB.TaggedIsExact) return ProductSum64(p);
-        return HardwareWideMultiply || !(p.TableA.FitsIn32Bits && p.TableB.FitsIn32Bits) ? ProductSumWide(p) : ProductSumNarrow(p);
+        return p.TableA.FitsIn32Bits && p.TableB.FitsIn32Bits && p.Length <= SplitMaxLength ? ProductSumSplit(p) : ProductSumWide(p);
     }
 
     /// <summary>
@@ -227,34 +224,36 @@ public static class MxDot
     }
 
     /// <summary>
-    /// Σ a_i·b_i in the common fixed point when every |value| &lt; 2^32 (every MX element format): each product's
-    /// magnitude is one 64-bit multiply, its sign applied in 128 bits. The same sum as <see cref="ProductSumWide"/>,
-    /// about 1.5 times as fast where Math.BigMul's 128-bit product has no hardware instruction (baseline x64 NativeAOT).
+    /// Σ a_i·b_i in the common fixed point when every |value| &lt; 2^32 (every MX element format; the E5M2 × E5M2 sum
+    /// reaches 2^70) in two 64-bit sums: y = y_h·2^16 + y_l with y_l = y mod 2^16, so x·y = x·y_h·2^16 + x·y_l and each
+    /// partial product is below 2^48 in magnitude; up to <see cref="SplitMaxLength"/> of them stay below 2^62. Plain
+    /// 64-bit multiplies and adds, where a 128-bit sum per product (Math.BigMul, add with carry) costs twice as much,
+    /// more where there is no 64 × 64 → 128-bit multiply instruction (the baseline x86-64 of the NativeAOT CLI).
     /// Also returns the NaN and Inf class bits.
     /// </summary>
-    private static (Int128 Sum, int Classes) ProductSumNarrow(in BlockPair p)
+    private static (Int128 Sum, int Classes) ProductSumSplit(in BlockPair p)
     {
         ref long ta = ref MemoryMarshal.GetArrayDataReference(p.TableA.Tagged);
         ref long tb = ref MemoryMarshal.GetArrayDataReference(p.TableB.Tagged);
         byte ma = p.TableA.CodeMask, mb = p.TableB.CodeMask;
         var a = p.A;
         ref byte b = ref MemoryMarshal.GetReference(p.B);
-        Int128 sum = Int128.Zero;
-        long tagsA = 0, tagsB = 0;
+        long high = 0, low = 0, tagsA = 0, tagsB = 0;
         for (int i = 0; i < a.Length; i++)
         {
             long x = Unsafe.Add(ref ta, (nuint)(a[i] & ma)), y = Unsafe.Add(ref tb, (nuint)(Unsafe.Add(ref b, i) & mb));
             tagsA |= x;
             tagsB |= y;
-            x >>= ElementTable.TagBits; y >>= ElementTable.TagBits;
-            long sx = x >> 63, sy = y >> 63; // branch-free |x|, |y|: the signs of random data defeat branch prediction
-            ulong magnitude = (ulong)((x ^ sx) - sx) * (ulong)((y ^ sy) - sy);
-            long negative = sx ^ sy; // 0, or −1 when the product is negative
-            // (hi, lo) = (−1, ~m) is −m − 1 in two's complement; subtracting −1 gives −m. For 0 it is m.
-            sum += new Int128((ulong)negative, magnitude ^ (ulong)negative) - negative;
+            x >>= ElementTable.TagBits;
+            y >>= ElementTable.TagBits;
+            high += x * (y >> 16);
+            low += x * (y & 0xFFFF);
         }
-        return (sum, (int)((tagsA | tagsB) & ElementTable.TagMask));
+        return (((Int128)high << 16) + low, (int)((tagsA | tagsB) & ElementTable.TagMask));
     }
+
+    /// <summary>The longest block <see cref="ProductSumSplit"/> takes: 2^14 partial products below 2^48 each.</summary>
+    private const int SplitMaxLength = 1 << 14;
 
     /// <summary>
     /// Σ a_i·b_i with full 64 × 64 → 128-bit products, for element tables with values of 2^32 or more (and any table
