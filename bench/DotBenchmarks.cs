@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using MxRef.Dot;
 using MxRef.Formats;
-using MxRef.Random;
-using MxRef.Rounding;
 
 namespace MxRef.Bench;
 
@@ -39,48 +37,18 @@ public class DotPairBenchmarks : DotBlocks
     public void Setup() => Setup(Pair, Model);
 }
 
-/// <summary>
-/// 1024 blocks of k = 32 random finite codes (a code's 0x40 bit cleared, so most E4M3/E5M2 NaN and Inf codes become
-/// finite ones), scales within 2^±8 of unity and C near the product sum, run through <see cref="MxDot.Dot"/>.
-/// </summary>
+/// <summary>The blocks of <see cref="DotInputs"/> run through <see cref="MxDot.Dot(in BlockPair, uint, RoundingMode, NumberFormat, AccumulationModel)"/>.</summary>
 public abstract class DotBlocks
 {
-    private const int Blocks = 1024, K = 32;
-    private readonly byte[] _a = new byte[Blocks * K], _b = new byte[Blocks * K];
-    private readonly byte[] _sa = new byte[Blocks], _sb = new byte[Blocks];
-    private readonly uint[] _c = new uint[Blocks];
-    private ElementTable _ta = ElementTable.ForCode(0), _tb = ElementTable.ForCode(0);
+    private DotInputs _inputs = new("e4m3xe4m3");
     private AccumulationModel _model;
 
     protected void Setup(string pair, string model)
     {
-        var names = pair.Split('x');
-        _ta = ElementTable.For(StandardFormats.TryParse(names[0])!);
-        _tb = ElementTable.For(StandardFormats.TryParse(names[1])!);
+        _inputs = new DotInputs(pair);
         _model = AccumulationModel.TryParse(model)!.Value;
-        var rng = new MxRandom(3);
-        for (int i = 0; i < _a.Length; i++)
-        {
-            _a[i] = (byte)(rng.NextUInt64() & _ta.CodeMask & ~0x40u); // finite codes mostly
-            _b[i] = (byte)(rng.NextUInt64() & _tb.CodeMask & ~0x40u);
-        }
-        for (int j = 0; j < Blocks; j++)
-        {
-            _sa[j] = (byte)(127 + rng.NextInt(-8, 8));
-            _sb[j] = (byte)(127 + rng.NextInt(-8, 8));
-            _c[j] = (uint)(rng.NextUInt64() & 0x807FFFFF) | (uint)(127 + rng.NextInt(-10, 10)) << 23;
-        }
     }
 
-    [Benchmark(OperationsPerInvoke = Blocks)]
-    public uint BlockDot32()
-    {
-        uint acc = 0;
-        for (int j = 0; j < Blocks; j++)
-        {
-            var block = new BlockPair(_ta, _a.AsSpan(j * K, K), _sa[j], _tb, _b.AsSpan(j * K, K), _sb[j]);
-            acc += MxDot.Dot(block, _c[j], RoundingMode.NearestEven, StandardFormats.Fp32, _model).Bits;
-        }
-        return acc;
-    }
+    [Benchmark(OperationsPerInvoke = DotInputs.Blocks)]
+    public uint BlockDot32() => _inputs.DotAll(_model);
 }

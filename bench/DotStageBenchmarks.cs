@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using MxRef.Dot;
 using MxRef.Formats;
-using MxRef.Random;
 using MxRef.Rounding;
 
 namespace MxRef.Bench;
@@ -9,12 +8,9 @@ namespace MxRef.Bench;
 /// <summary>Stages of the fused block dot (k = 32, FP32 out, rne) on DotBenchmarks' inputs. One op = one block.</summary>
 public class DotStageBenchmarks
 {
-    private const int Blocks = 1024, K = 32;
-    private readonly byte[] _a = new byte[Blocks * K], _b = new byte[Blocks * K];
-    private readonly byte[] _sa = new byte[Blocks], _sb = new byte[Blocks];
-    private readonly uint[] _c = new uint[Blocks];
+    private const int Blocks = DotInputs.Blocks;
+    private DotInputs _in = new("e4m3xe4m3");
     private readonly Int128[] _sums = new Int128[Blocks];
-    private ElementTable _ta = ElementTable.ForCode(0), _tb = ElementTable.ForCode(0);
 
     [Params("e4m3xe4m3", "e5m2xe5m2")]
     public string Pair { get; set; } = "e4m3xe4m3";
@@ -22,22 +18,8 @@ public class DotStageBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var names = Pair.Split('x');
-        _ta = ElementTable.For(StandardFormats.TryParse(names[0])!);
-        _tb = ElementTable.For(StandardFormats.TryParse(names[1])!);
-        var rng = new MxRandom(3);
-        for (int i = 0; i < _a.Length; i++)
-        {
-            _a[i] = (byte)(rng.NextUInt64() & _ta.CodeMask & ~0x40u);
-            _b[i] = (byte)(rng.NextUInt64() & _tb.CodeMask & ~0x40u);
-        }
-        for (int j = 0; j < Blocks; j++)
-        {
-            _sa[j] = (byte)(127 + rng.NextInt(-8, 8));
-            _sb[j] = (byte)(127 + rng.NextInt(-8, 8));
-            _c[j] = (uint)(rng.NextUInt64() & 0x807FFFFF) | (uint)(127 + rng.NextInt(-10, 10)) << 23;
-            _sums[j] = MxDot.ProductSum(new BlockPair(_ta, _a.AsSpan(j * K, K), _sa[j], _tb, _b.AsSpan(j * K, K), _sb[j])).Sum;
-        }
+        _in = new DotInputs(Pair);
+        for (int j = 0; j < Blocks; j++) _sums[j] = MxDot.ProductSum(_in.Block(j)).Sum;
     }
 
     [Benchmark(OperationsPerInvoke = Blocks)]
@@ -45,7 +27,7 @@ public class DotStageBenchmarks
     {
         long acc = 0;
         for (int j = 0; j < Blocks; j++)
-            acc += (long)MxDot.ProductSum(new BlockPair(_ta, _a.AsSpan(j * K, K), _sa[j], _tb, _b.AsSpan(j * K, K), _sb[j])).Sum;
+            acc += (long)MxDot.ProductSum(_in.Block(j)).Sum;
         return acc;
     }
 
@@ -55,7 +37,7 @@ public class DotStageBenchmarks
     {
         uint acc = 0;
         for (int j = 0; j < Blocks; j++)
-            acc += MxDot.Fused(new BlockPair(_ta, _a.AsSpan(j * K, K), _sa[j], _tb, _b.AsSpan(j * K, K), _sb[j]), _c[j], RoundingMode.NearestEven, StandardFormats.Fp32).Bits;
+            acc += MxDot.Fused(_in.Block(j), _in.C[j], RoundingMode.NearestEven, StandardFormats.Fp32).Bits;
         return acc;
     }
 
@@ -67,8 +49,8 @@ public class DotStageBenchmarks
         var ctx = new RoundingContext(RoundingMode.NearestEven, OverflowPolicy.Ieee);
         for (int j = 0; j < Blocks; j++)
         {
-            long s = (long)MxDot.ProductSum(new BlockPair(_ta, _a.AsSpan(j * K, K), _sa[j], _tb, _b.AsSpan(j * K, K), _sb[j])).Sum;
-            acc += RoundingCore.Round(StandardFormats.Fp32, s < 0, (ulong)Math.Abs(s), _sa[j] + _sb[j] - 254 - 32, false, ctx).Code;
+            long s = (long)MxDot.ProductSum(_in.Block(j)).Sum;
+            acc += RoundingCore.Round(StandardFormats.Fp32, s < 0, (ulong)Math.Abs(s), _in.ScaleA[j] + _in.ScaleB[j] - 254 - 32, false, ctx).Code;
         }
         return acc;
     }
@@ -77,7 +59,7 @@ public class DotStageBenchmarks
     public long DecodeC()
     {
         long acc = 0;
-        for (int j = 0; j < Blocks; j++) acc += Codec.Decode(StandardFormats.Fp32, _c[j]).Exponent;
+        for (int j = 0; j < Blocks; j++) acc += Codec.Decode(StandardFormats.Fp32, _in.C[j]).Exponent;
         return acc;
     }
 
@@ -88,9 +70,9 @@ public class DotStageBenchmarks
         var ctx = new RoundingContext(RoundingMode.NearestEven, OverflowPolicy.Ieee);
         for (int j = 0; j < Blocks; j++)
         {
-            var cv = Codec.Decode(StandardFormats.Fp32, _c[j]);
+            var cv = Codec.Decode(StandardFormats.Fp32, _in.C[j]);
             Int128 cTerm = cv.Negative ? -(Int128)cv.Significand : (Int128)cv.Significand;
-            var s = ExactSum.Add(_sums[j], _sa[j] + _sb[j] - 254 - 32, cTerm, cv.Exponent);
+            var s = ExactSum.Add(_sums[j], _in.ScaleA[j] + _in.ScaleB[j] - 254 - 32, cTerm, cv.Exponent);
             acc += s.RoundTo(StandardFormats.Fp32, ctx).Code;
         }
         return acc;
@@ -104,7 +86,7 @@ public class DotStageBenchmarks
         for (int j = 0; j < Blocks; j++)
         {
             long s = (long)_sums[j];
-            acc += RoundingCore.Round(StandardFormats.Fp32, s < 0, (ulong)Math.Abs(s), _sa[j] + _sb[j] - 254 - 32, false, ctx).Code;
+            acc += RoundingCore.Round(StandardFormats.Fp32, s < 0, (ulong)Math.Abs(s), _in.ScaleA[j] + _in.ScaleB[j] - 254 - 32, false, ctx).Code;
         }
         return acc;
     }

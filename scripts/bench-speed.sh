@@ -3,6 +3,7 @@
 #   1. the load average (the figures below are CPU time, but a loaded machine still slows a core down),
 #   2. which product-sum loop the published CLI runs (`mxref --version`),
 #   3. ns of CPU per 32-element block dot for all 36 element format pairs, fused and fp32-sum (JIT, this machine's ISA),
+#      then fused again in NativeAOT code compiled as the published CLI is (bench/aot: baseline x86-64, scalar loops),
 #   4. `mxref vectors gen` of N random K = 32 vectors to a file, on all cores and on one worker thread: wall time,
 #      user + sys CPU, vectors per second.
 # Usage: scripts/bench-speed.sh [N]   (default 2000000; run `make build` first; `make bench-speed` does both)
@@ -32,6 +33,15 @@ bench/bin/Release/net10.0/MxRef.Bench --cpu-time --quick DotPairBenchmarks | awk
       printf "%-12s %10.1f %10.1f %8.1f %10.2f\n", q, f, 1000 / f, s, s / f
       if (f > worst) { worst = f; wq = q } }
     printf "slowest fused pair: %s, %.1f ns (%.1f M blocks/s)\n", wq, worst, 1000 / worst }'
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# The same blocks inside NativeAOT code compiled as the published CLI is (baseline x86-64: the scalar loops, no AVX-512),
+# which is what `mxref vectors gen`, `verify` and `dot` run.
+echo "== block dot, k = 32, FP32 out, rne, fused: CPU ns per block in NativeAOT code as the published CLI (bench/aot)"
+dotnet publish bench/aot/MxRef.DotAot.csproj -c Release --nologo -v quiet -o "$tmp/dotaot" >/dev/null
+"$tmp/dotaot/dotaot" | awk 'NR <= 2 { print; next }
+  { print; if ($2 > worst) { worst = $2; wq = $1 } }
+  END { printf "slowest fused pair (NativeAOT): %s, %.1f ns (%.1f M blocks/s)\n", wq, worst, 1000 / worst }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Twice: all cores (the figure the target is about) and --threads 1 (one worker beside the writer thread), so the CPU

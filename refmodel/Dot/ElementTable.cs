@@ -19,6 +19,17 @@ public sealed class ElementTable
     public long[] Fixed { get; }
     /// <summary>NaN / Inf / sign / zero bits per code.</summary>
     public byte[] Class { get; }
+
+    /// <summary>
+    /// Fixed·2^<see cref="TagBits"/> plus the code's NaN and Inf class bits: the scalar product sums read a code's value
+    /// (Tagged &gt;&gt; TagBits, exact: |Fixed| ≤ 2^32) and whether it is special from one table entry.
+    /// </summary>
+    public long[] Tagged { get; }
+    public const int TagBits = 2;
+    /// <summary>The tag bits of <see cref="Tagged"/>: <see cref="ClassNaN"/> | <see cref="ClassInfinity"/>.</summary>
+    public const long TagMask = ClassNaN | ClassInfinity;
+    /// <summary>Every value survives the shift into <see cref="Tagged"/> (|Fixed| &lt; 2^61; every MX element format).</summary>
+    public bool TaggedIsExact => MagnitudeBits <= 63 - TagBits - 1;
     public byte CodeMask { get; }
     /// <summary>
     /// Every |Fixed| is below 2^32 (true for all MX element formats: E5M2's 57344 × 2^16 is the largest), so the product
@@ -75,6 +86,8 @@ public sealed class ElementTable
             Class[code] = cls;
         }
         MagnitudeBits = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Fixed.Max(v => Math.Abs(v)));
+        Tagged = new long[256];
+        for (int code = 0; code < 256; code++) Tagged[code] = (Fixed[code] << TagBits) | (Class[code] & TagMask);
         (Significand, Shift) = Split(Fixed, Class);
         Vector = VectorProductSum.Tables.For(CodeMask, Significand, Shift);
         if (StandardFormats.ElementCode(f) >= 0)

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MxRef.Formats;
 using MxRef.Rounding;
 
@@ -106,16 +108,19 @@ public static class MxDot
     /// exponents. Their sum is then exact in a long and goes straight to the rounding core with no sticky bit — the
     /// same exact value the general path places in ExactSum's 128-bit window. False (the caller takes the general path)
     /// for a NaN or Inf C, an exact zero result (its sign follows rule 4) and terms too far apart.
+    /// The signs of the sum, of C and of their total are random in a dot product, so nothing here branches on them
+    /// (a mispredicted branch costs about as much as the rounding itself): magnitudes and negations are formed from
+    /// sign masks.
     /// </summary>
     private static bool TryFusedNear(Int128 productSum, int sumExponent, uint c, RoundingMode mode, NumberFormat output, out DotResult result)
     {
         result = default;
         int cField = (int)(c >> 23) & 0xFF; // FP32 (IEEE 754 binary32): 8 exponent bits, 23 fraction bits, bias 127
-        if (cField == 0xFF || productSum > Fp32Near.MaxTerm || productSum < -Fp32Near.MaxTerm) return false;
         long s = (long)productSum;
-        long cSig = (c & 0x7FFFFF) | (cField != 0 ? 0x800000L : 0L);
+        if (cField == 0xFF || (Int128)s != productSum || s > MaxNearTerm || s < -MaxNearTerm) return false;
+        long cSign = (int)c >> 31; // 0, or −1 for a negative C
+        long cSig = (((c & 0x7FFFFF) | (cField != 0 ? 0x800000L : 0L)) ^ cSign) - cSign;
         int cExponent = Math.Max(cField, 1) - 150;
-        if ((int)c < 0) cSig = -cSig;
         long total;
         int exponent;
         if (cSig == 0) { total = s; exponent = sumExponent; }
@@ -128,17 +133,22 @@ public static class MxDot
             total = (s << ds) + (cSig << dc);
         }
         if (total == 0) return false;
-        var rounded = RoundingCore.Round(output, total < 0, (ulong)Math.Abs(total), exponent, false, new RoundingContext(mode, OverflowPolicy.Ieee));
+        var rounded = RoundingCore.Round(output, total < 0, Magnitude(total), exponent, false, new RoundingContext(mode, OverflowPolicy.Ieee));
         result = new DotResult(rounded.Code, rounded.Flags);
         return true;
     }
 
-    private static class Fp32Near
+    /// <summary>The largest |term| of <see cref="TryFusedNear"/>: two such terms add without overflow (a constant, so no static-field check in NativeAOT code).</summary>
+    private const long MaxNearTerm = (1L << 62) - 1;
+
+    /// <summary>|v| for v &gt; long.MinValue, from the sign mask rather than a branch on the sign.</summary>
+    private static ulong Magnitude(long v)
     {
-        public static readonly Int128 MaxTerm = (Int128)(1L << 62) - 1;
+        long sign = v >> 63;
+        return (ulong)((v ^ sign) - sign);
     }
 
-    private static int BitLength(long v) => 64 - BitOperations.LeadingZeroCount((ulong)Math.Abs(v));
+    private static int BitLength(long v) => 64 - BitOperations.LeadingZeroCount(Magnitude(v));
 
     /// <summary>
     /// Σ·(significand of sa)·(significand of sb), exact. |Σ| &lt; 2^(bits of the largest |a_i·b_i| + ceil(log2 k)) and
@@ -161,22 +171,19 @@ public static class MxDot
     /// NativeAOT executable decides them when it is compiled (its instruction-set target), the JIT on the machine.
     /// </summary>
     public static string Implementation =>
-        $"product sum: {(VectorProductSum.IsSupported ? "AVX-512 VBMI byte tables, 32 products per step" : "scalar, 64-bit integers (128-bit where k products can reach 2^63)")}; " +
+        $"product sum: {(VectorProductSum.IsSupported ? "AVX-512 VBMI byte tables, 32 products per step" : "scalar, 64-bit integers (two 64-bit partial sums where k products can reach 2^63)")}; " +
         $"Vector256 {Accelerated(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)}, Vector512 {Accelerated(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)}, " +
         $"AVX2 {Accelerated(System.Runtime.Intrinsics.X86.Avx2.IsSupported)}, AVX-512 VBMI {Accelerated(System.Runtime.Intrinsics.X86.Avx512Vbmi.IsSupported)}, " +
         $"BMI2 {Accelerated(System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported)}";
 
     private static string Accelerated(bool yes) => yes ? "yes" : "no";
 
-    /// <summary>True where a 64 × 64 → 128-bit multiply is one instruction (x64 with BMI2's mulx, Arm64's umulh).</summary>
-    private static readonly bool HardwareWideMultiply =
-        System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported || System.Runtime.Intrinsics.Arm.ArmBase.Arm64.IsSupported;
-
     /// <summary>
     /// Σ a_i·b_i and whether an element is NaN or Inf (the ClassNaN and ClassInfinity bits of <c>Classes</c>; its other
     /// bits are not meaningful), by the cheapest loop that is exact for the pair: 32 products per step with AVX-512
     /// (<see cref="VectorProductSum"/>) where the machine has it and no element is NaN or Inf; else plain 64-bit
-    /// arithmetic when k products cannot reach 2^63 (every pair without E5M2 at k = 32), else 128-bit sums. Public for
+    /// arithmetic when k products cannot reach 2^63 (every pair but E5M2 × E5M2 at k = 32), else two 64-bit partial
+    /// sums (128-bit ones beyond <see cref="SplitMaxLength"/> elements or for values of 2^32 and more). Public for
     /// the coverage classifier, which forms the same exact sum again.
     /// </summary>
     public static (Int128 Sum, int Classes) ProductSum(in BlockPair p)
@@ -185,60 +192,73 @@ public static class MxDot
         return ScalarProductSum(p);
     }
 
-    /// <summary>The scalar loops of <see cref="ProductSum"/> (also its reference in the tests), with every class bit.</summary>
+    /// <summary>The scalar loops of <see cref="ProductSum"/> (also its reference in the tests), with the NaN and Inf class bits.</summary>
     internal static (Int128 Sum, int Classes) ScalarProductSum(in BlockPair p)
     {
-        if (SumBits(p) <= 63) return ProductSum64(p);
-        return HardwareWideMultiply || !(p.TableA.FitsIn32Bits && p.TableB.FitsIn32Bits) ? ProductSumWide(p) : ProductSumNarrow(p);
-    }
-
-    /// <summary>Σ a_i·b_i in 64 bits: |a_i·b_i| &lt; 2^(bitsA + bitsB) and k of them stay below 2^63.</summary>
-    private static (Int128 Sum, int Classes) ProductSum64(in BlockPair p)
-    {
-        var fa = p.TableA.Fixed; var fb = p.TableB.Fixed;
-        var ka = p.TableA.Class; var kb = p.TableB.Class;
-        byte ma = p.TableA.CodeMask, mb = p.TableB.CodeMask;
-        var a = p.A; var b = p.B;
-        long sum = 0;
-        int classes = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            int ca = a[i] & ma, cb = b[i] & mb;
-            classes |= ka[ca] | kb[cb];
-            sum += fa[ca] * fb[cb];
-        }
-        return (sum, classes);
+        if (SumBits(p) <= 63 && p.TableA.TaggedIsExact && p.TableB.TaggedIsExact) return ProductSum64(p);
+        return p.TableA.FitsIn32Bits && p.TableB.FitsIn32Bits && p.Length <= SplitMaxLength ? ProductSumSplit(p) : ProductSumWide(p);
     }
 
     /// <summary>
-    /// Σ a_i·b_i in the common fixed point when every |value| &lt; 2^32 (every MX element format): each product's
-    /// magnitude is one 64-bit multiply, its sign applied in 128 bits. The same sum as <see cref="ProductSumWide"/>,
-    /// about 1.5 times as fast where Math.BigMul's 128-bit product has no hardware instruction (baseline x64 NativeAOT).
-    /// Also returns the OR of the elements' class bits.
+    /// Σ a_i·b_i in 64 bits: |a_i·b_i| &lt; 2^(bitsA + bitsB) and k of them stay below 2^63. One table load per element
+    /// gives both the value and the NaN/Inf bits (<see cref="ElementTable.Tagged"/>), and the tables are read without
+    /// bounds checks: an index is a code masked to the format's width, below the tables' 256 entries. This loop is
+    /// what the NativeAOT CLI runs for every pair but E5M2 × E5M2 (its baseline x86-64 has no AVX-512).
     /// </summary>
-    private static (Int128 Sum, int Classes) ProductSumNarrow(in BlockPair p)
+    private static (Int128 Sum, int Classes) ProductSum64(in BlockPair p)
     {
-        var fa = p.TableA.Fixed; var fb = p.TableB.Fixed;
-        var ka = p.TableA.Class; var kb = p.TableB.Class;
+        ref long ta = ref MemoryMarshal.GetArrayDataReference(p.TableA.Tagged);
+        ref long tb = ref MemoryMarshal.GetArrayDataReference(p.TableB.Tagged);
         byte ma = p.TableA.CodeMask, mb = p.TableB.CodeMask;
-        var a = p.A; var b = p.B;
-        Int128 sum = Int128.Zero;
-        int classes = 0;
+        var a = p.A;
+        ref byte b = ref MemoryMarshal.GetReference(p.B); // as long as A (BlockPair checks)
+        long sum = 0, tagsA = 0, tagsB = 0; // two tag chains: one OR per element on each instead of two on one
         for (int i = 0; i < a.Length; i++)
         {
-            int ca = a[i] & ma, cb = b[i] & mb;
-            classes |= ka[ca] | kb[cb];
-            long x = fa[ca], y = fb[cb];
-            long sx = x >> 63, sy = y >> 63; // branch-free |x|, |y|: the signs of random data defeat branch prediction
-            ulong magnitude = (ulong)((x ^ sx) - sx) * (ulong)((y ^ sy) - sy);
-            long negative = sx ^ sy; // 0, or −1 when the product is negative
-            // (hi, lo) = (−1, ~m) is −m − 1 in two's complement; subtracting −1 gives −m. For 0 it is m.
-            sum += new Int128((ulong)negative, magnitude ^ (ulong)negative) - negative;
+            long x = Unsafe.Add(ref ta, (nuint)(a[i] & ma)), y = Unsafe.Add(ref tb, (nuint)(Unsafe.Add(ref b, i) & mb));
+            tagsA |= x;
+            tagsB |= y;
+            sum += (x >> ElementTable.TagBits) * (y >> ElementTable.TagBits);
         }
-        return (sum, classes);
+        return (sum, (int)((tagsA | tagsB) & ElementTable.TagMask));
     }
 
-    /// <summary>Σ a_i·b_i with full 64 × 64 → 128-bit products, for element tables with values of 2^32 or more.</summary>
+    /// <summary>
+    /// Σ a_i·b_i in the common fixed point when every |value| &lt; 2^32 (every MX element format; the E5M2 × E5M2 sum
+    /// reaches 2^70) in two 64-bit sums: y = y_h·2^16 + y_l with y_l = y mod 2^16, so x·y = x·y_h·2^16 + x·y_l and each
+    /// partial product is below 2^48 in magnitude; up to <see cref="SplitMaxLength"/> of them stay below 2^62. Plain
+    /// 64-bit multiplies and adds, where a 128-bit sum per product (Math.BigMul, add with carry) costs twice as much,
+    /// more where there is no 64 × 64 → 128-bit multiply instruction (the baseline x86-64 of the NativeAOT CLI).
+    /// Also returns the NaN and Inf class bits.
+    /// </summary>
+    private static (Int128 Sum, int Classes) ProductSumSplit(in BlockPair p)
+    {
+        ref long ta = ref MemoryMarshal.GetArrayDataReference(p.TableA.Tagged);
+        ref long tb = ref MemoryMarshal.GetArrayDataReference(p.TableB.Tagged);
+        byte ma = p.TableA.CodeMask, mb = p.TableB.CodeMask;
+        var a = p.A;
+        ref byte b = ref MemoryMarshal.GetReference(p.B);
+        long high = 0, low = 0, tagsA = 0, tagsB = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            long x = Unsafe.Add(ref ta, (nuint)(a[i] & ma)), y = Unsafe.Add(ref tb, (nuint)(Unsafe.Add(ref b, i) & mb));
+            tagsA |= x;
+            tagsB |= y;
+            x >>= ElementTable.TagBits;
+            y >>= ElementTable.TagBits;
+            high += x * (y >> 16);
+            low += x * (y & 0xFFFF);
+        }
+        return (((Int128)high << 16) + low, (int)((tagsA | tagsB) & ElementTable.TagMask));
+    }
+
+    /// <summary>The longest block <see cref="ProductSumSplit"/> takes: 2^14 partial products below 2^48 each.</summary>
+    private const int SplitMaxLength = 1 << 14;
+
+    /// <summary>
+    /// Σ a_i·b_i with full 64 × 64 → 128-bit products, for element tables with values of 2^32 or more (and any table
+    /// whose values are too wide for <see cref="ElementTable.Tagged"/>).
+    /// </summary>
     private static (Int128 Sum, int Classes) ProductSumWide(in BlockPair p)
     {
         var fa = p.TableA.Fixed; var fb = p.TableB.Fixed;
@@ -253,7 +273,7 @@ public static class MxDot
             classes |= ka[ca] | kb[cb];
             sum += Math.BigMul(fa[ca], fb[cb]);
         }
-        return (sum, classes);
+        return (sum, classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity));
     }
 
     /// <summary>

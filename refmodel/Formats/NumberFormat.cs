@@ -55,7 +55,12 @@ public sealed record NumberFormat
 
     /// <summary>This format's <see cref="ScaleCodec"/> once asked for (the hot paths read it per block; not part of equality).</summary>
     internal ScaleCodec? ScaleCodecCache;
-    private DerivedParameters Derived => _derived ??= new DerivedParameters(ComputePrecision(), ComputeEmax(), ComputeEmin(),
+    // The read is a field load the callers inline; the first computation stays out of line (an inlined allocation would
+    // keep every caller from inlining it, and the rounding core reads several of these per call).
+    private DerivedParameters Derived => _derived ?? ComputeDerived();
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private DerivedParameters ComputeDerived() => _derived = new DerivedParameters(ComputePrecision(), ComputeEmax(), ComputeEmin(),
         ComputeQuantumExponent(), ComputeMaxFinite().Significand, ComputeMaxFinite().Exponent, ComputeMaxFiniteCode());
 
     /// <summary>Copies for <c>with</c> expressions: the derived parameters are recomputed for the copy.</summary>
