@@ -55,7 +55,21 @@ public sealed record NumberFormat
 
     /// <summary>This format's <see cref="ScaleCodec"/> once asked for (the hot paths read it per block; not part of equality).</summary>
     internal ScaleCodec? ScaleCodecCache;
-    private DerivedParameters Derived => _derived ??= new DerivedParameters(ComputePrecision(), ComputeEmax(), ComputeEmin(),
+
+    /// <summary>
+    /// <see cref="StandardFormats.ElementCode"/> of this instance once asked for (<see cref="ElementCodeUnknown"/> until
+    /// then). Not part of equality (<see cref="Equals(NumberFormat)"/> lists the describing fields) and not copied by
+    /// <c>with</c>: a copy finds its own code.
+    /// </summary>
+    internal int ElementCodeCache = ElementCodeUnknown;
+    internal const int ElementCodeUnknown = int.MinValue;
+
+    // The cached case small enough to inline (the rounding core and the classifiers read these on every vector); the
+    // first call builds the parameters out of line.
+    private DerivedParameters Derived => _derived ?? ComputeDerived();
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private DerivedParameters ComputeDerived() => _derived = new DerivedParameters(ComputePrecision(), ComputeEmax(), ComputeEmin(),
         ComputeQuantumExponent(), ComputeMaxFinite().Significand, ComputeMaxFinite().Exponent, ComputeMaxFiniteCode());
 
     /// <summary>Copies for <c>with</c> expressions: the derived parameters are recomputed for the copy.</summary>
