@@ -57,12 +57,11 @@ public sealed record NumberFormat
     internal ScaleCodec? ScaleCodecCache;
 
     /// <summary>
-    /// <see cref="StandardFormats.ElementCode"/> of this instance once asked for (<see cref="ElementCodeUnknown"/> until
-    /// then). Not part of equality (<see cref="Equals(NumberFormat)"/> lists the describing fields) and not copied by
-    /// <c>with</c>: a copy finds its own code.
+    /// <see cref="StandardFormats.ElementCode"/> of this instance plus 2 once asked for, 0 until then (0 because a
+    /// record's copy constructor runs no field initializers). Not part of equality (<see cref="Equals(NumberFormat)"/>
+    /// lists the describing fields) and not copied by <c>with</c> (the copy constructor below): a copy finds its own.
     /// </summary>
-    internal int ElementCodeCache = ElementCodeUnknown;
-    internal const int ElementCodeUnknown = int.MinValue;
+    internal int ElementCodeCache;
 
     // The cached case small enough to inline (the rounding core and the classifiers read these on every vector); the
     // first call builds the parameters out of line.

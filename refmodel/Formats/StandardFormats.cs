@@ -132,8 +132,11 @@ public static partial class StandardFormats
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static int ElementCode(NumberFormat f)
     {
-        int code = f.ElementCodeCache;
-        return code != NumberFormat.ElementCodeUnknown ? code : f.ElementCodeCache = FindElementCode(f);
+        int cached = f.ElementCodeCache;
+        if (cached != 0) return cached - 2;
+        int code = FindElementCode(f);
+        f.ElementCodeCache = code + 2;
+        return code;
     }
 
     /// <summary>By reference, then by name (an equal format built elsewhere, e.g. by <see cref="TryParse"/>).</summary>
