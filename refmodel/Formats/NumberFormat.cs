@@ -55,8 +55,16 @@ public sealed record NumberFormat
 
     /// <summary>This format's <see cref="ScaleCodec"/> once asked for (the hot paths read it per block; not part of equality).</summary>
     internal ScaleCodec? ScaleCodecCache;
-    // The read is a field load the callers inline; the first computation stays out of line (an inlined allocation would
-    // keep every caller from inlining it, and the rounding core reads several of these per call).
+
+    /// <summary>
+    /// <see cref="StandardFormats.ElementCode"/> of this instance plus 2 once asked for, 0 until then (0 because a
+    /// record's copy constructor runs no field initializers). Not part of equality (<see cref="Equals(NumberFormat)"/>
+    /// lists the describing fields) and not copied by <c>with</c> (the copy constructor below): a copy finds its own.
+    /// </summary>
+    internal int ElementCodeCache;
+
+    // The cached case small enough to inline (the rounding core and the classifiers read these on every vector); the
+    // first call builds the parameters out of line.
     private DerivedParameters Derived => _derived ?? ComputeDerived();
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

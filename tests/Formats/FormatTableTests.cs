@@ -24,6 +24,11 @@ public class FormatTableTests
         Assert.Same(StandardFormats.Elements[code], f);
         Assert.Equal(code, StandardFormats.ElementCode(f with { }));
         Assert.Equal(-1, StandardFormats.ElementCode(StandardFormats.Fp32));
+        // The code is kept on the instance once found, but a renamed copy finds its own (none), and the kept code
+        // plays no part in equality.
+        Assert.Equal(-1, StandardFormats.ElementCode(f with { Name = name + "x" }));
+        Assert.Equal(f, f with { Source = "a copy" });
+        Assert.Equal(f.GetHashCode(), (f with { }).GetHashCode());
     }
 
     // Expected values: OCP MX v1.0 Table 1 (element formats) and Table 2 (E8M0).

@@ -38,6 +38,13 @@ public sealed class DotVectorGenerator
     /// <summary>The random section's formats and modes as arrays, looked up once (the draw runs for every vector).</summary>
     private readonly ElementCodes[] _randomA, _randomB;
     private readonly RoundingMode[] _modes;
+    /// <summary>
+    /// The run's outputs and scale codec, looked up once: <see cref="DotGeneratorOptions.Outputs"/> builds a list when
+    /// there is one output, and an object per vector (with its interface calls) cost more than the rest of the draw's
+    /// bookkeeping.
+    /// </summary>
+    private readonly NumberFormat[] _outputs;
+    private readonly ScaleCodec _scales;
     private readonly List<SectionPlan> _plans = [];
 
     public DotGeneratorOptions Options { get; }
@@ -58,6 +65,8 @@ public sealed class DotVectorGenerator
         _randomA = options.FormatsA.Select(ElementCodes.For).ToArray();
         _randomB = options.FormatsB.Select(ElementCodes.For).ToArray();
         _modes = options.Modes.ToArray();
+        _outputs = options.Outputs.ToArray();
+        _scales = options.Scales;
         long next = 0;
         int modes = options.Modes.Count;
         // Several output formats: the corner and exhaustive sets once per output (each family aims at that output's
@@ -131,12 +140,12 @@ public sealed class DotVectorGenerator
         if (v.K != Options.Block) throw new ArgumentException($"vector has k = {v.K}, the run's block is {Options.Block}");
         var plan = PlanOf(index);
         long j = index - plan.Section.Start;
-        v.Scales = Options.Scales;
+        v.Scales = _scales;
         if (plan.IsRandom)
         {
             // Random vector j is vector j of the run with its output alone (the outputs in turn: the (j mod n)-th).
-            var outputs = Options.Outputs;
-            var output = v.Output = outputs.Count == 1 ? Options.Output : outputs[(int)(j % outputs.Count)];
+            var outputs = _outputs;
+            var output = v.Output = outputs.Length == 1 ? outputs[0] : outputs[(int)(j % outputs.Length)];
             var rng = MxRandom.ForStream(Options.Seed, RandomStreams + (ulong)j);
             if (_randomPairs is { } pairs)
             {

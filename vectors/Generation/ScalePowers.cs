@@ -15,14 +15,22 @@ public sealed class ScalePowers
     /// <summary>Smallest and largest e with a code of value exactly 2^e.</summary>
     public int MinExponent { get; }
     public int MaxExponent { get; }
-    public byte Unit => (byte)Codec.UnitCode;
-    public byte Nan => (byte)Codec.NanCode;
+    // Fields, read once: the random generator asks for them on every vector.
+    public byte Unit { get; }
+    public byte Nan { get; }
     /// <summary>The largest finite scale code.</summary>
-    public byte Max => (byte)Codec.Format.MaxFiniteCode;
+    public byte Max { get; }
+    /// <summary><see cref="Log2"/> of every code up to the codec's largest, computed once (the same doubles).</summary>
+    private readonly double[] _log2;
 
     private ScalePowers(ScaleCodec codec)
     {
         Codec = codec;
+        Unit = (byte)codec.UnitCode;
+        Nan = (byte)codec.NanCode;
+        Max = (byte)codec.Format.MaxFiniteCode;
+        _log2 = new double[codec.MaxCode + 1];
+        for (uint c = 0; c <= codec.MaxCode; c++) _log2[c] = ComputeLog2((byte)c);
         var powers = new SortedDictionary<int, byte>();
         for (uint c = 0; c <= codec.MaxCode; c++)
         {
@@ -64,5 +72,7 @@ public sealed class ScalePowers
     }
 
     /// <summary>log2 of a finite non-zero scale's value (rounded down), for aiming C near a product sum.</summary>
-    public double Log2(byte code) => Codec.Exponent(code) + Math.Log2(Math.Max(1u, Codec.Significand(code)));
+    public double Log2(byte code) => code < _log2.Length ? _log2[code] : ComputeLog2(code);
+
+    private double ComputeLog2(byte code) => Codec.Exponent(code) + Math.Log2(Math.Max(1u, Codec.Significand(code)));
 }
