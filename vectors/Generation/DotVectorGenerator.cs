@@ -38,6 +38,8 @@ public sealed class DotVectorGenerator
     /// <summary>The random section's formats and modes as arrays, looked up once (the draw runs for every vector).</summary>
     private readonly ElementCodes[] _randomA, _randomB;
     private readonly RoundingMode[] _modes;
+    /// <summary>The run's output formats, once (<see cref="DotGeneratorOptions.Outputs"/> makes a new list on each read).</summary>
+    private readonly NumberFormat[] _outputs;
     private readonly List<SectionPlan> _plans = [];
 
     public DotGeneratorOptions Options { get; }
@@ -58,6 +60,7 @@ public sealed class DotVectorGenerator
         _randomA = options.FormatsA.Select(ElementCodes.For).ToArray();
         _randomB = options.FormatsB.Select(ElementCodes.For).ToArray();
         _modes = options.Modes.ToArray();
+        _outputs = options.Outputs.ToArray();
         long next = 0;
         int modes = options.Modes.Count;
         // Several output formats: the corner and exhaustive sets once per output (each family aims at that output's
@@ -135,8 +138,8 @@ public sealed class DotVectorGenerator
         if (plan.IsRandom)
         {
             // Random vector j is vector j of the run with its output alone (the outputs in turn: the (j mod n)-th).
-            var outputs = Options.Outputs;
-            var output = v.Output = outputs.Count == 1 ? Options.Output : outputs[(int)(j % outputs.Count)];
+            var outputs = _outputs;
+            var output = v.Output = outputs.Length == 1 ? Options.Output : outputs[(int)(j % outputs.Length)];
             var rng = MxRandom.ForStream(Options.Seed, RandomStreams + (ulong)j);
             if (_randomPairs is { } pairs)
             {
