@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MxRef.Formats;
 
 /// <summary>How a format's codes map to values.</summary>
@@ -55,7 +57,16 @@ public sealed record NumberFormat
 
     /// <summary>This format's <see cref="ScaleCodec"/> once asked for (the hot paths read it per block; not part of equality).</summary>
     internal ScaleCodec? ScaleCodecCache;
-    private DerivedParameters Derived => _derived ??= new DerivedParameters(ComputePrecision(), ComputeEmax(), ComputeEmin(),
+    // The read is a field load the compiler inlines into the rounding core; the first read computes (a call of its own,
+    // so that the inlined part stays small: the NativeAOT CLI called the whole getter on every read).
+    private DerivedParameters Derived
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _derived ?? ComputeDerived();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private DerivedParameters ComputeDerived() => _derived = new DerivedParameters(ComputePrecision(), ComputeEmax(), ComputeEmin(),
         ComputeQuantumExponent(), ComputeMaxFinite().Significand, ComputeMaxFinite().Exponent, ComputeMaxFiniteCode());
 
     /// <summary>Copies for <c>with</c> expressions: the derived parameters are recomputed for the copy.</summary>
