@@ -27,7 +27,7 @@ public sealed class StageProfile
         "reader thread (results from its stdout, compare)",
     ];
 
-    private readonly long[] _ns = new long[Labels.Length];
+    private readonly long[] _ns = new long[Labels.Length], _bytes = new long[Labels.Length];
     // Managed allocations and collections from the profile's creation (the start of the run) to its table: a
     // per-vector allocation shows up as bytes per vector, and the collections it causes as "other".
     private readonly long _allocated0 = GC.GetTotalAllocatedBytes(true);
@@ -37,18 +37,27 @@ public sealed class StageProfile
     public static StageProfile? FromEnvironment() =>
         Environment.GetEnvironmentVariable(Variable) == "1" && OperatingSystem.IsLinux() ? new StageProfile() : null;
 
-    /// <summary>This thread's CPU time in nanoseconds.</summary>
+    // The managed bytes this thread had allocated at its last mark (ThreadCpuNs or Lap): each stage is charged its own.
+    [ThreadStatic] private static long t_allocatedMark;
+
+    /// <summary>This thread's CPU time in nanoseconds (also the mark from which <see cref="Lap"/> counts the thread's allocations).</summary>
     public static long ThreadCpuNs()
     {
         clock_gettime(ClockThreadCpuTime, out var ts);
+        t_allocatedMark = GC.GetAllocatedBytesForCurrentThread();
         return ts.Seconds * 1_000_000_000 + ts.Nanoseconds;
     }
 
-    /// <summary>Charges the thread CPU time since <paramref name="since"/> to <paramref name="stage"/>; returns the new mark.</summary>
+    /// <summary>
+    /// Charges the thread CPU time since <paramref name="since"/>, and the bytes the thread allocated since its last
+    /// mark, to <paramref name="stage"/>; returns the new mark.
+    /// </summary>
     public long Lap(Stage stage, long since)
     {
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - t_allocatedMark;
         long now = ThreadCpuNs();
         Interlocked.Add(ref _ns[(int)stage], now - since);
+        Interlocked.Add(ref _bytes[(int)stage], allocated);
         return now;
     }
 
@@ -56,13 +65,14 @@ public sealed class StageProfile
     public string Table(long vectors, double processCpuSeconds)
     {
         if (vectors == 0) return "";
-        var sb = new StringBuilder($"verify profile ({Variable}=1): CPU per vector by stage, from the threads' CPU clocks\n");
+        var sb = new StringBuilder($"verify profile ({Variable}=1): CPU and managed bytes allocated per vector by stage, from the threads' CPU clocks and allocation counters\n");
         double charged = 0;
         for (int s = 0; s < Labels.Length; s++)
         {
             double ns = (double)Interlocked.Read(ref _ns[s]) / vectors;
+            double bytes = (double)Interlocked.Read(ref _bytes[s]) / vectors;
             charged += ns;
-            sb.Append(CultureInfo.InvariantCulture, $"  {Labels[s],-52} {ns,8:0} ns\n");
+            sb.Append(CultureInfo.InvariantCulture, $"  {Labels[s],-52} {ns,8:0} ns {bytes,8:0.0} B\n");
         }
         double total = 1e9 * processCpuSeconds / vectors;
         sb.Append(CultureInfo.InvariantCulture, $"  {"other (thread pool, GC, JIT, timers, waits)",-52} {total - charged,8:0} ns\n");

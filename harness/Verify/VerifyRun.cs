@@ -57,9 +57,10 @@ public static class VerifyRun
         regression = $"{(o.Dut is null ? $"{o.Top} K={o.K}{string.Concat(o.Parameters.Where(p => p.Name != "K").Select(p => $" {p.Name}={p.Value}"))}" : Description.DescribedRun.Design(o.Dut))} {unit.Settings}; {regression}";
         var ctx = new RunContext(unit, o.MaxMismatches, o.Timeout, origins, o.StopAfter, o.ExamplesPerClass);
         int jobs = o.Line is not null || o.Index is not null ? 1 : o.Jobs;
+        int preparers = Preparers(Environment.ProcessorCount, jobs);
         var sessions = Enumerable.Range(0, jobs)
             .Select(j => new SimSession(build.Executable, () => open(new RunSlice(o.Shard, o.Shards, j, jobs)), ctx, o.K, jobs == 1 ? "simulation" : $"simulation {j + 1}/{jobs}",
-                Math.Max(1, Environment.ProcessorCount / jobs), benchArguments, CpuPlacement.For(j, jobs)))
+                preparers, benchArguments, CpuPlacement.For(j, jobs)))
             .ToArray();
         stderr.WriteLine($"verify: {regression}; shard {o.Shard}/{o.Shards}, {jobs} simulation process{(jobs == 1 ? "" : "es")}");
 
@@ -146,6 +147,13 @@ public static class VerifyRun
         }
         return result.FailingCount > 0 ? Cli.ExitMismatch : Cli.ExitOk;
     }
+
+    /// <summary>
+    /// Preparing threads per simulation process: the cores the <paramref name="jobs"/> simulations leave free, shared
+    /// among them (at least one each). Each simulation keeps a core busy, so on 2 cores with one simulation mxref has
+    /// one: a second preparer there only adds thread switches and lock hand-overs (docs/PERFORMANCE.md).
+    /// </summary>
+    internal static int Preparers(int cores, int jobs) => Math.Max(1, (cores - jobs) / jobs);
 
     private static int FreeRun(string exe, IReadOnlyList<string> benchArguments, long n, TextWriter stdout)
     {

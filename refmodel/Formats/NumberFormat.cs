@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MxRef.Formats;
 
 /// <summary>How a format's codes map to values.</summary>
@@ -63,11 +65,15 @@ public sealed record NumberFormat
     /// </summary>
     internal int ElementCodeCache;
 
-    // The cached case small enough to inline (the rounding core and the classifiers read these on every vector); the
-    // first call builds the parameters out of line.
-    private DerivedParameters Derived => _derived ?? ComputeDerived();
+    // The read is a field load the compiler inlines into the rounding core; the first read computes (a call of its own,
+    // so that the inlined part stays small: the NativeAOT CLI called the whole getter on every read).
+    private DerivedParameters Derived
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _derived ?? ComputeDerived();
+    }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private DerivedParameters ComputeDerived() => _derived = new DerivedParameters(ComputePrecision(), ComputeEmax(), ComputeEmin(),
         ComputeQuantumExponent(), ComputeMaxFinite().Significand, ComputeMaxFinite().Exponent, ComputeMaxFiniteCode());
 

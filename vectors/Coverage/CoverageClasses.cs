@@ -47,7 +47,7 @@ public static class CoverageClasses
     public static readonly string[] DominantSubnormal = ["20-25", "26-50", "51-90", "far"];
 
     private static readonly List<string> NameList = [];
-    private static readonly Dictionary<string, int> Ids = [];
+    private static readonly Dictionary<string, int> IdByName = [];
 
     public static readonly int PairBase, ModeBase, ScaleBase, ScaleSumBase, AccumulatorBase, AlignBase, ZeroBase, ResultBase, SpecialBase, BoundaryBase;
     public static readonly int TinyExactBase, LoneSpecialBase;
@@ -72,6 +72,14 @@ public static class CoverageClasses
 
     public static IReadOnlyList<string> Names => NameList;
     public static int Count => NameList.Count;
+
+    /// <summary>
+    /// The ids the dot classifiers count per vector, in one object made once the classes are registered. A classifier
+    /// keeps it in a field: the NativeAOT CLI checks that a class's static constructor has run before every read of its
+    /// static fields, and the rounding-mode count behind <see cref="RoundingModes.Deterministic"/> is an interface call,
+    /// so the static helpers below cost several times the few additions they make (they delegate to this object).
+    /// </summary>
+    public static readonly DotIds Ids;
 
     static CoverageClasses()
     {
@@ -135,41 +143,76 @@ public static class CoverageClasses
         }
         OutputResultBase = StandardFormats.Outputs.Select((o, i) => i == 0 ? -1 : Add(OutputResults.Select(r => $"out:{o.Name}:{r}"))).ToArray();
         (ScaleCodeBase, ZeroScaleBase) = ScaleCodeCoverage.Register(Add);
+        Ids = new DotIds();
+    }
+
+    /// <summary>The class ids of <see cref="CoverageClasses"/> that a dot vector's classification computes, as instance fields.</summary>
+    public sealed class DotIds
+    {
+        private readonly int _modes = RoundingModes.Deterministic.Count, _elements = StandardFormats.Elements.Count;
+        private readonly int _magnitudes = BoundaryMagnitudes.Length, _tinyKinds = TinyKinds.Length;
+        public readonly int PairBase = CoverageClasses.PairBase, ModeBase = CoverageClasses.ModeBase, ScaleBase = CoverageClasses.ScaleBase;
+        public readonly int ScaleSumBase = CoverageClasses.ScaleSumBase, AccumulatorBase = CoverageClasses.AccumulatorBase;
+        public readonly int AlignBase = CoverageClasses.AlignBase, ZeroBase = CoverageClasses.ZeroBase, ResultBase = CoverageClasses.ResultBase;
+        public readonly int SpecialBase = CoverageClasses.SpecialBase, NanScaleSideBase = CoverageClasses.NanScaleSideBase;
+        public readonly int LargestBase = CoverageClasses.LargestBase, LargestOppositeBase = CoverageClasses.LargestOppositeBase;
+        public readonly int DominantNormalBase = CoverageClasses.DominantNormalBase, DominantSubnormalBase = CoverageClasses.DominantSubnormalBase;
+        public readonly int DominantZeroC = CoverageClasses.DominantZeroC;
+        private readonly int _boundaryBase = BoundaryBase, _tinyBase = TinyBase, _tinyExactBase = TinyExactBase, _zeroSumBase = ZeroSumBase;
+        private readonly int[] _operandBase = OperandBase, _outputResultBase = OutputResultBase;
+        private readonly ulong[][] _operandBits = OperandBitsOfCode;
+        private readonly int[][] _loneSpecial = LoneSpecialOfCode;
+
+        internal DotIds()
+        {
+        }
+
+        public int Pair(int formatCodeA, int formatCodeB) => PairBase + formatCodeA * _elements + formatCodeB;
+        public int Mode(RoundingMode mode) => ModeBase + (int)mode;
+        public int Boundary(int kind, int magnitude, RoundingMode mode) =>
+            _boundaryBase + (kind * _magnitudes + magnitude) * _modes + (int)mode;
+        public int Tiny(int boundary, int kind, bool negative, RoundingMode mode) =>
+            _tinyBase + ((boundary * _tinyKinds + kind) * 2 + (negative ? 1 : 0)) * _modes + (int)mode;
+        public int TinyExact(bool negative, RoundingMode mode) => _tinyExactBase + (negative ? 1 : 0) * _modes + (int)mode;
+        public int ZeroSum(bool negativeC, bool cancel, RoundingMode mode) =>
+            _zeroSumBase + ((negativeC ? 2 : 0) + (cancel ? 1 : 0)) * _modes + (int)mode;
+        public int OutputResult(int outputCode) => _outputResultBase[outputCode];
+        public int LoneSpecial(int formatCode, byte code) => _loneSpecial[formatCode][code];
+        /// <summary>Per code of element format <paramref name="formatCode"/>: its operand class as one bit (<see cref="CoverageClasses.OperandBits"/>).</summary>
+        public ulong[] OperandBits(int formatCode) => _operandBits[formatCode];
+        public int OperandBaseOf(int formatCode) => _operandBase[formatCode];
     }
 
     /// <summary>The first <c>out:FMT:</c> class of output code <paramref name="outputCode"/> (0 fp32, 1 bf16, 2 fp16), or −1 for FP32.</summary>
-    public static int OutputResult(int outputCode) => OutputResultBase[outputCode];
+    public static int OutputResult(int outputCode) => Ids.OutputResult(outputCode);
 
     private static bool IsNaNCode(ElementCodes e, byte code) => (e.Table.Class[code] & Dot.ElementTable.ClassNaN) != 0;
 
-    public static int Tiny(int boundary, int kind, bool negative, RoundingMode mode) =>
-        TinyBase + ((boundary * TinyKinds.Length + kind) * 2 + (negative ? 1 : 0)) * RoundingModes.Deterministic.Count + (int)mode;
+    public static int Tiny(int boundary, int kind, bool negative, RoundingMode mode) => Ids.Tiny(boundary, kind, negative, mode);
 
-    public static int TinyExact(bool negative, RoundingMode mode) =>
-        TinyExactBase + (negative ? 1 : 0) * RoundingModes.Deterministic.Count + (int)mode;
+    public static int TinyExact(bool negative, RoundingMode mode) => Ids.TinyExact(negative, mode);
 
     /// <summary>The <c>first</c> class of a lone NaN/Inf <paramref name="code"/> (<c>last</c> is the next id), or −1 for a finite code.</summary>
-    internal static int LoneSpecial(int formatCode, byte code) => LoneSpecialOfCode[formatCode][code];
+    internal static int LoneSpecial(int formatCode, byte code) => Ids.LoneSpecial(formatCode, code);
 
-    public static int ZeroSum(bool negativeC, bool cancel, RoundingMode mode) =>
-        ZeroSumBase + ((negativeC ? 2 : 0) + (cancel ? 1 : 0)) * RoundingModes.Deterministic.Count + (int)mode;
+    public static int ZeroSum(bool negativeC, bool cancel, RoundingMode mode) => Ids.ZeroSum(negativeC, cancel, mode);
 
     private static string Fmt(int code) => StandardFormats.Elements[code].Name;
 
     private static int Add(IEnumerable<string> names)
     {
         int start = NameList.Count;
-        foreach (var n in names) { Ids[n] = NameList.Count; NameList.Add(n); }
+        foreach (var n in names) { IdByName[n] = NameList.Count; NameList.Add(n); }
         return start;
     }
 
-    public static int Id(string name) => Ids.TryGetValue(name, out int id) ? id : throw new ArgumentException($"no coverage class '{name}'");
+    public static int Id(string name) => IdByName.TryGetValue(name, out int id) ? id : throw new ArgumentException($"no coverage class '{name}'");
 
     public static int Pair(NumberFormat a, NumberFormat b) => Pair(ElementCodes.For(a).Index, ElementCodes.For(b).Index);
 
-    internal static int Pair(int formatCodeA, int formatCodeB) => PairBase + formatCodeA * StandardFormats.Elements.Count + formatCodeB;
+    internal static int Pair(int formatCodeA, int formatCodeB) => Ids.Pair(formatCodeA, formatCodeB);
     /// <summary>The mode's class (the deterministic modes are numbered in their order in <see cref="RoundingModes.Deterministic"/>).</summary>
-    public static int Mode(RoundingMode mode) => ModeBase + (int)mode;
+    public static int Mode(RoundingMode mode) => Ids.Mode(mode);
     /// <summary>The operand class id of an element code, or −1 for an unnamed code.</summary>
     public static int OperandClass(NumberFormat format, byte code)
     {
@@ -181,13 +224,12 @@ public static class CoverageClasses
     /// Per code of element format <paramref name="formatCode"/>: its operand class as one bit (bit i: class id
     /// <see cref="OperandBaseOf"/> + i), 0 for an unnamed code, so that a block's classes are the OR of its codes' masks.
     /// </summary>
-    internal static ulong[] OperandBits(int formatCode) => OperandBitsOfCode[formatCode];
+    internal static ulong[] OperandBits(int formatCode) => Ids.OperandBits(formatCode);
 
     /// <summary>The first operand class id of element format <paramref name="formatCode"/>.</summary>
-    internal static int OperandBaseOf(int formatCode) => OperandBase[formatCode];
+    internal static int OperandBaseOf(int formatCode) => Ids.OperandBaseOf(formatCode);
 
-    public static int Boundary(int kind, int magnitude, RoundingMode mode) =>
-        BoundaryBase + (kind * BoundaryMagnitudes.Length + magnitude) * RoundingModes.Deterministic.Count + (int)mode;
+    public static int Boundary(int kind, int magnitude, RoundingMode mode) => Ids.Boundary(kind, magnitude, mode);
 
     /// <summary>
     /// The classes a run whose vectors take several output formats must hit: each output's classes (<see

@@ -23,6 +23,11 @@ public sealed class DotClassifier(NumberFormat output)
     private readonly int _exponentFieldMax = output.ExponentFieldMax, _quantumExponent = output.QuantumExponent;
     private readonly uint _maxFiniteCode = output.MaxFiniteCode;
     private readonly ulong _maxSignificand = output.MaxFinite.Significand;
+    // The class ids, read per vector from a field (see CoverageClasses.Ids).
+    private readonly CoverageClasses.DotIds _ids = CoverageClasses.Ids;
+    // The scale format of the last vector and, per code, its scale class id (the codec's tables read once per format).
+    private ScaleCodec? _scales;
+    private readonly int[] _scaleId = new int[256];
 
     /// <summary>Counts the classes of <paramref name="v"/> (its D and Flags set: the golden result, with every flag).</summary>
     public void Classify(DotVector v, long[] counts) => Classify(v, default, counts);
@@ -34,50 +39,53 @@ public sealed class DotClassifier(NumberFormat output)
     /// </summary>
     public void Classify(DotVector v, in DotOutcome model, long[] counts)
     {
+        var ids = _ids;
         var ea = v.CodesA ?? ElementCodes.For(v.FormatA); // (For throws, naming the format)
         var eb = v.CodesB ?? ElementCodes.For(v.FormatB);
         var ta = ea.Table;
         var tb = eb.Table;
-        counts[CoverageClasses.Pair(ea.Index, eb.Index)]++;
-        counts[CoverageClasses.Mode(v.Rounding)]++;
+        counts[ids.Pair(ea.Index, eb.Index)]++;
+        counts[ids.Mode(v.Rounding)]++;
 
         var scales = v.Scales;
-        counts[ScaleId(scales, v.ScaleA)]++;
-        if (v.ScaleB != v.ScaleA) counts[ScaleId(scales, v.ScaleB)]++;
-        uint maxScale = scales.Format.MaxFiniteCode;
-        if (v.ScaleA == 0 && v.ScaleB == 0) counts[CoverageClasses.ScaleSumBase]++;
-        else if (ProductIsOne(scales, v.ScaleA, v.ScaleB)) counts[CoverageClasses.ScaleSumBase + 1]++;
-        else if (v.ScaleA == maxScale && v.ScaleB == maxScale) counts[CoverageClasses.ScaleSumBase + 2]++;
+        if (!ReferenceEquals(scales, _scales)) UseScales(scales);
+        counts[_scaleId[v.ScaleA]]++;
+        if (v.ScaleB != v.ScaleA) counts[_scaleId[v.ScaleB]]++;
+        uint maxScale = _maxScale;
+        if (v.ScaleA == 0 && v.ScaleB == 0) counts[ids.ScaleSumBase]++;
+        else if (ProductIsOne(scales, v.ScaleA, v.ScaleB)) counts[ids.ScaleSumBase + 1]++;
+        else if (v.ScaleA == maxScale && v.ScaleB == maxScale) counts[ids.ScaleSumBase + 2]++;
         ScaleCodeCoverage.Count(v, scales, counts);
 
         var c = Codec.Decode(StandardFormats.Fp32, v.C);
-        counts[CoverageClasses.AccumulatorBase + AccumulatorIndex(c, v.C)]++;
+        counts[ids.AccumulatorBase + AccumulatorIndex(c, v.C)]++;
 
         // Products, exactly, as the golden model forms them, in one branch-free pass that also collects the element
         // class bits and the operand classes (as bit masks); what only some vectors need is computed when needed.
         var (sum, classes) = ProductSum(v, ea, eb, model, counts);
         bool scaleNaN = scales.IsNaN(v.ScaleA) || scales.IsNaN(v.ScaleB);
-        if (scales.IsNaN(v.ScaleA) != scales.IsNaN(v.ScaleB)) counts[CoverageClasses.NanScaleSideBase + (scales.IsNaN(v.ScaleA) ? 0 : 1)]++;
+        if (scales.IsNaN(v.ScaleA) != scales.IsNaN(v.ScaleB)) counts[ids.NanScaleSideBase + (scales.IsNaN(v.ScaleA) ? 0 : 1)]++;
         bool special = (classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || scaleNaN || !c.IsFinite;
         if (special)
         {
             Specials(v, ta, tb, c, counts);
-            if (IsNaN(v.D)) counts[CoverageClasses.ResultBase + 0]++;
-            else if (IsInfinity(v.D)) counts[CoverageClasses.ResultBase + 2]++;
-            if ((v.Flags & 0x10) != 0) counts[CoverageClasses.ResultBase + 1]++;
+            if (IsNaN(v.D)) counts[ids.ResultBase + 0]++;
+            else if (IsInfinity(v.D)) counts[ids.ResultBase + 2]++;
+            if ((v.Flags & 0x10) != 0) counts[ids.ResultBase + 1]++;
             return;
         }
 
         // sa·sb·Σ exactly: a float scale's significands multiply the integer sum (a zero scale zeroes every product).
         uint scaleSignificand = scales.Significand(v.ScaleA) * scales.Significand(v.ScaleB);
-        sum *= scaleSignificand;
+        // (1 for a power-of-two scale: no 128-bit multiply, which the baseline-x64 CLI does in software)
+        if (scaleSignificand != 1) sum *= scaleSignificand;
         int sumExp = scales.Exponent(v.ScaleA) + scales.Exponent(v.ScaleB) - 2 * ElementTable.FractionBits;
         int msbP = sum == 0 ? int.MinValue : sumExp + 127 - (int)UInt128.LeadingZeroCount(Magnitude(sum));
         int msbC = c.IsZero ? int.MinValue : c.Exponent + 63 - System.Numerics.BitOperations.LeadingZeroCount(c.Significand);
-        counts[CoverageClasses.AlignBase + AlignIndex(msbC, msbP)]++;
+        counts[ids.AlignBase + AlignIndex(msbC, msbP)]++;
         if (sum != 0 && NearMax(v, ea, eb)) Largest(msbC, msbP, c, sum < 0, v.Rounding, counts);
         if (sum != 0 && !c.IsZero && msbC - msbP >= CoverageClasses.DominantMin) Dominant(msbC - msbP, c.Class == ValueClass.Subnormal, counts);
-        if (c.IsZero && sum != 0 && ProductSpread(v, ta, tb) >= 20) counts[CoverageClasses.DominantZeroC]++;
+        if (c.IsZero && sum != 0 && ProductSpread(v, ta, tb) >= 20) counts[ids.DominantZeroC]++;
 
         Int128 cTerm = c.Negative ? -(Int128)c.Significand : (Int128)c.Significand;
         var s = ExactSum.Add(sum, sumExp, cTerm, c.Exponent);
@@ -86,9 +94,9 @@ public sealed class DotClassifier(NumberFormat output)
             bool negativeZero = (v.D >> (_bits - 1)) != 0;
             bool anyNonZeroProduct = scaleSignificand != 0 && AnyNonZeroProduct(v, ta, tb);
             bool cancel = anyNonZeroProduct || !c.IsZero;
-            counts[CoverageClasses.ZeroBase + (cancel ? 2 : 0) + (negativeZero ? 1 : 0)]++;
-            counts[CoverageClasses.ResultBase + 9]++; // exact
-            if (c.IsZero && sum == 0) counts[CoverageClasses.ZeroSum(c.Negative, anyNonZeroProduct, v.Rounding)]++;
+            counts[ids.ZeroBase + (cancel ? 2 : 0) + (negativeZero ? 1 : 0)]++;
+            counts[ids.ResultBase + 9]++; // exact
+            if (c.IsZero && sum == 0) counts[ids.ZeroSum(c.Negative, anyNonZeroProduct, v.Rounding)]++;
             return;
         }
         Results(v, s, msbC, msbP, c.Negative != (sum < 0), counts);
@@ -96,7 +104,7 @@ public sealed class DotClassifier(NumberFormat output)
         Tiny(s, v.Rounding, counts);
     }
 
-    private static void Largest(int msbC, int msbP, Decoded c, bool sumNegative, RoundingMode mode, long[] counts)
+    private void Largest(int msbC, int msbP, Decoded c, bool sumNegative, RoundingMode mode, long[] counts)
     {
         int index = 0;
         if (msbC != int.MinValue)
@@ -104,17 +112,17 @@ public sealed class DotClassifier(NumberFormat output)
             int d = msbC - msbP;
             index = d switch { < -50 => 1, < -23 => 2, < 0 => 3, 0 => 4, <= 23 => 5, <= 50 => 6, _ => 7 };
             if (c.Negative != sumNegative && (c.Significand & (c.Significand - 1)) == 0)
-                counts[CoverageClasses.LargestOppositeBase + (int)mode]++;
+                counts[_ids.LargestOppositeBase + (int)mode]++;
         }
-        counts[CoverageClasses.LargestBase + index]++;
+        counts[_ids.LargestBase + index]++;
     }
 
-    private static void Dominant(int d, bool subnormal, long[] counts)
+    private void Dominant(int d, bool subnormal, long[] counts)
     {
         if (subnormal)
-            counts[CoverageClasses.DominantSubnormalBase + (d <= 25 ? 0 : d <= 50 ? 1 : d <= 90 ? 2 : 3)]++;
+            counts[_ids.DominantSubnormalBase + (d <= 25 ? 0 : d <= 50 ? 1 : d <= 90 ? 2 : 3)]++;
         else
-            counts[CoverageClasses.DominantNormalBase + Math.Min(d, CoverageClasses.DominantMax + 1) - CoverageClasses.DominantMin]++;
+            counts[_ids.DominantNormalBase + Math.Min(d, CoverageClasses.DominantMax + 1) - CoverageClasses.DominantMin]++;
     }
 
     /// <summary>
@@ -143,7 +151,7 @@ public sealed class DotClassifier(NumberFormat output)
         if (rem == UInt128.Zero)
         {
             // Nothing below the p bits: tiny in every mode (below 2^emin only; at the subnormal references R is 0 or 2^q).
-            if (!s.Sticky) { if (boundary == 0) counts[CoverageClasses.TinyExact(s.Negative, mode)]++; return; }
+            if (!s.Sticky) { if (boundary == 0) counts[_ids.TinyExact(s.Negative, mode)]++; return; }
             kind = 2; // bits only below the window: far below
         }
         else
@@ -152,13 +160,13 @@ public sealed class DotClassifier(NumberFormat output)
             kind = below switch { 1 => 0, 2 => 1, >= 9 => 2, _ => -1 };
             if (kind < 0) return;
         }
-        counts[CoverageClasses.Tiny(boundary, kind, s.Negative, mode)]++;
+        counts[_ids.Tiny(boundary, kind, s.Negative, mode)]++;
     }
 
     /// <summary>The special-value rules the vector exercises.</summary>
-    private static void Specials(DotVector v, ElementTable ta, ElementTable tb, Decoded c, long[] counts)
+    private void Specials(DotVector v, ElementTable ta, ElementTable tb, Decoded c, long[] counts)
     {
-        int sb = CoverageClasses.SpecialBase;
+        int sb = _ids.SpecialBase;
         var scales = v.Scales;
         bool scaleNaN = scales.IsNaN(v.ScaleA) || scales.IsNaN(v.ScaleB);
         if (scaleNaN) counts[sb + 0]++;
@@ -199,12 +207,13 @@ public sealed class DotClassifier(NumberFormat output)
     /// the operand classes counted once per vector: each code's class is a bit of a per-format mask, so the loop has no
     /// branch that random codes would mispredict.
     /// </summary>
-    private static (Int128 Sum, int Classes) ProductSum(DotVector v, ElementCodes ea, ElementCodes eb, in DotOutcome model, long[] counts)
+    private (Int128 Sum, int Classes) ProductSum(DotVector v, ElementCodes ea, ElementCodes eb, in DotOutcome model, long[] counts)
     {
         byte[] a = v.A, b = v.B;
         var (sum, classes) = model.HasProductSum ? (model.ProductSum, model.Classes)
             : MxDot.ProductSum(new BlockPair(ea.Table, a, v.ScaleA, eb.Table, b, v.ScaleB, v.Scales));
-        ulong[] oa = CoverageClasses.OperandBits(ea.Index), ob = CoverageClasses.OperandBits(eb.Index);
+        var ids = _ids;
+        ulong[] oa = ids.OperandBits(ea.Index), ob = ids.OperandBits(eb.Index);
         ulong opA = 0, opB = 0;
         for (int i = 0; i < a.Length; i++)
         {
@@ -212,11 +221,11 @@ public sealed class DotClassifier(NumberFormat output)
             opB |= ob[b[i]];
         }
         // A class of a format that both operands use counts once.
-        if (ea.Index == eb.Index) CountBits(opA | opB, CoverageClasses.OperandBaseOf(ea.Index), counts);
+        if (ea.Index == eb.Index) CountBits(opA | opB, ids.OperandBaseOf(ea.Index), counts);
         else
         {
-            CountBits(opA, CoverageClasses.OperandBaseOf(ea.Index), counts);
-            CountBits(opB, CoverageClasses.OperandBaseOf(eb.Index), counts);
+            CountBits(opA, ids.OperandBaseOf(ea.Index), counts);
+            CountBits(opB, ids.OperandBaseOf(eb.Index), counts);
         }
         return (sum, classes);
     }
@@ -244,15 +253,20 @@ public sealed class DotClassifier(NumberFormat output)
     /// <summary>msb of the largest minus msb of the smallest non-zero |a_i·b_i| (int.MinValue − int.MaxValue when none is).</summary>
     private static long ProductSpread(DotVector v, ElementTable ta, ElementTable tb)
     {
-        int msbHigh = int.MinValue, msbLow = int.MaxValue;
+        // The msb is monotonic in the magnitude: the msbs of the largest and the smallest non-zero |a_i·b_i| (each
+        // below 2^64: every element's |value| is below 2^32 in the fixed point), found with two bit scans, not k.
+        long[] fa = ta.Fixed, fb = tb.Fixed;
+        ulong high = 0, low = ulong.MaxValue;
         for (int i = 0; i < v.K; i++)
         {
-            long pa = ta.Fixed[v.A[i]], pb = tb.Fixed[v.B[i]];
-            if (pa == 0 || pb == 0) continue;
-            int msb = 63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Abs(pa) * (ulong)Math.Abs(pb));
-            msbHigh = Math.Max(msbHigh, msb); msbLow = Math.Min(msbLow, msb);
+            long pa = fa[v.A[i]], pb = fb[v.B[i]];
+            ulong product = (ulong)((pa ^ (pa >> 63)) - (pa >> 63)) * (ulong)((pb ^ (pb >> 63)) - (pb >> 63));
+            if (product == 0) continue;
+            high = Math.Max(high, product);
+            low = Math.Min(low, product);
         }
-        return (long)msbHigh - msbLow;
+        if (high == 0) return (long)int.MinValue - int.MaxValue;
+        return System.Numerics.BitOperations.LeadingZeroCount(low) - System.Numerics.BitOperations.LeadingZeroCount(high);
     }
 
     private static bool AnyNonZeroProduct(DotVector v, ElementTable ta, ElementTable tb)
@@ -262,7 +276,17 @@ public sealed class DotClassifier(NumberFormat output)
         return false;
     }
 
-    private static int ScaleId(ScaleCodec scales, byte s) => CoverageClasses.ScaleBase + (
+    /// <summary>Makes <paramref name="scales"/> the format of <see cref="_scaleId"/> and <see cref="_maxScale"/>.</summary>
+    private void UseScales(ScaleCodec scales)
+    {
+        _maxScale = scales.Format.MaxFiniteCode;
+        for (uint s = 0; s <= scales.MaxCode; s++) _scaleId[s] = ScaleId(scales, (byte)s);
+        _scales = scales;
+    }
+
+    private uint _maxScale;
+
+    private int ScaleId(ScaleCodec scales, byte s) => _ids.ScaleBase + (
         s == 0 ? 0 : s == 1 ? 1 : s == scales.UnitCode ? 2 : s == scales.Format.MaxFiniteCode ? 3 : scales.IsNaN(s) ? 4 : 5);
 
     /// <summary>sa·sb = 1 exactly: the significand product is 2^j and the exponents add up to −j.</summary>
@@ -301,7 +325,7 @@ public sealed class DotClassifier(NumberFormat output)
 
     private void Results(DotVector v, ExactSum.Sum s, int msbC, int msbP, bool oppositeSigns, long[] counts)
     {
-        int rb = CoverageClasses.ResultBase;
+        int rb = _ids.ResultBase;
         uint mag = v.D & ~(1u << (_bits - 1));
         uint expField = mag >> _mantissaBits;
         if ((v.Flags & 0x04) != 0) counts[rb + 3]++;
@@ -354,7 +378,7 @@ public sealed class DotClassifier(NumberFormat output)
             else if (rem > half && (UInt128.One << shift) - rem <= near) kind = 5;
             else kind = -1;
         }
-        if (kind >= 0) counts[CoverageClasses.Boundary(kind, magnitude, mode)]++;
+        if (kind >= 0) counts[_ids.Boundary(kind, magnitude, mode)]++;
     }
 
     private static UInt128 Magnitude(Int128 x) => (UInt128)(x < 0 ? -x : x);
