@@ -31,7 +31,9 @@ raw_rate=$(echo "$raw" | awk '{print $5}')
 printf '%-10s %s (raw: the bench alone, free-running)\n' raw "$raw"
 # The bench mxref verify runs, and its options (--posedge-only where the build says so).
 bench=$(echo "$free" | grep -o 'verify: \(bench\|built\) [^ ]*' | awk '{print $3}')
-edges=(); echo "$free" | grep -q 'rising clock edges only' && edges=(--posedge-only)
+# A here-string, not a pipe: under pipefail, `echo | grep -q` fails when grep exits before echo has written (SIGPIPE),
+# and the replay then ran both clock edges — a raw-same rate for a bench that was never run that way.
+edges=(); grep -q 'rising clock edges only' <<< "$free" && edges=(--posedge-only)
 if [ ! -s "$STREAM" ]; then
   MXTB_RECORD="$STREAM.tmp" "$MXREF" verify "${common[@]}" --random --count "$COUNT" --seed "$SEED" > /dev/null 2>&1 || true
   [ -s "$STREAM.tmp" ] && mv "$STREAM.tmp" "$STREAM"
