@@ -149,11 +149,13 @@ public static class VerifyRun
     }
 
     /// <summary>
-    /// Preparing threads per simulation process: the cores the <paramref name="jobs"/> simulations leave free, shared
-    /// among them (at least one each). Each simulation keeps a core busy, so on 2 cores with one simulation mxref has
-    /// one: a second preparer there only adds thread switches and lock hand-overs (docs/PERFORMANCE.md).
+    /// Preparing threads per simulation process: the machine's cores shared among the <paramref name="jobs"/>
+    /// simulations (at least one each), so on 2 cores with one simulation mxref runs two. Where the bench is the
+    /// bottleneck (mx_dot K = 32) the second costs about 1 % of the wall rate; where mxref is (the dot-bdr unit: the
+    /// bench takes ~0.25 µs per vector, mxref ~2 µs) it is 1.46× faster, because a preparer then also uses the time
+    /// the bench's core waits (docs/PERFORMANCE.md, "Quiet figures after the model, generator, …").
     /// </summary>
-    internal static int Preparers(int cores, int jobs) => Math.Max(1, (cores - jobs) / jobs);
+    internal static int Preparers(int cores, int jobs) => Math.Max(1, cores / jobs);
 
     private static int FreeRun(string exe, IReadOnlyList<string> benchArguments, long n, TextWriter stdout)
     {
