@@ -100,20 +100,8 @@ public static class Cli
     /// </summary>
     private static void WriteVersion(TextWriter output)
     {
-        output.WriteLine(InformationalVersion());
+        output.WriteLine(BuildVersion.Informational);
         output.WriteLine($"golden model: {MxRef.Dot.MxDot.Implementation}");
-    }
-
-    /// <summary>
-    /// The assembly's informational version, read from the attribute's metadata: asking for the attribute objects
-    /// (<c>GetCustomAttributes(type)</c>) makes the native runtime build an array type of the attribute at run time.
-    /// </summary>
-    private static string InformationalVersion()
-    {
-        foreach (var a in typeof(Cli).Assembly.GetCustomAttributesData())
-            if (a.AttributeType == typeof(System.Reflection.AssemblyInformationalVersionAttribute) && a.ConstructorArguments is [{ Value: string v }])
-                return v;
-        return "unknown";
     }
 
     /// <summary><c>--version</c> where the parser sees it (e.g. beside a directive): the same text.</summary>
