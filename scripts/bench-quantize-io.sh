@@ -10,11 +10,12 @@
 # quantize of a LARGE-element tensor, to show how the end-to-end rate grows once start-up is a small share. Per run:
 # wall and CPU (user + system of the process, from bash's time) and elements/s for both — the wall rate is the end-to-end
 # figure (a fresh process, input file to output files) — then the best and the median run. The machine's load average
-# is printed first and last: on a shared machine only CPU figures and the best wall figure mean much.
+# is printed first and last and on every summary line: on a shared machine only CPU figures and the best wall figure
+# mean much.
 #
 # A/B: with BASELINE=OTHER_MXREF in the environment, every run of every case runs OTHER_MXREF ("A", e.g. main's
-# out/cli/mxref) and then MXREF ("B") back to back, so that both see the same load, and the summary lines give each
-# one's best and median. (Both write the same output files; compare the two builds' outputs separately.)
+# out/cli/mxref) and MXREF ("B") back to back, alternating which goes first, so that both see the same load, and the
+# summary lines give each one's best and median. (Both write the same output files; compare the two builds' outputs separately.)
 set -euo pipefail
 mxref=${1:?usage: bench-quantize-io.sh MXREF DIR [RUNS] [COUNT]}
 dir=${2:?usage: bench-quantize-io.sh MXREF DIR [RUNS] [COUNT]}
@@ -38,8 +39,13 @@ measure() { # NAME COMMAND...: RUNS timed runs, one line each, then best and med
   if [[ -n "$baseline" ]]; then
     local a=() b=() t
     for ((i = 1; i <= runs; i++)); do
-      t=$(timed "$baseline" "${@:2}"); a+=("$t"); row "A $name" "$t"
-      t=$(timed "$@"); b+=("$t"); row "B $name" "$t"
+      if ((i % 2)); then
+        t=$(timed "$baseline" "${@:2}"); a+=("$t"); row "A $name" "$t"
+        t=$(timed "$@"); b+=("$t"); row "B $name" "$t"
+      else # B first on even runs, so that neither side always runs second (after the other wrote the same files)
+        t=$(timed "$@"); b+=("$t"); row "B $name" "$t"
+        t=$(timed "$baseline" "${@:2}"); a+=("$t"); row "A $name" "$t"
+      fi
     done
     summary "A $name" "${a[@]}"
     summary "B $name" "${b[@]}"
@@ -61,9 +67,9 @@ summary() { # NAME ROWS...: best and median of the rows' wall and CPU
   walls=($(printf '%s\n' "${rows[@]}" | awk '{ print $1 }' | sort -g))
   cpus=($(printf '%s\n' "${rows[@]}" | awk '{ printf "%.3f\n", $2 + $3 }' | sort -g))
   m=$(( (${#walls[@]} - 1) / 2 ))
-  awk -v n="$name" -v c="$count" -v w="${walls[0]}" -v cpu="${cpus[0]}" -v mw="${walls[$m]}" -v mc="${cpus[$m]}" 'BEGIN {
-    printf "# %s: best wall %.3f s (%.1f M el/s), best CPU %.3f s (%.1f M el/s); median wall %.3f s (%.1f M el/s), CPU %.3f s (%.1f M el/s)\n",
-           n, w, (w > 0 ? c / w / 1e6 : 0), cpu, (cpu > 0 ? c / cpu / 1e6 : 0), mw, (mw > 0 ? c / mw / 1e6 : 0), mc, (mc > 0 ? c / mc / 1e6 : 0) }'
+  awk -v n="$name" -v c="$count" -v w="${walls[0]}" -v cpu="${cpus[0]}" -v mw="${walls[$m]}" -v mc="${cpus[$m]}" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+    printf "# %s: best wall %.3f s (%.1f M el/s), best CPU %.3f s (%.1f M el/s); median wall %.3f s (%.1f M el/s), CPU %.3f s (%.1f M el/s); load %s\n",
+           n, w, (w > 0 ? c / w / 1e6 : 0), cpu, (cpu > 0 ? c / cpu / 1e6 : 0), mw, (mw > 0 ? c / mw / 1e6 : 0), mc, (mc > 0 ? c / mc / 1e6 : 0), load }'
 }
 count=1 measure "start-up (mxref --version)" "$mxref" --version
 count=1 measure "start-up (mxref --help)" "$mxref" --help

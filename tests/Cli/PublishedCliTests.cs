@@ -107,4 +107,30 @@ public sealed class PublishedCliTests
         Assert.Equal(j.ToString(), n.ToString());
         Assert.Equal(400L, JsonFields.As<long>(n["vectors"]!));
     }
+
+    /// <summary>
+    /// The native CLI is published without Newtonsoft's reflection serializer (harness/trim/NewtonsoftNoSerializer.xml):
+    /// there, anything that constructs a JsonSerializer throws. The JIT build the other tests run still has it, so this
+    /// checks the sources instead: the CLI and the vector library read and write JSON only through JObject/JArray/JValue.
+    /// </summary>
+    [Fact]
+    public void No_cli_code_uses_newtonsofts_reflection_serializer()
+    {
+        var serializer = new System.Text.RegularExpressions.Regex(
+            @"\.ToObject\s*[<(]|\bFromObject\s*\(|\bJsonConvert\s*\.\s*(Serialize|Deserialize|Populate)|\bJsonSerializer\s*\.\s*Create|new\s+JsonSerializer\b");
+        var uses = new List<string>();
+        foreach (var project in new[] { "harness", "vectors", "refmodel" })
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(Repo.Root, project), "*.cs", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(Repo.Root, file).Replace('\\', '/');
+                if (relative.Contains("/obj/") || relative.Contains("/bin/") || relative.StartsWith("harness/cosim/")) continue;
+                int line = 0;
+                foreach (var text in File.ReadLines(file))
+                {
+                    line++;
+                    if (!text.TrimStart().StartsWith("//") && serializer.IsMatch(text)) uses.Add($"{relative}:{line}: {text.Trim()}");
+                }
+            }
+        Assert.True(uses.Count == 0, "Newtonsoft's serializer, which the native CLI does not contain:\n" + string.Join('\n', uses));
+    }
 }
