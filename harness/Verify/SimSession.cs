@@ -11,11 +11,10 @@ namespace MxRef.Harness.Verify;
 /// The batches circulate in a fixed ring (<see cref="BatchRing"/>), so threads hand over thousands of vectors at a time
 /// and nothing is allocated per batch. A watchdog stops a bench that owes results and has produced none for the
 /// timeout; a crash or hang is reported with the last vector the bench consumed. <paramref name="benchArguments"/> are
-/// the bench's options (<c>--posedge-only</c>); <paramref name="placement"/>, where given, puts the bench on a CPU of its
-/// own and this session's threads on the others (<see cref="CpuPlacement"/>).
+/// the bench's options (<c>--posedge-only</c>).
 /// </summary>
 public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFactory, RunContext ctx, int k, string label, int preparers = 1,
-    IReadOnlyList<string>? benchArguments = null, CpuPlacement? placement = null)
+    IReadOnlyList<string>? benchArguments = null)
 {
 
     public long Vectors { get; private set; }
@@ -35,9 +34,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         using var source = sourceFactory();
         var psi = new ProcessStartInfo(exe) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in benchArguments ?? []) psi.ArgumentList.Add(a);
-        placement?.PinHarnessThread(); // before the preparers and the writer start: they inherit the mask
         using var proc = Process.Start(psi) ?? throw new SimFailure($"could not start {exe}");
-        placement?.PinBench(proc.Id);
         var errTail = new Queue<string>();
         proc.ErrorDataReceived += (_, e) =>
         {

@@ -25,7 +25,13 @@ public static class StreamProtocol
     /// E8M0 run, so benches of designs without the port read the records as before); out_fmt the output format's
     /// (0 FP32, 1 BF16, 2 FP16: a described unit's output-format port; 0 in every record of an FP32 run).
     /// </summary>
-    public static void Encode(DotVector v, Span<byte> record)
+    public static void Encode(DotVector v, Span<byte> record) => Encode(v, record, ScaleCode(v.Scales), (byte)v.OutputCode);
+
+    /// <summary>
+    /// <see cref="Encode(DotVector, Span{byte})"/> given the vector's scale_fmt and out_fmt codes, which a loop over many
+    /// vectors finds once per scale and output format rather than once per vector (each is a search of a format list).
+    /// </summary>
+    public static void Encode(DotVector v, Span<byte> record, byte scaleCode, byte outputCode)
     {
         int k = v.K;
         record[0] = (byte)v.FormatCodeA;
@@ -33,8 +39,8 @@ public static class StreamProtocol
         record[2] = (byte)v.Rounding;
         record[3] = v.ScaleA;
         record[4] = v.ScaleB;
-        record[5] = ScaleCode(v.Scales);
-        record[6] = (byte)v.OutputCode;
+        record[5] = scaleCode;
+        record[6] = outputCode;
         record[7] = 0;
         BinaryPrimitives.WriteUInt32LittleEndian(record[8..], v.C);
         v.A.CopyTo(record[12..]);

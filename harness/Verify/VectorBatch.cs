@@ -8,8 +8,14 @@ namespace MxRef.Harness.Verify;
 /// </summary>
 public abstract class VectorBatch
 {
-    /// <summary>Vectors per batch: large enough that the hand-overs between threads cost nothing per vector.</summary>
-    public const int Capacity = 4096;
+    /// <summary>
+    /// Vectors per batch: large enough that the hand-overs between threads cost little per vector (a few ns at 1,024),
+    /// small enough that the ring's batches, allocated and first touched when a run starts, stay small: at 4,096 the
+    /// ring (6 batches of vectors, records and model outcomes, ~9 MB) cost ~40 ms of CPU before the first vector, in page
+    /// faults, zeroing and a compacting collection of its ~70,000 objects (docs/PERFORMANCE.md, "mxref's CPU per vector
+    /// after the classifier, batch and encode work").
+    /// </summary>
+    public const int Capacity = 1024;
 
     /// <summary>Where each vector came from: a line number of <see cref="File"/>, or a generator index.</summary>
     public readonly long[] Origin = new long[Capacity];

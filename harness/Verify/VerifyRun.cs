@@ -60,7 +60,7 @@ public static class VerifyRun
         int preparers = Preparers(Environment.ProcessorCount, jobs);
         var sessions = Enumerable.Range(0, jobs)
             .Select(j => new SimSession(build.Executable, () => open(new RunSlice(o.Shard, o.Shards, j, jobs)), ctx, o.K, jobs == 1 ? "simulation" : $"simulation {j + 1}/{jobs}",
-                preparers, benchArguments, CpuPlacement.For(j, jobs)))
+                preparers, benchArguments))
             .ToArray();
         stderr.WriteLine($"verify: {regression}; shard {o.Shard}/{o.Shards}, {jobs} simulation process{(jobs == 1 ? "" : "es")}");
 

@@ -53,21 +53,27 @@ public sealed class DotUnitCoverageTests
             Modes = RoundingModes.Deterministic.ToArray(), Block = 32, Corners = true, Random = true, Count = 100_000, Seed = 7,
         };
         var generator = new MxRef.Vectors.Generation.DotVectorGenerator(options);
-        int n = VectorBatch.Capacity;
-        for (int i = 0; i < n; i++) generator.GenerateInputs(i * generator.Total / n, batch.Vectors[i]); // corners of every family, and random vectors
-        batch.Count = n;
-        unit.Evaluate(batch, 0, n);
-        unit.Classify(batch, 0, n);
         var classifier = new DotClassifier(StandardFormats.Fp32);
         var counts = new long[CoverageClasses.Count];
-        for (int i = 0; i < n; i++)
+        var coverage = new long[CoverageClasses.Count];
+        int n = VectorBatch.Capacity, total = 4096; // 4,096 vectors, in as many batches as that takes
+        for (int first = 0; first < total; first += n)
         {
-            var v = batch.Vectors[i];
-            var r = MxRef.Vectors.Text.DotEvaluation.Evaluate(v, StandardFormats.Fp32, AccumulationModel.Fused);
-            v.D = r.Bits;
-            v.Flags = (byte)r.Flags;
-            classifier.Classify(v, counts); // forms the product sum itself
+            for (int i = 0; i < n; i++) generator.GenerateInputs((first + i) * generator.Total / total, batch.Vectors[i]); // corners of every family, and random vectors
+            batch.Count = n;
+            Array.Clear(batch.Coverage);
+            unit.Evaluate(batch, 0, n);
+            unit.Classify(batch, 0, n);
+            for (int c = 0; c < coverage.Length; c++) coverage[c] += batch.Coverage[c];
+            for (int i = 0; i < n; i++)
+            {
+                var v = batch.Vectors[i];
+                var r = MxRef.Vectors.Text.DotEvaluation.Evaluate(v, StandardFormats.Fp32, AccumulationModel.Fused);
+                v.D = r.Bits;
+                v.Flags = (byte)r.Flags;
+                classifier.Classify(v, counts); // forms the product sum itself
+            }
         }
-        Assert.Equal(counts, batch.Coverage);
+        Assert.Equal(counts, coverage);
     }
 }

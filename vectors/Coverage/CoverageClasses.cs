@@ -165,6 +165,8 @@ public static class CoverageClasses
 
         internal DotIds()
         {
+            // The classifier indexes these tables with a byte and no bounds check (DotClassifier.ProductSum).
+            if (_operandBits.Any(t => t.Length != 256)) throw new InvalidOperationException("an operand-bits table needs an entry for every byte");
         }
 
         public int Pair(int formatCodeA, int formatCodeB) => PairBase + formatCodeA * _elements + formatCodeB;

@@ -3,6 +3,8 @@ using MxRef.Formats;
 using MxRef.Rounding;
 using MxRef.Vectors.Text;
 using MxRef.Vectors.Files;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace MxRef.Vectors.Coverage;
 
@@ -55,9 +57,9 @@ public sealed class DotClassifier(NumberFormat output)
         if (v.ScaleA == 0 && v.ScaleB == 0) counts[ids.ScaleSumBase]++;
         else if (ProductIsOne(scales, v.ScaleA, v.ScaleB)) counts[ids.ScaleSumBase + 1]++;
         else if (v.ScaleA == maxScale && v.ScaleB == maxScale) counts[ids.ScaleSumBase + 2]++;
-        ScaleCodeCoverage.Count(v, scales, counts);
+        if (!scales.IsPowerOfTwo) ScaleCodeCoverage.Count(v, scales, counts);
 
-        var c = Codec.Decode(StandardFormats.Fp32, v.C);
+        var c = DecodeFp32(v.C);
         counts[ids.AccumulatorBase + AccumulatorIndex(c, v.C)]++;
 
         // Products, exactly, as the golden model forms them, in one branch-free pass that also collects the element
@@ -213,12 +215,14 @@ public sealed class DotClassifier(NumberFormat output)
         var (sum, classes) = model.HasProductSum ? (model.ProductSum, model.Classes)
             : MxDot.ProductSum(new BlockPair(ea.Table, a, v.ScaleA, eb.Table, b, v.ScaleB, v.Scales));
         var ids = _ids;
-        ulong[] oa = ids.OperandBits(ea.Index), ob = ids.OperandBits(eb.Index);
+        // Each table has an entry for every byte (CoverageClasses.OperandBits), so a code indexes it without a bounds check.
+        ref ulong oa = ref MemoryMarshal.GetArrayDataReference(ids.OperandBits(ea.Index));
+        ref ulong ob = ref MemoryMarshal.GetArrayDataReference(ids.OperandBits(eb.Index));
         ulong opA = 0, opB = 0;
-        for (int i = 0; i < a.Length; i++)
+        for (int i = 0; i < a.Length && i < b.Length; i++)
         {
-            opA |= oa[a[i]];
-            opB |= ob[b[i]];
+            opA |= Unsafe.Add(ref oa, a[i]);
+            opB |= Unsafe.Add(ref ob, b[i]);
         }
         // A class of a format that both operands use counts once.
         if (ea.Index == eb.Index) CountBits(opA | opB, ids.OperandBaseOf(ea.Index), counts);
@@ -290,6 +294,7 @@ public sealed class DotClassifier(NumberFormat output)
         s == 0 ? 0 : s == 1 ? 1 : s == scales.UnitCode ? 2 : s == scales.Format.MaxFiniteCode ? 3 : scales.IsNaN(s) ? 4 : 5);
 
     /// <summary>sa·sb = 1 exactly: the significand product is 2^j and the exponents add up to −j.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ProductIsOne(ScaleCodec scales, byte a, byte b)
     {
         if (scales.IsNaN(a) || scales.IsNaN(b)) return false;
@@ -298,6 +303,25 @@ public sealed class DotClassifier(NumberFormat output)
             && scales.Exponent(a) + scales.Exponent(b) + System.Numerics.BitOperations.Log2(sig) == 0;
     }
 
+    /// <summary>
+    /// C decoded as <see cref="Codec.Decode"/> decodes an FP32 code (IEEE 754 binary32: bias 127, 23 fraction bits), without
+    /// the codec's switch over format kinds and reads of the format's fields: C is FP32 in every dot vector.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Decoded DecodeFp32(uint bits)
+    {
+        bool negative = (int)bits < 0;
+        int e = (int)(bits >> 23) & 0xFF;
+        uint fraction = bits & 0x7FFFFF;
+        if (e == 0xFF)
+            return fraction == 0 ? new Decoded(ValueClass.Infinity, negative, 0, 0)
+                : new Decoded((fraction >> 22) != 0 ? ValueClass.QuietNaN : ValueClass.SignalingNaN, negative, 0, 0);
+        if (e == 0)
+            return fraction == 0 ? new Decoded(ValueClass.Zero, negative, 0, 0) : new Decoded(ValueClass.Subnormal, negative, fraction, -149);
+        return new Decoded(ValueClass.Normal, negative, fraction | 0x800000, e - 150);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int AccumulatorIndex(Decoded c, uint bits) => c.Class switch
     {
         ValueClass.Zero => c.Negative ? 1 : 0,
@@ -311,6 +335,7 @@ public sealed class DotClassifier(NumberFormat output)
     };
 
     /// <summary>d = msb(C) − msb(Σ): which region of a 24-bit-plus-guard alignment shifter C or the product sum lands in.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int AlignIndex(int msbC, int msbP)
     {
         if (msbP == int.MinValue) return 0;
@@ -339,6 +364,7 @@ public sealed class DotClassifier(NumberFormat output)
         if (oppositeSigns && msbR < _emin && Math.Max(msbC, msbP) >= _emin) counts[rb + 8]++;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Msb(ExactSum.Sum s) =>
         s.Magnitude == UInt128.Zero ? s.Exponent - 1 : s.Exponent + 127 - (int)UInt128.LeadingZeroCount(s.Magnitude);
 
@@ -381,6 +407,7 @@ public sealed class DotClassifier(NumberFormat output)
         if (kind >= 0) counts[_ids.Boundary(kind, magnitude, mode)]++;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static UInt128 Magnitude(Int128 x) => (UInt128)(x < 0 ? -x : x);
 
     private bool IsNaN(uint d) => ((d >> _mantissaBits) & (uint)_exponentFieldMax) == (uint)_exponentFieldMax && (d & ((1u << _mantissaBits) - 1)) != 0;

@@ -13,6 +13,8 @@ namespace MxRef.Vectors.Coverage;
 public sealed class DotOutputClassifier
 {
     private readonly DotClassifier?[] _classifiers = new DotClassifier?[StandardFormats.Outputs.Count];
+    // Read per vector from a field: the NativeAOT CLI checks StandardFormats' static constructor before every static read.
+    private readonly NumberFormat _fp32 = StandardFormats.Fp32;
 
     public void Classify(DotVector v, long[] counts) => Classify(v, default, counts);
 
@@ -23,7 +25,7 @@ public sealed class DotOutputClassifier
     public void Classify(DotVector v, in Dot.DotOutcome model, long[] counts)
     {
         var output = v.Output;
-        if (ReferenceEquals(output, StandardFormats.Fp32))
+        if (ReferenceEquals(output, _fp32))
         {
             (_classifiers[0] ??= new DotClassifier(output)).Classify(v, model, counts);
             return;

@@ -98,7 +98,17 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
     public override void Encode(VectorBatch batch, int from, int to)
     {
         var b = (VectorBatch<DotVector>)batch;
-        for (int i = from; i < to; i++) StreamProtocol.Encode(b.Vectors[i], b.Record(i));
+        // The scale_fmt and out_fmt codes of the previous vector's formats: most runs have one of each.
+        ScaleCodec? scales = null;
+        NumberFormat? output = null;
+        byte scaleCode = 0, outputCode = 0;
+        for (int i = from; i < to; i++)
+        {
+            var v = b.Vectors[i];
+            if (!ReferenceEquals(v.Scales, scales)) scaleCode = StreamProtocol.ScaleCode(scales = v.Scales);
+            if (!ReferenceEquals(v.Output, output)) outputCode = (byte)DotLine.OutputCodeOf(output = v.Output);
+            StreamProtocol.Encode(v, b.Record(i), scaleCode, outputCode);
+        }
     }
 
     protected override MismatchDetail Diagnose(DotVector v, ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual)
