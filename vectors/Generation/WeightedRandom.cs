@@ -111,9 +111,10 @@ public static class WeightedRandom
     /// 4096 codes drawn once, with a fixed seed, from <see cref="Element"/>'s weighted distribution: a uniform pick from
     /// this table follows the TestFloat-style weights (to within sampling error) at the cost of a table lookup.
     /// </summary>
-    public static byte[] WeightedCodes(ElementCodes e)
+    public static byte[] WeightedCodes(ElementCodes e) => Tables[e.Index] ?? BuildWeightedCodes(e); // inlined: twice per vector
+
+    private static byte[] BuildWeightedCodes(ElementCodes e)
     {
-        if (Tables[e.Index] is { } t) return t;
         var table = new byte[TableSize];
         var rng = new MxRandom(0x5EED_0000UL + (ulong)e.Index);
         for (int i = 0; i < table.Length; i++) table[i] = Element(e, ref rng);
