@@ -118,7 +118,7 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
                     long position = _position++;
                     if (onlyLine is { } want ? _reader.LineNumber != want : !_ownsAll && !slice.Owns(position)) continue;
                     // The batch's text buffer sized once for a batch of such lines (not grown by doubling: each step
-                    // was a large-object allocation and a copy, and their garbage cost a gen-2 collection per run).
+                    // was a large-object allocation and a copy).
                     if (batch.Text.Length == 0) batch.Text = new byte[VectorBatch.Capacity * (line.Length + line.Length / 8 + 16)];
                     batch.AddLine(line, _reader.LineNumber);
                 }
