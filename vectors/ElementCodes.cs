@@ -28,6 +28,9 @@ public sealed class ElementCodes
     /// <summary>By position in <see cref="StandardFormats.Elements"/> (for tables indexed by format).</summary>
     internal static ElementCodes At(int index) => All[index];
 
+    /// <summary>How many MX element formats there are (the codes 0 … Count − 1).</summary>
+    internal static int Count => All.Length;
+
     /// <summary>Position of the format in <see cref="StandardFormats.Elements"/> (tables indexed by format).</summary>
     internal int Index => FormatCode;
 

@@ -77,6 +77,38 @@ public class MxvFileTests : IDisposable
         Assert.Equal(gen.Total, reader.Count);
     }
 
+    /// <summary>
+    /// The reader checksums runs of plain lines in one call and takes any other line on its own: CRLF endings, comments
+    /// and blank lines mixed in between plain lines must read the same vectors and pass the trailer (whose CRC-32 is over
+    /// each data line without its '\r', plus '\n').
+    /// </summary>
+    [Fact]
+    public void MixedLineEndingsAndCommentsReadTheSameVectors()
+    {
+        var path = _files.Generate("plain.mxv", Small());
+        var lines = File.ReadAllText(path).Split('\n');
+        var mixed = new StringBuilder();
+        int data = 0;
+        for (int i = 0; i < lines.Length - 1; i++)
+        {
+            string l = lines[i];
+            bool isData = i > 0 && l.Length > 0 && !l.StartsWith("//");
+            if (isData && data++ % 5 == 3) mixed.Append("// a comment between data lines\n\n");
+            mixed.Append(l).Append(isData && data % 3 == 0 ? "\r\n" : "\n");
+        }
+        var mixedPath = _files.PathOf("mixed.mxv");
+        File.WriteAllText(mixedPath, mixed.ToString());
+        Assert.NotEqual(File.ReadAllBytes(path).Length, File.ReadAllBytes(mixedPath).Length);
+        using var plain = MxvReader.Open(path);
+        using var other = MxvReader.Open(mixedPath);
+        var want = plain.ReadAll().Select(x => MxvLineText(x.Vector)).ToArray();
+        var got = other.ReadAll().Select(x => MxvLineText(x.Vector)).ToArray();
+        Assert.Equal(want, got);
+        Assert.Equal(plain.Count, other.Count);
+
+        static string MxvLineText(DotVector v) => DotLine.FormatInputs(v) + " " + DotLine.FormatResult(v.D, v.Flags, v.Output);
+    }
+
     [Fact]
     public void FileEndsWithTheTrailerOverTheDataLines()
     {

@@ -144,6 +144,28 @@ public sealed class PerVectorOutputTests
         Assert.True(narrow > 10000, $"{narrow} vectors");
     }
 
+    /// <summary>
+    /// <see cref="DotGeneratorOptions.Outputs"/> is resolved when Output or OutputList is set (by an initializer or by
+    /// <c>with</c>, in either order), not built on each read, and options equal field by field stay equal records.
+    /// </summary>
+    [Fact]
+    public void OutputsAreResolvedWhenSetAndFollowWith()
+    {
+        static string Names(DotGeneratorOptions x) => string.Join(',', x.Outputs.Select(f => f.Name));
+        var o = new DotGeneratorOptions { FormatsA = [StandardFormats.E4M3], FormatsB = [StandardFormats.E2M1], Modes = RoundingModes.Deterministic };
+        Assert.Same(o.Outputs, o.Outputs);
+        Assert.Equal("fp32", Names(o));
+        Assert.Equal("bf16", Names(o with { Output = StandardFormats.Bf16 }));
+        var several = o.WithOutputs([StandardFormats.Fp16, StandardFormats.Fp32]);
+        Assert.Equal("fp16,fp32", Names(several));
+        Assert.Same(StandardFormats.Fp16, several.Output);
+        Assert.Equal("bf16", Names(several with { OutputList = null, Output = StandardFormats.Bf16 }));
+        Assert.Equal("bf16", Names(several with { Output = StandardFormats.Bf16, OutputList = null }));
+        Assert.Equal("fp16,fp32", Names(several with { Output = StandardFormats.Bf16 }));
+        Assert.True((o with { Output = StandardFormats.Fp16 }) == (o with { Output = StandardFormats.Fp16 }));
+        Assert.True(o == (o with { Output = StandardFormats.Bf16 } with { Output = StandardFormats.Fp32 }));
+    }
+
     [Fact]
     public void GenCheckStatsAndMergeReadPerVectorFiles()
     {

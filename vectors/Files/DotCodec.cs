@@ -89,8 +89,10 @@ public static class DotLine
     {
         if (line.Length < 6 || line[1] != ' ' || line[3] != ' ' || line[5] != ' ') return false;
         long fa = HexBytes.TryValue(line[..1]), fb = HexBytes.TryValue(line.Slice(2, 1)), rm = HexBytes.TryValue(line.Slice(4, 1));
-        if ((ulong)fa >= (ulong)StandardFormats.Elements.Count || (ulong)fb >= (ulong)StandardFormats.Elements.Count || (ulong)rm > 5) return false;
-        NumberFormat formatA = StandardFormats.Elements[(int)fa], formatB = StandardFormats.Elements[(int)fb];
+        if ((ulong)fa >= (ulong)ElementCodes.Count || (ulong)fb >= (ulong)ElementCodes.Count || (ulong)rm > 5) return false;
+        // The formats by their codes' ElementCodes (an array read, where StandardFormats.Elements is an interface call).
+        ElementCodes codesA = ElementCodes.At((int)fa), codesB = ElementCodes.At((int)fb);
+        NumberFormat formatA = codesA.Format, formatB = codesB.Format;
         int k = v.K, da = PackedDigits(formatA, k), db = PackedDigits(formatB, k);
         // Field offsets: SA at 6, A at 9, SB after A, B after SB, then C (8), D and FLAGS.
         int a = 9, sb = a + da + 1, b = sb + 3, c = b + db + 1, end = c + 8;
@@ -118,13 +120,15 @@ public static class DotLine
             if (dBits < 0 || flagBits < 0) return false;
         }
         if (!TryUnpack(line.Slice(a, da), formatA, v.A) || !TryUnpack(line.Slice(b, db), formatB, v.B)) return false;
-        v.FormatA = formatA; v.FormatB = formatB; v.Rounding = (RoundingMode)rm;
+        v.SetFormats(codesA, codesB); v.Rounding = (RoundingMode)rm;
         v.ScaleA = (byte)scaleA; v.ScaleB = (byte)scaleB; v.C = (uint)cBits; v.Output = o;
         if (withExpected) { v.D = (uint)dBits; v.Flags = (byte)flagBits; }
         return true;
     }
 
     /// <summary><see cref="Unpack"/> from ASCII digits, false on a non-digit or bits above element k − 1.</summary>
+    /// <remarks>The digit buffer is written in full before it is read: no zeroing (it was a tenth of the parse).</remarks>
+    [SkipLocalsInit]
     private static bool TryUnpack(ReadOnlySpan<byte> hex, NumberFormat format, Span<byte> codes)
     {
         Span<byte> nibbles = hex.Length <= 512 ? stackalloc byte[hex.Length] : new byte[hex.Length];
@@ -138,6 +142,20 @@ public static class DotLine
         if (w == 4)
         {
             for (int e = 0; e < k; e++) codes[e] = nibbles[last - e];
+            return true;
+        }
+        if (w == 6 && k % 4 == 0)
+        {
+            // E3M2, E2M3 (a third of the random fields): four codes are exactly six digits (24 bits), taken from the end
+            // as MxvLine.Packed6 writes them. The field has exactly k·6/4 digits, so no bit lies above element k − 1.
+            for (int e = 0, q = last; e < k; e += 4, q -= 6)
+            {
+                uint x = (uint)(nibbles[q - 5] << 20 | nibbles[q - 4] << 16 | nibbles[q - 3] << 12 | nibbles[q - 2] << 8 | nibbles[q - 1] << 4 | nibbles[q]);
+                codes[e] = (byte)(x & 0x3F);
+                codes[e + 1] = (byte)(x >> 6 & 0x3F);
+                codes[e + 2] = (byte)(x >> 12 & 0x3F);
+                codes[e + 3] = (byte)(x >> 18);
+            }
             return true;
         }
         ulong buffer = 0;

@@ -38,6 +38,18 @@ public sealed class DotVector
     public int FormatCodeB => CodesB?.Index ?? DotLine.CodeOf(_formatB);
 
     private static ElementCodes? CodesOf(NumberFormat f) => StandardFormats.ElementCode(f) >= 0 ? ElementCodes.For(f) : null;
+
+    /// <summary>
+    /// Sets both element formats from their codes, which the caller already holds (the generator's draw, the line
+    /// parser's FA and FB), so that <see cref="CodesA"/> and <see cref="CodesB"/> need no look-up afterwards.
+    /// </summary>
+    public void SetFormats(ElementCodes a, ElementCodes b)
+    {
+        _formatA = a.Format;
+        _codesA = a;
+        _formatB = b.Format;
+        _codesB = b;
+    }
     public RoundingMode Rounding;
     /// <summary>
     /// The format D is rounded to: FP32 (the default), BF16 or FP16 (<see cref="StandardFormats.Outputs"/>). A file of one

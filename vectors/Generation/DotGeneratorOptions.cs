@@ -14,14 +14,39 @@ public sealed record DotGeneratorOptions
     public required IReadOnlyList<NumberFormat> FormatsB { get; init; }
     public required IReadOnlyList<RoundingMode> Modes { get; init; }
     public int Block { get; init; } = 32;
-    public NumberFormat Output { get; init; } = StandardFormats.Fp32;
+    public NumberFormat Output
+    {
+        get => _output;
+        init { _output = value; _outputs = _outputList ?? Alone(value); }
+    }
     /// <summary>
     /// Several output formats that the vectors take in turn (<see cref="WithOutputs"/>: the corner and exhaustive sets
     /// once per output, random vector j the (j mod n)-th), or null for <see cref="Output"/> alone.
     /// </summary>
-    public IReadOnlyList<NumberFormat>? OutputList { get; init; }
-    /// <summary>The run's output formats: <see cref="OutputList"/>, or <see cref="Output"/> alone.</summary>
-    public IReadOnlyList<NumberFormat> Outputs => OutputList ?? [Output];
+    public IReadOnlyList<NumberFormat>? OutputList
+    {
+        get => _outputList;
+        init { _outputList = value; _outputs = value ?? Alone(_output); }
+    }
+    /// <summary>
+    /// The run's output formats: <see cref="OutputList"/>, or <see cref="Output"/> alone. Resolved when either is set
+    /// (also by <c>with</c>, which runs the setters after copying), so reading it costs a field load: the generator
+    /// reads it for every random vector.
+    /// </summary>
+    public IReadOnlyList<NumberFormat> Outputs => _outputs;
+
+    private readonly NumberFormat _output = StandardFormats.Fp32;
+    private readonly IReadOnlyList<NumberFormat>? _outputList;
+    private readonly IReadOnlyList<NumberFormat> _outputs = Alone(StandardFormats.Fp32);
+
+    /// <summary>One list per output format, shared, so that options equal field by field stay equal as records.</summary>
+    private static readonly NumberFormat[][] Single = StandardFormats.Outputs.Select(o => new[] { o }).ToArray();
+
+    private static IReadOnlyList<NumberFormat> Alone(NumberFormat output)
+    {
+        foreach (var one in Single) if (ReferenceEquals(one[0], output)) return one;
+        return [output];
+    }
     /// <summary>Whether the vectors differ in output format (the file's lines then carry it).</summary>
     public bool PerVectorOutput => OutputList is { Count: > 1 };
     public AccumulationModel Model { get; init; } = AccumulationModel.Fused;

@@ -38,12 +38,7 @@ public sealed class DotVectorGenerator
     /// <summary>The random section's formats and modes as arrays, looked up once (the draw runs for every vector).</summary>
     private readonly ElementCodes[] _randomA, _randomB;
     private readonly RoundingMode[] _modes;
-    /// <summary>
-    /// The run's outputs and scale codec, looked up once: <see cref="DotGeneratorOptions.Outputs"/> builds a list when
-    /// there is one output, and an object per vector (with its interface calls) cost more than the rest of the draw's
-    /// bookkeeping.
-    /// </summary>
-    private readonly NumberFormat[] _outputs;
+    /// <summary>The run's scale codec, looked up once.</summary>
     private readonly ScaleCodec _scales;
     private readonly List<SectionPlan> _plans = [];
 
@@ -65,7 +60,6 @@ public sealed class DotVectorGenerator
         _randomA = options.FormatsA.Select(ElementCodes.For).ToArray();
         _randomB = options.FormatsB.Select(ElementCodes.For).ToArray();
         _modes = options.Modes.ToArray();
-        _outputs = options.Outputs.ToArray();
         _scales = options.Scales;
         long next = 0;
         int modes = options.Modes.Count;
@@ -144,8 +138,8 @@ public sealed class DotVectorGenerator
         if (plan.IsRandom)
         {
             // Random vector j is vector j of the run with its output alone (the outputs in turn: the (j mod n)-th).
-            var outputs = _outputs;
-            var output = v.Output = outputs.Length == 1 ? outputs[0] : outputs[(int)(j % outputs.Length)];
+            var outputs = Options.Outputs;
+            var output = v.Output = outputs.Count == 1 ? outputs[0] : outputs[(int)(j % outputs.Count)];
             var rng = MxRandom.ForStream(Options.Seed, RandomStreams + (ulong)j);
             if (_randomPairs is { } pairs)
             {

@@ -31,8 +31,7 @@ public static class WeightedRandom
         var ea = formatsA[formatsA.Length == 1 ? 0 : rng.NextInt(0, formatsA.Length)];
         var eb = formatsB[formatsB.Length == 1 ? 0 : rng.NextInt(0, formatsB.Length)];
         v.Rounding = modes[modes.Length == 1 ? 0 : rng.NextInt(0, modes.Length)];
-        v.FormatA = ea.Format;
-        v.FormatB = eb.Format;
+        v.SetFormats(ea, eb);
 
         ulong shape = rng.NextBelow(100);
         if (shape >= 92) { NearBoundary(v, ea, eb, output, ref rng); return; }
@@ -111,9 +110,10 @@ public static class WeightedRandom
     /// 4096 codes drawn once, with a fixed seed, from <see cref="Element"/>'s weighted distribution: a uniform pick from
     /// this table follows the TestFloat-style weights (to within sampling error) at the cost of a table lookup.
     /// </summary>
-    public static byte[] WeightedCodes(ElementCodes e)
+    public static byte[] WeightedCodes(ElementCodes e) => Tables[e.Index] ?? BuildWeightedCodes(e); // inlined: twice per vector
+
+    private static byte[] BuildWeightedCodes(ElementCodes e)
     {
-        if (Tables[e.Index] is { } t) return t;
         var table = new byte[TableSize];
         var rng = new MxRandom(0x5EED_0000UL + (ulong)e.Index);
         for (int i = 0; i < table.Length; i++) table[i] = Element(e, ref rng);
@@ -304,8 +304,11 @@ public static class WeightedRandom
     /// log2 of a scale's value; a NaN or zero scale has none, and counts as its code's place in the exponent field (E8M0
     /// NaN: 2^128, as the field reads) so that C still lands somewhere definite.
     /// </summary>
-    private static double ScaleLog2(ScaleCodec s, byte code) =>
-        s.IsNaN(code) || s.IsZero(code) ? (code >> s.Format.MantissaBits) - s.Format.Bias : ScalePowers.For(s).Log2(code);
+    private static double ScaleLog2(ScalePowers powers, byte code)
+    {
+        var s = powers.Codec;
+        return s.IsNaN(code) || s.IsZero(code) ? (code >> s.Format.MantissaBits) - s.Format.Bias : powers.Log2(code);
+    }
 
     private static readonly double[]?[] FixedDoubles = new double[]?[8];
 
@@ -324,6 +327,7 @@ public static class WeightedRandom
         double sum = 0;
         for (int i = 0; i < a.Length; i++) sum += Unsafe.Add(ref fa, a[i]) * Unsafe.Add(ref fb, b[i]);
         if (sum == 0) return null;
-        return (int)Math.Floor(ScaleLog2(v.Scales, v.ScaleA) + ScaleLog2(v.Scales, v.ScaleB)) - 2 * ElementTable.FractionBits + Math.ILogB(sum);
+        var powers = ScalePowers.For(v.Scales);
+        return (int)Math.Floor(ScaleLog2(powers, v.ScaleA) + ScaleLog2(powers, v.ScaleB)) - 2 * ElementTable.FractionBits + Math.ILogB(sum);
     }
 }
