@@ -50,6 +50,43 @@ public sealed partial class ReplayTests
         Assert.Contains("--replay: the file ends inside a record", cutErr);
     }
 
+    [Fact]
+    public void FreeRunRecordsTheVectorsItDrivesAndTheirReplayGivesItsResults()
+    {
+        var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "replay");
+        Directory.CreateDirectory(dir);
+        var stream = Path.Combine(dir, "k4-free.stream");
+        File.Delete(stream);
+        const int count = 5000, record = 12 + 2 * 4;  // more than the free-run table's 4,096 records
+        (int Exit, string Out, string Err) run;
+        Environment.SetEnvironmentVariable("MXTB_RECORD", stream);
+        try
+        {
+            run = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=4", "--free-run", count.ToString());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("MXTB_RECORD", null);
+        }
+        Assert.True(run.Exit == 0, run.Out + run.Err);
+        var records = File.ReadAllBytes(stream);
+        Assert.Equal(count * record, records.Length);
+        Assert.Equal(records[..record], records[(4096 * record)..(4097 * record)]);  // the table, driven again
+
+        // free-run checksums the results it saw (sum = sum * 31 + byte); the replay of its records gives the same ones.
+        var free = FreeRunSums().Match(run.Out + run.Err);
+        Assert.True(free.Success, run.Out + run.Err);
+        int results = int.Parse(free.Groups[1].Value);
+        var (exit, replayed, err) = Bench(BenchPath().Match(run.Err).Groups[1].Value, ["--posedge-only", "--replay", stream], null);
+        Assert.True(exit == 0, err);
+        ulong sum = 0;
+        foreach (var b in replayed.AsSpan(16, results * 8)) sum = sum * 31 + b;
+        Assert.Equal(free.Groups[2].Value, sum.ToString("x"));
+    }
+
+    [GeneratedRegex(@"\((\d+) results, checksum ([0-9a-f]+)\)")]
+    private static partial Regex FreeRunSums();
+
     private static (int Exit, byte[] Out, string Err) Bench(string exe, string[] args, string? stdinFile)
     {
         var psi = new ProcessStartInfo(exe) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
