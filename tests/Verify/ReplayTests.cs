@@ -15,20 +15,7 @@ public sealed partial class ReplayTests
     [Fact]
     public void ARecordedStreamReplaysToTheSameResults()
     {
-        var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "replay");
-        Directory.CreateDirectory(dir);
-        var stream = Path.Combine(dir, "k4.stream");
-        File.Delete(stream);
-        (int Exit, string Out, string Err) run;
-        Environment.SetEnvironmentVariable("MXTB_RECORD", stream); // inherited by the bench process
-        try
-        {
-            run = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=4", "--random", "--count", "3000", "--seed", "5");
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("MXTB_RECORD", null);
-        }
+        var (run, stream, dir) = Recorded("k4.stream", "--param", "K=4", "--random", "--count", "3000", "--seed", "5");
         Assert.True(run.Exit == 0, run.Out + run.Err);
         Assert.Equal(3000L * (12 + 2 * 4), new FileInfo(stream).Length);
         var bench = BenchPath().Match(run.Err);
@@ -53,21 +40,8 @@ public sealed partial class ReplayTests
     [Fact]
     public void FreeRunRecordsTheVectorsItDrivesAndTheirReplayGivesItsResults()
     {
-        var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "replay");
-        Directory.CreateDirectory(dir);
-        var stream = Path.Combine(dir, "k4-free.stream");
-        File.Delete(stream);
         const int count = 5000, record = 12 + 2 * 4;  // more than the free-run table's 4,096 records
-        (int Exit, string Out, string Err) run;
-        Environment.SetEnvironmentVariable("MXTB_RECORD", stream);
-        try
-        {
-            run = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=4", "--free-run", count.ToString());
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("MXTB_RECORD", null);
-        }
+        var (run, stream, _) = Recorded("k4-free.stream", "--param", "K=4", "--free-run", count.ToString());
         Assert.True(run.Exit == 0, run.Out + run.Err);
         var records = File.ReadAllBytes(stream);
         Assert.Equal(count * record, records.Length);
@@ -82,6 +56,24 @@ public sealed partial class ReplayTests
         ulong sum = 0;
         foreach (var b in replayed.AsSpan(16, results * 8)) sum = sum * 31 + b;
         Assert.Equal(free.Groups[2].Value, sum.ToString("x"));
+    }
+
+    // mxref verify with MXTB_RECORD=FILE (inherited by the bench process): the run and the file it recorded.
+    private static ((int Exit, string Out, string Err) Run, string Stream, string Dir) Recorded(string name, params string[] args)
+    {
+        var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "replay");
+        Directory.CreateDirectory(dir);
+        var stream = Path.Combine(dir, name);
+        File.Delete(stream);
+        Environment.SetEnvironmentVariable("MXTB_RECORD", stream);
+        try
+        {
+            return (VerifyFixture.Verify(VerifyFixture.Rtl, args), stream, dir);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("MXTB_RECORD", null);
+        }
     }
 
     [GeneratedRegex(@"\((\d+) results, checksum ([0-9a-f]+)\)")]
