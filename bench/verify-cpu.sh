@@ -43,7 +43,8 @@ e2e() { # label, options... → one line; sets e2e_rate
   local label=$1; shift
   local out
   out=$("$MXREF" verify "${common[@]}" "$@" 2>&1) || { echo "$out" | tail -20 >&2; exit 1; }
-  [ "${MXREF_VERIFY_PROFILE:-}" = 1 ] && echo "$out" | sed -n '/verify profile/,/managed allocations/p'
+  # The stage table to stderr: this function's stdout is the one line the caller reads.
+  if [ "${MXREF_VERIFY_PROFILE:-}" = 1 ]; then echo "$out" | sed -n '/verify profile/,/managed allocations/p' >&2; fi
   local line
   line=$(echo "$out" | awk -v label="$label" -v load="$(load)" '
     /^  rate/ { rate = $2; gsub(",", "", rate) }
