@@ -193,7 +193,7 @@ RATE_UNITS ?= dot:--param_K=32 nvfp4:--param_K=16_--block-format_nvfp4 quantize:
 bench-verify-rates: build
 	@set -o pipefail; for u in $(RATE_UNITS); do name=$${u%%:*}; opts=$$(echo "$${u#*:}" | tr _ ' '); \
 	  echo "== $$name raw: load $$(cut -d' ' -f1-3 /proc/loadavg): $(OUT)/mxref verify $$opts --free-run $(RATE_COUNT)"; \
-	  $(OUT)/mxref verify $$opts --free-run $(RATE_COUNT) 2>&1 | grep -E 'free-run|error|mxref:' || exit 1; \
+	  bench/sim-raw.sh free-run $(OUT)/mxref $(RATE_COUNT) $$opts || exit 1; \
 	  echo "== $$name end to end: load $$(cut -d' ' -f1-3 /proc/loadavg): $(OUT)/mxref verify $$opts --corners --random --count $(RATE_COUNT) --seed 1"; \
 	  $(OUT)/mxref verify $$opts --corners --random --count $(RATE_COUNT) --seed 1 2>&1 | grep -E '^  (vectors|mismatches|rate|cpu) |^(PASS|FAIL)|mxref:' || exit 1; \
 	done

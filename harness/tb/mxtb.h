@@ -28,7 +28,8 @@
 // Options: --free-run N (raw simulation rate: N vectors from an internal table, no I/O)
 //          --replay FILE (raw simulation rate on the vectors of a recorded stream: FILE, records as on stdin, is read
 //            into memory first and simulated with no I/O; the results then go to stdout as the stream writes them.
-//            MXTB_RECORD=FILE in the environment of a streaming bench records its stdin there)
+//            MXTB_RECORD=FILE in the environment of a streaming bench records its stdin there, and of a free-running
+//            one the records it drives)
 //          --trace FILE.vcd (only in a build with --trace -CFLAGS -DMXTB_TRACE=1)
 //          --posedge-only (the design reads its clock only as a rising edge, which mxref verify checks in the
 //            generated model: the falling edge sets clk to 0 without an eval; ignored when tracing)
@@ -563,6 +564,13 @@ int free_run(Bench<U>& bench, uint64_t count) {
         byte = uint8_t(x >> 24);
     }
     for (int i = 0; i < table; ++i) U::sanitize(recs.data() + size_t(i) * U::kInBytes);
+    {
+        // MXTB_RECORD=FILE: the `count` records about to be driven, as a stream file, so that `--replay FILE` runs
+        // free-run's vectors through the stream's loop (content and loop told apart, docs/PERFORMANCE.md); untimed.
+        Recorder record;
+        for (uint64_t i = 0; i < count; i += table)
+            record.write(recs.data(), size_t(count - i < uint64_t(table) ? count - i : uint64_t(table)) * U::kInBytes);
+    }
     uint64_t results = 0, sum = 0;
     auto t0 = std::chrono::steady_clock::now();
     double c0 = cpu_seconds();

@@ -15,20 +15,7 @@ public sealed partial class ReplayTests
     [Fact]
     public void ARecordedStreamReplaysToTheSameResults()
     {
-        var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "replay");
-        Directory.CreateDirectory(dir);
-        var stream = Path.Combine(dir, "k4.stream");
-        File.Delete(stream);
-        (int Exit, string Out, string Err) run;
-        Environment.SetEnvironmentVariable("MXTB_RECORD", stream); // inherited by the bench process
-        try
-        {
-            run = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=4", "--random", "--count", "3000", "--seed", "5");
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("MXTB_RECORD", null);
-        }
+        var (run, stream, dir) = Recorded("k4.stream", "--param", "K=4", "--random", "--count", "3000", "--seed", "5");
         Assert.True(run.Exit == 0, run.Out + run.Err);
         Assert.Equal(3000L * (12 + 2 * 4), new FileInfo(stream).Length);
         var bench = BenchPath().Match(run.Err);
@@ -49,6 +36,48 @@ public sealed partial class ReplayTests
         Assert.Equal(3, cutExit);
         Assert.Contains("--replay: the file ends inside a record", cutErr);
     }
+
+    [Fact]
+    public void FreeRunRecordsTheVectorsItDrivesAndTheirReplayGivesItsResults()
+    {
+        const int count = 5000, record = 12 + 2 * 4;  // more than the free-run table's 4,096 records
+        var (run, stream, _) = Recorded("k4-free.stream", "--param", "K=4", "--free-run", count.ToString());
+        Assert.True(run.Exit == 0, run.Out + run.Err);
+        var records = File.ReadAllBytes(stream);
+        Assert.Equal(count * record, records.Length);
+        Assert.Equal(records[..record], records[(4096 * record)..(4097 * record)]);  // the table, driven again
+
+        // free-run checksums the results it saw (sum = sum * 31 + byte); the replay of its records gives the same ones.
+        var free = FreeRunSums().Match(run.Out + run.Err);
+        Assert.True(free.Success, run.Out + run.Err);
+        int results = int.Parse(free.Groups[1].Value);
+        var (exit, replayed, err) = Bench(BenchPath().Match(run.Err).Groups[1].Value, ["--posedge-only", "--replay", stream], null);
+        Assert.True(exit == 0, err);
+        ulong sum = 0;
+        foreach (var b in replayed.AsSpan(16, results * 8)) sum = sum * 31 + b;
+        Assert.Equal(free.Groups[2].Value, sum.ToString("x"));
+    }
+
+    // mxref verify with MXTB_RECORD=FILE (inherited by the bench process): the run and the file it recorded.
+    private static ((int Exit, string Out, string Err) Run, string Stream, string Dir) Recorded(string name, params string[] args)
+    {
+        var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "replay");
+        Directory.CreateDirectory(dir);
+        var stream = Path.Combine(dir, name);
+        File.Delete(stream);
+        Environment.SetEnvironmentVariable("MXTB_RECORD", stream);
+        try
+        {
+            return (VerifyFixture.Verify(VerifyFixture.Rtl, args), stream, dir);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("MXTB_RECORD", null);
+        }
+    }
+
+    [GeneratedRegex(@"\((\d+) results, checksum ([0-9a-f]+)\)")]
+    private static partial Regex FreeRunSums();
 
     private static (int Exit, byte[] Out, string Err) Bench(string exe, string[] args, string? stdinFile)
     {
