@@ -107,7 +107,8 @@ public static class MxDot
     /// NaN, a finite C, and the product sum and C both within 62 bits once aligned to the lower of their two last-bit
     /// exponents. Their sum is then exact in a long and goes straight to the rounding core with no sticky bit — the
     /// same exact value the general path places in ExactSum's 128-bit window. False (the caller takes the general path)
-    /// for a NaN or Inf C, an exact zero result (its sign follows rule 4) and terms too far apart.
+    /// for a NaN or Inf C, an exact zero from zero terms only (its sign follows the zeros' signs, rule 4) and terms whose
+    /// leading bits are too close for <see cref="TryFusedFar"/> yet too far apart to add in a long.
     /// The signs of the sum, of C and of their total are random in a dot product, so nothing here branches on them
     /// (a mispredicted branch costs about as much as the rounding itself): magnitudes and negations are formed from
     /// sign masks.
@@ -129,11 +130,56 @@ public static class MxDot
         {
             exponent = Math.Min(sumExponent, cExponent);
             int ds = sumExponent - exponent, dc = cExponent - exponent;
-            if (BitLength(s) + ds > 62 || 24 + dc > 62) return false;
+            if (BitLength(s) + ds > 62 || 24 + dc > 62) return TryFusedFar(s, sumExponent, cSig, cExponent, mode, output, out result);
             total = (s << ds) + (cSig << dc);
         }
-        if (total == 0) return false;
+        if (total == 0)
+        {
+            // Non-zero terms that cancel exactly: rule 4 gives −0 under rdn only (ExactZeroIsNegative with a non-zero C).
+            // A zero C with a zero sum takes the general path, which looks at the signs of the zero terms.
+            if (cSig == 0) return false;
+            result = new DotResult(ZeroOf(output, mode == RoundingMode.Down), ExceptionFlags.None);
+            return true;
+        }
         var rounded = RoundingCore.Round(output, total < 0, Magnitude(total), exponent, false, new RoundingContext(mode, OverflowPolicy.Ieee));
+        result = new DotResult(rounded.Code, rounded.Flags);
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryFusedNear"/> for two non-zero terms too far apart to add exactly in a long (C far above the product
+    /// sum or far below it: about a fifth of verify's weighted-random vectors). ExactSum's window, in 64 bits: the larger
+    /// term, whose leading bit is at least 2 bits above the other's, is placed with its leading bit at bit 61; the other
+    /// is shifted down into the same window, the bits that fall off jammed into the sticky bit (floor: the value is
+    /// (total + ε)·2^w with 0 &lt; ε &lt; 1 when sticky). The larger term is at least 2^61 there and the other below 2^60, so
+    /// the total's leading bit stays at bit 60 or 61: at least 36 bits stand below an FP32 result's last bit, more than
+    /// the 32 the rounding core asks of a caller with a sticky bit, and the rounding sees the same kept bits, round bit
+    /// and sticky as from ExactSum's 128-bit window. False (the general path) when the two leading bits are closer.
+    /// </summary>
+    private static bool TryFusedFar(long s, int sumExponent, long cSig, int cExponent, RoundingMode mode, NumberFormat output, out DotResult result)
+    {
+        result = default;
+        int topS = sumExponent + BitLength(s), topC = cExponent + BitLength(cSig); // one above each leading bit
+        bool sumIsLarger = topS > topC;
+        long large = sumIsLarger ? s : cSig, small = sumIsLarger ? cSig : s;
+        int largeExponent = sumIsLarger ? sumExponent : cExponent, smallExponent = sumIsLarger ? cExponent : sumExponent;
+        int top = Math.Max(topS, topC);
+        if (top - Math.Min(topS, topC) < 2) return false;
+        int w = top - 62; // the window's last bit: the larger term's leading bit lands on bit 61
+        long total = large << (largeExponent - w); // |large| < 2^62, so the shift is 0 … 61
+        int r = w - smallExponent;
+        bool sticky = false;
+        if (r <= 0) total += small << -r; // the smaller term fits whole (a subnormal C): below 2^60 after the shift
+        else if (r >= 63) { total += small >> 63; sticky = true; } // floor of a term below one window unit: 0 or −1
+        else
+        {
+            long kept = small >> r; // arithmetic shift: floor
+            sticky = kept << r != small;
+            total += kept;
+        }
+        long sign = total >> 63;
+        ulong magnitude = (ulong)((total ^ sign) - sign) - (ulong)(sign & (sticky ? 1L : 0L)); // −(total + ε) = −((−total − 1) + (1 − ε))
+        var rounded = RoundingCore.Round(output, total < 0, magnitude, w, sticky, new RoundingContext(mode, OverflowPolicy.Ieee));
         result = new DotResult(rounded.Code, rounded.Flags);
         return true;
     }

@@ -9,7 +9,8 @@ namespace MxRef.Tests.Dot;
 /// <summary>
 /// <c>fused</c>'s common-case shortcut (exact sum in a long, straight to the rounding core) gives the general path's
 /// bits and flags (ExactSum's window, RoundWide, the special-value rules) on random blocks of every element format
-/// pair, every rounding mode and output format, k = 1 … 64, and on blocks whose C cancels the product sum. The
+/// pair, every rounding mode and output format, k = 1 … 64, on blocks whose C cancels the product sum and on C far
+/// above or below it. The
 /// general path itself is held to the independent oracle in DotOracleTests. <see cref="MxDot.Evaluate"/>, which also
 /// hands the exact product sum to the coverage classifier, gives the same result.
 /// </summary>
@@ -25,6 +26,7 @@ public class FusedShortcutTests
     public void ShortcutIsTheGeneralPath(int fa, int fb)
     {
         var rng = new MxRandom((ulong)(fa * 8 + fb + 1601));
+        var far = new MxRandom((ulong)(fa * 8 + fb + 2203)); // C's bits for the far cases, apart from the blocks' stream
         foreach (int k in new[] { 1, 3, 8, 32, 33, 64 })
             for (int i = 0; i < 300; i++)
             {
@@ -38,6 +40,14 @@ public class FusedShortcutTests
                 if ((near & 0x7F800000) != 0x7F800000)
                     foreach (int d in new[] { -1, 0, 1 })
                         Check(t, (uint)(near + d), mode, output);
+                // C far above and far below the product sum, of either sign, with random significand bits: the
+                // shortcut's far path, where the smaller term's low bits become the sticky bit.
+                foreach (int d in new[] { -70, -40, -26, -3, -2, 2, 3, 26, 40, 70 })
+                {
+                    int e = (int)(near >> 23 & 0xFF) + d;
+                    if (e is > 0 and < 255)
+                        Check(t, (uint)(far.NextUInt64() & 0x807FFFFF) | (uint)e << 23, mode, output);
+                }
             }
     }
 
