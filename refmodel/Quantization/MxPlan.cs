@@ -18,8 +18,6 @@ internal sealed class MxPlan
     private readonly byte _nanScale;
     private readonly RoundingTable? _table;
     private readonly IntegerBlocks? _integer;
-    private int _lastShared = int.MinValue;
-    private byte _lastScaleCode;
 
     public MxPlan(NumberFormat element, QuantizationPolicy policy)
     {
@@ -77,7 +75,7 @@ internal sealed class MxPlan
             }
         }
         if (x.Length < codes.Length) codes[x.Length..].Clear(); // padding: +0
-        return shared == _lastShared ? _lastScaleCode : ScaleCode(shared);
+        return ScaleCode(shared);
     }
 
     /// <summary>
@@ -100,7 +98,7 @@ internal sealed class MxPlan
                 {
                     int shared = BlockScan.SharedExponent(max, _emax, _policy.ScaleRule, _ceilLimit, _scaleBias);
                     integer.Round(block, shared, blockCodes);
-                    scales[b] = shared == _lastShared ? _lastScaleCode : ScaleCode(shared);
+                    scales[b] = ScaleCode(shared);
                 }
                 else scales[b] = QuantizeBlock(block, blockCodes, default);
             }
@@ -116,7 +114,7 @@ internal sealed class MxPlan
             {
                 int shared = BlockScan.SharedExponent(max, _emax, _policy.ScaleRule, _ceilLimit, _scaleBias);
                 table.RowsFor(shared).RoundAll(block, blockCodes);
-                scales[b] = shared == _lastShared ? _lastScaleCode : ScaleCode(shared);
+                scales[b] = ScaleCode(shared);
             }
             else scales[b] = QuantizeBlock(block, blockCodes, default);
         }
@@ -134,13 +132,9 @@ internal sealed class MxPlan
         return RoundingCore.Round(_element, (int)b < 0, sig, exp - shared, false, ctx).Code;
     }
 
-    /// <summary>The scale code of a shared exponent, remembered for the next block (neighbouring blocks often share it).</summary>
-    private byte ScaleCode(int shared)
-    {
-        _lastScaleCode = (byte)_scale.FromExponent(shared);
-        _lastShared = shared;
-        return _lastScaleCode;
-    }
+    /// <summary>The scale code of a shared exponent (no branch on the previous block's: neighbours share it only at random).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private byte ScaleCode(int shared) => (byte)_scale.FromExponent(shared);
 
     /// <summary>Whether a block with NaN/Inf keeps a finite scale under the policy (see <see cref="SpecialsPolicy"/>).</summary>
     private bool SpecialsKeepScale(BlockScan scan) => _policy.Specials switch
