@@ -8,7 +8,7 @@ using MxRef.Rounding;
 namespace MxRef.Quantization;
 
 /// <summary>
-/// Blocks of an integer element format (MXINT8, OCP MX v1.0 §5.3.3: value = code × 2^q, q = −6) quantized without the
+/// Blocks of an integer element format (MXINT8, OCP MX v1.0 Table 1: value = code × 2^q, q = −6) quantized without the
 /// rounding table, 16 values per AVX-512 vector, in one pass per block while it is in L1: the block's largest
 /// magnitude, then for each value the code round(|v| / 2^(shared + q)), clamped to the format's range, with v's sign.
 /// <para>
