@@ -104,6 +104,7 @@ public static class CpuTimeBench
             var job = BlockQuantizer.Prepare(format, Recipe.Microxcaling, sample, new QuantizeOptions { RowLength = 32 });
             var (peerScales, peerElements) = (new byte[job.BlockCount], new byte[job.ElementCount]);
             yield return ($"peer kernel {name}", Big, () => job.QuantizeBlocks(sample, 0, job.BlockCount, peerScales, default, peerElements));
+            yield return ($"peer run {name} t2 (buffers given)", Big, () => ParallelQuantize.Run(job, sample, peerScales, default, peerElements, 2));
             yield return ($"peer call {name} t1", Big, () => ParallelQuantize.Quantize(job, sample, 1));
             yield return ($"peer call {name} t2", Big, () => ParallelQuantize.Quantize(job, sample, 2));
             var quantized = ParallelQuantize.Quantize(job, sample, 1);
@@ -111,6 +112,15 @@ public static class CpuTimeBench
             yield return ($"peer dequantize {name} t1", Big, () => BlockQuantizer.Dequantize(quantized, output));
             yield return ($"peer dequantize {name} t2", Big, () => ParallelQuantize.Dequantize(quantized, output, 2));
         }
+
+        // The result arrays of a peer call alone (allocated, then every page written once, as the kernel writes them).
+        yield return ("peer result arrays", Big, () =>
+        {
+            var scales = new byte[Big / 32];
+            var elements = GC.AllocateUninitializedArray<byte>(Big);
+            for (int i = 0; i < elements.Length; i += 4096) elements[i] = 1;
+            GC.KeepAlive(scales);
+        });
 
         // The quantize data path in-process on the 3.2 M-value sample tensor (make bench-quantize-io's input).
         var dir = Directory.CreateTempSubdirectory("mxref-cpu-bench").FullName;

@@ -61,7 +61,8 @@ public static class PeerBench
         Fp32Tensor Load(string name) => tensors.TryGetValue(name, out var t) ? t : tensors[name] = Npy.ReadFp32(Path.Combine(dir, name + ".npy"));
 
         Console.WriteLine($"# {Environment.ProcessorCount} CPUs; load (1/5/15 min): {LoadAverage()}; best of {rounds} after a warm-up of at least one call and one second, each side; " +
-            $"peer malloc: {peer.FirstOrDefault()?.Malloc ?? "?"}; DOTNET_GCRetainVM={Environment.GetEnvironmentVariable("DOTNET_GCRetainVM") ?? "unset"}");
+            $"peer malloc: {peer.FirstOrDefault()?.Malloc ?? "?"}; DOTNET_GCRetainVM={Environment.GetEnvironmentVariable("DOTNET_GCRetainVM") ?? "unset"}, " +
+            $"DOTNET_GCLOHThreshold={Environment.GetEnvironmentVariable("DOTNET_GCLOHThreshold") ?? "unset"}");
         Console.WriteLine("| tensor | format | threads | microxcaling M el/s wall best (median) | CPU | MxRef quantize wall best (median) | CPU | ratio (wall) | ratio (CPU) | MxRef quantize+dequantize wall | ratio | page faults, best call: peer / MxRef | load |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var row in peer.Where(r => r.WallBest is not null))

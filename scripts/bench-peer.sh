@@ -12,7 +12,10 @@
 # The peer runs with glibc's malloc keeping freed memory (no mmap()ed chunks, trim threshold at 4 GB), its fastest
 # configuration: by default each of its tensor ops may fault in a fresh tensor page by page, which made single calls
 # 4-7x slower at random (bench/peer/microxcaling_bench.py). PEER_MALLOC=default runs it with glibc's defaults.
-# MxRef's side runs with DOTNET_GCRetainVM=1 for the same reason (the GC keeps freed segments committed).
+# MxRef's side runs with DOTNET_GCRetainVM=1 for the same reason (the GC keeps freed segments committed) and with
+# DOTNET_GCLOHThreshold=0x2000000: result arrays up to 32 MB are then allocated in gen0, whose memory the GC reuses,
+# instead of the large object heap, whose freed arrays came back as fresh pages faulted in on every call (782 faults
+# for a 3.2 MB result; docs/PERFORMANCE.md). PEER_MALLOC=default runs both sides with their runtime's defaults.
 set -euo pipefail
 mx=${1:-}
 dir=${2:?usage: bench-peer.sh MICROXCALING DIR [ROUNDS] [SIZES]}
@@ -39,8 +42,9 @@ echo "# torch: $("$python" -c 'import torch; print(torch.__version__)') (Debian 
 # shellcheck disable=SC2086
 "$bench" --peer-inputs "$dir" $sizes
 echo "# microxcaling quantize_mx_op (block 32, scale_bits 8, round nearest), best of $rounds"
-if [[ "${PEER_MALLOC:-retain}" == default ]]; then tunables=; else tunables=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967295; fi
+if [[ "${PEER_MALLOC:-retain}" == default ]]; then tunables=; gc=(); else
+  tunables=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967295; gc=(DOTNET_GCRetainVM=1 DOTNET_GCLOHThreshold=0x2000000); fi
 echo "# peer malloc: ${tunables:-glibc defaults}"
 GLIBC_TUNABLES=$tunables "$python" bench/peer/microxcaling_bench.py --microxcaling "$mx" --dir "$dir" --rounds "$rounds"
 echo "# MxRef (recipe microxcaling), best of $rounds"
-DOTNET_GCRetainVM=1 "$bench" --peer-compare "$dir" "$rounds"
+env "${gc[@]}" "$bench" --peer-compare "$dir" "$rounds"

@@ -113,8 +113,9 @@ internal readonly record struct BlockScan(uint MaxFinite, bool HasNan, bool HasI
         return true;
     }
 
+    /// <summary>The largest of the eight lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint MaxLane(Vector256<uint> v)
+    internal static uint MaxLane(Vector256<uint> v)
     {
         var h = Vector128.Max(v.GetLower(), v.GetUpper());
         h = Vector128.Max(h, Vector128.Shuffle(h, Vector128.Create(2u, 3, 0, 1)));

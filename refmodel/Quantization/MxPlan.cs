@@ -17,8 +17,7 @@ internal sealed class MxPlan
     private readonly int _scaleBias;
     private readonly byte _nanScale;
     private readonly RoundingTable? _table;
-    private int _lastShared = int.MinValue;
-    private byte _lastScaleCode;
+    private readonly IntegerBlocks? _integer;
 
     public MxPlan(NumberFormat element, QuantizationPolicy policy)
     {
@@ -33,6 +32,7 @@ internal sealed class MxPlan
         _scaleBias = _scale.MaxExponent; // shared_exp is clamped to [−127, 127], the E8M0 range
         _nanScale = (byte)_scale.NanCode;
         _table = RoundingTable.For(element, _ctx);
+        _integer = IntegerBlocks.For(element, _ctx);
     }
 
     /// <summary>
@@ -75,17 +75,35 @@ internal sealed class MxPlan
             }
         }
         if (x.Length < codes.Length) codes[x.Length..].Clear(); // padding: +0
-        return shared == _lastShared ? _lastScaleCode : ScaleCode(shared);
+        return ScaleCode(shared);
     }
 
     /// <summary>
     /// Quantizes whole blocks of <paramref name="k"/> values laid end to end (<paramref name="x"/> holds
     /// <paramref name="scales"/>.Length × k values, deterministic rounding): the same codes as <see cref="QuantizeBlock"/>
     /// block by block. A block of FP32 normals is scanned in one vector pass and rounded through its table rows with no
-    /// per-value test; any other block takes <see cref="QuantizeBlock"/>.
+    /// per-value test (an integer format's blocks by <see cref="IntegerBlocks"/>, with no table); any other block takes
+    /// <see cref="QuantizeBlock"/>.
     /// </summary>
     public void QuantizeWholeBlocks(ReadOnlySpan<uint> x, int k, Span<byte> scales, Span<byte> codes)
     {
+        if (_integer is { } integer && IntegerBlocks.Fits(k))
+        {
+            for (int b = 0, start = 0; b < scales.Length; b++, start += k)
+            {
+                var block = x.Slice(start, k);
+                var blockCodes = codes.Slice(start, k);
+                uint max = IntegerBlocks.CoveredMax(block);
+                if (max != 0)
+                {
+                    int shared = BlockScan.SharedExponent(max, _emax, _policy.ScaleRule, _ceilLimit, _scaleBias);
+                    integer.Round(block, shared, blockCodes);
+                    scales[b] = ScaleCode(shared);
+                }
+                else scales[b] = QuantizeBlock(block, blockCodes, default);
+            }
+            return;
+        }
         var table = _table;
         bool flush = _policy.FlushSubnormalInputs;
         for (int b = 0, start = 0; b < scales.Length; b++, start += k)
@@ -96,7 +114,7 @@ internal sealed class MxPlan
             {
                 int shared = BlockScan.SharedExponent(max, _emax, _policy.ScaleRule, _ceilLimit, _scaleBias);
                 table.RowsFor(shared).RoundAll(block, blockCodes);
-                scales[b] = shared == _lastShared ? _lastScaleCode : ScaleCode(shared);
+                scales[b] = ScaleCode(shared);
             }
             else scales[b] = QuantizeBlock(block, blockCodes, default);
         }
@@ -114,13 +132,9 @@ internal sealed class MxPlan
         return RoundingCore.Round(_element, (int)b < 0, sig, exp - shared, false, ctx).Code;
     }
 
-    /// <summary>The scale code of a shared exponent, remembered for the next block (neighbouring blocks often share it).</summary>
-    private byte ScaleCode(int shared)
-    {
-        _lastScaleCode = (byte)_scale.FromExponent(shared);
-        _lastShared = shared;
-        return _lastScaleCode;
-    }
+    /// <summary>The scale code of a shared exponent (no branch on the previous block's: neighbours share it only at random).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private byte ScaleCode(int shared) => (byte)_scale.FromExponent(shared);
 
     /// <summary>Whether a block with NaN/Inf keeps a finite scale under the policy (see <see cref="SpecialsPolicy"/>).</summary>
     private bool SpecialsKeepScale(BlockScan scan) => _policy.Specials switch
