@@ -73,7 +73,7 @@ for r in $(seq "$RUNS"); do
     [ -n "$e" ] || continue
     read -r label rate mx sim l1 l2 l3 <<< "$e"
     awk -v label="$label" -v rate="$rate" -v mx="$mx" -v sim="$sim" -v same="$same_rate" -v free="$free_rate" -v load="$l1 $l2 $l3" 'BEGIN {
-      printf "  %-9s end to end %d vectors/s wall = %.1f %% of raw-same, %.1f %% of raw;  mxref %s ns/vector, bench %s ns/vector fed = %.1f %% of its replay CPU (load %s)\n",
+      printf "  %-9s end to end %d vectors/s wall = %.1f %% of raw-same, %.1f %% of raw;  mxref %s ns/vector, bench %s ns/vector fed (replay CPU ÷ fed CPU = %.1f %%) (load %s)\n",
              label, rate, 100 * rate / same, 100 * rate / free, mx, sim, 100 * (1e9 / same) / sim, load }'
     results+=("$label $(awk -v rate="$rate" -v same="$same_rate" -v free="$free_rate" -v sim="$sim" 'BEGIN { printf "%.2f %.2f %.2f", 100 * rate / same, 100 * rate / free, 100 * (1e9 / same) / sim }')")
   done
