@@ -35,7 +35,9 @@ internal readonly record struct BlockScan(uint MaxFinite, bool HasNan, bool HasI
 
     /// <summary>
     /// The smallest and largest |v| of the block as bits (NaN patterns included: they order above Inf). Eight lanes
-    /// at a time where the hardware has 256-bit vectors, four with 128-bit ones; the unsigned min and max of the bits are the same on every path.
+    /// at a time where the hardware has 256-bit vectors, four with 128-bit ones (the ahead-of-time CLI targets baseline
+    /// x86-64: SSE2, where .NET emulates the unsigned min/max SSE4.1 has); the unsigned min and max of the bits are the
+    /// same on every path.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (uint Min, uint Max) MinMaxMagnitude(ReadOnlySpan<uint> x)
@@ -44,37 +46,13 @@ internal readonly record struct BlockScan(uint MaxFinite, bool HasNan, bool HasI
         int i = 0;
         if (Vector256.IsHardwareAccelerated && x.Length >= Vector256<uint>.Count)
         {
-            ref uint start = ref MemoryMarshal.GetReference(x);
-            var mask = Vector256.Create(AbsMask);
-            var hi = Vector256<uint>.Zero;
-            var lo = Vector256<uint>.AllBitsSet;
-            for (; i <= x.Length - Vector256<uint>.Count; i += Vector256<uint>.Count)
-            {
-                var a = Vector256.LoadUnsafe(ref start, (nuint)i) & mask;
-                hi = Vector256.Max(hi, a);
-                lo = Vector256.Min(lo, a);
-            }
-            var h = Vector128.Max(hi.GetLower(), hi.GetUpper());
-            var l = Vector128.Min(lo.GetLower(), lo.GetUpper());
-            max = Math.Max(Math.Max(h.GetElement(0), h.GetElement(1)), Math.Max(h.GetElement(2), h.GetElement(3)));
-            min = Math.Min(Math.Min(l.GetElement(0), l.GetElement(1)), Math.Min(l.GetElement(2), l.GetElement(3)));
+            i = x.Length & -Vector256<uint>.Count;
+            (min, max) = MinMaxMagnitude<Lanes256, Vector256<uint>>(x[..i]);
         }
         else if (Vector128.IsHardwareAccelerated && x.Length >= Vector128<uint>.Count)
         {
-            // The ahead-of-time CLI targets baseline x86-64 (SSE2, no 256-bit vectors): four lanes; .NET emulates the unsigned
-            // min/max that SSE4.1 would give in one instruction.
-            ref uint start = ref MemoryMarshal.GetReference(x);
-            var mask = Vector128.Create(AbsMask);
-            var hi = Vector128<uint>.Zero;
-            var lo = Vector128<uint>.AllBitsSet;
-            for (; i <= x.Length - Vector128<uint>.Count; i += Vector128<uint>.Count)
-            {
-                var a = Vector128.LoadUnsafe(ref start, (nuint)i) & mask;
-                hi = Vector128.Max(hi, a);
-                lo = Vector128.Min(lo, a);
-            }
-            max = Math.Max(Math.Max(hi.GetElement(0), hi.GetElement(1)), Math.Max(hi.GetElement(2), hi.GetElement(3)));
-            min = Math.Min(Math.Min(lo.GetElement(0), lo.GetElement(1)), Math.Min(lo.GetElement(2), lo.GetElement(3)));
+            i = x.Length & -Vector128<uint>.Count;
+            (min, max) = MinMaxMagnitude<Lanes128, Vector128<uint>>(x[..i]);
         }
         for (; i < x.Length; i++)
         {
@@ -86,41 +64,96 @@ internal readonly record struct BlockScan(uint MaxFinite, bool HasNan, bool HasI
     }
 
     /// <summary>
-    /// Whether every value of the block is an FP32 normal (no zero, subnormal, Inf or NaN), and if so its largest |v| as
-    /// bits: <see cref="Of"/>'s <see cref="AllNormal"/> and <see cref="MaxFinite"/> in one pass, for a block of a multiple
-    /// of eight values on hardware with 256-bit vectors (false otherwise: the caller then scans with <see cref="Of"/>).
+    /// The one block scan, at the vector width <typeparamref name="TLanes"/>, of a block of whole vectors (x.Length a
+    /// positive multiple of the lane count): the smallest and largest |v| as bits, which is every class a quantizer asks
+    /// about — a NaN is present iff Max &gt; <see cref="InfinityBits"/>, NaN or Inf iff Max ≥ it, a zero or FP32 subnormal
+    /// iff Min &lt; <see cref="MinNormalBits"/>. Each width is a struct, so the JIT and NativeAOT compile one loop per
+    /// width with the lane operations inlined (and drop the reduction of a result the caller does not use).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (uint Min, uint Max) MinMaxMagnitude<TLanes, TVector>(ReadOnlySpan<uint> x)
+        where TLanes : struct, IScanLanes<TVector> where TVector : struct
+    {
+        ref uint start = ref MemoryMarshal.GetReference(x);
+        var lo = TLanes.Magnitudes(ref start, 0);
+        var hi = lo;
+        for (int i = TLanes.Count; i < x.Length; i += TLanes.Count)
+        {
+            var a = TLanes.Magnitudes(ref start, i);
+            lo = TLanes.Min(lo, a);
+            hi = TLanes.Max(hi, a);
+        }
+        return (TLanes.MinLane(lo), TLanes.MaxLane(hi));
+    }
+
+    /// <summary>
+    /// Whether every value of the block is an FP32 normal (no zero, subnormal, Inf or NaN, and the block not empty), and
+    /// if so its largest |v| as bits: <see cref="Of"/>'s <see cref="AllNormal"/> and <see cref="MaxFinite"/> from one scan,
+    /// without the special-value pass (the caller scans with <see cref="Of"/> when this is false).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllNormalMax(ReadOnlySpan<uint> x, out uint max)
     {
-        max = 0;
-        if (!Vector256.IsHardwareAccelerated || x.Length == 0 || x.Length % Vector256<uint>.Count != 0) return false;
-        ref uint start = ref MemoryMarshal.GetReference(x);
-        var mask = Vector256.Create(AbsMask);
-        var minNormal = Vector256.Create(MinNormalBits);
-        var normalRange = Vector256.Create(InfinityBits - MinNormalBits);
-        var hi = Vector256<uint>.Zero;
-        var outside = Vector256<uint>.Zero;
-        for (int i = 0; i < x.Length; i += Vector256<uint>.Count)
-        {
-            var a = Vector256.LoadUnsafe(ref start, (nuint)i) & mask;
-            hi = Vector256.Max(hi, a);
-            // a − MinNormal wraps for zero and subnormals: one unsigned compare finds every value that is not normal.
-            outside |= Vector256.GreaterThanOrEqual(a - minNormal, normalRange);
-        }
-        if (outside != Vector256<uint>.Zero) return false;
-        max = MaxLane(hi);
-        return true;
+        (uint min, max) = MinMaxMagnitude(x);
+        return x.Length > 0 && min >= MinNormalBits && max < InfinityBits;
     }
 
-    /// <summary>The largest of the eight lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static uint MaxLane(Vector256<uint> v)
+    private const MethodImplOptions Inline = MethodImplOptions.AggressiveInlining;
+
+    /// <summary>The lane operations <see cref="MinMaxMagnitude{TLanes, TVector}"/> needs at one vector width.</summary>
+    internal interface IScanLanes<TVector> where TVector : struct
     {
-        var h = Vector128.Max(v.GetLower(), v.GetUpper());
-        h = Vector128.Max(h, Vector128.Shuffle(h, Vector128.Create(2u, 3, 0, 1)));
-        h = Vector128.Max(h, Vector128.Shuffle(h, Vector128.Create(1u, 0, 3, 2)));
-        return h.ToScalar();
+        static abstract int Count { get; }
+        /// <summary>|v| as bits, for the lanes from element <paramref name="i"/> on.</summary>
+        static abstract TVector Magnitudes(ref uint start, int i);
+        static abstract TVector Min(TVector a, TVector b);
+        static abstract TVector Max(TVector a, TVector b);
+        static abstract uint MinLane(TVector v);
+        static abstract uint MaxLane(TVector v);
+    }
+
+    /// <summary>Sixteen lanes (AVX-512); the lanes fold to eight, then to four.</summary>
+    internal readonly struct Lanes512 : IScanLanes<Vector512<uint>>
+    {
+        public static int Count => Vector512<uint>.Count;
+        [MethodImpl(Inline)] public static Vector512<uint> Magnitudes(ref uint start, int i) =>
+            Vector512.LoadUnsafe(ref start, (nuint)i) & Vector512.Create(AbsMask);
+        [MethodImpl(Inline)] public static Vector512<uint> Min(Vector512<uint> a, Vector512<uint> b) => Vector512.Min(a, b);
+        [MethodImpl(Inline)] public static Vector512<uint> Max(Vector512<uint> a, Vector512<uint> b) => Vector512.Max(a, b);
+        [MethodImpl(Inline)] public static uint MinLane(Vector512<uint> v) => Lanes256.MinLane(Vector256.Min(v.GetLower(), v.GetUpper()));
+        [MethodImpl(Inline)] public static uint MaxLane(Vector512<uint> v) => Lanes256.MaxLane(Vector256.Max(v.GetLower(), v.GetUpper()));
+    }
+
+    /// <summary>Eight lanes (AVX2).</summary>
+    internal readonly struct Lanes256 : IScanLanes<Vector256<uint>>
+    {
+        public static int Count => Vector256<uint>.Count;
+        [MethodImpl(Inline)] public static Vector256<uint> Magnitudes(ref uint start, int i) =>
+            Vector256.LoadUnsafe(ref start, (nuint)i) & Vector256.Create(AbsMask);
+        [MethodImpl(Inline)] public static Vector256<uint> Min(Vector256<uint> a, Vector256<uint> b) => Vector256.Min(a, b);
+        [MethodImpl(Inline)] public static Vector256<uint> Max(Vector256<uint> a, Vector256<uint> b) => Vector256.Max(a, b);
+        [MethodImpl(Inline)] public static uint MinLane(Vector256<uint> v) => Lanes128.MinLane(Vector128.Min(v.GetLower(), v.GetUpper()));
+        [MethodImpl(Inline)] public static uint MaxLane(Vector256<uint> v) => Lanes128.MaxLane(Vector128.Max(v.GetLower(), v.GetUpper()));
+    }
+
+    /// <summary>Four lanes (SSE2 and up); the last two folds swap halves, then neighbours.</summary>
+    internal readonly struct Lanes128 : IScanLanes<Vector128<uint>>
+    {
+        public static int Count => Vector128<uint>.Count;
+        [MethodImpl(Inline)] public static Vector128<uint> Magnitudes(ref uint start, int i) =>
+            Vector128.LoadUnsafe(ref start, (nuint)i) & Vector128.Create(AbsMask);
+        [MethodImpl(Inline)] public static Vector128<uint> Min(Vector128<uint> a, Vector128<uint> b) => Vector128.Min(a, b);
+        [MethodImpl(Inline)] public static Vector128<uint> Max(Vector128<uint> a, Vector128<uint> b) => Vector128.Max(a, b);
+        [MethodImpl(Inline)] public static uint MinLane(Vector128<uint> v)
+        {
+            v = Vector128.Min(v, Vector128.Shuffle(v, Vector128.Create(2u, 3, 0, 1)));
+            return Vector128.Min(v, Vector128.Shuffle(v, Vector128.Create(1u, 0, 3, 2))).ToScalar();
+        }
+        [MethodImpl(Inline)] public static uint MaxLane(Vector128<uint> v)
+        {
+            v = Vector128.Max(v, Vector128.Shuffle(v, Vector128.Create(2u, 3, 0, 1)));
+            return Vector128.Max(v, Vector128.Shuffle(v, Vector128.Create(1u, 0, 3, 2))).ToScalar();
+        }
     }
 
     private static BlockScan WithSpecials(ReadOnlySpan<uint> x, bool flushSubnormals)

@@ -53,18 +53,14 @@ internal sealed class IntegerBlocks
     public static bool Fits(int k) => k > 0 && k % Vector512<uint>.Count == 0;
 
     /// <summary>
-    /// The largest |v| of the block as bits if it is a block this kernel quantizes (finite, at least 2^<see
-    /// cref="TinyExponent"/>), else 0.
+    /// The largest |v| of a block of whole 16-value vectors (<see cref="Fits"/>) as bits if it is a block this kernel
+    /// quantizes (finite, at least 2^<see cref="TinyExponent"/>), else 0: the shared block scan at 16 lanes, which only
+    /// needs the max (the JIT drops the scan's unused min).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint CoveredMax(ReadOnlySpan<uint> x)
     {
-        ref uint src = ref MemoryMarshal.GetReference(x);
-        var abs = Vector512.Create(BlockScan.AbsMask);
-        var hi = Vector512<uint>.Zero;
-        for (int i = 0; i < x.Length; i += Vector512<uint>.Count)
-            hi = Vector512.Max(hi, Vector512.LoadUnsafe(ref src, (nuint)i) & abs);
-        uint max = BlockScan.MaxLane(Vector256.Max(hi.GetLower(), hi.GetUpper()));
+        uint max = BlockScan.MinMaxMagnitude<BlockScan.Lanes512, Vector512<uint>>(x).Max;
         return max is >= TinyBits and < BlockScan.InfinityBits ? max : 0;
     }
 
