@@ -65,14 +65,17 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
     {
         Span<byte> golden = stackalloc byte[8];
         Evaluate(v, golden, out var outcome);
-        Classify(CoverageTally.Classifier, v, outcome, counts);
+        var classifier = CoverageTally.Classifier;
+        ClassifyDeferred(classifier, v, outcome, counts);
+        classifier.Flush();
     }
 
-    private static void Classify(MxRef.Vectors.Coverage.DotOutputClassifier classifier, DotVector v, in DotOutcome outcome, long[] counts)
+    /// <summary>Coverage from the model's outcome; some classes are held back until the classifier's flush (at a chunk's end).</summary>
+    private static void ClassifyDeferred(MxRef.Vectors.Coverage.DotOutputClassifier classifier, DotVector v, in DotOutcome outcome, long[] counts)
     {
         v.D = outcome.Result.Bits;
         v.Flags = (byte)outcome.Result.Flags;
-        classifier.Classify(v, outcome, counts);
+        classifier.ClassifyDeferred(v, outcome, counts);
     }
 
     protected override void Encode(DotVector v, Span<byte> record) => StreamProtocol.Encode(v, record);
@@ -92,7 +95,8 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
     {
         var b = (DotBatch)batch;
         var classifier = CoverageTally.Classifier;
-        for (int i = from; i < to; i++) Classify(classifier, b.Vectors[i], b.Outcomes[i], b.Coverage);
+        for (int i = from; i < to; i++) ClassifyDeferred(classifier, b.Vectors[i], b.Outcomes[i], b.Coverage);
+        classifier.Flush();
     }
 
     public override void Encode(VectorBatch batch, int from, int to)
