@@ -77,7 +77,7 @@ public sealed class StageProfile
     public string Table(long vectors, double processCpuSeconds)
     {
         if (vectors == 0) return "";
-        var sb = new StringBuilder($"verify profile ({Variable}=1): CPU and managed bytes allocated per vector by stage, from the threads' CPU clocks and allocation counters\n");
+        var sb = new StringBuilder($"verify profile ({Variable}={(SplitsModelAndCoverage ? SplitValue : "1")}): CPU and managed bytes allocated per vector by stage, from the threads' CPU clocks and allocation counters\n");
         double charged = 0;
         for (int s = 0; s < Labels.Length; s++)
         {
