@@ -7,8 +7,11 @@ namespace MxRef.Harness.Verify;
 /// <summary>
 /// Where <c>mxref verify</c>'s own CPU time goes, stage by stage, read from each thread's CPU clock
 /// (<c>CLOCK_THREAD_CPUTIME_ID</c>) rather than the wall clock, so that the figures stay meaningful on a machine whose
-/// cores are shared with other work (docs/PERFORMANCE.md). Off unless <c>MXREF_VERIFY_PROFILE=1</c> (Linux only): the
-/// clock is a system call, read a few times per chunk of vectors, never per vector.
+/// cores are shared with other work (docs/PERFORMANCE.md). Off unless <c>MXREF_VERIFY_PROFILE=1</c> or <c>=split</c>
+/// (Linux only): the clock is a system call, read a few times per chunk of vectors, never per vector. The dot unit
+/// classifies each vector right after its model call, so under <c>=1</c> its coverage is part of the model's row (the
+/// run as it is without a profile); <c>=split</c> makes it run the two as separate passes over each chunk, as before,
+/// so that each has its own row, at the cost of storing and re-reading each vector's outcome.
 /// </summary>
 public sealed class StageProfile
 {
@@ -16,12 +19,21 @@ public sealed class StageProfile
 
     public enum Stage { Claim, Inputs, Model, Coverage, Encode, Writer, Reader }
 
+    private const string SplitValue = "split";
+
+    /// <summary>
+    /// <c>MXREF_VERIFY_PROFILE=split</c>: units that fuse stages for speed (the dot unit: model and coverage per vector)
+    /// run them as separate passes, so that the table charges each stage its own CPU. (Declared before the labels, which
+    /// read it: static fields are initialized in textual order.)
+    /// </summary>
+    public static bool SplitsModelAndCoverage { get; } = Environment.GetEnvironmentVariable(Variable) == SplitValue;
+
     private static readonly string[] Labels =
     [
         "claim (file: read lines, CRC-32; generator: indices)",
         "inputs (generator: draw; file: parse the line)",
-        "golden model (quantize, regen: part of inputs)",
-        "coverage classification",
+        SplitsModelAndCoverage ? "golden model (quantize, regen: part of inputs)" : "golden model (+ dot coverage; quantize: in inputs)",
+        SplitsModelAndCoverage ? "coverage classification" : "coverage classification (dot: only when =split)",
         "encode the binary records",
         "writer thread (records to the bench's stdin)",
         "reader thread (results from its stdout, compare)",
@@ -33,9 +45,9 @@ public sealed class StageProfile
     private readonly long _allocated0 = GC.GetTotalAllocatedBytes(true);
     private readonly int[] _collections0 = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
-    /// <summary>A profile when <c>MXREF_VERIFY_PROFILE=1</c> on Linux, else null (no clock reads at all).</summary>
+    /// <summary>A profile when <c>MXREF_VERIFY_PROFILE=1</c> or <c>=split</c> on Linux, else null (no clock reads at all).</summary>
     public static StageProfile? FromEnvironment() =>
-        Environment.GetEnvironmentVariable(Variable) == "1" && OperatingSystem.IsLinux() ? new StageProfile() : null;
+        Environment.GetEnvironmentVariable(Variable) is "1" or SplitValue && OperatingSystem.IsLinux() ? new StageProfile() : null;
 
     // The managed bytes this thread had allocated at its last mark (ThreadCpuNs or Lap): each stage is charged its own.
     [ThreadStatic] private static long t_allocatedMark;
@@ -65,7 +77,7 @@ public sealed class StageProfile
     public string Table(long vectors, double processCpuSeconds)
     {
         if (vectors == 0) return "";
-        var sb = new StringBuilder($"verify profile ({Variable}=1): CPU and managed bytes allocated per vector by stage, from the threads' CPU clocks and allocation counters\n");
+        var sb = new StringBuilder($"verify profile ({Variable}={(SplitsModelAndCoverage ? SplitValue : "1")}): CPU and managed bytes allocated per vector by stage, from the threads' CPU clocks and allocation counters\n");
         double charged = 0;
         for (int s = 0; s < Labels.Length; s++)
         {

@@ -42,11 +42,14 @@ public sealed class DotUnitCoverageTests
         Assert.Equal(1, batch.Coverage[CoverageClasses.Id("result:underflow")]);
     }
 
-    [Fact]
-    public void ClassesFromTheOutcomeAreTheClassifiersOwn()
+    [Theory]
+    [InlineData(false)] // model and coverage per vector, the outcome on the stack (the default)
+    [InlineData(true)]  // two passes over the chunk, the outcome stored in the batch (MXREF_VERIFY_PROFILE=split)
+    public void ClassesFromTheOutcomeAreTheClassifiersOwn(bool split)
     {
-        var unit = new DotUnit(32, AccumulationModel.Fused);
+        var unit = new DotUnit(32, AccumulationModel.Fused) { SplitsModelAndCoverage = split };
         var batch = (DotBatch)unit.NewBatch();
+        Assert.Equal(split ? VectorBatch.Capacity : 0, batch.Outcomes.Length);
         var options = new MxRef.Vectors.Generation.DotGeneratorOptions
         {
             FormatsA = StandardFormats.Elements.ToArray(), FormatsB = StandardFormats.Elements.ToArray(),
@@ -69,6 +72,7 @@ public sealed class DotUnitCoverageTests
             {
                 var v = batch.Vectors[i];
                 var r = MxRef.Vectors.Text.DotEvaluation.Evaluate(v, StandardFormats.Fp32, AccumulationModel.Fused);
+                Assert.Equal(r.Bits, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(batch.ExpectedResult(i)));
                 v.D = r.Bits;
                 v.Flags = (byte)r.Flags;
                 classifier.Classify(v, counts); // forms the product sum itself

@@ -41,6 +41,36 @@ public sealed class DotClassifier(NumberFormat output)
     /// </summary>
     public void Classify(DotVector v, in DotOutcome model, long[] counts)
     {
+        Count(v, model, counts, deferOperands: false);
+    }
+
+    /// <summary>
+    /// <see cref="Classify(DotVector, in DotOutcome, long[])"/> for a loop over many vectors into one array: the operand
+    /// classes (a dozen counters per vector) are added to bit-sliced counters here and reach
+    /// <paramref name="counts"/> only at <see cref="Flush"/> (or when a later call passes another array). Call
+    /// <see cref="Flush"/> before reading the counts.
+    /// </summary>
+    public void ClassifyDeferred(DotVector v, in DotOutcome model, long[] counts)
+    {
+        if (!ReferenceEquals(counts, _pendingCounts)) { Flush(); _pendingCounts = counts; }
+        Count(v, model, counts, deferOperands: true);
+        if (++_pendingVectors == OperandCounters.Limit) Flush();
+    }
+
+    /// <summary>Adds the deferred operand classes (<see cref="ClassifyDeferred"/>) to their counts array.</summary>
+    public void Flush()
+    {
+        if (_pendingCounts is { } counts) _operands.Flush(counts, _ids);
+        _pendingVectors = 0;
+    }
+
+    // The array the deferred operand classes belong to, and how many vectors they count.
+    private long[]? _pendingCounts;
+    private int _pendingVectors;
+    private readonly OperandCounters _operands = new();
+
+    private void Count(DotVector v, in DotOutcome model, long[] counts, bool deferOperands)
+    {
         var ids = _ids;
         var ea = v.CodesA ?? ElementCodes.For(v.FormatA); // (For throws, naming the format)
         var eb = v.CodesB ?? ElementCodes.For(v.FormatB);
@@ -64,7 +94,7 @@ public sealed class DotClassifier(NumberFormat output)
 
         // Products, exactly, as the golden model forms them, in one branch-free pass that also collects the element
         // class bits and the operand classes (as bit masks); what only some vectors need is computed when needed.
-        var (sum, classes) = ProductSum(v, ea, eb, model, counts);
+        var (sum, classes) = ProductSum(v, ea, eb, model, counts, deferOperands, out bool nearMax);
         bool scaleNaN = scales.IsNaN(v.ScaleA) || scales.IsNaN(v.ScaleB);
         if (scales.IsNaN(v.ScaleA) != scales.IsNaN(v.ScaleB)) counts[ids.NanScaleSideBase + (scales.IsNaN(v.ScaleA) ? 0 : 1)]++;
         bool special = (classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || scaleNaN || !c.IsFinite;
@@ -84,8 +114,8 @@ public sealed class DotClassifier(NumberFormat output)
         int sumExp = scales.Exponent(v.ScaleA) + scales.Exponent(v.ScaleB) - 2 * ElementTable.FractionBits;
         int msbP = sum == 0 ? int.MinValue : sumExp + 127 - (int)UInt128.LeadingZeroCount(Magnitude(sum));
         int msbC = c.IsZero ? int.MinValue : c.Exponent + 63 - System.Numerics.BitOperations.LeadingZeroCount(c.Significand);
-        counts[ids.AlignBase + AlignIndex(msbC, msbP)]++;
-        if (sum != 0 && NearMax(v, ea, eb)) Largest(msbC, msbP, c, sum < 0, v.Rounding, counts);
+        counts[ids.AlignBase + (msbP == int.MinValue ? 0 : msbC == int.MinValue ? 1 : _alignOfDifference[Math.Min(Math.Max(msbC - msbP, -AlignEnd), AlignEnd) + AlignEnd])]++;
+        if (sum != 0 && nearMax && NearMax(v, ea, eb)) Largest(msbC, msbP, c, sum < 0, v.Rounding, counts);
         if (sum != 0 && !c.IsZero && msbC - msbP >= CoverageClasses.DominantMin) Dominant(msbC - msbP, c.Class == ValueClass.Subnormal, counts);
         if (c.IsZero && sum != 0 && ProductSpread(v, ta, tb) >= 20) counts[ids.DominantZeroC]++;
 
@@ -101,9 +131,10 @@ public sealed class DotClassifier(NumberFormat output)
             if (c.IsZero && sum == 0) counts[ids.ZeroSum(c.Negative, anyNonZeroProduct, v.Rounding)]++;
             return;
         }
-        Results(v, s, msbC, msbP, c.Negative != (sum < 0), counts);
-        Boundary(s, v.Rounding, counts);
-        Tiny(s, v.Rounding, counts);
+        int msbR = Msb(s);
+        Results(v, msbR, msbC, msbP, c.Negative != (sum < 0), counts);
+        Boundary(s, msbR, v.Rounding, counts);
+        Tiny(s, msbR, v.Rounding, counts);
     }
 
     private void Largest(int msbC, int msbP, Decoded c, bool sumNegative, RoundingMode mode, long[] counts)
@@ -133,9 +164,8 @@ public sealed class DotClassifier(NumberFormat output)
     /// kind is the position of the fraction's leading bit below the reference bit u: u−1 (round), u−2 (sticky next),
     /// u−9 or lower (sticky far).
     /// </summary>
-    private void Tiny(ExactSum.Sum s, RoundingMode mode, long[] counts)
+    private void Tiny(in ExactSum.Sum s, int msb, RoundingMode mode, long[] counts)
     {
-        int msb = Msb(s);
         int p = _mantissaBits + 1, q = _quantumExponent;
         int boundary, reference;
         UInt128 whole;
@@ -209,23 +239,25 @@ public sealed class DotClassifier(NumberFormat output)
     /// the operand classes counted once per vector: each code's class is a bit of a per-format mask, so the loop has no
     /// branch that random codes would mispredict.
     /// </summary>
-    private (Int128 Sum, int Classes) ProductSum(DotVector v, ElementCodes ea, ElementCodes eb, in DotOutcome model, long[] counts)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (Int128 Sum, int Classes) ProductSum(DotVector v, ElementCodes ea, ElementCodes eb, in DotOutcome model, long[] counts, bool deferOperands, out bool nearMax)
     {
         byte[] a = v.A, b = v.B;
         var (sum, classes) = model.HasProductSum ? (model.ProductSum, model.Classes)
             : MxDot.ProductSum(new BlockPair(ea.Table, a, v.ScaleA, eb.Table, b, v.ScaleB, v.Scales));
         var ids = _ids;
-        // Each table has an entry for every byte (CoverageClasses.OperandBits), so a code indexes it without a bounds check.
-        ref ulong oa = ref MemoryMarshal.GetArrayDataReference(ids.OperandBits(ea.Index));
-        ref ulong ob = ref MemoryMarshal.GetArrayDataReference(ids.OperandBits(eb.Index));
-        ulong opA = 0, opB = 0;
-        for (int i = 0; i < a.Length && i < b.Length; i++)
-        {
-            opA |= Unsafe.Add(ref oa, a[i]);
-            opB |= Unsafe.Add(ref ob, b[i]);
-        }
+        var (opA, allA) = OperandMask(_codeBits[ea.Index], a);
+        var (opB, allB) = OperandMask(_codeBits[eb.Index], b);
+        nearMax = (allA & allB & AboveHalfMax) != 0;
+        opA &= ~AboveHalfMax;
+        opB &= ~AboveHalfMax;
         // A class of a format that both operands use counts once.
-        if (ea.Index == eb.Index) CountBits(opA | opB, ids.OperandBaseOf(ea.Index), counts);
+        if (ea.Index == eb.Index) { opA |= opB; opB = 0; }
+        if (deferOperands)
+        {
+            _operands.Add(ea.Index, opA);
+            if (opB != 0) _operands.Add(eb.Index, opB);
+        }
         else
         {
             CountBits(opA, ids.OperandBaseOf(ea.Index), counts);
@@ -234,12 +266,115 @@ public sealed class DotClassifier(NumberFormat output)
         return (sum, classes);
     }
 
+    /// <summary>
+    /// The OR of the codes' entries in <paramref name="table"/> (a row of <see cref="_codeBits"/>: their operand classes)
+    /// and the AND (bit 63: every element above half the format's largest normal).
+    /// </summary>
+    private static (ulong Any, ulong All) OperandMask(ulong[] table, byte[] codes)
+    {
+        // Each row has an entry for every byte, so a code indexes it without a bounds check.
+        ref ulong t = ref MemoryMarshal.GetArrayDataReference(table);
+        ulong any = 0, all = ulong.MaxValue;
+        foreach (byte code in codes)
+        {
+            ulong bits = Unsafe.Add(ref t, code);
+            any |= bits;
+            all &= bits;
+        }
+        return (any, all);
+    }
+
+    /// <summary>Bit 63 of a <see cref="_codeBits"/> entry: the element is above half its format's largest normal (<see cref="NearMax"/>).</summary>
+    private const ulong AboveHalfMax = 1UL << 63;
+
+    /// <summary>
+    /// Per element format and code (every byte): its operand class bit (<see cref="CoverageClasses.OperandBits"/>) and
+    /// <see cref="AboveHalfMax"/>, so that the one pass over the codes also rules out <see cref="NearMax"/> for almost
+    /// every vector.
+    /// </summary>
+    private readonly ulong[][] _codeBits = Enumerable.Range(0, StandardFormats.Elements.Count).Select(f =>
+    {
+        var e = ElementCodes.At(f);
+        ulong[] classes = CoverageClasses.OperandBits(f);
+        long[] values = e.Table.Fixed;
+        long max = values[e.MaxNormal];
+        return Enumerable.Range(0, 256).Select(code =>
+        {
+            if ((classes[code] & AboveHalfMax) != 0) throw new InvalidOperationException("an element format with 64 operand classes needs another bit for AboveHalfMax");
+            return classes[code] | (2 * Math.Abs(values[code]) > max ? AboveHalfMax : 0);
+        }).ToArray();
+    }).ToArray();
+
     private static void CountBits(ulong bits, int firstId, long[] counts)
     {
         for (; bits != 0; bits &= bits - 1) counts[firstId + System.Numerics.BitOperations.TrailingZeroCount(bits)]++;
     }
 
-    /// <summary>Largest sums: every product near max×max (each factor above half its format's max), all of one sign.</summary>
+    /// <summary>
+    /// The operand classes of many vectors, counted per element format in bit-sliced counters: plane j holds bit j of
+    /// every class's count, so adding a vector's class mask is a ripple-carry add of one bit per class across the
+    /// planes (no branch, no loop over the mask's bits, whose count varies from vector to vector and mispredicts).
+    /// </summary>
+    private sealed class OperandCounters
+    {
+        private const int Planes = 8;
+        /// <summary>Vectors the planes can count before a flush (2^Planes − 1 per class at most).</summary>
+        public const int Limit = (1 << Planes) - 1;
+        private readonly ulong[] _planes = new ulong[StandardFormats.Elements.Count * Planes];
+        private uint _formats; // the formats with counts in their planes
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(int format, ulong mask)
+        {
+            ref ulong p = ref _planes[format * Planes];
+            // Unrolled (Planes = 8): the compiler keeps the loop otherwise, with its counter and branch per plane.
+            ulong carry = Step(ref p, mask);
+            carry = Step(ref Unsafe.Add(ref p, 1), carry);
+            carry = Step(ref Unsafe.Add(ref p, 2), carry);
+            carry = Step(ref Unsafe.Add(ref p, 3), carry);
+            carry = Step(ref Unsafe.Add(ref p, 4), carry);
+            carry = Step(ref Unsafe.Add(ref p, 5), carry);
+            carry = Step(ref Unsafe.Add(ref p, 6), carry);
+            Unsafe.Add(ref p, 7) ^= carry; // (no carry out: a flush comes first)
+            _formats |= 1u << format;
+        }
+
+        /// <summary>One plane of the ripple-carry add: the plane takes the incoming bits, the carries go on.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ulong Step(ref ulong plane, ulong carry)
+        {
+            ulong next = plane & carry;
+            plane ^= carry;
+            return next;
+        }
+
+        /// <summary>Adds every counter to its class in <paramref name="counts"/> and clears the planes.</summary>
+        public void Flush(long[] counts, CoverageClasses.DotIds ids)
+        {
+            for (uint formats = _formats; formats != 0; formats &= formats - 1)
+            {
+                int f = System.Numerics.BitOperations.TrailingZeroCount(formats);
+                var planes = _planes.AsSpan(f * Planes, Planes);
+                ulong any = 0;
+                foreach (ulong plane in planes) any |= plane;
+                int first = ids.OperandBaseOf(f);
+                for (; any != 0; any &= any - 1)
+                {
+                    int bit = System.Numerics.BitOperations.TrailingZeroCount(any);
+                    long n = 0;
+                    for (int j = 0; j < Planes; j++) n |= (long)((planes[j] >> bit) & 1) << j;
+                    counts[first + bit] += n;
+                }
+                planes.Clear();
+            }
+            _formats = 0;
+        }
+    }
+
+    /// <summary>
+    /// Largest sums: every product near max×max (each factor above half its format's max), all of one sign. (Called only
+    /// when the operand pass found every factor above half, <see cref="AboveHalfMax"/>.)
+    /// </summary>
     private static bool NearMax(DotVector v, ElementCodes ea, ElementCodes eb)
     {
         long[] fa = ea.Table.Fixed, fb = eb.Table.Fixed;
@@ -334,21 +469,20 @@ public sealed class DotClassifier(NumberFormat output)
         _ => 9,
     };
 
-    /// <summary>d = msb(C) − msb(Σ): which region of a 24-bit-plus-guard alignment shifter C or the product sum lands in.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int AlignIndex(int msbC, int msbP)
+    /// <summary>d = msb(C) − msb(Σ), both non-zero: which region of a 24-bit-plus-guard alignment shifter C or the product sum lands in.</summary>
+    private static int AlignIndex(int d) => d switch
     {
-        if (msbP == int.MinValue) return 0;
-        if (msbC == int.MinValue) return 1;
-        int d = msbC - msbP;
-        return d switch
-        {
-            > 50 => 2, >= 26 => 3, >= 23 => 4, >= 1 => 5, 0 => 6,
-            >= -22 => 7, >= -25 => 8, >= -50 => 9, _ => 10,
-        };
-    }
+        > 50 => 2, >= 26 => 3, >= 23 => 4, >= 1 => 5, 0 => 6,
+        >= -22 => 7, >= -25 => 8, >= -50 => 9, _ => 10,
+    };
 
-    private void Results(DotVector v, ExactSum.Sum s, int msbC, int msbP, bool oppositeSigns, long[] counts)
+    // AlignIndex of every d in [−AlignEnd, AlignEnd] (each d beyond has the index of ±AlignEnd), read from a table: d is
+    // different in every vector, and the switch's chain of compares mispredicted (a seventh of Classify's own time).
+    private const int AlignEnd = 51;
+    private readonly byte[] _alignOfDifference = Enumerable.Range(-AlignEnd, 2 * AlignEnd + 1).Select(d => (byte)AlignIndex(d)).ToArray();
+
+    /// <summary>The result classes; <paramref name="msbR"/> is the exact value's msb (<see cref="Msb"/>).</summary>
+    private void Results(DotVector v, int msbR, int msbC, int msbP, bool oppositeSigns, long[] counts)
     {
         int rb = _ids.ResultBase;
         uint mag = v.D & ~(1u << (_bits - 1));
@@ -360,19 +494,17 @@ public sealed class DotClassifier(NumberFormat output)
         else if (expField != 0) counts[rb + 5]++;
         if ((v.Flags & 0x02) != 0) counts[rb + 7]++;
         counts[rb + ((v.Flags & 0x01) != 0 ? 10 : 9)]++;
-        int msbR = Msb(s);
         if (oppositeSigns && msbR < _emin && Math.Max(msbC, msbP) >= _emin) counts[rb + 8]++;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Msb(ExactSum.Sum s) =>
+    private static int Msb(in ExactSum.Sum s) =>
         s.Magnitude == UInt128.Zero ? s.Exponent - 1 : s.Exponent + 127 - (int)UInt128.LeadingZeroCount(s.Magnitude);
 
     /// <summary>Where the exact value lies between two adjacent output values, at which magnitude (see docs/vectors.md).</summary>
-    private void Boundary(ExactSum.Sum s, RoundingMode mode, long[] counts)
+    private void Boundary(in ExactSum.Sum s, int msb, RoundingMode mode, long[] counts)
     {
         int m = _mantissaBits;
-        int msb = Msb(s);
         // At 2^(emax+1) and above every mode overflows or saturates whatever the low bits: no rounding boundary there.
         // (Below it the exact sum's window always resolves 2^-NearBits ulp: see ExactSum.)
         if (msb > _emax) return;

@@ -22,26 +22,41 @@ public sealed class DotOutputClassifier
     /// <see cref="Classify(DotVector, long[])"/> given the golden model's outcome for <paramref name="v"/> in its output
     /// format: the classifier reads the exact product sum the model formed instead of forming it again.
     /// </summary>
-    public void Classify(DotVector v, in Dot.DotOutcome model, long[] counts)
+    public void Classify(DotVector v, in Dot.DotOutcome model, long[] counts) => Classify(v, model, counts, deferred: false);
+
+    /// <summary>
+    /// <see cref="Classify(DotVector, in Dot.DotOutcome, long[])"/> in a loop over many vectors into one array: some
+    /// classes reach <paramref name="counts"/> only at <see cref="Flush"/> (<see cref="DotClassifier.ClassifyDeferred"/>).
+    /// </summary>
+    public void ClassifyDeferred(DotVector v, in Dot.DotOutcome model, long[] counts) => Classify(v, model, counts, deferred: true);
+
+    /// <summary>Adds what <see cref="ClassifyDeferred"/> held back to its counts array: call it before reading the counts.</summary>
+    public void Flush()
+    {
+        foreach (var c in _classifiers) c?.Flush();
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void Classify(DotVector v, in Dot.DotOutcome model, long[] counts, bool deferred)
     {
         var output = v.Output;
         if (ReferenceEquals(output, _fp32))
         {
-            (_classifiers[0] ??= new DotClassifier(output)).Classify(v, model, counts);
+            Classify(_classifiers[0] ??= new DotClassifier(output), v, model, counts, deferred);
             return;
         }
         int code = DotLine.OutputCodeOf(output);
         var classifier = _classifiers[code] ??= new DotClassifier(output);
         if (code == 0)
         {
-            classifier.Classify(v, model, counts);
+            Classify(classifier, v, model, counts, deferred);
             return;
         }
         // The boundary classes this vector could reach (its mode's), summed before and after: whatever the classifier
         // added there is this output's boundary.
         var mode = v.Rounding;
         long overflow0 = BoundarySum(2, mode, counts), subnormal0 = BoundarySum(1, mode, counts), tiny0 = TinySum(mode, counts);
-        classifier.Classify(v, model, counts);
+        Classify(classifier, v, model, counts, deferred);
         int first = CoverageClasses.OutputResult(code);
         uint sign = 1u << (output.Bits - 1), mag = v.D & (sign - 1);
         uint expField = mag >> output.MantissaBits, fraction = mag & ((1u << output.MantissaBits) - 1);
@@ -55,6 +70,13 @@ public sealed class DotOutputClassifier
         if (BoundarySum(2, mode, counts) != overflow0) counts[first + 9]++;
         if (BoundarySum(1, mode, counts) != subnormal0) counts[first + 10]++;
         if (TinySum(mode, counts) != tiny0) counts[first + 11]++;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Classify(DotClassifier classifier, DotVector v, in Dot.DotOutcome model, long[] counts, bool deferred)
+    {
+        if (deferred) classifier.ClassifyDeferred(v, model, counts);
+        else classifier.Classify(v, model, counts);
     }
 
     /// <summary>The counts of the rounding-boundary classes of one magnitude (1 subnormal, 2 overflow) under one mode.</summary>

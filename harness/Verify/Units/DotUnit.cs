@@ -45,7 +45,17 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
 
     public override DotVector NewVector() => new(K);
 
-    /// <summary>Batches that also keep each vector's <see cref="DotOutcome"/> from the model step for the coverage step.</summary>
+    /// <summary>
+    /// Whether the chunk loops run the model and coverage as two passes (the model step stores each vector's
+    /// <see cref="DotOutcome"/> in the batch, the coverage step reads it back), so that a profile charges each its own
+    /// CPU: under <c>MXREF_VERIFY_PROFILE=split</c> (<see cref="StageProfile"/>). Otherwise the model step classifies
+    /// each vector right after its model call, from the outcome on the stack, and the coverage step has nothing left
+    /// to do: no 48-byte store and re-read per vector, and the vector's codes are read again while they are still in
+    /// the cache. The counts are the same either way.
+    /// </summary>
+    public bool SplitsModelAndCoverage { get; init; } = StageProfile.SplitsModelAndCoverage;
+
+    /// <summary>Batches of dot vectors; in the two-pass mode they also keep each vector's <see cref="DotOutcome"/>.</summary>
     public override VectorBatch NewBatch() => new DotBatch(this);
 
     protected override void Evaluate(DotVector v, Span<byte> expected) => Evaluate(v, expected, out _);
@@ -65,14 +75,17 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
     {
         Span<byte> golden = stackalloc byte[8];
         Evaluate(v, golden, out var outcome);
-        Classify(CoverageTally.Classifier, v, outcome, counts);
+        var classifier = CoverageTally.Classifier;
+        ClassifyDeferred(classifier, v, outcome, counts);
+        classifier.Flush();
     }
 
-    private static void Classify(MxRef.Vectors.Coverage.DotOutputClassifier classifier, DotVector v, in DotOutcome outcome, long[] counts)
+    /// <summary>Coverage from the model's outcome; some classes are held back until the classifier's flush (at a chunk's end).</summary>
+    private static void ClassifyDeferred(MxRef.Vectors.Coverage.DotOutputClassifier classifier, DotVector v, in DotOutcome outcome, long[] counts)
     {
         v.D = outcome.Result.Bits;
         v.Flags = (byte)outcome.Result.Flags;
-        classifier.Classify(v, outcome, counts);
+        classifier.ClassifyDeferred(v, outcome, counts);
     }
 
     protected override void Encode(DotVector v, Span<byte> record) => StreamProtocol.Encode(v, record);
@@ -81,18 +94,36 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
 
     // The chunk loops of the default run, with direct (inlinable) calls of the steps above instead of a virtual call
     // per vector and stage.
+    /// <summary>
+    /// The golden result of each vector and, unless <see cref="SplitsModelAndCoverage"/>, its coverage from the model's
+    /// outcome (the model's full flags and its exact product sum, not formed again).
+    /// </summary>
     public override void Evaluate(VectorBatch batch, int from, int to)
     {
         var b = (DotBatch)batch;
-        for (int i = from; i < to; i++) Evaluate(b.Vectors[i], b.ExpectedResult(i), out b.Outcomes[i]);
+        if (SplitsModelAndCoverage)
+        {
+            for (int i = from; i < to; i++) Evaluate(b.Vectors[i], b.ExpectedResult(i), out b.Outcomes[i]);
+            return;
+        }
+        var classifier = CoverageTally.Classifier;
+        for (int i = from; i < to; i++)
+        {
+            var v = b.Vectors[i];
+            Evaluate(v, b.ExpectedResult(i), out var outcome);
+            ClassifyDeferred(classifier, v, outcome, b.Coverage);
+        }
+        classifier.Flush();
     }
 
-    /// <summary>Coverage from each vector's outcome: the model's full flags and its exact product sum, not formed again.</summary>
+    /// <summary>Coverage from the outcomes the model step stored (two-pass mode only; otherwise the model step counted it).</summary>
     public override void Classify(VectorBatch batch, int from, int to)
     {
+        if (!SplitsModelAndCoverage) return;
         var b = (DotBatch)batch;
         var classifier = CoverageTally.Classifier;
-        for (int i = from; i < to; i++) Classify(classifier, b.Vectors[i], b.Outcomes[i], b.Coverage);
+        for (int i = from; i < to; i++) ClassifyDeferred(classifier, b.Vectors[i], b.Outcomes[i], b.Coverage);
+        classifier.Flush();
     }
 
     public override void Encode(VectorBatch batch, int from, int to)
@@ -154,10 +185,14 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
     }
 }
 
-/// <summary>A batch of dot vectors and the model's outcome of each (set by the model step, read by the coverage step).</summary>
+/// <summary>
+/// A batch of dot vectors and, when the unit runs model and coverage as two passes
+/// (<see cref="DotUnit.SplitsModelAndCoverage"/>), the model's outcome of each (set by the model step, read by the
+/// coverage step; empty otherwise).
+/// </summary>
 public sealed class DotBatch(DotUnit unit) : VectorBatch<DotVector>(unit)
 {
-    public readonly DotOutcome[] Outcomes = new DotOutcome[Capacity];
+    public readonly DotOutcome[] Outcomes = unit.SplitsModelAndCoverage ? new DotOutcome[Capacity] : [];
 }
 
 /// <summary>A dot mismatch: the vector decoded (formats, scales, elements, C), expected and actual D and flags.</summary>
