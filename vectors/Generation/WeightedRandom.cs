@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using MxRef.Dot;
 using MxRef.Formats;
 using MxRef.Random;
@@ -104,8 +105,21 @@ public static class WeightedRandom
         else
         {
             // Four 16-bit draws per word: a table index, then 4 bits for keep-or-zero. Kept when the 4 bits are below
-            // keepOutOf16: a mask, not a branch (the choice is a coin flip).
+            // keepOutOf16: a mask, not a branch (the choice is a coin flip). Sixteen elements (four words) at a time:
+            // their table codes gathered into two 64-bit halves, then keep-or-zero for all sixteen in one vector step.
             uint zero = e.Zero;
+            var zeros = Vector128.Create((byte)zero);
+            var keepBelow = Vector128.Create((short)keepOutOf16);
+            for (; i + 16 <= n; i += 16)
+            {
+                ulong w0 = r.NextUInt64(), w1 = r.NextUInt64(), w2 = r.NextUInt64(), w3 = r.NextUInt64();
+                var drawn = Vector128.Create(Codes4(ref table, w0) | (ulong)Codes4(ref table, w1) << 32,
+                    Codes4(ref table, w2) | (ulong)Codes4(ref table, w3) << 32).AsByte();
+                var kept = Vector128.Narrow(
+                    Vector128.LessThan((Vector128.Create(w0, w1).AsUInt16() >>> 12).AsInt16(), keepBelow),
+                    Vector128.LessThan((Vector128.Create(w2, w3).AsUInt16() >>> 12).AsInt16(), keepBelow)).AsByte();
+                Vector128.ConditionalSelect(kept, drawn, zeros).StoreUnsafe(ref c, (nuint)i);
+            }
             for (; i + 4 <= n; i += 4)
             {
                 ulong word = r.NextUInt64();
@@ -126,6 +140,11 @@ public static class WeightedRandom
     /// <summary>The table's code at the low 12 bits of <paramref name="bits"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte Code(ref byte table, ulong bits) => Unsafe.Add(ref table, (nint)(bits & (TableSize - 1)));
+
+    /// <summary>The table's codes at the low 12 bits of each 16-bit field of <paramref name="word"/>, as the bytes of a uint (the lowest first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Codes4(ref byte table, ulong word) =>
+        Code(ref table, word) | (uint)Code(ref table, word >> 16) << 8 | (uint)Code(ref table, word >> 32) << 16 | (uint)Code(ref table, word >> 48) << 24;
 
     /// <summary>The table's code at the low 12 bits, or <paramref name="zero"/> unless bits 12..15 are below <paramref name="keepOutOf16"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -305,16 +324,17 @@ public static class WeightedRandom
     /// </summary>
     private static byte Scale(ScalePowers s, ulong r)
     {
+        // All five kinds are formed and one is picked by index: the pick is random, so a branch on it would
+        // mispredict often, and the five together cost less than that.
+        ulong x = r >> 8;
         uint max = s.Max;
-        return (r % 100) switch
-        {
-            < 60 => s.CodeOf((int)((r >> 8) % 17) - 8),
-            < 66 => (byte)((r >> 8) % 3),
-            < 72 => (byte)(max - 2 + (uint)((r >> 8) % 3)),
-            < 74 => s.Nan,
-            _ => (byte)((r >> 8) % (max + 1)),
-        };
+        ReadOnlySpan<byte> kinds = [s.CodeOf((int)(x % 17) - 8), (byte)(x % 3), (byte)(max - 2 + (uint)(x % 3)), s.Nan, (byte)(x % (max + 1))];
+        return kinds[ScaleKinds[(int)(r % 100)]];
     }
+
+    /// <summary>The kind of scale (an index into the five of <see cref="Scale"/>) for each value of r mod 100: 60, 6, 6, 2 and 26 of them.</summary>
+    private static readonly byte[] ScaleKinds =
+        [.. Enumerable.Repeat((byte)0, 60), .. Enumerable.Repeat((byte)1, 6), .. Enumerable.Repeat((byte)2, 6), .. Enumerable.Repeat((byte)3, 2), .. Enumerable.Repeat((byte)4, 26)];
 
     /// <summary>C: the vector's last draws, so the generator is not handed back.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Build (see there)
@@ -337,14 +357,10 @@ public static class WeightedRandom
         };
         int e = Math.Clamp(baseExp + d, -149, 127);
         ulong r2 = rng.NextUInt64();
-        uint sig = (uint)(r2 % 5) switch
-        {
-            0 => 0,
-            1 => 0x7FFFFF,
-            2 => 1u << (int)((r2 >> 8) % 23),
-            3 => (0x7FFFFFu << (int)((r2 >> 8) % 23)) & 0x7FFFFF,
-            _ => (uint)(r2 >> 40) & 0x7FFFFF,
-        };
+        // The five significand patterns, one picked by index (as in Scale: a random pick, not a branch).
+        int k = (int)((r2 >> 8) % 23);
+        ReadOnlySpan<uint> patterns = [0, 0x7FFFFF, 1u << k, (0x7FFFFFu << k) & 0x7FFFFF, (uint)(r2 >> 40) & 0x7FFFFF];
+        uint sig = patterns[(int)(r2 % 5)];
         uint sign = (r2 >> 63) != 0 ? 0x80000000u : 0;
         if (e < -126) return sign | ((sig | 0x800000) >> Math.Min(24, -126 - e)); // subnormal (or zero)
         return sign | ((uint)(e + 127) << 23) | sig;
