@@ -38,8 +38,6 @@ public sealed class DotVectorGenerator
     /// <summary>The random section's formats and modes as arrays, looked up once (the draw runs for every vector).</summary>
     private readonly ElementCodes[] _randomA, _randomB;
     private readonly RoundingMode[] _modes;
-    /// <summary>The run's scale codec, looked up once.</summary>
-    private readonly ScaleCodec _scales;
     /// <summary>The sections in index order with what builds their vectors (an array: searched for every vector).</summary>
     private readonly SectionPlan[] _plans;
 
@@ -65,7 +63,6 @@ public sealed class DotVectorGenerator
         _randomA = options.FormatsA.Select(ElementCodes.For).ToArray();
         _randomB = options.FormatsB.Select(ElementCodes.For).ToArray();
         _modes = options.Modes.ToArray();
-        _scales = options.Scales;
         long next = 0;
         var plans = new List<SectionPlan>();
         int modes = options.Modes.Count;
@@ -145,7 +142,8 @@ public sealed class DotVectorGenerator
         long j = index - plan.Section.Start;
         // Reference fields are written only when they change: each write is a call to the GC's write barrier, and a
         // run's vectors mostly keep them.
-        if (!ReferenceEquals(v.Scales, _scales)) v.Scales = _scales;
+        var scales = Options.Scales; // the codec cached on the scale format
+        if (!ReferenceEquals(v.Scales, scales)) v.Scales = scales;
         if (plan.IsRandom)
         {
             // Random vector j is vector j of the run with its output alone (the outputs in turn: the (j mod n)-th).
