@@ -166,6 +166,26 @@ public sealed class PerVectorOutputTests
         Assert.True(o == (o with { Output = StandardFormats.Bf16 } with { Output = StandardFormats.Fp32 }));
     }
 
+    /// <summary>
+    /// Options equal field by field are equal records (and hash alike) whatever the output format: one outside
+    /// <see cref="StandardFormats.Outputs"/>, or an equal format that is another object (a <c>with</c> copy).
+    /// </summary>
+    [Fact]
+    public void OptionsWithEqualOutputsAreEqualForAnyOutputFormat()
+    {
+        var o = new DotGeneratorOptions { FormatsA = [StandardFormats.E4M3], FormatsB = [StandardFormats.E2M1], Modes = RoundingModes.Deterministic };
+        foreach (var output in new[] { StandardFormats.E5M2, StandardFormats.Bf16 with { }, StandardFormats.Fp16 })
+        {
+            var x = o with { Output = output };
+            var y = o with { Output = output with { } };
+            Assert.NotSame(x.Output, y.Output);
+            Assert.Equal(x, y);
+            Assert.Equal(x.GetHashCode(), y.GetHashCode());
+            Assert.Equal(new[] { output }, x.Outputs);
+        }
+        Assert.Equal(o with { Output = StandardFormats.Bf16 with { } }, o with { Output = StandardFormats.Bf16 });
+    }
+
     [Fact]
     public void GenCheckStatsAndMergeReadPerVectorFiles()
     {

@@ -39,14 +39,14 @@ public sealed record DotGeneratorOptions
     private readonly IReadOnlyList<NumberFormat>? _outputList;
     private readonly IReadOnlyList<NumberFormat> _outputs = Alone(StandardFormats.Fp32);
 
-    /// <summary>One list per output format, shared, so that options equal field by field stay equal as records.</summary>
-    private static readonly NumberFormat[][] Single = StandardFormats.Outputs.Select(o => new[] { o }).ToArray();
+    /// <summary>
+    /// One shared one-element list per output format, found by the format's value (<see cref="NumberFormat.Equals(NumberFormat)"/>),
+    /// so that options equal field by field stay equal as records — the record compares the resolved list by reference —
+    /// for any output format, standard or not, and for equal formats that are different objects.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<NumberFormat, NumberFormat[]> Single = new();
 
-    private static IReadOnlyList<NumberFormat> Alone(NumberFormat output)
-    {
-        foreach (var one in Single) if (ReferenceEquals(one[0], output)) return one;
-        return [output];
-    }
+    private static IReadOnlyList<NumberFormat> Alone(NumberFormat output) => Single.GetOrAdd(output, o => [o]);
     /// <summary>Whether the vectors differ in output format (the file's lines then carry it).</summary>
     public bool PerVectorOutput => OutputList is { Count: > 1 };
     public AccumulationModel Model { get; init; } = AccumulationModel.Fused;

@@ -38,9 +38,8 @@ public sealed class DotVectorGenerator
     /// <summary>The random section's formats and modes as arrays, looked up once (the draw runs for every vector).</summary>
     private readonly ElementCodes[] _randomA, _randomB;
     private readonly RoundingMode[] _modes;
-    /// <summary>The run's scale codec, looked up once.</summary>
-    private readonly ScaleCodec _scales;
-    private readonly List<SectionPlan> _plans = [];
+    /// <summary>The sections in index order with what builds their vectors (an array: searched for every vector).</summary>
+    private readonly SectionPlan[] _plans;
 
     public DotGeneratorOptions Options { get; }
     public IReadOnlyList<VectorSection> Sections { get; }
@@ -49,7 +48,11 @@ public sealed class DotVectorGenerator
     public long ShardStart { get; }
     public long ShardEnd { get; }
 
-    private sealed record SectionPlan(VectorSection Section, CornerFamily? Family, long[] PairStarts, bool IsRandom, NumberFormat Output, long OutputBase);
+    private sealed record SectionPlan(VectorSection Section, CornerFamily? Family, long[] PairStarts, bool IsRandom, NumberFormat Output, long OutputBase)
+    {
+        /// <summary>The section's end, a field (read for every vector).</summary>
+        public long End { get; } = Section.End;
+    }
 
     public DotVectorGenerator(DotGeneratorOptions options)
     {
@@ -60,8 +63,8 @@ public sealed class DotVectorGenerator
         _randomA = options.FormatsA.Select(ElementCodes.For).ToArray();
         _randomB = options.FormatsB.Select(ElementCodes.For).ToArray();
         _modes = options.Modes.ToArray();
-        _scales = options.Scales;
         long next = 0;
+        var plans = new List<SectionPlan>();
         int modes = options.Modes.Count;
         // Several output formats: the corner and exhaustive sets once per output (each family aims at that output's
         // thresholds), in turn, their sections named with the output; the random vectors take the outputs in turn.
@@ -89,6 +92,7 @@ public sealed class DotVectorGenerator
             }
         }
         if (options.Random) Add(new VectorSection("random", next, options.Count), null, [], true, options.Output, 0);
+        _plans = plans.ToArray();
         Sections = _plans.Select(p => p.Section).ToArray();
         Total = next;
         ShardStart = Total * options.ShardIndex / options.ShardCount;
@@ -97,7 +101,7 @@ public sealed class DotVectorGenerator
         void Add(VectorSection s, CornerFamily? f, long[] starts, bool isRandom, NumberFormat output, long outputBase)
         {
             if (s.Count == 0) return;
-            _plans.Add(new SectionPlan(s, f, starts, isRandom, output, outputBase));
+            plans.Add(new SectionPlan(s, f, starts, isRandom, output, outputBase));
             next += s.Count;
         }
     }
@@ -107,8 +111,9 @@ public sealed class DotVectorGenerator
 
     private SectionPlan PlanOf(long index)
     {
-        foreach (var p in _plans)
-            if (index < p.Section.End) return p;
+        var plans = _plans;
+        for (int i = 0; i < plans.Length; i++)
+            if (index < plans[i].End) return plans[i];
         throw new ArgumentOutOfRangeException(nameof(index), $"vector {index} is beyond the run's {Total} vectors");
     }
 
@@ -129,25 +134,30 @@ public sealed class DotVectorGenerator
     }
 
     /// <summary>Vector <paramref name="index"/>'s inputs only.</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // every local is written before it is read: no frame zeroing per vector
     public void GenerateInputs(long index, DotVector v)
     {
         if (v.K != Options.Block) throw new ArgumentException($"vector has k = {v.K}, the run's block is {Options.Block}");
         var plan = PlanOf(index);
         long j = index - plan.Section.Start;
-        v.Scales = _scales;
+        // Reference fields are written only when they change: each write is a call to the GC's write barrier, and a
+        // run's vectors mostly keep them.
+        var scales = Options.Scales; // the codec cached on the scale format
+        if (!ReferenceEquals(v.Scales, scales)) v.Scales = scales;
         if (plan.IsRandom)
         {
             // Random vector j is vector j of the run with its output alone (the outputs in turn: the (j mod n)-th).
             var outputs = Options.Outputs;
-            var output = v.Output = outputs.Count == 1 ? outputs[0] : outputs[(int)(j % outputs.Count)];
+            var output = outputs.Count == 1 ? outputs[0] : outputs[(int)(j % outputs.Count)];
+            if (!ReferenceEquals(v.Output, output)) v.Output = output;
             var rng = MxRandom.ForStream(Options.Seed, RandomStreams + (ulong)j);
             if (_randomPairs is { } pairs)
             {
                 // --pairs: one draw picks the pair (the cross product draws A and B on their own).
                 var (fa, fb) = pairs[pairs.Length == 1 ? 0 : rng.NextInt(0, pairs.Length)];
-                WeightedRandom.Build(v, fa, fb, _modes, output, ref rng);
+                WeightedRandom.Build(v, fa, fb, _modes, output, in rng);
             }
-            else WeightedRandom.Build(v, _randomA, _randomB, _modes, output, ref rng);
+            else WeightedRandom.Build(v, _randomA, _randomB, _modes, output, in rng);
             return;
         }
         v.Output = plan.Output;
