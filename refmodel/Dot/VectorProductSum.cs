@@ -33,7 +33,6 @@ internal static class VectorProductSum
     /// The exact Σ a_i·b_i, or false when an element is NaN or Inf (the caller then takes the scalar loop). The last
     /// k mod 32 products are added one by one.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into MxDot's block dot with both loops (a call costs E5M2 × E5M2 3–4 ns)
     public static bool TrySum(in BlockPair p, out Int128 sum)
     {
         if (!FitsOneAccumulator(p)) return TrySumSplit(p, out sum);
@@ -54,7 +53,7 @@ internal static class VectorProductSum
     }
 
     /// <summary><see cref="TrySum"/> with two accumulators, for pairs whose k products can reach 2^63 (E5M2 × E5M2).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool TrySumSplit(in BlockPair p, out Int128 sum)
     {
         var ta = p.TableA.Vector!;
