@@ -58,13 +58,100 @@ public static class MxDot
         return Fused(p, sum, classes, c, mode, output);
     }
 
-    private static DotResult Fused(in BlockPair p, Int128 sum, int classes, uint c, RoundingMode mode, NumberFormat output)
+    /// <summary>
+    /// The common case first, with the same result as <see cref="FusedGeneral(in BlockPair, uint, RoundingMode, NumberFormat)"/>:
+    /// finite elements, a power-of-two scale that is not NaN, a finite C, and the product sum and C both within 62 bits
+    /// once aligned to the lower of their two last-bit exponents. Their sum is then exact in a long and goes straight to
+    /// the rounding core with no sticky bit — the same exact value the general path places in ExactSum's 128-bit window.
+    /// The general path takes a NaN or Inf C, an exact zero from zero terms only (its sign follows the zeros' signs,
+    /// rule 4) and terms whose leading bits are too close for <see cref="FusedFar"/> yet too far apart to add in a long.
+    /// The signs of the sum, of C and of their total are random in a dot product, so nothing here branches on them
+    /// (a mispredicted branch costs about as much as the rounding itself): magnitudes and negations are formed from
+    /// sign masks. The result is returned, never written through an out parameter: a struct written field by field and
+    /// then copied whole stalls the load on store forwarding, which cost a quarter of a block's time.
+    /// </summary>
+    private static DotResult Fused(in BlockPair p, Int128 productSum, int classes, uint c, RoundingMode mode, NumberFormat output)
     {
-        if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) == 0 && p.Scales.IsPowerOfTwo && !p.ScaleIsNaN
-            && TryFusedNear(sum, p.SumExponent, c, mode, output, out var near))
-            return near;
-        return FusedGeneral(p, sum, classes, c, mode, output);
+        int cField = (int)(c >> 23) & 0xFF; // FP32 (IEEE 754 binary32): 8 exponent bits, 23 fraction bits, bias 127
+        long s = (long)productSum;
+        if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || !p.Scales.IsPowerOfTwo || p.ScaleIsNaN
+            || cField == 0xFF || (Int128)s != productSum || s > MaxNearTerm || s < -MaxNearTerm)
+            return FusedGeneral(p, productSum, classes, c, mode, output);
+        int sumExponent = p.SumExponent;
+        long cSign = (int)c >> 31; // 0, or −1 for a negative C
+        long cSig = (((c & 0x7FFFFF) | (cField != 0 ? 0x800000L : 0L)) ^ cSign) - cSign;
+        int cExponent = Math.Max(cField, 1) - 150;
+        long total;
+        int exponent;
+        if (cSig == 0) { total = s; exponent = sumExponent; }
+        else if (s == 0) { total = cSig; exponent = cExponent; }
+        else
+        {
+            exponent = Math.Min(sumExponent, cExponent);
+            int ds = sumExponent - exponent, dc = cExponent - exponent;
+            if (BitLength(s) + ds > 62 || 24 + dc > 62) return FusedFar(p, productSum, classes, c, s, sumExponent, cSig, cExponent, mode, output);
+            total = (s << ds) + (cSig << dc);
+        }
+        if (total == 0)
+        {
+            // Non-zero terms that cancel exactly: rule 4 gives −0 under rdn only (ExactZeroIsNegative with a non-zero C).
+            // A zero C with a zero sum takes the general path, which looks at the signs of the zero terms.
+            if (cSig == 0) return FusedGeneral(p, productSum, classes, c, mode, output);
+            return new DotResult(ZeroOf(output, mode == RoundingMode.Down), ExceptionFlags.None);
+        }
+        var rounded = RoundingCore.Round(output, total < 0, Magnitude(total), exponent, false, new RoundingContext(mode, OverflowPolicy.Ieee));
+        return new DotResult(rounded.Code, rounded.Flags);
     }
+
+    /// <summary>
+    /// <see cref="Fused"/> for two non-zero terms too far apart to add exactly in a long (C far above the product
+    /// sum or far below it: about a fifth of verify's weighted-random vectors). ExactSum's window, in 64 bits: the larger
+    /// term, whose leading bit is at least 2 bits above the other's, is placed with its leading bit at bit 61; the other
+    /// is shifted down into the same window, the bits that fall off jammed into the sticky bit (floor: the value is
+    /// (total + ε)·2^w with 0 &lt; ε &lt; 1 when sticky). The larger term is at least 2^61 there and the other below 2^60, so
+    /// the total's leading bit stays at bit 60 or 61: at least 36 bits stand below an FP32 result's last bit, more than
+    /// the 32 the rounding core asks of a caller with a sticky bit, and the rounding sees the same kept bits, round bit
+    /// and sticky as from ExactSum's 128-bit window. The general path when the two leading bits are closer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DotResult FusedFar(in BlockPair p, Int128 productSum, int classes, uint c, long s, int sumExponent, long cSig, int cExponent, RoundingMode mode, NumberFormat output)
+    {
+        int topS = sumExponent + BitLength(s), topC = cExponent + BitLength(cSig); // one above each leading bit
+        bool sumIsLarger = topS > topC;
+        long large = sumIsLarger ? s : cSig, small = sumIsLarger ? cSig : s;
+        int largeExponent = sumIsLarger ? sumExponent : cExponent, smallExponent = sumIsLarger ? cExponent : sumExponent;
+        int top = Math.Max(topS, topC);
+        if (top - Math.Min(topS, topC) < 2) return FusedGeneral(p, productSum, classes, c, mode, output);
+        int w = top - 62; // the window's last bit: the larger term's leading bit lands on bit 61
+        long total = large << (largeExponent - w); // |large| < 2^62, so the shift is 0 … 61
+        int r = w - smallExponent;
+        bool sticky = false;
+        if (r <= 0) total += small << -r; // the smaller term fits whole (a subnormal C): below 2^60 after the shift
+        else if (r >= 63) { total += small >> 63; sticky = true; } // floor of a term below one window unit: 0 or −1
+        else
+        {
+            long kept = small >> r; // arithmetic shift: floor
+            sticky = kept << r != small;
+            total += kept;
+        }
+        long sign = total >> 63;
+        ulong magnitude = (ulong)((total ^ sign) - sign) - (ulong)(sign & (sticky ? 1L : 0L)); // −(total + ε) = −((−total − 1) + (1 − ε))
+        var rounded = RoundingCore.Round(output, total < 0, magnitude, w, sticky, new RoundingContext(mode, OverflowPolicy.Ieee));
+        return new DotResult(rounded.Code, rounded.Flags);
+    }
+
+    /// <summary>The largest |term| of <see cref="Fused(in BlockPair, Int128, int, uint, RoundingMode, NumberFormat)"/>'s
+    /// shortcut: two such terms add without overflow (a constant, so no static-field check in NativeAOT code).</summary>
+    private const long MaxNearTerm = (1L << 62) - 1;
+
+    /// <summary>|v| for v &gt; long.MinValue, from the sign mask rather than a branch on the sign.</summary>
+    private static ulong Magnitude(long v)
+    {
+        long sign = v >> 63;
+        return (ulong)((v ^ sign) - sign);
+    }
+
+    private static int BitLength(long v) => 64 - BitOperations.LeadingZeroCount(Magnitude(v));
 
     /// <summary>
     /// <see cref="Fused"/> without its common-case shortcut: every block through the special-value rules, ExactSum's
@@ -76,6 +163,7 @@ public static class MxDot
         return FusedGeneral(p, sum, classes, c, mode, output);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // the uncommon case: kept out of the shortcut's code
     private static DotResult FusedGeneral(in BlockPair p, Int128 sum, int classes, uint c, RoundingMode mode, NumberFormat output)
     {
         // Products: exact in the common fixed point (2^-32 per product), summed exactly in 128 bits (|Σ| < 2^71 for k ≤ 64,
@@ -101,100 +189,6 @@ public static class MxDot
         var rounded = s.RoundTo(output, ctx);
         return new DotResult(rounded.Code, rounded.Flags);
     }
-
-    /// <summary>
-    /// The common case of <see cref="Fused"/>, with the same result: finite elements, a power-of-two scale that is not
-    /// NaN, a finite C, and the product sum and C both within 62 bits once aligned to the lower of their two last-bit
-    /// exponents. Their sum is then exact in a long and goes straight to the rounding core with no sticky bit — the
-    /// same exact value the general path places in ExactSum's 128-bit window. False (the caller takes the general path)
-    /// for a NaN or Inf C, an exact zero from zero terms only (its sign follows the zeros' signs, rule 4) and terms whose
-    /// leading bits are too close for <see cref="TryFusedFar"/> yet too far apart to add in a long.
-    /// The signs of the sum, of C and of their total are random in a dot product, so nothing here branches on them
-    /// (a mispredicted branch costs about as much as the rounding itself): magnitudes and negations are formed from
-    /// sign masks.
-    /// </summary>
-    private static bool TryFusedNear(Int128 productSum, int sumExponent, uint c, RoundingMode mode, NumberFormat output, out DotResult result)
-    {
-        result = default;
-        int cField = (int)(c >> 23) & 0xFF; // FP32 (IEEE 754 binary32): 8 exponent bits, 23 fraction bits, bias 127
-        long s = (long)productSum;
-        if (cField == 0xFF || (Int128)s != productSum || s > MaxNearTerm || s < -MaxNearTerm) return false;
-        long cSign = (int)c >> 31; // 0, or −1 for a negative C
-        long cSig = (((c & 0x7FFFFF) | (cField != 0 ? 0x800000L : 0L)) ^ cSign) - cSign;
-        int cExponent = Math.Max(cField, 1) - 150;
-        long total;
-        int exponent;
-        if (cSig == 0) { total = s; exponent = sumExponent; }
-        else if (s == 0) { total = cSig; exponent = cExponent; }
-        else
-        {
-            exponent = Math.Min(sumExponent, cExponent);
-            int ds = sumExponent - exponent, dc = cExponent - exponent;
-            if (BitLength(s) + ds > 62 || 24 + dc > 62) return TryFusedFar(s, sumExponent, cSig, cExponent, mode, output, out result);
-            total = (s << ds) + (cSig << dc);
-        }
-        if (total == 0)
-        {
-            // Non-zero terms that cancel exactly: rule 4 gives −0 under rdn only (ExactZeroIsNegative with a non-zero C).
-            // A zero C with a zero sum takes the general path, which looks at the signs of the zero terms.
-            if (cSig == 0) return false;
-            result = new DotResult(ZeroOf(output, mode == RoundingMode.Down), ExceptionFlags.None);
-            return true;
-        }
-        var rounded = RoundingCore.Round(output, total < 0, Magnitude(total), exponent, false, new RoundingContext(mode, OverflowPolicy.Ieee));
-        result = new DotResult(rounded.Code, rounded.Flags);
-        return true;
-    }
-
-    /// <summary>
-    /// <see cref="TryFusedNear"/> for two non-zero terms too far apart to add exactly in a long (C far above the product
-    /// sum or far below it: about a fifth of verify's weighted-random vectors). ExactSum's window, in 64 bits: the larger
-    /// term, whose leading bit is at least 2 bits above the other's, is placed with its leading bit at bit 61; the other
-    /// is shifted down into the same window, the bits that fall off jammed into the sticky bit (floor: the value is
-    /// (total + ε)·2^w with 0 &lt; ε &lt; 1 when sticky). The larger term is at least 2^61 there and the other below 2^60, so
-    /// the total's leading bit stays at bit 60 or 61: at least 36 bits stand below an FP32 result's last bit, more than
-    /// the 32 the rounding core asks of a caller with a sticky bit, and the rounding sees the same kept bits, round bit
-    /// and sticky as from ExactSum's 128-bit window. False (the general path) when the two leading bits are closer.
-    /// </summary>
-    private static bool TryFusedFar(long s, int sumExponent, long cSig, int cExponent, RoundingMode mode, NumberFormat output, out DotResult result)
-    {
-        result = default;
-        int topS = sumExponent + BitLength(s), topC = cExponent + BitLength(cSig); // one above each leading bit
-        bool sumIsLarger = topS > topC;
-        long large = sumIsLarger ? s : cSig, small = sumIsLarger ? cSig : s;
-        int largeExponent = sumIsLarger ? sumExponent : cExponent, smallExponent = sumIsLarger ? cExponent : sumExponent;
-        int top = Math.Max(topS, topC);
-        if (top - Math.Min(topS, topC) < 2) return false;
-        int w = top - 62; // the window's last bit: the larger term's leading bit lands on bit 61
-        long total = large << (largeExponent - w); // |large| < 2^62, so the shift is 0 … 61
-        int r = w - smallExponent;
-        bool sticky = false;
-        if (r <= 0) total += small << -r; // the smaller term fits whole (a subnormal C): below 2^60 after the shift
-        else if (r >= 63) { total += small >> 63; sticky = true; } // floor of a term below one window unit: 0 or −1
-        else
-        {
-            long kept = small >> r; // arithmetic shift: floor
-            sticky = kept << r != small;
-            total += kept;
-        }
-        long sign = total >> 63;
-        ulong magnitude = (ulong)((total ^ sign) - sign) - (ulong)(sign & (sticky ? 1L : 0L)); // −(total + ε) = −((−total − 1) + (1 − ε))
-        var rounded = RoundingCore.Round(output, total < 0, magnitude, w, sticky, new RoundingContext(mode, OverflowPolicy.Ieee));
-        result = new DotResult(rounded.Code, rounded.Flags);
-        return true;
-    }
-
-    /// <summary>The largest |term| of <see cref="TryFusedNear"/>: two such terms add without overflow (a constant, so no static-field check in NativeAOT code).</summary>
-    private const long MaxNearTerm = (1L << 62) - 1;
-
-    /// <summary>|v| for v &gt; long.MinValue, from the sign mask rather than a branch on the sign.</summary>
-    private static ulong Magnitude(long v)
-    {
-        long sign = v >> 63;
-        return (ulong)((v ^ sign) - sign);
-    }
-
-    private static int BitLength(long v) => 64 - BitOperations.LeadingZeroCount(Magnitude(v));
 
     /// <summary>
     /// Σ·(significand of sa)·(significand of sb), exact. |Σ| &lt; 2^(bits of the largest |a_i·b_i| + ceil(log2 k)) and
@@ -355,6 +349,7 @@ public static class MxDot
     /// <c>chunked:n</c>: the block is consumed n elements at a time; each chunk's exact sum is fused with the running
     /// accumulator and rounded once — to FP32 between chunks, to the output format for the last chunk.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // not inlined into Dot's switch beside the fused shortcut
     public static DotResult Chunked(in BlockPair p, uint c, RoundingMode mode, NumberFormat output, int n)
     {
         uint acc = c;

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -10,7 +11,8 @@ namespace MxRef.Dot;
 /// step with AVX-512 (VBMI byte permutes). Each element's fixed-point value is m·2^sh (<see cref="ElementTable.Significand"/>,
 /// <see cref="ElementTable.Shift"/>), two bytes looked up in registers from the code; a product is then
 /// (m_a·m_b)·2^(sh_a + sh_b), |m_a·m_b| ≤ 2^14 in a 16-bit lane, shifted into a 64-bit lane. The shift s reaches 62
-/// (E5M2 × E5M2: a product of up to 2^64 in the fixed point), so each product goes to one of two exact accumulators:
+/// (E5M2 × E5M2: a product of up to 2^64 in the fixed point). Where k products cannot reach 2^63 (every pair but
+/// E5M2 × E5M2 at k = 32) each product is shifted by the whole s into one accumulator; otherwise it goes to one of two exact accumulators:
 /// s &lt; 32 into <c>lo</c> (&lt; 2^45 per product) and s ≥ 32 into <c>hi</c> as (m_a·m_b)·2^(s−32) (&lt; 2^32 per
 /// product); Σ = hi·2^32 + lo. VPSLLVQ gives 0 for a count of 64 or more, which routes each product to its accumulator
 /// without a branch. Any NaN or Inf element sends the block to the scalar loop, which also reports the classes.
@@ -33,6 +35,27 @@ internal static class VectorProductSum
     /// </summary>
     public static bool TrySum(in BlockPair p, out Int128 sum)
     {
+        if (!FitsOneAccumulator(p)) return TrySumSplit(p, out sum);
+        var ta = p.TableA.Vector!;
+        var tb = p.TableB.Vector!;
+        var a = p.A;
+        var b = p.B;
+        var acc = Vector512<long>.Zero;
+        int i = 0;
+        for (; i + Step <= a.Length; i += Step)
+        {
+            var va = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(a), (nuint)i);
+            var vb = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(b), (nuint)i);
+            if (!Accumulate(va, vb, ta, tb, ref acc)) { sum = default; return false; }
+        }
+        sum = Vector512.Sum(acc);
+        return i == a.Length || TryAddTail(p, i, ref sum);
+    }
+
+    /// <summary><see cref="TrySum"/> with two accumulators, for pairs whose k products can reach 2^63 (E5M2 × E5M2).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TrySumSplit(in BlockPair p, out Int128 sum)
+    {
         var ta = p.TableA.Vector!;
         var tb = p.TableB.Vector!;
         var lo = Vector512<long>.Zero;
@@ -47,20 +70,58 @@ internal static class VectorProductSum
             if (!Accumulate(va, vb, ta, tb, ref lo, ref hi)) { sum = default; return false; }
         }
         sum = ((Int128)Vector512.Sum(hi) << 32) + Vector512.Sum(lo);
-        if (i < a.Length)
+        return i == a.Length || TryAddTail(p, i, ref sum);
+    }
+
+    /// <summary>The last k mod 32 products, one by one; false for a NaN or Inf element.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryAddTail(in BlockPair p, int i, ref Int128 sum)
+    {
+        var fa = p.TableA.Fixed; var fb = p.TableB.Fixed;
+        var ka = p.TableA.Class; var kb = p.TableB.Class;
+        byte ma = p.TableA.CodeMask, mb = p.TableB.CodeMask;
+        var a = p.A;
+        var b = p.B;
+        for (; i < a.Length; i++)
         {
-            var fa = p.TableA.Fixed; var fb = p.TableB.Fixed;
-            var ka = p.TableA.Class; var kb = p.TableB.Class;
-            byte ma = p.TableA.CodeMask, mb = p.TableB.CodeMask;
-            for (; i < a.Length; i++)
-            {
-                int ca = a[i] & ma, cb = b[i] & mb;
-                if (((ka[ca] | kb[cb]) & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0) return false;
-                sum += Math.BigMul(fa[ca], fb[cb]);
-            }
+            int ca = a[i] & ma, cb = b[i] & mb;
+            if (((ka[ca] | kb[cb]) & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0) return false;
+            sum += Math.BigMul(fa[ca], fb[cb]);
         }
         return true;
     }
+
+    /// <summary>
+    /// True when every partial sum of the block stays below 2^63 in magnitude: |a_i·b_i| &lt; 2^(bitsA + bitsB) and k of
+    /// them (every pair but E5M2 × E5M2 at k = 32, as for <see cref="MxDot"/>'s 64-bit scalar loop). Then each product
+    /// m_a·m_b·2^s goes into one 64-bit accumulator, shifted by the whole s, and the block needs one horizontal sum.
+    /// </summary>
+    private static bool FitsOneAccumulator(in BlockPair p) =>
+        p.TableA.MagnitudeBits + p.TableB.MagnitudeBits + (32 - BitOperations.LeadingZeroCount((uint)p.Length)) <= 63;
+
+    /// <summary>32 products m_a·m_b·2^(sh_a + sh_b) into one accumulator (<see cref="FitsOneAccumulator"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Accumulate(Vector256<byte> codesA, Vector256<byte> codesB, Tables ta, Tables tb, ref Vector512<long> acc)
+    {
+        var ia = (codesA & ta.Mask).ToVector512();
+        var ib = (codesB & tb.Mask).ToVector512();
+        var shA = ta.Shift(ia);
+        var shB = tb.Shift(ib);
+        if ((shA | shB).ExtractMostSignificantBits() != 0) return false; // a NaN or Inf element
+        var s16 = Avx512BW.ConvertToVector512Int16((shA + shB).GetLower()).AsUInt16(); // ≤ 62, zero-extended
+        var m = Avx512BW.ConvertToVector512Int16(ta.Significand(ia).GetLower().AsSByte())
+              * Avx512BW.ConvertToVector512Int16(tb.Significand(ib).GetLower().AsSByte()); // |m_a·m_b| ≤ 2^14
+        acc += Shifted(m.GetLower().GetLower(), s16.GetLower().GetLower());
+        acc += Shifted(m.GetLower().GetUpper(), s16.GetLower().GetUpper());
+        acc += Shifted(m.GetUpper().GetLower(), s16.GetUpper().GetLower());
+        acc += Shifted(m.GetUpper().GetUpper(), s16.GetUpper().GetUpper());
+        return true;
+    }
+
+    /// <summary>Eight products m·2^s in 64-bit lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<long> Shifted(Vector128<short> m, Vector128<ushort> s) =>
+        Avx512F.ShiftLeftLogicalVariable(Avx512F.ConvertToVector512Int64(m), Avx512F.ConvertToVector512Int64(s).AsUInt64());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Accumulate(Vector256<byte> codesA, Vector256<byte> codesB, Tables ta, Tables tb, ref Vector512<long> lo, ref Vector512<long> hi)

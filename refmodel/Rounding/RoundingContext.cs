@@ -45,5 +45,19 @@ public enum Tininess
     OnResult,
 }
 
-/// <summary>A rounded code and the exception flags raised while producing it.</summary>
-public readonly record struct Rounded(uint Code, ExceptionFlags Flags);
+/// <summary>
+/// A rounded code and the exception flags raised while producing it, in one 64-bit field: the JIT then moves a result as
+/// one register rather than writing two fields and copying the struct whole (a load that waits on two stores: no
+/// store-to-load forwarding across them).
+/// </summary>
+public readonly record struct Rounded
+{
+    private readonly ulong _codeAndFlags;
+
+    public Rounded(uint Code, ExceptionFlags Flags) => _codeAndFlags = Code | (ulong)Flags << 32;
+
+    public uint Code { get => (uint)_codeAndFlags; init => _codeAndFlags = _codeAndFlags & ~0xFFFF_FFFFUL | value; }
+    public ExceptionFlags Flags { get => (ExceptionFlags)(_codeAndFlags >> 32); init => _codeAndFlags = (uint)_codeAndFlags | (ulong)value << 32; }
+
+    public void Deconstruct(out uint Code, out ExceptionFlags Flags) => (Code, Flags) = (this.Code, this.Flags);
+}
