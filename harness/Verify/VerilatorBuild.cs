@@ -168,7 +168,14 @@ public static partial class VerilatorBuild
         foreach (var f in files)
         {
             var info = new FileInfo(f);
-            if (info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target) info = target;
+            try
+            {
+                if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target) info = target;
+            }
+            catch (IOException)
+            {
+                // a link that cannot be followed: the link itself stands for the file
+            }
             key.Append(info.FullName);
             if (info.Exists) key.Append(' ').Append(info.Length).Append(' ').Append(info.LastWriteTimeUtc.Ticks);
             key.Append('\n');
