@@ -1,24 +1,19 @@
 namespace MxRef.Harness.Verify;
 
 /// <summary>
-/// The batches of one simulation process, in a ring that they go round in stream order: claimed (in order, one claim at
-/// a time, since a file's lines are read in order), prepared (in parallel), written to the bench (in order), compared (in
+/// The batches of one simulation process, in a ring that they go round in stream order: claimed (in order, under one
+/// lock, since a file's lines are read in order), prepared (in parallel), written to the bench (in order), compared (in
 /// order), then released for the batch <see cref="Size"/> places further on. Every hand-over is one batch of thousands
-/// of vectors. Each role waits in a place of its own — the preparers for a free slot, the writer for the next batch
-/// prepared, the reader for the next batch written — and a hand-over wakes only the role that can now go on, and only
-/// when it can: a thread woken for nothing, or spinning for a lock another thread holds while it waits, costs a
-/// context switch on each side (docs/PERFORMANCE.md, "the bench's side of the stream"). Waits poll the run's stop flag,
-/// so a stop elsewhere (another process's crash, the mismatch limit) never leaves a thread waiting.
+/// of vectors, under one monitor; waits poll the run's stop flag, so a stop elsewhere (another process's crash, the
+/// mismatch limit) never leaves a thread waiting.
 /// </summary>
 public sealed class BatchRing(int size, RunContext ctx)
 {
     private readonly VectorBatch[] _batches = Enumerable.Range(0, size).Select(_ => ctx.Unit.NewBatch()).ToArray();
-    // The three waiting places; each also guards the state its waiters test.
-    private readonly object _slots = new(), _prepared = new(), _written = new();
-    private long _claimed, _writtenCount, _released;
+    private readonly object _claimLock = new(), _gate = new();
+    private long _claimed, _written, _released;
     private long _end = long.MaxValue;
-    private bool _claiming;
-    private volatile bool _writerDone, _abandoned;
+    private bool _writerDone, _abandoned;
 
     public int Size => size;
 
@@ -28,78 +23,66 @@ public sealed class BatchRing(int size, RunContext ctx)
     /// <summary>The next batch in stream order, filled by <paramref name="source"/>'s <c>Claim</c>; null at the end or on a stop.</summary>
     public VectorBatch? Claim(IVectorSource source)
     {
-        long n;
-        lock (_slots)
+        lock (_claimLock)
         {
-            while (true)
+            long n;
+            lock (_gate)
             {
                 n = _claimed;
-                if (n >= Volatile.Read(ref _end) || Stopped) return null;
-                // Batch n reuses the slot of batch n − size: wait until that one has been compared, and for a claim in
-                // progress (the source is read in order) to finish.
-                if (!_claiming && _released > n - size) break;
-                Monitor.Wait(_slots, 100);
+                // Batch n reuses the slot of batch n − size: wait until that one has been compared.
+                while (n < _end && _released <= n - size && !Stopped) Monitor.Wait(_gate, 100);
+                if (n >= _end || Stopped) return null;
             }
-            _claiming = true;
-        }
-        var batch = _batches[n % size];
-        batch.Reset();
-        batch.Number = n;
-        bool any;
-        var t = ctx.Stages is null ? 0 : StageProfile.ThreadCpuNs();
-        try
-        {
-            any = !ctx.StopRequested && source.Claim(batch);
-        }
-        catch (Exception e)
-        {
-            ClaimError = e;
-            any = false;
-            ctx.Stop();
-        }
-        ctx.Stages?.Lap(StageProfile.Stage.Claim, t);
-        lock (_slots)
-        {
-            _claiming = false;
-            if (any)
+            var batch = _batches[n % size];
+            batch.Reset();
+            batch.Number = n;
+            bool any;
+            var t = ctx.Stages is null ? 0 : StageProfile.ThreadCpuNs();
+            try
             {
-                _claimed = n + 1;
-                if (_released > n + 1 - size) Monitor.Pulse(_slots); // another slot is free: another preparer may claim
+                any = !ctx.StopRequested && source.Claim(batch);
             }
-            else
+            catch (Exception e)
             {
-                Volatile.Write(ref _end, n);
-                Monitor.PulseAll(_slots);
+                ClaimError = e;
+                any = false;
+                ctx.Stop();
             }
+            ctx.Stages?.Lap(StageProfile.Stage.Claim, t);
+            lock (_gate)
+            {
+                if (any) _claimed = n + 1;
+                else _end = n;
+                Monitor.PulseAll(_gate);
+            }
+            return any ? batch : null;
         }
-        if (!any) Wake(_prepared); // the writer may be waiting for batch n, which will not come
-        return any ? batch : null;
     }
 
     /// <summary>Marks a claimed batch prepared (its <see cref="VectorBatch.Error"/> set if that failed).</summary>
     public void Prepared(VectorBatch batch)
     {
-        lock (_prepared)
+        lock (_gate)
         {
             batch.Ready = true;
-            if (batch.Number == _writtenCount) Monitor.Pulse(_prepared); // the one the writer waits for
+            Monitor.PulseAll(_gate);
         }
     }
 
     /// <summary>For the writer: the next batch in stream order once prepared; null at the end of the stream.</summary>
     public VectorBatch? NextPrepared()
     {
-        lock (_prepared)
+        lock (_gate)
         {
-            long n = _writtenCount;
+            long n = _written;
             while (true)
             {
-                if (n >= Volatile.Read(ref _end) || _abandoned) return null;
+                if (n >= _end || _abandoned) return null;
                 var batch = _batches[n % size];
                 if (batch.Number == n && batch.Ready) return batch;
                 // After a stop the preparers quit: a batch not yet claimed will never come.
-                if (Stopped && n >= Volatile.Read(ref _claimed)) return null;
-                Monitor.Wait(_prepared, 100);
+                if (Stopped && n >= _claimed) return null;
+                Monitor.Wait(_gate, 100);
             }
         }
     }
@@ -107,28 +90,33 @@ public sealed class BatchRing(int size, RunContext ctx)
     /// <summary>For the writer: the batch goes to the reader, its records sent to the bench or (<paramref name="sent"/> false) not.</summary>
     public void Written(VectorBatch batch, bool sent)
     {
-        batch.Written = sent;
-        lock (_prepared) _writtenCount = batch.Number + 1;
-        lock (_written) Monitor.Pulse(_written);
+        lock (_gate)
+        {
+            batch.Written = sent;
+            _written = batch.Number + 1;
+            Monitor.PulseAll(_gate);
+        }
     }
 
     public void WriterDone()
     {
-        _writerDone = true;
-        Wake(_written);
+        lock (_gate)
+        {
+            _writerDone = true;
+            Monitor.PulseAll(_gate);
+        }
     }
 
     /// <summary>For the reader: the next batch the writer has dealt with, in stream order; null once the writer is done.</summary>
     public VectorBatch? NextWritten()
     {
-        long n = Volatile.Read(ref _released);
-        lock (_written)
+        lock (_gate)
         {
-            while (Volatile.Read(ref _writtenCount) <= n)
+            long n = _released;
+            while (_written <= n)
             {
-                // Written before the flag: a batch written just before the end is still handed out.
-                if (_writerDone) return Volatile.Read(ref _writtenCount) <= n ? null : _batches[n % size];
-                Monitor.Wait(_written, 100);
+                if (_writerDone) return null;
+                Monitor.Wait(_gate, 100);
             }
             return _batches[n % size];
         }
@@ -137,26 +125,22 @@ public sealed class BatchRing(int size, RunContext ctx)
     /// <summary>For the reader: done with the batch; its slot may take a new one. (A reader that stops releasing keeps the batches.)</summary>
     public void Release(VectorBatch batch)
     {
-        batch.Ready = false;
-        lock (_slots)
+        lock (_gate)
         {
+            batch.Ready = false;
             _released = batch.Number + 1;
-            if (!_claiming) Monitor.Pulse(_slots); // a claim in progress passes the slot on when it ends
+            Monitor.PulseAll(_gate);
         }
     }
 
     /// <summary>The reader has finished: wake and stop every thread still waiting for a slot or a batch.</summary>
     public void Abandon()
     {
-        _abandoned = true;
-        Wake(_slots);
-        Wake(_prepared);
-        Wake(_written);
-    }
-
-    private static void Wake(object place)
-    {
-        lock (place) Monitor.PulseAll(place);
+        lock (_gate)
+        {
+            _abandoned = true;
+            Monitor.PulseAll(_gate);
+        }
     }
 
     private bool Stopped => _abandoned || ctx.StopRequested;

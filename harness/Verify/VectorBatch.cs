@@ -38,7 +38,7 @@ public abstract class VectorBatch
     public long FirstSeq;
     /// <summary>The batch's place in the stream (0, 1, ...), its state in the ring, and why preparing it failed.</summary>
     public long Number = -1;
-    public volatile bool Ready, Written;
+    public bool Ready, Written;
     public Exception? Error;
 
     protected VectorBatch(IUnit unit)
