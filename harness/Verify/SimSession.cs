@@ -220,6 +220,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
     private void Write(Stream stdin, BatchRing ring)
     {
         long cpu0 = ctx.Stages is null ? 0 : StageProfile.ThreadCpuNs();
+        var pipe = new RecordPipe(stdin);
         long seq = 0;
         bool open = true;
         try
@@ -246,7 +247,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
                 ring.Written(batch, true);
                 try
                 {
-                    stdin.Write(batch.Records, 0, batch.Count * batch.RecordBytes);
+                    pipe.Send(batch.Records, batch.Count * batch.RecordBytes);
                 }
                 catch (IOException)
                 {
