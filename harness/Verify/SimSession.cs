@@ -36,21 +36,34 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         foreach (var a in benchArguments ?? []) psi.ArgumentList.Add(a);
         using var proc = Process.Start(psi) ?? throw new SimFailure($"could not start {exe}");
         var errTail = new Queue<string>();
-        proc.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            lock (errTail)
-            {
-                errTail.Enqueue(e.Data);
-                if (errTail.Count > 40) errTail.Dequeue();
-            }
-        };
-        proc.BeginErrorReadLine();
         var stdin = proc.StandardInput.BaseStream;
         var stdout = proc.StandardOutput.BaseStream;
         _lastProgress = Stopwatch.GetTimestamp();
-        using var watchdog = new Timer(_ => Watch(proc), null, 250, 250);
+        // The bench's stderr and the watchdog each on a thread of their own, not on the thread pool: a pool worker woken
+        // by a timer tick or a stderr line spins on sched_yield for a while before it sleeps again, which cost ~37 ns of
+        // CPU per vector with 250 ms ticks (docs/PERFORMANCE.md, "the bench's side of the stream").
+        var errReader = new Thread(() => ReadErrors(proc.StandardError, errTail)) { IsBackground = true, Name = label + " stderr" };
+        errReader.Start();
+        using var ended = new ManualResetEventSlim(false, 0);
+        var watchdog = new Thread(() =>
+        {
+            while (!ended.Wait(250)) Watch(proc);
+        }) { IsBackground = true, Name = label + " watchdog" };
+        watchdog.Start();
+        try
+        {
+            Stream(proc, source, stdin, stdout, errTail, errReader);
+        }
+        finally
+        {
+            ended.Set();
+            watchdog.Join();
+        }
+    }
 
+    /// <summary>The ring of batches through the bench, from its start to its exit; the results compared on this thread.</summary>
+    private void Stream(Process proc, IVectorSource source, Stream stdin, Stream stdout, Queue<string> errTail, Thread errReader)
+    {
         // The preparers fill the ring while the bench starts (loads, builds the model, resets, measures its latency),
         // so that its first read finds whole batches waiting; the writer starts once the greeting is checked.
         var ring = new BatchRing(Math.Max(4, 2 * preparers + 2), ctx);
@@ -102,17 +115,36 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
         foreach (var t in workers) t.Join();
         if (!proc.WaitForExit(10_000)) Tools.Terminate(proc);
         proc.WaitForExit();
+        errReader.Join(); // the stderr stream ends with the bench, so its last line (its CPU time) is in errTail
         SimSeconds = clock.Elapsed.TotalSeconds;
         if ((_sourceError ?? ring.ClaimError) is { } sourceError) throw sourceError;
         if (_hung) throw Failure(proc, errTail, $"no result for {ctx.Timeout.TotalSeconds:0} s although {Interlocked.Read(ref _written) - Interlocked.Read(ref _received)} vectors were outstanding: the simulation hung and was stopped");
         if (truncated || proc.ExitCode != 0) throw Failure(proc, errTail, $"the simulation ended after {Interlocked.Read(ref _received)} of {Interlocked.Read(ref _written)} results");
         if (stdout.Read(buffer, 0, 1) != 0) throw new SimFailure($"{label}: the bench wrote more results than vectors");
-        // WaitForExit() without a timeout has returned only after the stderr reader reached the end of the stream, so
-        // the bench's last line (its CPU time) is in errTail.
         lock (errTail)
         {
             var cpu = errTail.Select(l => CpuPattern().Match(l)).LastOrDefault(m => m.Success);
             if (cpu is not null) BenchCpuSeconds = double.Parse(cpu.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>Keeps the bench's last 40 stderr lines (its CPU time, a crash's last vector) until the stream ends.</summary>
+    private static void ReadErrors(StreamReader stderr, Queue<string> errTail)
+    {
+        try
+        {
+            while (stderr.ReadLine() is { } line)
+            {
+                lock (errTail)
+                {
+                    errTail.Enqueue(line);
+                    if (errTail.Count > 40) errTail.Dequeue();
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // the pipe broke with the bench, or a failed session disposed of it
         }
     }
 
@@ -188,6 +220,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
     private void Write(Stream stdin, BatchRing ring)
     {
         long cpu0 = ctx.Stages is null ? 0 : StageProfile.ThreadCpuNs();
+        var pipe = new RecordPipe(stdin);
         long seq = 0;
         bool open = true;
         try
@@ -214,7 +247,7 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
                 ring.Written(batch, true);
                 try
                 {
-                    stdin.Write(batch.Records, 0, batch.Count * batch.RecordBytes);
+                    pipe.Send(batch.Records, batch.Count * batch.RecordBytes);
                 }
                 catch (IOException)
                 {

@@ -45,7 +45,8 @@ public abstract class VectorBatch
     {
         RecordBytes = unit.RecordBytes;
         ResultBytes = unit.ResultBytes;
-        Records = new byte[Capacity * RecordBytes];
+        // Pinned: the writer lends these pages to the bench's stdin pipe (RecordPipe), so the GC must never move them.
+        Records = GC.AllocateArray<byte>(Capacity * RecordBytes, pinned: true);
         Expected = new byte[Capacity * ResultBytes];
         Coverage = new long[unit.CoverageNames.Count];
     }

@@ -79,7 +79,7 @@ public static partial class VerilatorBuild
                 throw new UsageException($"{tool} is not on PATH; Verilator needs it to compile the model: install it with 'apt-get update && apt-get install -y make g++' (Debian/Ubuntu)");
         foreach (var src in spec.Sources)
             if (!File.Exists(src)) throw new UsageException($"RTL source '{src}' does not exist");
-        var version = Tools.Run(verilator, ["--version"]).Output.Trim();
+        var version = VerilatorVersion(verilator, buildRoot);
         var tb = spec.Bench?.Text ?? Testbench(spec.Unit.Testbench);
         var header = Testbench(SharedHeader);
         var pkg = MxPkg.CppHeader(); // rtl/mx_pkg.sv's codes and widths for the bench (#include "mx_pkg.h")
@@ -123,6 +123,64 @@ public static partial class VerilatorBuild
             Directory.Delete(tmp, true); // another process built the same design first
         }
         return new Result(exe, dir, false, DateTime.UtcNow - started);
+    }
+
+    /// <summary>
+    /// <c>verilator --version</c>, the first part of every build hash, remembered in the build directory for this
+    /// installation (the resolved paths, sizes and modification times of the <c>verilator</c> script and the
+    /// <c>verilator_bin</c> it runs, and <c>VERILATOR_ROOT</c>): the script is Perl, and starting it cost more CPU than a
+    /// cached run's whole set-up. Another installation, or the same one upgraded, has another key and is asked again.
+    /// </summary>
+    public static string VerilatorVersion(string verilator, string buildRoot)
+    {
+        string file = Path.Combine(buildRoot, $"verilator-version-{InstallationKey(verilator)}");
+        try
+        {
+            if (File.Exists(file) && File.ReadAllText(file) is { Length: > 0 } known) return known;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // unreadable: ask Verilator
+        }
+        var (exit, output) = Tools.Run(verilator, ["--version"]);
+        var version = output.Trim();
+        if (exit == 0 && version.Length > 0)
+        {
+            try
+            {
+                AtomicFile.WriteAllText(file, version);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // a read-only cache: the next run asks again
+            }
+        }
+        return version;
+    }
+
+    /// <summary>Identifies a Verilator installation by its files' resolved paths, sizes and modification times.</summary>
+    private static string InstallationKey(string verilator)
+    {
+        var root = Environment.GetEnvironmentVariable("VERILATOR_ROOT");
+        var files = new List<string> { verilator, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(verilator))!, "verilator_bin") };
+        if (!string.IsNullOrEmpty(root)) files.Add(Path.Combine(root, "bin", "verilator_bin"));
+        var key = new StringBuilder("VERILATOR_ROOT=").Append(root).Append('\n');
+        foreach (var f in files)
+        {
+            var info = new FileInfo(f);
+            try
+            {
+                if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target) info = target;
+            }
+            catch (IOException)
+            {
+                // a link that cannot be followed: the link itself stands for the file
+            }
+            key.Append(info.FullName);
+            if (info.Exists) key.Append(' ').Append(info.Length).Append(' ').Append(info.LastWriteTimeUtc.Ticks);
+            key.Append('\n');
+        }
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..16].ToLowerInvariant();
     }
 
     /// <summary>

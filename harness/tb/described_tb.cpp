@@ -140,6 +140,13 @@ public:
         return true;
     }
     bool done() const { return taken_ == count_; }
+    // MXTB_RECORD=FILE: the `count` records about to be driven, as a stream file, so that `--replay FILE` runs
+    // free-run's vectors through the stream's loop (as mxtb::free_run does); untimed.
+    void record() const {
+        mxtb::Recorder record;
+        for (uint64_t i = 0; i < count_; i += 4096)
+            record.write(table_.data(), size_t(count_ - i < 4096 ? count_ - i : 4096) * kInBytes);
+    }
 
 private:
     uint64_t count_, taken_ = 0;
@@ -317,6 +324,7 @@ struct Handshake {
 
     static int free_run(Bench& bench, uint64_t count, int) {
         TableSource src(count);
+        src.record();
         auto t0 = std::chrono::steady_clock::now();
         double c0 = mxtb::cpu_seconds();
         uint64_t c_start = bench.cycle();
