@@ -38,6 +38,11 @@ public sealed class DotVectorGenerator
     /// <summary>The random section's formats and modes as arrays, looked up once (the draw runs for every vector).</summary>
     private readonly ElementCodes[] _randomA, _randomB;
     private readonly RoundingMode[] _modes;
+    /// <summary>The scale format's codec and powers, and the output formats as an array, looked up once.</summary>
+    private readonly ScalePowers _scales;
+    private readonly NumberFormat[] _outputs;
+    /// <summary>The random section's first index and its length (0 without one): its vectors skip the plan search.</summary>
+    private readonly long _randomStart, _randomCount;
     /// <summary>The sections in index order with what builds their vectors (an array: searched for every vector).</summary>
     private readonly SectionPlan[] _plans;
 
@@ -63,6 +68,8 @@ public sealed class DotVectorGenerator
         _randomA = options.FormatsA.Select(ElementCodes.For).ToArray();
         _randomB = options.FormatsB.Select(ElementCodes.For).ToArray();
         _modes = options.Modes.ToArray();
+        _scales = ScalePowers.For(options.Scales);
+        _outputs = options.Outputs.ToArray();
         long next = 0;
         var plans = new List<SectionPlan>();
         int modes = options.Modes.Count;
@@ -91,7 +98,11 @@ public sealed class DotVectorGenerator
                 Add(new VectorSection("exhaustive" + Suffix(output), next, starts[^1]), null, starts, false, output, outputBase);
             }
         }
-        if (options.Random) Add(new VectorSection("random", next, options.Count), null, [], true, options.Output, 0);
+        if (options.Random)
+        {
+            (_randomStart, _randomCount) = (next, options.Count);
+            Add(new VectorSection("random", next, options.Count), null, [], true, options.Output, 0);
+        }
         _plans = plans.ToArray();
         Sections = _plans.Select(p => p.Section).ToArray();
         Total = next;
@@ -138,28 +149,29 @@ public sealed class DotVectorGenerator
     public void GenerateInputs(long index, DotVector v)
     {
         if (v.K != Options.Block) throw new ArgumentException($"vector has k = {v.K}, the run's block is {Options.Block}");
-        var plan = PlanOf(index);
-        long j = index - plan.Section.Start;
         // Reference fields are written only when they change: each write is a call to the GC's write barrier, and a
         // run's vectors mostly keep them.
-        var scales = Options.Scales; // the codec cached on the scale format
+        var scales = _scales.Codec;
         if (!ReferenceEquals(v.Scales, scales)) v.Scales = scales;
-        if (plan.IsRandom)
+        long j = index - _randomStart;
+        if ((ulong)j < (ulong)_randomCount)
         {
             // Random vector j is vector j of the run with its output alone (the outputs in turn: the (j mod n)-th).
-            var outputs = Options.Outputs;
-            var output = outputs.Count == 1 ? outputs[0] : outputs[(int)(j % outputs.Count)];
+            var outputs = _outputs;
+            var output = outputs.Length == 1 ? outputs[0] : outputs[(int)(j % outputs.Length)];
             if (!ReferenceEquals(v.Output, output)) v.Output = output;
             var rng = MxRandom.ForStream(Options.Seed, RandomStreams + (ulong)j);
             if (_randomPairs is { } pairs)
             {
                 // --pairs: one draw picks the pair (the cross product draws A and B on their own).
                 var (fa, fb) = pairs[pairs.Length == 1 ? 0 : rng.NextInt(0, pairs.Length)];
-                WeightedRandom.Build(v, fa, fb, _modes, output, in rng);
+                WeightedRandom.Build(v, fa, fb, _modes, output, _scales, in rng);
             }
-            else WeightedRandom.Build(v, _randomA, _randomB, _modes, output, in rng);
+            else WeightedRandom.Build(v, _randomA, _randomB, _modes, output, _scales, in rng);
             return;
         }
+        var plan = PlanOf(index);
+        j = index - plan.Section.Start;
         v.Output = plan.Output;
         // Corner and exhaustive sections: pair-major, then variant, with the rounding mode changing fastest so that
         // consecutive lines switch modes (pipelines that read the mode from the wrong stage fail at once).

@@ -22,6 +22,10 @@ public sealed class ScalePowers
     public byte Max { get; }
     /// <summary><see cref="Log2"/> of every code up to the codec's largest, computed once (the same doubles).</summary>
     private readonly double[] _log2;
+    /// <summary><see cref="AimLog2"/> of every code up to the codec's largest.</summary>
+    private readonly double[] _aimLog2;
+    /// <summary>The codes of 2^−8 … 2^8 (clamped as <see cref="CodeOf"/> clamps), for the random draw's scales near unity.</summary>
+    private readonly byte[] _nearUnity;
 
     private ScalePowers(ScaleCodec codec)
     {
@@ -42,7 +46,15 @@ public sealed class ScalePowers
         MaxExponent = powers.Keys.Last();
         _codeOfExponent = new byte[MaxExponent - MinExponent + 1];
         foreach (var (e, c) in powers) _codeOfExponent[e - MinExponent] = c;
+        _aimLog2 = new double[codec.MaxCode + 1];
+        for (uint c = 0; c <= codec.MaxCode; c++)
+            _aimLog2[c] = codec.IsNaN(c) || codec.IsZero(c) ? (int)(c >> codec.Format.MantissaBits) - codec.Format.Bias : Log2((byte)c);
+        _nearUnity = new byte[2 * NearUnityReach + 1];
+        for (int e = -NearUnityReach; e <= NearUnityReach; e++) _nearUnity[e + NearUnityReach] = CodeOf(e);
     }
+
+    /// <summary>The reach of <see cref="NearUnity"/>: 2^±8.</summary>
+    public const int NearUnityReach = 8;
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<ScaleCodec, ScalePowers> Cache = new();
 
@@ -73,6 +85,16 @@ public sealed class ScalePowers
 
     /// <summary>log2 of a finite non-zero scale's value (rounded down), for aiming C near a product sum.</summary>
     public double Log2(byte code) => code < _log2.Length ? _log2[code] : ComputeLog2(code);
+
+    /// <summary>
+    /// log2 of a scale's value for aiming C near a product sum (<see cref="Log2"/>); a NaN or zero scale has none, and
+    /// counts as its code's place in the exponent field (E8M0 NaN: 2^128, as the field reads) so that C still lands
+    /// somewhere definite. One table read: the random draw asks for it twice per vector.
+    /// </summary>
+    public double AimLog2(byte code) => _aimLog2[code];
+
+    /// <summary>The code of 2^(<paramref name="i"/> − 8), i in 0 … 16: <see cref="CodeOf"/> without its clamp and offset.</summary>
+    public byte NearUnity(int i) => _nearUnity[i];
 
     private double ComputeLog2(byte code) => Codec.Exponent(code) + Math.Log2(Math.Max(1u, Codec.Significand(code)));
 }

@@ -29,12 +29,14 @@ public static class WeightedRandom
 
     /// <summary>Draws the inputs of one vector (formats and mode included) from a copy of <paramref name="stream"/>, the vector's own stream.</summary>
     /// <remarks>
-    /// The formats come as their <see cref="ElementCodes"/> (looked up once per run, not per vector). The draws go
+    /// The formats come as their <see cref="ElementCodes"/>, and the scales as <paramref name="scales"/> (<c>v.Scales</c>'
+    /// powers; all looked up once per run, not per vector). The draws go
     /// through a local copy of the generator whose address no call takes: the helpers take it by value and return it
     /// (those on the common path inlined). An address-taken generator lives in memory, and each of a vector's ~30 draws
     /// would then pass its four state words through a store and a load.
     /// </remarks>
-    public static void Build(DotVector v, ElementCodes[] formatsA, ElementCodes[] formatsB, RoundingMode[] modes, NumberFormat output, in MxRandom stream)
+    public static void Build(DotVector v, ElementCodes[] formatsA, ElementCodes[] formatsB, RoundingMode[] modes, NumberFormat output, ScalePowers scales,
+        in MxRandom stream)
     {
         var r = stream;
         var ea = formatsA[formatsA.Length == 1 ? 0 : r.NextInt(0, formatsA.Length)];
@@ -44,7 +46,7 @@ public static class WeightedRandom
         FormatTables ta = FormatTables.For(ea), tb = FormatTables.For(eb);
 
         ulong shape = r.NextBelow(100);
-        if (shape >= 92) { NearBoundary(v, ea, eb, output, r); return; }
+        if (shape >= 92) { NearBoundary(v, ea, eb, output, scales, r); return; }
         if (shape < 74)
         {
             // Dense (46 %), or sparse (28 %): A keeps 2/16 of its elements, B 8/16.
@@ -65,10 +67,9 @@ public static class WeightedRandom
         if (r.NextBelow(64) == 0 && (ea.NaN is not null || ea.Infinity is not null)) r = InjectCorner(v.A, ea, r);
         if (r.NextBelow(64) == 0 && (eb.NaN is not null || eb.Infinity is not null)) r = InjectCorner(v.B, eb, r);
 
-        var scales = ScalePowers.For(v.Scales);
         v.ScaleA = Scale(scales, r.NextUInt64());
         v.ScaleB = Scale(scales, r.NextUInt64());
-        v.C = Accumulator(v, ea, eb, ta, tb, r);
+        v.C = Accumulator(v, ea, eb, ta, tb, scales, r);
     }
 
     /// <summary>
@@ -254,7 +255,7 @@ public static class WeightedRandom
     /// little off that point. So ties, near ties and sticky-only cases occur at random significands, exponents and signs,
     /// not only at the corner generator's fixed ones.
     /// </summary>
-    private static void NearBoundary(DotVector v, ElementCodes ea, ElementCodes eb, NumberFormat o, MxRandom rng)
+    private static void NearBoundary(DotVector v, ElementCodes ea, ElementCodes eb, NumberFormat o, ScalePowers scales, MxRandom rng)
     {
         Array.Fill(v.A, ea.Zero); Array.Fill(v.B, eb.Zero);
         // Half the time a second product; half of those from the smallest codes while the first product uses the
@@ -297,7 +298,7 @@ public static class WeightedRandom
         ulong os = rng.NextBelow(20);
         int offset = os < 9 ? 1 : os < 14 ? 0 : rng.NextInt(2, 41);
         int fixedLog2 = 127 - (int)UInt128.LeadingZeroCount((UInt128)Math.BigMul(Math.Abs(ea.Table.Fixed[a0]), Math.Abs(eb.Table.Fixed[b0])));
-        (v.ScaleA, v.ScaleB) = ScalePowers.For(v.Scales).Split(u - offset - fixedLog2 + 2 * ElementTable.FractionBits);
+        (v.ScaleA, v.ScaleB) = scales.Split(u - offset - fixedLog2 + 2 * ElementTable.FractionBits);
     }
 
     /// <summary>The min or max subnormal (INT8: ±1 lsb), either sign.</summary>
@@ -328,7 +329,7 @@ public static class WeightedRandom
         // mispredict often, and the five together cost less than that.
         ulong x = r >> 8;
         uint max = s.Max;
-        ReadOnlySpan<byte> kinds = [s.CodeOf((int)(x % 17) - 8), (byte)(x % 3), (byte)(max - 2 + (uint)(x % 3)), s.Nan, (byte)(x % (max + 1))];
+        ReadOnlySpan<byte> kinds = [s.NearUnity((int)(x % (2 * ScalePowers.NearUnityReach + 1))), (byte)(x % 3), (byte)(max - 2 + (uint)(x % 3)), s.Nan, (byte)(x % (max + 1))];
         return kinds[ScaleKinds[(int)(r % 100)]];
     }
 
@@ -338,14 +339,14 @@ public static class WeightedRandom
 
     /// <summary>C: the vector's last draws, so the generator is not handed back.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Build (see there)
-    private static uint Accumulator(DotVector v, ElementCodes ea, ElementCodes eb, FormatTables ta, FormatTables tb, MxRandom rng)
+    private static uint Accumulator(DotVector v, ElementCodes ea, ElementCodes eb, FormatTables ta, FormatTables tb, ScalePowers scales, MxRandom rng)
     {
         ulong sel = rng.NextBelow(100);
         if (sel < 6) return SpecialCs[rng.NextInt(0, SpecialCs.Length)];
         if (sel < 12) return 0;
         if (sel < 20 && Cancelling(v, ea, eb) is { } cancelling) return cancelling;
         // C relative to the product sum's magnitude: alignment distances biased to the datapath's boundaries.
-        int baseExp = ProductSumExponent(v, ta, tb) ?? rng.NextInt(-40, 40);
+        int baseExp = ProductSumExponent(v, ta, tb, scales) ?? rng.NextInt(-40, 40);
         ulong dsel = rng.NextBelow(8);
         int d = dsel switch
         {
@@ -377,18 +378,8 @@ public static class WeightedRandom
         return (r.Bits & 0x7F800000) != 0x7F800000 ? r.Bits ^ 0x80000000 : null;
     }
 
-    /// <summary>
-    /// log2 of a scale's value; a NaN or zero scale has none, and counts as its code's place in the exponent field (E8M0
-    /// NaN: 2^128, as the field reads) so that C still lands somewhere definite.
-    /// </summary>
-    private static double ScaleLog2(ScalePowers powers, byte code)
-    {
-        var s = powers.Codec;
-        return s.IsNaN(code) || s.IsZero(code) ? (code >> s.Format.MantissaBits) - s.Format.Bias : powers.Log2(code);
-    }
-
     /// <summary>About log2 |Σ a_i·b_i·2^scale| (in double: only a target for C's exponent), or null when the sum is zero.</summary>
-    private static int? ProductSumExponent(DotVector v, FormatTables da, FormatTables db)
+    private static int? ProductSumExponent(DotVector v, FormatTables da, FormatTables db, ScalePowers powers)
     {
         // The tables have an entry for each of the 256 byte values, so no element code reads outside them.
         ref double fa = ref MemoryMarshal.GetArrayDataReference(da.FixedDoubles);
@@ -422,7 +413,6 @@ public static class WeightedRandom
             for (int i = 0; i < n; i++) sum += Unsafe.Add(ref fa, a[i]) * Unsafe.Add(ref fb, b[i]);
         }
         if (sum == 0) return null;
-        var powers = ScalePowers.For(v.Scales);
-        return (int)Math.Floor(ScaleLog2(powers, v.ScaleA) + ScaleLog2(powers, v.ScaleB)) - 2 * ElementTable.FractionBits + Math.ILogB(sum);
+        return (int)Math.Floor(powers.AimLog2(v.ScaleA) + powers.AimLog2(v.ScaleB)) - 2 * ElementTable.FractionBits + Math.ILogB(sum);
     }
 }
