@@ -107,19 +107,23 @@ public static class WeightedRandom
         {
             // Four 16-bit draws per word: a table index, then 4 bits for keep-or-zero. Kept when the 4 bits are below
             // keepOutOf16: a mask, not a branch (the choice is a coin flip). Sixteen elements (four words) at a time:
-            // their table codes gathered into two 64-bit halves, then keep-or-zero for all sixteen in one vector step.
+            // their table codes stored as a dense block's are, then keep-or-zero for all sixteen in one vector step on
+            // the stored bytes (gathering the codes into a vector register instead spilled them through the stack).
             uint zero = e.Zero;
             var zeros = Vector128.Create((byte)zero);
             var keepBelow = Vector128.Create((short)keepOutOf16);
             for (; i + 16 <= n; i += 16)
             {
-                ulong w0 = r.NextUInt64(), w1 = r.NextUInt64(), w2 = r.NextUInt64(), w3 = r.NextUInt64();
-                var drawn = Vector128.Create(Codes4(ref table, w0) | (ulong)Codes4(ref table, w1) << 32,
-                    Codes4(ref table, w2) | (ulong)Codes4(ref table, w3) << 32).AsByte();
-                var kept = Vector128.Narrow(
-                    Vector128.LessThan((Vector128.Create(w0, w1).AsUInt16() >>> 12).AsInt16(), keepBelow),
-                    Vector128.LessThan((Vector128.Create(w2, w3).AsUInt16() >>> 12).AsInt16(), keepBelow)).AsByte();
-                Vector128.ConditionalSelect(kept, drawn, zeros).StoreUnsafe(ref c, (nuint)i);
+                ulong w0 = r.NextUInt64(), w1 = r.NextUInt64();
+                StoreCodes4(ref Unsafe.Add(ref c, i), ref table, w0);
+                StoreCodes4(ref Unsafe.Add(ref c, i + 4), ref table, w1);
+                var keptLow = Vector128.LessThan((Vector128.Create(w0, w1).AsUInt16() >>> 12).AsInt16(), keepBelow);
+                ulong w2 = r.NextUInt64(), w3 = r.NextUInt64();
+                StoreCodes4(ref Unsafe.Add(ref c, i + 8), ref table, w2);
+                StoreCodes4(ref Unsafe.Add(ref c, i + 12), ref table, w3);
+                var keptHigh = Vector128.LessThan((Vector128.Create(w2, w3).AsUInt16() >>> 12).AsInt16(), keepBelow);
+                var kept = Vector128.Narrow(keptLow, keptHigh).AsByte();
+                Vector128.ConditionalSelect(kept, Vector128.LoadUnsafe(ref c, (nuint)i), zeros).StoreUnsafe(ref c, (nuint)i);
             }
             for (; i + 4 <= n; i += 4)
             {
@@ -142,10 +146,15 @@ public static class WeightedRandom
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte Code(ref byte table, ulong bits) => Unsafe.Add(ref table, (nint)(bits & (TableSize - 1)));
 
-    /// <summary>The table's codes at the low 12 bits of each 16-bit field of <paramref name="word"/>, as the bytes of a uint (the lowest first).</summary>
+    /// <summary>Stores the table's codes at the low 12 bits of each 16-bit field of <paramref name="word"/> at <paramref name="to"/> … +3, the lowest first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Codes4(ref byte table, ulong word) =>
-        Code(ref table, word) | (uint)Code(ref table, word >> 16) << 8 | (uint)Code(ref table, word >> 32) << 16 | (uint)Code(ref table, word >> 48) << 24;
+    private static void StoreCodes4(ref byte to, ref byte table, ulong word)
+    {
+        to = Code(ref table, word);
+        Unsafe.Add(ref to, 1) = Code(ref table, word >> 16);
+        Unsafe.Add(ref to, 2) = Code(ref table, word >> 32);
+        Unsafe.Add(ref to, 3) = Code(ref table, word >> 48);
+    }
 
     /// <summary>The table's code at the low 12 bits, or <paramref name="zero"/> unless bits 12..15 are below <paramref name="keepOutOf16"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
