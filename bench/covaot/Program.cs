@@ -3,8 +3,10 @@
 // corner sets first) and the golden model's outcome of each are made once, untimed. Each round then classifies them as
 // mxref verify's chunk loop does (DotOutputClassifier.ClassifyDeferred from the outcome, a flush every 256 vectors) into
 // a fresh counts array and prints the thread CPU time per vector and a hash (FNV-1a) of the counts: the hash must be the
-// same for every build that keeps the classes. `valgrind --tool=cachegrind --toggle-collect='*ClassifyAll*'` counts
-// the classification's instructions alone.
+// same for every build that keeps the classes. Exact instruction counts of the classification alone: `valgrind
+// --tool=callgrind out/covaot/covaot 50000 1` and the inclusive count of Loop.ClassifyAll (valgrind cannot read the
+// .dbg file's DWARF: give it `objcopy --strip-debug covaot.dbg` beside the binary, and find the function's address
+// with `nm` plus the PIE base valgrind loads it at, 0x108000; docs/PERFORMANCE.md).
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MxRef.Dot;
