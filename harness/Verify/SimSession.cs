@@ -208,8 +208,11 @@ public sealed partial class SimSession(string exe, Func<IVectorSource> sourceFac
             if (profile is not null) t = profile.Lap(StageProfile.Stage.Inputs, t);
             unit.Evaluate(batch, from, to);
             if (profile is not null) t = profile.Lap(StageProfile.Stage.Model, t);
-            unit.Classify(batch, from, to);
-            if (profile is not null) t = profile.Lap(StageProfile.Stage.Coverage, t);
+            if (unit.HasCoverageStep)
+            {
+                unit.Classify(batch, from, to);
+                if (profile is not null) t = profile.Lap(StageProfile.Stage.Coverage, t);
+            }
             unit.Encode(batch, from, to);
             if (profile is not null) t = profile.Lap(StageProfile.Stage.Encode, t);
         }

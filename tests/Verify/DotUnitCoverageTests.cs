@@ -50,6 +50,7 @@ public sealed class DotUnitCoverageTests
         var unit = new DotUnit(32, AccumulationModel.Fused) { SplitsModelAndCoverage = split };
         var batch = (DotBatch)unit.NewBatch();
         Assert.Equal(split ? VectorBatch.Capacity : 0, batch.Outcomes.Length);
+        Assert.Equal(split, unit.HasCoverageStep); // the chunk loop calls Classify only then
         var options = new MxRef.Vectors.Generation.DotGeneratorOptions
         {
             FormatsA = StandardFormats.Elements.ToArray(), FormatsB = StandardFormats.Elements.ToArray(),
@@ -66,7 +67,7 @@ public sealed class DotUnitCoverageTests
             batch.Count = n;
             Array.Clear(batch.Coverage);
             unit.Evaluate(batch, 0, n);
-            unit.Classify(batch, 0, n);
+            if (unit.HasCoverageStep) unit.Classify(batch, 0, n); // as SimSession's chunk loop
             for (int c = 0; c < coverage.Length; c++) coverage[c] += batch.Coverage[c];
             for (int i = 0; i < n; i++)
             {

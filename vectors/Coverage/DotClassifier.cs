@@ -27,9 +27,13 @@ public sealed class DotClassifier(NumberFormat output)
     private readonly ulong _maxSignificand = output.MaxFinite.Significand;
     // The class ids, read per vector from a field (see CoverageClasses.Ids).
     private readonly CoverageClasses.DotIds _ids = CoverageClasses.Ids;
-    // The scale format of the last vector and, per code, its scale class id (the codec's tables read once per format).
+    // The scale format of the last vector and, per code, what the classifier reads of it (the codec's tables read once
+    // per format).
     private ScaleCodec? _scales;
-    private readonly int[] _scaleId = new int[256];
+    private readonly ScaleEntry[] _scaleEntries = new ScaleEntry[256];
+
+    /// <summary>A scale code's class id (<c>scale:…</c>), whether it is NaN, and its value significand·2^exponent.</summary>
+    private readonly record struct ScaleEntry(int Id, bool NaN, uint Significand, int Exponent);
 
     /// <summary>Counts the classes of <paramref name="v"/> (its D and Flags set: the golden result, with every flag).</summary>
     public void Classify(DotVector v, long[] counts) => Classify(v, default, counts);
@@ -69,6 +73,7 @@ public sealed class DotClassifier(NumberFormat output)
     private int _pendingVectors;
     private readonly OperandCounters _operands = new();
 
+    [SkipLocalsInit] // every local is written before it is read: no frame zeroing per vector
     private void Count(DotVector v, in DotOutcome model, long[] counts, bool deferOperands)
     {
         var ids = _ids;
@@ -81,13 +86,17 @@ public sealed class DotClassifier(NumberFormat output)
 
         var scales = v.Scales;
         if (!ReferenceEquals(scales, _scales)) UseScales(scales);
-        counts[_scaleId[v.ScaleA]]++;
-        if (v.ScaleB != v.ScaleA) counts[_scaleId[v.ScaleB]]++;
+        // Each scale's class, NaN and value read once, from one entry (the codec's tables are read again after every
+        // count's store otherwise).
+        var scaleEntries = _scaleEntries;
+        ScaleEntry sa = scaleEntries[v.ScaleA], sb = scaleEntries[v.ScaleB];
+        counts[sa.Id]++;
+        if (v.ScaleB != v.ScaleA) counts[sb.Id]++;
         uint maxScale = _maxScale;
         if (v.ScaleA == 0 && v.ScaleB == 0) counts[ids.ScaleSumBase]++;
-        else if (ProductIsOne(scales, v.ScaleA, v.ScaleB)) counts[ids.ScaleSumBase + 1]++;
+        else if (ProductIsOne(sa, sb)) counts[ids.ScaleSumBase + 1]++;
         else if (v.ScaleA == maxScale && v.ScaleB == maxScale) counts[ids.ScaleSumBase + 2]++;
-        if (!scales.IsPowerOfTwo) ScaleCodeCoverage.Count(v, scales, counts);
+        if (!_scalesPowerOfTwo) ScaleCodeCoverage.Count(v, scales, counts);
 
         var c = DecodeFp32(v.C);
         counts[ids.AccumulatorBase + AccumulatorIndex(c, v.C)]++;
@@ -95,8 +104,8 @@ public sealed class DotClassifier(NumberFormat output)
         // Products, exactly, as the golden model forms them, in one branch-free pass that also collects the element
         // class bits and the operand classes (as bit masks); what only some vectors need is computed when needed.
         var (sum, classes) = ProductSum(v, ea, eb, model, counts, deferOperands, out bool nearMax);
-        bool scaleNaN = scales.IsNaN(v.ScaleA) || scales.IsNaN(v.ScaleB);
-        if (scales.IsNaN(v.ScaleA) != scales.IsNaN(v.ScaleB)) counts[ids.NanScaleSideBase + (scales.IsNaN(v.ScaleA) ? 0 : 1)]++;
+        bool scaleNaN = sa.NaN || sb.NaN;
+        if (sa.NaN != sb.NaN) counts[ids.NanScaleSideBase + (sa.NaN ? 0 : 1)]++;
         bool special = (classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || scaleNaN || !c.IsFinite;
         if (special)
         {
@@ -108,10 +117,10 @@ public sealed class DotClassifier(NumberFormat output)
         }
 
         // sa·sb·Σ exactly: a float scale's significands multiply the integer sum (a zero scale zeroes every product).
-        uint scaleSignificand = scales.Significand(v.ScaleA) * scales.Significand(v.ScaleB);
+        uint scaleSignificand = sa.Significand * sb.Significand;
         // (1 for a power-of-two scale: no 128-bit multiply, which the baseline-x64 CLI does in software)
         if (scaleSignificand != 1) sum *= scaleSignificand;
-        int sumExp = scales.Exponent(v.ScaleA) + scales.Exponent(v.ScaleB) - 2 * ElementTable.FractionBits;
+        int sumExp = sa.Exponent + sb.Exponent - 2 * ElementTable.FractionBits;
         int msbP = sum == 0 ? int.MinValue : sumExp + 127 - (int)UInt128.LeadingZeroCount(Magnitude(sum));
         int msbC = c.IsZero ? int.MinValue : c.Exponent + 63 - System.Numerics.BitOperations.LeadingZeroCount(c.Significand);
         counts[ids.AlignBase + (msbP == int.MinValue ? 0 : msbC == int.MinValue ? 1 : _alignOfDifference[Math.Min(Math.Max(msbC - msbP, -AlignEnd), AlignEnd) + AlignEnd])]++;
@@ -246,11 +255,9 @@ public sealed class DotClassifier(NumberFormat output)
         var (sum, classes) = model.HasProductSum ? (model.ProductSum, model.Classes)
             : MxDot.ProductSum(new BlockPair(ea.Table, a, v.ScaleA, eb.Table, b, v.ScaleB, v.Scales));
         var ids = _ids;
-        var (opA, allA) = OperandMask(_codeBits[ea.Index], a);
-        var (opB, allB) = OperandMask(_codeBits[eb.Index], b);
-        nearMax = (allA & allB & AboveHalfMax) != 0;
-        opA &= ~AboveHalfMax;
-        opB &= ~AboveHalfMax;
+        ulong opA = OperandMask(_codeBits[ea.Index], a), opB = OperandMask(_codeBits[eb.Index], b);
+        if (v.K != _boundK) UseBlockSize(v.K);
+        nearMax = Magnitude(sum) > _nearMaxBound[ea.Index * _formats + eb.Index];
         // A class of a format that both operands use counts once.
         if (ea.Index == eb.Index) { opA |= opB; opB = 0; }
         if (deferOperands)
@@ -267,43 +274,50 @@ public sealed class DotClassifier(NumberFormat output)
     }
 
     /// <summary>
-    /// The OR of the codes' entries in <paramref name="table"/> (a row of <see cref="_codeBits"/>: their operand classes)
-    /// and the AND (bit 63: every element above half the format's largest normal).
+    /// The OR of the codes' entries in <paramref name="table"/> (a row of <see cref="_codeBits"/>: their operand
+    /// classes). Four codes per step into two running ORs, with a native-sized index: each code is then a byte load and
+    /// an OR with its table entry, without the loop's counting, branching and index widening per code.
     /// </summary>
-    private static (ulong Any, ulong All) OperandMask(ulong[] table, byte[] codes)
+    private static ulong OperandMask(ulong[] table, byte[] codes)
     {
         // Each row has an entry for every byte, so a code indexes it without a bounds check.
         ref ulong t = ref MemoryMarshal.GetArrayDataReference(table);
-        ulong any = 0, all = ulong.MaxValue;
-        foreach (byte code in codes)
+        ref byte c = ref MemoryMarshal.GetArrayDataReference(codes);
+        nint n = codes.Length, i = 0;
+        ulong any0 = 0, any1 = 0;
+        for (; i + 4 <= n; i += 4)
         {
-            ulong bits = Unsafe.Add(ref t, code);
-            any |= bits;
-            all &= bits;
+            any0 |= Unsafe.Add(ref t, Unsafe.Add(ref c, i)) | Unsafe.Add(ref t, Unsafe.Add(ref c, i + 1));
+            any1 |= Unsafe.Add(ref t, Unsafe.Add(ref c, i + 2)) | Unsafe.Add(ref t, Unsafe.Add(ref c, i + 3));
         }
-        return (any, all);
+        for (; i < n; i++) any0 |= Unsafe.Add(ref t, Unsafe.Add(ref c, i));
+        return any0 | any1;
     }
 
-    /// <summary>Bit 63 of a <see cref="_codeBits"/> entry: the element is above half its format's largest normal (<see cref="NearMax"/>).</summary>
-    private const ulong AboveHalfMax = 1UL << 63;
+    /// <summary>Per element format and code (every byte): its operand class bit (<see cref="CoverageClasses.OperandBits"/>).</summary>
+    private readonly ulong[][] _codeBits = Enumerable.Range(0, StandardFormats.Elements.Count).Select(CoverageClasses.OperandBits).ToArray();
 
     /// <summary>
-    /// Per element format and code (every byte): its operand class bit (<see cref="CoverageClasses.OperandBits"/>) and
-    /// <see cref="AboveHalfMax"/>, so that the one pass over the codes also rules out <see cref="NearMax"/> for almost
-    /// every vector.
+    /// Per format pair (A's index × formats + B's), for blocks of <see cref="_boundK"/> elements: ⌊k·maxA·maxB / 4⌋, with
+    /// maxA and maxB the formats' largest normals in the fixed point of <see cref="ElementTable.Fixed"/>. A largest sum
+    /// (<see cref="NearMax"/>: every |a_i| above maxA/2, every |b_i| above maxB/2, one sign) has |Σ a_i·b_i| above it, so
+    /// a product sum at or below it rules <see cref="NearMax"/> out without reading the lanes again (almost every vector).
     /// </summary>
-    private readonly ulong[][] _codeBits = Enumerable.Range(0, StandardFormats.Elements.Count).Select(f =>
+    private readonly UInt128[] _nearMaxBound = new UInt128[StandardFormats.Elements.Count * StandardFormats.Elements.Count];
+    private readonly int _formats = StandardFormats.Elements.Count;
+    private int _boundK = -1;
+
+    private void UseBlockSize(int k)
     {
-        var e = ElementCodes.At(f);
-        ulong[] classes = CoverageClasses.OperandBits(f);
-        long[] values = e.Table.Fixed;
-        long max = values[e.MaxNormal];
-        return Enumerable.Range(0, 256).Select(code =>
+        for (int a = 0; a < _formats; a++)
+        for (int b = 0; b < _formats; b++)
         {
-            if ((classes[code] & AboveHalfMax) != 0) throw new InvalidOperationException("an element format with 64 operand classes needs another bit for AboveHalfMax");
-            return classes[code] | (2 * Math.Abs(values[code]) > max ? AboveHalfMax : 0);
-        }).ToArray();
-    }).ToArray();
+            ElementCodes ea = ElementCodes.At(a), eb = ElementCodes.At(b);
+            ulong maxA = (ulong)ea.Table.Fixed[ea.MaxNormal], maxB = (ulong)eb.Table.Fixed[eb.MaxNormal];
+            _nearMaxBound[a * _formats + b] = (UInt128)(maxA * maxB) * (uint)k >> 2; // (each max is below 2^32)
+        }
+        _boundK = k;
+    }
 
     private static void CountBits(ulong bits, int firstId, long[] counts)
     {
@@ -373,7 +387,7 @@ public sealed class DotClassifier(NumberFormat output)
 
     /// <summary>
     /// Largest sums: every product near max×max (each factor above half its format's max), all of one sign. (Called only
-    /// when the operand pass found every factor above half, <see cref="AboveHalfMax"/>.)
+    /// when the product sum is above the bound such a block exceeds, <see cref="_nearMaxBound"/>.)
     /// </summary>
     private static bool NearMax(DotVector v, ElementCodes ea, ElementCodes eb)
     {
@@ -394,18 +408,19 @@ public sealed class DotClassifier(NumberFormat output)
     {
         // The msb is monotonic in the magnitude: the msbs of the largest and the smallest non-zero |a_i·b_i| (each
         // below 2^64: every element's |value| is below 2^32 in the fixed point), found with two bit scans, not k.
+        // No branch on a zero product (blocks built for this class have many, at random lanes): its product − 1 wraps to
+        // 2^64 − 1, which never lowers the minimum of the products − 1.
         long[] fa = ta.Fixed, fb = tb.Fixed;
-        ulong high = 0, low = ulong.MaxValue;
+        ulong high = 0, lowMinusOne = ulong.MaxValue;
         for (int i = 0; i < v.K; i++)
         {
             long pa = fa[v.A[i]], pb = fb[v.B[i]];
             ulong product = (ulong)((pa ^ (pa >> 63)) - (pa >> 63)) * (ulong)((pb ^ (pb >> 63)) - (pb >> 63));
-            if (product == 0) continue;
             high = Math.Max(high, product);
-            low = Math.Min(low, product);
+            lowMinusOne = Math.Min(lowMinusOne, product - 1);
         }
         if (high == 0) return (long)int.MinValue - int.MaxValue;
-        return System.Numerics.BitOperations.LeadingZeroCount(low) - System.Numerics.BitOperations.LeadingZeroCount(high);
+        return System.Numerics.BitOperations.LeadingZeroCount(lowMinusOne + 1) - System.Numerics.BitOperations.LeadingZeroCount(high);
     }
 
     private static bool AnyNonZeroProduct(DotVector v, ElementTable ta, ElementTable tb)
@@ -415,27 +430,31 @@ public sealed class DotClassifier(NumberFormat output)
         return false;
     }
 
-    /// <summary>Makes <paramref name="scales"/> the format of <see cref="_scaleId"/> and <see cref="_maxScale"/>.</summary>
+    /// <summary>Makes <paramref name="scales"/> the format of <see cref="_scaleEntries"/> and <see cref="_maxScale"/>.</summary>
     private void UseScales(ScaleCodec scales)
     {
         _maxScale = scales.Format.MaxFiniteCode;
-        for (uint s = 0; s <= scales.MaxCode; s++) _scaleId[s] = ScaleId(scales, (byte)s);
+        _scalesPowerOfTwo = scales.IsPowerOfTwo;
+        Array.Clear(_scaleEntries);
+        for (uint s = 0; s <= scales.MaxCode; s++)
+            _scaleEntries[s] = new ScaleEntry(ScaleId(scales, (byte)s), scales.IsNaN(s), scales.Significand(s), scales.Exponent(s));
         _scales = scales;
     }
 
     private uint _maxScale;
+    private bool _scalesPowerOfTwo;
 
     private int ScaleId(ScaleCodec scales, byte s) => _ids.ScaleBase + (
         s == 0 ? 0 : s == 1 ? 1 : s == scales.UnitCode ? 2 : s == scales.Format.MaxFiniteCode ? 3 : scales.IsNaN(s) ? 4 : 5);
 
     /// <summary>sa·sb = 1 exactly: the significand product is 2^j and the exponents add up to −j.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool ProductIsOne(ScaleCodec scales, byte a, byte b)
+    private static bool ProductIsOne(in ScaleEntry a, in ScaleEntry b)
     {
-        if (scales.IsNaN(a) || scales.IsNaN(b)) return false;
-        uint sig = scales.Significand(a) * scales.Significand(b);
+        if (a.NaN || b.NaN) return false;
+        uint sig = a.Significand * b.Significand;
         return sig != 0 && (sig & (sig - 1)) == 0
-            && scales.Exponent(a) + scales.Exponent(b) + System.Numerics.BitOperations.Log2(sig) == 0;
+            && a.Exponent + b.Exponent + System.Numerics.BitOperations.Log2(sig) == 0;
     }
 
     /// <summary>

@@ -116,6 +116,9 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
         classifier.Flush();
     }
 
+    /// <summary>Only in the two-pass mode: otherwise <see cref="Evaluate(VectorBatch, int, int)"/> counts the coverage.</summary>
+    public override bool HasCoverageStep => SplitsModelAndCoverage;
+
     /// <summary>Coverage from the outcomes the model step stored (two-pass mode only; otherwise the model step counted it).</summary>
     public override void Classify(VectorBatch batch, int from, int to)
     {

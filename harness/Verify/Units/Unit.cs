@@ -114,6 +114,12 @@ public interface IUnit
     VectorBatch NewBatch();
     /// <summary>Golden result records of vectors [from, to) of the batch.</summary>
     void Evaluate(VectorBatch batch, int from, int to);
+    /// <summary>
+    /// Whether <see cref="Classify"/> has anything to do: false for a unit whose <see cref="Evaluate"/> also counts the
+    /// coverage (the dot unit classifies each vector right after its model call), so that the chunk loop skips the call,
+    /// and a profile its clock read.
+    /// </summary>
+    bool HasCoverageStep { get; }
     void Classify(VectorBatch batch, int from, int to);
     void Encode(VectorBatch batch, int from, int to);
     /// <summary>Vectors [from, to) from their <c>.mxv</c> data lines (<see cref="VectorBatch.Line"/>); throws <see cref="UsageException"/> naming file, line and field.</summary>
@@ -157,6 +163,8 @@ public abstract class Unit<T>(UnitKind kind, int k) : IUnit
         var b = (VectorBatch<T>)batch;
         for (int i = from; i < to; i++) Evaluate(b.Vectors[i], b.ExpectedResult(i));
     }
+
+    public virtual bool HasCoverageStep => true;
 
     public virtual void Classify(VectorBatch batch, int from, int to)
     {
