@@ -270,13 +270,15 @@ bench-quantize-cpu:
 # MxRef's in-process quantization against microxcaling's PyTorch CPU path (quantize_mx_op) on the same seeded tensors,
 # formats and thread counts, and the bit comparison of the microxcaling recipe with its output (docs/PERFORMANCE.md,
 # docs/quantization.md). MICROXCALING: a checkout of github.com/microsoft/microxcaling (not used by build or tests);
-# python3-torch is installed from Debian when missing. PEER_SIZES: tensor element counts; PEER_ROUNDS: best of N.
+# python3-torch is installed from Debian when missing. PEER_SIZES: tensor element counts; PEER_ROUNDS rounds per cell,
+# each PEER_CALLS peer calls then PEER_CALLS MxRef calls; the table gives the median of the rounds' ratios.
 .PHONY: bench-peer
 MICROXCALING ?=
 PEER_ROUNDS ?= 5
-PEER_SIZES ?= 3200000 32000000
+PEER_CALLS ?= 5
+PEER_SIZES ?= 3200000
 bench-peer:
-	DOTNET=$(DOTNET) scripts/bench-peer.sh '$(MICROXCALING)' $(OUT)/bench-peer $(PEER_ROUNDS) '$(PEER_SIZES)'
+	DOTNET=$(DOTNET) scripts/bench-peer.sh '$(MICROXCALING)' $(OUT)/bench-peer $(PEER_ROUNDS) '$(PEER_SIZES)' $(PEER_CALLS)
 
 # mxref verify's own CPU per vector (generated and .mxv input) and the end-to-end rate as a share of the raw Verilated
 # rate, mx_dot K = 32 (docs/PERFORMANCE.md, "Verification harness: per-vector path"). BENCH_VERIFY_COUNT vectors per

@@ -14,16 +14,16 @@ namespace MxRef.Bench;
 /// <list type="bullet">
 /// <item><c>--peer-inputs DIR N…</c> writes the seeded sample tensors (<see cref="SampleTensor"/>, seed 1, shape
 /// (N/32, 32)) and the crafted tensor (<see cref="Crafted"/>) as .npy, and their list DIR/inputs.txt.</item>
-/// <item>bench/peer/microxcaling_bench.py times <c>quantize_mx_op</c> on them and saves its outputs.</item>
-/// <item><c>--peer-compare DIR [ROUNDS]</c> times MxRef on the same tensors, formats and thread counts the same way
-/// (a warm-up of at least one call and one second, then the best of ROUNDS: wall clock around the call, and the process's CPU time over all
-/// threads), prints one table with the ratio, then compares the recipe <c>microxcaling</c>'s dequantized values with
-/// microxcaling's output bit for bit and describes every difference.</item>
+/// <item><c>--peer-compare DIR [ROUNDS [CALLS]] -- PEER-COMMAND…</c> starts bench/peer/microxcaling_bench.py (a server
+/// timing <c>quantize_mx_op</c> on request) and times the peer and MxRef on the same tensors, formats and thread counts
+/// in alternating rounds within each cell (<see cref="Compare"/>), prints one table with the median ratio of the paired
+/// rounds, then compares the recipe <c>microxcaling</c>'s dequantized values with microxcaling's output bit for bit
+/// and describes every difference.</item>
 /// </list>
 /// MxRef's call is what a caller of the library does: <see cref="BlockQuantizer.Prepare"/>, then
 /// <see cref="ParallelQuantize.Quantize"/> with the thread count (element codes and scale codes in new arrays). The
 /// peer's op returns the dequantized FP32 tensor, so a second MxRef column adds <see cref="BlockQuantizer.Dequantize(QuantizedTensor, Span{uint})"/>
-/// (one thread) to give the same output.
+/// (on the same threads) to give the same output.
 /// </summary>
 public static class PeerBench
 {
@@ -49,42 +49,107 @@ public static class PeerBench
         return 0;
     }
 
-    private sealed record PeerRow(string Input, long Elements, string Format, int Threads, double? WallBest, double? CpuBest, bool Same, string Load,
-        double? WallMedian, long? FaultsBest, string Malloc);
+    /// <summary>One side's calls of one round: the best and median wall time, the best CPU time (all threads), the best call's page faults.</summary>
+    private readonly record struct Round(double Wall, double WallMedian, double Cpu, long Faults)
+    {
+        public static Round Of(IReadOnlyList<double> walls, IReadOnlyList<double> cpus, IReadOnlyList<long> faults)
+        {
+            int best = Enumerable.Range(0, walls.Count).MinBy(i => walls[i]);
+            return new Round(walls[best], walls.Order().ElementAt(walls.Count / 2), cpus.Min(), faults[best]);
+        }
+    }
 
+    /// <summary>
+    /// <c>--peer-compare DIR ROUNDS CALLS -- PEER-COMMAND…</c>: starts the peer (bench/peer/microxcaling_bench.py, a
+    /// server) and, for each cell (sample tensor, thread count, format), warms both sides up (at least one call and
+    /// one second each), then runs ROUNDS rounds, each CALLS calls of the peer followed by CALLS calls of MxRef, so both
+    /// sides of a round see the same phase of the machine. A round's ratio is MxRef's best call against the peer's best
+    /// call of the same round (wall clock; and CPU time, all threads of each process); the table gives per cell the
+    /// median of the rounds' ratios with their range. Every round goes to DIR/rounds.jsonl. Then the bit comparison.
+    /// </summary>
     public static int Compare(string[] args)
     {
+        int dash = Array.IndexOf(args, "--");
+        if (dash < 1 || dash == args.Length - 1) throw new ArgumentException("usage: --peer-compare DIR [ROUNDS [CALLS]] -- PEER-COMMAND...");
         string dir = args[0];
-        int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
-        var peer = File.ReadAllLines(Path.Combine(dir, "peer.jsonl")).Select(ParseRow).ToList();
+        int rounds = dash > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        int calls = dash > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
+        string[] formats = (Environment.GetEnvironmentVariable("PEER_FORMATS") ?? "e4m3,e5m2,e2m1,int8").Split(',');
+        int[] threadCounts = [.. (Environment.GetEnvironmentVariable("PEER_THREADS") ?? "1,2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture))];
+        var inputs = File.ReadAllLines(Path.Combine(dir, "inputs.txt")).Where(l => l.Trim().Length > 0).Select(l => l.Split(' ')).ToList();
         var tensors = new Dictionary<string, Fp32Tensor>();
         Fp32Tensor Load(string name) => tensors.TryGetValue(name, out var t) ? t : tensors[name] = Npy.ReadFp32(Path.Combine(dir, name + ".npy"));
 
-        Console.WriteLine($"# {Environment.ProcessorCount} CPUs; load (1/5/15 min): {LoadAverage()}; best of {rounds} after a warm-up of at least one call and one second, each side; " +
-            $"peer malloc: {peer.FirstOrDefault()?.Malloc ?? "?"}; DOTNET_GCRetainVM={Environment.GetEnvironmentVariable("DOTNET_GCRetainVM") ?? "unset"}, " +
+        using var peer = new PeerProcess(args[(dash + 1)..]);
+        Console.WriteLine($"# {Environment.ProcessorCount} CPUs; load (1/5/15 min): {LoadAverage()}; {rounds} rounds per cell, each {calls} peer calls then {calls} MxRef calls, " +
+            "after a warm-up of at least one call and one second each side");
+        Console.WriteLine($"# peer: {peer.Hello}; MxRef: .NET {Environment.Version}, DOTNET_GCRetainVM={Environment.GetEnvironmentVariable("DOTNET_GCRetainVM") ?? "unset"}, " +
             $"DOTNET_GCLOHThreshold={Environment.GetEnvironmentVariable("DOTNET_GCLOHThreshold") ?? "unset"}");
-        Console.WriteLine("| tensor | format | threads | microxcaling M el/s wall best (median) | CPU | MxRef quantize wall best (median) | CPU | ratio (wall) | ratio (CPU) | MxRef quantize+dequantize wall | ratio | page faults, best call: peer / MxRef | load |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-        foreach (var row in peer.Where(r => r.WallBest is not null))
+        Console.WriteLine("| tensor | format | threads | microxcaling M el/s wall, median of rounds (range) | CPU ns/el | MxRef quantize M el/s wall | CPU ns/el | " +
+            "**ratio (wall), median of rounds (range)** | ratio (CPU) | MxRef quantize+dequantize ratio | page faults, best calls: peer / MxRef | load |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        var saved = new HashSet<(string, string)>();
+        bool peerSame = true;
+        using var log = new StreamWriter(Path.Combine(dir, "rounds.jsonl"));
+        foreach (var input in inputs.Where(i => i[1] == "timed").Select(i => i[0]))
         {
-            var x = Load(row.Input).Bits;
-            var format = FormatOf(row.Format);
-            var q = Time(rounds, () => Quantize(format, x, row.Threads));
+            var x = Load(input).Bits;
+            double n = x.Length;
             var output = GC.AllocateUninitializedArray<uint>(x.Length);
-            var d = Time(rounds, () => ParallelQuantize.Dequantize(Quantize(format, x, row.Threads), output, row.Threads));
-            double n = row.Elements / 1e6;
-            double pw = n / row.WallBest!.Value, pc = n / row.CpuBest!.Value, ow = n / q.Wall, oc = n / q.Cpu, od = n / d.Wall;
-            string pm = row.WallMedian is { } m ? FormattableString.Invariant($" ({n / m:F1})") : "";
-            Console.WriteLine(FormattableString.Invariant(
-                $"| {Pretty(row.Input)} | {row.Format} | {row.Threads} | {pw:F1}{pm} | {pc:F1} | {ow:F1} ({n / q.WallMedian:F1}) | {oc:F1} | **{ow / pw:F1}×** | {oc / pc:F1}× | {od:F1} | {od / pw:F1}× | {row.FaultsBest?.ToString(CultureInfo.InvariantCulture) ?? "?"} / {q.FaultsBest} | {row.Load} / {LoadAverage().Split(' ')[0]} |"));
+            foreach (int threads in threadCounts)
+                foreach (string fmt in formats)
+                {
+                    var format = FormatOf(fmt);
+                    Action quantize = () => Quantize(format, x, threads);
+                    Action both = () => ParallelQuantize.Dequantize(Quantize(format, x, threads), output, threads);
+                    peerSame &= peer.Run(input, fmt, threads, 0, 1.0, saved.Add((input, fmt))).Same;
+                    Warm(quantize);
+                    Warm(both);
+                    var pairs = new List<(Round Peer, Round Ours, Round Both)>();
+                    for (int r = 0; r < rounds; r++)
+                    {
+                        var (p, same) = peer.Run(input, fmt, threads, calls, 0, false);
+                        peerSame &= same;
+                        var pair = (p, Time(calls, quantize), Time(calls, both));
+                        pairs.Add(pair);
+                        log.WriteLine(JsonSerializer.Serialize(new
+                        {
+                            input, format = fmt, threads, round = r + 1, peer_wall = p.Wall, peer_cpu = p.Cpu, peer_faults = p.Faults,
+                            mxref_wall = pair.Item2.Wall, mxref_cpu = pair.Item2.Cpu, mxref_faults = pair.Item2.Faults, mxref_dequantize_wall = pair.Item3.Wall,
+                            load = LoadAverage().Split(' ')[0],
+                        }));
+                    }
+                    log.Flush();
+                    static string Range(IEnumerable<double> v, string unit = "")
+                    {
+                        var s = v.Order().ToArray();
+                        return FormattableString.Invariant($"{s[s.Length / 2]:F1}{unit} ({s[0]:F1}–{s[^1]:F1})");
+                    }
+                    static double Median(IEnumerable<double> v) { var s = v.Order().ToArray(); return s[s.Length / 2]; }
+                    string[] columns =
+                    [
+                        Pretty(input), fmt, threads.ToString(CultureInfo.InvariantCulture),
+                        Range(pairs.Select(q => n / q.Peer.Wall / 1e6)), Median(pairs.Select(q => q.Peer.Cpu / n * 1e9)).ToString("F2", CultureInfo.InvariantCulture),
+                        Range(pairs.Select(q => n / q.Ours.Wall / 1e6)), Median(pairs.Select(q => q.Ours.Cpu / n * 1e9)).ToString("F3", CultureInfo.InvariantCulture),
+                        $"**{Range(pairs.Select(q => q.Peer.Wall / q.Ours.Wall), "×")}**", Range(pairs.Select(q => q.Peer.Cpu / q.Ours.Cpu), "×"),
+                        Median(pairs.Select(q => q.Peer.Wall / q.Both.Wall)).ToString("F1", CultureInfo.InvariantCulture) + "×",
+                        FormattableString.Invariant($"{Median(pairs.Select(q => (double)q.Peer.Faults)):F0} / {Median(pairs.Select(q => (double)q.Ours.Faults)):F0}"),
+                        LoadAverage().Split(' ')[0],
+                    ];
+                    Console.WriteLine($"| {string.Join(" | ", columns)} |");
+                }
         }
-        foreach (var row in peer.Where(r => !r.Same))
-            Console.WriteLine($"# microxcaling's output on {row.Input} {row.Format} with {row.Threads} threads (or its last timed call) differs from its first call's");
+        // The tensors timed only once (the crafted one): the peer's output for the bit comparison.
+        foreach (var input in inputs.Where(i => i[1] != "timed").Select(i => i[0]))
+            foreach (string fmt in formats)
+                peerSame &= peer.Run(input, fmt, threadCounts[0], 0, 0, saved.Add((input, fmt))).Same;
+        if (!peerSame)
+            Console.WriteLine("# microxcaling's output differed between its calls or thread counts (a call that did not quantize?)");
 
         Console.WriteLine();
         Console.WriteLine("# bit comparison: recipe microxcaling (quantize, then dequantize to FP32) against quantize_mx_op's output");
         int failures = 0;
-        foreach (var (input, fmt) in peer.Select(r => (r.Input, r.Format)).Distinct())
+        foreach (var (input, fmt) in saved)
         {
             var x = Load(input).Bits;
             var q = Quantize(FormatOf(fmt), x, 1);
@@ -93,7 +158,45 @@ public static class PeerBench
             failures += Report(input, fmt, x, q, ours, theirs);
         }
         Console.WriteLine($"# done; load: {LoadAverage()}");
-        return failures == 0 ? 0 : 1;
+        return failures == 0 && peerSame ? 0 : 1;
+    }
+
+    /// <summary>The peer as a child process: one JSON request per line on its stdin, one JSON answer per line on its stdout.</summary>
+    private sealed class PeerProcess : IDisposable
+    {
+        private readonly Process _process;
+        public string Hello { get; }
+
+        public PeerProcess(string[] command)
+        {
+            var start = new ProcessStartInfo(command[0]) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (string a in command[1..]) start.ArgumentList.Add(a);
+            _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {command[0]}");
+            Hello = ReadLine();
+        }
+
+        private string ReadLine() => _process.StandardOutput.ReadLine()
+            ?? throw new InvalidOperationException($"the peer ({_process.StartInfo.FileName}) ended (exit code {(_process.WaitForExit(5000) ? _process.ExitCode : -1)}); its error output is above");
+
+        public (Round Round, bool Same) Run(string input, string format, int threads, int calls, double warm, bool save)
+        {
+            _process.StandardInput.WriteLine(JsonSerializer.Serialize(new { input, format, threads, calls, warm, save }));
+            _process.StandardInput.Flush();
+            var e = JsonDocument.Parse(ReadLine()).RootElement;
+            if (e.GetProperty("threads").GetInt32() != threads)
+                throw new InvalidOperationException($"the peer runs {e.GetProperty("threads").GetInt32()} threads, not {threads}");
+            bool same = e.GetProperty("same").GetBoolean();
+            if (calls == 0) return (default, same);
+            double[] Doubles(string name) => [.. e.GetProperty(name).EnumerateArray().Select(v => v.GetDouble())];
+            return (Round.Of(Doubles("wall"), Doubles("cpu"), [.. e.GetProperty("faults").EnumerateArray().Select(v => v.GetInt64())]), same);
+        }
+
+        public void Dispose()
+        {
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(10_000)) _process.Kill();
+            _process.Dispose();
+        }
     }
 
     private static QuantizedTensor Quantize(BlockFormat format, uint[] x, int threads) =>
@@ -239,27 +342,30 @@ public static class PeerBench
     private static string Pretty(string input) => input.StartsWith("sample-", StringComparison.Ordinal)
         ? $"sample {int.Parse(input[7..], CultureInfo.InvariantCulture) / 1e6:0.#} M" : input;
 
-    /// <summary>The best and median wall time, the best CPU time and the best call's minor page faults of <paramref name="rounds"/> calls.</summary>
-    private static (double Wall, double Cpu, double WallMedian, long FaultsBest) Time(int rounds, Action call)
+    /// <summary>Calls <paramref name="call"/> for at least one second, and at least once (the JIT's tier-1 code, first touch of the buffers).</summary>
+    private static void Warm(Action call)
     {
-        // Warm-up for at least a second (the JIT's tier-1 code, first touch of the buffers), then the timed calls.
         var warm = Stopwatch.StartNew();
         do call(); while (warm.ElapsedMilliseconds < 1000);
-        var walls = new double[rounds];
-        var faults = new long[rounds];
-        double cpu = double.MaxValue;
-        for (int r = 0; r < rounds; r++)
+    }
+
+    /// <summary>One round of <paramref name="calls"/> timed calls.</summary>
+    private static Round Time(int calls, Action call)
+    {
+        var walls = new double[calls];
+        var cpus = new double[calls];
+        var faults = new long[calls];
+        for (int r = 0; r < calls; r++)
         {
             long f = MinorFaults();
             long c = CpuTimeBench.CpuNanoseconds();
             long w = Stopwatch.GetTimestamp();
             call();
             walls[r] = Stopwatch.GetElapsedTime(w).TotalSeconds;
-            cpu = Math.Min(cpu, (CpuTimeBench.CpuNanoseconds() - c) * 1e-9);
+            cpus[r] = (CpuTimeBench.CpuNanoseconds() - c) * 1e-9;
             faults[r] = MinorFaults() - f;
         }
-        int best = Array.IndexOf(walls, walls.Min());
-        return (walls[best], cpu, walls.Order().ElementAt(rounds / 2), faults[best]);
+        return Round.Of(walls, cpus, faults);
     }
 
     /// <summary>The process's minor page faults so far (/proc/self/stat field 10, as getrusage's ru_minflt).</summary>
@@ -270,17 +376,6 @@ public static class PeerBench
     }
 
     private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-
-    private static PeerRow ParseRow(string line)
-    {
-        var e = JsonDocument.Parse(line).RootElement;
-        double? Number(string name) => e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : e.GetProperty(name).GetDouble();
-        long? Count(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;
-        return new PeerRow(e.GetProperty("input").GetString()!, e.GetProperty("elements").GetInt64(), e.GetProperty("format").GetString()!,
-            e.GetProperty("threads").GetInt32(), Number("wall_best"), Number("cpu_best"), e.GetProperty("same_as_first_thread_count").GetBoolean(),
-            e.GetProperty("load").GetString()!, e.TryGetProperty("wall_median", out _) ? Number("wall_median") : null, Count("faults_best"),
-            e.TryGetProperty("malloc", out var malloc) ? malloc.GetString()! : "?");
-    }
 
     /// <summary>
     /// Blocks chosen to find where microxcaling's FP32 arithmetic departs from the exact rule (docs/quantization.md):

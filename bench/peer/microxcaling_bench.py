@@ -2,21 +2,26 @@
 """microxcaling's PyTorch CPU quantization timed in process, for `make bench-peer` (docs/PERFORMANCE.md,
 "Quantization against microxcaling (PyTorch CPU)").
 
-    microxcaling_bench.py --microxcaling PATH --dir DIR [--rounds N] [--threads 1,2] [--formats e4m3,e5m2,e2m1,int8]
+    microxcaling_bench.py --microxcaling PATH --dir DIR        (started by `MxRef.Bench --peer-compare`)
 
 PATH is a checkout of github.com/microsoft/microxcaling (nothing in MxRef's build or tests needs it). DIR holds the
-inputs `MxRef.Bench --peer-inputs` wrote: `<name>.npy` FP32 tensors of shape (n/32, 32) listed in DIR/inputs.txt (name
-and whether to time it). For each input, thread count and element format this runs
+inputs `MxRef.Bench --peer-inputs` wrote: `<name>.npy` FP32 tensors of shape (n/32, 32). This is a server: MxRef's
+side starts it once, and for every cell (tensor, format, thread count) and round sends one request per line on stdin,
+
+    {"input": NAME, "format": "e4m3", "threads": 1, "calls": N, "warm": SECONDS, "save": true|false}
+
+then times its own calls, so the two sides alternate within the cell (peer, MxRef, peer, MxRef, ...) and each pair of
+rounds sees the same phase of the machine. For a request this runs
 
     mx.mx_ops.quantize_mx_op(A, MxSpecs(), elem_format, block_size=32, axes=[-1], round="nearest")
 
 (scale_bits 0 = 8-bit E8M0 scale, shared_exp_method "max" = floor(log2 amax) − emax, no custom CUDA/C++ kernels:
-the PyTorch path) to warm up (at least once and for one second), then N times, and records the best and median wall
-time (time.perf_counter around the call), the best process CPU time (time.process_time: every thread of the process)
-and the minor page faults of each call (getrusage). The output (the dequantized FP32 tensor, quantize_mx_op's result)
-of the first call goes to DIR/<name>.<format>.peer.npy for the bit comparison; the last timed call's output and the
-other thread counts' outputs are checked against it bit for bit (every timed call quantizes: PyTorch caches nothing
-between eager calls). Results: one JSON object per line in DIR/peer.jsonl.
+the PyTorch path) with torch.set_num_threads(threads): once (its output goes to DIR/<name>.<format>.peer.npy for the
+bit comparison when "save", else it is checked against that file bit for bit), then more calls until "warm" seconds
+have passed, then N timed calls. It answers one JSON line: per timed call the wall time (time.perf_counter around the
+call), the process CPU time (time.process_time: every thread of the process) and the minor page faults (getrusage);
+whether the outputs were the saved ones bit for bit (every timed call quantizes: PyTorch caches nothing between eager
+calls); torch's thread count and the load average.
 
 Page faults: every op of the PyTorch path allocates a tensor of the input's size. glibc's malloc serves these from
 fresh mmap()ed or trimmed heap pages unless its thresholds keep freed memory, so a call either reuses memory (no
@@ -57,65 +62,54 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--microxcaling", required=True)
     p.add_argument("--dir", required=True)
-    p.add_argument("--rounds", type=int, default=5)
-    p.add_argument("--threads", default="1,2")
-    p.add_argument("--formats", default="e4m3,e5m2,e2m1,int8")
     a = p.parse_args()
     import numpy as np
     import torch
     quantize_mx_op, MxSpecs = load_microxcaling(a.microxcaling)
     specs = MxSpecs()
-    threads = [int(t) for t in a.threads.split(",")]
-    formats = a.formats.split(",")
-    for f in formats:
+    tensors = {}
+    hello = {"torch": torch.__version__, "numpy": np.__version__, "python": sys.version.split()[0],
+             "malloc": os.environ.get("GLIBC_TUNABLES") or "default", "interop_threads": torch.get_num_interop_threads()}
+    print(json.dumps(hello), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        req = json.loads(line)
+        name, f = req["input"], req["format"]
         if f not in FORMATS:
             sys.exit(f"unknown format {f}; valid: {', '.join(FORMATS)}")
-    with open(os.path.join(a.dir, "inputs.txt")) as listing:
-        inputs = [line.split() for line in listing if line.strip()]
-    out_path = os.path.join(a.dir, "peer.jsonl")
-    with open(out_path + ".tmp", "w") as out:
-        for name, timed in inputs:
-            x = torch.from_numpy(np.load(os.path.join(a.dir, name + ".npy")))
-            for t in threads if timed == "timed" else threads[:1]:
-                torch.set_num_threads(t)
-                for f in formats:
-                    op = lambda: quantize_mx_op(x, specs, elem_format=FORMATS[f], block_size=32, axes=[-1], round="nearest")
-                    y = op()  # warm-up (and the output compared)
-                    result = os.path.join(a.dir, f"{name}.{f}.peer.npy")
-                    if t == threads[0]:
-                        np.save(result + ".tmp.npy", y.numpy())
-                        os.replace(result + ".tmp.npy", result)
-                        same = True
-                    else:
-                        same = bool(np.array_equal(np.load(result).view(np.uint32), y.numpy().view(np.uint32)))
-                    warm = time.perf_counter()
-                    while timed == "timed" and time.perf_counter() - warm < 1.0:
-                        op()  # the same warm-up as MxRef's side: at least one call and one second
-                    walls, cpus, faults = [], [], []
-                    for _ in range(a.rounds if timed == "timed" else 0):
-                        f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-                        c0, w0 = time.process_time(), time.perf_counter()
-                        y = op()
-                        walls.append(time.perf_counter() - w0)
-                        cpus.append(time.process_time() - c0)
-                        faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0)
-                    if walls:  # the timed calls quantized: their last output is the first call's, bit for bit
-                        same = same and bool(np.array_equal(np.load(result).view(np.uint32), y.numpy().view(np.uint32)))
-                    best = walls.index(min(walls)) if walls else None
-                    row = {"input": name, "elements": x.numel(), "format": f, "threads": t,
-                           "wall_best": min(walls) if walls else None, "cpu_best": min(cpus) if cpus else None,
-                           "wall_median": sorted(walls)[len(walls) // 2] if walls else None,
-                           "faults_best": faults[best] if walls else None, "faults_median": sorted(faults)[len(faults) // 2] if walls else None,
-                           "malloc": os.environ.get("GLIBC_TUNABLES", "default"),
-                           "same_as_first_thread_count": same, "load": open("/proc/loadavg").read().split()[0]}
-                    out.write(json.dumps(row) + "\n")
-                    out.flush()
-                    if walls:
-                        print(f"  peer {name} {f} threads={t}: best {x.numel() / row['wall_best'] / 1e6:.1f} M el/s wall "
-                              f"(median {x.numel() / row['wall_median'] / 1e6:.1f}), {x.numel() / row['cpu_best'] / 1e6:.1f} M el/s CPU; "
-                              f"page faults per call: best call {row['faults_best']}, median {row['faults_median']} (load {row['load']})", flush=True)
-    os.replace(out_path + ".tmp", out_path)
-    print(f"# torch {torch.__version__}, numpy {np.__version__}, python {sys.version.split()[0]}")
+        if name not in tensors:
+            tensors[name] = torch.from_numpy(np.load(os.path.join(a.dir, name + ".npy")))
+        x = tensors[name]
+        torch.set_num_threads(req["threads"])
+        op = lambda: quantize_mx_op(x, specs, elem_format=FORMATS[f], block_size=32, axes=[-1], round="nearest")
+        result = os.path.join(a.dir, f"{name}.{f}.peer.npy")
+
+        def same_as_saved(y):
+            return bool(np.array_equal(np.load(result).view(np.uint32), y.numpy().view(np.uint32)))
+
+        y = op()
+        if req.get("save"):
+            np.save(result + ".tmp.npy", y.numpy())
+            os.replace(result + ".tmp.npy", result)
+            same = True
+        else:
+            same = same_as_saved(y)
+        warm = time.perf_counter()
+        while time.perf_counter() - warm < req.get("warm", 0):
+            op()
+        walls, cpus, faults = [], [], []
+        for _ in range(req.get("calls", 0)):
+            f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            c0, w0 = time.process_time(), time.perf_counter()
+            y = op()
+            walls.append(time.perf_counter() - w0)
+            cpus.append(time.process_time() - c0)
+            faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0)
+        if walls:  # the timed calls quantized: their last output is the saved one, bit for bit
+            same = same and same_as_saved(y)
+        print(json.dumps({"wall": walls, "cpu": cpus, "faults": faults, "same": same,
+                          "threads": torch.get_num_threads(), "load": open("/proc/loadavg").read().split()[0]}), flush=True)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ internal sealed class MxPlan
     private readonly byte _nanScale;
     private readonly RoundingTable? _table;
     private readonly IntegerBlocks? _integer;
+    private readonly FloatBlocks? _float;
 
     public MxPlan(NumberFormat element, QuantizationPolicy policy)
     {
@@ -33,6 +34,7 @@ internal sealed class MxPlan
         _nanScale = (byte)_scale.NanCode;
         _table = RoundingTable.For(element, _ctx);
         _integer = IntegerBlocks.For(element, _ctx);
+        _float = FloatBlocks.For(element, _ctx);
     }
 
     /// <summary>
@@ -82,7 +84,8 @@ internal sealed class MxPlan
     /// Quantizes whole blocks of <paramref name="k"/> values laid end to end (<paramref name="x"/> holds
     /// <paramref name="scales"/>.Length × k values, deterministic rounding): the same codes as <see cref="QuantizeBlock"/>
     /// block by block. A block of FP32 normals is scanned in one vector pass and rounded through its table rows with no
-    /// per-value test (an integer format's blocks by <see cref="IntegerBlocks"/>, with no table); any other block takes
+    /// per-value test (an integer format's blocks by <see cref="IntegerBlocks"/>, a float format's of at most 8 bits by
+    /// <see cref="FloatBlocks"/> where AVX-512 runs them, with no table); any other block takes
     /// <see cref="QuantizeBlock"/>.
     /// </summary>
     public void QuantizeWholeBlocks(ReadOnlySpan<uint> x, int k, Span<byte> scales, Span<byte> codes)
@@ -101,6 +104,28 @@ internal sealed class MxPlan
                     scales[b] = ScaleCode(shared);
                 }
                 else scales[b] = QuantizeBlock(block, blockCodes, default);
+            }
+            return;
+        }
+        if (_float is { } fp && IntegerBlocks.Fits(k))
+        {
+            // The same loop for the float formats' kernel, which also declines blocks by their shared exponent.
+            for (int b = 0, start = 0; b < scales.Length; b++, start += k)
+            {
+                var block = x.Slice(start, k);
+                var blockCodes = codes.Slice(start, k);
+                uint max = IntegerBlocks.CoveredMax(block);
+                if (max != 0)
+                {
+                    int shared = BlockScan.SharedExponent(max, _emax, _policy.ScaleRule, _ceilLimit, _scaleBias);
+                    if (fp.Covers(max, shared))
+                    {
+                        fp.Round(block, shared, blockCodes);
+                        scales[b] = ScaleCode(shared);
+                        continue;
+                    }
+                }
+                scales[b] = QuantizeBlock(block, blockCodes, default);
             }
             return;
         }

@@ -279,8 +279,8 @@ internal sealed class Nvfp4Quantizer
         Codec.IsNaN(code) ? float.NaN : MathF.ScaleB(Codec.Significand(code), Codec.Exponent(code));
 
     /// <summary>
-    /// <see cref="CastElement"/> of each FP32 pattern: the memoized core's rows for every value first (a loop without
-    /// calls), then the core for the values that are not FP32 normals.
+    /// <see cref="CastElement"/> of each FP32 pattern: the memoized core's rows for every value first (the table's
+    /// vector kernel), then, unless the shared block scan finds only FP32 normals, the core for the values that are not.
     /// </summary>
     private static void CastElements(ReadOnlySpan<uint> values, Span<byte> codes)
     {
@@ -289,15 +289,8 @@ internal sealed class Nvfp4Quantizer
             for (int i = 0; i < values.Length; i++) codes[i] = (byte)CastElement(BitConverter.UInt32BitsToSingle(values[i]));
             return;
         }
-        var rows = Table.RowsFor(0);
-        bool allNormal = true;
-        for (int i = 0; i < values.Length; i++)
-        {
-            uint b = values[i];
-            codes[i] = (byte)rows.Round(b);
-            allNormal &= (b & AbsMask) - BlockScan.MinNormalBits < InfinityBits - BlockScan.MinNormalBits;
-        }
-        if (!allNormal)
+        Table.RowsFor(0).RoundAll(values, codes);
+        if (!BlockScan.AllNormalMax(values, out _))
             for (int i = 0; i < values.Length; i++)
                 if ((values[i] & AbsMask) - BlockScan.MinNormalBits >= InfinityBits - BlockScan.MinNormalBits)
                     codes[i] = (byte)CastElement(BitConverter.UInt32BitsToSingle(values[i]));
