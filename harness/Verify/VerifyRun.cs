@@ -76,16 +76,8 @@ public static class VerifyRun
             try { s.Run(); }
             catch (Exception e) { errors[j] = e; ctx.Stop(); }
         })).ToArray();
-        bool noGc = StartNoGcRegion(jobs);
-        try
-        {
-            foreach (var t in threads) t.Start();
-            foreach (var t in threads) t.Join();
-        }
-        finally
-        {
-            if (noGc) EndNoGcRegion();
-        }
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
         progress.Change(Timeout.Infinite, Timeout.Infinite);
         double simSeconds = sim.Elapsed.TotalSeconds;
         double harnessCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
@@ -164,45 +156,6 @@ public static class VerifyRun
     /// the bench's core waits (docs/PERFORMANCE.md, "Quiet figures after the model, generator, …").
     /// </summary>
     internal static int Preparers(int cores, int jobs) => Math.Max(1, cores / jobs);
-
-    /// <summary>
-    /// Managed bytes a simulation session may allocate without a collection: its ring of batches (~2 MB for the dot unit
-    /// at K = 32, more for wide records) and its file reader's buffer, many times over. A stream allocates almost
-    /// nothing per vector.
-    /// </summary>
-    private const long NoGcBytesPerSession = 16L << 20;
-
-    /// <summary>
-    /// Opens a no-GC region for the stream: each session allocates its ring when it starts and almost nothing after, so
-    /// the first gen-0 collection used to come during the stream and copy every ring it found (~20 ms of CPU at the
-    /// start of every run, docs/PERFORMANCE.md). The collection that opening the region makes runs now, while the heap
-    /// holds only start-up objects. A run that allocates more (many mismatches) ends the region with a normal
-    /// collection. False when no region could be opened.
-    /// </summary>
-    private static bool StartNoGcRegion(int sessions)
-    {
-        try
-        {
-            return GC.TryStartNoGCRegion(NoGcBytesPerSession * sessions);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException)
-        {
-            return false; // already in a region (a caller's), or more than the GC can set aside
-        }
-    }
-
-    private static void EndNoGcRegion()
-    {
-        if (System.Runtime.GCSettings.LatencyMode != System.Runtime.GCLatencyMode.NoGCRegion) return; // ended by a collection
-        try
-        {
-            GC.EndNoGCRegion();
-        }
-        catch (InvalidOperationException)
-        {
-            // a collection was induced in the region (it has ended anyway)
-        }
-    }
 
     private static int FreeRun(string exe, IReadOnlyList<string> benchArguments, long n, TextWriter stdout)
     {
