@@ -8,7 +8,8 @@ namespace MxRef.Harness.Verify;
 /// <summary>
 /// Vectors from <c>.mxv</c> files through <see cref="MxvReader"/>: the header is checked against the design (op, block,
 /// output, accumulation: <see cref="CheckHeader"/> for the dot unit, the unit's own check otherwise), every line as the
-/// unit parses it (<see cref="IUnit.Parse"/>, in parallel), and the trailer's count and CRC-32 at the end,
+/// unit parses it (dot lines by <see cref="MxvReader.ReadBlock"/> straight into the batch, the other units' by
+/// <see cref="IUnit.Parse"/>, in parallel), and the trailer's count and CRC-32 at the end,
 /// so a truncated or altered file is an input error (exit 2) naming file, line and field. The vector at overall
 /// position p (counted across the files in order) belongs to this process when the slice owns p; <c>--line</c>
 /// selects one line of one file (the re-run of a mismatch).
