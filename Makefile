@@ -14,7 +14,7 @@ all: build
 
 help:
 	@echo "make build      build everything; the CLI lands at $(OUT)/mxref"
-	@echo "make test       run every test (xunit + FsCheck)"
+	@echo "make test       run every test (xunit + FsCheck); TESTS=NAME only those whose name contains NAME"
 	@echo "make test-long  exhaustive and soak tests (minutes to hours)"
 	@echo "make vectors    default regression vector set into $(OUT)/vectors/ (docs/vectors.md)"
 	@echo "make verify     build rtl/mx_dot with Verilator and compare corners + 1M random vectors with the model (docs/verify.md)"
@@ -64,9 +64,11 @@ tools:
 # The co-simulation tests (tests/Cosim) use libmxref.so; building it here keeps the NativeAOT publish out of the test
 # run. It is built after `build` (not as a parallel prerequisite) so that `make -j` never runs two dotnet builds of
 # the same projects at once.
+# TESTS=NAME runs only the tests whose full name contains NAME (`make test TESTS=Verify`), still without the Long ones:
+# those include the Slurm tests, which fail without slurm-wlm (`make test-slurm` installs it).
 test: build tools
 	@$(MAKE) --no-print-directory cosim-lib
-	$(DOTNET) test tests/MxRef.Tests.csproj -c $(CONFIG) --no-build --nologo --filter "Category!=Long"
+	$(DOTNET) test tests/MxRef.Tests.csproj -c $(CONFIG) --no-build --nologo --filter "$(if $(TESTS),FullyQualifiedName~$(TESTS)&)Category!=Long"
 
 test-long: build
 	@$(MAKE) --no-print-directory tools slurm-tools

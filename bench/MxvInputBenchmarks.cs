@@ -8,9 +8,10 @@ using MxRef.Vectors.Text;
 namespace MxRef.Bench;
 
 /// <summary>
-/// <c>.mxv</c> input as <c>mxref verify --vectors</c> reads it, per vector (random e4m3×e4m3 k = 32 lines, all modes):
-/// the in-order framing (<see cref="MxvReader.NextDataLine"/>: line, printable check, CRC-32, trailer) and the parse
-/// of a line into a <see cref="DotVector"/> (<see cref="DotLine.Parse"/>, run in parallel by the harness).
+/// <c>.mxv</c> input per vector (random e4m3×e4m3 k = 32 lines, all modes): the in-order framing
+/// (<see cref="MxvReader.NextDataLine"/>: line, printable check, CRC-32, trailer), the parse of a line into a
+/// <see cref="DotVector"/> (<see cref="DotLine.Parse"/>), and both as <c>mxref verify --vectors</c> does them for the
+/// dot unit: <see cref="MxvReader.ReadBlock"/> into a batch's vectors.
 /// </summary>
 [MemoryDiagnoser]
 public class MxvInputBenchmarks
@@ -19,6 +20,8 @@ public class MxvInputBenchmarks
     private string _path = "";
     private readonly string[] _lines = new string[N];
     private readonly DotVector _v = new(32);
+    private readonly DotVector[] _batch = Enumerable.Range(0, 1024).Select(_ => new DotVector(32)).ToArray();
+    private readonly long[] _lineNumbers = new long[1024];
 
     [GlobalSetup]
     public void Setup()
@@ -56,6 +59,17 @@ public class MxvInputBenchmarks
             DotLine.Parse(line, _v, withExpected: true, StandardFormats.Fp32);
             acc += _v.C;
         }
+        return acc;
+    }
+
+    /// <summary>Open, every line framed and parsed into a batch of 1,024 vectors, the trailer: one op = one line.</summary>
+    [Benchmark(OperationsPerInvoke = N)]
+    public uint ReadBlocks()
+    {
+        using var r = MxvReader.Open(_path);
+        uint acc = 0;
+        int n;
+        while ((n = r.ReadBlock(_batch, _lineNumbers)) > 0) acc += _batch[n - 1].C;
         return acc;
     }
 }

@@ -13,7 +13,8 @@
 # with and without the harness — and of the share of free-run, whose gap to raw-same is the vectors' content.
 # CPU per vector is the figure that stays meaningful when the machine is shared; the wall shares are only meaningful on
 # a quiet machine (the `uptime` load is printed beside them). MXREF=path/to/mxref compares another build (A/B in one
-# window); MXREF_VERIFY_PROFILE=1 (or =split) adds each run's table of CPU per vector by stage.
+# window); MXREF_VERIFY_PROFILE=1 (or =split, model and coverage in rows of their own) adds each run's table of CPU
+# per vector by stage.
 set -euo pipefail
 MXREF=${MXREF:-out/mxref}
 COUNT=${COUNT:-1000000}
@@ -44,7 +45,7 @@ e2e() { # label, options... → one line; sets e2e_rate
   local out
   out=$("$MXREF" verify "${common[@]}" "$@" 2>&1) || { echo "$out" | tail -20 >&2; exit 1; }
   # The stage table to stderr: this function's stdout is the one line the caller reads.
-  case "${MXREF_VERIFY_PROFILE:-}" in 1|split) echo "$out" | sed -n '/verify profile/,/managed allocations/p' >&2;; esac
+  case "${MXREF_VERIFY_PROFILE:-}" in 1|split) echo "$out" | sed -n '/verify profile/,/managed allocations/p' >&2 ;; esac
   local line
   line=$(echo "$out" | awk -v label="$label" -v load="$(load)" '
     /^  rate/ { rate = $2; gsub(",", "", rate) }

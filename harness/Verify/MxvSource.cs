@@ -8,7 +8,8 @@ namespace MxRef.Harness.Verify;
 /// <summary>
 /// Vectors from <c>.mxv</c> files through <see cref="MxvReader"/>: the header is checked against the design (op, block,
 /// output, accumulation: <see cref="CheckHeader"/> for the dot unit, the unit's own check otherwise), every line as the
-/// unit parses it (<see cref="IUnit.Parse"/>, in parallel), and the trailer's count and CRC-32 at the end,
+/// unit parses it (dot lines by <see cref="MxvReader.ReadBlock"/> straight into the batch, the other units' by
+/// <see cref="IUnit.Parse"/>, in parallel), and the trailer's count and CRC-32 at the end,
 /// so a truncated or altered file is an input error (exit 2) naming file, line and field. The vector at overall
 /// position p (counted across the files in order) belongs to this process when the slice owns p; <c>--line</c>
 /// selects one line of one file (the re-run of a mismatch).
@@ -21,6 +22,13 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
     private MxvFormatException? _pending;
     /// <summary>One process and one shard own every line: no ownership test (two 64-bit divisions) per line.</summary>
     private readonly bool _ownsAll = slice is { Shards: 1, Jobs: 1 };
+    /// <summary>
+    /// Dot vectors are read straight into the batch's vectors (<see cref="MxvReader.ReadBlock"/>), each line parsed while it
+    /// is in the cache; the other units (and <c>--line</c>) copy each line's text into the batch and parse it in parallel.
+    /// </summary>
+    private readonly bool _direct = unit is DotUnit && onlyLine is null;
+    /// <summary>The slice's lines are the positions ≡ this (mod Shards · Jobs): <see cref="RunSlice.Owns"/>, one remainder.</summary>
+    private readonly long _stride = (long)slice.Shards * slice.Jobs, _remainder = slice.Shard + (long)slice.Shards * slice.Job;
 
     /// <summary>Reads and checks a file's header; throws <see cref="UsageException"/> when it does not fit the run.</summary>
     public static MxvHeader CheckHeader(string path, int k, AccumulationModel model)
@@ -91,6 +99,11 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
                     _reader = MxvReader.Open(files[_file]);
                     batch.File = files[_file];
                 }
+                if (_direct)
+                {
+                    if (ReadDirect((VectorBatch<DotVector>)batch)) return true;
+                    continue;
+                }
                 while (batch.Count < VectorBatch.Capacity)
                 {
                     // Only the framing (trailer count, CRC-32) is checked here, in order; the lines are parsed in
@@ -131,8 +144,26 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
         }
     }
 
-    public void Materialize(VectorBatch batch, int from, int to) =>
+    /// <summary>Fills the batch from the current file; true when it is full, false when the file ended (the reader closed).</summary>
+    private bool ReadDirect(VectorBatch<DotVector> batch)
+    {
+        var reader = _reader!;
+        // This file's data line c is at position _position + c of the run.
+        long phase = ((_remainder - _position) % _stride + _stride) % _stride;
+        int n = reader.ReadBlock(batch.Vectors.AsSpan(batch.Count), batch.Origin.AsSpan(batch.Count), _stride, phase);
+        batch.Count += n;
+        if (batch.Count == VectorBatch.Capacity) return true;
+        _position += reader.Count;
+        reader.Dispose();
+        _reader = null;
+        return false;
+    }
+
+    public void Materialize(VectorBatch batch, int from, int to)
+    {
+        if (_direct) return; // read and parsed by Claim
         (unit ?? throw new InvalidOperationException("an MxvSource that reads vectors needs its unit")).Parse(batch, from, to);
+    }
 
     public string Describe(string? file, long origin) => $"{file} line {origin}";
 

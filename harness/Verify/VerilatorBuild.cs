@@ -180,8 +180,11 @@ public static partial class VerilatorBuild
             if (info.Exists) key.Append(' ').Append(info.Length).Append(' ').Append(info.LastWriteTimeUtc.Ticks);
             key.Append('\n');
         }
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..16].ToLowerInvariant();
+        return ShortHex(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())));
     }
+
+    /// <summary>A cache key's file-name part: the first 8 bytes of a SHA-256 digest as 16 lowercase hex digits.</summary>
+    private static string ShortHex(byte[] digest) => Convert.ToHexStringLower(digest, 0, 8);
 
     /// <summary>
     /// True when every read of <c>clk</c> in the generated model (<c>Vdut*.cpp</c> in <paramref name="dir"/>) is one
@@ -245,7 +248,7 @@ public static partial class VerilatorBuild
         Add(tb);
         foreach (var a in args) Add(a);
         foreach (var src in spec.Sources) h.AppendData(File.ReadAllBytes(src));
-        return Convert.ToHexString(h.GetHashAndReset())[..16].ToLowerInvariant();
+        return ShortHex(h.GetHashAndReset());
     }
 
     /// <summary>The error and warning lines of a build log (all of it when there are none), at most 60 lines.</summary>

@@ -109,6 +109,55 @@ public class MxvFileTests : IDisposable
         static string MxvLineText(DotVector v) => DotLine.FormatInputs(v) + " " + DotLine.FormatResult(v.D, v.Flags, v.Output);
     }
 
+    /// <summary>
+    /// Block reads (as verify reads a dot file into its batches) give the vectors and line numbers that one-line reads
+    /// give, for every share of the lines (stride, phase), at k = 32: all six element formats, so the 8- and 4-bit codes
+    /// take the 16-codes-per-step hex path and the 6-bit ones the digit buffer.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(3, 0)]
+    [InlineData(3, 2)]
+    [InlineData(4, 5)]
+    public void BlockReadsGiveWhatOneLineReadsGive(int stride, int phase)
+    {
+        var o = new DotGeneratorOptions
+        {
+            FormatsA = StandardFormats.Elements, FormatsB = StandardFormats.Elements, Modes = RoundingModes.Deterministic, Block = 32, Seed = 5, Count = 3000, Random = true,
+        };
+        var path = _files.Generate("blocks.mxv", o);
+        using var one = MxvReader.Open(path);
+        var want = one.ReadAll().Where((x, c) => (c - phase) % stride == 0).Select(x => (x.Line, Text(x.Vector))).ToList();
+        using var block = MxvReader.Open(path);
+        var vectors = Enumerable.Range(0, 97).Select(_ => new DotVector(32)).ToArray();
+        var lines = new long[vectors.Length];
+        var got = new List<(long, string)>();
+        int n;
+        while ((n = block.ReadBlock(vectors, lines, stride, phase)) > 0)
+            for (int i = 0; i < n; i++) got.Add((lines[i], Text(vectors[i])));
+        Assert.Equal(want, got);
+        Assert.Equal(3000, block.Count);
+
+        static string Text(DotVector v) => DotLine.FormatInputs(v) + " " + DotLine.FormatResult(v.D, v.Flags, v.Output);
+    }
+
+    /// <summary>A bad digit among 8-bit or 4-bit codes at k = 32 (the vector hex path) still names line and field.</summary>
+    [Theory]
+    [InlineData(0, "A")]
+    [InlineData(4, "B")]
+    public void BadDigitInAWideBlockNamesTheField(int format, string field)
+    {
+        int digits = 32 * StandardFormats.Elements[format].Bits / 4;
+        string a = new('1', digits), b = new('2', digits);
+        if (field == "A") a = a[..7] + "x" + a[8..];
+        else b = b[..^1] + "G";
+        var path = _files.PathOf("wide.mxv");
+        File.WriteAllText(path, "// mxref-vectors 1 {\"op\":\"dot\",\"block\":32}\n" + $"{format} {format} 0 7f {a} 7f {b} 00000000 00000000 00\n// end 1 00000000\n");
+        var e = Assert.Throws<MxvFormatException>(() => ReadEverything(path));
+        Assert.Equal(2, e.Line);
+        Assert.Equal(field, e.Field);
+    }
+
     [Fact]
     public void FileEndsWithTheTrailerOverTheDataLines()
     {

@@ -131,6 +131,8 @@ public static class DotLine
     [SkipLocalsInit]
     private static bool TryUnpack(ReadOnlySpan<byte> hex, NumberFormat format, Span<byte> codes)
     {
+        // 8- and 4-bit codes (e4m3, e5m2, int8, e2m1: two thirds of the random fields) 16 at a time, straight from the digits.
+        if (format.Bits is 8 or 4 && HexBytes.TryReadReversed(hex, format.Bits, codes) is var read and >= 0) return read == 1;
         Span<byte> nibbles = hex.Length <= 512 ? stackalloc byte[hex.Length] : new byte[hex.Length];
         if (!HexBytes.TryDecode(hex, nibbles)) return false;
         int w = ElementWidth(format), k = codes.Length, last = nibbles.Length - 1;

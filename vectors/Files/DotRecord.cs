@@ -17,12 +17,16 @@ public sealed class FieldException(string field, string message) : Exception(mes
 /// </summary>
 public sealed class DotVector
 {
+    // A format is held as its element codes (_codes, set by SetFormats or looked up on first use) or, until then or for a
+    // format that has none, as itself (_format, read only while _codes is null). SetFormats thus stores one reference per
+    // operand: every reference stored into an object costs a GC write barrier (a call), and the generator and the file
+    // reader set both formats of every vector.
     private NumberFormat _formatA = StandardFormats.E4M3, _formatB = StandardFormats.E4M3;
     private ElementCodes? _codesA, _codesB;
 
-    // The cached codes stay when the same format is set again (the generator sets the formats of every vector).
-    public NumberFormat FormatA { get => _formatA; set { if (!ReferenceEquals(_formatA, value)) { _formatA = value; _codesA = null; } } }
-    public NumberFormat FormatB { get => _formatB; set { if (!ReferenceEquals(_formatB, value)) { _formatB = value; _codesB = null; } } }
+    // The cached codes stay when the same format is set again.
+    public NumberFormat FormatA { get => _codesA?.Format ?? _formatA; set { if (!ReferenceEquals(FormatA, value)) { _formatA = value; _codesA = null; } } }
+    public NumberFormat FormatB { get => _codesB?.Format ?? _formatB; set { if (!ReferenceEquals(FormatB, value)) { _formatB = value; _codesB = null; } } }
 
     /// <summary>
     /// FormatA's element codes (its <see cref="ElementTable"/> and its index among the MX element formats), found once
@@ -45,9 +49,7 @@ public sealed class DotVector
     /// </summary>
     public void SetFormats(ElementCodes a, ElementCodes b)
     {
-        _formatA = a.Format;
         _codesA = a;
-        _formatB = b.Format;
         _codesB = b;
     }
     public RoundingMode Rounding;

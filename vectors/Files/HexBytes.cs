@@ -50,13 +50,7 @@ internal static class HexBytes
         for (int i = 0; ; i += Vector128<byte>.Count)
         {
             if (i > n - Vector128<byte>.Count) i = n - Vector128<byte>.Count; // the last step overlaps the one before
-            var c = Vector128.LoadUnsafe(ref src, (nuint)i);
-            var digit = c - Vector128.Create((byte)'0');                       // '0'..'9' → 0..9, the rest wraps above
-            var letter = (c | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'); // 'a'..'f', 'A'..'F' → 0..5
-            var isDigit = Vector128.LessThan(digit, Vector128.Create((byte)10));
-            var isLetter = Vector128.LessThan(letter, Vector128.Create((byte)6));
-            wrong |= ~(isDigit | isLetter);
-            Vector128.ConditionalSelect(isDigit, digit, letter + Vector128.Create((byte)10)).StoreUnsafe(ref dst, (nuint)i);
+            Nibbles(Vector128.LoadUnsafe(ref src, (nuint)i), ref wrong).StoreUnsafe(ref dst, (nuint)i);
             if (i == n - Vector128<byte>.Count) break;
         }
         return wrong == Vector128<byte>.Zero;
@@ -108,6 +102,55 @@ internal static class HexBytes
             o += 32;
         }
         return true;
+    }
+
+    /// <summary>
+    /// The inverse of <see cref="TryWriteReversed"/>: the <paramref name="codes"/>.Length 8-bit or 4-bit codes of a packed
+    /// hex number of exactly k·width/4 digits (element i in bits [i·w, i·w + w), most significant digit first), 16 codes
+    /// per step with no digit buffer between. Returns 1 when decoded, 0 when a byte is not a hex digit (the codes then
+    /// hold garbage), −1 when the machine has no Vector128 or k is not a multiple of 16 (the caller decodes them one by one).
+    /// </summary>
+    public static int TryReadReversed(ReadOnlySpan<byte> hex, int width, Span<byte> codes)
+    {
+        int k = codes.Length;
+        if (!Vector128.IsHardwareAccelerated || k % 16 != 0 || hex.Length != k * width / 4) return -1;
+        ref byte src = ref MemoryMarshal.GetReference(hex);
+        ref byte dst = ref MemoryMarshal.GetReference(codes);
+        var wrong = Vector128<byte>.Zero;
+        // Codes e − 16 … e − 1 come from the digits at the end of the number not yet read; each step reads them forwards
+        // (code e − 1 first) and stores them reversed by two 64-bit byte swaps, as TryWriteReversed writes them.
+        for (int e = k, o = 0; e > 0; e -= 16)
+        {
+            Vector128<byte> c;
+            if (width == 4)
+            {
+                c = Nibbles(Vector128.LoadUnsafe(ref src, (nuint)o), ref wrong);
+                o += 16;
+            }
+            else
+            {
+                // Two digits per code, high nibble first: as 16-bit lanes (little-endian), high digit in the low byte.
+                var hi = Nibbles(Vector128.LoadUnsafe(ref src, (nuint)o), ref wrong).AsUInt16();
+                var lo = Nibbles(Vector128.LoadUnsafe(ref src, (nuint)o + 16), ref wrong).AsUInt16();
+                c = Vector128.Narrow(((hi & Vector128.Create((ushort)0xF)) << 4) | (hi >> 8), ((lo & Vector128.Create((ushort)0xF)) << 4) | (lo >> 8));
+                o += 32;
+            }
+            var q = c.AsUInt64();
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, e - 16), BinaryPrimitives.ReverseEndianness(q.GetElement(1)));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, e - 8), BinaryPrimitives.ReverseEndianness(q.GetElement(0)));
+        }
+        return wrong == Vector128<byte>.Zero ? 1 : 0;
+    }
+
+    /// <summary>ASCII hex digits to their values 0–15; the lanes that are not hex digits are marked in <paramref name="wrong"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Nibbles(Vector128<byte> c, ref Vector128<byte> wrong)
+    {
+        var digit = c - Vector128.Create((byte)'0');                                   // '0'..'9' → 0..9, the rest wraps above
+        var letter = (c | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'); // 'a'..'f', 'A'..'F' → 0..5
+        var isDigit = Vector128.LessThan(digit, Vector128.Create((byte)10));
+        wrong |= ~(isDigit | Vector128.LessThan(letter, Vector128.Create((byte)6)));
+        return Vector128.ConditionalSelect(isDigit, digit, letter + Vector128.Create((byte)10));
     }
 
     /// <summary>Values 0–15 to '0'–'9', 'a'–'f'.</summary>

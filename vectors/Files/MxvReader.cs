@@ -74,20 +74,46 @@ public sealed class MxvReader : IDisposable
     /// </summary>
     public bool ReadNext(DotVector v)
     {
+        v.Scales = _scales;
+        Span<long> line = stackalloc long[1];
+        return ReadBlock(new Span<DotVector>(ref v), line) == 1;
+    }
+
+    /// <summary>
+    /// Reads the next dot vectors straight into the caller's vectors (the verify batch's), with their expected D and
+    /// FLAGS: each data line is parsed right after it is found, checked and checksummed in the read buffer, with no copy
+    /// of its text. The data line of index c (0, 1, … in this file) is read into <paramref name="into"/>[n], its line
+    /// number into <paramref name="lines"/>[n], when c ≡ <paramref name="phase"/> (mod <paramref name="stride"/>) — one
+    /// process's share of the file —, and only checked and checksummed otherwise. Each vector keeps its
+    /// <see cref="DotVector.Scales"/>, whose codes SA and SB must be (<see cref="ReadNext(DotVector)"/> sets the header's
+    /// first). Returns the vectors read: fewer than
+    /// <paramref name="into"/>.Length only at the end, after the trailer's count and checksum have been verified. A
+    /// malformed line throws <see cref="MxvFormatException"/> naming file, line and field, as does a truncated or altered
+    /// file at its end.
+    /// </summary>
+    public int ReadBlock(Span<DotVector> into, Span<long> lines, long stride = 1, long phase = 0)
+    {
         if (Header.Op != MxvHeader.OpDot) throw new InvalidOperationException($"{File} holds '{Header.Op}' vectors, not dot vectors");
         if (Header.MicroexponentFormat is { } mf) throw new InvalidOperationException($"{File} holds {mf.Name} dot vectors: read them as {nameof(MicroexponentDotVector)}");
-        if (v.K != Header.Block) throw new ArgumentException($"the vector has k = {v.K}; {File} has block {Header.Block}");
-        if (!NextDataBytes(out var line)) return false;
-        try
+        if (lines.Length < into.Length) throw new ArgumentException("fewer line numbers than vectors");
+        var output = _output;
+        int n = 0;
+        while (n < into.Length && NextDataBytes(out var line))
         {
-            v.Scales = _scales;
-            DotLine.Parse(line, v, withExpected: true, _output);
+            if (stride != 1 && (Count - 1 - phase) % stride != 0) continue;
+            var v = into[n];
+            if (v.K != Header.Block) throw new ArgumentException($"the vector has k = {v.K}; {File} has block {Header.Block}");
+            try
+            {
+                DotLine.Parse(line, v, withExpected: true, output);
+            }
+            catch (FieldException e)
+            {
+                throw new MxvFormatException(File, LineNumber, e.Field, e.Message);
+            }
+            lines[n++] = LineNumber;
         }
-        catch (FieldException e)
-        {
-            throw new MxvFormatException(File, LineNumber, e.Field, e.Message);
-        }
-        return true;
+        return n;
     }
 
     /// <summary>
