@@ -32,6 +32,13 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
     /// </summary>
     public NumberFormat? LineOutput { get; init; } = StandardFormats.Fp32;
 
+    /// <summary>
+    /// The scale format of SA and SB in the lines of the run's <c>.mxv</c> files (their header's <c>scale</c>): an NVFP4
+    /// file's codes are UE4M3, and read as E8M0 they would be other numbers, so the model and the design's scale_fmt
+    /// would both run the E8M0 path and the file's UE4M3 vectors would never reach it.
+    /// </summary>
+    public ScaleCodec LineScales { get; init; } = ScaleCodec.E8M0;
+
     /// <summary>The flag bits the design reports (a described unit may lack some): the others are expected as 0, not compared.</summary>
     public byte FlagMask => flagMask;
 
@@ -90,7 +97,11 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
 
     protected override void Encode(DotVector v, Span<byte> record) => StreamProtocol.Encode(v, record);
 
-    protected override void Parse(ReadOnlySpan<byte> line, DotVector v) => DotLine.Parse(line, v, withExpected: true, LineOutput);
+    protected override void Parse(ReadOnlySpan<byte> line, DotVector v)
+    {
+        v.Scales = LineScales;
+        DotLine.Parse(line, v, withExpected: true, LineOutput);
+    }
 
     // The chunk loops of the default run, with direct (inlinable) calls of the steps above instead of a virtual call
     // per vector and stage.

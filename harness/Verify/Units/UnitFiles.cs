@@ -27,9 +27,11 @@ public static class UnitFiles
                 // One line layout per run: the unit parses every file's lines alike.
                 if (headers[i].Output != headers[0].Output)
                     throw new UsageException($"{o.VectorFiles[i]}:1: output: the file's D is {headers[i].Output}, {o.VectorFiles[0]}'s {headers[0].Output}; verify them in separate runs");
+                if (headers[i].ScaleFormat != headers[0].ScaleFormat)
+                    throw new UsageException($"{o.VectorFiles[i]}:1: scale: the file's scales are {headers[i].ScaleFormat.Name}, {o.VectorFiles[0]}'s {headers[0].ScaleFormat.Name}; verify them in separate runs");
             }
             var expected = headers.Select(ExpectedOfDot).Aggregate((x, y) => x.Union(y).ToArray());
-            var unit = new DotUnit(o.K, o.Model, o.Profile, o.Dut?.FlagMask ?? DotUnit.AllFlags) { LineOutput = headers[0].LineOutput };
+            var unit = new DotUnit(o.K, o.Model, o.Profile, o.Dut?.FlagMask ?? DotUnit.AllFlags) { LineOutput = headers[0].LineOutput, LineScales = headers[0].Scales };
             return (unit, expected, o);
         }
         if (o.Unit == BdrDotUnit.DotBdr) return BdrDotFiles.Open(o);
@@ -89,7 +91,7 @@ public static class UnitFiles
         var modes = Modes(h.Rounding);
         var outputs = h.OutputFormats;
         IReadOnlyList<int> Of(IReadOnlyList<NumberFormat> a, IReadOnlyList<NumberFormat> b) =>
-            outputs is [var only] && only == StandardFormats.Fp32 ? CoverageClasses.Expected(a, b, modes) : CoverageClasses.Expected(a, b, modes, null, h.Block, outputs);
+            CoverageClasses.Expected(a, b, modes, h.Scales, h.Block, outputs);
         if (h.Pairs is { } pairs)
             return pairs.Select(p => p.Split(':')).SelectMany(p => Of(Formats([p[0]]), Formats([p[1]]))).Distinct().Order().ToArray();
         return Of(Formats(h.FormatsA), Formats(h.FormatsB));
