@@ -75,7 +75,7 @@ public static class DotGeneral
         int drop = Math.Max(0, (int)mag.GetBitLength() - 120);
         bool sticky = drop > 0 && !(mag & ((BigInteger.One << drop) - 1)).IsZero;
         var rounded = RoundingCore.RoundWide(output, neg, (UInt128)(mag >> drop), lsb + drop, sticky, new RoundingContext(mode, OverflowPolicy.Ieee));
-        return new DotResult(rounded.Code, rounded.Flags);
+        return new DotResult(rounded);
     }
 
     /// <summary>Block j of k elements with its scale pair.</summary>

@@ -4,19 +4,23 @@ using MxRef.Rounding;
 namespace MxRef.Dot;
 
 /// <summary>
-/// A dot-product result: the output format's bits and the exception flags (bit 0 NX, 1 UF, 2 OF, 4 NV). Both are held in
-/// one 64-bit field, so that the JIT moves a result as one register: with two fields it writes them one by one and then
-/// copies the struct as a whole, and that load waits for the two stores (no store-to-load forwarding across stores),
-/// which cost about a quarter of a fused block dot.
+/// A dot-product result: the output format's bits and the exception flags (bit 0 NX, 1 UF, 2 OF, 4 NV), i.e. the
+/// rounding core's <see cref="Rounded"/> (code and flags in one 64-bit field), which it holds and returns unchanged. One
+/// field, so that the JIT moves a result as one register: with two fields it writes them one by one and then copies the
+/// struct as a whole, and that load waits for the two stores (no store-to-load forwarding across stores), which cost
+/// about a quarter of a fused block dot.
 /// </summary>
 public readonly record struct DotResult
 {
-    private readonly ulong _bitsAndFlags;
+    private readonly Rounded _rounded;
 
-    public DotResult(uint Bits, ExceptionFlags Flags) => _bitsAndFlags = Bits | (ulong)Flags << 32;
+    public DotResult(uint Bits, ExceptionFlags Flags) => _rounded = new Rounded(Bits, Flags);
 
-    public uint Bits { get => (uint)_bitsAndFlags; init => _bitsAndFlags = _bitsAndFlags & ~0xFFFF_FFFFUL | value; }
-    public ExceptionFlags Flags { get => (ExceptionFlags)(_bitsAndFlags >> 32); init => _bitsAndFlags = (uint)_bitsAndFlags | (ulong)value << 32; }
+    /// <summary>The rounding core's result as it stands: no repacking of code and flags.</summary>
+    public DotResult(Rounded rounded) => _rounded = rounded;
+
+    public uint Bits { get => _rounded.Code; init => _rounded = _rounded with { Code = value }; }
+    public ExceptionFlags Flags { get => _rounded.Flags; init => _rounded = _rounded with { Flags = value }; }
 
     public void Deconstruct(out uint Bits, out ExceptionFlags Flags) => (Bits, Flags) = (this.Bits, this.Flags);
 }

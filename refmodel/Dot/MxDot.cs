@@ -100,7 +100,7 @@ public static class MxDot
             return new DotResult(ZeroOf(output, mode == RoundingMode.Down), ExceptionFlags.None);
         }
         var rounded = RoundingCore.Round(output, total < 0, Magnitude(total), exponent, false, new RoundingContext(mode, OverflowPolicy.Ieee));
-        return new DotResult(rounded.Code, rounded.Flags);
+        return new DotResult(rounded);
     }
 
     /// <summary>
@@ -137,7 +137,7 @@ public static class MxDot
         long sign = total >> 63;
         ulong magnitude = (ulong)((total ^ sign) - sign) - (ulong)(sign & (sticky ? 1L : 0L)); // −(total + ε) = −((−total − 1) + (1 − ε))
         var rounded = RoundingCore.Round(output, total < 0, magnitude, w, sticky, new RoundingContext(mode, OverflowPolicy.Ieee));
-        return new DotResult(rounded.Code, rounded.Flags);
+        return new DotResult(rounded);
     }
 
     /// <summary>The largest |term| of <see cref="Fused(in BlockPair, Int128, int, uint, RoundingMode, NumberFormat)"/>'s
@@ -187,7 +187,7 @@ public static class MxDot
         var s = ExactSum.Add(sum, p.SumExponent, cTerm, cv.Exponent);
         if (s.IsExactZero) return new DotResult(ZeroOf(output, ExactZeroIsNegative(p, cv, mode)), ExceptionFlags.None);
         var rounded = s.RoundTo(output, ctx);
-        return new DotResult(rounded.Code, rounded.Flags);
+        return new DotResult(rounded);
     }
 
     /// <summary>

@@ -68,7 +68,7 @@ public static class ProfiledDot
         }
         var rounded = s.RoundTo(output, ctx);
         GC.KeepAlive(fa); GC.KeepAlive(fb);
-        return new DotResult(rounded.Code, rounded.Flags);
+        return new DotResult(rounded);
     }
 
     /// <summary>chunked:n under a profile: every chunk step is one profiled fused step (the running FP32 sum is its C).</summary>

@@ -72,7 +72,7 @@ public static class SharedMicroexponentDot
             return new DotResult(MxDot.ZeroOf(output, negative), ExceptionFlags.None);
         }
         var rounded = s.RoundTo(output, new RoundingContext(mode, OverflowPolicy.Ieee));
-        return new DotResult(rounded.Code, rounded.Flags);
+        return new DotResult(rounded);
     }
 
     /// <summary>

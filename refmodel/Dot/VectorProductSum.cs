@@ -11,11 +11,15 @@ namespace MxRef.Dot;
 /// step with AVX-512 (VBMI byte permutes). Each element's fixed-point value is m·2^sh (<see cref="ElementTable.Significand"/>,
 /// <see cref="ElementTable.Shift"/>), two bytes looked up in registers from the code; a product is then
 /// (m_a·m_b)·2^(sh_a + sh_b), |m_a·m_b| ≤ 2^14 in a 16-bit lane, shifted into a 64-bit lane. The shift s reaches 62
-/// (E5M2 × E5M2: a product of up to 2^64 in the fixed point). Where k products cannot reach 2^63 (every pair but
-/// E5M2 × E5M2 at k = 32) each product is shifted by the whole s into one accumulator; otherwise it goes to one of two exact accumulators:
-/// s &lt; 32 into <c>lo</c> (&lt; 2^45 per product) and s ≥ 32 into <c>hi</c> as (m_a·m_b)·2^(s−32) (&lt; 2^32 per
-/// product); Σ = hi·2^32 + lo. VPSLLVQ gives 0 for a count of 64 or more, which routes each product to its accumulator
-/// without a branch. Any NaN or Inf element sends the block to the scalar loop, which also reports the classes.
+/// (E5M2 × E5M2: a product of up to 2^64 in the fixed point). Each product is shifted by the whole s into one 64-bit
+/// accumulator while every s of the block stays at or below the pair's <see cref="ShiftLimit"/>: for every pair but
+/// E5M2 × E5M2 at k = 32 any finite block does; E5M2 × E5M2 blocks do while each |a_i·b_i| stays below about 2^20
+/// (s ≤ 52). Such a product sum stays below 2^63 whatever the signs, so the 64-bit sum is exact. A block with a larger
+/// shift starts again with two exact accumulators (<see cref="TrySumSplit"/>): s &lt; 32 into <c>lo</c> (&lt; 2^45
+/// per product) and s ≥ 32 into <c>hi</c> as (m_a·m_b)·2^(s−32) (&lt; 2^32 per product); Σ = hi·2^32 + lo. VPSLLVQ
+/// gives 0 for a count of 64 or more, which routes each product to its accumulator without a branch. (One 64-bit
+/// accumulator cannot hold every E5M2 × E5M2 block: a single product reaches 2^63.6 in the fixed point, and the
+/// smallest is 1.) Any NaN or Inf element sends the block to the scalar loop, which also reports the classes.
 /// </summary>
 internal static class VectorProductSum
 {
@@ -35,24 +39,45 @@ internal static class VectorProductSum
     /// </summary>
     public static bool TrySum(in BlockPair p, out Int128 sum)
     {
-        if (!FitsOneAccumulator(p)) return TrySumSplit(p, out sum);
         var ta = p.TableA.Vector!;
         var tb = p.TableB.Vector!;
         var a = p.A;
         var b = p.B;
+        int limit = ShiftLimit(p);
         var acc = Vector512<long>.Zero;
         int i = 0;
         for (; i + Step <= a.Length; i += Step)
         {
             var va = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(a), (nuint)i);
             var vb = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(b), (nuint)i);
-            if (!Accumulate(va, vb, ta, tb, ref acc)) { sum = default; return false; }
+            if (!Accumulate(va, vb, ta, tb, (byte)limit, ref acc))
+            {
+                if (limit < NoLimit) return TrySumSplit(p, out sum); // a shift above the limit, or NaN/Inf (TrySumSplit checks)
+                sum = default;
+                return false; // a NaN or Inf element
+            }
         }
         sum = Vector512.Sum(acc);
         return i == a.Length || TryAddTail(p, i, ref sum);
     }
 
-    /// <summary><see cref="TrySum"/> with two accumulators, for pairs whose k products can reach 2^63 (E5M2 × E5M2).</summary>
+    /// <summary><see cref="ShiftLimit"/> of a pair whose every finite block fits one accumulator: only NaN and Inf (shift sum ≥ 128) exceed it.</summary>
+    private const int NoLimit = 127;
+
+    /// <summary>
+    /// The largest shift s = sh_a + sh_b for which k products m_a·m_b·2^s and all their partial sums stay below 2^63:
+    /// k·max|m_a|·max|m_b|·2^s &lt; 2^63 (E5M2 × E5M2 at k = 32: 32·7·7 = 1568 &lt; 2^11, so s ≤ 52). <see cref="NoLimit"/>
+    /// where the pair's largest values already keep k products below 2^63 (bits of A + bits of B + bits of k ≤ 63: every
+    /// pair but E5M2 × E5M2 at k = 32, the bound <see cref="MxDot"/>'s 64-bit scalar loop uses).
+    /// </summary>
+    private static int ShiftLimit(in BlockPair p)
+    {
+        if (p.TableA.MagnitudeBits + p.TableB.MagnitudeBits + (32 - BitOperations.LeadingZeroCount((uint)p.Length)) <= 63) return NoLimit;
+        ulong bound = (ulong)p.Length * p.TableA.Vector!.MaxSignificand * p.TableB.Vector!.MaxSignificand; // k ≤ 2^16, |m| ≤ 128
+        return 63 - (64 - BitOperations.LeadingZeroCount(bound));
+    }
+
+    /// <summary><see cref="TrySum"/> with two accumulators, for blocks with a shift above <see cref="ShiftLimit"/> (E5M2 × E5M2 with large products).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool TrySumSplit(in BlockPair p, out Int128 sum)
     {
@@ -92,23 +117,18 @@ internal static class VectorProductSum
     }
 
     /// <summary>
-    /// True when every partial sum of the block stays below 2^63 in magnitude: |a_i·b_i| &lt; 2^(bitsA + bitsB) and k of
-    /// them (every pair but E5M2 × E5M2 at k = 32, as for <see cref="MxDot"/>'s 64-bit scalar loop). Then each product
-    /// m_a·m_b·2^s goes into one 64-bit accumulator, shifted by the whole s, and the block needs one horizontal sum.
+    /// 32 products m_a·m_b·2^(sh_a + sh_b) into one accumulator; false when a shift sum exceeds <paramref name="limit"/>
+    /// (<see cref="ShiftLimit"/>) or an element is NaN or Inf: their shift, <see cref="ElementTable.ShiftSpecial"/>,
+    /// makes the saturating byte sum 128 or more, so one compare checks both.
     /// </summary>
-    private static bool FitsOneAccumulator(in BlockPair p) =>
-        p.TableA.MagnitudeBits + p.TableB.MagnitudeBits + (32 - BitOperations.LeadingZeroCount((uint)p.Length)) <= 63;
-
-    /// <summary>32 products m_a·m_b·2^(sh_a + sh_b) into one accumulator (<see cref="FitsOneAccumulator"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Accumulate(Vector256<byte> codesA, Vector256<byte> codesB, Tables ta, Tables tb, ref Vector512<long> acc)
+    private static bool Accumulate(Vector256<byte> codesA, Vector256<byte> codesB, Tables ta, Tables tb, byte limit, ref Vector512<long> acc)
     {
-        var ia = (codesA & ta.Mask).ToVector512();
+        var ia = (codesA & ta.Mask).ToVector512(); // upper 32 lanes: code 0, a +0 of shift 0
         var ib = (codesB & tb.Mask).ToVector512();
-        var shA = ta.Shift(ia);
-        var shB = tb.Shift(ib);
-        if ((shA | shB).ExtractMostSignificantBits() != 0) return false; // a NaN or Inf element
-        var s16 = Avx512BW.ConvertToVector512Int16((shA + shB).GetLower()).AsUInt16(); // ≤ 62, zero-extended
+        var s = Avx512BW.AddSaturate(ta.Shift(ia), tb.Shift(ib));
+        if (Vector512.GreaterThanAny(s, Vector512.Create(limit))) return false;
+        var s16 = Avx512BW.ConvertToVector512Int16(s.GetLower()).AsUInt16(); // ≤ 62, zero-extended
         var m = Avx512BW.ConvertToVector512Int16(ta.Significand(ia).GetLower().AsSByte())
               * Avx512BW.ConvertToVector512Int16(tb.Significand(ib).GetLower().AsSByte()); // |m_a·m_b| ≤ 2^14
         acc += Shifted(m.GetLower().GetLower(), s16.GetLower().GetLower());
@@ -159,12 +179,15 @@ internal static class VectorProductSum
     internal sealed class Tables
     {
         public readonly Vector256<byte> Mask;
+        /// <summary>The largest |m| of the table (E5M2: 7, E4M3: 15, INT8: 127).</summary>
+        public readonly uint MaxSignificand;
         private readonly Vector512<byte> _m0, _m1, _m2, _m3, _s0, _s1, _s2, _s3;
         private readonly bool _wide; // codes of 128 and more occur (8-bit formats)
 
         public Tables(byte codeMask, sbyte[] significand, byte[] shift)
         {
             Mask = Vector256.Create(codeMask);
+            MaxSignificand = (uint)significand.Max(v => Math.Abs((int)v));
             _wide = codeMask >= 128;
             var m = MemoryMarshal.AsBytes(significand.AsSpan());
             _m0 = Vector512.Create<byte>(m); _m1 = Vector512.Create<byte>(m[64..]);

@@ -50,8 +50,11 @@ public sealed record NumberFormat
     /// <summary>Where the format comes from, shown by <c>mxref formats</c>.</summary>
     public string Source { get; init; } = "";
 
-    /// <summary>Derived parameters, computed once per format (the hot paths read them on every rounding).</summary>
-    private sealed record DerivedParameters(int Precision, int Emax, int Emin, int QuantumExponent, ulong MaxSignificand, int MaxExponent, uint MaxFiniteCode);
+    /// <summary>
+    /// Derived parameters, computed once per format (the hot paths read them on every rounding). Internal so that the
+    /// rounding core reads the record once per rounding: each property read below checks it for null again.
+    /// </summary>
+    internal sealed record DerivedParameters(int Precision, int Emax, int Emin, int QuantumExponent, ulong MaxSignificand, int MaxExponent, uint MaxFiniteCode, uint NegativeZeroCode);
 
     private DerivedParameters? _derived;
 
@@ -67,7 +70,7 @@ public sealed record NumberFormat
 
     // The read is a field load the compiler inlines into the rounding core; the first read computes (a call of its own,
     // so that the inlined part stays small: the NativeAOT CLI called the whole getter on every read).
-    private DerivedParameters Derived
+    internal DerivedParameters Derived
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => _derived ?? ComputeDerived();
@@ -75,7 +78,7 @@ public sealed record NumberFormat
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private DerivedParameters ComputeDerived() => _derived = new DerivedParameters(ComputePrecision(), ComputeEmax(), ComputeEmin(),
-        ComputeQuantumExponent(), ComputeMaxFinite().Significand, ComputeMaxFinite().Exponent, ComputeMaxFiniteCode());
+        ComputeQuantumExponent(), ComputeMaxFinite().Significand, ComputeMaxFinite().Exponent, ComputeMaxFiniteCode(), NegativeZeroCode);
 
     /// <summary>Copies for <c>with</c> expressions: the derived parameters are recomputed for the copy.</summary>
     private NumberFormat(NumberFormat original)

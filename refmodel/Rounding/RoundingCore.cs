@@ -27,8 +27,11 @@ public static class RoundingCore
             return f.HasNan ? new Rounded(f.CanonicalNanCode, ExceptionFlags.Invalid) : new Rounded(0u, ExceptionFlags.Invalid);
 
         int msb = magnitude == 0 ? exponent - 1 : exponent + 63 - BitOperations.LeadingZeroCount(magnitude);
-        if (f.Kind == FormatKind.Float && f.HasInfinity && magnitude != 0 && msb >= f.Emin && msb <= f.Emax)
-            return RoundNormal(f, negative, magnitude, exponent, sticky, msb, ctx);
+        if (f.Kind == FormatKind.Float && f.HasInfinity && magnitude != 0)
+        {
+            var d = f.Derived; // read once: each of f's derived properties checks the cached record for null again
+            if (msb >= d.Emin && msb <= d.Emax) return RoundNormal(f, d, negative, magnitude, exponent, sticky, msb, ctx);
+        }
         // Far beyond the largest binade: overflow whatever the rounding (also keeps the shifts below in range).
         if (msb > f.Emax + 1) return Overflowed(f, negative, ctx);
 
@@ -64,18 +67,18 @@ public static class RoundingCore
     /// UF and no flush; the largest finite significand is all ones, so only a carry out of the largest binade overflows.
     /// The rounding step itself is the shared <see cref="RoundAt"/>.
     /// </summary>
-    private static Rounded RoundNormal(NumberFormat f, bool negative, ulong magnitude, int exponent, bool sticky, int msb, in RoundingContext ctx)
+    private static Rounded RoundNormal(NumberFormat f, NumberFormat.DerivedParameters d, bool negative, ulong magnitude, int exponent, bool sticky, int msb, in RoundingContext ctx)
     {
         int m = f.MantissaBits;
         int quantum = msb - m;
         var (q, inexact) = RoundAt(negative, magnitude, exponent, sticky, quantum, ctx);
-        if (q >> f.Precision != 0)
+        if (q >> d.Precision != 0)
         {
             q >>= 1;
             quantum++;
         }
-        if (quantum + m > f.Emax) return Overflowed(f, negative, ctx);
-        uint code = SignCode(f, negative) | (uint)(quantum + m + f.Bias) << m | (uint)q & ((1u << m) - 1);
+        if (quantum + m > d.Emax) return Overflowed(f, negative, ctx);
+        uint code = SignCode(d.NegativeZeroCode, negative) | (uint)(quantum + m + f.Bias) << m | (uint)q & ((1u << m) - 1);
         return new Rounded(code, inexact ? ExceptionFlags.Inexact : ExceptionFlags.None);
     }
 
@@ -217,7 +220,10 @@ public static class RoundingCore
 
     /// <summary>The sign bit of a float code (0 for a positive value or an unsigned format), without a branch on the sign.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint SignCode(NumberFormat f, bool negative) => (0u - (negative ? 1u : 0u)) & f.NegativeZeroCode;
+    private static uint SignCode(NumberFormat f, bool negative) => SignCode(f.NegativeZeroCode, negative);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint SignCode(uint negativeZeroCode, bool negative) => (0u - (negative ? 1u : 0u)) & negativeZeroCode;
 
     private static Rounded ExactZero(NumberFormat f, bool negative) => f.Kind switch
     {

@@ -76,6 +76,63 @@ public class ProductSumTests
             Assert.True(got == want, $"{fA.Name} × {fB.Name}, k = {k}: got 0x{got:x8}, want 0x{want:x8}");
         }
     }
+
+    /// <summary>
+    /// E5M2 × E5M2, whose products span 2^0 … 2^63.6 in the fixed point: the vector loop keeps one 64-bit accumulator
+    /// while every shift sum sh_a + sh_b of the block is at most 52 at k = 32 (32·7·7·2^52 &lt; 2^63) and starts again
+    /// with two accumulators otherwise. Held to Σ Fixed_a·Fixed_b in BigInteger on the extreme sums either side of that
+    /// limit (every product at the same shift, one sign or alternating signs, the largest value of each binade) and on
+    /// random blocks drawn from the top binades, k = 32, 33, 64 and 96.
+    /// </summary>
+    [Fact]
+    public void E5M2ProductsSumExactlyAcrossTheAccumulatorLimit()
+    {
+        var t = ElementTable.For(StandardFormats.E5M2);
+        var finite = Enumerable.Range(0, 256).Where(c => (t.Class[c] & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) == 0 && t.Fixed[c] != 0).ToArray();
+        int ShiftOf(int code) => System.Numerics.BitOperations.TrailingZeroCount(t.Fixed[code]);
+        void Check(byte[] a, byte[] b, string what)
+        {
+            System.Numerics.BigInteger want = 0;
+            for (int i = 0; i < a.Length; i++) want += (System.Numerics.BigInteger)t.Fixed[a[i]] * t.Fixed[b[i]];
+            var got = MxDot.ProductSum(new BlockPair(t, a, 127, t, b, 127));
+            Assert.True(got.Classes == 0 && (System.Numerics.BigInteger)got.Sum == want, $"{what}: got {got.Sum}, want {want}");
+        }
+        // Every product m·2^s with |m| = 7·7 and s = sh_a + sh_b from 44 to 58 (the largest), one sign and alternating.
+        var largestOfShift = finite.Where(c => Math.Abs(t.Fixed[c] >> ShiftOf(c)) == 7 && t.Fixed[c] > 0).ToDictionary(ShiftOf);
+        foreach (int k in new[] { 32, 33, 64, 96 })
+            for (int s = 44; s <= 58; s++)
+                foreach (bool alternate in new[] { false, true })
+                {
+                    int shA = Math.Min(29, s), shB = s - shA;
+                    if (!largestOfShift.ContainsKey(shA) || !largestOfShift.ContainsKey(shB)) continue;
+                    var a = new byte[k];
+                    var b = new byte[k];
+                    for (int i = 0; i < k; i++)
+                    {
+                        a[i] = (byte)(largestOfShift[shA] | (alternate && i % 2 == 1 ? 0x80 : 0));
+                        b[i] = (byte)largestOfShift[shB];
+                    }
+                    Check(a, b, $"k = {k}, every shift {s}, {(alternate ? "alternating signs" : "all positive")}");
+                }
+        // Random blocks of the top binades: shifts around the limit, any sign.
+        var rng = new MxRef.Random.MxRandom(52);
+        foreach (int k in new[] { 32, 33, 64, 96 })
+            for (int floor = 18; floor <= 29; floor++)
+            {
+                var top = finite.Where(c => ShiftOf(c) >= floor).ToArray();
+                for (int trial = 0; trial < 200; trial++)
+                {
+                    var a = new byte[k];
+                    var b = new byte[k];
+                    for (int i = 0; i < k; i++)
+                    {
+                        a[i] = (byte)top[rng.NextBelow((ulong)top.Length)];
+                        b[i] = (byte)finite[rng.NextBelow((ulong)finite.Length)];
+                    }
+                    Check(a, b, $"k = {k}, A from shift {floor} up, trial {trial}");
+                }
+            }
+    }
 }
 
 /// <summary><c>fp32-sum</c>'s FPU path (rne) gives the rounding core's bits and flags.</summary>
