@@ -44,11 +44,14 @@ public sealed class RealRtlTests
         var dir = Path.Combine(VerifyFixture.Root, "out", "verify-tests", "files");
         Directory.CreateDirectory(dir);
         var file = Path.Combine(dir, "nvfp4.mxv");
-        var gen = VerifyFixture.Run("vectors", "gen", "--block-format", "nvfp4", "--random", "--count", "2000", "--seed", "4", "-o", file);
+        var gen = VerifyFixture.Run("vectors", "gen", "--block-format", "nvfp4", "--corners", "--random", "--count", "2000", "--seed", "4", "-o", file);
         Assert.True(gen.Exit == 0, gen.Err);
         var f = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=16", "--vectors", file);
         Assert.True(f.Exit == 0, f.Out + f.Err);
-        Assert.Contains("vectors      2,000", f.Out);
+        Assert.Contains("vectors      6,782", f.Out);
+        // The file's SA and SB are UE4M3 codes (its header's scale): read so, its corners reach every NVFP4 class, the
+        // scale-code ones among them; read as E8M0 they would miss them and expect E8M0's instead.
+        Assert.Matches(@"coverage     (\d+)/\1 expected classes hit\n", f.Out);
 
         var wrongK = VerifyFixture.Verify(VerifyFixture.Rtl, "--param", "K=32", "--block-format", "nvfp4", "--count", "10");
         Assert.Equal(2, wrongK.Exit);
