@@ -30,8 +30,8 @@ public sealed class StageProfile
 
     private static readonly string[] Labels =
     [
-        "claim (file: read lines, CRC-32; generator: indices)",
-        "inputs (generator: draw; file: parse the line)",
+        "claim (file: read lines, CRC-32, dot lines parsed; generator: indices)",
+        "inputs (generator: draw; file: parse the line, but dot files in claim)",
         SplitsModelAndCoverage ? "golden model (quantize, regen: part of inputs)" : "golden model (+ dot coverage; quantize: in inputs)",
         SplitsModelAndCoverage ? "coverage classification" : "coverage classification (dot: only when =split)",
         "encode the binary records",
