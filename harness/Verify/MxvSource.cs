@@ -150,10 +150,6 @@ public sealed class MxvSource(IReadOnlyList<string> files, RunSlice slice, long?
         var reader = _reader!;
         // This file's data line c is at position _position + c of the run.
         long phase = ((_remainder - _position) % _stride + _stride) % _stride;
-        // ReadBlock reads SA and SB as codes of each vector's scale format: the file's (UE4M3 for NVFP4).
-        var scales = ((DotUnit)unit!).LineScales;
-        foreach (var v in batch.Vectors.AsSpan(batch.Count))
-            if (!ReferenceEquals(v.Scales, scales)) v.Scales = scales;
         int n = reader.ReadBlock(batch.Vectors.AsSpan(batch.Count), batch.Origin.AsSpan(batch.Count), _stride, phase);
         batch.Count += n;
         if (batch.Count == VectorBatch.Capacity) return true;

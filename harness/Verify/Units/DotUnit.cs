@@ -50,7 +50,8 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
     /// <summary>The dot unit is the default: its repro commands name only the model options.</summary>
     public override string Options => (model != AccumulationModel.Fused ? $" --acc {model}" : "") + (_profile.IsDefault ? "" : $" --profile {_profile}");
 
-    public override DotVector NewVector() => new(K);
+    /// <summary>A batch vector; a file's lines are parsed into it in the file's scale format (<see cref="LineScales"/>), a generated run's draw sets its own.</summary>
+    public override DotVector NewVector() => new(K) { Scales = LineScales };
 
     /// <summary>
     /// Whether the chunk loops run the model and coverage as two passes (the model step stores each vector's
@@ -97,11 +98,7 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
 
     protected override void Encode(DotVector v, Span<byte> record) => StreamProtocol.Encode(v, record);
 
-    protected override void Parse(ReadOnlySpan<byte> line, DotVector v)
-    {
-        v.Scales = LineScales;
-        DotLine.Parse(line, v, withExpected: true, LineOutput);
-    }
+    protected override void Parse(ReadOnlySpan<byte> line, DotVector v) => DotLine.Parse(line, v, withExpected: true, LineOutput);
 
     // The chunk loops of the default run, with direct (inlinable) calls of the steps above instead of a virtual call
     // per vector and stage.
