@@ -19,48 +19,16 @@ public sealed class FloatBlocksTests
 {
     private const int K = 32;
 
-    /// <summary>Blocks of <see cref="K"/> values built around a random amax: element ties (n + ½)·quantum in each binade and their FP32 neighbours, far smaller values, zeros, subnormals, sometimes specials.</summary>
-    private static uint[] EdgeBlocks(NumberFormat f, ulong seed, int blocks)
-    {
-        var rng = new MxRandom(seed);
-        var x = new uint[blocks * K];
-        int m = f.MantissaBits;
-        for (int b = 0; b < blocks; b++)
-        {
-            int top = rng.NextInt(0, 6) switch
-            {
-                0 => rng.NextInt(-112, -88),   // around the kernel's lower limit (2^-100 and the shared-exponent bound)
-                1 => rng.NextInt(120, 128),    // huge: small values' scaled exponents leave FP32's normal range
-                2 => rng.NextInt(-130, -120),  // subnormal and tiny amax: the scale clamps at 2^-127
-                _ => rng.NextInt(-40, 40),
-            };
-            int shared = Math.Max(top - f.Emax, -127);
-            for (int i = 0; i < K; i++)
-            {
-                uint sign = rng.NextBool() ? 0x80000000u : 0u;
-                int e = rng.NextInt(f.Emin - 1, f.Emax + 1); // an element binade (below emin: the subnormal range)
-                int quantum = Math.Max(e, f.Emin) - m;
-                float magnitude = rng.NextInt(0, 6) switch
-                {
-                    // (n + ½)·quantum: a tie in the binade (or the subnormal range), the top one rounding into the next binade
-                    0 or 1 => MathF.ScaleB(rng.NextInt(0, 2 << m) + 0.5f, quantum + shared),
-                    2 => MathF.ScaleB(rng.NextInt(0, 4 << m) / 2f, quantum + shared),
-                    3 => MathF.ScaleB(Significand(ref rng), top - rng.NextInt(0, 40)),
-                    4 => BitConverter.UInt32BitsToSingle((uint)rng.NextInt(0, 1 << 23)), // zero or FP32 subnormal
-                    _ => MathF.ScaleB(Significand(ref rng), top - rng.NextInt(0, 4)),
-                };
-                uint bits = BitConverter.SingleToUInt32Bits(magnitude);
-                if (bits is > 0 and < 0x7F800000 && rng.NextInt(0, 3) == 0) bits = (uint)(bits + rng.NextInt(-1, 2)); // ± 1 ulp
-                x[b * K + i] = Math.Min(bits, 0x7F7FFFFFu) | sign;
-            }
-            x[b * K + rng.NextInt(0, K)] = BitConverter.SingleToUInt32Bits(MathF.ScaleB(Significand(ref rng), top)) | (rng.NextBool() ? 0x80000000u : 0);
-            if (rng.NextInt(0, 25) == 0) x[b * K + rng.NextInt(0, K)] = rng.NextBool() ? 0x7F800000u : 0xFFC00001u;
-        }
-        return x;
-    }
-
-    /// <summary>A random FP32 value in [1, 2).</summary>
-    private static float Significand(ref MxRandom rng) => BitConverter.UInt32BitsToSingle(0x3F800000u | (uint)rng.NextInt(0, 1 << 23));
+    /// <summary>
+    /// Blocks of <see cref="K"/> values around a random amax (<see cref="TestBlocks.EdgeBlocks"/>): element ties
+    /// (n + ½)·quantum in each binade of <paramref name="f"/> (below emin: the subnormal range) and their neighbours.
+    /// </summary>
+    private static uint[] EdgeBlocks(NumberFormat f, ulong seed, int blocks) =>
+        TestBlocks.EdgeBlocks(new TestBlocks.EdgeShape(
+            -112, -88, // the kernel's lower limit: 2^-100 and the shared-exponent bound
+            top => Math.Max(top - f.Emax, -127),
+            (ref MxRandom rng, int shared) => Math.Max(rng.NextInt(f.Emin - 1, f.Emax + 1), f.Emin) - f.MantissaBits + shared,
+            2 << f.MantissaBits, 40, 4), seed, blocks, K);
 
     public static TheoryData<string, RoundingMode, bool, string> Policies()
     {

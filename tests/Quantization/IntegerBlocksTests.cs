@@ -17,45 +17,16 @@ public sealed class IntegerBlocksTests
 {
     private const int K = 32;
 
-    /// <summary>Blocks of <see cref="K"/> values built around a random amax: ties (n + ½)·2^(shared − 6) and their FP32 neighbours, far smaller values, zeros, subnormals, sometimes specials.</summary>
-    private static uint[] EdgeBlocks(ulong seed, int blocks)
-    {
-        var rng = new MxRandom(seed);
-        var x = new uint[blocks * K];
-        for (int b = 0; b < blocks; b++)
-        {
-            int top = rng.NextInt(0, 6) switch
-            {
-                0 => rng.NextInt(-104, -96),   // around the kernel's 2^-100 limit
-                1 => rng.NextInt(120, 128),    // huge: small values' quotients leave FP32's normal range
-                2 => rng.NextInt(-130, -120),  // subnormal and tiny amax: the scale clamps at 2^-127
-                _ => rng.NextInt(-40, 40),
-            };
-            int shared = Math.Max(top, -127);
-            for (int i = 0; i < K; i++)
-            {
-                uint sign = rng.NextBool() ? 0x80000000u : 0u;
-                float magnitude = rng.NextInt(0, 6) switch
-                {
-                    // n + ½ (and 127.5: saturation) times the element quantum 2^(shared − 6)
-                    0 or 1 => MathF.ScaleB(rng.NextInt(0, 128) + 0.5f, shared - 6),
-                    2 => MathF.ScaleB(rng.NextInt(0, 256) / 2f, shared - 6),
-                    3 => MathF.ScaleB(Significand(ref rng), top - rng.NextInt(0, 60)),
-                    4 => BitConverter.UInt32BitsToSingle((uint)rng.NextInt(0, 1 << 23)), // zero or FP32 subnormal
-                    _ => MathF.ScaleB(Significand(ref rng), top - rng.NextInt(0, 8)),
-                };
-                uint bits = BitConverter.SingleToUInt32Bits(magnitude);
-                if (bits is > 0 and < 0x7F800000 && rng.NextInt(0, 3) == 0) bits = (uint)(bits + rng.NextInt(-1, 2)); // ± 1 ulp
-                x[b * K + i] = Math.Min(bits, 0x7F7FFFFFu) | sign;
-            }
-            x[b * K + rng.NextInt(0, K)] = BitConverter.SingleToUInt32Bits(MathF.ScaleB(Significand(ref rng), top)) | (rng.NextBool() ? 0x80000000u : 0);
-            if (rng.NextInt(0, 25) == 0) x[b * K + rng.NextInt(0, K)] = rng.NextBool() ? 0x7F800000u : 0xFFC00001u;
-        }
-        return x;
-    }
-
-    /// <summary>A random FP32 value in [1, 2).</summary>
-    private static float Significand(ref MxRandom rng) => BitConverter.UInt32BitsToSingle(0x3F800000u | (uint)rng.NextInt(0, 1 << 23));
+    /// <summary>
+    /// Blocks of <see cref="K"/> values around a random amax (<see cref="TestBlocks.EdgeBlocks"/>): ties (n + ½)·2^(shared − 6)
+    /// (127.5: saturation) and their neighbours.
+    /// </summary>
+    private static uint[] EdgeBlocks(ulong seed, int blocks) =>
+        TestBlocks.EdgeBlocks(new TestBlocks.EdgeShape(
+            -104, -96, // around the kernel's 2^-100 limit
+            top => Math.Max(top, -127),
+            (ref MxRandom rng, int shared) => shared - 6, // the element quantum: no draw
+            128, 60, 8), seed, blocks, K);
 
     public static TheoryData<RoundingMode, bool, bool, string> Policies()
     {
