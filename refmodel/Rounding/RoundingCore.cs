@@ -129,19 +129,21 @@ public static class RoundingCore
         bool inexact = roundBit | belowRound;
         if (!inexact) return (q, false);
 
-        bool up = ctx.Mode switch
+        var mode = ctx.Mode;
+        if ((uint)mode > (uint)RoundingMode.ToOdd)
         {
-            RoundingMode.NearestEven => roundBit & (belowRound | (q & 1) != 0),
-            RoundingMode.NearestAway => roundBit,
-            RoundingMode.TowardZero => false,
-            RoundingMode.Down => negative,
-            RoundingMode.Up => !negative,
-            RoundingMode.ToOdd => false,
-            RoundingMode.Stochastic => StochasticUp(rest, drop, sticky, ctx.RandomBits, ctx.RandomWidth),
-            _ => throw new ArgumentOutOfRangeException(nameof(ctx), ctx.Mode, "unknown rounding mode"),
-        };
-        if (ctx.Mode == RoundingMode.ToOdd) q |= 1;
-        else q += up ? 1UL : 0UL;
+            if (mode != RoundingMode.Stochastic) throw new ArgumentOutOfRangeException(nameof(ctx), mode, "unknown rounding mode");
+            return (q + (StochasticUp(rest, drop, sticky, ctx.RandomBits, ctx.RandomWidth) ? 1UL : 0UL), true);
+        }
+        // The deterministic modes' decisions (IEEE 754 §4.3; round to odd sets the last bit instead), picked by the mode's
+        // bit rather than a switch: a vector stream draws the mode at random, and a jump on it would be mispredicted
+        // most of the time.
+        int bit = 1 << (int)mode;
+        bool up = ((bit & 1 << (int)RoundingMode.NearestEven) != 0 & roundBit & (belowRound | (q & 1) != 0))
+                | ((bit & 1 << (int)RoundingMode.NearestAway) != 0 & roundBit)
+                | ((bit & 1 << (int)RoundingMode.Down) != 0 & negative)
+                | ((bit & 1 << (int)RoundingMode.Up) != 0 & !negative);
+        q = (q + (up ? 1UL : 0UL)) | ((uint)bit >> (int)RoundingMode.ToOdd & 1u);
         return (q, true);
     }
 
