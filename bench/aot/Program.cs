@@ -6,21 +6,28 @@ using MxRef.Formats;
 // dotaot [--model fused|fp32-sum|chunked:N] [PAIR…]: CPU ns per k = 32 block dot (FP32 out, rne) for each pair (default all
 // 36), the fastest and the median of 7 batches of about 0.2 s of thread CPU time each, after a warm-up batch.
 // dotaot --verify-mix [--split]: the same for the model step of `mxref verify --top mx_dot --param K=32 --random`
-// (VerifyMix.cs); --split also times each kind of vector on its own.
+// (VerifyMix.cs); --split also times each kind of vector on its own; --once evaluates the mix once, untimed, for an
+// instruction count (valgrind --tool=callgrind: the inclusive count of VerifyMix.EvaluateAll, docs/PERFORMANCE.md).
 var model = AccumulationModel.TryParse("fused")!.Value;
 var pairs = new List<string>();
-bool verifyMix = false, split = false;
+bool verifyMix = false, split = false, once = false;
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--model" && i + 1 < args.Length) model = AccumulationModel.TryParse(args[++i]) ?? throw new ArgumentException($"unknown model {args[i]}");
     else if (args[i] == "--verify-mix") verifyMix = true;
     else if (args[i] == "--split") split = true;
+    else if (args[i] == "--once") once = true;
     else pairs.Add(args[i]);
 }
 if (verifyMix)
 {
     Console.WriteLine($"golden model: {MxDot.Implementation}");
     var mix = new VerifyMix();
+    if (once)
+    {
+        Console.WriteLine($"verify mix once: checksum {mix.EvaluateAll():x8}");
+        return 0;
+    }
     var (f, m) = Measure(mix.EvaluateAll, VerifyMix.Count);
     Console.WriteLine($"verify mix (K = 32, --random, seed 1, {VerifyMix.Count} vectors): {f:F1} {m:F1} CPU ns per vector (fastest / median of 7 batches)");
     if (split)

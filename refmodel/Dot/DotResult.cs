@@ -55,11 +55,21 @@ public readonly ref struct BlockPair
 
     public BlockPair(ElementTable tableA, ReadOnlySpan<byte> a, byte scaleA, ElementTable tableB, ReadOnlySpan<byte> b, byte scaleB, ScaleCodec scales)
     {
-        if (a.Length != b.Length) throw new ArgumentException($"block sizes differ: {a.Length} A elements, {b.Length} B elements");
-        if (a.Length == 0) throw new ArgumentException("a block has at least one element");
-        if (!scales.IsCode(scaleA) || !scales.IsCode(scaleB))
-            throw new ArgumentException($"scale codes {scaleA:x2}, {scaleB:x2}: a {scales.Format.Name} code is at most {scales.MaxCode:x2}");
+        if (a.Length != b.Length || a.Length == 0 || !scales.IsCode(scaleA) || !scales.IsCode(scaleB)) Refuse(a.Length, b.Length, scaleA, scaleB, scales);
         TableA = tableA; TableB = tableB; A = a; B = b; ScaleA = scaleA; ScaleB = scaleB; Scales = scales;
+    }
+
+    /// <summary>
+    /// The constructor's refusals, out of line: with the messages built in the constructor its frame was set up and
+    /// zeroed on every call (a pair is made per block dot), and it was not inlined.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Refuse(int lengthA, int lengthB, byte scaleA, byte scaleB, ScaleCodec scales)
+    {
+        if (lengthA != lengthB) throw new ArgumentException($"block sizes differ: {lengthA} A elements, {lengthB} B elements");
+        if (lengthA == 0) throw new ArgumentException("a block has at least one element");
+        throw new ArgumentException($"scale codes {scaleA:x2}, {scaleB:x2}: a {scales.Format.Name} code is at most {scales.MaxCode:x2}");
     }
 
     /// <summary>A pair of the block format's elements and scale (both operands in <paramref name="format"/>).</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using MxRef.Formats;
 
 namespace MxRef.Dot;
@@ -28,6 +29,19 @@ public sealed class ElementTable
     public const int TagBits = 2;
     /// <summary>The tag bits of <see cref="Tagged"/>: <see cref="ClassNaN"/> | <see cref="ClassInfinity"/>.</summary>
     public const long TagMask = ClassNaN | ClassInfinity;
+
+    /// <summary>
+    /// The codes that are NaN or Inf, as one bit pattern: (code &amp; <see cref="SpecialMask"/>) == <see cref="SpecialValue"/>
+    /// exactly for them (E4M3: x1111111, mask and value 0x7F; E5M2: x11111xx, 0x7C; formats without NaN and Inf: mask 0 and
+    /// value 1, which no code matches). The scalar product sums test a block's codes for specials with it, 16 codes per
+    /// compare, and then sum the plain <see cref="Fixed"/> values. A format whose specials are no such pattern gets mask
+    /// 0 and value 0, which every code matches: its blocks always take the loop that reads the class bits per element.
+    /// </summary>
+    public byte SpecialMask { get; }
+    /// <inheritdoc cref="SpecialMask"/>
+    public byte SpecialValue { get; }
+    /// <summary><see cref="SpecialMask"/> and <see cref="SpecialValue"/> in every byte, read as they are by the block test.</summary>
+    internal readonly Vector128<byte> SpecialMasks, SpecialValues;
     /// <summary>Every value survives the shift into <see cref="Tagged"/> (|Fixed| &lt; 2^61; every MX element format).</summary>
     public bool TaggedIsExact => MagnitudeBits <= 63 - TagBits - 1;
     public byte CodeMask { get; }
@@ -88,10 +102,23 @@ public sealed class ElementTable
         MagnitudeBits = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Fixed.Max(v => Math.Abs(v)));
         Tagged = new long[256];
         for (int code = 0; code < 256; code++) Tagged[code] = (Fixed[code] << TagBits) | (Class[code] & TagMask);
+        (SpecialMask, SpecialValue) = SpecialPattern(Class);
+        (SpecialMasks, SpecialValues) = (Vector128.Create(SpecialMask), Vector128.Create(SpecialValue));
         (Significand, Shift) = Split(Fixed, Class);
         Vector = VectorProductSum.Tables.For(CodeMask, Significand, Shift);
         if (StandardFormats.ElementCode(f) >= 0)
             Fp32Values = Enumerable.Range(0, 256).Select(code => (float)Codec.Decode(f, (uint)code & f.CodeMask).ToDouble()).ToArray();
+    }
+
+    /// <summary><see cref="SpecialMask"/> and <see cref="SpecialValue"/>: the bits every special code shares, if they single the specials out.</summary>
+    private static (byte Mask, byte Value) SpecialPattern(byte[] classes)
+    {
+        var special = Enumerable.Range(0, 256).Where(c => (classes[c] & TagMask) != 0).ToArray();
+        if (special.Length == 0) return (0, 1);
+        int ones = special.Aggregate(0xFF, (acc, c) => acc & c), zeros = special.Aggregate(0xFF, (acc, c) => acc & ~c);
+        byte mask = (byte)(ones | zeros), value = (byte)ones;
+        bool exact = Enumerable.Range(0, 256).All(c => ((c & mask) == value) == ((classes[c] & TagMask) != 0));
+        return exact ? (mask, value) : ((byte)0, (byte)0);
     }
 
     private static (sbyte[]?, byte[]?) Split(long[] fixedValues, byte[] classes)

@@ -127,22 +127,26 @@ public static class RoundingCore
         bool roundBit = drop - 1 < 64 && ((magnitude >> (drop - 1)) & 1) != 0;
         bool belowRound = sticky | (drop - 1 >= 64 ? magnitude != 0 : (magnitude & ((1UL << (drop - 1)) - 1)) != 0);
         bool inexact = roundBit | belowRound;
-        if (!inexact) return (q, false);
 
-        bool up = ctx.Mode switch
+        var mode = ctx.Mode;
+        if ((uint)mode > (uint)RoundingMode.ToOdd)
         {
-            RoundingMode.NearestEven => roundBit & (belowRound | (q & 1) != 0),
-            RoundingMode.NearestAway => roundBit,
-            RoundingMode.TowardZero => false,
-            RoundingMode.Down => negative,
-            RoundingMode.Up => !negative,
-            RoundingMode.ToOdd => false,
-            RoundingMode.Stochastic => StochasticUp(rest, drop, sticky, ctx.RandomBits, ctx.RandomWidth),
-            _ => throw new ArgumentOutOfRangeException(nameof(ctx), ctx.Mode, "unknown rounding mode"),
-        };
-        if (ctx.Mode == RoundingMode.ToOdd) q |= 1;
-        else q += up ? 1UL : 0UL;
-        return (q, true);
+            if (!inexact) return (q, false);
+            if (mode != RoundingMode.Stochastic) throw new ArgumentOutOfRangeException(nameof(ctx), mode, "unknown rounding mode");
+            return (q + (StochasticUp(rest, drop, sticky, ctx.RandomBits, ctx.RandomWidth) ? 1UL : 0UL), true);
+        }
+        // The deterministic modes' decisions (IEEE 754 §4.3; round to odd sets the last bit instead), picked by the mode's
+        // bit rather than a switch, and nothing changes q when the value is exact (no branch on that either): a vector
+        // stream draws the mode at random and many of its sums are exact, and a jump on either would be mispredicted
+        // often.
+        int bit = 1 << (int)mode;
+        bool up = ((bit & 1 << (int)RoundingMode.NearestEven) != 0 & roundBit & (belowRound | (q & 1) != 0))
+                | ((bit & 1 << (int)RoundingMode.NearestAway) != 0 & roundBit)
+                | ((bit & 1 << (int)RoundingMode.Down) != 0 & negative & inexact)
+                | ((bit & 1 << (int)RoundingMode.Up) != 0 & !negative & inexact);
+        uint toOdd = (uint)bit >> (int)RoundingMode.ToOdd & (inexact ? 1u : 0u);
+        q = (q + (up ? 1UL : 0UL)) | toOdd;
+        return (q, inexact);
     }
 
     /// <summary>Round away iff floor(δ·2^n) + r ≥ 2^n, δ = rest / 2^drop the discarded fraction of one ulp.</summary>

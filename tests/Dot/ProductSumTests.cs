@@ -133,6 +133,53 @@ public class ProductSumTests
                 }
             }
     }
+
+    /// <summary>
+    /// The scalar loops test a block's codes for NaN and Inf with one bit pattern per format (ElementTable.SpecialMask
+    /// and SpecialValue) and then sum plain fixed-point values: the pattern singles out exactly the special codes of each
+    /// format (all 256 byte values, bits above the width included), and random blocks of every pair — k = 1 … 40 and 64,
+    /// codes of any bits, with and without NaN/Inf — give Σ Fixed_a·Fixed_b and the OR of the NaN/Inf class bits.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FormatPairs))]
+    public void SpecialCodesAreFoundAndFiniteBlocksSumExactly(int fa, int fb)
+    {
+        var ta = ElementTable.ForCode(fa);
+        var tb = ElementTable.ForCode(fb);
+        foreach (var t in new[] { ta, tb })
+            for (int c = 0; c < 256; c++)
+                Assert.True(((c & t.SpecialMask) == t.SpecialValue) == ((t.Class[c] & ElementTable.TagMask) != 0),
+                    $"{t.Format.Name} 0x{c:x2}: special pattern {t.SpecialMask:x2}/{t.SpecialValue:x2}");
+        const int special = ElementTable.ClassNaN | ElementTable.ClassInfinity;
+        var finiteA = Enumerable.Range(0, 256).Where(c => (ta.Class[c] & special) == 0).ToArray();
+        var finiteB = Enumerable.Range(0, 256).Where(c => (tb.Class[c] & special) == 0).ToArray();
+        var rng = new MxRef.Random.MxRandom((ulong)(1000 + fa * 6 + fb));
+        foreach (int k in Enumerable.Range(1, 40).Append(64))
+            for (int trial = 0; trial < 60; trial++)
+            {
+                var a = new byte[k];
+                var b = new byte[k];
+                for (int i = 0; i < k; i++)
+                {
+                    a[i] = (byte)finiteA[rng.NextBelow((ulong)finiteA.Length)];
+                    b[i] = (byte)finiteB[rng.NextBelow((ulong)finiteB.Length)];
+                }
+                if (trial % 3 == 1) a[rng.NextBelow((ulong)k)] = (byte)rng.NextBelow(256); // any code, special or not
+                if (trial % 3 == 2) b[rng.NextBelow((ulong)k)] = (byte)rng.NextBelow(256);
+                System.Numerics.BigInteger want = 0;
+                int wantClasses = 0;
+                for (int i = 0; i < k; i++)
+                {
+                    want += (System.Numerics.BigInteger)ta.Fixed[a[i]] * tb.Fixed[b[i]];
+                    wantClasses |= (ta.Class[a[i]] | tb.Class[b[i]]) & special;
+                }
+                var (sum, classes) = MxDot.ProductSum(new BlockPair(ta, a, 127, tb, b, 127));
+                Assert.True((System.Numerics.BigInteger)sum == want || wantClasses != 0,
+                    $"{ta.Format.Name} × {tb.Format.Name}, k = {k}, trial {trial}: sum {sum}, want {want}");
+                Assert.True((classes & special) == wantClasses,
+                    $"{ta.Format.Name} × {tb.Format.Name}, k = {k}, trial {trial}: classes {classes}, want {wantClasses}");
+            }
+    }
 }
 
 /// <summary><c>fp32-sum</c>'s FPU path (rne) gives the rounding core's bits and flags.</summary>
