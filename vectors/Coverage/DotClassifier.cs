@@ -138,6 +138,26 @@ public sealed class DotClassifier(NumberFormat output)
         if (sum != 0 && cSignificand != 0 && msbC - msbP >= CoverageClasses.DominantMin) Dominant(msbC - msbP, cField == 0, counts);
         if (cSignificand == 0 && sum != 0 && ProductSpread(v, ta, tb) >= 20) counts[ids.DominantZeroC]++;
 
+        // The exact value R = C + sa·sb·Σ in ExactSum's window. When both terms fit ExactValue's long path (most vectors),
+        // the window's sign, high half and exponent stay in locals: an ExactSum.Sum written field by field and then copied
+        // as whole 16-byte words stalls the copy's loads (no store-to-load forwarding from the narrower stores).
+        int low = Math.Min(sumExp, cExponent), top = Math.Max(msbP, msbC);
+        if (ExactValue.FitsLong(msbP, msbC, low))
+        {
+            long total = ExactValue.LongTotal(sum, sumExp, cNegative ? -(long)cSignificand : cSignificand, cExponent, low);
+            if (total == 0)
+            {
+                CountExactZero(v, ta, tb, false, cNegative, false, scaleSignificand, counts);
+                return;
+            }
+            int window = top - ExactValue.WindowTop;
+            ulong high = ExactValue.HighHalf(total, low, window);
+            int msb = window + 127 - System.Numerics.BitOperations.LeadingZeroCount(high);
+            Results(v, msb, msbC, msbP, cNegative != (sum < 0), counts);
+            BoundaryHigh(high, window, msb, v.Rounding, counts);
+            Tiny(new UInt128(high, 0), window, total < 0, false, msb, v.Rounding, counts);
+            return;
+        }
         var s = ExactValue.Add(sum, sumExp, msbP, cNegative, cSignificand, cExponent, msbC);
         if (s.IsExactZero)
         {
@@ -148,7 +168,7 @@ public sealed class DotClassifier(NumberFormat output)
         Results(v, msbR, msbC, msbP, cNegative != (sum < 0), counts);
         if (!s.Sticky && (ulong)s.Magnitude == 0) BoundaryHigh((ulong)(s.Magnitude >> 64), s.Exponent, msbR, v.Rounding, counts);
         else Boundary(s, msbR, v.Rounding, counts);
-        Tiny(s, msbR, v.Rounding, counts);
+        Tiny(s.Magnitude, s.Exponent, s.Negative, s.Sticky, msbR, v.Rounding, counts);
     }
 
     /// <summary>The operand classes of the NaN and Inf codes (a block with such an element; out of line).</summary>
@@ -217,7 +237,7 @@ public sealed class DotClassifier(NumberFormat output)
     /// kind is the position of the fraction's leading bit below the reference bit u: u−1 (round), u−2 (sticky next),
     /// u−9 or lower (sticky far).
     /// </summary>
-    private void Tiny(in ExactSum.Sum s, int msb, RoundingMode mode, long[] counts)
+    private void Tiny(UInt128 magnitude, int exponent, bool negative, bool sticky, int msb, RoundingMode mode, long[] counts)
     {
         int p = _mantissaBits + 1, q = _quantumExponent;
         int boundary, reference;
@@ -226,26 +246,26 @@ public sealed class DotClassifier(NumberFormat output)
         else if (msb < q) { boundary = 1; reference = q; whole = UInt128.Zero; }
         else if (msb == q) { boundary = 2; reference = q; whole = UInt128.One; }
         else return;
-        int shift = reference - s.Exponent;
+        int shift = reference - exponent;
         UInt128 integer, rem;
-        if (shift <= 0) { integer = shift > -64 ? s.Magnitude << -shift : UInt128.MaxValue; rem = UInt128.Zero; }
-        else if (shift >= 128) { integer = UInt128.Zero; rem = s.Magnitude; }
-        else { integer = s.Magnitude >> shift; rem = s.Magnitude & ((UInt128.One << shift) - 1); }
+        if (shift <= 0) { integer = shift > -64 ? magnitude << -shift : UInt128.MaxValue; rem = UInt128.Zero; }
+        else if (shift >= 128) { integer = UInt128.Zero; rem = magnitude; }
+        else { integer = magnitude >> shift; rem = magnitude & ((UInt128.One << shift) - 1); }
         if (integer != whole) return;
         int kind;
         if (rem == UInt128.Zero)
         {
             // Nothing below the p bits: tiny in every mode (below 2^emin only; at the subnormal references R is 0 or 2^q).
-            if (!s.Sticky) { if (boundary == 0) counts[_ids.TinyExact(s.Negative, mode)]++; return; }
+            if (!sticky) { if (boundary == 0) counts[_ids.TinyExact(negative, mode)]++; return; }
             kind = 2; // bits only below the window: far below
         }
         else
         {
-            int below = reference - (s.Exponent + 127 - (int)UInt128.LeadingZeroCount(rem)); // reference − msb(fraction)
+            int below = reference - (exponent + 127 - (int)UInt128.LeadingZeroCount(rem)); // reference − msb(fraction)
             kind = below switch { 1 => 0, 2 => 1, >= 9 => 2, _ => -1 };
             if (kind < 0) return;
         }
-        counts[_ids.Tiny(boundary, kind, s.Negative, mode)]++;
+        counts[_ids.Tiny(boundary, kind, negative, mode)]++;
     }
 
     /// <summary>The special-value rules the vector exercises.</summary>

@@ -29,8 +29,12 @@ public static class ExactValue
         if (msbSum != int.MinValue && msbC != int.MinValue)
         {
             int low = Math.Min(sumExponent, cExponent), top = Math.Max(msbSum, msbC);
-            // Each term's bit length plus its shift to the lower exponent ≤ 62, as ExactSum's long path asks.
-            if (top - low <= 61) return Near(sum, sumExponent, cNegative ? -(long)cSignificand : cSignificand, cExponent, low, top);
+            if (FitsLong(msbSum, msbC, low))
+            {
+                long total = LongTotal(sum, sumExponent, cNegative ? -(long)cSignificand : cSignificand, cExponent, low);
+                int window = top - WindowTop;
+                return new ExactSum.Sum(total < 0, new UInt128(HighHalf(total, low, window), 0), window, false);
+            }
             return ExactSum.Add(sum, sumExponent, cNegative ? -(Int128)cSignificand : cSignificand, cExponent);
         }
         // A zero term: the other alone, unshifted (ExactSum.Single); both zero: C's (a +0).
@@ -38,13 +42,23 @@ public static class ExactValue
         return ExactSum.Single(sum, sumExponent);
     }
 
+    /// <summary>
+    /// Both terms non-zero and, aligned to the lower last-bit exponent <paramref name="low"/>, within 62 bits each (each
+    /// term's bit length plus its shift ≤ 62, as ExactSum's long path asks): their sum is exact in a long.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ExactSum.Sum Near(in Int128 sum, int sumExponent, long cTerm, int cExponent, int low, int top)
-    {
-        long total = ((long)sum << (sumExponent - low)) + (cTerm << (cExponent - low));
-        int window = top - WindowTop;
-        // |total| < 2^62 and low − window ≥ 64: the magnitude's low half is zero.
-        ulong magnitude = (ulong)Math.Abs(total);
-        return new ExactSum.Sum(total < 0, new UInt128(magnitude << (low - window - 64), 0), window, false);
-    }
+    public static bool FitsLong(int msbSum, int msbC, int low) =>
+        msbSum != int.MinValue && msbC != int.MinValue && Math.Max(msbSum, msbC) - low <= 61;
+
+    /// <summary>The two terms of <see cref="FitsLong"/> added in a long, in units of 2^<paramref name="low"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long LongTotal(in Int128 sum, int sumExponent, long cTerm, int cExponent, int low) =>
+        ((long)sum << (sumExponent - low)) + (cTerm << (cExponent - low));
+
+    /// <summary>
+    /// The high half of the window's magnitude for <see cref="LongTotal"/> (the low half is zero: |total| &lt; 2^62 and
+    /// low − window ≥ 64, window = the larger leading-bit exponent − <see cref="WindowTop"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong HighHalf(long total, int low, int window) => (ulong)Math.Abs(total) << (low - window - 64);
 }
