@@ -32,8 +32,17 @@ public sealed class DotClassifier(NumberFormat output)
     private ScaleCodec? _scales;
     private readonly ScaleEntry[] _scaleEntries = new ScaleEntry[256];
 
-    /// <summary>A scale code's class id (<c>scale:…</c>), whether it is NaN, and its value significand·2^exponent.</summary>
-    private readonly record struct ScaleEntry(int Id, bool NaN, uint Significand, int Exponent);
+    /// <summary>
+    /// A scale code's class id (<c>scale:…</c>), whether it is NaN, its value significand·2^exponent, and log2 of that value
+    /// when it is a power of two (<see cref="NoLog2"/> for NaN, zero and other values).
+    /// </summary>
+    private readonly record struct ScaleEntry(int Id, bool NaN, uint Significand, int Exponent, int Log2);
+
+    /// <summary>
+    /// The log2 of a scale that is no power of two: far enough below every real one (|log2| &lt; 2^10) that no sum of two
+    /// logs with it is zero.
+    /// </summary>
+    private const int NoLog2 = -(1 << 20);
 
     /// <summary>Counts the classes of <paramref name="v"/> (its D and Flags set: the golden result, with every flag).</summary>
     public void Classify(DotVector v, long[] counts) => Classify(v, default, counts);
@@ -94,66 +103,121 @@ public sealed class DotClassifier(NumberFormat output)
         if (v.ScaleB != v.ScaleA) counts[sb.Id]++;
         uint maxScale = _maxScale;
         if (v.ScaleA == 0 && v.ScaleB == 0) counts[ids.ScaleSumBase]++;
-        else if (ProductIsOne(sa, sb)) counts[ids.ScaleSumBase + 1]++;
+        else if (sa.Log2 + sb.Log2 == 0) counts[ids.ScaleSumBase + 1]++; // sa·sb = 1 exactly
         else if (v.ScaleA == maxScale && v.ScaleB == maxScale) counts[ids.ScaleSumBase + 2]++;
         if (!_scalesPowerOfTwo) ScaleCodeCoverage.Count(v, scales, counts);
 
-        var c = DecodeFp32(v.C);
-        counts[ids.AccumulatorBase + AccumulatorIndex(c, v.C)]++;
+        // C (FP32, IEEE 754 binary32: bias 127, 23 fraction bits) as sign, significand and exponent, with no branch on its
+        // class (drawn at random per vector); a NaN or Inf C takes the special path below.
+        uint cBits = v.C;
+        int cField = (int)(cBits >> 23) & 0xFF;
+        bool cNegative = (int)cBits < 0;
+        uint cSignificand = (cBits & 0x7FFFFF) | (cField != 0 ? 0x800000u : 0u);
+        int cExponent = Math.Max(cField, 1) - 150;
+        counts[ids.AccumulatorBase + AccumulatorIndex(cBits)]++;
 
         // Products, exactly, as the golden model forms them, in one branch-free pass that also collects the element
         // class bits and the operand classes (as bit masks); what only some vectors need is computed when needed.
         var (sum, classes) = ProductSum(v, ea, eb, model, counts, deferOperands, out bool nearMax);
-        bool scaleNaN = sa.NaN || sb.NaN;
-        if (sa.NaN != sb.NaN) counts[ids.NanScaleSideBase + (sa.NaN ? 0 : 1)]++;
-        bool special = (classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || scaleNaN || !c.IsFinite;
-        if (special)
+        if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 || sa.NaN || sb.NaN || cField == 0xFF)
         {
-            Specials(v, ta, tb, c, counts);
-            if (IsNaN(v.D)) counts[ids.ResultBase + 0]++;
-            else if (IsInfinity(v.D)) counts[ids.ResultBase + 2]++;
-            if ((v.Flags & 0x10) != 0) counts[ids.ResultBase + 1]++;
+            if ((classes & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0) CountSpecialOperands(v, ea, eb, counts);
+            CountSpecial(v, ta, tb, sa.NaN, sb.NaN, counts);
             return;
         }
 
         // sa·sb·Σ exactly: a float scale's significands multiply the integer sum (a zero scale zeroes every product).
-        uint scaleSignificand = sa.Significand * sb.Significand;
         // (1 for a power-of-two scale: no 128-bit multiply, which the baseline-x64 CLI does in software)
-        if (scaleSignificand != 1) sum *= scaleSignificand;
+        uint scaleSignificand = sa.Significand * sb.Significand;
+        if (scaleSignificand != 1) sum = Scaled(sum, scaleSignificand);
         int sumExp = sa.Exponent + sb.Exponent - 2 * ElementTable.FractionBits;
         int msbP = sum == 0 ? int.MinValue : sumExp + 127 - (int)UInt128.LeadingZeroCount(Magnitude(sum));
-        int msbC = c.IsZero ? int.MinValue : c.Exponent + 63 - System.Numerics.BitOperations.LeadingZeroCount(c.Significand);
+        int msbC = cSignificand == 0 ? int.MinValue : cExponent + 31 - System.Numerics.BitOperations.LeadingZeroCount(cSignificand);
         counts[ids.AlignBase + (msbP == int.MinValue ? 0 : msbC == int.MinValue ? 1 : _alignOfDifference[Math.Min(Math.Max(msbC - msbP, -AlignEnd), AlignEnd) + AlignEnd])]++;
-        if (sum != 0 && nearMax && NearMax(v, ea, eb)) Largest(msbC, msbP, c, sum < 0, v.Rounding, counts);
-        if (sum != 0 && !c.IsZero && msbC - msbP >= CoverageClasses.DominantMin) Dominant(msbC - msbP, c.Class == ValueClass.Subnormal, counts);
-        if (c.IsZero && sum != 0 && ProductSpread(v, ta, tb) >= 20) counts[ids.DominantZeroC]++;
+        if (sum != 0 && nearMax && NearMax(v, ea, eb)) Largest(msbC, msbP, cNegative, cSignificand, sum < 0, v.Rounding, counts);
+        if (sum != 0 && cSignificand != 0 && msbC - msbP >= CoverageClasses.DominantMin) Dominant(msbC - msbP, cField == 0, counts);
+        if (cSignificand == 0 && sum != 0 && ProductSpread(v, ta, tb) >= 20) counts[ids.DominantZeroC]++;
 
-        Int128 cTerm = c.Negative ? -(Int128)c.Significand : (Int128)c.Significand;
-        var s = ExactSum.Add(sum, sumExp, cTerm, c.Exponent);
+        // The exact value R = C + sa·sb·Σ in ExactSum's window. When both terms fit ExactValue's long path (most vectors),
+        // the window's sign, high half and exponent stay in locals: an ExactSum.Sum written field by field and then copied
+        // as whole 16-byte words stalls the copy's loads (no store-to-load forwarding from the narrower stores).
+        int low = Math.Min(sumExp, cExponent), top = Math.Max(msbP, msbC);
+        if (ExactValue.FitsLong(msbP, msbC, low))
+        {
+            long total = ExactValue.LongTotal(sum, sumExp, cNegative ? -(long)cSignificand : cSignificand, cExponent, low);
+            if (total == 0)
+            {
+                CountExactZero(v, ta, tb, false, cNegative, false, scaleSignificand, counts);
+                return;
+            }
+            int window = top - ExactValue.WindowTop;
+            ulong high = ExactValue.HighHalf(total, low, window);
+            int msb = window + 127 - System.Numerics.BitOperations.LeadingZeroCount(high);
+            Results(v, msb, msbC, msbP, cNegative != (sum < 0), counts);
+            BoundaryHigh(high, window, msb, v.Rounding, counts);
+            Tiny(new UInt128(high, 0), window, total < 0, false, msb, v.Rounding, counts);
+            return;
+        }
+        var s = ExactValue.Add(sum, sumExp, msbP, cNegative, cSignificand, cExponent, msbC);
         if (s.IsExactZero)
         {
-            bool negativeZero = (v.D >> (_bits - 1)) != 0;
-            bool anyNonZeroProduct = scaleSignificand != 0 && AnyNonZeroProduct(v, ta, tb);
-            bool cancel = anyNonZeroProduct || !c.IsZero;
-            counts[ids.ZeroBase + (cancel ? 2 : 0) + (negativeZero ? 1 : 0)]++;
-            counts[ids.ResultBase + 9]++; // exact
-            if (c.IsZero && sum == 0) counts[ids.ZeroSum(c.Negative, anyNonZeroProduct, v.Rounding)]++;
+            CountExactZero(v, ta, tb, cSignificand == 0, cNegative, sum == 0, scaleSignificand, counts);
             return;
         }
         int msbR = Msb(s);
-        Results(v, msbR, msbC, msbP, c.Negative != (sum < 0), counts);
-        Boundary(s, msbR, v.Rounding, counts);
-        Tiny(s, msbR, v.Rounding, counts);
+        Results(v, msbR, msbC, msbP, cNegative != (sum < 0), counts);
+        if (!s.Sticky && (ulong)s.Magnitude == 0) BoundaryHigh((ulong)(s.Magnitude >> 64), s.Exponent, msbR, v.Rounding, counts);
+        else Boundary(s, msbR, v.Rounding, counts);
+        Tiny(s.Magnitude, s.Exponent, s.Negative, s.Sticky, msbR, v.Rounding, counts);
     }
 
-    private void Largest(int msbC, int msbP, Decoded c, bool sumNegative, RoundingMode mode, long[] counts)
+    /// <summary>The operand classes of the NaN and Inf codes (a block with such an element; out of line).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountSpecialOperands(DotVector v, ElementCodes ea, ElementCodes eb, long[] counts)
+    {
+        ulong opA = _operandMasks[ea.Index].Special(v.A), opB = _operandMasks[eb.Index].Special(v.B);
+        if (ea.Index == eb.Index) { opA |= opB; opB = 0; } // a class of a format that both operands use counts once
+        CountBits(opA, _ids.OperandBaseOf(ea.Index), counts);
+        CountBits(opB, _ids.OperandBaseOf(eb.Index), counts);
+    }
+
+    /// <summary>A NaN or Inf element, a NaN scale or a NaN or Inf C: the special-value classes (rare; out of line).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountSpecial(DotVector v, ElementTable ta, ElementTable tb, bool nanA, bool nanB, long[] counts)
+    {
+        var ids = _ids;
+        if (nanA != nanB) counts[ids.NanScaleSideBase + (nanA ? 0 : 1)]++;
+        Specials(v, ta, tb, DecodeFp32(v.C), counts);
+        if (IsNaN(v.D)) counts[ids.ResultBase + 0]++;
+        else if (IsInfinity(v.D)) counts[ids.ResultBase + 2]++;
+        if ((v.Flags & 0x10) != 0) counts[ids.ResultBase + 1]++;
+    }
+
+    /// <summary>R = 0 exactly: the zero-sign classes (out of line).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountExactZero(DotVector v, ElementTable ta, ElementTable tb, bool zeroC, bool negativeC, bool zeroSum, uint scaleSignificand, long[] counts)
+    {
+        var ids = _ids;
+        bool negativeZero = (v.D >> (_bits - 1)) != 0;
+        bool anyNonZeroProduct = scaleSignificand != 0 && AnyNonZeroProduct(v, ta, tb);
+        bool cancel = anyNonZeroProduct || !zeroC;
+        counts[ids.ZeroBase + (cancel ? 2 : 0) + (negativeZero ? 1 : 0)]++;
+        counts[ids.ResultBase + 9]++; // exact
+        if (zeroC && zeroSum) counts[ids.ZeroSum(negativeC, anyNonZeroProduct, v.Rounding)]++;
+    }
+
+    /// <summary>sum · (sa's significand · sb's), exact in 128 bits (a float scale; out of line).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Int128 Scaled(Int128 sum, uint scaleSignificand) => sum * scaleSignificand;
+
+    private void Largest(int msbC, int msbP, bool cNegative, uint cSignificand, bool sumNegative, RoundingMode mode, long[] counts)
     {
         int index = 0;
         if (msbC != int.MinValue)
         {
             int d = msbC - msbP;
             index = d switch { < -50 => 1, < -23 => 2, < 0 => 3, 0 => 4, <= 23 => 5, <= 50 => 6, _ => 7 };
-            if (c.Negative != sumNegative && (c.Significand & (c.Significand - 1)) == 0)
+            if (cNegative != sumNegative && (cSignificand & (cSignificand - 1)) == 0)
                 counts[_ids.LargestOppositeBase + (int)mode]++;
         }
         counts[_ids.LargestBase + index]++;
@@ -173,7 +237,7 @@ public sealed class DotClassifier(NumberFormat output)
     /// kind is the position of the fraction's leading bit below the reference bit u: u−1 (round), u−2 (sticky next),
     /// u−9 or lower (sticky far).
     /// </summary>
-    private void Tiny(in ExactSum.Sum s, int msb, RoundingMode mode, long[] counts)
+    private void Tiny(UInt128 magnitude, int exponent, bool negative, bool sticky, int msb, RoundingMode mode, long[] counts)
     {
         int p = _mantissaBits + 1, q = _quantumExponent;
         int boundary, reference;
@@ -182,26 +246,26 @@ public sealed class DotClassifier(NumberFormat output)
         else if (msb < q) { boundary = 1; reference = q; whole = UInt128.Zero; }
         else if (msb == q) { boundary = 2; reference = q; whole = UInt128.One; }
         else return;
-        int shift = reference - s.Exponent;
+        int shift = reference - exponent;
         UInt128 integer, rem;
-        if (shift <= 0) { integer = shift > -64 ? s.Magnitude << -shift : UInt128.MaxValue; rem = UInt128.Zero; }
-        else if (shift >= 128) { integer = UInt128.Zero; rem = s.Magnitude; }
-        else { integer = s.Magnitude >> shift; rem = s.Magnitude & ((UInt128.One << shift) - 1); }
+        if (shift <= 0) { integer = shift > -64 ? magnitude << -shift : UInt128.MaxValue; rem = UInt128.Zero; }
+        else if (shift >= 128) { integer = UInt128.Zero; rem = magnitude; }
+        else { integer = magnitude >> shift; rem = magnitude & ((UInt128.One << shift) - 1); }
         if (integer != whole) return;
         int kind;
         if (rem == UInt128.Zero)
         {
             // Nothing below the p bits: tiny in every mode (below 2^emin only; at the subnormal references R is 0 or 2^q).
-            if (!s.Sticky) { if (boundary == 0) counts[_ids.TinyExact(s.Negative, mode)]++; return; }
+            if (!sticky) { if (boundary == 0) counts[_ids.TinyExact(negative, mode)]++; return; }
             kind = 2; // bits only below the window: far below
         }
         else
         {
-            int below = reference - (s.Exponent + 127 - (int)UInt128.LeadingZeroCount(rem)); // reference − msb(fraction)
+            int below = reference - (exponent + 127 - (int)UInt128.LeadingZeroCount(rem)); // reference − msb(fraction)
             kind = below switch { 1 => 0, 2 => 1, >= 9 => 2, _ => -1 };
             if (kind < 0) return;
         }
-        counts[_ids.Tiny(boundary, kind, s.Negative, mode)]++;
+        counts[_ids.Tiny(boundary, kind, negative, mode)]++;
     }
 
     /// <summary>The special-value rules the vector exercises.</summary>
@@ -255,47 +319,25 @@ public sealed class DotClassifier(NumberFormat output)
         var (sum, classes) = model.HasProductSum ? (model.ProductSum, model.Classes)
             : MxDot.ProductSum(new BlockPair(ea.Table, a, v.ScaleA, eb.Table, b, v.ScaleB, v.Scales));
         var ids = _ids;
-        ulong opA = OperandMask(_codeBits[ea.Index], a), opB = OperandMask(_codeBits[eb.Index], b);
+        // The finite codes' classes of both operands, A's in the low 16 bits and B's in the high 16 (the NaN and Inf codes'
+        // classes are counted on the special path, for the few blocks with such an element).
+        uint operands = OperandClassMask.Pair(_operandMasks[ea.Index], a, _operandMasks[eb.Index], b);
         if (v.K != _boundK) UseBlockSize(v.K);
         nearMax = Magnitude(sum) > _nearMaxBound[ea.Index * _formats + eb.Index];
         // A class of a format that both operands use counts once.
-        if (ea.Index == eb.Index) { opA |= opB; opB = 0; }
-        if (deferOperands)
-        {
-            _operands.Add(ea.Index, opA);
-            if (opB != 0) _operands.Add(eb.Index, opB);
-        }
+        if (ea.Index == eb.Index) operands = (operands | operands >> OperandClassMask.FiniteBits) & 0xFFFF;
+        if (deferOperands) _operands.Add(ea.Index * _formats + eb.Index, operands);
         else
         {
-            CountBits(opA, ids.OperandBaseOf(ea.Index), counts);
-            CountBits(opB, ids.OperandBaseOf(eb.Index), counts);
+            CountBits(operands & 0xFFFF, ids.OperandBaseOf(ea.Index), counts);
+            CountBits(operands >> OperandClassMask.FiniteBits, ids.OperandBaseOf(eb.Index), counts);
         }
         return (sum, classes);
     }
 
-    /// <summary>
-    /// The OR of the codes' entries in <paramref name="table"/> (a row of <see cref="_codeBits"/>: their operand
-    /// classes). Four codes per step into two running ORs, with a native-sized index: each code is then a byte load and
-    /// an OR with its table entry, without the loop's counting, branching and index widening per code.
-    /// </summary>
-    private static ulong OperandMask(ulong[] table, byte[] codes)
-    {
-        // Each row has an entry for every byte, so a code indexes it without a bounds check.
-        ref ulong t = ref MemoryMarshal.GetArrayDataReference(table);
-        ref byte c = ref MemoryMarshal.GetArrayDataReference(codes);
-        nint n = codes.Length, i = 0;
-        ulong any0 = 0, any1 = 0;
-        for (; i + 4 <= n; i += 4)
-        {
-            any0 |= Unsafe.Add(ref t, Unsafe.Add(ref c, i)) | Unsafe.Add(ref t, Unsafe.Add(ref c, i + 1));
-            any1 |= Unsafe.Add(ref t, Unsafe.Add(ref c, i + 2)) | Unsafe.Add(ref t, Unsafe.Add(ref c, i + 3));
-        }
-        for (; i < n; i++) any0 |= Unsafe.Add(ref t, Unsafe.Add(ref c, i));
-        return any0 | any1;
-    }
-
-    /// <summary>Per element format and code (every byte): its operand class bit (<see cref="CoverageClasses.OperandBits"/>).</summary>
-    private readonly ulong[][] _codeBits = Enumerable.Range(0, StandardFormats.Elements.Count).Select(CoverageClasses.OperandBits).ToArray();
+    /// <summary>Per element format: its codes' operand classes (<see cref="CoverageClasses.OperandBits"/>) as a block's mask.</summary>
+    private readonly OperandClassMask[] _operandMasks = Enumerable.Range(0, StandardFormats.Elements.Count)
+        .Select(f => new OperandClassMask(CoverageClasses.OperandBits(f), ElementCodes.At(f).Table)).ToArray();
 
     /// <summary>
     /// Per format pair (A's index × formats + B's), for blocks of <see cref="_boundK"/> elements: ⌊k·maxA·maxB / 4⌋, with
@@ -322,67 +364,6 @@ public sealed class DotClassifier(NumberFormat output)
     private static void CountBits(ulong bits, int firstId, long[] counts)
     {
         for (; bits != 0; bits &= bits - 1) counts[firstId + System.Numerics.BitOperations.TrailingZeroCount(bits)]++;
-    }
-
-    /// <summary>
-    /// The operand classes of many vectors, counted per element format in bit-sliced counters: plane j holds bit j of
-    /// every class's count, so adding a vector's class mask is a ripple-carry add of one bit per class across the
-    /// planes (no branch, no loop over the mask's bits, whose count varies from vector to vector and mispredicts).
-    /// </summary>
-    private sealed class OperandCounters
-    {
-        private const int Planes = 8;
-        /// <summary>Vectors the planes can count before a flush (2^Planes − 1 per class at most).</summary>
-        public const int Limit = (1 << Planes) - 1;
-        private readonly ulong[] _planes = new ulong[StandardFormats.Elements.Count * Planes];
-        private uint _formats; // the formats with counts in their planes
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Add(int format, ulong mask)
-        {
-            ref ulong p = ref _planes[format * Planes];
-            // Unrolled (Planes = 8): the compiler keeps the loop otherwise, with its counter and branch per plane.
-            ulong carry = Step(ref p, mask);
-            carry = Step(ref Unsafe.Add(ref p, 1), carry);
-            carry = Step(ref Unsafe.Add(ref p, 2), carry);
-            carry = Step(ref Unsafe.Add(ref p, 3), carry);
-            carry = Step(ref Unsafe.Add(ref p, 4), carry);
-            carry = Step(ref Unsafe.Add(ref p, 5), carry);
-            carry = Step(ref Unsafe.Add(ref p, 6), carry);
-            Unsafe.Add(ref p, 7) ^= carry; // (no carry out: a flush comes first)
-            _formats |= 1u << format;
-        }
-
-        /// <summary>One plane of the ripple-carry add: the plane takes the incoming bits, the carries go on.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static ulong Step(ref ulong plane, ulong carry)
-        {
-            ulong next = plane & carry;
-            plane ^= carry;
-            return next;
-        }
-
-        /// <summary>Adds every counter to its class in <paramref name="counts"/> and clears the planes.</summary>
-        public void Flush(long[] counts, CoverageClasses.DotIds ids)
-        {
-            for (uint formats = _formats; formats != 0; formats &= formats - 1)
-            {
-                int f = System.Numerics.BitOperations.TrailingZeroCount(formats);
-                var planes = _planes.AsSpan(f * Planes, Planes);
-                ulong any = 0;
-                foreach (ulong plane in planes) any |= plane;
-                int first = ids.OperandBaseOf(f);
-                for (; any != 0; any &= any - 1)
-                {
-                    int bit = System.Numerics.BitOperations.TrailingZeroCount(any);
-                    long n = 0;
-                    for (int j = 0; j < Planes; j++) n |= (long)((planes[j] >> bit) & 1) << j;
-                    counts[first + bit] += n;
-                }
-                planes.Clear();
-            }
-            _formats = 0;
-        }
     }
 
     /// <summary>
@@ -437,7 +418,7 @@ public sealed class DotClassifier(NumberFormat output)
         _scalesPowerOfTwo = scales.IsPowerOfTwo;
         Array.Clear(_scaleEntries);
         for (uint s = 0; s <= scales.MaxCode; s++)
-            _scaleEntries[s] = new ScaleEntry(ScaleId(scales, (byte)s), scales.IsNaN(s), scales.Significand(s), scales.Exponent(s));
+            _scaleEntries[s] = new ScaleEntry(ScaleId(scales, (byte)s), scales.IsNaN(s), scales.Significand(s), scales.Exponent(s), Log2(scales, s));
         _scales = scales;
     }
 
@@ -447,14 +428,15 @@ public sealed class DotClassifier(NumberFormat output)
     private int ScaleId(ScaleCodec scales, byte s) => _ids.ScaleBase + (
         s == 0 ? 0 : s == 1 ? 1 : s == scales.UnitCode ? 2 : s == scales.Format.MaxFiniteCode ? 3 : scales.IsNaN(s) ? 4 : 5);
 
-    /// <summary>sa·sb = 1 exactly: the significand product is 2^j and the exponents add up to −j.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool ProductIsOne(in ScaleEntry a, in ScaleEntry b)
+    /// <summary>
+    /// log2 of scale code <paramref name="s"/> when its value is a power of two, else <see cref="NoLog2"/>. sa·sb = 1 exactly
+    /// when the two logs add up to zero: the product of the two integer significands is a power of two only if each is.
+    /// </summary>
+    private static int Log2(ScaleCodec scales, uint s)
     {
-        if (a.NaN || b.NaN) return false;
-        uint sig = a.Significand * b.Significand;
-        return sig != 0 && (sig & (sig - 1)) == 0
-            && a.Exponent + b.Exponent + System.Numerics.BitOperations.Log2(sig) == 0;
+        uint sig = scales.Significand(s);
+        if (scales.IsNaN(s) || sig == 0 || (sig & (sig - 1)) != 0) return NoLog2;
+        return scales.Exponent(s) + System.Numerics.BitOperations.Log2(sig);
     }
 
     /// <summary>
@@ -475,18 +457,28 @@ public sealed class DotClassifier(NumberFormat output)
         return new Decoded(ValueClass.Normal, negative, fraction | 0x800000, e - 150);
     }
 
+    /// <summary>
+    /// C's accumulator class (<see cref="CoverageClasses.Accumulators"/>: +0, −0, subnormal, min normal, normal, max normal,
+    /// +inf, −inf, qNaN, sNaN) from its bits: a table by exponent field and quiet bit, then the exact codes, without the
+    /// branches of a switch over C's class (drawn at random per vector).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int AccumulatorIndex(Decoded c, uint bits) => c.Class switch
+    private int AccumulatorIndex(uint bits)
     {
-        ValueClass.Zero => c.Negative ? 1 : 0,
-        ValueClass.Subnormal => 2,
-        ValueClass.Normal when (bits & 0x7FFFFFFF) == 0x00800000 => 3,
-        ValueClass.Normal when (bits & 0x7FFFFFFF) == 0x7F7FFFFF => 5,
-        ValueClass.Normal => 4,
-        ValueClass.Infinity => c.Negative ? 7 : 6,
-        ValueClass.QuietNaN => 8,
-        _ => 9,
-    };
+        uint magnitude = bits & 0x7FFFFFFF;
+        int negative = (int)(bits >> 31);
+        int index = _accumulatorOfTop[magnitude >> 22];
+        if (magnitude == 0) index = negative;
+        if (magnitude == 0x00800000) index = 3;
+        if (magnitude == 0x7F7FFFFF) index = 5;
+        if (magnitude == 0x7F800000) index = 6 + negative;
+        return index;
+    }
+
+    // Per exponent field and quiet bit (a magnitude's top 9 bits): subnormal (2) for field 0, normal (4), and for field
+    // 255 qNaN (8) or sNaN (9); AccumulatorIndex corrects the exact codes (zeros, min and max normal, infinities).
+    private readonly byte[] _accumulatorOfTop = Enumerable.Range(0, 512)
+        .Select(t => (byte)((t >> 1) switch { 0 => 2, 255 => (t & 1) != 0 ? 8 : 9, _ => 4 })).ToArray();
 
     /// <summary>d = msb(C) − msb(Σ), both non-zero: which region of a 24-bit-plus-guard alignment shifter C or the product sum lands in.</summary>
     private static int AlignIndex(int d) => d switch
@@ -553,6 +545,42 @@ public sealed class DotClassifier(NumberFormat output)
             else if (rem >= half && (rem > half || sticky) && (sticky ? rem - half < near : rem - half <= near)) kind = 3;
             else if (sticky ? rem < near : rem <= near) kind = 4;
             else if (rem > half && (UInt128.One << shift) - rem <= near) kind = 5;
+            else kind = -1;
+        }
+        if (kind >= 0) counts[_ids.Boundary(kind, magnitude, mode)]++;
+    }
+
+    /// <summary>
+    /// <see cref="Boundary"/> for an exact value with no sticky bit and a zero low half (the window of
+    /// <see cref="ExactValue"/>'s long path, most vectors): <paramref name="high"/> is the magnitude's high half. The same
+    /// kinds from 64-bit arithmetic: below the ulp's 2^64 the value has no bits, so the remainder and the half ulp are
+    /// whole multiples of 2^64 and each "≤ near" holds exactly when it holds for near rounded down to one.
+    /// </summary>
+    private void BoundaryHigh(ulong high, int exponent, int msb, RoundingMode mode, long[] counts)
+    {
+        if (msb > _emax) return;
+        int uq = Math.Max(msb - _mantissaBits, _quantumExponent); // exponent of the ulp
+        int shift = uq - exponent;                                // fraction bits of the exact value (of the 128)
+        int magnitude;
+        if (msb < _emin) magnitude = 1;
+        else if (msb == _emax && shift >= 0 && shift < 128 && (new UInt128(high, 0) >> shift) >= _maxSignificand) magnitude = 2;
+        else magnitude = 0;
+
+        int kind;
+        if (shift <= 64) kind = 0; // no bit below the ulp
+        else if (shift >= 128)
+            kind = msb - uq <= -(NearBits + 1) ? 4 : -1; // the whole value is below half an ulp
+        else
+        {
+            int bits = shift - 64; // 1 … 63 fraction bits in the high half
+            ulong rem = high & ((1UL << bits) - 1), half = 1UL << (bits - 1);
+            ulong near = bits >= NearBits ? 1UL << (bits - NearBits) : 0; // 2^(shift − NearBits) in units of 2^64, rounded down
+            if (rem == 0) kind = 0;
+            else if (rem == half) kind = 1;
+            else if (rem < half && half - rem <= near) kind = 2;
+            else if (rem > half && rem - half <= near) kind = 3;
+            else if (rem <= near) kind = 4;
+            else if (rem > half && (1UL << bits) - rem <= near) kind = 5;
             else kind = -1;
         }
         if (kind >= 0) counts[_ids.Boundary(kind, magnitude, mode)]++;
