@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using MxRef.Dot;
 using MxRef.Formats;
@@ -144,12 +146,18 @@ public sealed class DotUnit(int k, AccumulationModel model, ImplementationProfil
         ScaleCodec? scales = null;
         NumberFormat? output = null;
         byte scaleCode = 0, outputCode = 0;
+        // The records' room checked once for the chunk, each vector's lanes against K: the record is then written
+        // without a span or a bounds check per field (StreamProtocol.Write).
+        int size = b.RecordBytes;
+        if (size != StreamProtocol.RecordBytes(K) || (long)to * size > b.Records.Length) StreamProtocol.ThrowShortRecord(K);
+        ref byte records = ref MemoryMarshal.GetArrayDataReference(b.Records);
         for (int i = from; i < to; i++)
         {
             var v = b.Vectors[i];
+            if (v.A.Length != K || v.B.Length != K) StreamProtocol.ThrowShortRecord(K);
             if (!ReferenceEquals(v.Scales, scales)) scaleCode = StreamProtocol.ScaleCode(scales = v.Scales);
             if (!ReferenceEquals(v.Output, output)) outputCode = (byte)DotLine.OutputCodeOf(output = v.Output);
-            StreamProtocol.Encode(v, b.Record(i), scaleCode, outputCode);
+            StreamProtocol.Write(v, ref Unsafe.Add(ref records, (nint)i * size), scaleCode, outputCode);
         }
     }
 
