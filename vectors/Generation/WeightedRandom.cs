@@ -36,8 +36,7 @@ public static class WeightedRandom
     /// powers; all looked up once per run, not per vector). With <paramref name="paired"/> the two lists are the run's
     /// <c>--pairs</c>, A[p] with B[p], and one pick takes a pair. Most decisions are 16-bit fields of a few 64-bit words
     /// (<see cref="VectorRandom.Pick"/>), not one draw each: the picks word (formats, mode, shape), the accumulator's
-    /// word (C's kind and alignment distance, the corner injections) and the scales' word (both scales, the single
-    /// product's slot, C's target exponent for a zero sum).
+    /// word (C's kind and alignment distance, its target for a zero sum, the corner injections) and the scales' word.
     /// The generator is one state word passed by value to the helpers (those on the common path inlined), so it stays
     /// in a register.
     /// </remarks>
@@ -56,12 +55,10 @@ public static class WeightedRandom
         FormatTables ta = FormatTables.For(ea), tb = FormatTables.For(eb);
 
         ulong aux = r.NextUInt64();                                                                // C's word (see Accumulator)
-        // The scales' word: scale A from bits 0..15, B from 16..31 (one table read each); 32..47 the single product's
-        // slot, 48..63 C's target exponent when the product sum is zero.
-        ulong scaleBits = r.NextUInt64();
-        ref byte scaleTable = ref MemoryMarshal.GetArrayDataReference(ScaleTable(scales));
-        v.ScaleA = Unsafe.Add(ref scaleTable, (nint)(scaleBits & 0xFFFF));                          // 65,536 entries
-        v.ScaleB = Unsafe.Add(ref scaleTable, (nint)(scaleBits >> 16 & 0xFFFF));
+        ulong scaleBits = r.NextUInt64();                                                          // A's scale, then B's
+        var scaleCodes = ScaleCodes.For(scales);
+        v.ScaleA = scaleCodes.Pick(scaleBits);
+        v.ScaleB = scaleCodes.Pick(scaleBits >> 32);
         // C's target reads the product sum; the shape says which lanes can hold a non-zero product (a mask, for K ≤ 64).
         var lanes = ProductLanes.Any;
         ulong laneMask = 0;
@@ -70,7 +67,7 @@ public static class WeightedRandom
         else if (shape < 86)                                                                       // one product
         {
             Array.Fill(v.A, ea.Zero); Array.Fill(v.B, eb.Zero);
-            int i = VectorRandom.Pick(scaleBits >> 32, v.K);
+            int i = VectorRandom.Pick(r.NextUInt64(), v.K);
             v.A[i] = Element(ea, r.NextUInt64()); v.B[i] = Element(eb, r.NextUInt64());
             (lanes, laneMask) = i < 64 ? (ProductLanes.Masked, 1UL << i) : (ProductLanes.Any, 0);
         }
@@ -85,7 +82,7 @@ public static class WeightedRandom
         if ((aux & 63) == 0 && (ea.NaN is not null || ea.Infinity is not null)) { r = InjectCorner(v.A, ea, r); lanes = ProductLanes.Any; }
         if ((aux >> 6 & 63) == 0 && (eb.NaN is not null || eb.Infinity is not null)) { r = InjectCorner(v.B, eb, r); lanes = ProductLanes.Any; }
 
-        v.C = Accumulator(v, ea, eb, ta, tb, scales, aux, VectorRandom.Pick(scaleBits >> 48, 80) - 40, lanes, laneMask, r);
+        v.C = Accumulator(v, ea, eb, ta, tb, scales, aux, VectorRandom.Pick(aux >> 48, 80) - 40, lanes, laneMask, r);
     }
 
     /// <summary>
@@ -338,40 +335,58 @@ public static class WeightedRandom
     }
 
     /// <summary>
-    /// The random scales' table: 65,536 codes, indexed by a 16-bit field, that follow the scale distribution — within
-    /// 2^±8 of unity (60 %), the three smallest finite codes (6 %), the three largest (6 %), NaN (2 %), any finite code
-    /// (26 %): E8M0 0x77..0x87, 0x00..0x02, 0xFC..0xFE, 0xFF, 0x00..0xFE; UE4M3 2^±8 around 0x38, 0x00..0x02 (zero and
-    /// subnormals), 0x7C..0x7E (up to 448), 0x7F, 0x00..0x7E. Field value f is of kind ScaleKinds[⌊100·f/2^16⌋]; the
-    /// kinds' ranges of f are contiguous, and f's place in its kind's range, scaled to the kind's number of codes,
-    /// picks the code (so each code of a kind has ⌊R/n⌋ or ⌈R/n⌉ of the R field values). Built once per scale format.
+    /// The random scales of one scale format: within 2^±8 of unity (60 %), the three smallest finite codes (6 %), the
+    /// three largest (6 %), NaN (2 %), any finite code (26 %) — E8M0 0x77..0x87, 0x00..0x02, 0xFC..0xFE, 0xFF,
+    /// 0x00..0xFE; UE4M3 2^±8 around 0x38, 0x00..0x02 (zero and subnormals), 0x7C..0x7E (up to 448), 0x7F, 0x00..0x7E.
     /// </summary>
-    private static byte[] ScaleTable(ScalePowers s) => s.RandomDrawTable ??= BuildScaleTable(s);
-
-    private static byte[] BuildScaleTable(ScalePowers s)
+    /// <remarks>
+    /// A scale takes 32 bits: its kind ScaleKinds[Pick(low 16, 100)], and the code Pick(high 16, n) of the kind's n
+    /// codes. The five kinds' codes sit in one array of at most 280 bytes (an earlier 65,536-entry table of codes, one
+    /// read per scale, took fewer instructions but in verify its random reads compete for the cache with the batches).
+    /// </remarks>
+    private sealed class ScaleCodes
     {
-        const int Fields = 1 << 16;
-        int max = s.Max;
-        int[] count = [2 * ScalePowers.NearUnityReach + 1, 3, 3, 1, max + 1];
-        var first = new int[5];
-        var length = new int[5];
-        for (int f = Fields - 1; f >= 0; f--) { int k = ScaleKinds[VectorRandom.Pick((ulong)f, 100)]; first[k] = f; length[k]++; }
-        var table = new byte[Fields];
-        for (int f = 0; f < Fields; f++)
+        private readonly byte[] _codes;
+        private readonly int[] _first, _count;
+
+        private ScaleCodes(ScalePowers s)
         {
-            int k = ScaleKinds[VectorRandom.Pick((ulong)f, 100)];
-            int j = (int)((long)(f - first[k]) * count[k] / length[k]);
-            table[f] = k switch { 0 => s.NearUnity(j), 1 => (byte)j, 2 => (byte)(max - 2 + j), 3 => s.Nan, _ => (byte)j };
+            int max = s.Max;
+            var nearUnity = Enumerable.Range(0, 2 * ScalePowers.NearUnityReach + 1).Select(s.NearUnity);
+            byte[][] kinds = [[.. nearUnity], [0, 1, 2], [(byte)(max - 2), (byte)(max - 1), (byte)max], [s.Nan], [.. Enumerable.Range(0, max + 1).Select(c => (byte)c)]];
+            _codes = [.. kinds.SelectMany(k => k)];
+            _count = [.. kinds.Select(k => k.Length)];
+            _first = new int[kinds.Length];
+            for (int k = 1; k < kinds.Length; k++) _first[k] = _first[k - 1] + _count[k - 1];
         }
-        return table;
+
+        /// <summary>The scale of the low 32 bits of <paramref name="bits"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // twice per vector
+        public byte Pick(ulong bits)
+        {
+            int kind = ScaleKinds[VectorRandom.Pick(bits, 100)];
+            return _codes[_first[kind] + VectorRandom.Pick(bits >> 16, _count[kind])];
+        }
+
+        /// <summary>The scale format's codes, built on first use and kept on its <see cref="ScalePowers"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ScaleCodes For(ScalePowers s) => s.RandomDrawTable is { } codes ? Unsafe.As<ScaleCodes>(codes) : Create(s);
+
+        private static ScaleCodes Create(ScalePowers s)
+        {
+            var codes = new ScaleCodes(s);
+            s.RandomDrawTable = codes;
+            return codes;
+        }
     }
 
-    /// <summary>The kind of scale (an index into the five of <see cref="ScaleTable"/>) for each pick in 0 … 99: 60, 6, 6, 2 and 26 of them.</summary>
+    /// <summary>The kind of scale (an index into the five of <see cref="ScaleCodes"/>) for each pick in 0 … 99: 60, 6, 6, 2 and 26 of them.</summary>
     private static readonly byte[] ScaleKinds =
         [.. Enumerable.Repeat((byte)0, 60), .. Enumerable.Repeat((byte)1, 6), .. Enumerable.Repeat((byte)2, 6), .. Enumerable.Repeat((byte)3, 2), .. Enumerable.Repeat((byte)4, 26)];
 
     /// <summary>
     /// C from the accumulator's word <paramref name="aux"/> (bits 12..27 the kind, 28..31 and 32..47 the alignment
-    /// distance or the special value) and, for a C placed against the product sum, one more draw for its significand:
+    /// distance or the special value, 48..63 <paramref name="zeroSumExponent"/>) and, for a C placed against the product sum, one more draw for its significand:
     /// the vector's last draw, so the generator is not handed back. <paramref name="zeroSumExponent"/> is the target
     /// when the product sum is zero; <paramref name="lanes"/> and <paramref name="laneMask"/> say what the block is (see <see cref="ProductSumExponent"/>).
     /// </summary>
