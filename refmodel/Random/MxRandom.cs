@@ -7,7 +7,8 @@ namespace MxRef.Random;
 /// sequence is not guaranteed across versions). The generator is xoshiro256** (Blackman &amp; Vigna, 2018) seeded by
 /// SplitMix64: <c>state[i] = SplitMix64(seed)</c> for i = 0..3. <see cref="ForStream"/> derives an independent
 /// generator for stream number i of a seed as <c>new MxRandom(SplitMix64Mix(seed) ^ SplitMix64Mix(i + 0x9E3779B97F4A7C15))</c>,
-/// so vector number i can be produced without producing the ones before it (sharding, parallel generation).
+/// so vector number i can be produced without producing the ones before it (sharding, parallel generation). The dot
+/// generator's random section uses the lighter per-vector <see cref="VectorRandom"/> instead.
 /// </summary>
 public struct MxRandom
 {
@@ -89,13 +90,78 @@ public struct MxRandom
     /// four-multiply software fallback.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong MultiplyHigh(ulong x, ulong n, out ulong low)
+    internal static ulong MultiplyHigh(ulong x, ulong n, out ulong low)
     {
         if (n > uint.MaxValue) return Math.BigMul(x, n, out low);
         ulong lowPart = (x & uint.MaxValue) * n;
         ulong highPart = (x >> 32) * n + (lowPart >> 32);
         low = (highPart << 32) | (lowPart & uint.MaxValue);
         return highPart >> 32;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int NextInt(int minInclusive, int maxExclusive) => minInclusive + (int)NextBelow((ulong)(maxExclusive - minInclusive));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool NextBool() => (NextUInt64() >> 63) != 0;
+}
+
+/// <summary>
+/// The per-vector generator of the dot generator's random section (<c>mxref-vectors/4</c>, docs/vectors.md "The
+/// PRNG"): a SplitMix64 stream (Steele, Lea, Flood 2014) started at a point chosen by one mix of the run's key and the
+/// vector's index. Output k (k = 1, 2, …) of vector i is <c>Mix(x0 + k·γ)</c> with <c>x0 = Mix(key + i·γ)</c>,
+/// <c>key = Mix(seed)</c> and γ = 0x9E3779B97F4A7C15.
+/// </summary>
+/// <remarks>
+/// Why this and not <see cref="MxRandom.ForStream"/>'s xoshiro256**: a vector draws about twenty 64-bit words, so the
+/// generator's period and its state size buy nothing, while seeding xoshiro per vector costs six SplitMix64 mixes and
+/// its four state words crowd the registers of the draw. SplitMix64 passes BigCrush on its own (Steele et al.), keeps
+/// one state word, seeds with one mix and draws with an add and a mix. Vector i's stream is the SplitMix64 sequence
+/// from the pseudo-random point x0(i); two vectors' streams share a word only if their starting points lie within a few
+/// dozen steps of γ of each other, a chance of about 2^-58 per pair of vectors — and then two vectors are merely alike.
+/// </remarks>
+public struct VectorRandom
+{
+    /// <summary>SplitMix64's increment: 2^64 divided by the golden ratio, rounded to odd.</summary>
+    public const ulong Gamma = 0x9E3779B97F4A7C15UL;
+
+    private ulong _x;
+
+    /// <summary>The generator of vector <paramref name="index"/> of a run whose key is <paramref name="key"/> (<see cref="KeyOf"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per generated vector
+    public VectorRandom(ulong key, ulong index) => _x = MxRandom.Mix(key + index * Gamma);
+
+    /// <summary>A run's key: one mix of its seed, formed once per run.</summary>
+    public static ulong KeyOf(ulong seed) => MxRandom.Mix(seed);
+
+    /// <summary>The next 64 random bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong NextUInt64()
+    {
+        _x += Gamma;
+        return MxRandom.Mix(_x);
+    }
+
+    /// <summary>
+    /// A uniform integer in [0, n) from a 16-bit field (the low 16 bits of <paramref name="bits"/>) by multiply-shift,
+    /// n ≤ 2^16: each value has ⌊2^16/n⌋ or ⌈2^16/n⌉ of the 2^16 field values, a relative bias below n·2^-16 (0.15 % for
+    /// n = 100). The random section splits a 64-bit word into such fields to pick formats, mode, shape and more at once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Pick(ulong bits, int n) => (int)(((uint)bits & 0xFFFF) * (uint)n >> 16);
+
+    /// <summary>A uniform integer in [0, n) by Lemire's method, as <see cref="MxRandom.NextBelow"/> draws it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong NextBelow(ulong n)
+    {
+        if (n == 0) throw new ArgumentOutOfRangeException(nameof(n));
+        ulong high = MxRandom.MultiplyHigh(NextUInt64(), n, out ulong low);
+        if (low < n)
+        {
+            ulong threshold = (0 - n) % n;
+            while (low < threshold) high = MxRandom.MultiplyHigh(NextUInt64(), n, out low);
+        }
+        return high;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

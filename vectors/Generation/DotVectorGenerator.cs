@@ -15,29 +15,33 @@ public sealed record VectorSection(string Name, long Start, long Count)
 /// <summary>
 /// The dot-product vector generator. A run is a fixed sequence of vectors numbered 0 … <see cref="Total"/>−1: the
 /// corner sections, then the exhaustive section, then the random section. Vector i is a pure function of (options, i)
-/// — random draws come from <c>MxRandom.ForStream</c> of the seed and the index — so <see cref="Generate"/> can be
+/// — random draws come from a stream of the seed and the index (<c>VectorRandom</c> in the random section,
+/// <c>MxRandom.ForStream</c> in the corner sections) — so <see cref="Generate"/> can be
 /// called for any index in any order or thread, and shard I of N (a contiguous index range) is byte-identical to the
 /// same lines of the unsharded run.
 /// </summary>
 public sealed class DotVectorGenerator
 {
     /// <summary>Recorded in file headers; bump when the same options and seed produce different vectors.</summary>
-    public const string Version = "mxref-vectors/3";
+    /// <remarks>4: the random section draws from <see cref="VectorRandom"/>, several decisions per 64-bit word (docs/vectors.md).</remarks>
+    public const string Version = "mxref-vectors/4";
 
     private static readonly CornerFamily[] Families =
         [new OperandCorners(), new ScaleCorners(), new AccumulatorCorners(), new AlignmentCorners(), new ResultCorners(), new RoundingBoundaryCorners(),
          new SpecialCodeCorners(), new UnderflowCorners(), new LargestSumCorners(), new DominantCorners(), new ZeroSumCorners(),
          new LaneSpecialCorners(), new UnderflowExactCorners(), new ScaleCodeCorners()];
 
-    // Stream-number offsets keep the corner, exhaustive and random draws of one seed independent.
-    private const ulong CornerStreams = 1UL << 62, RandomStreams = 0;
+    // The corner sections' stream numbers start at 2^62 (the random section has its own kind of stream, VectorRandom).
+    private const ulong CornerStreams = 1UL << 62;
 
     private readonly (NumberFormat A, NumberFormat B)[] _pairs;
-    /// <summary>With <c>--pairs</c>: each pair's formats as one-element lists, for the random section's draw.</summary>
-    private readonly (ElementCodes[] A, ElementCodes[] B)[]? _randomPairs;
+    /// <summary>With <c>--pairs</c>: <see cref="_randomA"/>[p] and <see cref="_randomB"/>[p] are pair p, and the draw picks a pair.</summary>
+    private readonly bool _paired;
     /// <summary>The random section's formats and modes as arrays, looked up once (the draw runs for every vector).</summary>
     private readonly ElementCodes[] _randomA, _randomB;
     private readonly RoundingMode[] _modes;
+    /// <summary>The random section's key (<see cref="VectorRandom.KeyOf"/> of the seed), formed once.</summary>
+    private readonly ulong _randomKey;
     /// <summary>The scale format's codec and powers, and the output formats as an array, looked up once.</summary>
     private readonly ScalePowers _scales;
     private readonly NumberFormat[] _outputs;
@@ -64,9 +68,10 @@ public sealed class DotVectorGenerator
         if (options.Validate() is { } problem) throw new ArgumentException(problem);
         Options = options;
         _pairs = options.FormatPairs.ToArray();
-        if (options.Pairs is not null) _randomPairs = _pairs.Select(p => (new[] { ElementCodes.For(p.A) }, new[] { ElementCodes.For(p.B) })).ToArray();
-        _randomA = options.FormatsA.Select(ElementCodes.For).ToArray();
-        _randomB = options.FormatsB.Select(ElementCodes.For).ToArray();
+        _paired = options.Pairs is not null;
+        _randomA = (_paired ? _pairs.Select(p => p.A) : options.FormatsA).Select(ElementCodes.For).ToArray();
+        _randomB = (_paired ? _pairs.Select(p => p.B) : options.FormatsB).Select(ElementCodes.For).ToArray();
+        _randomKey = VectorRandom.KeyOf(options.Seed);
         _modes = options.Modes.ToArray();
         _scales = ScalePowers.For(options.Scales);
         _outputs = options.Outputs.ToArray();
@@ -160,14 +165,7 @@ public sealed class DotVectorGenerator
             var outputs = _outputs;
             var output = outputs.Length == 1 ? outputs[0] : outputs[(int)(j % outputs.Length)];
             if (!ReferenceEquals(v.Output, output)) v.Output = output;
-            var rng = MxRandom.ForStream(Options.Seed, RandomStreams + (ulong)j);
-            if (_randomPairs is { } pairs)
-            {
-                // --pairs: one draw picks the pair (the cross product draws A and B on their own).
-                var (fa, fb) = pairs[pairs.Length == 1 ? 0 : rng.NextInt(0, pairs.Length)];
-                WeightedRandom.Build(v, fa, fb, _modes, output, _scales, in rng);
-            }
-            else WeightedRandom.Build(v, _randomA, _randomB, _modes, output, _scales, in rng);
+            WeightedRandom.Build(v, _randomA, _randomB, _paired, _modes, output, _scales, new VectorRandom(_randomKey, (ulong)j));
             return;
         }
         var plan = PlanOf(index);

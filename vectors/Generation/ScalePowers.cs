@@ -53,6 +53,9 @@ public sealed class ScalePowers
         for (int e = -NearUnityReach; e <= NearUnityReach; e++) _nearUnity[e + NearUnityReach] = CodeOf(e);
     }
 
+    /// <summary>The random dot draw's scale codes (<c>WeightedRandom</c>'s own type), built on first use.</summary>
+    internal object? RandomDrawTable;
+
     /// <summary>The reach of <see cref="NearUnity"/>: 2^±8.</summary>
     public const int NearUnityReach = 8;
 

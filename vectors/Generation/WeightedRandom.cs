@@ -27,142 +27,147 @@ public static class WeightedRandom
         0x7F800000, 0xFF800000, 0x7FC00000, 0x7FA00000, 0xFFC00001, 0x7FFFFFFF,
     ];
 
-    /// <summary>Draws the inputs of one vector (formats and mode included) from a copy of <paramref name="stream"/>, the vector's own stream.</summary>
+    /// <summary>
+    /// Draws the inputs of one vector (formats and mode included) from <paramref name="r"/>, the vector's own stream
+    /// (<c>mxref-vectors/4</c>; the draw order is docs/vectors.md's "Random section").
+    /// </summary>
     /// <remarks>
     /// The formats come as their <see cref="ElementCodes"/>, and the scales as <paramref name="scales"/> (<c>v.Scales</c>'
-    /// powers; all looked up once per run, not per vector). The draws go
-    /// through a local copy of the generator whose address no call takes: the helpers take it by value and return it
-    /// (those on the common path inlined). An address-taken generator lives in memory, and each of a vector's ~30 draws
-    /// would then pass its four state words through a store and a load.
+    /// powers; all looked up once per run, not per vector). With <paramref name="paired"/> the two lists are the run's
+    /// <c>--pairs</c>, A[p] with B[p], and one pick takes a pair. Most decisions are 16-bit fields of a few 64-bit words
+    /// (<see cref="VectorRandom.Pick"/>), not one draw each: the picks word (formats, mode, shape), the accumulator's
+    /// word (C's kind and alignment distance, its target for a zero sum, the corner injections) and the scales' word.
+    /// The generator is one state word passed by value to the helpers (those on the common path inlined), so it stays
+    /// in a register.
     /// </remarks>
-    public static void Build(DotVector v, ElementCodes[] formatsA, ElementCodes[] formatsB, RoundingMode[] modes, NumberFormat output, ScalePowers scales,
-        in MxRandom stream)
+    public static void Build(DotVector v, ElementCodes[] formatsA, ElementCodes[] formatsB, bool paired, RoundingMode[] modes, NumberFormat output,
+        ScalePowers scales, VectorRandom r)
     {
-        var r = stream;
-        var ea = formatsA[formatsA.Length == 1 ? 0 : r.NextInt(0, formatsA.Length)];
-        var eb = formatsB[formatsB.Length == 1 ? 0 : r.NextInt(0, formatsB.Length)];
-        v.Rounding = modes[modes.Length == 1 ? 0 : r.NextInt(0, modes.Length)];
+        // The picks word: four 16-bit fields.
+        ulong picks = r.NextUInt64();
+        int ia = VectorRandom.Pick(picks, formatsA.Length);
+        var ea = formatsA[ia];
+        var eb = formatsB[paired ? ia : VectorRandom.Pick(picks >> 16, formatsB.Length)];
+        v.Rounding = modes[VectorRandom.Pick(picks >> 32, modes.Length)];
+        int shape = VectorRandom.Pick(picks >> 48, 100);
         v.SetFormats(ea, eb);
+        if (shape >= 92) { NearBoundary(v, ea, eb, output, scales, r); return; }
         FormatTables ta = FormatTables.For(ea), tb = FormatTables.For(eb);
 
-        ulong shape = r.NextBelow(100);
-        if (shape >= 92) { NearBoundary(v, ea, eb, output, scales, r); return; }
-        if (shape < 74)
-        {
-            // Dense (46 %), or sparse (28 %): A keeps 2/16 of its elements, B 8/16.
-            bool dense = shape < 46;
-            r = Fill(v.A, ea, ta, r, dense ? 16 : 2);
-            r = Fill(v.B, eb, tb, r, dense ? 16 : 8);
-        }
+        ulong aux = r.NextUInt64();                                                                // C's word (see Accumulator)
+        ulong scaleBits = r.NextUInt64();                                                          // A's scale, then B's
+        var scaleCodes = ScaleCodes.For(scales);
+        v.ScaleA = scaleCodes.Pick(scaleBits);
+        v.ScaleB = scaleCodes.Pick(scaleBits >> 32);
+        // C's target reads the product sum; the shape says which lanes can hold a non-zero product (a mask, for K ≤ 64).
+        var lanes = ProductLanes.Any;
+        ulong laneMask = 0;
+        if (shape < 46) { r = Fill(v.A, ta, r); r = Fill(v.B, tb, r); }                          // dense (46 %)
+        else if (shape < 74) r = Sparse(v.A, v.B, ea, eb, ta, tb, r, out laneMask, out lanes);  // sparse (28 %)
         else if (shape < 86)                                                                       // one product
         {
             Array.Fill(v.A, ea.Zero); Array.Fill(v.B, eb.Zero);
-            int i = r.NextInt(0, v.K);
+            int i = VectorRandom.Pick(r.NextUInt64(), v.K);
             v.A[i] = Element(ea, r.NextUInt64()); v.B[i] = Element(eb, r.NextUInt64());
+            (lanes, laneMask) = i < 64 ? (ProductLanes.Masked, 1UL << i) : (ProductLanes.Any, 0);
         }
-        else { Array.Fill(v.A, Element(ea, r.NextUInt64())); Array.Fill(v.B, Element(eb, r.NextUInt64())); } // all equal
+        else                                                                                       // all equal
+        {
+            Array.Fill(v.A, Element(ea, r.NextUInt64())); Array.Fill(v.B, Element(eb, r.NextUInt64()));
+            lanes = ProductLanes.AllEqual;
+        }
 
         // Rare special elements: a named code (NaN, Inf, ...) in one slot of an otherwise ordinary block, and half the
-        // time its negation in another slot too (infinities of both signs).
-        if (r.NextBelow(64) == 0 && (ea.NaN is not null || ea.Infinity is not null)) r = InjectCorner(v.A, ea, r);
-        if (r.NextBelow(64) == 0 && (eb.NaN is not null || eb.Infinity is not null)) r = InjectCorner(v.B, eb, r);
+        // time its negation in another slot too (infinities of both signs). One block in 64 per operand: 6 bits each.
+        if ((aux & 63) == 0 && (ea.NaN is not null || ea.Infinity is not null)) { r = InjectCorner(v.A, ea, r); lanes = ProductLanes.Any; }
+        if ((aux >> 6 & 63) == 0 && (eb.NaN is not null || eb.Infinity is not null)) { r = InjectCorner(v.B, eb, r); lanes = ProductLanes.Any; }
 
-        v.ScaleA = Scale(scales, r.NextUInt64());
-        v.ScaleB = Scale(scales, r.NextUInt64());
-        v.C = Accumulator(v, ea, eb, ta, tb, scales, r);
+        v.C = Accumulator(v, ea, eb, ta, tb, scales, aux, VectorRandom.Pick(aux >> 48, 80) - 40, lanes, laneMask, r);
     }
 
     /// <summary>
     /// Fills a block from the format's table of weighted codes (<see cref="WeightedCodes"/>), 12 random bits per
-    /// element — five elements per 64-bit draw, which keeps generation well under a microsecond per vector. A sparse
-    /// block keeps an element with probability <paramref name="keepOutOf16"/>/16, deciding from 4 more bits.
+    /// element — five elements per 64-bit draw, the lowest bits first; the top 4 bits go unused.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Build, so that the generator stays in registers
-    private static MxRandom Fill(byte[] codes, ElementCodes e, FormatTables tables, MxRandom r, int keepOutOf16)
+    private static VectorRandom Fill(byte[] codes, FormatTables tables, VectorRandom r)
     {
         // Indices are masked to 12 bits, so every read is inside the 4096-entry table, and every write's index is below
         // the block's length (the loop conditions): no bounds checks needed.
         ref byte table = ref MemoryMarshal.GetArrayDataReference(tables.Weighted);
         ref byte c = ref MemoryMarshal.GetArrayDataReference(codes);
         nint n = codes.Length, i = 0;
-        if (keepOutOf16 >= 16)
+        for (; i + 5 <= n; i += 5)
         {
-            // Five 12-bit table indices per draw, the lowest first; the top 4 bits go unused.
-            for (; i + 5 <= n; i += 5)
-            {
-                ulong word = r.NextUInt64();
-                Unsafe.Add(ref c, i) = Code(ref table, word);
-                Unsafe.Add(ref c, i + 1) = Code(ref table, word >> 12);
-                Unsafe.Add(ref c, i + 2) = Code(ref table, word >> 24);
-                Unsafe.Add(ref c, i + 3) = Code(ref table, word >> 36);
-                Unsafe.Add(ref c, i + 4) = Code(ref table, word >> 48);
-            }
-            if (i < n)
-            {
-                ulong word = r.NextUInt64();
-                for (; i < n; i++, word >>= 12) Unsafe.Add(ref c, i) = Code(ref table, word);
-            }
+            ulong word = r.NextUInt64();
+            Unsafe.Add(ref c, i) = Code(ref table, word);
+            Unsafe.Add(ref c, i + 1) = Code(ref table, word >> 12);
+            Unsafe.Add(ref c, i + 2) = Code(ref table, word >> 24);
+            Unsafe.Add(ref c, i + 3) = Code(ref table, word >> 36);
+            Unsafe.Add(ref c, i + 4) = Code(ref table, word >> 48);
         }
-        else
+        if (i < n)
         {
-            // Four 16-bit draws per word: a table index, then 4 bits for keep-or-zero. Kept when the 4 bits are below
-            // keepOutOf16: a mask, not a branch (the choice is a coin flip). Sixteen elements (four words) at a time:
-            // their table codes stored as a dense block's are, then keep-or-zero for all sixteen in one vector step on
-            // the stored bytes (gathering the codes into a vector register instead spilled them through the stack).
-            uint zero = e.Zero;
-            var zeros = Vector128.Create((byte)zero);
-            var keepBelow = Vector128.Create((short)keepOutOf16);
-            for (; i + 16 <= n; i += 16)
+            ulong word = r.NextUInt64();
+            for (; i < n; i++, word >>= 12) Unsafe.Add(ref c, i) = Code(ref table, word);
+        }
+        return r;
+    }
+
+    /// <summary>
+    /// A sparse pair of blocks: A keeps each lane with probability 1/8, B with 1/2, independently; the other lanes are
+    /// zero. Per group of 32 lanes (the last one cut to K): two words of keep bits — B's mask the low half of the first,
+    /// A's the AND of its high half and both halves of the second, lane j at bit j — then A's kept lanes' codes and B's,
+    /// in lane order, each as the dense fill draws them (12 bits, five per word, a new word for each side). Only the kept
+    /// lanes take codes, so the draw costs what the block holds. <paramref name="laneMask"/>: the lanes where both are
+    /// kept (K ≤ 64), the only ones whose product can be non-zero.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Build (see Fill)
+    private static VectorRandom Sparse(byte[] a, byte[] b, ElementCodes ea, ElementCodes eb, FormatTables ta, FormatTables tb, VectorRandom r,
+        out ulong laneMask, out ProductLanes lanes)
+    {
+        a.AsSpan().Fill(ea.Zero);
+        b.AsSpan().Fill(eb.Zero);
+        int n = a.Length;
+        laneMask = 0;
+        lanes = n <= 64 ? ProductLanes.Masked : ProductLanes.Any;
+        for (int g = 0; g < n; g += 32)
+        {
+            ulong m1 = r.NextUInt64(), m2 = r.NextUInt64();
+            uint valid = n - g >= 32 ? uint.MaxValue : (1u << (n - g)) - 1;
+            uint keepB = (uint)m1 & valid, keepA = (uint)(m1 >> 32) & (uint)m2 & (uint)(m2 >> 32) & valid;
+            r = KeptCodes(a, g, ta, keepA, r);
+            r = KeptCodes(b, g, tb, keepB, r);
+            if (g < 64) laneMask |= (ulong)(keepA & keepB) << g;
+        }
+        return r;
+    }
+
+    /// <summary>The weighted codes of the lanes g + j for each set bit j of <paramref name="keep"/>, lowest first, five per draw.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static VectorRandom KeptCodes(byte[] codes, int g, FormatTables tables, uint keep, VectorRandom r)
+    {
+        // Each lane g + j is below the block's length (keep is cut to it), and each index is masked to 12 bits.
+        ref byte table = ref MemoryMarshal.GetArrayDataReference(tables.Weighted);
+        ref byte c = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(codes), g);
+        while (keep != 0)
+        {
+            ulong word = r.NextUInt64();
+            for (int k = 0; k < 5 && keep != 0; k++, word >>= 12)
             {
-                ulong w0 = r.NextUInt64(), w1 = r.NextUInt64();
-                StoreCodes4(ref Unsafe.Add(ref c, i), ref table, w0);
-                StoreCodes4(ref Unsafe.Add(ref c, i + 4), ref table, w1);
-                var keptLow = Vector128.LessThan((Vector128.Create(w0, w1).AsUInt16() >>> 12).AsInt16(), keepBelow);
-                ulong w2 = r.NextUInt64(), w3 = r.NextUInt64();
-                StoreCodes4(ref Unsafe.Add(ref c, i + 8), ref table, w2);
-                StoreCodes4(ref Unsafe.Add(ref c, i + 12), ref table, w3);
-                var keptHigh = Vector128.LessThan((Vector128.Create(w2, w3).AsUInt16() >>> 12).AsInt16(), keepBelow);
-                var kept = Vector128.Narrow(keptLow, keptHigh).AsByte();
-                Vector128.ConditionalSelect(kept, Vector128.LoadUnsafe(ref c, (nuint)i), zeros).StoreUnsafe(ref c, (nuint)i);
-            }
-            for (; i + 4 <= n; i += 4)
-            {
-                ulong word = r.NextUInt64();
-                Unsafe.Add(ref c, i) = KeptOrZero(ref table, word, keepOutOf16, zero);
-                Unsafe.Add(ref c, i + 1) = KeptOrZero(ref table, word >> 16, keepOutOf16, zero);
-                Unsafe.Add(ref c, i + 2) = KeptOrZero(ref table, word >> 32, keepOutOf16, zero);
-                Unsafe.Add(ref c, i + 3) = KeptOrZero(ref table, word >> 48, keepOutOf16, zero);
-            }
-            if (i < n)
-            {
-                ulong word = r.NextUInt64();
-                for (; i < n; i++, word >>= 16) Unsafe.Add(ref c, i) = KeptOrZero(ref table, word, keepOutOf16, zero);
+                Unsafe.Add(ref c, BitOperations.TrailingZeroCount(keep)) = Code(ref table, word);
+                keep &= keep - 1;
             }
         }
         return r;
     }
 
+    /// <summary>What C's target knows of the block: nothing, that every lane holds the same product, or a mask of the lanes that may be non-zero.</summary>
+    private enum ProductLanes { Any, AllEqual, Masked }
+
     /// <summary>The table's code at the low 12 bits of <paramref name="bits"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte Code(ref byte table, ulong bits) => Unsafe.Add(ref table, (nint)(bits & (TableSize - 1)));
-
-    /// <summary>Stores the table's codes at the low 12 bits of each 16-bit field of <paramref name="word"/> at <paramref name="to"/> … +3, the lowest first.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreCodes4(ref byte to, ref byte table, ulong word)
-    {
-        to = Code(ref table, word);
-        Unsafe.Add(ref to, 1) = Code(ref table, word >> 16);
-        Unsafe.Add(ref to, 2) = Code(ref table, word >> 32);
-        Unsafe.Add(ref to, 3) = Code(ref table, word >> 48);
-    }
-
-    /// <summary>The table's code at the low 12 bits, or <paramref name="zero"/> unless bits 12..15 are below <paramref name="keepOutOf16"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static byte KeptOrZero(ref byte table, ulong bits, int keepOutOf16, uint zero)
-    {
-        uint keep = (uint)(((int)(bits >> 12 & 15) - keepOutOf16) >> 31); // all ones when kept
-        return (byte)(zero ^ ((Code(ref table, bits) ^ zero) & keep));
-    }
 
     private const int TableSize = 4096;
 
@@ -248,12 +253,14 @@ public static class WeightedRandom
         return (byte)code;
     }
 
-    private static MxRandom InjectCorner(byte[] codes, ElementCodes e, MxRandom rng)
+    /// <summary>A named corner code in a random slot, and half the time its negation in the next: one draw, three fields.</summary>
+    private static VectorRandom InjectCorner(byte[] codes, ElementCodes e, VectorRandom rng)
     {
-        byte code = e.Corners[rng.NextInt(0, e.Corners.Count)].Code;
-        int i = rng.NextInt(0, codes.Length);
+        ulong w = rng.NextUInt64();
+        byte code = e.Corners[VectorRandom.Pick(w, e.Corners.Count)].Code;
+        int i = VectorRandom.Pick(w >> 16, codes.Length);
         codes[i] = code;
-        if (codes.Length > 1 && rng.NextBool()) codes[(i + 1) % codes.Length] = e.Negate(code);
+        if (codes.Length > 1 && (w >> 63) != 0) codes[(i + 1) % codes.Length] = e.Negate(code);
         return rng;
     }
 
@@ -264,7 +271,7 @@ public static class WeightedRandom
     /// little off that point. So ties, near ties and sticky-only cases occur at random significands, exponents and signs,
     /// not only at the corner generator's fixed ones.
     /// </summary>
-    private static void NearBoundary(DotVector v, ElementCodes ea, ElementCodes eb, NumberFormat o, ScalePowers scales, MxRandom rng)
+    private static void NearBoundary(DotVector v, ElementCodes ea, ElementCodes eb, NumberFormat o, ScalePowers scales, VectorRandom rng)
     {
         Array.Fill(v.A, ea.Zero); Array.Fill(v.B, eb.Zero);
         // Half the time a second product; half of those from the smallest codes while the first product uses the
@@ -311,14 +318,14 @@ public static class WeightedRandom
     }
 
     /// <summary>The min or max subnormal (INT8: ±1 lsb), either sign.</summary>
-    private static byte Small(ElementCodes e, ref MxRandom rng)
+    private static byte Small(ElementCodes e, ref VectorRandom rng)
     {
         byte code = rng.NextBool() ? e.MinSubnormal : e.MaxSubnormal;
         return rng.NextBool() ? e.Negate(code) : code;
     }
 
     /// <summary>A positive power-of-two code: mantissa zero, random exponent (INT8: 2^j), or the largest one.</summary>
-    private static byte PowerOfTwo(ElementCodes e, bool largest, ref MxRandom rng)
+    private static byte PowerOfTwo(ElementCodes e, bool largest, ref VectorRandom rng)
     {
         var f = e.Format;
         if (f.Kind == FormatKind.Integer) return (byte)(1 << (largest ? 6 : rng.NextInt(0, 7)));
@@ -328,53 +335,91 @@ public static class WeightedRandom
     }
 
     /// <summary>
-    /// A scale code: mostly within 2^±8 of unity, the three smallest and three largest finite codes, NaN, or any
-    /// finite code (E8M0: 0x77..0x87, 0x00..0x02, 0xFC..0xFE, 0xFF; UE4M3: 2^±8 around 0x38, 0x00..0x02 (zero and
-    /// subnormals), 0x7C..0x7E (up to 448), 0x7F), from one 64-bit draw <paramref name="r"/>.
+    /// The random scales of one scale format: within 2^±8 of unity (60 %), the three smallest finite codes (6 %), the
+    /// three largest (6 %), NaN (2 %), any finite code (26 %) — E8M0 0x77..0x87, 0x00..0x02, 0xFC..0xFE, 0xFF,
+    /// 0x00..0xFE; UE4M3 2^±8 around 0x38, 0x00..0x02 (zero and subnormals), 0x7C..0x7E (up to 448), 0x7F, 0x00..0x7E.
     /// </summary>
-    private static byte Scale(ScalePowers s, ulong r)
+    /// <remarks>
+    /// A scale takes 32 bits: its kind ScaleKinds[Pick(low 16, 100)], and the code Pick(high 16, n) of the kind's n
+    /// codes. The five kinds' codes sit in one array of at most 280 bytes (an earlier 65,536-entry table of codes, one
+    /// read per scale, took fewer instructions but in verify its random reads compete for the cache with the batches).
+    /// </remarks>
+    private sealed class ScaleCodes
     {
-        // All five kinds are formed and one is picked by index: the pick is random, so a branch on it would
-        // mispredict often, and the five together cost less than that.
-        ulong x = r >> 8;
-        uint max = s.Max;
-        ReadOnlySpan<byte> kinds = [s.NearUnity((int)(x % (2 * ScalePowers.NearUnityReach + 1))), (byte)(x % 3), (byte)(max - 2 + (uint)(x % 3)), s.Nan, (byte)(x % (max + 1))];
-        return kinds[ScaleKinds[(int)(r % 100)]];
+        private readonly byte[] _codes;
+        private readonly int[] _first, _count;
+
+        private ScaleCodes(ScalePowers s)
+        {
+            int max = s.Max;
+            var nearUnity = Enumerable.Range(0, 2 * ScalePowers.NearUnityReach + 1).Select(s.NearUnity);
+            byte[][] kinds = [[.. nearUnity], [0, 1, 2], [(byte)(max - 2), (byte)(max - 1), (byte)max], [s.Nan], [.. Enumerable.Range(0, max + 1).Select(c => (byte)c)]];
+            _codes = [.. kinds.SelectMany(k => k)];
+            _count = [.. kinds.Select(k => k.Length)];
+            _first = new int[kinds.Length];
+            for (int k = 1; k < kinds.Length; k++) _first[k] = _first[k - 1] + _count[k - 1];
+        }
+
+        /// <summary>The scale of the low 32 bits of <paramref name="bits"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // twice per vector
+        public byte Pick(ulong bits)
+        {
+            int kind = ScaleKinds[VectorRandom.Pick(bits, 100)];
+            return _codes[_first[kind] + VectorRandom.Pick(bits >> 16, _count[kind])];
+        }
+
+        /// <summary>The scale format's codes, built on first use and kept on its <see cref="ScalePowers"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ScaleCodes For(ScalePowers s) => s.RandomDrawTable is { } codes ? Unsafe.As<ScaleCodes>(codes) : Create(s);
+
+        private static ScaleCodes Create(ScalePowers s)
+        {
+            var codes = new ScaleCodes(s);
+            s.RandomDrawTable = codes;
+            return codes;
+        }
     }
 
-    /// <summary>The kind of scale (an index into the five of <see cref="Scale"/>) for each value of r mod 100: 60, 6, 6, 2 and 26 of them.</summary>
+    /// <summary>The kind of scale (an index into the five of <see cref="ScaleCodes"/>) for each pick in 0 … 99: 60, 6, 6, 2 and 26 of them.</summary>
     private static readonly byte[] ScaleKinds =
         [.. Enumerable.Repeat((byte)0, 60), .. Enumerable.Repeat((byte)1, 6), .. Enumerable.Repeat((byte)2, 6), .. Enumerable.Repeat((byte)3, 2), .. Enumerable.Repeat((byte)4, 26)];
 
-    /// <summary>C: the vector's last draws, so the generator is not handed back.</summary>
+    /// <summary>
+    /// C from the accumulator's word <paramref name="aux"/> (bits 12..27 the kind, 28..31 and 32..47 the alignment
+    /// distance or the special value, 48..63 <paramref name="zeroSumExponent"/>) and, for a C placed against the product sum, one more draw for its significand:
+    /// the vector's last draw, so the generator is not handed back. <paramref name="zeroSumExponent"/> is the target
+    /// when the product sum is zero; <paramref name="lanes"/> and <paramref name="laneMask"/> say what the block is (see <see cref="ProductSumExponent"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Build (see there)
-    private static uint Accumulator(DotVector v, ElementCodes ea, ElementCodes eb, FormatTables ta, FormatTables tb, ScalePowers scales, MxRandom rng)
+    private static uint Accumulator(DotVector v, ElementCodes ea, ElementCodes eb, FormatTables ta, FormatTables tb, ScalePowers scales, ulong aux,
+        int zeroSumExponent, ProductLanes lanes, ulong laneMask, VectorRandom rng)
     {
-        ulong sel = rng.NextBelow(100);
-        if (sel < 6) return SpecialCs[rng.NextInt(0, SpecialCs.Length)];
+        int sel = VectorRandom.Pick(aux >> 12, 100);
+        if (sel < 6) return SpecialCs[VectorRandom.Pick(aux >> 32, SpecialCs.Length)];
         if (sel < 12) return 0;
         if (sel < 20 && Cancelling(v, ea, eb) is { } cancelling) return cancelling;
         // C relative to the product sum's magnitude: alignment distances biased to the datapath's boundaries.
-        int baseExp = ProductSumExponent(v, ta, tb, scales) ?? rng.NextInt(-40, 40);
-        ulong dsel = rng.NextBelow(8);
-        int d = dsel switch
-        {
-            0 => 0,
-            1 => rng.NextBool() ? 1 : -1,
-            2 => (rng.NextBool() ? 1 : -1) * rng.NextInt(23, 28),
-            3 => rng.NextInt(-160, 160),
-            _ => rng.NextInt(-30, 31),
-        };
+        int baseExp = ProductSumExponent(v, ta, tb, scales, lanes, laneMask) ?? zeroSumExponent;
+        // d from bits 28..30 (which of eight), 31 (its sign, for ±1 and ±23..27) and 32..47 (its magnitude): 0, ±1,
+        // ±23..27, −160..159, or −30..30 (half the time). A table per kind, not a branch: the kind is random.
+        int dsel = (int)(aux >> 28) & 7;
+        int sign = 1 - 2 * (int)(aux >> 31 & 1);
+        var kind = DistanceKinds[dsel];
+        int d = (VectorRandom.Pick(aux >> 32, kind.Count) + kind.First) * (kind.Signed ? sign : 1);
         int e = Math.Clamp(baseExp + d, -149, 127);
         ulong r2 = rng.NextUInt64();
         // The five significand patterns, one picked by index (as in Scale: a random pick, not a branch).
-        int k = (int)((r2 >> 8) % 23);
-        ReadOnlySpan<uint> patterns = [0, 0x7FFFFF, 1u << k, (0x7FFFFFu << k) & 0x7FFFFF, (uint)(r2 >> 40) & 0x7FFFFF];
-        uint sig = patterns[(int)(r2 % 5)];
-        uint sign = (r2 >> 63) != 0 ? 0x80000000u : 0;
-        if (e < -126) return sign | ((sig | 0x800000) >> Math.Min(24, -126 - e)); // subnormal (or zero)
-        return sign | ((uint)(e + 127) << 23) | sig;
+        int k = VectorRandom.Pick(r2 >> 24, 23);
+        ReadOnlySpan<uint> patterns = [0, 0x7FFFFF, 1u << k, (0x7FFFFFu << k) & 0x7FFFFF, (uint)r2 & 0x7FFFFF];
+        uint sig = patterns[VectorRandom.Pick(r2 >> 40, 5)];
+        uint signC = (r2 >> 63) != 0 ? 0x80000000u : 0;
+        if (e < -126) return signC | ((sig | 0x800000) >> Math.Min(24, -126 - e)); // subnormal (or zero)
+        return signC | ((uint)(e + 127) << 23) | sig;
     }
+
+    /// <summary>C's alignment distance for each of the eight values of its 3-bit kind: First + a pick in [0, Count), negated with the sign bit when Signed.</summary>
+    private static readonly (int First, int Count, bool Signed)[] DistanceKinds =
+        [(0, 1, false), (1, 1, true), (23, 5, true), (-160, 320, false), (-30, 61, false), (-30, 61, false), (-30, 61, false), (-30, 61, false)];
 
     /// <summary>
     /// Cancellation: C = −fl(Σ), so the exact result is the rounding error of the product sum (or 0); null when fl(Σ) is
@@ -388,7 +433,14 @@ public static class WeightedRandom
     }
 
     /// <summary>About log2 |Σ a_i·b_i·2^scale| (in double: only a target for C's exponent), or null when the sum is zero.</summary>
-    private static int? ProductSumExponent(DotVector v, FormatTables da, FormatTables db, ScalePowers powers)
+    /// <remarks>
+    /// <paramref name="lanes"/>: <see cref="ProductLanes.AllEqual"/>, every lane holds the same product, so the sum is
+    /// K·a_0·b_0 (exact: a product has at most 2·8 significant bits, K·a·b at most 16 + 12 for K ≤ 4096, as is every
+    /// partial sum of the element-order loop); <see cref="ProductLanes.Masked"/>, only the lanes of
+    /// <paramref name="laneMask"/> can be non-zero, summed in element order (adding the other lanes' zeros would change
+    /// no partial sum). Both give the double of the element-order sum without a pass over the block.
+    /// </remarks>
+    private static int? ProductSumExponent(DotVector v, FormatTables da, FormatTables db, ScalePowers powers, ProductLanes lanes, ulong laneMask)
     {
         // The tables have an entry for each of the 256 byte values, so no element code reads outside them.
         ref double fa = ref MemoryMarshal.GetArrayDataReference(da.FixedDoubles);
@@ -397,6 +449,22 @@ public static class WeightedRandom
         int n = a.Length;
         ref byte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b);
         double sum;
+        if (lanes == ProductLanes.AllEqual)
+        {
+            sum = Unsafe.Add(ref fa, pa) * Unsafe.Add(ref fb, pb) * n;
+            goto Formed;
+        }
+        if (lanes == ProductLanes.Masked)
+        {
+            // Lanes below 64 and below n (the masks are cut to the block).
+            sum = 0;
+            for (; laneMask != 0; laneMask &= laneMask - 1)
+            {
+                int i = BitOperations.TrailingZeroCount(laneMask);
+                sum += Unsafe.Add(ref fa, Unsafe.Add(ref pa, i)) * Unsafe.Add(ref fb, Unsafe.Add(ref pb, i));
+            }
+            goto Formed;
+        }
         // The sum was always formed in element order, one rounding at a time, and its value is part of the generated
         // bytes. When no step can round — every product and partial sum is a multiple of 2^(zA+zB) below
         // k·2^(magA+magB), i.e. an integer of at most SpanA + SpanB + ⌈log2 k⌉ ≤ 53 bits times that power of two (33 of
@@ -421,6 +489,7 @@ public static class WeightedRandom
             sum = 0;
             for (int i = 0; i < n; i++) sum += Unsafe.Add(ref fa, a[i]) * Unsafe.Add(ref fb, b[i]);
         }
+    Formed:
         if (sum == 0) return null;
         return (int)Math.Floor(powers.AimLog2(v.ScaleA) + powers.AimLog2(v.ScaleB)) - 2 * ElementTable.FractionBits + Math.ILogB(sum);
     }
