@@ -51,10 +51,11 @@ public sealed class ScalePowers
             _aimLog2[c] = codec.IsNaN(c) || codec.IsZero(c) ? (int)(c >> codec.Format.MantissaBits) - codec.Format.Bias : Log2((byte)c);
         _nearUnity = new byte[2 * NearUnityReach + 1];
         for (int e = -NearUnityReach; e <= NearUnityReach; e++) _nearUnity[e + NearUnityReach] = CodeOf(e);
+        RandomScales = new RandomScaleCodes(this);
     }
 
-    /// <summary>The random dot draw's scale codes (<c>WeightedRandom</c>'s own type), built on first use.</summary>
-    internal object? RandomDrawTable;
+    /// <summary>The random dot draw's scale codes (<see cref="RandomScaleCodes"/>), built with the powers it reads.</summary>
+    internal RandomScaleCodes RandomScales { get; }
 
     /// <summary>The reach of <see cref="NearUnity"/>: 2^±8.</summary>
     public const int NearUnityReach = 8;

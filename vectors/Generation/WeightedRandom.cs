@@ -56,7 +56,7 @@ public static class WeightedRandom
 
         ulong aux = r.NextUInt64();                                                                // C's word (see Accumulator)
         ulong scaleBits = r.NextUInt64();                                                          // A's scale, then B's
-        var scaleCodes = ScaleCodes.For(scales);
+        var scaleCodes = scales.RandomScales;
         v.ScaleA = scaleCodes.Pick(scaleBits);
         v.ScaleB = scaleCodes.Pick(scaleBits >> 32);
         // C's target reads the product sum; the shape says which lanes can hold a non-zero product (a mask, for K ≤ 64).
@@ -334,54 +334,8 @@ public static class WeightedRandom
         return (e.Table.Class[code] & (ElementTable.ClassNaN | ElementTable.ClassInfinity)) != 0 ? e.MinNormal : code;
     }
 
-    /// <summary>
-    /// The random scales of one scale format: within 2^±8 of unity (60 %), the three smallest finite codes (6 %), the
-    /// three largest (6 %), NaN (2 %), any finite code (26 %) — E8M0 0x77..0x87, 0x00..0x02, 0xFC..0xFE, 0xFF,
-    /// 0x00..0xFE; UE4M3 2^±8 around 0x38, 0x00..0x02 (zero and subnormals), 0x7C..0x7E (up to 448), 0x7F, 0x00..0x7E.
-    /// </summary>
-    /// <remarks>
-    /// A scale takes 32 bits: its kind ScaleKinds[Pick(low 16, 100)], and the code Pick(high 16, n) of the kind's n
-    /// codes. The five kinds' codes sit in one array of at most 280 bytes (an earlier 65,536-entry table of codes, one
-    /// read per scale, took fewer instructions but in verify its random reads compete for the cache with the batches).
-    /// </remarks>
-    private sealed class ScaleCodes
-    {
-        private readonly byte[] _codes;
-        private readonly int[] _first, _count;
-
-        private ScaleCodes(ScalePowers s)
-        {
-            int max = s.Max;
-            var nearUnity = Enumerable.Range(0, 2 * ScalePowers.NearUnityReach + 1).Select(s.NearUnity);
-            byte[][] kinds = [[.. nearUnity], [0, 1, 2], [(byte)(max - 2), (byte)(max - 1), (byte)max], [s.Nan], [.. Enumerable.Range(0, max + 1).Select(c => (byte)c)]];
-            _codes = [.. kinds.SelectMany(k => k)];
-            _count = [.. kinds.Select(k => k.Length)];
-            _first = new int[kinds.Length];
-            for (int k = 1; k < kinds.Length; k++) _first[k] = _first[k - 1] + _count[k - 1];
-        }
-
-        /// <summary>The scale of the low 32 bits of <paramref name="bits"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] // twice per vector
-        public byte Pick(ulong bits)
-        {
-            int kind = ScaleKinds[VectorRandom.Pick(bits, 100)];
-            return _codes[_first[kind] + VectorRandom.Pick(bits >> 16, _count[kind])];
-        }
-
-        /// <summary>The scale format's codes, built on first use and kept on its <see cref="ScalePowers"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static ScaleCodes For(ScalePowers s) => s.RandomDrawTable is { } codes ? Unsafe.As<ScaleCodes>(codes) : Create(s);
-
-        private static ScaleCodes Create(ScalePowers s)
-        {
-            var codes = new ScaleCodes(s);
-            s.RandomDrawTable = codes;
-            return codes;
-        }
-    }
-
-    /// <summary>The kind of scale (an index into the five of <see cref="ScaleCodes"/>) for each pick in 0 … 99: 60, 6, 6, 2 and 26 of them.</summary>
-    private static readonly byte[] ScaleKinds =
+    /// <summary>The kind of scale (an index into the five of <see cref="RandomScaleCodes"/>) for each pick in 0 … 99: 60, 6, 6, 2 and 26 of them.</summary>
+    internal static readonly byte[] ScaleKinds =
         [.. Enumerable.Repeat((byte)0, 60), .. Enumerable.Repeat((byte)1, 6), .. Enumerable.Repeat((byte)2, 6), .. Enumerable.Repeat((byte)3, 2), .. Enumerable.Repeat((byte)4, 26)];
 
     /// <summary>
@@ -492,5 +446,40 @@ public static class WeightedRandom
     Formed:
         if (sum == 0) return null;
         return (int)Math.Floor(powers.AimLog2(v.ScaleA) + powers.AimLog2(v.ScaleB)) - 2 * ElementTable.FractionBits + Math.ILogB(sum);
+    }
+}
+
+/// <summary>
+/// The random scales of one scale format: within 2^±8 of unity (60 %), the three smallest finite codes (6 %), the
+/// three largest (6 %), NaN (2 %), any finite code (26 %) — E8M0 0x77..0x87, 0x00..0x02, 0xFC..0xFE, 0xFF,
+/// 0x00..0xFE; UE4M3 2^±8 around 0x38, 0x00..0x02 (zero and subnormals), 0x7C..0x7E (up to 448), 0x7F, 0x00..0x7E.
+/// </summary>
+/// <remarks>
+/// A scale takes 32 bits: its kind ScaleKinds[Pick(low 16, 100)], and the code Pick(high 16, n) of the kind's n
+/// codes. The five kinds' codes sit in one array of at most 280 bytes (an earlier 65,536-entry table of codes, one
+/// read per scale, took fewer instructions but in verify its random reads compete for the cache with the batches).
+/// </remarks>
+internal sealed class RandomScaleCodes
+{
+    private readonly byte[] _codes;
+    private readonly int[] _first, _count;
+
+    internal RandomScaleCodes(ScalePowers s)
+    {
+        int max = s.Max;
+        var nearUnity = Enumerable.Range(0, 2 * ScalePowers.NearUnityReach + 1).Select(s.NearUnity);
+        byte[][] kinds = [[.. nearUnity], [0, 1, 2], [(byte)(max - 2), (byte)(max - 1), (byte)max], [s.Nan], [.. Enumerable.Range(0, max + 1).Select(c => (byte)c)]];
+        _codes = [.. kinds.SelectMany(k => k)];
+        _count = [.. kinds.Select(k => k.Length)];
+        _first = new int[kinds.Length];
+        for (int k = 1; k < kinds.Length; k++) _first[k] = _first[k - 1] + _count[k - 1];
+    }
+
+    /// <summary>The scale of the low 32 bits of <paramref name="bits"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // twice per vector
+    public byte Pick(ulong bits)
+    {
+        int kind = WeightedRandom.ScaleKinds[VectorRandom.Pick(bits, 100)];
+        return _codes[_first[kind] + VectorRandom.Pick(bits >> 16, _count[kind])];
     }
 }
